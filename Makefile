@@ -1,0 +1,37 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both create .venv/ with Python 3.11 when it is missing and install the project into it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench clean-venv
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/scribe extract fixtures/demo/dictation.txt --format text
+	$(BIN)/scribe extract fixtures/demo/dictation.txt --format json
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy scribe
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/negex.py
+
+clean-venv:
+	rm -rf $(VENV)

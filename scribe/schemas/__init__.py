@@ -1,0 +1,1 @@
+"""Pydantic models only: lexicon files, the structured note, encounter context and coding."""

@@ -1,0 +1,32 @@
+"""What the coder needs to know beyond the dictation itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from scribe.schemas.common import Frozen
+
+Payer = Literal["medicare", "commercial", "self-pay"]
+Provider = Literal["pt", "pta", "dc", "md", "do", "np", "pa"]
+
+
+class EncounterContext(Frozen):
+    payer: Payer | None = None
+    clbp: bool = Field(default=False, description="Medicare chronic low back pain benefit applies.")
+    session_number: int | None = Field(default=None, ge=1)
+    abn_option: Literal[1, 2, 3] | None = None
+    other_codes: list[str] = Field(default_factory=list)
+    provider: Provider | None = None
+    dos: dt.date | None = Field(default=None, description="Date of service.")
+
+    @field_validator("other_codes")
+    @classmethod
+    def _codes_are_cpt_like(cls, codes: list[str]) -> list[str]:
+        cleaned = [c.strip().upper() for c in codes if c.strip()]
+        for c in cleaned:
+            if not (len(c) == 5 and c[:4].isdigit() and c[4].isalnum()):
+                raise ValueError(f"not a CPT/HCPCS code: {c!r}")
+        return cleaned

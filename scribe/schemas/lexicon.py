@@ -1,0 +1,93 @@
+"""Schemas of the data files in ``lexicons/``: validated on load, nothing extra allowed."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from scribe.schemas.common import Frozen
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"ids are lower-case kebab-case: {value!r}")
+    return value
+
+
+class FileHeader(Frozen):
+    schema_version: Literal["1"]
+    description: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    license: str | None = None
+    attribution: str | None = None
+
+
+class LexiconMuscle(Frozen):
+    """One muscle or subdivision clinicians can name and needle."""
+
+    id: str
+    name: str = Field(description="Canonical English name, subdivision included.")
+    region: str
+    group: str
+    parent: str | None = Field(
+        default=None, description="Id of the muscle this is a subdivision of (counts as it)."
+    )
+    source_name: str | None = Field(
+        default=None, description="Name in the Human Reference Atlas table; null if ours."
+    )
+    ontology_id: str | None = Field(default=None, pattern=r"^(UBERON|FMA):\d+$")
+    synonyms: list[str] = Field(
+        default_factory=list, description="Case-insensitive phrases (plurals are generated)."
+    )
+    abbreviations: list[str] = Field(
+        default_factory=list, description="Case-sensitive single tokens such as 'UT' or 'QL'."
+    )
+
+    @field_validator("id", "parent")
+    @classmethod
+    def _ids_are_kebab(cls, value: str | None) -> str | None:
+        return None if value is None else _check_id(value)
+
+
+class LexiconGroup(Frozen):
+    """A group ("rotator cuff") or vague region ("paraspinals"): never a countable muscle."""
+
+    id: str
+    name: str
+    kind: Literal["group", "vague"]
+    members: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_kebab(cls, value: str) -> str:
+        return _check_id(value)
+
+
+class MuscleLexicon(FileHeader):
+    muscles: list[LexiconMuscle] = Field(min_length=1)
+    groups: list[LexiconGroup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> MuscleLexicon:
+        ids = [m.id for m in self.muscles]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate muscle ids: {dupes}")
+        known = set(ids)
+        for m in self.muscles:
+            if m.parent is not None and m.parent not in known:
+                raise ValueError(f"{m.id}: unknown parent {m.parent!r}")
+        group_ids = [g.id for g in self.groups]
+        if len(group_ids) != len(set(group_ids)) or known & set(group_ids):
+            raise ValueError("group ids must be unique and distinct from muscle ids")
+        for g in self.groups:
+            missing = [x for x in g.members if x not in known]
+            if missing:
+                raise ValueError(f"group {g.id}: unknown members {missing}")
+        return self

@@ -1,0 +1,159 @@
+"""The structured note: every fact keeps the words it came from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from scribe.schemas.common import Evidence, Frozen
+
+Laterality = Literal["right", "left", "bilateral", "unspecified"]
+MuscleStatus = Literal["treated", "negated", "planned", "historical", "palpated_only"]
+# "mentioned": named with no sign of treatment, negation, plan, history or palpation.
+MentionStatus = Literal["treated", "negated", "planned", "historical", "palpated_only", "mentioned"]
+LateralitySource = Literal["explicit", "list", "context", "none"]
+MatchKind = Literal["exact", "fuzzy"]
+InjectateStatus = Literal["none_confirmed", "injected", "not_documented"]
+FindingKind = Literal[
+    "trigger_point",
+    "taut_band",
+    "jump_sign",
+    "local_twitch_response",
+    "referred_pain",
+    "symptom_reproduction",
+    "tenderness",
+]
+
+
+class MuscleMention(Evidence):
+    """One place in the text where a muscle is named."""
+
+    laterality: Laterality
+    laterality_source: LateralitySource
+    status: MentionStatus
+    side_cue: Evidence | None = None
+    status_cue: Evidence | None = None
+    match: MatchKind = "exact"
+    match_score: float = 1.0
+
+
+class Muscle(Evidence):
+    """A muscle on one side (or bilateral, as written), merged over its mentions.
+
+    ``start``/``end``/``text`` point at the mention that decided ``status``.
+    """
+
+    id: str
+    name: str
+    counting_id: str = Field(description="Muscle this counts as (parent of a subdivision).")
+    region: str
+    group: str
+    laterality: Laterality
+    laterality_source: LateralitySource
+    status: MuscleStatus
+    match: MatchKind = "exact"
+    mentions: list[MuscleMention]
+    findings: list[FindingKind] = Field(
+        default_factory=list, description="Trigger-point findings documented for this muscle."
+    )
+
+
+class GroupMention(Evidence):
+    """A muscle group or vague region ("rotator cuff", "paraspinals"): never counted."""
+
+    id: str
+    name: str
+    kind: Literal["group", "vague"]
+    laterality: Laterality
+    status: MentionStatus
+    members: list[str] = Field(default_factory=list)
+
+
+class OtherMention(Evidence):
+    """A muscle named with no sign that it was treated (history, complaints, education)."""
+
+    id: str
+    name: str
+    laterality: Laterality
+
+
+class MuscleRef(Frozen):
+    id: str
+    name: str
+    laterality: Laterality
+
+
+class Substance(Evidence):
+    """A substance named in an injection statement."""
+
+    name: str
+    category: str
+    status: Literal["injected", "negated"]
+    dose: Evidence | None = None
+    muscles: list[MuscleRef] = Field(default_factory=list)
+
+
+class Injectate(Frozen):
+    status: InjectateStatus
+    statements: list[Evidence] = Field(
+        default_factory=list, description="Explicit statements that nothing was injected."
+    )
+    substances: list[Substance] = Field(default_factory=list)
+
+
+class Finding(Evidence):
+    kind: FindingKind
+    negated: bool = False
+    muscle_ids: list[str] = Field(default_factory=list)
+    referral_target: Evidence | None = None
+
+
+class Measure(Evidence):
+    value: float
+    scale_max: float | None = None
+
+
+class PainResponse(Frozen):
+    before: Measure | None = None
+    after: Measure | None = None
+
+
+class RangeOfMotion(Evidence):
+    motion: str | None = None
+    before_degrees: float | None = None
+    after_degrees: float | None = None
+    improved: bool | None = None
+
+
+class NeedleCount(Evidence):
+    count: int
+
+
+class StatedCount(Evidence):
+    """A number of muscles the clinician states ("three muscles were needled")."""
+
+    value: int
+
+
+class Rationale(Frozen):
+    findings: list[Finding] = Field(default_factory=list)
+    functional_limitations: list[Evidence] = Field(default_factory=list)
+    pain: PainResponse = Field(default_factory=PainResponse)
+    rom: list[RangeOfMotion] = Field(default_factory=list)
+    tolerance: Evidence | None = None
+    consent: Evidence | None = None
+    needle_counts: list[NeedleCount] = Field(default_factory=list)
+
+
+class Note(Frozen):
+    """Structured note for one dry needling session."""
+
+    schema_version: Literal["1"] = "1"
+    muscles: list[Muscle] = Field(default_factory=list)
+    groups: list[GroupMention] = Field(default_factory=list)
+    other_mentions: list[OtherMention] = Field(default_factory=list)
+    injectate: Injectate
+    rationale: Rationale = Field(default_factory=Rationale)
+    stated_muscle_counts: list[StatedCount] = Field(default_factory=list)
+    text_length: int = Field(ge=0)

@@ -91,3 +91,78 @@ class MuscleLexicon(FileHeader):
             if missing:
                 raise ValueError(f"group {g.id}: unknown members {missing}")
         return self
+
+
+class LexiconSubstance(Frozen):
+    """A substance that can be injected into a trigger point."""
+
+    id: str
+    name: str
+    category: Literal[
+        "local_anesthetic",
+        "corticosteroid",
+        "saline",
+        "botulinum_toxin",
+        "dextrose",
+        "homeopathic",
+        "nsaid",
+        "other",
+        "unspecified",
+    ]
+    synonyms: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_kebab(cls, value: str) -> str:
+        return _check_id(value)
+
+
+class SubstanceLexicon(FileHeader):
+    substances: list[LexiconSubstance] = Field(min_length=1)
+
+
+class PhraseSet(Frozen):
+    """Case-insensitive phrases plus case-sensitive single-token abbreviations."""
+
+    phrases: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+
+
+class FindingLexicon(FileHeader):
+    """Trigger-point findings by kind, and the phrases that name them."""
+
+    findings: dict[str, PhraseSet]
+
+
+class LateralityLexicon(FileHeader):
+    right: PhraseSet
+    left: PhraseSet
+    bilateral: PhraseSet
+    not_a_side: list[str] = Field(
+        default_factory=list,
+        description="Phrases where a side word describes a motion or a position, not a muscle.",
+    )
+
+
+class ContextRuleSet(Frozen):
+    """Rules sharing their category, direction and target types."""
+
+    category: str
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    allowed_types: list[str] | None = None
+    max_scope: int | None = Field(default=None, gt=0)
+    literals: list[str] = Field(default_factory=list)
+    patterns: list[list[dict[str, object]]] = Field(default_factory=list)
+
+
+class ContextLexicon(FileHeader):
+    terminated_by: dict[str, list[str]] = Field(
+        default_factory=dict, description="Category -> categories that end its scope."
+    )
+    rule_sets: list[ContextRuleSet] = Field(min_length=1)
+
+
+class StatementLexicon(FileHeader):
+    """Regular expressions (case-insensitive) for statements matched on sentence text."""
+
+    statements: dict[str, list[str]]

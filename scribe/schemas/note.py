@@ -89,7 +89,7 @@ class Substance(Evidence):
 
     name: str
     category: str
-    status: Literal["injected", "negated"]
+    status: Literal["injected", "negated", "planned", "historical", "mentioned"]
     dose: Evidence | None = None
     muscles: list[MuscleRef] = Field(default_factory=list)
 

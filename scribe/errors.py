@@ -1,0 +1,36 @@
+"""Typed errors with messages safe to show a user (no dictation text, no PHI)."""
+
+from __future__ import annotations
+
+
+class ScribeError(Exception):
+    """Base class for every error the product raises on purpose."""
+
+
+class InputError(ScribeError):
+    """The dictation given cannot be processed."""
+
+
+class EmptyInputError(InputError):
+    def __init__(self) -> None:
+        super().__init__("the dictation is empty (no words to extract from)")
+
+
+class BinaryInputError(InputError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the input looks like binary data, not a text dictation "
+            "(pass a UTF-8 text file, or an audio file to the transcribe command)"
+        )
+
+
+class InputTooLargeError(InputError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"the dictation has {size:,} characters, over the limit of {limit:,} "
+            "(raise SCRIBE_MAX_INPUT_CHARS if this is intended)"
+        )
+
+
+class LexiconError(ScribeError):
+    """A data file in lexicons/ is missing or does not validate."""

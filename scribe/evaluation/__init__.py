@@ -1,0 +1,1 @@
+"""Measuring extraction against golden cases (ours, or QA reviewers' corrections)."""

@@ -1,0 +1,150 @@
+"""Load and index the data files in ``lexicons/`` (validated on load, read once per process)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scribe.config import get_settings
+from scribe.errors import LexiconError
+from scribe.schemas.lexicon import (
+    ContextLexicon,
+    FindingLexicon,
+    LateralityLexicon,
+    LexiconGroup,
+    LexiconMuscle,
+    MuscleLexicon,
+    StatementLexicon,
+    SubstanceLexicon,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+TargetLabel = Literal["MUSCLE", "GROUP", "SUBSTANCE", "FINDING"]
+
+# Last words that take no English plural: Latin genitives, adjectives, already-plural forms.
+_NO_PLURAL = re.compile(r"(?:is|ae|um|i|s|x|or|ior|ior|al|ar|ii|ata)$")
+
+
+def read_model(path: Path, model: type[Model]) -> Model:
+    """Read one YAML file and validate it, with an error that names the file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LexiconError(f"lexicon file missing: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path.name} is not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise LexiconError(f"{path.name} does not match its schema:\n{exc}") from exc
+
+
+def plural_variants(phrase: str) -> set[str]:
+    """The phrase plus the plural of its last word ("upper trap" -> "upper traps")."""
+    words = phrase.split(" ")
+    last = words[-1]
+    out = {phrase}
+    if last.endswith("us") and len(last) > 4:
+        out.add(" ".join([*words[:-1], last[:-2] + "i"]))
+    elif not _NO_PLURAL.search(last) and last.isalpha():
+        out.add(" ".join([*words[:-1], last + "s"]))
+    return out
+
+
+def spelling_variants(phrase: str) -> set[str]:
+    """Hyphen, space and plural variants of a lower-cased phrase."""
+    base = " ".join(phrase.lower().split())
+    forms = {base}
+    if "-" in base:
+        forms.add(base.replace("-", " "))
+        forms.add(base.replace("-", ""))
+    out: set[str] = set()
+    for form in forms:
+        out |= plural_variants(form)
+    return out
+
+
+@dataclass(frozen=True)
+class Term:
+    """One string the target matcher looks for, and what it names."""
+
+    text: str
+    label: TargetLabel
+    entry_id: str
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Every data file the NLP pipeline needs, validated."""
+
+    directory: Path
+    muscles: MuscleLexicon
+    substances: SubstanceLexicon
+    findings: FindingLexicon
+    laterality: LateralityLexicon
+    context: ContextLexicon
+    statements: StatementLexicon
+    muscle_by_id: dict[str, LexiconMuscle] = field(default_factory=dict)
+    group_by_id: dict[str, LexiconGroup] = field(default_factory=dict)
+
+    def counting_id(self, muscle_id: str) -> str:
+        """The muscle a subdivision counts as (itself when it is not a subdivision)."""
+        muscle = self.muscle_by_id[muscle_id]
+        return muscle.parent if muscle.parent else muscle.id
+
+    def terms(self) -> Iterator[Term]:
+        """All target strings: muscles, groups, substances and findings."""
+        for muscle in self.muscles.muscles:
+            yield from _entry_terms("MUSCLE", muscle.id, muscle.name, muscle.synonyms)
+            yield from _abbreviation_terms("MUSCLE", muscle.id, muscle.abbreviations)
+        for group in self.muscles.groups:
+            yield from _entry_terms("GROUP", group.id, group.name, group.synonyms)
+            yield from _abbreviation_terms("GROUP", group.id, group.abbreviations)
+        for substance in self.substances.substances:
+            yield from _entry_terms("SUBSTANCE", substance.id, substance.name, substance.synonyms)
+        for kind, phrases in self.findings.findings.items():
+            for phrase in phrases.phrases:
+                yield from _entry_terms("FINDING", kind, phrase, [])
+            yield from _abbreviation_terms("FINDING", kind, phrases.abbreviations)
+
+
+def _entry_terms(label: TargetLabel, entry_id: str, name: str, synonyms: list[str]) -> Iterator[Term]:
+    seen: set[str] = set()
+    for phrase in [name, *synonyms]:
+        for form in spelling_variants(phrase):
+            if form not in seen:
+                seen.add(form)
+                yield Term(form, label, entry_id)
+
+
+def _abbreviation_terms(label: TargetLabel, entry_id: str, abbreviations: list[str]) -> Iterator[Term]:
+    for abbreviation in abbreviations:
+        yield Term(abbreviation, label, entry_id, case_sensitive=True)
+        if abbreviation[-1].isupper():
+            yield Term(abbreviation + "s", label, entry_id, case_sensitive=True)
+
+
+@cache
+def load_lexicons(directory: Path | None = None) -> Lexicons:
+    """Read every NLP data file once per process (cached by folder)."""
+    folder = directory or get_settings().lexicon_dir
+    muscles = read_model(folder / "muscles.yaml", MuscleLexicon)
+    return Lexicons(
+        directory=folder,
+        muscles=muscles,
+        substances=read_model(folder / "substances.yaml", SubstanceLexicon),
+        findings=read_model(folder / "findings.yaml", FindingLexicon),
+        laterality=read_model(folder / "laterality.yaml", LateralityLexicon),
+        context=read_model(folder / "context_rules.yaml", ContextLexicon),
+        statements=read_model(folder / "statements.yaml", StatementLexicon),
+        muscle_by_id={m.id: m for m in muscles.muscles},
+        group_by_id={g.id: g for g in muscles.groups},
+    )

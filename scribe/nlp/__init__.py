@@ -1,0 +1,51 @@
+"""The spaCy/medspaCy pipeline that turns a dictation into annotated spans.
+
+Components, in order (each in its own module, registered by importing it here):
+``scribe_sentences`` -> ``scribe_targets`` (medspaCy TargetMatcher) -> ``scribe_ellipsis`` ->
+``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion`` ->
+``scribe_injectate`` -> ``scribe_rationale``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from loguru import logger
+from spacy.language import Language
+
+from scribe.nlp import (  # noqa: F401  (importing registers the factories)
+    assertion,
+    context,
+    injectate,
+    laterality,
+    rationale,
+    sentences,
+    targets,
+)
+
+# PyRuSH (imported by medspaCy) logs DEBUG lines through loguru; none may reach a user.
+logger.disable("PyRuSH")
+
+PIPELINE = (
+    "scribe_sentences",
+    "scribe_targets",
+    "scribe_ellipsis",
+    "scribe_context",
+    "scribe_laterality",
+    "scribe_assertion",
+    "scribe_injectate",
+    "scribe_rationale",
+)
+
+
+def build_nlp(lexicon_dir: Path | None = None) -> Language:
+    """A blank English tokenizer plus the scribe components (built once, reused)."""
+    nlp = spacy.blank("en")
+    config = {"lexicon_dir": str(lexicon_dir) if lexicon_dir else None}
+    for name in PIPELINE:
+        if name == "scribe_sentences":
+            nlp.add_pipe(name)
+        else:
+            nlp.add_pipe(name, config=config)
+    return nlp

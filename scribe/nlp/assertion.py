@@ -1,0 +1,151 @@
+"""One status per target from its ConText modifiers, plus note-level reasoning.
+
+Muscles and groups: treated | negated | planned | historical | palpated_only | mentioned.
+Substances: injected | negated | planned | historical | mentioned. Findings and problems:
+negated or not. Negation is scoped by target type in the rules, so "No lidocaine was
+injected into the upper trapezius" negates the drug and leaves the muscle treated.
+"""
+
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import load_lexicons
+from scribe.nlp.extensions import TARGETS, register_extensions
+
+_MUSCLE_LIKE = ("MUSCLE", "GROUP")
+_NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
+_DEFERRING = ("NOT_TREATED", "PLANNED")
+
+
+def _cue(modifiers: Iterable[object], category: str) -> tuple[int, int] | None:
+    for modifier in modifiers:
+        if modifier.category == category:  # type: ignore[attr-defined]
+            span = modifier.modifier_span  # type: ignore[attr-defined]
+            return span[0], span[1]
+    return None
+
+
+def _categories(span: Span) -> set[str]:
+    return {m.category for m in span._.modifiers}
+
+
+def muscle_status(categories: set[str]) -> str | None:
+    """Status from the modifiers of one muscle mention; None when nothing decides it."""
+    if "NOT_TREATED" in categories:
+        return "negated"
+    if "PLANNED" in categories and "CURRENT" not in categories:
+        return "planned"
+    if "HISTORICAL" in categories and "CURRENT" not in categories:
+        return "historical"
+    if "TREATED" in categories:
+        return "treated"
+    if "PALPATED" in categories:
+        return "palpated_only"
+    if "COMPLAINT" in categories:
+        return "mentioned"
+    return None
+
+
+def substance_status(categories: set[str]) -> str:
+    if categories & set(_NEGATION):
+        return "negated"
+    if "PLANNED" in categories:
+        return "planned"
+    if "HISTORICAL" in categories and "CURRENT" not in categories:
+        return "historical"
+    if "INJECTED" in categories:
+        return "injected"
+    return "mentioned"
+
+
+class AssertionResolver:
+    def __init__(self, anaphora: list[str]) -> None:
+        self._anaphora = re.compile("|".join(f"(?:{p})" for p in anaphora), re.IGNORECASE)
+
+    def __call__(self, doc: Doc) -> Doc:
+        targets = list(doc.spans[TARGETS])
+        for span in targets:
+            categories = _categories(span)
+            if span.label_ in _MUSCLE_LIKE:
+                span._.status = muscle_status(categories)
+                cue_category = {
+                    "negated": "NOT_TREATED",
+                    "planned": "PLANNED",
+                    "historical": "HISTORICAL",
+                    "treated": "TREATED",
+                    "palpated_only": "PALPATED",
+                    "mentioned": "COMPLAINT",
+                }.get(span._.status or "")
+                if cue_category:
+                    span._.status_cue = self._char_cue(doc, span, cue_category)
+            elif span.label_ == "SUBSTANCE":
+                span._.status = substance_status(categories)
+            else:
+                span._.status = "negated" if categories & set(_NEGATION) else "affirmed"
+        self._resolve_note_level(doc, [s for s in targets if s.label_ in _MUSCLE_LIKE])
+        return doc
+
+    @staticmethod
+    def _char_cue(doc: Doc, span: Span, category: str) -> tuple[int, int] | None:
+        tokens = _cue(span._.modifiers, category)
+        if tokens is None:
+            return None
+        cue = doc[tokens[0] : tokens[1]]
+        return cue.start_char, cue.end_char
+
+    def _resolve_note_level(self, doc: Doc, spans: list[Span]) -> None:
+        graph = doc._.context_graph
+        modifiers = list(graph.modifiers) if graph is not None else []
+        general: list[tuple[Span, tuple[int, int]]] = []  # treatment sentences naming no muscle
+        any_positive_treatment = False
+        for sent in doc.sents:
+            in_sent = [m for m in modifiers if sent.start <= m.modifier_span[0] < sent.end]
+            categories = {m.category for m in in_sent}
+            treated = [m for m in in_sent if m.category == "TREATED"]
+            if not treated or categories & set(_DEFERRING):
+                continue
+            if "HISTORICAL" in categories and "CURRENT" not in categories:
+                continue
+            any_positive_treatment = True
+            if not any(sent.start <= s.start < sent.end for s in spans):
+                first = doc[treated[0].modifier_span[0] : treated[0].modifier_span[1]]
+                general.append((sent, (first.start_char, first.end_char)))
+        explicitly_treated = [s for s in spans if s._.status == "treated"]
+        for sent, cue in general:
+            if self._anaphora.search(sent.text):
+                self._promote(self._block_before(sent, spans), cue, again="again" in sent.text.lower())
+        if general and not explicitly_treated:
+            self._promote([s for s in spans if s._.status == "palpated_only"], general[0][1])
+        for span in spans:
+            if span._.status is None:
+                span._.status = "treated" if any_positive_treatment else "mentioned"
+
+    @staticmethod
+    def _block_before(sent: Span, spans: list[Span]) -> list[Span]:
+        """Mentions before a sentence, back to the last mention already treated."""
+        block: list[Span] = []
+        for span in reversed([s for s in spans if s.start < sent.start]):
+            if span._.status == "treated":
+                break
+            block.append(span)
+        return block
+
+    @staticmethod
+    def _promote(spans: Iterable[Span], cue: tuple[int, int], *, again: bool = False) -> None:
+        promotable = {"palpated_only", "mentioned", None} | ({"historical"} if again else set())
+        for span in spans:
+            if span._.status in promotable:
+                span._.status = "treated"
+                span._.status_cue = cue
+
+
+@Language.factory("scribe_assertion", default_config={"lexicon_dir": None})
+def make_assertion(nlp: Language, name: str, lexicon_dir: str | None) -> AssertionResolver:
+    register_extensions()
+    lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
+    return AssertionResolver(lexicons.statements.statements.get("anaphora", []))

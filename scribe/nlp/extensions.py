@@ -1,0 +1,35 @@
+"""Custom spaCy attributes the pipeline sets, registered once per process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+_SPAN_ATTRIBUTES: dict[str, Any] = {
+    "entry_id": None,  # lexicon id of the muscle, group, substance or finding kind
+    "laterality": "unspecified",
+    "laterality_source": "none",
+    "side_cue": None,  # (start_char, end_char) of the side words
+    "status": None,  # MentionStatus for muscles and groups, substance status for substances
+    "status_cue": None,  # (start_char, end_char) of the words that decided the status
+    "match": "exact",
+    "match_score": 1.0,
+}
+_DOC_ATTRIBUTES: dict[str, Any] = {
+    "injectate": None,
+    "rationale": None,
+    "stated_counts": None,
+}
+
+TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)
+
+
+def register_extensions() -> None:
+    """Idempotent: safe to call from every component factory."""
+    for name, default in _SPAN_ATTRIBUTES.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    for name, default in _DOC_ATTRIBUTES.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)

@@ -1,0 +1,198 @@
+"""Laterality of muscle and group mentions (DOMAIN.md section 3).
+
+A side word attaches to the name right after it ("right upper trap") or right before it
+("QL on the left", "upper traps bilaterally"); otherwise the side carries forward through the
+sentence until a new side word appears ("right upper trapezius, levator scapulae and rhomboid
+major" = three right-side muscles). A short header line ("Left side:") carries into the
+lines that follow. When nothing in the sentence gives a side and every side word in the
+note names the same side, that side is used and marked ``context``.
+"""
+
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import load_lexicons
+from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.schemas.lexicon import LateralityLexicon
+
+Side = Literal["right", "left", "bilateral"]
+_SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
+_PREFIX_GAP = frozenset({"-", "sided", "side", "the", "of", "'s", "("})
+_POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at"})
+_LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
+_ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
+_HEADER_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class SideCue:
+    start: int  # token offsets
+    end: int
+    side: Side
+    adjacent_only: bool
+
+    def char_span(self, doc: Doc) -> tuple[int, int]:
+        return doc[self.start].idx, doc[self.end - 1].idx + len(doc[self.end - 1])
+
+
+class LateralityTagger:
+    def __init__(self, nlp: Language, lexicon: LateralityLexicon) -> None:
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._abbreviations = Matcher(nlp.vocab)
+        self._exclusions = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for side in _SIDES:
+            phrase_set = getattr(lexicon, side)
+            self._phrases.add(side, [nlp.make_doc(p.lower()) for p in phrase_set.phrases])
+            self._abbreviations.add(side, [[{"ORTH": a}] for a in phrase_set.abbreviations])
+        self._exclusions.add("not_a_side", [nlp.make_doc(p.lower()) for p in lexicon.not_a_side])
+
+    def cues(self, doc: Doc) -> list[SideCue]:
+        excluded = {i for _, s, e in self._exclusions(doc) for i in range(s, e)}
+        targets = {i for span in doc.spans[TARGETS] for i in range(span.start, span.end)}
+        raw = [*self._phrases(doc), *self._abbreviations(doc)]
+        # longest match wins where cues overlap ("left and right" over "left")
+        raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
+        cues: list[SideCue] = []
+        last_end = -1
+        for match_id, start, end in raw:
+            if start < last_end or any(i in excluded or i in targets for i in range(start, end)):
+                continue
+            text = doc[start:end].text.lower()
+            side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
+            cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY))
+            last_end = end
+        return cues
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [s for s in doc.spans[TARGETS] if s.label_ in ("MUSCLE", "GROUP")]
+        if not spans:
+            return doc
+        cues = self.cues(doc)
+        attached: set[SideCue] = set()
+        header_side: SideCue | None = None
+        for sent in doc.sents:
+            sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
+            sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
+            if not sent_spans:
+                header_side = self._header_cue(sent, sent_cues, header_side)
+                continue
+            attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side)
+        self._fill_from_note(doc, spans, cues, attached)
+        return doc
+
+    @staticmethod
+    def _header_cue(sent: Span, cues: list[SideCue], previous: SideCue | None) -> SideCue | None:
+        """A short side-only line ("Left side:") sets the side of the lines below it."""
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        usable = [c for c in cues if not c.adjacent_only]
+        if len(usable) == 1 and (len(words) <= _HEADER_MAX_WORDS or sent.text.rstrip().endswith(":")):
+            return usable[0]
+        if "\n\n" in sent.text_with_ws or (words and sent.text.rstrip().endswith(":")):
+            return None
+        return previous
+
+    def _tag_sentence(
+        self, doc: Doc, spans: list[Span], cues: list[SideCue], header: SideCue | None
+    ) -> set[SideCue]:
+        """Set the side of each mention in one sentence; return the cues attached to names."""
+        own: dict[int, SideCue] = {}
+        used: set[SideCue] = set()
+        # prefixes first: a side word right before a name belongs to that name
+        for i, span in enumerate(spans):
+            cue = self._prefix(doc, span, cues)
+            if cue is not None:
+                own[i] = cue
+                used.add(cue)
+        postfix_of: dict[int, SideCue] = {}
+        for i, span in enumerate(spans):
+            if i in own:
+                continue
+            cue = self._postfix(doc, span, [c for c in cues if c not in used])
+            if cue is not None:
+                own[i] = postfix_of[i] = cue
+                used.add(cue)
+        free = [c for c in cues if c not in used and not c.adjacent_only]
+        current: SideCue | None = header
+        current_source = "list"
+        for i, span in enumerate(spans):
+            for cue in free:
+                previous_end = spans[i - 1].end if i > 0 else -1
+                if previous_end <= cue.start < span.start:
+                    current, current_source = cue, "list"
+            if i in own:
+                self._set(doc, span, own[i], "explicit")
+                current, current_source = own[i], "list"
+            elif current is not None:
+                self._set(doc, span, current, current_source)
+            else:
+                trailing = self._trailing(doc, spans, i, postfix_of)
+                if trailing is not None:
+                    self._set(doc, span, trailing, "list")
+        return used
+
+    @staticmethod
+    def _set(doc: Doc, span: Span, cue: SideCue, source: str) -> None:
+        span._.laterality = cue.side
+        span._.laterality_source = source
+        span._.side_cue = cue.char_span(doc)
+
+    @staticmethod
+    def _prefix(doc: Doc, span: Span, cues: list[SideCue]) -> SideCue | None:
+        for cue in cues:
+            if cue.end <= span.start and all(t.lower_ in _PREFIX_GAP for t in doc[cue.end : span.start]):
+                if span.start - cue.end <= 2:
+                    return cue
+        return None
+
+    @staticmethod
+    def _postfix(doc: Doc, span: Span, cues: list[SideCue]) -> SideCue | None:
+        for cue in cues:
+            if cue.start >= span.end and cue.start - span.end <= 3:
+                gap = doc[span.end : cue.start]
+                if all(t.lower_ in _POSTFIX_GAP for t in gap):
+                    return cue
+        return None
+
+    @staticmethod
+    def _trailing(
+        doc: Doc, spans: list[Span], i: int, postfix_of: dict[int, SideCue]
+    ) -> SideCue | None:
+        """ "upper traps and levators bilaterally": a side after a list covers the list."""
+        for j in range(i + 1, len(spans)):
+            gap = doc[spans[j - 1].end : spans[j].start]
+            if not all(t.lower_ in _LIST_GAP for t in gap):
+                return None
+            if j in postfix_of:
+                return postfix_of[j]
+        return None
+
+    @staticmethod
+    def _fill_from_note(
+        doc: Doc, spans: list[Span], cues: list[SideCue], attached: set[SideCue]
+    ) -> None:
+        """Mentions still without a side take the note's only side, when a side word stands
+        on its own ("right shoulder pain") and no other side is named anywhere."""
+        free = [c for c in cues if c not in attached and not c.adjacent_only]
+        sides = {c.side for c in cues if not c.adjacent_only} | {
+            s._.laterality for s in spans if s._.laterality != "unspecified"
+        }
+        if not free or len(sides) != 1 or "bilateral" in sides:
+            return
+        for span in spans:
+            if span._.laterality == "unspecified":
+                span._.laterality = free[0].side
+                span._.laterality_source = "context"
+                span._.side_cue = free[0].char_span(doc)
+
+
+@Language.factory("scribe_laterality", default_config={"lexicon_dir": None})
+def make_laterality(nlp: Language, name: str, lexicon_dir: str | None) -> LateralityTagger:
+    register_extensions()
+    lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
+    return LateralityTagger(nlp, lexicons.laterality)

@@ -1,0 +1,197 @@
+"""Pain and range-of-motion values before and after the session, from sentence text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from scribe.nlp.numbers import NUMBER, parse_number
+
+Timing = Literal["before", "after", "unknown"]
+
+_SCALE = r"(?:\s*(?:/|out\s+of|of)\s*(?:10|ten)\b)"
+_PAIN_CONTEXT = re.compile(
+    r"\b(?:pain|nprs|nrs|vas|discomfort|soreness|symptoms?|rated|rates|intensity)\b", re.IGNORECASE
+)
+_PAIN_VALUE = re.compile(rf"(?P<v>{NUMBER}){_SCALE}", re.IGNORECASE)
+# A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
+_PAIN_BARE = re.compile(
+    rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated))*"
+    rf"\s*[:=]?\s*(?P<v>{NUMBER})\b(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?))",
+    re.IGNORECASE,
+)
+_TRANSITION = re.compile(
+    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
+    rf"(?P<b>{NUMBER}){_SCALE}?",
+    re.IGNORECASE,
+)
+_DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
+_ROM_CONTEXT = re.compile(
+    r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
+    r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
+    re.IGNORECASE,
+)
+_ROM_TRANSITION = re.compile(
+    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_DEGREES}?\s*(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
+    rf"(?P<b>{NUMBER}){_DEGREES}",
+    re.IGNORECASE,
+)
+_ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
+_ROM_QUALITATIVE = re.compile(
+    r"\b(?:improved|increased|better|restored|full|gained|improvement\s+in|increase\s+in)\s+"
+    r"(?:\w+\s+){0,3}?(?:rom|range\s+of\s+motion|range|mobility|rotation|flexion|extension|abduction)\b|"
+    r"\b(?:rom|range\s+of\s+motion|mobility|rotation|flexion|extension|abduction)\s+(?:\w+\s+){0,2}?"
+    r"(?:improved|increased|restored|better)\b",
+    re.IGNORECASE,
+)
+_MOTION = re.compile(
+    r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
+    r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
+    r"abduction|adduction|side[\s-]?bending|lateral\s+bending|dorsiflexion|plantar\s?flexion|"
+    r"elevation|slr|straight\s+leg\s+raise)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    start: int  # characters in the sentence
+    end: int
+    value: float
+    timing: Timing
+
+
+def _timing_from_cues(
+    text: str, start: int, end: int, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
+) -> Timing:
+    """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value."""
+    left_start = max(0, start - 30)
+    left, right = text[left_start:start], text[end : end + 18]
+    best: tuple[int, Timing] | None = None
+    for timing, patterns in (("before", before), ("after", after)):
+        for pattern in patterns:
+            for match in pattern.finditer(left):
+                distance = len(left) - match.end()
+                if best is None or distance < best[0]:
+                    best = (distance, timing)  # type: ignore[assignment]
+            for match in pattern.finditer(right):
+                distance = match.start()
+                if best is None or distance < best[0]:
+                    best = (distance, timing)  # type: ignore[assignment]
+    return best[1] if best else "unknown"
+
+
+def pain_values(
+    text: str, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
+) -> list[Value]:
+    """Pain values (0-10) in one sentence, each marked before/after/unknown."""
+    if not _PAIN_CONTEXT.search(text):
+        return []
+    values: list[Value] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, raw: str, timing: Timing) -> None:
+        number = parse_number(raw)
+        if number is None or not 0 <= number <= 10:
+            return
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        values.append(Value(start, end, number, timing))
+
+    for match in _TRANSITION.finditer(text):
+        if "/" not in match.group(0) and not _is_pain_transition(text, match):
+            continue
+        add(match.start("a"), _value_end(text, match.end("a")), match.group("a"), "before")
+        add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
+    for pattern in (_PAIN_VALUE, _PAIN_BARE):
+        for match in pattern.finditer(text):
+            start = match.start("v")
+            end = match.end() if pattern is _PAIN_VALUE else match.end("v")
+            add(start, end, match.group("v"), _timing_from_cues(text, start, end, before, after))
+    return sorted(values, key=lambda v: v.start)
+
+
+def _value_end(text: str, end: int) -> int:
+    scale = re.match(_SCALE, text[end:], re.IGNORECASE)
+    return end + scale.end() if scale else end
+
+
+def _is_pain_transition(text: str, match: re.Match[str]) -> bool:
+    """ "pain went from 7 to 3" but not "3 to 4 times a week"."""
+    before = text[max(0, match.start() - 40) : match.start()].lower()
+    after = text[match.end() : match.end() + 12].lower()
+    if re.match(r"\s*(?:times|days|weeks|months|years|sessions|visits|minutes|needles|mm|degrees|°)", after):
+        return False
+    return bool(re.search(r"\b(?:pain|nprs|nrs|vas|rated|rating|discomfort|from)\b", before))
+
+
+@dataclass(frozen=True)
+class RomValue:
+    start: int
+    end: int
+    motion: str | None
+    before_degrees: float | None
+    after_degrees: float | None
+    improved: bool | None
+
+
+def rom_values(
+    text: str, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
+) -> list[RomValue]:
+    """Range-of-motion changes in one sentence (degrees when stated)."""
+    if not _ROM_CONTEXT.search(text):
+        return []
+    found: list[RomValue] = []
+    for match in _ROM_TRANSITION.finditer(text):
+        a, b = parse_number(match.group("a")), parse_number(match.group("b"))
+        if a is None or b is None or a > 360 or b > 360:
+            continue
+        found.append(
+            RomValue(match.start(), match.end(), _motion(text, match.start()), a, b, b > a)
+        )
+    if not found:
+        single = [m for m in _ROM_VALUE.finditer(text)]
+        pre: tuple[re.Match[str], float] | None = None
+        post: tuple[re.Match[str], float] | None = None
+        for match in single:
+            number = parse_number(match.group("v"))
+            if number is None or number > 360:
+                continue
+            timing = _timing_from_cues(text, match.start(), match.end(), before, after)
+            if timing == "after" and post is None:
+                post = (match, number)
+            elif timing != "after" and pre is None:
+                pre = (match, number)
+        if pre or post:
+            start = min(m.start() for m, _ in (x for x in (pre, post) if x))
+            end = max(m.end() for m, _ in (x for x in (pre, post) if x))
+            a = pre[1] if pre else None
+            b = post[1] if post else None
+            improved = (b > a) if a is not None and b is not None else None
+            found.append(RomValue(start, end, _motion(text, start), a, b, improved))
+    if not found:
+        qualitative = _ROM_QUALITATIVE.search(text)
+        if qualitative:
+            found.append(
+                RomValue(
+                    qualitative.start(),
+                    qualitative.end(),
+                    _motion(text, qualitative.end()),
+                    None,
+                    None,
+                    True,
+                )
+            )
+    return found
+
+
+def _motion(text: str, position: int) -> str | None:
+    """The motion named closest before a value (or anywhere in the sentence)."""
+    motions = list(_MOTION.finditer(text))
+    if not motions:
+        return None
+    before = [m for m in motions if m.start() < position]
+    chosen = before[-1] if before else motions[0]
+    return chosen.group(0).lower()

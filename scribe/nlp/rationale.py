@@ -1,0 +1,213 @@
+"""Why the muscles were needled, and how the session went (DOMAIN.md section 8).
+
+Trigger-point findings (tied to the muscles named in their sentence), functional
+limitations, pain and range of motion before/after, tolerance, consent, needle counts and
+stated muscle counts. Each item keeps its character offsets.
+"""
+
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import load_lexicons
+from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.measures import Value, pain_values, rom_values
+from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
+from scribe.schemas.lexicon import StatementLexicon
+
+CharSpan = tuple[int, int]
+
+_BARE_REFERRAL = re.compile(r"^(?:referr\w*|refers|radiat\w*)$", re.IGNORECASE)
+_REFERRAL_TARGET = re.compile(
+    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|down(?:\s+(?:in)?to)?|"
+    r"up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+    r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|\bwhen\b|"
+    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|$))",
+    re.IGNORECASE,
+)
+_STATED_COUNT = re.compile(
+    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
+    rf"named\s+)?(?:muscles?|muscle\s+groups)\b",
+    re.IGNORECASE,
+)
+_NEEDLE_COUNT = re.compile(
+    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
+    rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b"
+    rf"|\bx\s*(?P<x>\d+)\s+needles?\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.;]|\n|$")
+
+
+@dataclass
+class FindingItem:
+    span: Span
+    kind: str
+    negated: bool
+    muscles: list[Span]
+    referral_target: CharSpan | None
+
+
+@dataclass
+class MeasureItem:
+    span: CharSpan
+    value: float
+    scale_max: float | None
+
+
+@dataclass
+class RomItem:
+    span: CharSpan
+    motion: str | None
+    before_degrees: float | None
+    after_degrees: float | None
+    improved: bool | None
+
+
+@dataclass
+class CountItem:
+    span: CharSpan
+    value: int
+
+
+@dataclass
+class RationaleFindings:
+    findings: list[FindingItem] = field(default_factory=list)
+    functional_limitations: list[CharSpan] = field(default_factory=list)
+    pain_before: MeasureItem | None = None
+    pain_after: MeasureItem | None = None
+    rom: list[RomItem] = field(default_factory=list)
+    tolerance: CharSpan | None = None
+    consent: CharSpan | None = None
+    needle_counts: list[CountItem] = field(default_factory=list)
+    stated_counts: list[CountItem] = field(default_factory=list)
+
+
+def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(expand_number_placeholder(p), re.IGNORECASE) for p in patterns]
+
+
+class RationaleExtractor:
+    def __init__(self, statements: StatementLexicon) -> None:
+        lists = statements.statements
+        self._limitation = _compile(lists["functional_limitation"])
+        self._tolerance = _compile(lists["tolerance"])
+        self._consent = _compile(lists["consent"])
+        self._consent_negated = _compile(lists["consent_negated"])
+        self._before = _compile(lists["before_cue"])
+        self._after = _compile(lists["after_cue"])
+        self._not_referral = _compile(lists["not_a_referral"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        result = RationaleFindings()
+        targets = list(doc.spans[TARGETS])
+        muscles = [s for s in targets if s.label_ == "MUSCLE"]
+        for sent in doc.sents:
+            text, offset = sent.text, sent.start_char
+            in_sent = [m for m in muscles if sent.start <= m.start < sent.end]
+            for span in (s for s in targets if s.label_ == "FINDING" and sent.start <= s.start < sent.end):
+                item = self._finding(doc, sent, span, in_sent)
+                if item is not None:
+                    result.findings.append(item)
+            result.functional_limitations += self._limitations(text, offset)
+            self._pain(text, offset, result)
+            for rom in rom_values(text, self._before, self._after):
+                result.rom.append(
+                    RomItem(
+                        (offset + rom.start, offset + rom.end),
+                        rom.motion,
+                        rom.before_degrees,
+                        rom.after_degrees,
+                        rom.improved,
+                    )
+                )
+            if result.tolerance is None and any(p.search(text) for p in self._tolerance):
+                result.tolerance = self._trimmed(sent)
+            if (
+                result.consent is None
+                and any(p.search(text) for p in self._consent)
+                and not any(p.search(text) for p in self._consent_negated)
+            ):
+                result.consent = self._trimmed(sent)
+            result.needle_counts += self._counts(_NEEDLE_COUNT, text, offset)
+            result.stated_counts += self._counts(_STATED_COUNT, text, offset)
+        doc._.rationale = result
+        return doc
+
+    def _finding(
+        self, doc: Doc, sent: Span, span: Span, muscles: list[Span]
+    ) -> FindingItem | None:
+        kind = span._.entry_id
+        target = _REFERRAL_TARGET.match(doc.text[span.end_char : sent.end_char])
+        referral = (
+            (span.end_char + target.start("target"), span.end_char + target.end("target"))
+            if kind == "referred_pain" and target
+            else None
+        )
+        if kind == "referred_pain":
+            window = doc.text[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
+            if any(p.search(window) for p in self._not_referral):
+                return None
+            if _BARE_REFERRAL.match(span.text) and referral is None:
+                return None
+        return FindingItem(span, kind, span._.status == "negated", muscles, referral)
+
+    def _limitations(self, text: str, offset: int) -> list[CharSpan]:
+        spans: list[CharSpan] = []
+        for pattern in self._limitation:
+            for match in pattern.finditer(text):
+                end = _CLAUSE_END.search(text, match.end())
+                stop = end.start() if end else len(text)
+                if any(s <= offset + match.start() < e for s, e in spans):
+                    continue
+                spans.append((offset + match.start(), offset + stop))
+        return sorted(spans)
+
+    def _pain(self, text: str, offset: int, result: RationaleFindings) -> None:
+        values = pain_values(text, self._before, self._after)
+        unknown: list[Value] = []
+        for value in values:
+            if value.timing == "before" and result.pain_before is None:
+                result.pain_before = self._measure(text, offset, value)
+            elif value.timing == "after" and result.pain_after is None:
+                result.pain_after = self._measure(text, offset, value)
+            elif value.timing == "unknown":
+                unknown.append(value)
+        for value in unknown:
+            if result.pain_before is None:
+                result.pain_before = self._measure(text, offset, value)
+            elif result.pain_after is None and value.start > 0:
+                result.pain_after = self._measure(text, offset, value)
+
+    @staticmethod
+    def _measure(text: str, offset: int, value: Value) -> MeasureItem:
+        scaled = "/" in text[value.start : value.end] or "of" in text[value.start : value.end]
+        return MeasureItem((offset + value.start, offset + value.end), value.value, 10.0 if scaled else None)
+
+    @staticmethod
+    def _counts(pattern: re.Pattern[str], text: str, offset: int) -> list[CountItem]:
+        items: list[CountItem] = []
+        for match in pattern.finditer(text):
+            raw = next(g for g in match.groups() if g is not None)
+            number = parse_number(raw)
+            if number is not None and number == int(number) and 0 < number < 200:
+                items.append(CountItem((offset + match.start(), offset + match.end()), int(number)))
+        return items
+
+    @staticmethod
+    def _trimmed(sent: Span) -> CharSpan:
+        text = sent.text
+        stripped = text.strip()
+        start = sent.start_char + text.index(stripped[:1]) if stripped else sent.start_char
+        return start, start + len(stripped)
+
+
+@Language.factory("scribe_rationale", default_config={"lexicon_dir": None})
+def make_rationale(nlp: Language, name: str, lexicon_dir: str | None) -> RationaleExtractor:
+    register_extensions()
+    lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
+    return RationaleExtractor(lexicons.statements)

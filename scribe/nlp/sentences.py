@@ -1,0 +1,80 @@
+"""Sentence boundaries for dictation: abbreviations, list lines, hard wraps, headers.
+
+PyRuSH (medspaCy's default) is ten times slower on short notes and logs through loguru, so the
+pipeline uses this small rule-based splitter instead.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+# Tokens that end with a full stop without ending the sentence ("Pt. tolerated", "R. UT").
+_ABBREVIATIONS = frozenset(
+    """pt pts rt lt dr mr mrs ms approx vs e.g i.e st no fig b.i.d t.i.d q.d ant post sup inf
+    med lat ext flex rot abd add ther ex cont est hx dx tx sx fx ca""".split()
+)
+# Abbreviations that often end a sentence: split after them when a capital follows.
+_FINAL_ABBREVIATIONS = frozenset("min mins hr hrs wk wks sec deg etc ml cc mg bilat".split())
+_LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">"})
+_FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
+
+
+def _next_word(doc: Doc, i: int) -> Token | None:
+    for token in doc[i + 1 :]:
+        if not token.is_space:
+            return token
+    return None
+
+
+def _starts_item(token: Token) -> bool:
+    """A new line that starts like a new sentence or list item."""
+    text = token.text
+    return (
+        text in _LIST_MARKERS
+        or text[:1].isupper()
+        or text[:1].isdigit()
+        or text.startswith("(")
+        or token.is_punct
+    )
+
+
+def _is_list_number(doc: Doc, i: int) -> bool:
+    """ "1." or "2)" at the start of a line numbers a list item; it ends nothing."""
+    if i < 0 or not doc[i].is_digit:
+        return False
+    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+
+
+def _line_ends_sentence(token: Token) -> bool:
+    return token.text[-1:] in {".", ":", "!", "?", ";"} or token.is_punct
+
+
+@Language.component("scribe_sentences")
+def dictation_sentences(doc: Doc) -> Doc:
+    """Mark sentence starts on every token."""
+    if len(doc) == 0:
+        return doc
+    starts = [False] * len(doc)
+    starts[0] = True
+    for i, token in enumerate(doc):
+        nxt = _next_word(doc, i)
+        if nxt is None:
+            break
+        if token.is_space and "\n" in token.text:
+            blank_line = token.text.count("\n") > 1
+            prev = doc[i - 1] if i > 0 else None
+            if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
+                starts[nxt.i] = True
+        elif token.text in _FINAL_PUNCT:
+            prev = doc[i - 1].lower_ if i > 0 else ""
+            if _is_list_number(doc, i - 1):
+                continue
+            if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+                continue
+            if prev in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
+                continue
+            starts[nxt.i] = True
+    for token, is_start in zip(doc, starts, strict=True):
+        token.is_sent_start = is_start
+    return doc

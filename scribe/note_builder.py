@@ -1,0 +1,250 @@
+"""From an annotated spaCy Doc to the structured :class:`~scribe.schemas.note.Note`.
+
+Mentions of one muscle on one side merge into one entry; its status is the strongest of
+its mentions (treated > negated > planned > historical > palpated_only). Muscles only
+named, with no sign of treatment, go to ``other_mentions``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import Lexicons
+from scribe.nlp.extensions import TARGETS
+from scribe.nlp.injectate import InjectateFindings
+from scribe.nlp.rationale import RationaleFindings
+from scribe.schemas.common import Evidence
+from scribe.schemas.note import (
+    Finding,
+    GroupMention,
+    Injectate,
+    Measure,
+    Muscle,
+    MuscleMention,
+    MuscleRef,
+    NeedleCount,
+    Note,
+    OtherMention,
+    PainResponse,
+    RangeOfMotion,
+    Rationale,
+    StatedCount,
+    Substance,
+)
+
+STATUS_PRIORITY = ("treated", "negated", "planned", "historical", "palpated_only", "mentioned")
+_SIDED = ("bilateral", "right", "left")
+
+
+def evidence(text: str, start: int, end: int) -> Evidence:
+    return Evidence(start=start, end=end, text=text[start:end])
+
+
+def _optional(text: str, span: tuple[int, int] | None) -> Evidence | None:
+    return evidence(text, *span) if span else None
+
+
+def _rank(status: str) -> int:
+    return STATUS_PRIORITY.index(status)
+
+
+class NoteBuilder:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self._lexicons = lexicons
+        self._substance_by_id = {s.id: s for s in lexicons.substances.substances}
+
+    def build(self, doc: Doc) -> Note:
+        text = doc.text
+        targets = list(doc.spans[TARGETS])
+        rationale: RationaleFindings = doc._.rationale
+        injectate: InjectateFindings = doc._.injectate
+        muscle_spans = [s for s in targets if s.label_ == "MUSCLE"]
+        muscles, others = self._muscles(text, muscle_spans, rationale)
+        return Note(
+            muscles=muscles,
+            groups=self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
+            other_mentions=others,
+            injectate=self._injectate(text, injectate),
+            rationale=self._rationale(text, rationale),
+            stated_muscle_counts=[
+                StatedCount(value=c.value, **evidence(text, *c.span).model_dump())
+                for c in rationale.stated_counts
+            ],
+            text_length=len(text),
+        )
+
+    # --- muscles -------------------------------------------------------------------------
+    def _mention(self, text: str, span: Span) -> MuscleMention:
+        return MuscleMention(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            laterality=span._.laterality,
+            laterality_source=span._.laterality_source,
+            status=span._.status or "mentioned",
+            side_cue=_optional(text, span._.side_cue),
+            status_cue=_optional(text, span._.status_cue),
+            match=span._.match,
+            match_score=span._.match_score,
+        )
+
+    def _muscles(
+        self, text: str, spans: list[Span], rationale: RationaleFindings
+    ) -> tuple[list[Muscle], list[OtherMention]]:
+        by_key: dict[tuple[str, str], list[Span]] = defaultdict(list)
+        unspecified: dict[str, list[Span]] = defaultdict(list)
+        for span in spans:
+            if span._.laterality == "unspecified":
+                unspecified[span._.entry_id].append(span)
+            else:
+                by_key[(span._.entry_id, span._.laterality)].append(span)
+        # one side merges into a bilateral entry of the same muscle
+        for (muscle_id, side), group in list(by_key.items()):
+            if side != "bilateral" and (muscle_id, "bilateral") in by_key:
+                by_key[(muscle_id, "bilateral")] += by_key.pop((muscle_id, side))
+        # a mention without a side joins the muscle's sided entry, if it has one
+        for muscle_id, group in unspecified.items():
+            sided = [k for k in ((muscle_id, s) for s in _SIDED) if k in by_key]
+            by_key[sided[0] if sided else (muscle_id, "unspecified")] += group
+        findings_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for finding in rationale.findings:
+            if not finding.negated:
+                for muscle in finding.muscles:
+                    findings_by_span[(muscle.start, muscle.end)].add(finding.kind)
+        muscles: list[Muscle] = []
+        others: list[OtherMention] = []
+        for (muscle_id, side), group in by_key.items():
+            group.sort(key=lambda s: s.start)
+            entry = self._lexicons.muscle_by_id[muscle_id]
+            best = min(group, key=lambda s: (_rank(s._.status or "mentioned"), s.start))
+            status = best._.status or "mentioned"
+            if status == "mentioned":
+                others.append(
+                    OtherMention(
+                        id=muscle_id, name=entry.name, laterality=side,  # type: ignore[arg-type]
+                        **evidence(text, best.start_char, best.end_char).model_dump(),
+                    )
+                )  # fmt: skip
+                continue
+            sources = [s._.laterality_source for s in group if s._.laterality != "unspecified"]
+            kinds = set().union(*(findings_by_span[(s.start, s.end)] for s in group))
+            muscles.append(
+                Muscle(
+                    id=muscle_id,
+                    name=entry.name,
+                    counting_id=self._lexicons.counting_id(muscle_id),
+                    region=entry.region,
+                    group=entry.group,
+                    laterality=side,  # type: ignore[arg-type]
+                    laterality_source=sources[0] if sources else "none",  # type: ignore[arg-type]
+                    status=status,  # type: ignore[arg-type]
+                    match="fuzzy" if all(s._.match == "fuzzy" for s in group) else "exact",
+                    mentions=[self._mention(text, s) for s in group],
+                    findings=sorted(kinds),  # type: ignore[arg-type]
+                    **evidence(text, best.start_char, best.end_char).model_dump(),
+                )
+            )
+        muscles.sort(key=lambda m: m.start)
+        return muscles, others
+
+    def _groups(self, text: str, spans: list[Span]) -> list[GroupMention]:
+        best: dict[tuple[str, str], Span] = {}
+        for span in sorted(spans, key=lambda s: s.start):
+            key = (span._.entry_id, span._.laterality)
+            current = best.get(key)
+            if current is None or _rank(span._.status or "mentioned") < _rank(current._.status or "mentioned"):
+                best[key] = span
+        groups = []
+        for (group_id, side), span in best.items():
+            entry = self._lexicons.group_by_id[group_id]
+            groups.append(
+                GroupMention(
+                    id=group_id,
+                    name=entry.name,
+                    kind=entry.kind,
+                    laterality=side,  # type: ignore[arg-type]
+                    status=span._.status or "mentioned",
+                    members=list(entry.members),
+                    **evidence(text, span.start_char, span.end_char).model_dump(),
+                )
+            )
+        return sorted(groups, key=lambda g: g.start)
+
+    # --- injectate -----------------------------------------------------------------------
+    def _injectate(self, text: str, found: InjectateFindings) -> Injectate:
+        substances = []
+        for item in found.substances:
+            entry = self._substance_by_id.get(item.span._.entry_id or "")
+            if entry is None:
+                name, category = "unspecified injectate", "unspecified"
+            else:
+                name, category = entry.name, entry.category
+            if category == "unspecified" and item.status == "mentioned":
+                continue  # "medications reviewed": not about an injection
+            substances.append(
+                Substance(
+                    name=name,
+                    category=category,
+                    status=item.status,  # type: ignore[arg-type]
+                    dose=_optional(text, item.dose),
+                    muscles=[
+                        MuscleRef(
+                            id=m._.entry_id,
+                            name=self._lexicons.muscle_by_id[m._.entry_id].name,
+                            laterality=m._.laterality,
+                        )
+                        for m in item.muscles
+                    ],
+                    **evidence(text, item.span.start_char, item.span.end_char).model_dump(),
+                )
+            )
+        return Injectate(
+            status=found.status,  # type: ignore[arg-type]
+            statements=[evidence(text, s, e) for s, e in found.statements],
+            substances=substances,
+        )
+
+    # --- rationale -----------------------------------------------------------------------
+    @staticmethod
+    def _rationale(text: str, found: RationaleFindings) -> Rationale:
+        def measure(item: object) -> Measure | None:
+            if item is None:
+                return None
+            return Measure(
+                value=item.value,  # type: ignore[attr-defined]
+                scale_max=item.scale_max,  # type: ignore[attr-defined]
+                **evidence(text, *item.span).model_dump(),  # type: ignore[attr-defined]
+            )
+
+        return Rationale(
+            findings=[
+                Finding(
+                    kind=f.kind,  # type: ignore[arg-type]
+                    negated=f.negated,
+                    muscle_ids=sorted({m._.entry_id for m in f.muscles}),
+                    referral_target=_optional(text, f.referral_target),
+                    **evidence(text, f.span.start_char, f.span.end_char).model_dump(),
+                )
+                for f in found.findings
+            ],
+            functional_limitations=[evidence(text, s, e) for s, e in found.functional_limitations],
+            pain=PainResponse(before=measure(found.pain_before), after=measure(found.pain_after)),
+            rom=[
+                RangeOfMotion(
+                    motion=r.motion,
+                    before_degrees=r.before_degrees,
+                    after_degrees=r.after_degrees,
+                    improved=r.improved,
+                    **evidence(text, *r.span).model_dump(),
+                )
+                for r in found.rom
+            ],
+            tolerance=_optional(text, found.tolerance),
+            consent=_optional(text, found.consent),
+            needle_counts=[
+                NeedleCount(count=c.value, **evidence(text, *c.span).model_dump())
+                for c in found.needle_counts
+            ],
+        )

@@ -1,0 +1,88 @@
+"""The one orchestrator: dictation text -> annotated Doc -> structured note -> coding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+
+from scribe.coding import code
+from scribe.config import Settings, get_settings
+from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
+from scribe.lexicons import load_lexicons
+from scribe.nlp import build_nlp
+from scribe.note_builder import NoteBuilder
+from scribe.schemas.coding import CodingResult
+from scribe.schemas.common import Frozen
+from scribe.schemas.context import EncounterContext
+from scribe.schemas.note import Note
+
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+class ExtractionResult(Frozen):
+    """What ``scribe extract`` returns: the note and its coding."""
+
+    note: Note
+    coding: CodingResult
+
+
+def check_text(text: str, *, max_chars: int) -> str:
+    """Refuse input that is empty, binary, or too long (messages carry no dictation text)."""
+    if "\x00" in text or "\ufffd" in text[:2048]:
+        raise BinaryInputError()
+    sample = text[:4096]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
+    if sample and control / len(sample) > 0.05:
+        raise BinaryInputError()
+    if len(text) > max_chars:
+        raise InputTooLargeError(len(text), max_chars)
+    if not text.strip():
+        raise EmptyInputError()
+    return text
+
+
+class Scribe:
+    """Build the NLP pipeline once; extract as many dictations as you like with it.
+
+    >>> scribe = Scribe()
+    >>> result = scribe.extract("Dry needling to the right upper trapezius ...")
+    >>> result.coding.muscle_count
+    """
+
+    def __init__(self, *, settings: Settings | None = None, lexicon_dir: Path | None = None) -> None:
+        self.settings = settings or get_settings()
+        folder = lexicon_dir or self.settings.lexicon_dir
+        self._lexicons = load_lexicons(folder)
+        self.nlp: Language = build_nlp(folder)
+        self._builder = NoteBuilder(self._lexicons)
+
+    def extract(self, text: str, context: EncounterContext | None = None) -> ExtractionResult:
+        """Extract the structured note from one dictation and code it."""
+        check_text(text, max_chars=self.settings.max_input_chars)
+        note = self._builder.build(self.nlp(text))
+        return ExtractionResult(note=note, coding=code(note, context))
+
+    def extract_many(
+        self,
+        texts: Iterable[str],
+        context: EncounterContext | None = None,
+        *,
+        batch_size: int = 32,
+    ) -> list[ExtractionResult]:
+        """Extract several dictations, batched through spaCy's ``nlp.pipe``."""
+        return list(self.iter_extract(texts, context, batch_size=batch_size))
+
+    def iter_extract(
+        self,
+        texts: Iterable[str],
+        context: EncounterContext | None = None,
+        *,
+        batch_size: int = 32,
+    ) -> Iterator[ExtractionResult]:
+        limit = self.settings.max_input_chars
+        checked = (check_text(t, max_chars=limit) for t in texts)
+        for doc in self.nlp.pipe(checked, batch_size=batch_size):
+            note = self._builder.build(doc)
+            yield ExtractionResult(note=note, coding=code(note, context))

@@ -8,6 +8,8 @@ named, with no sign of treatment, go to ``other_mentions``.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -50,6 +52,13 @@ def _rank(status: str) -> int:
     return STATUS_PRIORITY.index(status)
 
 
+@dataclass(frozen=True)
+class _Mention:
+    muscle_id: str
+    record: MuscleMention
+    findings: set[str]
+
+
 class NoteBuilder:
     def __init__(self, lexicons: Lexicons) -> None:
         self._lexicons = lexicons
@@ -61,7 +70,7 @@ class NoteBuilder:
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
         muscle_spans = [s for s in targets if s.label_ == "MUSCLE"]
-        muscles, others = self._muscles(text, muscle_spans, rationale)
+        muscles, others = self._muscles(doc, muscle_spans, rationale)
         return Note(
             muscles=muscles,
             groups=self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
@@ -76,60 +85,99 @@ class NoteBuilder:
         )
 
     # --- muscles -------------------------------------------------------------------------
-    def _mention(self, text: str, span: Span) -> MuscleMention:
-        return MuscleMention(
-            start=span.start_char,
-            end=span.end_char,
-            text=span.text,
-            laterality=span._.laterality,
-            laterality_source=span._.laterality_source,
-            status=span._.status or "mentioned",
-            side_cue=_optional(text, span._.side_cue),
-            status_cue=_optional(text, span._.status_cue),
-            match=span._.match,
-            match_score=span._.match_score,
+    @staticmethod
+    def _mention(text: str, span: Span, kinds: set[str]) -> _Mention:
+        return _Mention(
+            muscle_id=span._.entry_id,
+            record=MuscleMention(
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                laterality=span._.laterality,
+                laterality_source=span._.laterality_source,
+                status=span._.status or "mentioned",
+                side_cue=_optional(text, span._.side_cue),
+                status_cue=_optional(text, span._.status_cue),
+                match=span._.match,
+                match_score=span._.match_score,
+            ),
+            findings=kinds,
         )
 
+    def _mirrored(self, text: str, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
+        """ "The same on the left": a treated mention of each mirrored muscle on that side."""
+        by_offsets = {(m.record.start, m.record.end): m for m in mentions}
+        copies = []
+        for start, end, side, sources in mirrors:
+            cue = evidence(text, start, end)
+            for offsets in sources:
+                source = by_offsets.get(tuple(offsets))
+                if source is None or source.record.status != "treated":
+                    continue
+                record = source.record.model_copy(
+                    update={
+                        "start": start,
+                        "end": end,
+                        "text": cue.text,
+                        "laterality": side,
+                        "laterality_source": "explicit",
+                        "side_cue": cue,
+                        "status_cue": cue,
+                    }
+                )
+                copies.append(_Mention(source.muscle_id, record, source.findings))
+        return copies
+
     def _muscles(
-        self, text: str, spans: list[Span], rationale: RationaleFindings
+        self, doc: Doc, spans: list[Span], rationale: RationaleFindings
     ) -> tuple[list[Muscle], list[OtherMention]]:
-        by_key: dict[tuple[str, str], list[Span]] = defaultdict(list)
-        unspecified: dict[str, list[Span]] = defaultdict(list)
-        for span in spans:
-            if span._.laterality == "unspecified":
-                unspecified[span._.entry_id].append(span)
+        text = doc.text
+        kinds_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for finding in rationale.findings:
+            if not finding.negated:
+                for muscle in finding.muscles:
+                    kinds_by_span[(muscle.start, muscle.end)].add(finding.kind)
+        mentions = [self._mention(text, s, kinds_by_span[(s.start, s.end)]) for s in spans]
+        mentions += self._mirrored(text, mentions, doc._.mirrors or [])
+        by_key: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
+        unspecified: dict[str, list[_Mention]] = defaultdict(list)
+        for mention in mentions:
+            side = mention.record.laterality
+            if side == "unspecified":
+                unspecified[mention.muscle_id].append(mention)
             else:
-                by_key[(span._.entry_id, span._.laterality)].append(span)
+                by_key[(mention.muscle_id, side)].append(mention)
         # one side merges into a bilateral entry of the same muscle
-        for (muscle_id, side), group in list(by_key.items()):
+        for muscle_id, side in list(by_key):
             if side != "bilateral" and (muscle_id, "bilateral") in by_key:
                 by_key[(muscle_id, "bilateral")] += by_key.pop((muscle_id, side))
         # a mention without a side joins the muscle's sided entry, if it has one
         for muscle_id, group in unspecified.items():
             sided = [k for k in ((muscle_id, s) for s in _SIDED) if k in by_key]
             by_key[sided[0] if sided else (muscle_id, "unspecified")] += group
-        findings_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for finding in rationale.findings:
-            if not finding.negated:
-                for muscle in finding.muscles:
-                    findings_by_span[(muscle.start, muscle.end)].add(finding.kind)
+        # "R trapezius ... upper, middle and lower trapezius": the whole muscle named beside
+        # its parts on one side is not another muscle
+        for muscle_id, side in list(by_key):
+            children = [
+                k for k in by_key
+                if k[1] == side and self._lexicons.muscle_by_id[k[0]].parent == muscle_id
+            ]  # fmt: skip
+            if children:
+                by_key[children[0]] += by_key.pop((muscle_id, side))
         muscles: list[Muscle] = []
         others: list[OtherMention] = []
         for (muscle_id, side), group in by_key.items():
-            group.sort(key=lambda s: s.start)
+            group.sort(key=lambda m: m.record.start)
             entry = self._lexicons.muscle_by_id[muscle_id]
-            best = min(group, key=lambda s: (_rank(s._.status or "mentioned"), s.start))
-            status = best._.status or "mentioned"
+            best = min(group, key=lambda m: (_rank(m.record.status), m.record.start))
+            status = best.record.status
+            located = {"start": best.record.start, "end": best.record.end, "text": best.record.text}
             if status == "mentioned":
                 others.append(
-                    OtherMention(
-                        id=muscle_id, name=entry.name, laterality=side,  # type: ignore[arg-type]
-                        **evidence(text, best.start_char, best.end_char).model_dump(),
-                    )
-                )  # fmt: skip
+                    OtherMention(id=muscle_id, name=entry.name, laterality=side, **located)  # type: ignore[arg-type]
+                )
                 continue
-            sources = [s._.laterality_source for s in group if s._.laterality != "unspecified"]
-            kinds = set().union(*(findings_by_span[(s.start, s.end)] for s in group))
+            sources = [m.record.laterality_source for m in group if m.record.laterality != "unspecified"]
             muscles.append(
                 Muscle(
                     id=muscle_id,
@@ -138,12 +186,12 @@ class NoteBuilder:
                     region=entry.region,
                     group=entry.group,
                     laterality=side,  # type: ignore[arg-type]
-                    laterality_source=sources[0] if sources else "none",  # type: ignore[arg-type]
+                    laterality_source=sources[0] if sources else "none",
                     status=status,  # type: ignore[arg-type]
-                    match="fuzzy" if all(s._.match == "fuzzy" for s in group) else "exact",
-                    mentions=[self._mention(text, s) for s in group],
-                    findings=sorted(kinds),  # type: ignore[arg-type]
-                    **evidence(text, best.start_char, best.end_char).model_dump(),
+                    match="fuzzy" if all(m.record.match == "fuzzy" for m in group) else "exact",
+                    mentions=[m.record for m in group],
+                    findings=sorted(set().union(*(m.findings for m in group))),  # type: ignore[arg-type]
+                    **located,
                 )
             )
         muscles.sort(key=lambda m: m.start)

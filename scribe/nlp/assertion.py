@@ -38,11 +38,13 @@ def muscle_status(categories: set[str]) -> str | None:
     """Status from the modifiers of one muscle mention; None when nothing decides it."""
     if "NOT_TREATED" in categories:
         return "negated"
-    if "PLANNED" in categories and "CURRENT" not in categories:
+    if "PLANNED" in categories:
         return "planned"
     if "HISTORICAL" in categories and "CURRENT" not in categories:
         return "historical"
-    if "TREATED" in categories:
+    if "PALPATED_ONLY" in categories:
+        return "palpated_only"
+    if categories & {"TREATED", "INJECTED"}:
         return "treated"
     if "PALPATED" in categories:
         return "palpated_only"
@@ -77,8 +79,8 @@ class AssertionResolver:
                     "negated": "NOT_TREATED",
                     "planned": "PLANNED",
                     "historical": "HISTORICAL",
-                    "treated": "TREATED",
-                    "palpated_only": "PALPATED",
+                    "treated": "INJECTED" if "INJECTED" in categories else "TREATED",
+                    "palpated_only": "PALPATED_ONLY" if "PALPATED_ONLY" in categories else "PALPATED",
                     "mentioned": "COMPLAINT",
                 }.get(span._.status or "")
                 if cue_category:
@@ -87,8 +89,27 @@ class AssertionResolver:
                 span._.status = substance_status(categories)
             else:
                 span._.status = "negated" if categories & set(_NEGATION) else "affirmed"
-        self._resolve_note_level(doc, [s for s in targets if s.label_ in _MUSCLE_LIKE])
+        muscles = [s for s in targets if s.label_ in _MUSCLE_LIKE]
+        self._injected_substance_sentences(doc, targets, muscles)
+        self._resolve_note_level(doc, muscles)
         return doc
+
+    @staticmethod
+    def _injected_substance_sentences(doc: Doc, targets: list[Span], muscles: list[Span]) -> None:
+        """ "Botox 25 units into each of L UT and L levator TrPs": the substance went into
+        the muscles of its sentence, treated by injection."""
+        for sent in doc.sents:
+            injected = [
+                s for s in targets
+                if s.label_ == "SUBSTANCE" and s._.status == "injected" and sent.start <= s.start < sent.end
+            ]  # fmt: skip
+            if not injected:
+                continue
+            cue = (injected[0].start_char, injected[0].end_char)
+            for span in muscles:
+                if sent.start <= span.start < sent.end and span._.status in (None, "palpated_only", "mentioned"):
+                    span._.status = "treated"
+                    span._.status_cue = cue
 
     @staticmethod
     def _char_cue(doc: Doc, span: Span, category: str) -> tuple[int, int] | None:
@@ -102,11 +123,11 @@ class AssertionResolver:
         graph = doc._.context_graph
         modifiers = list(graph.modifiers) if graph is not None else []
         general: list[tuple[Span, tuple[int, int]]] = []  # treatment sentences naming no muscle
-        any_positive_treatment = False
+        any_positive_treatment = any(s._.status == "treated" for s in spans)
         for sent in doc.sents:
             in_sent = [m for m in modifiers if sent.start <= m.modifier_span[0] < sent.end]
             categories = {m.category for m in in_sent}
-            treated = [m for m in in_sent if m.category == "TREATED"]
+            treated = [m for m in in_sent if m.category in ("TREATED", "INJECTED")]
             if not treated or categories & set(_DEFERRING):
                 continue
             if "HISTORICAL" in categories and "CURRENT" not in categories:

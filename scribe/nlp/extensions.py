@@ -19,7 +19,7 @@ _SPAN_ATTRIBUTES: dict[str, Any] = {
 _DOC_ATTRIBUTES: dict[str, Any] = {
     "injectate": None,
     "rationale": None,
-    "stated_counts": None,
+    "mirrors": None,  # [(start_char, end_char, side, [(start_char, end_char) of mirrored names])]
 }
 
 TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)

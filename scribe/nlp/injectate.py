@@ -98,11 +98,11 @@ class InjectateExtractor:
         """The nearest treatment words to the muscle speak of injection, not of needling alone."""
         best: tuple[int, bool] | None = None
         for modifier in muscle._.modifiers:
-            if modifier.category != "TREATED":
+            if modifier.category not in ("TREATED", "INJECTED"):
                 continue
             start, end = modifier.modifier_span
             distance = muscle.start - end if end <= muscle.start else start - muscle.end
-            is_injection = bool(_INJECTION_CUE.search(doc[start:end].text))
+            is_injection = modifier.category == "INJECTED"
             if best is None or distance < best[0] or (distance == best[0] and is_injection):
                 best = (distance, is_injection)
         return best is not None and best[1]

@@ -9,6 +9,7 @@ note names the same side, that side is used and marked ``context``.
 """
 
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,8 @@ _POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at"})
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
+_RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
+_REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class SideCue:
 
 
 class LateralityTagger:
-    def __init__(self, nlp: Language, lexicon: LateralityLexicon) -> None:
+    def __init__(self, nlp: Language, lexicon: LateralityLexicon, mirror: list[str]) -> None:
+        self._mirror = [re.compile(p, re.IGNORECASE) for p in mirror]
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._abbreviations = Matcher(nlp.vocab)
         self._exclusions = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -53,8 +57,15 @@ class LateralityTagger:
         self._exclusions.add("not_a_side", [nlp.make_doc(p.lower()) for p in lexicon.not_a_side])
 
     def cues(self, doc: Doc) -> list[SideCue]:
-        excluded = {i for _, s, e in self._exclusions(doc) for i in range(s, e)}
         targets = {i for span in doc.spans[TARGETS] for i in range(span.start, span.end)}
+        starts = {span.start for span in doc.spans[TARGETS]}
+        # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap"
+        excluded = {
+            i
+            for _, s, e in self._exclusions(doc)
+            if not ({e, e + 1} & starts)
+            for i in range(s, e)
+        }
         raw = [*self._phrases(doc), *self._abbreviations(doc)]
         # longest match wins where cues overlap ("left and right" over "left")
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
@@ -71,20 +82,50 @@ class LateralityTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [s for s in doc.spans[TARGETS] if s.label_ in ("MUSCLE", "GROUP")]
+        doc._.mirrors = []
         if not spans:
             return doc
         cues = self.cues(doc)
         attached: set[SideCue] = set()
         header_side: SideCue | None = None
+        named_before: set[str] = set()
         for sent in doc.sents:
             sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
             sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
             if not sent_spans:
                 header_side = self._header_cue(sent, sent_cues, header_side)
+                self._find_mirror(doc, sent, spans)
                 continue
-            attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side)
+            back = self._back_references(doc, sent_spans, named_before)
+            attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
+            named_before |= {s._.entry_id for s in sent_spans}
         self._fill_from_note(doc, spans, cues, attached)
         return doc
+
+    def _find_mirror(self, doc: Doc, sent: Span, spans: list[Span]) -> None:
+        """ "The same on the left." copies the muscles of the sentence before to that side."""
+        for pattern in self._mirror:
+            match = pattern.search(sent.text)
+            if match is None:
+                continue
+            earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
+            if not earlier:
+                return
+            previous_sent = earlier[-1].sent
+            source = [s for s in earlier if s.sent == previous_sent]
+            word = match.group("side").lower()
+            sides = {s._.laterality for s in source}
+            if word in ("left", "right"):
+                side = word
+            elif sides in ({"left"}, {"right"}):
+                side = "right" if sides == {"left"} else "left"
+            else:
+                return
+            start = sent.start_char + match.start()
+            doc._.mirrors.append(
+                (start, sent.start_char + match.end(), side, [(s.start_char, s.end_char) for s in source])
+            )
+            return
 
     @staticmethod
     def _header_cue(sent: Span, cues: list[SideCue], previous: SideCue | None) -> SideCue | None:
@@ -98,7 +139,12 @@ class LateralityTagger:
         return previous
 
     def _tag_sentence(
-        self, doc: Doc, spans: list[Span], cues: list[SideCue], header: SideCue | None
+        self,
+        doc: Doc,
+        spans: list[Span],
+        cues: list[SideCue],
+        header: SideCue | None,
+        back_references: set[int],
     ) -> set[SideCue]:
         """Set the side of each mention in one sentence; return the cues attached to names."""
         own: dict[int, SideCue] = {}
@@ -128,6 +174,8 @@ class LateralityTagger:
             if i in own:
                 self._set(doc, span, own[i], "explicit")
                 current, current_source = own[i], "list"
+            elif i in back_references:
+                continue  # "LTRs in the QL": the side is the one named before
             elif current is not None:
                 self._set(doc, span, current, current_source)
             else:
@@ -135,6 +183,27 @@ class LateralityTagger:
                 if trailing is not None:
                     self._set(doc, span, trailing, "list")
         return used
+
+    @staticmethod
+    def _back_references(doc: Doc, spans: list[Span], named_before: set[str]) -> set[int]:
+        """Mentions that point back at a muscle already named: "twitch responses in the QL
+        and the piriformis" after both were listed with their sides."""
+        findings = [s for s in doc.spans[TARGETS] if s.label_ == "FINDING"]
+        back: set[int] = set()
+        for i, span in enumerate(spans):
+            if span._.entry_id not in named_before:
+                continue
+            gap = doc[max(0, span.start - 3) : span.start]
+            words = [t.lower_ for t in gap]
+            after_finding = any(
+                f.end <= span.start and span.start - f.end <= 3 for f in findings
+            ) and any(w in _REFERRING_PREPOSITIONS for w in words)
+            in_run = i - 1 in back and all(
+                t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]
+            )
+            if after_finding or in_run:
+                back.add(i)
+        return back
 
     @staticmethod
     def _set(doc: Doc, span: Span, cue: SideCue, source: str) -> None:
@@ -195,4 +264,4 @@ class LateralityTagger:
 def make_laterality(nlp: Language, name: str, lexicon_dir: str | None) -> LateralityTagger:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return LateralityTagger(nlp, lexicons.laterality)
+    return LateralityTagger(nlp, lexicons.laterality, lexicons.statements.statements.get("mirror", []))

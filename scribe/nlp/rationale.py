@@ -21,10 +21,10 @@ from scribe.schemas.lexicon import StatementLexicon
 
 CharSpan = tuple[int, int]
 
-_BARE_REFERRAL = re.compile(r"^(?:referr\w*|refers|radiat\w*)$", re.IGNORECASE)
+_BARE_REFERRAL = re.compile(r"^(?:refer\w*|radiat\w*)$", re.IGNORECASE)
 _REFERRAL_TARGET = re.compile(
-    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|down(?:\s+(?:in)?to)?|"
-    r"up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
+    r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|\bwhen\b|"
     r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|$))",
     re.IGNORECASE,

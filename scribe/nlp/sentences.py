@@ -10,12 +10,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 # Tokens that end with a full stop without ending the sentence ("Pt. tolerated", "R. UT").
-_ABBREVIATIONS = frozenset(
-    """pt pts rt lt dr mr mrs ms approx vs e.g i.e st no fig b.i.d t.i.d q.d ant post sup inf
-    med lat ext flex rot abd add ther ex cont est hx dx tx sx fx ca""".split()
+_ABBREVIATIONS = frozenset("pt pts rt lt dr mr mrs ms approx vs e.g i.e fig b.i.d t.i.d q.d".split())
+# Abbreviations that may also end a sentence ("glute med."): split when a capital follows.
+_FINAL_ABBREVIATIONS = frozenset(
+    """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
+    abd add ther ex cont est hx dx tx sx fx st no""".split()
 )
-# Abbreviations that often end a sentence: split after them when a capital follows.
-_FINAL_ABBREVIATIONS = frozenset("min mins hr hrs wk wks sec deg etc ml cc mg bilat".split())
 _LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">"})
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
 

@@ -161,6 +161,19 @@ class ContextLexicon(FileHeader):
     )
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _literals_unique(self) -> ContextLexicon:
+        # Overlapping matches are pruned to one, so a literal in two sets would lose one at random.
+        seen: dict[str, str] = {}
+        for rule_set in self.rule_sets:
+            where = f"{rule_set.category}/{rule_set.direction}"
+            for literal in rule_set.literals:
+                key = literal.lower()
+                if key in seen:
+                    raise ValueError(f"literal {literal!r} is in {seen[key]} and {where}")
+                seen[key] = where
+        return self
+
 
 class StatementLexicon(FileHeader):
     """Regular expressions (case-insensitive) for statements matched on sentence text."""

@@ -1,7 +1,8 @@
 """The spaCy/medspaCy pipeline that turns a dictation into annotated spans.
 
 Components, in order (each in its own module, registered by importing it here):
-``scribe_sentences`` -> ``scribe_targets`` (medspaCy TargetMatcher) -> ``scribe_ellipsis`` ->
+``scribe_sentences`` -> ``scribe_targets`` (medspaCy TargetMatcher) -> ``scribe_fuzzy`` ->
+``scribe_ellipsis`` ->
 ``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion`` ->
 ``scribe_injectate`` -> ``scribe_rationale``.
 """
@@ -17,6 +18,7 @@ from spacy.language import Language
 from scribe.nlp import (  # noqa: F401  (importing registers the factories)
     assertion,
     context,
+    fuzzy,
     injectate,
     laterality,
     rationale,
@@ -30,6 +32,7 @@ logger.disable("PyRuSH")
 PIPELINE = (
     "scribe_sentences",
     "scribe_targets",
+    "scribe_fuzzy",
     "scribe_ellipsis",
     "scribe_context",
     "scribe_laterality",

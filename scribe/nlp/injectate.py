@@ -43,12 +43,14 @@ class InjectateFindings:
 
 
 class InjectateExtractor:
-    def __init__(self, none_patterns: list[str]) -> None:
+    def __init__(self, none_patterns: list[str], anaphora: list[str]) -> None:
         self._none = [re.compile(p, re.IGNORECASE) for p in none_patterns]
+        self._anaphora = [re.compile(p, re.IGNORECASE) for p in anaphora]
 
     def __call__(self, doc: Doc) -> Doc:
         findings = InjectateFindings()
         targets = list(doc.spans[TARGETS])
+        previous_muscles: list[Span] = []
         for sent in doc.sents:
             none_here = self._none_statements(sent)
             findings.statements += none_here
@@ -64,6 +66,10 @@ class InjectateExtractor:
                 cue is not None and not none_here and not negated_here
             )
             receiving = [m for m in muscles if self._injected_muscle(doc, m)] if injection_done else []
+            if injection_done and not muscles and any(p.search(sent.text) for p in self._anaphora):
+                receiving = previous_muscles  # "1 mL into each of these TrPs"
+            if muscles:
+                previous_muscles = muscles
             for substance in substances:
                 findings.substances.append(
                     SubstanceFinding(
@@ -134,4 +140,5 @@ class InjectateExtractor:
 def make_injectate(nlp: Language, name: str, lexicon_dir: str | None) -> InjectateExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return InjectateExtractor(lexicons.statements.statements["none_injected"])
+    statements = lexicons.statements.statements
+    return InjectateExtractor(statements["none_injected"], statements.get("anaphora", []))

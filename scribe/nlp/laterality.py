@@ -88,7 +88,6 @@ class LateralityTagger:
         cues = self.cues(doc)
         attached: set[SideCue] = set()
         header_side: SideCue | None = None
-        named_before: set[str] = set()
         for sent in doc.sents:
             sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
             sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
@@ -96,9 +95,8 @@ class LateralityTagger:
                 header_side = self._header_cue(sent, sent_cues, header_side)
                 self._find_mirror(doc, sent, spans)
                 continue
-            back = self._back_references(doc, sent_spans, named_before)
+            back = self._back_references(doc, sent_spans, spans)
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
-            named_before |= {s._.entry_id for s in sent_spans}
         self._fill_from_note(doc, spans, cues, attached)
         return doc
 
@@ -185,13 +183,13 @@ class LateralityTagger:
         return used
 
     @staticmethod
-    def _back_references(doc: Doc, spans: list[Span], named_before: set[str]) -> set[int]:
+    def _back_references(doc: Doc, spans: list[Span], every_span: list[Span]) -> set[int]:
         """Mentions that point back at a muscle already named: "twitch responses in the QL
         and the piriformis" after both were listed with their sides."""
         findings = [s for s in doc.spans[TARGETS] if s.label_ == "FINDING"]
         back: set[int] = set()
         for i, span in enumerate(spans):
-            if span._.entry_id not in named_before:
+            if not any(s._.entry_id == span._.entry_id and s.start < span.start for s in every_span):
                 continue
             gap = doc[max(0, span.start - 3) : span.start]
             words = [t.lower_ for t in gap]

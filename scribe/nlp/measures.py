@@ -11,30 +11,43 @@ from scribe.nlp.numbers import NUMBER, parse_number
 Timing = Literal["before", "after", "unknown"]
 
 _SCALE = r"(?:\s*(?:/|out\s+of|of)\s*(?:10|ten)\b)"
+_ARTICLE = r"(?:(?:about|around|approximately|roughly|maybe|like)\s+)?(?:(?:a|an)\s+)?"
 _PAIN_CONTEXT = re.compile(
-    r"\b(?:pain|nprs|nrs|vas|discomfort|soreness|symptoms?|rated|rates|intensity)\b", re.IGNORECASE
+    r"\b(?:pain|nprs|nrs|vas|discomfort|soreness|symptoms?|rated|rates|intensity|headaches?|ha)\b"
+    r"|\d\s*/\s*10\b",
+    re.IGNORECASE,
 )
 _PAIN_VALUE = re.compile(rf"(?P<v>{NUMBER}){_SCALE}", re.IGNORECASE)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
+_NOT_A_RATING = r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|needles?|times|sessions?|visits?|mm|cm|muscles?))"
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated))*"
-    rf"\s*[:=]?\s*(?P<v>{NUMBER})\b(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?))",
+    rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{NUMBER})\b{_NOT_A_RATING}",
+    re.IGNORECASE,
+)
+# A value with its timing right after it: "a two after", "an eight before", "three leaving".
+_PAIN_TIMED = re.compile(
+    rf"\b{_ARTICLE}(?P<v>{NUMBER})\b{_NOT_A_RATING}(?=\s+(?:before|after|afterwards|pre|post|"
+    rf"leaving|coming\s+in|at\s+the\s+end|at\s+the\s+start|on\s+arrival)\b)",
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
-    rf"(?P<b>{NUMBER}){_SCALE}?",
+    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{NUMBER}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
+    rf"{_ARTICLE}(?P<b>{NUMBER}){_SCALE}?",
     re.IGNORECASE,
 )
 _DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
+# Mouth opening is measured in millimetres; only a before -> after pair is read in those units.
+_ROM_UNITS = r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b)"
 _ROM_CONTEXT = re.compile(
     r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
+    r"opening|"
     r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
     re.IGNORECASE,
 )
 _ROM_TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_DEGREES}?\s*(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
-    rf"(?P<b>{NUMBER}){_DEGREES}",
+    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_ROM_UNITS}?\s*(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
+    rf"(?P<b>{NUMBER}){_ROM_UNITS}",
     re.IGNORECASE,
 )
 _ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
@@ -49,7 +62,7 @@ _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
     r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
     r"abduction|adduction|side[\s-]?bending|lateral\s+bending|dorsiflexion|plantar\s?flexion|"
-    r"elevation|slr|straight\s+leg\s+raise)",
+    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening)",
     re.IGNORECASE,
 )
 
@@ -105,7 +118,7 @@ def pain_values(
             continue
         add(match.start("a"), _value_end(text, match.end("a")), match.group("a"), "before")
         add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
-    for pattern in (_PAIN_VALUE, _PAIN_BARE):
+    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED):
         for match in pattern.finditer(text):
             start = match.start("v")
             end = match.end() if pattern is _PAIN_VALUE else match.end("v")

@@ -26,7 +26,7 @@ _REFERRAL_TARGET = re.compile(
     r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|\bwhen\b|"
-    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|$))",
+    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|$))",
     re.IGNORECASE,
 )
 _STATED_COUNT = re.compile(
@@ -41,6 +41,29 @@ _NEEDLE_COUNT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;]|\n|$")
+
+
+_TIE_GAP = frozenset(
+    "in at of within over to the a his her their r l right left b bilateral bilat b/l : - ( ) ,".split()
+)
+
+
+def _tied_muscles(doc: Doc, finding: Span, muscles: list[Span]) -> list[Span]:
+    """The muscle a finding belongs to: the only one in its sentence, or the one right next
+    to it ("taut band in the R UT", "R UT: taut band"). A finding said once for a list is
+    shared, not each muscle's own."""
+    if len({m._.entry_id for m in muscles}) <= 1:
+        return muscles
+    after = [m for m in muscles if m.start >= finding.end and m.start - finding.end <= 4]
+    for muscle in after:
+        if all(t.lower_ in _TIE_GAP for t in doc[finding.end : muscle.start]):
+            return [muscle]
+    before = [m for m in muscles if m.end <= finding.start and finding.start - m.end <= 3]
+    for muscle in reversed(before):
+        gap = doc[muscle.end : finding.start]
+        if all(t.lower_ in _TIE_GAP | {"w/", "with", "has", "had", "shows", "showed"} for t in gap):
+            return [muscle]
+    return []
 
 
 @dataclass
@@ -154,7 +177,7 @@ class RationaleExtractor:
                 return None
             if _BARE_REFERRAL.match(span.text) and referral is None:
                 return None
-        return FindingItem(span, kind, span._.status == "negated", muscles, referral)
+        return FindingItem(span, kind, span._.status == "negated", _tied_muscles(doc, span, muscles), referral)
 
     def _limitations(self, text: str, offset: int) -> list[CharSpan]:
         spans: list[CharSpan] = []

@@ -1,0 +1,92 @@
+"""Misspelt muscle names ("infraspinatous", "teres minr", "quadradus lumborum").
+
+Runs after exact matching, on words no exact name covered. A candidate must be close to a
+lexicon name by edit similarity, word by word; it must not be merely a shorter word the name
+begins with ("brachial" is not "brachialis"), and a misspelt word must not be a common English
+word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked ``match="fuzzy"`` with their score,
+never silently equal to an exact match.
+"""
+
+from collections import defaultdict
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import Lexicons, load_lexicons
+from scribe.nlp.extensions import TARGETS, register_extensions
+
+_MIN_CHARS = 6
+_MIN_SCORE = 88.0
+_MAX_WORDS = 3
+_MIN_WORD_SCORE = 80.0  # every word must be close on its own
+# A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
+_MAX_ZIPF = 3.0
+
+
+class FuzzyMuscleMatcher:
+    def __init__(self, lexicons: Lexicons) -> None:
+        index: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+        for term in lexicons.terms():
+            if term.label != "MUSCLE" or term.case_sensitive or len(term.text) < _MIN_CHARS:
+                continue
+            words = term.text.split(" ")
+            if len(words) <= _MAX_WORDS:
+                index[(len(words), term.text[0])][term.text] = term.entry_id
+        self._index = dict(index)
+        self._exact = {t.text for t in lexicons.terms() if not t.case_sensitive}
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans[TARGETS]
+        covered = {i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP"}
+        replaced: set[tuple[int, int]] = set()
+        found: list[Span] = []
+        i = 0
+        while i < len(doc):
+            match = self._match_at(doc, i, covered)
+            if match is None:
+                i += 1
+                continue
+            n, entry_id, score = match
+            span = Span(doc, i, i + n, label="MUSCLE")
+            span._.entry_id = entry_id
+            span._.match = "fuzzy"
+            span._.match_score = round(score / 100, 3)
+            found.append(span)
+            replaced |= {(s.start, s.end) for s in group if s.label_ == "GROUP" and i <= s.start < i + n}
+            i += n
+        if found:
+            kept = [s for s in group if (s.start, s.end) not in replaced]
+            doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
+        return doc
+
+    def _match_at(self, doc: Doc, i: int, covered: set[int]) -> tuple[int, str, float] | None:
+        for n in range(_MAX_WORDS, 0, -1):
+            tokens = doc[i : i + n]
+            if len(tokens) < n or any(t.i in covered or not t.is_alpha for t in tokens):
+                continue
+            phrase = " ".join(t.lower_ for t in tokens)
+            if len(phrase) < _MIN_CHARS or phrase in self._exact:
+                continue
+            choices = self._index.get((n, phrase[0]), {})
+            best = process.extractOne(phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=_MIN_SCORE)
+            if best is None:
+                continue
+            term, score = best[0], best[1]
+            if term.startswith(phrase) or phrase.startswith(term):
+                continue  # "brachial" / "brachialis": a different word, not a typo
+            pairs = [(a, b) for a, b in zip(phrase.split(" "), term.split(" "), strict=True) if a != b]
+            if any(fuzz.ratio(a, b) < _MIN_WORD_SCORE for a, b in pairs):
+                continue
+            if any(zipf_frequency(a, "en") >= _MAX_ZIPF for a, _ in pairs):
+                continue
+            return n, choices[term], score
+        return None
+
+
+@Language.factory("scribe_fuzzy", default_config={"lexicon_dir": None})
+def make_fuzzy(nlp: Language, name: str, lexicon_dir: str | None) -> FuzzyMuscleMatcher:
+    register_extensions()
+    return FuzzyMuscleMatcher(load_lexicons(Path(lexicon_dir) if lexicon_dir else None))

@@ -1,0 +1,210 @@
+"""Documentation checks: what the note must show before the claim goes out (DOMAIN.md 8).
+
+Which checks run, the finding kinds accepted as trigger point evidence and the prompt each
+raises come from ``documentation.yaml``; this module only knows how to look for each element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from scribe.coding.muscles import (
+    DRY_NEEDLING,
+    INJECTION,
+    MuscleAnalysis,
+    count_sides,
+    describe,
+    side_evidence,
+)
+from scribe.coding.prompts import PromptBook
+from scribe.schemas.billing import DocumentationCheck, DocumentationCheckKind
+from scribe.schemas.common import Evidence
+from scribe.schemas.note import GroupMention, Note
+
+
+@dataclass(frozen=True)
+class _Doc:
+    note: Note
+    analysis: MuscleAnalysis
+    book: PromptBook
+    line_codes: Mapping[str, str]
+    treated_groups: tuple[GroupMention, ...]
+
+
+def _span(item: Evidence) -> Evidence:
+    return Evidence(start=item.start, end=item.end, text=item.text)
+
+
+def _group_names(groups: Sequence[GroupMention]) -> str:
+    return ", ".join(dict.fromkeys(f'"{g.text}"' for g in groups))
+
+
+def _named_muscles(doc: _Doc, check: DocumentationCheck) -> None:
+    if doc.treated_groups and not doc.analysis.sides:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(g) for g in doc.treated_groups],
+            groups=_group_names(doc.treated_groups),
+        )
+
+
+def _group_terms(doc: _Doc, check: DocumentationCheck) -> None:
+    if doc.treated_groups:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(g) for g in doc.treated_groups],
+            groups=_group_names(doc.treated_groups),
+        )
+
+
+def _laterality(doc: _Doc, check: DocumentationCheck) -> None:
+    unspecified = [s for s in doc.analysis.sides if s.side == "unspecified"]
+    if unspecified:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=side_evidence(unspecified),
+            muscles=describe(unspecified),
+        )
+
+
+def _subdivisions(doc: _Doc, check: DocumentationCheck) -> None:
+    for group in doc.analysis.subdivision_groups:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=side_evidence(group),
+            muscles=describe(group),
+            count=count_sides(group),
+        )
+
+
+def _stated_count(doc: _Doc, check: DocumentationCheck) -> None:
+    analysis = doc.analysis
+    treated = [m for m in doc.note.muscles if m.status == "treated"]
+    # A stated number is consistent with any reasonable reading of the named muscles.
+    readings = {
+        analysis.total,
+        analysis.count(DRY_NEEDLING),
+        analysis.count(INJECTION),
+        len(analysis.sides),
+        len(treated),
+        len({m.id for m in treated}),
+    }
+    for stated in doc.note.stated_muscle_counts:
+        if stated.value not in readings:
+            doc.book.add(
+                check.prompt,
+                rule_id=check.id,
+                evidence=[_span(stated)],
+                stated=stated.value,
+                named=analysis.total,
+            )
+
+
+def _injectate_statement(doc: _Doc, check: DocumentationCheck) -> None:
+    if doc.note.injectate.status == "not_documented":
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=side_evidence(doc.analysis.by_service.get(DRY_NEEDLING, ())),
+        )
+
+
+def _drug_code(doc: _Doc, check: DocumentationCheck) -> None:
+    substances = [s for s in doc.note.injectate.substances if s.status == "injected"]
+    names = ", ".join(dict.fromkeys(s.name for s in substances)) or "substance not named"
+    evidence = [_span(s) for s in substances] + [_span(s.dose) for s in substances if s.dose]
+    doc.book.add(
+        check.prompt,
+        rule_id=check.id,
+        evidence=evidence,
+        substances=names,
+        code=doc.line_codes.get(INJECTION, "the injection code"),
+    )
+
+
+def _rationale(doc: _Doc, check: DocumentationCheck) -> None:
+    kinds = set(check.finding_kinds)
+    rationale = doc.note.rationale
+    findings = [f for f in rationale.findings if not f.negated and f.kind in kinds]
+    on_muscles = any(kinds & set(s.muscle.findings) for s in doc.analysis.sides)
+    missing = []
+    if not findings and not on_muscles:
+        missing.append("a trigger point finding")
+    if not rationale.functional_limitations:
+        missing.append("a functional limitation")
+    if missing:
+        evidence = [_span(f) for f in findings] + [
+            _span(e) for e in rationale.functional_limitations
+        ]
+        doc.book.add(
+            check.prompt, rule_id=check.id, evidence=evidence, missing=" and ".join(missing)
+        )
+
+
+def _response(doc: _Doc, check: DocumentationCheck) -> None:
+    rationale = doc.note.rationale
+    pain = rationale.pain
+    pain_pair = pain.before is not None and pain.after is not None
+    rom_change = any(
+        (r.before_degrees is not None and r.after_degrees is not None) or r.improved is not None
+        for r in rationale.rom
+    )
+    if not (pain_pair or rom_change):
+        partial = [m for m in (pain.before, pain.after) if m is not None]
+        evidence = [_span(m) for m in partial] + [_span(r) for r in rationale.rom]
+        doc.book.add(check.prompt, rule_id=check.id, evidence=evidence)
+
+
+def _consent(doc: _Doc, check: DocumentationCheck) -> None:
+    if doc.note.rationale.consent is None:
+        doc.book.add(check.prompt, rule_id=check.id)
+
+
+def _tolerance(doc: _Doc, check: DocumentationCheck) -> None:
+    if doc.note.rationale.tolerance is None:
+        doc.book.add(check.prompt, rule_id=check.id)
+
+
+_CHECKS: Final[dict[DocumentationCheckKind, Callable[[_Doc, DocumentationCheck], None]]] = {
+    "named_muscles": _named_muscles,
+    "group_terms": _group_terms,
+    "laterality": _laterality,
+    "subdivisions": _subdivisions,
+    "stated_count": _stated_count,
+    "injectate_statement": _injectate_statement,
+    "drug_code": _drug_code,
+    "rationale": _rationale,
+    "response": _response,
+    "consent": _consent,
+    "tolerance": _tolerance,
+}
+
+
+def check_documentation(
+    note: Note,
+    analysis: MuscleAnalysis,
+    *,
+    checks: Sequence[DocumentationCheck],
+    services: Collection[str],
+    book: PromptBook,
+    line_codes: Mapping[str, str],
+) -> None:
+    """Run the checks in force on a note that documents needling (named muscles or groups).
+
+    ``services`` are the services the note supports (after edits such as acupuncture on the
+    same day); a check limited to other services is skipped.
+    """
+    treated_groups = tuple(g for g in note.groups if g.status == "treated")
+    if not analysis.sides and not treated_groups:
+        return
+    doc = _Doc(note, analysis, book, line_codes, treated_groups)
+    for check in checks:
+        if check.services and not set(check.services) & set(services):
+            continue
+        _CHECKS[check.check](doc, check)

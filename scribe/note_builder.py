@@ -229,8 +229,8 @@ class NoteBuilder:
                 name, category = "unspecified injectate", "unspecified"
             else:
                 name, category = entry.name, entry.category
-            if category == "unspecified" and item.status == "mentioned":
-                continue  # "medications reviewed": not about an injection
+            if category == "unspecified" and item.status != "injected":
+                continue  # "no medication ... injected" is kept as a statement, not a substance
             substances.append(
                 Substance(
                     name=name,

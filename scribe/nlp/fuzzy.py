@@ -8,6 +8,7 @@ never silently equal to an exact match.
 """
 
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -24,6 +25,12 @@ _MAX_WORDS = 3
 _MIN_WORD_SCORE = 80.0  # every word must be close on its own
 # A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
 _MAX_ZIPF = 3.0
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(word: str) -> bool:
+    """Common English words are never treated as misspellings (cached: called per token)."""
+    return zipf_frequency(word, "en") >= _MAX_ZIPF
 
 
 class FuzzyMuscleMatcher:
@@ -43,11 +50,18 @@ class FuzzyMuscleMatcher:
         covered = {i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP"}
         replaced: set[tuple[int, int]] = set()
         found: list[Span] = []
-        i = 0
-        while i < len(doc):
+        # a typo needs at least one rare word: everything else is skipped cheaply
+        rare = {
+            t.i for t in doc
+            if t.is_alpha and t.i not in covered and len(t) >= 4 and not is_common_word(t.lower_)
+        }  # fmt: skip
+        starts = sorted({j - k for j in rare for k in range(_MAX_WORDS) if j - k >= 0})
+        consumed = -1
+        for i in starts:
+            if i < consumed:
+                continue
             match = self._match_at(doc, i, covered)
             if match is None:
-                i += 1
                 continue
             n, entry_id, score = match
             span = Span(doc, i, i + n, label="MUSCLE")
@@ -56,7 +70,7 @@ class FuzzyMuscleMatcher:
             span._.match_score = round(score / 100, 3)
             found.append(span)
             replaced |= {(s.start, s.end) for s in group if s.label_ == "GROUP" and i <= s.start < i + n}
-            i += n
+            consumed = i + n
         if found:
             kept = [s for s in group if (s.start, s.end) not in replaced]
             doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
@@ -80,7 +94,7 @@ class FuzzyMuscleMatcher:
             pairs = [(a, b) for a, b in zip(phrase.split(" "), term.split(" "), strict=True) if a != b]
             if any(fuzz.ratio(a, b) < _MIN_WORD_SCORE for a, b in pairs):
                 continue
-            if any(zipf_frequency(a, "en") >= _MAX_ZIPF for a, _ in pairs):
+            if any(is_common_word(a) for a, _ in pairs):
                 continue
             return n, choices[term], score
         return None

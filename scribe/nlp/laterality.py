@@ -243,8 +243,11 @@ class LateralityTagger:
     def _fill_from_note(
         doc: Doc, spans: list[Span], cues: list[SideCue], attached: set[SideCue]
     ) -> None:
-        """Mentions still without a side take the note's only side, when a side word stands
-        on its own ("right shoulder pain") and no other side is named anywhere."""
+        """When no muscle in the note has a side of its own, mentions take the note's only side
+        from a side word standing on its own ("right shoulder pain ... needled the infraspinatus").
+        A note that names sides for some muscles and not for others leaves those unspecified."""
+        if any(s._.laterality_source == "explicit" for s in spans):
+            return
         free = [c for c in cues if c not in attached and not c.adjacent_only]
         sides = {c.side for c in cues if not c.adjacent_only} | {
             s._.laterality for s in spans if s._.laterality != "unspecified"

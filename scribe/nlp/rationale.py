@@ -114,16 +114,22 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(expand_number_placeholder(p), re.IGNORECASE) for p in patterns]
 
 
+def _compile_any(patterns: list[str]) -> re.Pattern[str]:
+    """One alternation of many patterns: a single pass over the text."""
+    joined = "|".join(f"(?:{expand_number_placeholder(p)})" for p in patterns)
+    return re.compile(joined, re.IGNORECASE)
+
+
 class RationaleExtractor:
     def __init__(self, statements: StatementLexicon) -> None:
         lists = statements.statements
-        self._limitation = _compile(lists["functional_limitation"])
-        self._tolerance = _compile(lists["tolerance"])
-        self._consent = _compile(lists["consent"])
-        self._consent_negated = _compile(lists["consent_negated"])
+        self._limitation = _compile_any(lists["functional_limitation"])
+        self._tolerance = _compile_any(lists["tolerance"])
+        self._consent = _compile_any(lists["consent"])
+        self._consent_negated = _compile_any(lists["consent_negated"])
         self._before = _compile(lists["before_cue"])
         self._after = _compile(lists["after_cue"])
-        self._not_referral = _compile(lists["not_a_referral"])
+        self._not_referral = _compile_any(lists["not_a_referral"])
 
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
@@ -136,7 +142,6 @@ class RationaleExtractor:
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
-            result.functional_limitations += self._limitations(text, offset)
             self._pain(text, offset, result)
             for rom in rom_values(text, self._before, self._after):
                 result.rom.append(
@@ -148,16 +153,18 @@ class RationaleExtractor:
                         rom.improved,
                     )
                 )
-            if result.tolerance is None and any(p.search(text) for p in self._tolerance):
+            if result.tolerance is None and self._tolerance.search(text):
                 result.tolerance = self._trimmed(sent)
             if (
                 result.consent is None
-                and any(p.search(text) for p in self._consent)
-                and not any(p.search(text) for p in self._consent_negated)
+                and self._consent.search(text)
+                and not self._consent_negated.search(text)
             ):
                 result.consent = self._trimmed(sent)
-            result.needle_counts += self._counts(_NEEDLE_COUNT, text, offset)
-            result.stated_counts += self._counts(_STATED_COUNT, text, offset)
+        # whole-note passes: one regex scan each
+        result.functional_limitations = self._limitations(doc.text, 0)
+        result.needle_counts = self._counts(_NEEDLE_COUNT, doc.text, 0)
+        result.stated_counts = self._counts(_STATED_COUNT, doc.text, 0)
         doc._.rationale = result
         return doc
 
@@ -173,7 +180,7 @@ class RationaleExtractor:
         )
         if kind == "referred_pain":
             window = doc.text[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
-            if any(p.search(window) for p in self._not_referral):
+            if self._not_referral.search(window):
                 return None
             if _BARE_REFERRAL.match(span.text) and referral is None:
                 return None
@@ -181,14 +188,13 @@ class RationaleExtractor:
 
     def _limitations(self, text: str, offset: int) -> list[CharSpan]:
         spans: list[CharSpan] = []
-        for pattern in self._limitation:
-            for match in pattern.finditer(text):
-                end = _CLAUSE_END.search(text, match.end())
-                stop = end.start() if end else len(text)
-                if any(s <= offset + match.start() < e for s, e in spans):
-                    continue
-                spans.append((offset + match.start(), offset + stop))
-        return sorted(spans)
+        for match in self._limitation.finditer(text):
+            end = _CLAUSE_END.search(text, match.end())
+            stop = end.start() if end else len(text)
+            if any(s <= offset + match.start() < e for s, e in spans):
+                continue
+            spans.append((offset + match.start(), offset + stop))
+        return spans
 
     def _pain(self, text: str, offset: int, result: RationaleFindings) -> None:
         values = pain_values(text, self._before, self._after)

@@ -57,7 +57,10 @@ def dictation_sentences(doc: Doc) -> Doc:
         return doc
     starts = [False] * len(doc)
     starts[0] = True
-    for i, token in enumerate(doc):
+    # only full stops and line breaks can end a sentence: look at those tokens alone
+    candidates = [t.i for t in doc if t.is_space or t.text in _FINAL_PUNCT]
+    for i in candidates:
+        token = doc[i]
         nxt = _next_word(doc, i)
         if nxt is None:
             break

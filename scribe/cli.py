@@ -1,0 +1,143 @@
+"""The ``scribe`` command: extract a structured note and its coding from a dictation.
+
+Errors go to stderr with a non-zero exit, and never quote the dictation or the file name
+(file names can carry patient names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from scribe.config import get_settings
+from scribe.errors import BinaryInputError, InputError, ScribeError
+from scribe.schemas.context import EncounterContext
+
+app = typer.Typer(
+    name="scribe",
+    help="Local-first scribe for dry needling: dictation -> structured note -> CPT coding.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+_err = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """Local-first scribe for dry needling: dictation -> structured note -> CPT coding."""
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    text = "text"
+
+
+class PayerOption(str, Enum):
+    medicare = "medicare"
+    commercial = "commercial"
+    self_pay = "self-pay"
+
+
+class ProviderOption(str, Enum):
+    pt = "pt"
+    pta = "pta"
+    dc = "dc"
+    md = "md"
+    do = "do"
+    np = "np"
+    pa = "pa"
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def read_dictation(source: str, *, max_chars: int) -> str:
+    """Read UTF-8 text from a file or ``-`` (stdin), refusing binary and oversized input."""
+    if source == "-":
+        data = sys.stdin.buffer.read(max_chars * 4 + 1)
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError("the input file does not exist")
+        if not path.is_file():
+            raise InputError("the input path is not a regular file")
+        if path.stat().st_size > max_chars * 4:
+            raise InputError(
+                f"the input file is over the size limit ({max_chars:,} characters; "
+                "raise SCRIBE_MAX_INPUT_CHARS if this is intended)"
+            )
+        data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise BinaryInputError()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BinaryInputError() from exc
+
+
+def _context(
+    payer: PayerOption | None,
+    clbp: bool,
+    session_number: int | None,
+    abn_option: int | None,
+    other_codes: str | None,
+    provider: ProviderOption | None,
+    dos: str | None,
+) -> EncounterContext:
+    try:
+        return EncounterContext(
+            payer=payer.value if payer else None,
+            clbp=clbp,
+            session_number=session_number,
+            abn_option=abn_option,  # type: ignore[arg-type]
+            other_codes=[c for c in (other_codes or "").split(",") if c.strip()],
+            provider=provider.value if provider else None,
+            dos=dt.date.fromisoformat(dos) if dos else None,
+        )
+    except ValueError as exc:
+        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise InputError(f"invalid encounter context: {detail}") from exc
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(metavar="PATH|-", help="Dictation text file, or - for stdin.")],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text.")] = OutputFormat.json,
+    payer: Annotated[PayerOption | None, typer.Option(help="Payer of the claim.")] = None,
+    clbp: Annotated[bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")] = False,
+    session_number: Annotated[int | None, typer.Option(min=1, help="cLBP session number.")] = None,
+    abn_option: Annotated[int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")] = None,
+    other_codes: Annotated[str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")] = None,
+    provider: Annotated[ProviderOption | None, typer.Option(help="Who performed the service.")] = None,
+    dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
+) -> None:
+    """Extract the structured note and its coding from a dictation."""
+    settings = get_settings()
+    try:
+        context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos)
+        text = read_dictation(source, max_chars=settings.max_input_chars)
+        from scribe.pipeline import Scribe  # heavy import: only once the input is known good
+
+        result = Scribe(settings=settings).extract(text, context)
+    except ScribeError as exc:
+        raise _fail(str(exc)) from None
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from scribe.render import render_extraction_text
+
+        sys.stdout.write(render_extraction_text(result))
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()

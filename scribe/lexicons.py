@@ -29,7 +29,7 @@ Model = TypeVar("Model", bound=BaseModel)
 TargetLabel = Literal["MUSCLE", "GROUP", "SUBSTANCE", "FINDING"]
 
 # Last words that take no English plural: Latin genitives, adjectives, already-plural forms.
-_NO_PLURAL = re.compile(r"(?:is|ae|um|i|s|x|or|ior|ior|al|ar|ii|ata)$")
+_NO_PLURAL = re.compile(r"(?:is|ae|um|i|s|x|al|ar|ii|ata)$")
 
 
 def read_model(path: Path, model: type[Model]) -> Model:
@@ -58,13 +58,28 @@ def plural_variants(phrase: str) -> set[str]:
     return out
 
 
+# How clinicians shorten the direction word of a subdivision ("post. deltoid", "ant scalene").
+_SHORT_DIRECTIONS = {
+    "anterior": ("ant", "ant."),
+    "posterior": ("post", "post."),
+    "middle": ("mid", "mid."),
+    "medial": ("med", "med."),
+    "lateral": ("lat", "lat."),
+    "superior": ("sup", "sup."),
+    "inferior": ("inf", "inf."),
+}
+
+
 def spelling_variants(phrase: str) -> set[str]:
-    """Hyphen, space and plural variants of a lower-cased phrase."""
+    """Hyphen, space, plural and short-direction variants of a lower-cased phrase."""
     base = " ".join(phrase.lower().split())
     forms = {base}
     if "-" in base:
         forms.add(base.replace("-", " "))
         forms.add(base.replace("-", ""))
+    first, _, rest = base.partition(" ")
+    if rest and first in _SHORT_DIRECTIONS:
+        forms |= {f"{short} {rest}" for short in _SHORT_DIRECTIONS[first]}
     out: set[str] = set()
     for form in forms:
         out |= plural_variants(form)

@@ -2,7 +2,8 @@
 
 Mentions of one muscle on one side merge into one entry; its status is the strongest of
 its mentions (treated > negated > planned > historical > palpated_only). Muscles only
-named, with no sign of treatment, go to ``other_mentions``.
+named, with no sign of treatment, go to ``other_mentions``. The note is assembled as plain
+data and validated once, at the end.
 """
 
 from __future__ import annotations
@@ -16,35 +17,19 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import TARGETS
 from scribe.nlp.injectate import InjectateFindings
-from scribe.nlp.rationale import RationaleFindings
-from scribe.schemas.common import Evidence
-from scribe.schemas.note import (
-    Finding,
-    GroupMention,
-    Injectate,
-    Measure,
-    Muscle,
-    MuscleMention,
-    MuscleRef,
-    NeedleCount,
-    Note,
-    OtherMention,
-    PainResponse,
-    RangeOfMotion,
-    Rationale,
-    StatedCount,
-    Substance,
-)
+from scribe.nlp.rationale import MeasureItem, RationaleFindings
+from scribe.schemas.note import Note
 
 STATUS_PRIORITY = ("treated", "negated", "planned", "historical", "palpated_only", "mentioned")
 _SIDED = ("bilateral", "right", "left")
+Data = dict[str, Any]
 
 
-def evidence(text: str, start: int, end: int) -> Evidence:
-    return Evidence(start=start, end=end, text=text[start:end])
+def evidence(text: str, start: int, end: int) -> Data:
+    return {"start": start, "end": end, "text": text[start:end]}
 
 
-def _optional(text: str, span: tuple[int, int] | None) -> Evidence | None:
+def _optional(text: str, span: tuple[int, int] | None) -> Data | None:
     return evidence(text, *span) if span else None
 
 
@@ -52,10 +37,10 @@ def _rank(status: str) -> int:
     return STATUS_PRIORITY.index(status)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Mention:
     muscle_id: str
-    record: MuscleMention
+    record: Data  # a MuscleMention, as data
     findings: set[str]
 
 
@@ -64,85 +49,80 @@ class NoteBuilder:
         self._lexicons = lexicons
         self._substance_by_id = {s.id: s for s in lexicons.substances.substances}
 
-    def build(self, doc: Doc) -> Note:
-        text = doc.text
+    def build(self, doc: Doc, original: str | None = None) -> Note:
+        """The note of ``doc``; evidence quotes ``original`` (the text before line unwrapping,
+        same length), or the doc's own text."""
+        text = doc.text if original is None else original
+        if len(text) != len(doc.text):
+            raise ValueError("the original text must have the same length as the doc text")
         targets = list(doc.spans[TARGETS])
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
-        muscle_spans = [s for s in targets if s.label_ == "MUSCLE"]
-        muscles, others = self._muscles(doc, muscle_spans, rationale)
-        return Note(
-            muscles=muscles,
-            groups=self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
-            other_mentions=others,
-            injectate=self._injectate(text, injectate),
-            rationale=self._rationale(text, rationale),
-            stated_muscle_counts=[
-                StatedCount(value=c.value, **evidence(text, *c.span).model_dump())
-                for c in rationale.stated_counts
-            ],
-            text_length=len(text),
+        injected = {(s.start, s.end) for s in injectate.injected_muscles}
+        muscles, others = self._muscles(text, doc, [s for s in targets if s.label_ == "MUSCLE"], rationale, injected)
+        return Note.model_validate(
+            {
+                "muscles": muscles,
+                "groups": self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
+                "other_mentions": others,
+                "injectate": self._injectate(text, injectate),
+                "rationale": self._rationale(text, rationale),
+                "stated_muscle_counts": [
+                    {"value": c.value, **evidence(text, *c.span)} for c in rationale.stated_counts
+                ],
+                "text_length": len(text),
+            }
         )
 
     # --- muscles -------------------------------------------------------------------------
     @staticmethod
-    def _mention(text: str, span: Span, kinds: set[str]) -> _Mention:
-        return _Mention(
-            muscle_id=span._.entry_id,
-            record=MuscleMention(
-                start=span.start_char,
-                end=span.end_char,
-                text=span.text,
-                laterality=span._.laterality,
-                laterality_source=span._.laterality_source,
-                status=span._.status or "mentioned",
-                side_cue=_optional(text, span._.side_cue),
-                status_cue=_optional(text, span._.status_cue),
-                match=span._.match,
-                match_score=span._.match_score,
-            ),
-            findings=kinds,
-        )
+    def _mention(text: str, span: Span, kinds: set[str], injected: set[tuple[int, int]]) -> _Mention:
+        status = span._.status or "mentioned"
+        technique = None
+        if status == "treated":
+            technique = "injection" if (span.start, span.end) in injected else "needling"
+        record = {
+            "start": span.start_char,
+            "end": span.end_char,
+            "text": text[span.start_char : span.end_char],
+            "laterality": span._.laterality,
+            "laterality_source": span._.laterality_source,
+            "status": status,
+            "side_cue": _optional(text, span._.side_cue),
+            "status_cue": _optional(text, span._.status_cue),
+            "match": span._.match,
+            "match_score": span._.match_score,
+            "technique": technique,
+        }
+        return _Mention(span._.entry_id, record, kinds)
 
-    def _mirrored(self, text: str, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
+    @staticmethod
+    def _mirrored(text: str, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
         """ "The same on the left": a treated mention of each mirrored muscle on that side."""
-        by_offsets = {(m.record.start, m.record.end): m for m in mentions}
+        by_offsets = {(m.record["start"], m.record["end"]): m for m in mentions}
         copies = []
         for start, end, side, sources in mirrors:
             cue = evidence(text, start, end)
             for offsets in sources:
                 source = by_offsets.get(tuple(offsets))
-                if source is None or source.record.status != "treated":
+                if source is None or source.record["status"] != "treated":
                     continue
-                record = source.record.model_copy(
-                    update={
-                        "start": start,
-                        "end": end,
-                        "text": cue.text,
-                        "laterality": side,
-                        "laterality_source": "explicit",
-                        "side_cue": cue,
-                        "status_cue": cue,
-                    }
-                )
+                record = {
+                    **source.record,
+                    **cue,
+                    "laterality": side,
+                    "laterality_source": "explicit",
+                    "side_cue": cue,
+                    "status_cue": cue,
+                }
                 copies.append(_Mention(source.muscle_id, record, source.findings))
         return copies
 
-    def _muscles(
-        self, doc: Doc, spans: list[Span], rationale: RationaleFindings
-    ) -> tuple[list[Muscle], list[OtherMention]]:
-        text = doc.text
-        kinds_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for finding in rationale.findings:
-            if not finding.negated:
-                for muscle in finding.muscles:
-                    kinds_by_span[(muscle.start, muscle.end)].add(finding.kind)
-        mentions = [self._mention(text, s, kinds_by_span[(s.start, s.end)]) for s in spans]
-        mentions += self._mirrored(text, mentions, doc._.mirrors or [])
+    def _grouped(self, mentions: list[_Mention]) -> dict[tuple[str, str], list[_Mention]]:
         by_key: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
         unspecified: dict[str, list[_Mention]] = defaultdict(list)
         for mention in mentions:
-            side = mention.record.laterality
+            side = mention.record["laterality"]
             if side == "unspecified":
                 unspecified[mention.muscle_id].append(mention)
             else:
@@ -164,40 +144,57 @@ class NoteBuilder:
             ]  # fmt: skip
             if children:
                 by_key[children[0]] += by_key.pop((muscle_id, side))
-        muscles: list[Muscle] = []
-        others: list[OtherMention] = []
-        for (muscle_id, side), group in by_key.items():
-            group.sort(key=lambda m: m.record.start)
+        return by_key
+
+    def _muscles(
+        self,
+        text: str,
+        doc: Doc,
+        spans: list[Span],
+        rationale: RationaleFindings,
+        injected: set[tuple[int, int]],
+    ) -> tuple[list[Data], list[Data]]:
+        kinds_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for finding in rationale.findings:
+            if not finding.negated:
+                for muscle in finding.muscles:
+                    kinds_by_span[(muscle.start, muscle.end)].add(finding.kind)
+        mentions = [self._mention(text, s, kinds_by_span[(s.start, s.end)], injected) for s in spans]
+        mentions += self._mirrored(text, mentions, doc._.mirrors or [])
+        muscles: list[Data] = []
+        others: list[Data] = []
+        for (muscle_id, side), group in self._grouped(mentions).items():
+            group.sort(key=lambda m: m.record["start"])
             entry = self._lexicons.muscle_by_id[muscle_id]
-            best = min(group, key=lambda m: (_rank(m.record.status), m.record.start))
-            status = best.record.status
-            located = {"start": best.record.start, "end": best.record.end, "text": best.record.text}
+            best = min(group, key=lambda m: (_rank(m.record["status"]), m.record["start"]))
+            status = best.record["status"]
+            located = {k: best.record[k] for k in ("start", "end", "text")}
             if status == "mentioned":
-                others.append(
-                    OtherMention(id=muscle_id, name=entry.name, laterality=side, **located)  # type: ignore[arg-type]
-                )
+                others.append({"id": muscle_id, "name": entry.name, "laterality": side, **located})
                 continue
-            sources = [m.record.laterality_source for m in group if m.record.laterality != "unspecified"]
+            sources = [m.record["laterality_source"] for m in group if m.record["laterality"] != "unspecified"]
+            techniques = {m.record["technique"] for m in group if m.record["technique"]}
             muscles.append(
-                Muscle(
-                    id=muscle_id,
-                    name=entry.name,
-                    counting_id=self._lexicons.counting_id(muscle_id),
-                    region=entry.region,
-                    group=entry.group,
-                    laterality=side,  # type: ignore[arg-type]
-                    laterality_source=sources[0] if sources else "none",
-                    status=status,  # type: ignore[arg-type]
-                    match="fuzzy" if all(m.record.match == "fuzzy" for m in group) else "exact",
-                    mentions=[m.record for m in group],
-                    findings=sorted(set().union(*(m.findings for m in group))),  # type: ignore[arg-type]
+                {
+                    "id": muscle_id,
+                    "name": entry.name,
+                    "counting_id": self._lexicons.counting_id(muscle_id),
+                    "region": entry.region,
+                    "group": entry.group,
+                    "laterality": side,
+                    "laterality_source": sources[0] if sources else "none",
+                    "status": status,
+                    "match": "fuzzy" if all(m.record["match"] == "fuzzy" for m in group) else "exact",
+                    "techniques": sorted(techniques),
+                    "mentions": [m.record for m in group],
+                    "findings": sorted(set().union(*(m.findings for m in group))),
                     **located,
-                )
+                }
             )
-        muscles.sort(key=lambda m: m.start)
+        muscles.sort(key=lambda m: m["start"])
         return muscles, others
 
-    def _groups(self, text: str, spans: list[Span]) -> list[GroupMention]:
+    def _groups(self, text: str, spans: list[Span]) -> list[Data]:
         best: dict[tuple[str, str], Span] = {}
         for span in sorted(spans, key=lambda s: s.start):
             key = (span._.entry_id, span._.laterality)
@@ -208,91 +205,81 @@ class NoteBuilder:
         for (group_id, side), span in best.items():
             entry = self._lexicons.group_by_id[group_id]
             groups.append(
-                GroupMention(
-                    id=group_id,
-                    name=entry.name,
-                    kind=entry.kind,
-                    laterality=side,  # type: ignore[arg-type]
-                    status=span._.status or "mentioned",
-                    members=list(entry.members),
-                    **evidence(text, span.start_char, span.end_char).model_dump(),
-                )
+                {
+                    "id": group_id,
+                    "name": entry.name,
+                    "kind": entry.kind,
+                    "laterality": side,
+                    "status": span._.status or "mentioned",
+                    "members": list(entry.members),
+                    **evidence(text, span.start_char, span.end_char),
+                }
             )
-        return sorted(groups, key=lambda g: g.start)
+        return sorted(groups, key=lambda g: g["start"])
 
     # --- injectate -----------------------------------------------------------------------
-    def _injectate(self, text: str, found: InjectateFindings) -> Injectate:
+    def _injectate(self, text: str, found: InjectateFindings) -> Data:
         substances = []
         for item in found.substances:
             entry = self._substance_by_id.get(item.span._.entry_id or "")
-            if entry is None:
-                name, category = "unspecified injectate", "unspecified"
-            else:
-                name, category = entry.name, entry.category
+            name, category = (entry.name, entry.category) if entry else ("unspecified injectate", "unspecified")
             if category == "unspecified" and item.status != "injected":
                 continue  # "no medication ... injected" is kept as a statement, not a substance
             substances.append(
-                Substance(
-                    name=name,
-                    category=category,
-                    status=item.status,  # type: ignore[arg-type]
-                    dose=_optional(text, item.dose),
-                    muscles=[
-                        MuscleRef(
-                            id=m._.entry_id,
-                            name=self._lexicons.muscle_by_id[m._.entry_id].name,
-                            laterality=m._.laterality,
-                        )
+                {
+                    "name": name,
+                    "category": category,
+                    "status": item.status,
+                    "dose": _optional(text, item.dose),
+                    "muscles": [
+                        {
+                            "id": m._.entry_id,
+                            "name": self._lexicons.muscle_by_id[m._.entry_id].name,
+                            "laterality": m._.laterality,
+                        }
                         for m in item.muscles
                     ],
-                    **evidence(text, item.span.start_char, item.span.end_char).model_dump(),
-                )
+                    **evidence(text, item.span.start_char, item.span.end_char),
+                }
             )
-        return Injectate(
-            status=found.status,  # type: ignore[arg-type]
-            statements=[evidence(text, s, e) for s, e in found.statements],
-            substances=substances,
-        )
+        return {
+            "status": found.status,
+            "statements": [evidence(text, s, e) for s, e in found.statements],
+            "substances": substances,
+        }
 
     # --- rationale -----------------------------------------------------------------------
     @staticmethod
-    def _rationale(text: str, found: RationaleFindings) -> Rationale:
-        def measure(item: object) -> Measure | None:
+    def _rationale(text: str, found: RationaleFindings) -> Data:
+        def measure(item: MeasureItem | None) -> Data | None:
             if item is None:
                 return None
-            return Measure(
-                value=item.value,  # type: ignore[attr-defined]
-                scale_max=item.scale_max,  # type: ignore[attr-defined]
-                **evidence(text, *item.span).model_dump(),  # type: ignore[attr-defined]
-            )
+            return {"value": item.value, "scale_max": item.scale_max, **evidence(text, *item.span)}
 
-        return Rationale(
-            findings=[
-                Finding(
-                    kind=f.kind,  # type: ignore[arg-type]
-                    negated=f.negated,
-                    muscle_ids=sorted({m._.entry_id for m in f.muscles}),
-                    referral_target=_optional(text, f.referral_target),
-                    **evidence(text, f.span.start_char, f.span.end_char).model_dump(),
-                )
+        return {
+            "findings": [
+                {
+                    "kind": f.kind,
+                    "negated": f.negated,
+                    "muscle_ids": sorted({m._.entry_id for m in f.muscles}),
+                    "referral_target": _optional(text, f.referral_target),
+                    **evidence(text, f.span.start_char, f.span.end_char),
+                }
                 for f in found.findings
             ],
-            functional_limitations=[evidence(text, s, e) for s, e in found.functional_limitations],
-            pain=PainResponse(before=measure(found.pain_before), after=measure(found.pain_after)),
-            rom=[
-                RangeOfMotion(
-                    motion=r.motion,
-                    before_degrees=r.before_degrees,
-                    after_degrees=r.after_degrees,
-                    improved=r.improved,
-                    **evidence(text, *r.span).model_dump(),
-                )
+            "functional_limitations": [evidence(text, s, e) for s, e in found.functional_limitations],
+            "pain": {"before": measure(found.pain_before), "after": measure(found.pain_after)},
+            "rom": [
+                {
+                    "motion": r.motion,
+                    "before_degrees": r.before_degrees,
+                    "after_degrees": r.after_degrees,
+                    "improved": r.improved,
+                    **evidence(text, *r.span),
+                }
                 for r in found.rom
             ],
-            tolerance=_optional(text, found.tolerance),
-            consent=_optional(text, found.consent),
-            needle_counts=[
-                NeedleCount(count=c.value, **evidence(text, *c.span).model_dump())
-                for c in found.needle_counts
-            ],
-        )
+            "tolerance": _optional(text, found.tolerance),
+            "consent": _optional(text, found.consent),
+            "needle_counts": [{"count": c.value, **evidence(text, *c.span)} for c in found.needle_counts],
+        }

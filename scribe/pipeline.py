@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
 
-from scribe.coding import code
+from scribe.coding import code, load_rules
 from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
 from scribe.lexicons import load_lexicons
@@ -19,6 +20,15 @@ from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import Note
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z,])[ \t]*\n(?=[ \t]*[a-z])")
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines ("middle\nscalene") with spaces of the same length, so names
+    broken across lines still match and every character offset stays the same."""
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), text)
 
 
 class ExtractionResult(Frozen):
@@ -57,12 +67,13 @@ class Scribe:
         self._lexicons = load_lexicons(folder)
         self.nlp: Language = build_nlp(folder)
         self._builder = NoteBuilder(self._lexicons)
+        self._rules = load_rules(folder / "billing")
 
     def extract(self, text: str, context: EncounterContext | None = None) -> ExtractionResult:
         """Extract the structured note from one dictation and code it."""
         check_text(text, max_chars=self.settings.max_input_chars)
-        note = self._builder.build(self.nlp(text))
-        return ExtractionResult(note=note, coding=code(note, context))
+        note = self._builder.build(self.nlp(unwrap_lines(text)), text)
+        return ExtractionResult(note=note, coding=code(note, context, rules=self._rules))
 
     def extract_many(
         self,
@@ -82,7 +93,13 @@ class Scribe:
         batch_size: int = 32,
     ) -> Iterator[ExtractionResult]:
         limit = self.settings.max_input_chars
-        checked = (check_text(t, max_chars=limit) for t in texts)
-        for doc in self.nlp.pipe(checked, batch_size=batch_size):
-            note = self._builder.build(doc)
-            yield ExtractionResult(note=note, coding=code(note, context))
+        originals: list[str] = []
+
+        def checked() -> Iterator[str]:
+            for text in texts:
+                originals.append(check_text(text, max_chars=limit))
+                yield unwrap_lines(text)
+
+        for i, doc in enumerate(self.nlp.pipe(checked(), batch_size=batch_size)):
+            note = self._builder.build(doc, originals[i])
+            yield ExtractionResult(note=note, coding=code(note, context, rules=self._rules))

@@ -1,14 +1,12 @@
-"""Where the data files live (kept in one small function so config can take it over)."""
+"""Where the data files live: the one setting in :mod:`scribe.config`."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from scribe.config import get_settings
 
 
 def lexicon_dir() -> Path:
-    """The ``lexicons/`` folder: ``$SCRIBE_LEXICON_DIR`` if set, else the one in the repository."""
-    configured = os.environ.get("SCRIBE_LEXICON_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "lexicons"
+    """The ``lexicons/`` folder (``$SCRIBE_LEXICON_DIR`` if set, else the repository's)."""
+    return get_settings().lexicon_dir

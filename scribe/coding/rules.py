@@ -153,6 +153,10 @@ def _in_force_or_latest(items: Sequence[R], day: dt.date) -> R | None:
     return max(earlier, key=lambda i: i.effective) if earlier else None
 
 
+_MAX_VIEWS = 64
+_VIEWS: dict[tuple[int, dt.date], RuleView] = {}  # each view holds its rules, so ids stay unique
+
+
 @dataclass(frozen=True)
 class RuleView:
     """The rules in force on one date of service, with lookups by what the engine needs."""
@@ -171,6 +175,17 @@ class RuleView:
 
     @classmethod
     def at(cls, rules: BillingRules, day: dt.date) -> RuleView:
+        """The rules in force on ``day`` (views are cached: a session codes many notes)."""
+        key = (id(rules), day)
+        view = _VIEWS.get(key)
+        if view is None or view.rules is not rules:
+            if len(_VIEWS) >= _MAX_VIEWS:
+                _VIEWS.clear()
+            view = _VIEWS[key] = cls._build(rules, day)
+        return view
+
+    @classmethod
+    def _build(cls, rules: BillingRules, day: dt.date) -> RuleView:
         return cls(
             rules=rules,
             day=day,

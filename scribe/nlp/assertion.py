@@ -8,14 +8,16 @@ injected into the upper trapezius" negates the drug and leaves the muscle treate
 
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
 
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
@@ -90,24 +92,21 @@ class AssertionResolver:
             else:
                 span._.status = "negated" if categories & set(_NEGATION) else "affirmed"
         muscles = [s for s in targets if s.label_ in _MUSCLE_LIKE]
-        self._injected_substance_sentences(doc, targets, muscles)
+        self._injected_substance_sentences(doc, targets)
         self._resolve_note_level(doc, muscles)
         return doc
 
     @staticmethod
-    def _injected_substance_sentences(doc: Doc, targets: list[Span], muscles: list[Span]) -> None:
+    def _injected_substance_sentences(doc: Doc, targets: list[Span]) -> None:
         """ "Botox 25 units into each of L UT and L levator TrPs": the substance went into
         the muscles of its sentence, treated by injection."""
-        for sent in doc.sents:
-            injected = [
-                s for s in targets
-                if s.label_ == "SUBSTANCE" and s._.status == "injected" and sent.start <= s.start < sent.end
-            ]  # fmt: skip
+        for in_sent in by_sentence(doc, targets):
+            injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
             if not injected:
                 continue
             cue = (injected[0].start_char, injected[0].end_char)
-            for span in muscles:
-                if sent.start <= span.start < sent.end and span._.status in (None, "palpated_only", "mentioned"):
+            for span in in_sent:
+                if span.label_ in _MUSCLE_LIKE and span._.status in (None, "palpated_only", "mentioned"):
                     span._.status = "treated"
                     span._.status_cue = cue
 
@@ -124,8 +123,13 @@ class AssertionResolver:
         modifiers = list(graph.modifiers) if graph is not None else []
         general: list[tuple[Span, tuple[int, int]]] = []  # treatment sentences naming no muscle
         any_positive_treatment = any(s._.status == "treated" for s in spans)
-        for sent in doc.sents:
-            in_sent = [m for m in modifiers if sent.start <= m.modifier_span[0] < sent.end]
+        sents = sentences(doc)
+        modifiers_by_sentence: list[list[Any]] = [[] for _ in sents]
+        starts = [sent.start for sent in sents]
+        for modifier in modifiers:
+            modifiers_by_sentence[bisect_right(starts, modifier.modifier_span[0]) - 1].append(modifier)
+        spans_by_sentence = by_sentence(doc, spans)
+        for sent, in_sent, named in zip(sents, modifiers_by_sentence, spans_by_sentence, strict=True):
             categories = {m.category for m in in_sent}
             treated = [m for m in in_sent if m.category in ("TREATED", "INJECTED")]
             if not treated or categories & set(_DEFERRING):
@@ -133,7 +137,7 @@ class AssertionResolver:
             if "HISTORICAL" in categories and "CURRENT" not in categories:
                 continue
             any_positive_treatment = True
-            if not any(sent.start <= s.start < sent.end for s in spans):
+            if not named:
                 first = doc[treated[0].modifier_span[0] : treated[0].modifier_span[1]]
                 general.append((sent, (first.start_char, first.end_char)))
         explicitly_treated = [s for s in spans if s._.status == "treated"]

@@ -33,3 +33,24 @@ def register_extensions() -> None:
     for name, default in _DOC_ATTRIBUTES.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """Sentence spans, built once per doc (``doc.sents`` walks every token on each call)."""
+    cached: list[Span] | None = doc.user_data.get("scribe_sentences")
+    if cached is None:
+        cached = doc.user_data["scribe_sentences"] = list(doc.sents)
+    return cached
+
+
+def by_sentence(doc: Doc, spans: list[Span]) -> list[list[Span]]:
+    """``spans`` grouped by the sentence they start in, in sentence order."""
+    sents = sentences(doc)
+    index = [0] * len(doc)
+    for number, sent in enumerate(sents):
+        for i in range(sent.start, sent.end):
+            index[i] = number
+    grouped: list[list[Span]] = [[] for _ in sents]
+    for span in spans:
+        grouped[index[span.start]].append(span)
+    return grouped

@@ -44,16 +44,68 @@ class FuzzyMuscleMatcher:
                 index[(len(words), term.text[0])][term.text] = term.entry_id
         self._index = dict(index)
         self._exact = {t.text for t in lexicons.terms() if not t.case_sensitive}
+        words: dict[str, set[str]] = defaultdict(set)
+        for choices in self._index.values():
+            for term in choices:
+                for word in term.split(" "):
+                    words[word[0]].add(word)
+        self._words = {letter: sorted(group) for letter, group in words.items()}
+        self._suspicious: dict[str, bool] = {}
+        self._joined = {
+            t.text: t.entry_id for t in lexicons.terms() if t.label == "MUSCLE" and not t.case_sensitive
+        }
+
+    def _near_a_name_word(self, word: str) -> bool:
+        """Rare words far from every word of every muscle name can be skipped (cached)."""
+        known = self._suspicious.get(word)
+        if known is None:
+            choices = self._words.get(word[0], [])
+            near = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE)
+            known = self._suspicious[word] = near is not None and near[0] != word
+            if len(self._suspicious) > 65536:
+                self._suspicious.clear()
+        return known
+
+    def _split_words(self, doc: Doc) -> list[Span]:
+        """A recogniser splits a word: "semi spinalis capitis", "sub scapularis". The two
+        halves joined must give a lexicon name exactly."""
+        found: list[Span] = []
+        i = 0
+        while i < len(doc) - 1:
+            for n in range(_MAX_WORDS, 1, -1):
+                tokens = doc[i : i + n]
+                if len(tokens) < n or not all(t.is_alpha for t in tokens):
+                    continue
+                words = [t.lower_ for t in tokens]
+                joined = " ".join([words[0] + words[1], *words[2:]])
+                entry = self._joined.get(joined)
+                if entry is not None:
+                    span = Span(doc, i, i + n, label="MUSCLE")
+                    span._.entry_id = entry
+                    span._.match = "fuzzy"
+                    span._.match_score = 0.95
+                    found.append(span)
+                    i += n - 1
+                    break
+            i += 1
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
+        split = self._split_words(doc)
+        if split:
+            inside = {(s.start, s.end) for s in doc.spans[TARGETS] for m in split if m.start <= s.start and s.end <= m.end}
+            kept = [s for s in doc.spans[TARGETS] if (s.start, s.end) not in inside]
+            doc.spans[TARGETS] = sorted([*kept, *split], key=lambda s: (s.start, s.end))
         group = doc.spans[TARGETS]
-        covered = {i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP"}
+        # a one-word group ("glutes") may turn out to be part of a misspelt name ("gluteus medeus")
+        covered = {i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP" or len(s) > 1}
         replaced: set[tuple[int, int]] = set()
         found: list[Span] = []
         # a typo needs at least one rare word: everything else is skipped cheaply
         rare = {
             t.i for t in doc
-            if t.is_alpha and t.i not in covered and len(t) >= 4 and not is_common_word(t.lower_)
+            if t.is_alpha and t.i not in covered and len(t) >= 4
+            and not is_common_word(t.lower_) and self._near_a_name_word(t.lower_)
         }  # fmt: skip
         starts = sorted({j - k for j in rare for k in range(_MAX_WORDS) if j - k >= 0})
         consumed = -1

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
 from scribe.nlp.numbers import NUMBER
 
 _INJECTION_CUE = re.compile(r"\b(?:inject\w*|tpis?|infiltrat\w*)\b", re.IGNORECASE)
@@ -52,14 +52,11 @@ class InjectateExtractor:
         findings = InjectateFindings()
         targets = list(doc.spans[TARGETS])
         previous_muscles: list[Span] = []
-        for sent in doc.sents:
+        for sent, in_sent in zip(sentences(doc), by_sentence(doc, targets), strict=True):
             none_here = self._none_statements(sent)
             findings.statements += none_here
-            substances = [s for s in targets if s.label_ == "SUBSTANCE" and sent.start <= s.start < sent.end]
-            muscles = [
-                s for s in targets
-                if s.label_ == "MUSCLE" and sent.start <= s.start < sent.end and s._.status == "treated"
-            ]  # fmt: skip
+            substances = [s for s in in_sent if s.label_ == "SUBSTANCE"]
+            muscles = [s for s in in_sent if s.label_ == "MUSCLE" and s._.status == "treated"]
             injected_here = [s for s in substances if s._.status == "injected"]
             cue = _INJECTION_CUE.search(sent.text)
             negated_here = any(s._.status == "negated" for s in substances)

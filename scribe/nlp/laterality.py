@@ -19,13 +19,13 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
 from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
 _PREFIX_GAP = frozenset({"-", "sided", "side", "the", "of", "'s", "("})
-_POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at"})
+_POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"})
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
@@ -88,8 +88,7 @@ class LateralityTagger:
         cues = self.cues(doc)
         attached: set[SideCue] = set()
         header_side: SideCue | None = None
-        for sent in doc.sents:
-            sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
+        for sent, sent_spans in zip(sentences(doc), by_sentence(doc, spans), strict=True):
             sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
             if not sent_spans:
                 header_side = self._header_cue(sent, sent_cues, header_side)
@@ -109,8 +108,8 @@ class LateralityTagger:
             earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
             if not earlier:
                 return
-            previous_sent = earlier[-1].sent
-            source = [s for s in earlier if s.sent == previous_sent]
+            previous = next(s for s in reversed(sentences(doc)) if s.start <= earlier[-1].start)
+            source = [s for s in earlier if previous.start <= s.start < previous.end]
             word = match.group("side").lower()
             sides = {s._.laterality for s in source}
             if word in ("left", "right"):

@@ -17,23 +17,29 @@ _PAIN_CONTEXT = re.compile(
     r"|\d\s*/\s*10\b",
     re.IGNORECASE,
 )
-_PAIN_VALUE = re.compile(rf"(?P<v>{NUMBER}){_SCALE}", re.IGNORECASE)
+# Pain is rated 0-10: a small number in digits or words (much cheaper to scan than NUMBER).
+_SMALL = r"(?<!ty[\s-])(?:\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?![\s-]hundred)"
+_ANY_SMALL_NUMBER = re.compile(
+    r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
+)
+_PAIN_VALUE = re.compile(rf"(?P<v>{_SMALL}){_SCALE}", re.IGNORECASE)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|needles?|times|sessions?|visits?|mm|cm|muscles?))"
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated))*"
-    rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{NUMBER})\b{_NOT_A_RATING}",
+    rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
 # A value with its timing right after it: "a two after", "an eight before", "three leaving".
 _PAIN_TIMED = re.compile(
-    rf"\b{_ARTICLE}(?P<v>{NUMBER})\b{_NOT_A_RATING}(?=\s+(?:before|after|afterwards|pre|post|"
-    rf"leaving|coming\s+in|at\s+the\s+end|at\s+the\s+start|on\s+arrival)\b)",
+    rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}(?=\s+(?:before|after|afterwards|pre|post|"
+    rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
+    rf"at\s+discharge)\b)",
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{NUMBER}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
-    rf"{_ARTICLE}(?P<b>{NUMBER}){_SCALE}?",
+    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
+    rf"{_ARTICLE}(?P<b>{_SMALL}){_SCALE}?",
     re.IGNORECASE,
 )
 _DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
@@ -76,13 +82,22 @@ class Value:
 
 
 def _timing_from_cues(
-    text: str, start: int, end: int, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
+    text: str,
+    start: int,
+    end: int,
+    before: re.Pattern[str],
+    after: re.Pattern[str],
+    bounds: tuple[int, int] | None = None,
 ) -> Timing:
-    """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value."""
-    left_start = max(0, start - 30)
-    left, right = text[left_start:start], text[end : end + 18]
+    """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value.
+
+    ``bounds`` stop the search halfway to the neighbouring values, so in "8/10 before,
+    3/10 after" the word "before" belongs to the 8 and not to the 3."""
+    low, high = bounds if bounds else (0, len(text))
+    left_start = max(low, start - 30)
+    left, right = text[left_start:start], text[end : min(high, end + 18)]
     best: tuple[int, Timing] | None = None
-    for timing, patterns in (("before", before), ("after", after)):
+    for timing, patterns in (("before", (before,)), ("after", (after,))):
         for pattern in patterns:
             for match in pattern.finditer(left):
                 distance = len(left) - match.end()
@@ -95,11 +110,9 @@ def _timing_from_cues(
     return best[1] if best else "unknown"
 
 
-def pain_values(
-    text: str, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
-) -> list[Value]:
+def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[Value]:
     """Pain values (0-10) in one sentence, each marked before/after/unknown."""
-    if not _PAIN_CONTEXT.search(text):
+    if not _PAIN_CONTEXT.search(text) or not _ANY_SMALL_NUMBER.search(text):
         return []
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
@@ -118,11 +131,17 @@ def pain_values(
             continue
         add(match.start("a"), _value_end(text, match.end("a")), match.group("a"), "before")
         add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
+    loose: list[tuple[int, int, str]] = []
     for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED):
         for match in pattern.finditer(text):
-            start = match.start("v")
             end = match.end() if pattern is _PAIN_VALUE else match.end("v")
-            add(start, end, match.group("v"), _timing_from_cues(text, start, end, before, after))
+            loose.append((match.start("v"), end, match.group("v")))
+    loose.sort(key=lambda v: (v[0], -v[1]))
+    loose = [v for i, v in enumerate(loose) if i == 0 or v[0] >= loose[i - 1][1]]
+    for i, (start, end, raw) in enumerate(loose):
+        low = (loose[i - 1][1] + start) // 2 if i > 0 else 0
+        high = (end + loose[i + 1][0]) // 2 if i + 1 < len(loose) else len(text)
+        add(start, end, raw, _timing_from_cues(text, start, end, before, after, (low, high)))
     return sorted(values, key=lambda v: v.start)
 
 
@@ -150,9 +169,7 @@ class RomValue:
     improved: bool | None
 
 
-def rom_values(
-    text: str, before: list[re.Pattern[str]], after: list[re.Pattern[str]]
-) -> list[RomValue]:
+def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[RomValue]:
     """Range-of-motion changes in one sentence (degrees when stated)."""
     if not _ROM_CONTEXT.search(text):
         return []

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
 from scribe.nlp.measures import Value, pain_values, rom_values
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
 from scribe.schemas.lexicon import StatementLexicon
@@ -110,9 +110,6 @@ class RationaleFindings:
     stated_counts: list[CountItem] = field(default_factory=list)
 
 
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(expand_number_placeholder(p), re.IGNORECASE) for p in patterns]
-
 
 def _compile_any(patterns: list[str]) -> re.Pattern[str]:
     """One alternation of many patterns: a single pass over the text."""
@@ -127,18 +124,17 @@ class RationaleExtractor:
         self._tolerance = _compile_any(lists["tolerance"])
         self._consent = _compile_any(lists["consent"])
         self._consent_negated = _compile_any(lists["consent_negated"])
-        self._before = _compile(lists["before_cue"])
-        self._after = _compile(lists["after_cue"])
+        self._before = _compile_any(lists["before_cue"])
+        self._after = _compile_any(lists["after_cue"])
         self._not_referral = _compile_any(lists["not_a_referral"])
 
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
         targets = list(doc.spans[TARGETS])
-        muscles = [s for s in targets if s.label_ == "MUSCLE"]
-        for sent in doc.sents:
+        for sent, in_sent_targets in zip(sentences(doc), by_sentence(doc, targets), strict=True):
             text, offset = sent.text, sent.start_char
-            in_sent = [m for m in muscles if sent.start <= m.start < sent.end]
-            for span in (s for s in targets if s.label_ == "FINDING" and sent.start <= s.start < sent.end):
+            in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
+            for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
@@ -163,8 +159,11 @@ class RationaleExtractor:
                 result.consent = self._trimmed(sent)
         # whole-note passes: one regex scan each
         result.functional_limitations = self._limitations(doc.text, 0)
-        result.needle_counts = self._counts(_NEEDLE_COUNT, doc.text, 0)
-        result.stated_counts = self._counts(_STATED_COUNT, doc.text, 0)
+        lowered = doc.text.lower()
+        if "needle" in lowered or "insertion" in lowered:
+            result.needle_counts = self._counts(_NEEDLE_COUNT, doc.text, 0)
+        if "muscle" in lowered:
+            result.stated_counts = self._counts(_STATED_COUNT, doc.text, 0)
         doc._.rationale = result
         return doc
 
@@ -172,13 +171,11 @@ class RationaleExtractor:
         self, doc: Doc, sent: Span, span: Span, muscles: list[Span]
     ) -> FindingItem | None:
         kind = span._.entry_id
-        target = _REFERRAL_TARGET.match(doc.text[span.end_char : sent.end_char])
-        referral = (
-            (span.end_char + target.start("target"), span.end_char + target.end("target"))
-            if kind == "referred_pain" and target
-            else None
-        )
+        referral = None
         if kind == "referred_pain":
+            target = _REFERRAL_TARGET.match(doc.text[span.end_char : sent.end_char])
+            if target:
+                referral = (span.end_char + target.start("target"), span.end_char + target.end("target"))
             window = doc.text[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
             if self._not_referral.search(window):
                 return None

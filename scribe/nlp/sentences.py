@@ -21,10 +21,10 @@ _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
 
 
 def _next_word(doc: Doc, i: int) -> Token | None:
-    for token in doc[i + 1 :]:
-        if not token.is_space:
-            return token
-    return None
+    j = i + 1
+    while j < len(doc) and doc[j].is_space:
+        j += 1
+    return doc[j] if j < len(doc) else None
 
 
 def _starts_item(token: Token) -> bool:

@@ -14,6 +14,7 @@ MuscleStatus = Literal["treated", "negated", "planned", "historical", "palpated_
 MentionStatus = Literal["treated", "negated", "planned", "historical", "palpated_only", "mentioned"]
 LateralitySource = Literal["explicit", "list", "context", "none"]
 MatchKind = Literal["exact", "fuzzy"]
+Technique = Literal["needling", "injection"]
 InjectateStatus = Literal["none_confirmed", "injected", "not_documented"]
 FindingKind = Literal[
     "trigger_point",
@@ -36,6 +37,9 @@ class MuscleMention(Evidence):
     status_cue: Evidence | None = None
     match: MatchKind = "exact"
     match_score: float = 1.0
+    technique: Technique | None = Field(
+        default=None, description="How a treated mention was treated: needled dry, or injected."
+    )
 
 
 class Muscle(Evidence):
@@ -53,6 +57,9 @@ class Muscle(Evidence):
     laterality_source: LateralitySource
     status: MuscleStatus
     match: MatchKind = "exact"
+    techniques: list[Technique] = Field(
+        default_factory=list, description="Techniques of the treated mentions (both = conflict)."
+    )
     mentions: list[MuscleMention]
     findings: list[FindingKind] = Field(
         default_factory=list, description="Trigger-point findings documented for this muscle."

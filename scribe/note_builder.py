@@ -135,12 +135,14 @@ class NoteBuilder:
         for muscle_id, group in unspecified.items():
             sided = [k for k in ((muscle_id, s) for s in _SIDED) if k in by_key]
             by_key[sided[0] if sided else (muscle_id, "unspecified")] += group
-        # "R trapezius ... upper, middle and lower trapezius": the whole muscle named beside
-        # its parts on one side is not another muscle
+        # "R trapezius ... upper, middle and lower trapezius", "the scalenes ... anterior and
+        # middle scalene": the whole named beside its parts is not another muscle
         for muscle_id, side in list(by_key):
+            entry = self._lexicons.muscle_by_id[muscle_id]
             children = [
                 k for k in by_key
-                if k[1] == side and self._lexicons.muscle_by_id[k[0]].parent == muscle_id
+                if (k[1] == side or side == "unspecified")
+                and (self._lexicons.muscle_by_id[k[0]].parent == muscle_id or k[0] in entry.components)
             ]  # fmt: skip
             if children:
                 by_key[children[0]] += by_key.pop((muscle_id, side))
@@ -281,5 +283,7 @@ class NoteBuilder:
             ],
             "tolerance": _optional(text, found.tolerance),
             "consent": _optional(text, found.consent),
-            "needle_counts": [{"count": c.value, **evidence(text, *c.span)} for c in found.needle_counts],
+            "needle_counts": [
+                {"count": c.value, "total": c.total, **evidence(text, *c.span)} for c in found.needle_counts
+            ],
         }

@@ -16,7 +16,7 @@ from typing import Literal
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
@@ -29,8 +29,13 @@ _POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at", "
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
 _REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
+
+
+def _is_number(token: Token) -> bool:
+    return token.like_num or token.lower_ in _NUMBER_WORDS
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class LateralityTagger:
             if start < last_end or any(i in excluded or i in targets for i in range(start, end)):
                 continue
             text = doc[start:end].text.lower()
+            if len(text) == 1 and end < len(doc) and _is_number(doc[end]):
+                continue  # "L four L five", "L 4": a spinal level, not a side
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
             cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY))
             last_end = end

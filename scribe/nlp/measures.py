@@ -37,6 +37,12 @@ _PAIN_TIMED = re.compile(
     rf"at\s+discharge)\b)",
     re.IGNORECASE,
 )
+# The timing before the value: "came in at a seven", "left at about a three".
+_PAIN_ARRIVAL = re.compile(
+    rf"\b(?:came\s+in|coming\s+in|arrived|walked\s+in|left|leaving|walked\s+out|went\s+home)\s+"
+    rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL}){_NOT_A_RATING}",
+    re.IGNORECASE,
+)
 _TRANSITION = re.compile(
     rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
     rf"{_ARTICLE}(?P<b>{_SMALL}){_SCALE}?",
@@ -132,9 +138,9 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
         add(match.start("a"), _value_end(text, match.end("a")), match.group("a"), "before")
         add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
     loose: list[tuple[int, int, str]] = []
-    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED):
+    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED, _PAIN_ARRIVAL):
         for match in pattern.finditer(text):
-            end = match.end() if pattern is _PAIN_VALUE else match.end("v")
+            end = _value_end(text, match.end("v"))
             loose.append((match.start("v"), end, match.group("v")))
     loose.sort(key=lambda v: (v[0], -v[1]))
     loose = [v for i, v in enumerate(loose) if i == 0 or v[0] >= loose[i - 1][1]]

@@ -26,8 +26,11 @@ _REFERRAL_TARGET = re.compile(
     r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|\bwhen\b|"
-    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|$))",
+    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
     re.IGNORECASE,
+)
+_REFERRAL_DIRECTION = re.compile(
+    r"^\s*(?:pain\s+)?(?:into|to|down|along|over|toward|towards|up|across|around)\b", re.IGNORECASE
 )
 _STATED_COUNT = re.compile(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
@@ -95,6 +98,7 @@ class RomItem:
 class CountItem:
     span: CharSpan
     value: int
+    total: bool = False
 
 
 @dataclass
@@ -180,7 +184,9 @@ class RationaleExtractor:
             if self._not_referral.search(window):
                 return None
             if _BARE_REFERRAL.match(span.text) and referral is None:
-                return None
+                following = doc.text[span.end_char : span.end_char + 16]
+                if not _REFERRAL_DIRECTION.match(following):
+                    return None
         return FindingItem(span, kind, span._.status == "negated", _tied_muscles(doc, span, muscles), referral)
 
     def _limitations(self, text: str, offset: int) -> list[CharSpan]:
@@ -221,7 +227,12 @@ class RationaleExtractor:
             raw = next(g for g in match.groups() if g is not None)
             number = parse_number(raw)
             if number is not None and number == int(number) and 0 < number < 200:
-                items.append(CountItem((offset + match.start(), offset + match.end()), int(number)))
+                start, end = offset + match.start(), offset + match.end()
+                before, after = text[max(0, start - 12) : start].lower(), text[end : end + 14].lower()
+                if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
+                    continue  # "2 needles per muscle" is not a count of needles used
+                total = bool(re.search(r"(?:total|=|sum)\s*:?\s*$", before) or re.match(r"\s*(?:total|in\s+all)", after))
+                items.append(CountItem((start, end), int(number), total))
         return items
 
     @staticmethod

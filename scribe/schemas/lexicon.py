@@ -36,6 +36,13 @@ class LexiconMuscle(Frozen):
     parent: str | None = Field(
         default=None, description="Id of the muscle this is a subdivision of (counts as it)."
     )
+    components: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Separate muscles this name covers as a whole (\"scalenes\"): named beside them on "
+            "one side, the whole is not another muscle. Unlike parts, components count apiece."
+        ),
+    )
     source_name: str | None = Field(
         default=None, description="Name in the Human Reference Atlas table; null if ours."
     )
@@ -83,6 +90,9 @@ class MuscleLexicon(FileHeader):
         for m in self.muscles:
             if m.parent is not None and m.parent not in known:
                 raise ValueError(f"{m.id}: unknown parent {m.parent!r}")
+            unknown = [c for c in m.components if c not in known]
+            if unknown:
+                raise ValueError(f"{m.id}: unknown components {unknown}")
         group_ids = [g.id for g in self.groups]
         if len(group_ids) != len(set(group_ids)) or known & set(group_ids):
             raise ValueError("group ids must be unique and distinct from muscle ids")

@@ -135,6 +135,7 @@ class RangeOfMotion(Evidence):
 
 class NeedleCount(Evidence):
     count: int
+    total: bool = Field(default=False, description="Stated as the session total.")
 
 
 class StatedCount(Evidence):

@@ -26,6 +26,8 @@ app = typer.Typer(
     help="Local-first scribe for dry needling: dictation -> structured note -> CPT coding.",
     no_args_is_help=True,
     add_completion=False,
+    # tracebacks with local variables would print the dictation: never
+    pretty_exceptions_enable=False,
 )
 _err = Console(stderr=True)
 

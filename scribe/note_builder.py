@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import TARGETS
 from scribe.nlp.injectate import InjectateFindings
+from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.rationale import MeasureItem, RationaleFindings
 from scribe.schemas.note import Note
 
@@ -25,12 +26,21 @@ _SIDED = ("bilateral", "right", "left")
 Data = dict[str, Any]
 
 
-def evidence(text: str, start: int, end: int) -> Data:
-    return {"start": start, "end": end, "text": text[start:end]}
+class Quote:
+    """Evidence in the dictation's own characters, from offsets in the text the NLP read."""
 
+    def __init__(self, source: NormalizedText) -> None:
+        self._source = source
 
-def _optional(text: str, span: tuple[int, int] | None) -> Data | None:
-    return evidence(text, *span) if span else None
+    def __call__(self, start: int, end: int) -> Data:
+        start, end = self._source.to_original(start, end)
+        return {"start": start, "end": end, "text": self._source.original[start:end]}
+
+    def optional(self, span: tuple[int, int] | None) -> Data | None:
+        return self(*span) if span else None
+
+    def span(self, span: Span) -> Data:
+        return self(span.start_char, span.end_char)
 
 
 def _rank(status: str) -> int:
@@ -49,12 +59,14 @@ class NoteBuilder:
         self._lexicons = lexicons
         self._substance_by_id = {s.id: s for s in lexicons.substances.substances}
 
-    def build(self, doc: Doc, original: str | None = None) -> Note:
-        """The note of ``doc``; evidence quotes ``original`` (the text before line unwrapping,
-        same length), or the doc's own text."""
-        text = doc.text if original is None else original
-        if len(text) != len(doc.text):
-            raise ValueError("the original text must have the same length as the doc text")
+    def build(self, doc: Doc, source: NormalizedText | None = None) -> Note:
+        """The note of ``doc``; evidence quotes ``source.original`` (the dictation before
+        normalization), or the doc's own text."""
+        if source is None:
+            source = normalize(doc.text)
+        if source.text != doc.text:
+            raise ValueError("the doc was not made from this normalized text")
+        text = Quote(source)
         targets = list(doc.spans[TARGETS])
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
@@ -68,28 +80,26 @@ class NoteBuilder:
                 "injectate": self._injectate(text, injectate),
                 "rationale": self._rationale(text, rationale),
                 "stated_muscle_counts": [
-                    {"value": c.value, **evidence(text, *c.span)} for c in rationale.stated_counts
+                    {"value": c.value, **text(*c.span)} for c in rationale.stated_counts
                 ],
-                "text_length": len(text),
+                "text_length": len(source.original),
             }
         )
 
     # --- muscles -------------------------------------------------------------------------
     @staticmethod
-    def _mention(text: str, span: Span, kinds: set[str], injected: set[tuple[int, int]]) -> _Mention:
+    def _mention(text: Quote, span: Span, kinds: set[str], injected: set[tuple[int, int]]) -> _Mention:
         status = span._.status or "mentioned"
         technique = None
         if status == "treated":
             technique = "injection" if (span.start, span.end) in injected else "needling"
         record = {
-            "start": span.start_char,
-            "end": span.end_char,
-            "text": text[span.start_char : span.end_char],
+            **text.span(span),
             "laterality": span._.laterality,
             "laterality_source": span._.laterality_source,
             "status": status,
-            "side_cue": _optional(text, span._.side_cue),
-            "status_cue": _optional(text, span._.status_cue),
+            "side_cue": text.optional(span._.side_cue),
+            "status_cue": text.optional(span._.status_cue),
             "match": span._.match,
             "match_score": span._.match_score,
             "technique": technique,
@@ -97,14 +107,15 @@ class NoteBuilder:
         return _Mention(span._.entry_id, record, kinds)
 
     @staticmethod
-    def _mirrored(text: str, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
+    def _mirrored(text: Quote, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
         """ "The same on the left": a treated mention of each mirrored muscle on that side."""
         by_offsets = {(m.record["start"], m.record["end"]): m for m in mentions}
         copies = []
         for start, end, side, sources in mirrors:
-            cue = evidence(text, start, end)
+            cue = text(start, end)
             for offsets in sources:
-                source = by_offsets.get(tuple(offsets))
+                quoted = text(*offsets)
+                source = by_offsets.get((quoted["start"], quoted["end"]))
                 if source is None or source.record["status"] != "treated":
                     continue
                 record = {
@@ -150,7 +161,7 @@ class NoteBuilder:
 
     def _muscles(
         self,
-        text: str,
+        text: Quote,
         doc: Doc,
         spans: list[Span],
         rationale: RationaleFindings,
@@ -196,7 +207,7 @@ class NoteBuilder:
         muscles.sort(key=lambda m: m["start"])
         return muscles, others
 
-    def _groups(self, text: str, spans: list[Span]) -> list[Data]:
+    def _groups(self, text: Quote, spans: list[Span]) -> list[Data]:
         best: dict[tuple[str, str], Span] = {}
         for span in sorted(spans, key=lambda s: s.start):
             key = (span._.entry_id, span._.laterality)
@@ -214,13 +225,13 @@ class NoteBuilder:
                     "laterality": side,
                     "status": span._.status or "mentioned",
                     "members": list(entry.members),
-                    **evidence(text, span.start_char, span.end_char),
+                    **text(span.start_char, span.end_char),
                 }
             )
         return sorted(groups, key=lambda g: g["start"])
 
     # --- injectate -----------------------------------------------------------------------
-    def _injectate(self, text: str, found: InjectateFindings) -> Data:
+    def _injectate(self, text: Quote, found: InjectateFindings) -> Data:
         substances = []
         for item in found.substances:
             entry = self._substance_by_id.get(item.span._.entry_id or "")
@@ -232,7 +243,7 @@ class NoteBuilder:
                     "name": name,
                     "category": category,
                     "status": item.status,
-                    "dose": _optional(text, item.dose),
+                    "dose": text.optional(item.dose),
                     "muscles": [
                         {
                             "id": m._.entry_id,
@@ -241,22 +252,22 @@ class NoteBuilder:
                         }
                         for m in item.muscles
                     ],
-                    **evidence(text, item.span.start_char, item.span.end_char),
+                    **text(item.span.start_char, item.span.end_char),
                 }
             )
         return {
             "status": found.status,
-            "statements": [evidence(text, s, e) for s, e in found.statements],
+            "statements": [text(s, e) for s, e in found.statements],
             "substances": substances,
         }
 
     # --- rationale -----------------------------------------------------------------------
     @staticmethod
-    def _rationale(text: str, found: RationaleFindings) -> Data:
+    def _rationale(text: Quote, found: RationaleFindings) -> Data:
         def measure(item: MeasureItem | None) -> Data | None:
             if item is None:
                 return None
-            return {"value": item.value, "scale_max": item.scale_max, **evidence(text, *item.span)}
+            return {"value": item.value, "scale_max": item.scale_max, **text(*item.span)}
 
         return {
             "findings": [
@@ -264,12 +275,12 @@ class NoteBuilder:
                     "kind": f.kind,
                     "negated": f.negated,
                     "muscle_ids": sorted({m._.entry_id for m in f.muscles}),
-                    "referral_target": _optional(text, f.referral_target),
-                    **evidence(text, f.span.start_char, f.span.end_char),
+                    "referral_target": text.optional(f.referral_target),
+                    **text(f.span.start_char, f.span.end_char),
                 }
                 for f in found.findings
             ],
-            "functional_limitations": [evidence(text, s, e) for s, e in found.functional_limitations],
+            "functional_limitations": [text(s, e) for s, e in found.functional_limitations],
             "pain": {"before": measure(found.pain_before), "after": measure(found.pain_after)},
             "rom": [
                 {
@@ -277,13 +288,13 @@ class NoteBuilder:
                     "before_degrees": r.before_degrees,
                     "after_degrees": r.after_degrees,
                     "improved": r.improved,
-                    **evidence(text, *r.span),
+                    **text(*r.span),
                 }
                 for r in found.rom
             ],
-            "tolerance": _optional(text, found.tolerance),
-            "consent": _optional(text, found.consent),
+            "tolerance": text.optional(found.tolerance),
+            "consent": text.optional(found.consent),
             "needle_counts": [
-                {"count": c.value, "total": c.total, **evidence(text, *c.span)} for c in found.needle_counts
+                {"count": c.value, "total": c.total, **text(*c.span)} for c in found.needle_counts
             ],
         }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
 from scribe.lexicons import load_lexicons
 from scribe.nlp import build_nlp
+from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.note_builder import NoteBuilder
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.common import Frozen
@@ -20,15 +20,6 @@ from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import Note
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
-
-
-_SOFT_WRAP = re.compile(r"(?<=[A-Za-z,])[ \t]*\n(?=[ \t]*[a-z])")
-
-
-def unwrap_lines(text: str) -> str:
-    """Join hard-wrapped lines ("middle\nscalene") with spaces of the same length, so names
-    broken across lines still match and every character offset stays the same."""
-    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), text)
 
 
 class ExtractionResult(Frozen):
@@ -72,7 +63,8 @@ class Scribe:
     def extract(self, text: str, context: EncounterContext | None = None) -> ExtractionResult:
         """Extract the structured note from one dictation and code it."""
         check_text(text, max_chars=self.settings.max_input_chars)
-        note = self._builder.build(self.nlp(unwrap_lines(text)), text)
+        source = normalize(text)
+        note = self._builder.build(self.nlp(source.text), source)
         return ExtractionResult(note=note, coding=code(note, context, rules=self._rules))
 
     def extract_many(
@@ -93,13 +85,13 @@ class Scribe:
         batch_size: int = 32,
     ) -> Iterator[ExtractionResult]:
         limit = self.settings.max_input_chars
-        originals: list[str] = []
+        sources: list[NormalizedText] = []
 
         def checked() -> Iterator[str]:
             for text in texts:
-                originals.append(check_text(text, max_chars=limit))
-                yield unwrap_lines(text)
+                sources.append(normalize(check_text(text, max_chars=limit)))
+                yield sources[-1].text
 
         for i, doc in enumerate(self.nlp.pipe(checked(), batch_size=batch_size)):
-            note = self._builder.build(doc, originals[i])
+            note = self._builder.build(doc, sources[i])
             yield ExtractionResult(note=note, coding=code(note, context, rules=self._rules))

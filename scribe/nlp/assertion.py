@@ -33,7 +33,13 @@ def _cue(modifiers: Iterable[object], category: str) -> tuple[int, int] | None:
 
 
 def _categories(span: Span) -> set[str]:
-    return {m.category for m in span._.modifiers}
+    """Categories of the modifiers outside the span: words inside a target ("shows no
+    abnormality") describe it, they do not modify it."""
+    return {
+        m.category
+        for m in span._.modifiers
+        if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
+    }
 
 
 def muscle_status(categories: set[str]) -> str | None:
@@ -65,6 +71,14 @@ def substance_status(categories: set[str]) -> str:
     if "INJECTED" in categories:
         return "injected"
     return "mentioned"
+
+
+def _negated_statement(modifiers: list[Any], treatment: Any) -> bool:
+    """A negation shortly before the treatment words: "not consented to needling"."""
+    start = treatment.modifier_span[0]
+    return any(
+        m.category in _NEGATION and 0 < start - m.modifier_span[1] + 1 <= 4 for m in modifiers
+    )
 
 
 class AssertionResolver:
@@ -134,6 +148,8 @@ class AssertionResolver:
             treated = [m for m in in_sent if m.category in ("TREATED", "INJECTED")]
             if not treated or categories & set(_DEFERRING):
                 continue
+            if _negated_statement(in_sent, treated[0]):
+                continue  # "she has not consented to needling yet"
             if "HISTORICAL" in categories and "CURRENT" not in categories:
                 continue
             any_positive_treatment = True

@@ -16,6 +16,7 @@ _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
     abd add ther ex cont est hx dx tx sx fx st no""".split()
 )
+_SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
 _LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">"})
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
 
@@ -73,7 +74,7 @@ def dictation_sentences(doc: Doc) -> Doc:
             prev = doc[i - 1].lower_ if i > 0 else ""
             if _is_list_number(doc, i - 1):
                 continue
-            if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+            if prev in _ABBREVIATIONS or prev in _SIDE_LETTERS:
                 continue
             if prev in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
                 continue

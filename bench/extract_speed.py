@@ -49,7 +49,9 @@ def notes_per_second(run: Callable[[list[str]], object], texts: list[str]) -> fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (median reported)")
     parser.add_argument("--repeat", type=int, default=3, help="copies of the golden set per round")
     args = parser.parse_args()
@@ -75,7 +77,9 @@ def main() -> None:
         theirs.append(notes_per_second(run_baseline, texts))
         ratios.append(ours[-1] / theirs[-1])
     print(f"dictations per round: {len(texts)}  rounds: {args.rounds}  (medians)")
-    print(f"medspaCy default pipeline (same target rules): {statistics.median(theirs):8.1f} notes/s")
+    print(
+        f"medspaCy default pipeline (same target rules): {statistics.median(theirs):8.1f} notes/s"
+    )
     print(f"scribe full extraction + coding:               {statistics.median(ours):8.1f} notes/s")
     print(f"ratio scribe / medspaCy default: {statistics.median(ratios):.2f}x  (goal >= 3x)")
 

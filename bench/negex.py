@@ -8,7 +8,9 @@ project was written for this file's sentences.
 
 Published on this kit: GenConText F1 0.981, GenNegEx 0.947; medspaCy default ConText 0.930.
 
-    .venv/bin/python bench/negex.py [--kit ../shared/data/negex/rsAnnotations-1-120-random.txt] [--errors]
+    .venv/bin/python bench/negex.py [--kit PATH] [--errors]
+
+    PATH defaults to ../shared/data/negex/rsAnnotations-1-120-random.txt
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ def locate(sentence: str, phrase: str) -> tuple[int, int] | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--kit", type=Path, default=DEFAULT_KIT)
     parser.add_argument("--errors", action="store_true", help="print the rows judged wrong")
     args = parser.parse_args()
@@ -67,7 +71,9 @@ def main() -> None:
         source = normalize(sentence)
         doc = sentencize(nlp.make_doc(source.text))
         start = source.offsets.index(where[0]) if where[0] in source.offsets else where[0]
-        end = next((i + 1 for i, o in enumerate(source.offsets) if o >= where[1] - 1), len(source.text))
+        end = next(
+            (i + 1 for i, o in enumerate(source.offsets) if o >= where[1] - 1), len(source.text)
+        )
         span = doc.char_span(start, end, label="PROBLEM", alignment_mode="expand")
         if span is None:
             missing += 1
@@ -89,7 +95,9 @@ def main() -> None:
     print(f"rows scored: {tp + fp + fn + tn}  (phrase not found: {missing})")
     print(f"TP {tp}  FP {fp}  FN {fn}  TN {tn}")
     print(f"negation precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
-    print("published on this kit: GenConText F1 0.981, GenNegEx 0.947; medspaCy default ConText 0.930")
+    print(
+        "published on this kit: GenConText F1 0.981, GenNegEx 0.947; medspaCy default ConText 0.930"
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -37,18 +37,18 @@ def _root() -> None:
     """Local-first scribe for dry needling: dictation -> structured note -> CPT coding."""
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     json = "json"
     text = "text"
 
 
-class PayerOption(str, Enum):
+class PayerOption(StrEnum):
     medicare = "medicare"
     commercial = "commercial"
     self_pay = "self-pay"
 
 
-class ProviderOption(str, Enum):
+class ProviderOption(StrEnum):
     pt = "pt"
     pta = "pta"
     dc = "dc"
@@ -101,7 +101,7 @@ def _context(
             payer=payer.value if payer else None,
             clbp=clbp,
             session_number=session_number,
-            abn_option=abn_option,  # type: ignore[arg-type]
+            abn_option=abn_option,
             other_codes=[c for c in (other_codes or "").split(",") if c.strip()],
             provider=provider.value if provider else None,
             dos=dt.date.fromisoformat(dos) if dos else None,
@@ -113,14 +113,26 @@ def _context(
 
 @app.command()
 def extract(
-    source: Annotated[str, typer.Argument(metavar="PATH|-", help="Dictation text file, or - for stdin.")],
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text.")] = OutputFormat.json,
+    source: Annotated[
+        str, typer.Argument(metavar="PATH|-", help="Dictation text file, or - for stdin.")
+    ],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json or text.")
+    ] = OutputFormat.json,
     payer: Annotated[PayerOption | None, typer.Option(help="Payer of the claim.")] = None,
-    clbp: Annotated[bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")] = False,
+    clbp: Annotated[
+        bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")
+    ] = False,
     session_number: Annotated[int | None, typer.Option(min=1, help="cLBP session number.")] = None,
-    abn_option: Annotated[int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")] = None,
-    other_codes: Annotated[str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")] = None,
-    provider: Annotated[ProviderOption | None, typer.Option(help="Who performed the service.")] = None,
+    abn_option: Annotated[
+        int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")
+    ] = None,
+    other_codes: Annotated[
+        str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")
+    ] = None,
+    provider: Annotated[
+        ProviderOption | None, typer.Option(help="Who performed the service.")
+    ] = None,
     dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
 ) -> None:
     """Extract the structured note and its coding from a dictation."""
@@ -134,7 +146,9 @@ def extract(
     except ScribeError as exc:
         raise _fail(str(exc)) from None
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        )
     else:
         from scribe.render import render_extraction_text
 

@@ -131,7 +131,9 @@ class Lexicons:
             yield from _abbreviation_terms("FINDING", kind, phrases.abbreviations)
 
 
-def _entry_terms(label: TargetLabel, entry_id: str, name: str, synonyms: list[str]) -> Iterator[Term]:
+def _entry_terms(
+    label: TargetLabel, entry_id: str, name: str, synonyms: list[str]
+) -> Iterator[Term]:
     seen: set[str] = set()
     for phrase in [name, *synonyms]:
         for form in spelling_variants(phrase):
@@ -140,7 +142,9 @@ def _entry_terms(label: TargetLabel, entry_id: str, name: str, synonyms: list[st
                 yield Term(form, label, entry_id)
 
 
-def _abbreviation_terms(label: TargetLabel, entry_id: str, abbreviations: list[str]) -> Iterator[Term]:
+def _abbreviation_terms(
+    label: TargetLabel, entry_id: str, abbreviations: list[str]
+) -> Iterator[Term]:
     for abbreviation in abbreviations:
         yield Term(abbreviation, label, entry_id, case_sensitive=True)
         if abbreviation[-1].isupper():

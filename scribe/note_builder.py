@@ -71,7 +71,9 @@ class NoteBuilder:
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
         injected = {(s.start, s.end) for s in injectate.injected_muscles}
-        muscles, others = self._muscles(text, doc, [s for s in targets if s.label_ == "MUSCLE"], rationale, injected)
+        muscles, others = self._muscles(
+            text, doc, [s for s in targets if s.label_ == "MUSCLE"], rationale, injected
+        )
         return Note.model_validate(
             {
                 "muscles": muscles,
@@ -88,7 +90,9 @@ class NoteBuilder:
 
     # --- muscles -------------------------------------------------------------------------
     @staticmethod
-    def _mention(text: Quote, span: Span, kinds: set[str], injected: set[tuple[int, int]]) -> _Mention:
+    def _mention(
+        text: Quote, span: Span, kinds: set[str], injected: set[tuple[int, int]]
+    ) -> _Mention:
         status = span._.status or "mentioned"
         technique = None
         if status == "treated":
@@ -153,7 +157,10 @@ class NoteBuilder:
             children = [
                 k for k in by_key
                 if (k[1] == side or side == "unspecified")
-                and (self._lexicons.muscle_by_id[k[0]].parent == muscle_id or k[0] in entry.components)
+                and (
+                    self._lexicons.muscle_by_id[k[0]].parent == muscle_id
+                    or k[0] in entry.components
+                )
             ]  # fmt: skip
             if children:
                 by_key[children[0]] += by_key.pop((muscle_id, side))
@@ -172,7 +179,9 @@ class NoteBuilder:
             if not finding.negated:
                 for muscle in finding.muscles:
                     kinds_by_span[(muscle.start, muscle.end)].add(finding.kind)
-        mentions = [self._mention(text, s, kinds_by_span[(s.start, s.end)], injected) for s in spans]
+        mentions = [
+            self._mention(text, s, kinds_by_span[(s.start, s.end)], injected) for s in spans
+        ]
         mentions += self._mirrored(text, mentions, doc._.mirrors or [])
         muscles: list[Data] = []
         others: list[Data] = []
@@ -185,7 +194,11 @@ class NoteBuilder:
             if status == "mentioned":
                 others.append({"id": muscle_id, "name": entry.name, "laterality": side, **located})
                 continue
-            sources = [m.record["laterality_source"] for m in group if m.record["laterality"] != "unspecified"]
+            sources = [
+                m.record["laterality_source"]
+                for m in group
+                if m.record["laterality"] != "unspecified"
+            ]
             techniques = {m.record["technique"] for m in group if m.record["technique"]}
             muscles.append(
                 {
@@ -197,7 +210,9 @@ class NoteBuilder:
                     "laterality": side,
                     "laterality_source": sources[0] if sources else "none",
                     "status": status,
-                    "match": "fuzzy" if all(m.record["match"] == "fuzzy" for m in group) else "exact",
+                    "match": "fuzzy"
+                    if all(m.record["match"] == "fuzzy" for m in group)
+                    else "exact",
                     "techniques": sorted(techniques),
                     "mentions": [m.record for m in group],
                     "findings": sorted(set().union(*(m.findings for m in group))),
@@ -212,7 +227,9 @@ class NoteBuilder:
         for span in sorted(spans, key=lambda s: s.start):
             key = (span._.entry_id, span._.laterality)
             current = best.get(key)
-            if current is None or _rank(span._.status or "mentioned") < _rank(current._.status or "mentioned"):
+            if current is None or _rank(span._.status or "mentioned") < _rank(
+                current._.status or "mentioned"
+            ):
                 best[key] = span
         groups = []
         for (group_id, side), span in best.items():
@@ -235,7 +252,9 @@ class NoteBuilder:
         substances = []
         for item in found.substances:
             entry = self._substance_by_id.get(item.span._.entry_id or "")
-            name, category = (entry.name, entry.category) if entry else ("unspecified injectate", "unspecified")
+            name, category = (
+                (entry.name, entry.category) if entry else ("unspecified injectate", "unspecified")
+            )
             if category == "unspecified" and item.status != "injected":
                 continue  # "no medication ... injected" is kept as a statement, not a substance
             substances.append(

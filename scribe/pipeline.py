@@ -52,7 +52,9 @@ class Scribe:
     >>> result.coding.muscle_count
     """
 
-    def __init__(self, *, settings: Settings | None = None, lexicon_dir: Path | None = None) -> None:
+    def __init__(
+        self, *, settings: Settings | None = None, lexicon_dir: Path | None = None
+    ) -> None:
         self.settings = settings or get_settings()
         folder = lexicon_dir or self.settings.lexicon_dir
         self._lexicons = load_lexicons(folder)

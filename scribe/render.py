@@ -25,7 +25,7 @@ def render_note_text(note: Note) -> str:
     out.append(f"Muscles treated ({len(treated)} named)")
     for muscle in treated or []:
         fuzzy = "  [spelling matched approximately: check]" if muscle.match == "fuzzy" else ""
-        out.append(f"  - {muscle.name}, {_side(muscle.laterality)}   \"{muscle.text}\"{fuzzy}")
+        out.append(f'  - {muscle.name}, {_side(muscle.laterality)}   "{muscle.text}"{fuzzy}')
     if not treated:
         out.append("  (none named)")
     if others:
@@ -37,11 +37,11 @@ def render_note_text(note: Note) -> str:
     if note.groups:
         out.append("Groups and vague terms (never counted)")
         for group in note.groups:
-            out.append(f"  - {group.name} ({group.kind}), {group.status}   \"{group.text}\"")
+            out.append(f'  - {group.name} ({group.kind}), {group.status}   "{group.text}"')
     injectate = note.injectate
     out.append(f"Injectate: {injectate.status.replace('_', ' ')}")
     for statement in injectate.statements[:1]:
-        out.append(f"  \"{statement.text}\"")
+        out.append(f'  "{statement.text}"')
     for substance in injectate.substances:
         dose = f" {substance.dose.text}" if substance.dose else ""
         where = ", ".join(m.name for m in substance.muscles)

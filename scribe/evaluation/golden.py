@@ -70,7 +70,9 @@ def _muscle_set(entries: Iterator[tuple[str, str, str]]) -> set[tuple[str, str, 
     return {(name.lower(), side, status) for name, lat, status in entries for side in _sides(lat)}
 
 
-def compare(case: GoldenCase, result: ExtractionResult, group_names: dict[str, str]) -> dict[str, tuple[Any, Any]]:
+def compare(
+    case: GoldenCase, result: ExtractionResult, group_names: dict[str, str]
+) -> dict[str, tuple[Any, Any]]:
     """Fields where the result differs from the case: field -> (expected, got)."""
     expect, note, coding = case.expect, result.note, result.coding
     diffs: dict[str, tuple[Any, Any]] = {}
@@ -79,7 +81,9 @@ def compare(case: GoldenCase, result: ExtractionResult, group_names: dict[str, s
     want = _muscle_set((m["name"], m["laterality"], m["status"]) for m in expected_muscles)
     got = _muscle_set((m.name, m.laterality, m.status) for m in note.muscles)
     mentioned = _muscle_set(
-        (m["name"], m["laterality"], "treated") for m in expect.get("muscles", []) if m["status"] == "mentioned"
+        (m["name"], m["laterality"], "treated")
+        for m in expect.get("muscles", [])
+        if m["status"] == "mentioned"
     )
     if want != got or mentioned & got:
         diffs["muscles"] = (sorted(want), sorted(got))
@@ -93,7 +97,11 @@ def compare(case: GoldenCase, result: ExtractionResult, group_names: dict[str, s
     check(
         "substances",
         {s.lower() for s in expect.get("substances") or []},
-        {s.name.lower() for s in note.injectate.substances if s.status == "injected" and s.category != "unspecified"},
+        {
+            s.name.lower()
+            for s in note.injectate.substances
+            if s.status == "injected" and s.category != "unspecified"
+        },
     )
     check(
         "findings",
@@ -101,7 +109,9 @@ def compare(case: GoldenCase, result: ExtractionResult, group_names: dict[str, s
         {f.kind for f in note.rationale.findings if not f.negated},
     )
     r = note.rationale
-    check("functional_limitation", expect.get("functional_limitation"), bool(r.functional_limitations))
+    check(
+        "functional_limitation", expect.get("functional_limitation"), bool(r.functional_limitations)
+    )
     pain = expect.get("pain") or {}
     got_pain = {
         k: v.value for k, v in (("before", r.pain.before), ("after", r.pain.after)) if v is not None
@@ -113,12 +123,19 @@ def compare(case: GoldenCase, result: ExtractionResult, group_names: dict[str, s
     stated = [c.value for c in note.stated_muscle_counts]
     check("stated_count", expect.get("stated_count"), stated[0] if stated else None)
     totals = [c.count for c in r.needle_counts if c.total]
-    needles = totals[0] if totals else (sum(c.count for c in r.needle_counts) if r.needle_counts else None)
+    needles = (
+        totals[0]
+        if totals
+        else (sum(c.count for c in r.needle_counts) if r.needle_counts else None)
+    )
     check("needle_count", expect.get("needle_count"), needles)
     want_groups = {group_names.get(g.lower(), g.lower()) for g in expect.get("groups") or []}
     got_groups = {g.id for g in note.groups if g.status != "mentioned"}
     check("groups", want_groups, got_groups)
-    want_lines = {(line["code"], line.get("units", 1), tuple(line.get("modifiers", []))) for line in expect.get("lines") or []}
+    want_lines = {
+        (line["code"], line.get("units", 1), tuple(line.get("modifiers", [])))
+        for line in expect.get("lines") or []
+    }
     got_lines = {(line.code, line.units, tuple(line.modifiers)) for line in coding.lines}
     check("lines", want_lines, got_lines)
     return diffs

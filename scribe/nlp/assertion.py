@@ -6,12 +6,11 @@ negated or not. Negation is scoped by target type in the rules, so "No lidocaine
 injected into the upper trapezius" negates the drug and leaves the muscle treated.
 """
 
-
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -96,7 +95,9 @@ class AssertionResolver:
                     "planned": "PLANNED",
                     "historical": "HISTORICAL",
                     "treated": "INJECTED" if "INJECTED" in categories else "TREATED",
-                    "palpated_only": "PALPATED_ONLY" if "PALPATED_ONLY" in categories else "PALPATED",
+                    "palpated_only": "PALPATED_ONLY"
+                    if "PALPATED_ONLY" in categories
+                    else "PALPATED",
                     "mentioned": "COMPLAINT",
                 }.get(span._.status or "")
                 if cue_category:
@@ -120,7 +121,11 @@ class AssertionResolver:
                 continue
             cue = (injected[0].start_char, injected[0].end_char)
             for span in in_sent:
-                if span.label_ in _MUSCLE_LIKE and span._.status in (None, "palpated_only", "mentioned"):
+                if span.label_ in _MUSCLE_LIKE and span._.status in (
+                    None,
+                    "palpated_only",
+                    "mentioned",
+                ):
                     span._.status = "treated"
                     span._.status_cue = cue
 
@@ -141,9 +146,13 @@ class AssertionResolver:
         modifiers_by_sentence: list[list[Any]] = [[] for _ in sents]
         starts = [sent.start for sent in sents]
         for modifier in modifiers:
-            modifiers_by_sentence[bisect_right(starts, modifier.modifier_span[0]) - 1].append(modifier)
+            modifiers_by_sentence[bisect_right(starts, modifier.modifier_span[0]) - 1].append(
+                modifier
+            )
         spans_by_sentence = by_sentence(doc, spans)
-        for sent, in_sent, named in zip(sents, modifiers_by_sentence, spans_by_sentence, strict=True):
+        for sent, in_sent, named in zip(
+            sents, modifiers_by_sentence, spans_by_sentence, strict=True
+        ):
             categories = {m.category for m in in_sent}
             treated = [m for m in in_sent if m.category in ("TREATED", "INJECTED")]
             if not treated or categories & set(_DEFERRING):
@@ -159,7 +168,9 @@ class AssertionResolver:
         explicitly_treated = [s for s in spans if s._.status == "treated"]
         for sent, cue in general:
             if self._anaphora.search(sent.text):
-                self._promote(self._block_before(sent, spans), cue, again="again" in sent.text.lower())
+                self._promote(
+                    self._block_before(sent, spans), cue, again="again" in sent.text.lower()
+                )
         if general and not explicitly_treated:
             self._promote([s for s in spans if s._.status == "palpated_only"], general[0][1])
         for span in spans:

@@ -4,7 +4,6 @@ The rules decide, for each target, which modifiers reach it; ``assertion.py`` tu
 modifiers into one status per mention.
 """
 
-
 from pathlib import Path
 
 from medspacy.context import ConText, ConTextRule

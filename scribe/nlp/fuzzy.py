@@ -3,8 +3,8 @@
 Runs after exact matching, on words no exact name covered. A candidate must be close to a
 lexicon name by edit similarity, word by word; it must not be merely a shorter word the name
 begins with ("brachial" is not "brachialis"), and a misspelt word must not be a common English
-word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked ``match="fuzzy"`` with their score,
-never silently equal to an exact match.
+word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked
+``match="fuzzy"`` with their score, never silently equal to an exact match.
 """
 
 from collections import defaultdict
@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from wordfreq import zipf_frequency
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import TARGETS, register_extensions
@@ -39,20 +39,22 @@ class FuzzyMuscleMatcher:
         for term in lexicons.terms():
             if term.label != "MUSCLE" or term.case_sensitive or len(term.text) < _MIN_CHARS:
                 continue
-            words = term.text.split(" ")
-            if len(words) <= _MAX_WORDS:
-                index[(len(words), term.text[0])][term.text] = term.entry_id
+            size = term.text.count(" ") + 1
+            if size <= _MAX_WORDS:
+                index[(size, term.text[0])][term.text] = term.entry_id
         self._index = dict(index)
         self._exact = {t.text for t in lexicons.terms() if not t.case_sensitive}
-        words: dict[str, set[str]] = defaultdict(set)
+        name_words: dict[str, set[str]] = defaultdict(set)
         for choices in self._index.values():
-            for term in choices:
-                for word in term.split(" "):
-                    words[word[0]].add(word)
-        self._words = {letter: sorted(group) for letter, group in words.items()}
+            for name in choices:
+                for word in name.split(" "):
+                    name_words[word[0]].add(word)
+        self._words = {letter: sorted(group) for letter, group in name_words.items()}
         self._suspicious: dict[str, bool] = {}
         self._joined = {
-            t.text: t.entry_id for t in lexicons.terms() if t.label == "MUSCLE" and not t.case_sensitive
+            t.text: t.entry_id
+            for t in lexicons.terms()
+            if t.label == "MUSCLE" and not t.case_sensitive
         }
 
     def _near_a_name_word(self, word: str) -> bool:
@@ -60,7 +62,9 @@ class FuzzyMuscleMatcher:
         known = self._suspicious.get(word)
         if known is None:
             choices = self._words.get(word[0], [])
-            near = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE)
+            near = process.extractOne(
+                word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE
+            )
             known = self._suspicious[word] = near is not None and near[0] != word
             if len(self._suspicious) > 65536:
                 self._suspicious.clear()
@@ -93,12 +97,19 @@ class FuzzyMuscleMatcher:
     def __call__(self, doc: Doc) -> Doc:
         split = self._split_words(doc)
         if split:
-            inside = {(s.start, s.end) for s in doc.spans[TARGETS] for m in split if m.start <= s.start and s.end <= m.end}
+            inside = {
+                (s.start, s.end)
+                for s in doc.spans[TARGETS]
+                for m in split
+                if m.start <= s.start and s.end <= m.end
+            }
             kept = [s for s in doc.spans[TARGETS] if (s.start, s.end) not in inside]
             doc.spans[TARGETS] = sorted([*kept, *split], key=lambda s: (s.start, s.end))
         group = doc.spans[TARGETS]
         # a one-word group ("glutes") may turn out to be part of a misspelt name ("gluteus medeus")
-        covered = {i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP" or len(s) > 1}
+        covered = {
+            i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP" or len(s) > 1
+        }
         replaced: set[tuple[int, int]] = set()
         found: list[Span] = []
         # a typo needs at least one rare word: everything else is skipped cheaply
@@ -121,7 +132,9 @@ class FuzzyMuscleMatcher:
             span._.match = "fuzzy"
             span._.match_score = round(score / 100, 3)
             found.append(span)
-            replaced |= {(s.start, s.end) for s in group if s.label_ == "GROUP" and i <= s.start < i + n}
+            replaced |= {
+                (s.start, s.end) for s in group if s.label_ == "GROUP" and i <= s.start < i + n
+            }
             consumed = i + n
         if found:
             kept = [s for s in group if (s.start, s.end) not in replaced]
@@ -137,13 +150,17 @@ class FuzzyMuscleMatcher:
             if len(phrase) < _MIN_CHARS or phrase in self._exact:
                 continue
             choices = self._index.get((n, phrase[0]), {})
-            best = process.extractOne(phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=_MIN_SCORE)
+            best = process.extractOne(
+                phrase, choices.keys(), scorer=fuzz.ratio, score_cutoff=_MIN_SCORE
+            )
             if best is None:
                 continue
             term, score = best[0], best[1]
             if term.startswith(phrase) or phrase.startswith(term):
                 continue  # "brachial" / "brachialis": a different word, not a typo
-            pairs = [(a, b) for a, b in zip(phrase.split(" "), term.split(" "), strict=True) if a != b]
+            pairs = [
+                (a, b) for a, b in zip(phrase.split(" "), term.split(" "), strict=True) if a != b
+            ]
             if any(fuzz.ratio(a, b) < _MIN_WORD_SCORE for a, b in pairs):
                 continue
             if any(is_common_word(a) for a, _ in pairs):

@@ -5,7 +5,6 @@ negated: "No lidocaine was injected"); ``injected``: a substance went in, or a t
 injection was done; ``not_documented``: the note says neither.
 """
 
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +62,9 @@ class InjectateExtractor:
             injection_done = bool(injected_here) or (
                 cue is not None and not none_here and not negated_here
             )
-            receiving = [m for m in muscles if self._injected_muscle(doc, m)] if injection_done else []
+            receiving = (
+                [m for m in muscles if self._injected_muscle(doc, m)] if injection_done else []
+            )
             if injection_done and not muscles and any(p.search(sent.text) for p in self._anaphora):
                 receiving = previous_muscles  # "1 mL into each of these TrPs"
             if muscles:
@@ -82,7 +83,9 @@ class InjectateExtractor:
                 start = sent.start_char + cue.start()
                 unnamed = doc.char_span(start, sent.start_char + cue.end(), alignment_mode="expand")
                 if unnamed is not None:
-                    findings.substances.append(SubstanceFinding(unnamed, "injected", None, receiving))
+                    findings.substances.append(
+                        SubstanceFinding(unnamed, "injected", None, receiving)
+                    )
             findings.injected_muscles += receiving
         findings.status = self._status(findings)
         doc._.injectate = findings

@@ -8,7 +8,6 @@ lines that follow. When nothing in the sentence gives a side and every side word
 note names the same side, that side is used and marked ``context``.
 """
 
-
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +65,7 @@ class LateralityTagger:
         starts = {span.start for span in doc.spans[TARGETS]}
         # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap"
         excluded = {
-            i
-            for _, s, e in self._exclusions(doc)
-            if not ({e, e + 1} & starts)
-            for i in range(s, e)
+            i for _, s, e in self._exclusions(doc) if not ({e, e + 1} & starts) for i in range(s, e)
         }
         raw = [*self._phrases(doc), *self._abbreviations(doc)]
         # longest match wins where cues overlap ("left and right" over "left")
@@ -127,7 +123,12 @@ class LateralityTagger:
                 return
             start = sent.start_char + match.start()
             doc._.mirrors.append(
-                (start, sent.start_char + match.end(), side, [(s.start_char, s.end_char) for s in source])
+                (
+                    start,
+                    sent.start_char + match.end(),
+                    side,
+                    [(s.start_char, s.end_char) for s in source],
+                )
             )
             return
 
@@ -136,7 +137,9 @@ class LateralityTagger:
         """A short side-only line ("Left side:") sets the side of the lines below it."""
         words = [t for t in sent if not (t.is_punct or t.is_space)]
         usable = [c for c in cues if not c.adjacent_only]
-        if len(usable) == 1 and (len(words) <= _HEADER_MAX_WORDS or sent.text.rstrip().endswith(":")):
+        if len(usable) == 1 and (
+            len(words) <= _HEADER_MAX_WORDS or sent.text.rstrip().endswith(":")
+        ):
             return usable[0]
         if "\n\n" in sent.text_with_ws or (words and sent.text.rstrip().endswith(":")):
             return None
@@ -195,7 +198,9 @@ class LateralityTagger:
         findings = [s for s in doc.spans[TARGETS] if s.label_ == "FINDING"]
         back: set[int] = set()
         for i, span in enumerate(spans):
-            if not any(s._.entry_id == span._.entry_id and s.start < span.start for s in every_span):
+            if not any(
+                s._.entry_id == span._.entry_id and s.start < span.start for s in every_span
+            ):
                 continue
             gap = doc[max(0, span.start - 3) : span.start]
             words = [t.lower_ for t in gap]
@@ -218,9 +223,9 @@ class LateralityTagger:
     @staticmethod
     def _prefix(doc: Doc, span: Span, cues: list[SideCue]) -> SideCue | None:
         for cue in cues:
-            if cue.end <= span.start and all(t.lower_ in _PREFIX_GAP for t in doc[cue.end : span.start]):
-                if span.start - cue.end <= 2:
-                    return cue
+            gap = doc[cue.end : span.start]
+            if cue.end <= span.start <= cue.end + 2 and all(t.lower_ in _PREFIX_GAP for t in gap):
+                return cue
         return None
 
     @staticmethod
@@ -271,4 +276,6 @@ class LateralityTagger:
 def make_laterality(nlp: Language, name: str, lexicon_dir: str | None) -> LateralityTagger:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return LateralityTagger(nlp, lexicons.laterality, lexicons.statements.statements.get("mirror", []))
+    return LateralityTagger(
+        nlp, lexicons.laterality, lexicons.statements.statements.get("mirror", [])
+    )

@@ -18,13 +18,19 @@ _PAIN_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 # Pain is rated 0-10: a small number in digits or words (much cheaper to scan than NUMBER).
-_SMALL = r"(?<!ty[\s-])(?:\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?![\s-]hundred)"
+_SMALL = (
+    r"(?<!ty[\s-])(?:\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"(?![\s-]hundred)"
+)
 _ANY_SMALL_NUMBER = re.compile(
     r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
 )
 _PAIN_VALUE = re.compile(rf"(?P<v>{_SMALL}){_SCALE}", re.IGNORECASE)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
-_NOT_A_RATING = r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|needles?|times|sessions?|visits?|mm|cm|muscles?))"
+_NOT_A_RATING = (
+    r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
+    r"needles?|times|sessions?|visits?|mm|cm|muscles?))"
+)
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated))*"
     rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
@@ -160,7 +166,9 @@ def _is_pain_transition(text: str, match: re.Match[str]) -> bool:
     """ "pain went from 7 to 3" but not "3 to 4 times a week"."""
     before = text[max(0, match.start() - 40) : match.start()].lower()
     after = text[match.end() : match.end() + 12].lower()
-    if re.match(r"\s*(?:times|days|weeks|months|years|sessions|visits|minutes|needles|mm|degrees|°)", after):
+    if re.match(
+        r"\s*(?:times|days|weeks|months|years|sessions|visits|minutes|needles|mm|degrees|°)", after
+    ):
         return False
     return bool(re.search(r"\b(?:pain|nprs|nrs|vas|rated|rating|discomfort|from)\b", before))
 

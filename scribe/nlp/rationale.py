@@ -5,7 +5,6 @@ limitations, pain and range of motion before/after, tolerance, consent, needle c
 stated muscle counts. Each item keeps its character offsets.
 """
 
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +24,8 @@ _BARE_REFERRAL = re.compile(r"^(?:refer\w*|radiat\w*)$", re.IGNORECASE)
 _REFERRAL_TARGET = re.compile(
     r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
-    r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|\bwhen\b|"
-    r"\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
+    r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|"
+    r"\bwhen\b|\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
     re.IGNORECASE,
 )
 _REFERRAL_DIRECTION = re.compile(
@@ -47,7 +46,10 @@ _CLAUSE_END = re.compile(r"[.;]|\n|$")
 
 
 _TIE_GAP = frozenset(
-    "in at of within over to the a his her their r l right left b bilateral bilat b/l : - ( ) ,".split()
+    [
+        *"in at of within over to the a his her their r l right left b bilateral bilat b/l".split(),
+        *[":", "-", "(", ")", ","],
+    ]
 )
 
 
@@ -114,7 +116,6 @@ class RationaleFindings:
     stated_counts: list[CountItem] = field(default_factory=list)
 
 
-
 def _compile_any(patterns: list[str]) -> re.Pattern[str]:
     """One alternation of many patterns: a single pass over the text."""
     joined = "|".join(f"(?:{expand_number_placeholder(p)})" for p in patterns)
@@ -171,15 +172,16 @@ class RationaleExtractor:
         doc._.rationale = result
         return doc
 
-    def _finding(
-        self, doc: Doc, sent: Span, span: Span, muscles: list[Span]
-    ) -> FindingItem | None:
+    def _finding(self, doc: Doc, sent: Span, span: Span, muscles: list[Span]) -> FindingItem | None:
         kind = span._.entry_id
         referral = None
         if kind == "referred_pain":
             target = _REFERRAL_TARGET.match(doc.text[span.end_char : sent.end_char])
             if target:
-                referral = (span.end_char + target.start("target"), span.end_char + target.end("target"))
+                referral = (
+                    span.end_char + target.start("target"),
+                    span.end_char + target.end("target"),
+                )
             window = doc.text[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
             if self._not_referral.search(window):
                 return None
@@ -187,7 +189,9 @@ class RationaleExtractor:
                 following = doc.text[span.end_char : span.end_char + 16]
                 if not _REFERRAL_DIRECTION.match(following):
                     return None
-        return FindingItem(span, kind, span._.status == "negated", _tied_muscles(doc, span, muscles), referral)
+        return FindingItem(
+            span, kind, span._.status == "negated", _tied_muscles(doc, span, muscles), referral
+        )
 
     def _limitations(self, text: str, offset: int) -> list[CharSpan]:
         spans: list[CharSpan] = []
@@ -218,7 +222,9 @@ class RationaleExtractor:
     @staticmethod
     def _measure(text: str, offset: int, value: Value) -> MeasureItem:
         scaled = "/" in text[value.start : value.end] or "of" in text[value.start : value.end]
-        return MeasureItem((offset + value.start, offset + value.end), value.value, 10.0 if scaled else None)
+        return MeasureItem(
+            (offset + value.start, offset + value.end), value.value, 10.0 if scaled else None
+        )
 
     @staticmethod
     def _counts(pattern: re.Pattern[str], text: str, offset: int) -> list[CountItem]:
@@ -228,10 +234,16 @@ class RationaleExtractor:
             number = parse_number(raw)
             if number is not None and number == int(number) and 0 < number < 200:
                 start, end = offset + match.start(), offset + match.end()
-                before, after = text[max(0, start - 12) : start].lower(), text[end : end + 14].lower()
+                before, after = (
+                    text[max(0, start - 12) : start].lower(),
+                    text[end : end + 14].lower(),
+                )
                 if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
                     continue  # "2 needles per muscle" is not a count of needles used
-                total = bool(re.search(r"(?:total|=|sum)\s*:?\s*$", before) or re.match(r"\s*(?:total|in\s+all)", after))
+                total = bool(
+                    re.search(r"(?:total|=|sum)\s*:?\s*$", before)
+                    or re.match(r"\s*(?:total|in\s+all)", after)
+                )
                 items.append(CountItem((start, end), int(number), total))
         return items
 

@@ -10,7 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 # Tokens that end with a full stop without ending the sentence ("Pt. tolerated", "R. UT").
-_ABBREVIATIONS = frozenset("pt pts rt lt dr mr mrs ms approx vs e.g i.e fig b.i.d t.i.d q.d".split())
+_ABBREVIATIONS = frozenset(
+    "pt pts rt lt dr mr mrs ms approx vs e.g i.e fig b.i.d t.i.d q.d".split()
+)
 # Abbreviations that may also end a sentence ("glute med."): split when a capital follows.
 _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
@@ -71,12 +73,12 @@ def dictation_sentences(doc: Doc) -> Doc:
             if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
                 starts[nxt.i] = True
         elif token.text in _FINAL_PUNCT:
-            prev = doc[i - 1].lower_ if i > 0 else ""
+            before = doc[i - 1].lower_ if i > 0 else ""
             if _is_list_number(doc, i - 1):
                 continue
-            if prev in _ABBREVIATIONS or prev in _SIDE_LETTERS:
+            if before in _ABBREVIATIONS or before in _SIDE_LETTERS:
                 continue
-            if prev in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
+            if before in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
                 continue
             starts[nxt.i] = True
     for token, is_start in zip(doc, starts, strict=True):

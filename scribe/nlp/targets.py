@@ -5,7 +5,6 @@ coordination ("upper and middle trapezius", "gluteus medius and minimus") into o
 mention per muscle.
 """
 
-
 from pathlib import Path
 
 from medspacy.target_matcher import TargetMatcher, TargetRule
@@ -52,7 +51,9 @@ class EllipsisResolver:
 
     def __init__(self, lexicons: Lexicons) -> None:
         self._muscle_terms: dict[str, str] = {
-            t.text: t.entry_id for t in lexicons.terms() if t.label == "MUSCLE" and not t.case_sensitive
+            t.text: t.entry_id
+            for t in lexicons.terms()
+            if t.label == "MUSCLE" and not t.case_sensitive
         }
 
     def __call__(self, doc: Doc) -> Doc:

@@ -39,7 +39,7 @@ class LexiconMuscle(Frozen):
     components: list[str] = Field(
         default_factory=list,
         description=(
-            "Separate muscles this name covers as a whole (\"scalenes\"): named beside them on "
+            'Separate muscles this name covers as a whole ("scalenes"): named beside them on '
             "one side, the whole is not another muscle. Unlike parts, components count apiece."
         ),
     )

@@ -11,6 +11,7 @@ import yaml
 
 from scribe.coding import BillingRules, BillingRulesError, default_rules, load_rules
 from scribe.coding.rules import RULE_FILES, RuleView, read_rule_file
+from scribe.config import get_settings
 from scribe.schemas.billing import PROMPT_FIELDS, PayerPolicyFile
 
 BILLING_DIR = Path(__file__).resolve().parents[2] / "lexicons" / "billing"
@@ -174,7 +175,12 @@ def test_rules_lexicon_dir_from_environment(
     target.mkdir()
     _copy_rules(target)
     monkeypatch.setenv("SCRIBE_LEXICON_DIR", str(target))
-    assert default_rules().directory == str(target / "billing")
+    get_settings.cache_clear()  # settings are read once per process
+    try:
+        assert default_rules().directory == str(target / "billing")
+    finally:
+        monkeypatch.delenv("SCRIBE_LEXICON_DIR")
+        get_settings.cache_clear()
 
 
 def test_rules_default_rules_are_cached() -> None:

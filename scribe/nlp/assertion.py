@@ -2,8 +2,13 @@
 
 Muscles and groups: treated | negated | planned | historical | palpated_only | mentioned.
 Substances: injected | negated | planned | historical | mentioned. Findings and problems:
-negated or not. Negation is scoped by target type in the rules, so "No lidocaine was
+negated or affirmed. Negation is scoped by target type in the rules, so "No lidocaine was
 injected into the upper trapezius" negates the drug and leaves the muscle treated.
+
+Needling words ("needled", "DN", "twitch", "injected") are evidence of treatment on their
+own; generic procedure verbs ("treated", "performed", "addressed") count only in a note that
+says somewhere that it needled or injected. Questions ("have you had needling in your
+trapezius?") are never evidence.
 """
 
 import re
@@ -21,14 +26,15 @@ from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sen
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
 _DEFERRING = ("NOT_TREATED", "PLANNED")
-
-
-def _cue(modifiers: Iterable[object], category: str) -> tuple[int, int] | None:
-    for modifier in modifiers:
-        if modifier.category == category:  # type: ignore[attr-defined]
-            span = modifier.modifier_span  # type: ignore[attr-defined]
-            return span[0], span[1]
-    return None
+_NEEDLING = ("TREATED", "INJECTED")
+_CUE_CATEGORY = {
+    "negated": ("NOT_TREATED",),
+    "planned": ("PLANNED",),
+    "historical": ("HISTORICAL",),
+    "treated": ("INJECTED", "TREATED", "PROCEDURE"),
+    "palpated_only": ("PALPATED_ONLY", "PALPATED"),
+    "mentioned": ("COMPLAINT",),
+}
 
 
 def _categories(span: Span) -> set[str]:
@@ -41,7 +47,7 @@ def _categories(span: Span) -> set[str]:
     }
 
 
-def muscle_status(categories: set[str]) -> str | None:
+def muscle_status(categories: set[str], *, needling_note: bool) -> str | None:
     """Status from the modifiers of one muscle mention; None when nothing decides it."""
     if "NOT_TREATED" in categories:
         return "negated"
@@ -51,11 +57,11 @@ def muscle_status(categories: set[str]) -> str | None:
         return "historical"
     if "PALPATED_ONLY" in categories:
         return "palpated_only"
-    if categories & {"TREATED", "INJECTED"}:
+    if categories & set(_NEEDLING) or ("PROCEDURE" in categories and needling_note):
         return "treated"
     if "PALPATED" in categories:
         return "palpated_only"
-    if "COMPLAINT" in categories:
+    if "COMPLAINT" in categories or "PROCEDURE" in categories:
         return "mentioned"
     return None
 
@@ -80,36 +86,75 @@ def _negated_statement(modifiers: list[Any], treatment: Any) -> bool:
     )
 
 
+def _is_question(sent: Span) -> bool:
+    return sent.text.rstrip().endswith("?")
+
+
 class AssertionResolver:
-    def __init__(self, anaphora: list[str]) -> None:
+    def __init__(self, anaphora: list[str], none_injected: list[str]) -> None:
         self._anaphora = re.compile("|".join(f"(?:{p})" for p in anaphora), re.IGNORECASE)
+        # "no injectate used" only makes sense in a note about needling
+        self._none_injected = re.compile("|".join(f"(?:{p})" for p in none_injected), re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans[TARGETS])
-        for span in targets:
-            categories = _categories(span)
-            if span.label_ in _MUSCLE_LIKE:
-                span._.status = muscle_status(categories)
-                cue_category = {
-                    "negated": "NOT_TREATED",
-                    "planned": "PLANNED",
-                    "historical": "HISTORICAL",
-                    "treated": "INJECTED" if "INJECTED" in categories else "TREATED",
-                    "palpated_only": "PALPATED_ONLY"
-                    if "PALPATED_ONLY" in categories
-                    else "PALPATED",
-                    "mentioned": "COMPLAINT",
-                }.get(span._.status or "")
-                if cue_category:
-                    span._.status_cue = self._char_cue(doc, span, cue_category)
-            elif span.label_ == "SUBSTANCE":
-                span._.status = substance_status(categories)
-            else:
-                span._.status = "negated" if categories & set(_NEGATION) else "affirmed"
+        sents = sentences(doc)
+        modifiers_by_sentence = self._modifiers_by_sentence(doc, sents)
+        positive = [
+            self._positive_treatment(sent, in_sent)
+            for sent, in_sent in zip(sents, modifiers_by_sentence, strict=True)
+        ]
+        needling_note = any(positive) or bool(self._none_injected.search(doc.text))
+        for sent, in_sent in zip(sents, by_sentence(doc, targets), strict=True):
+            question = _is_question(sent)
+            for span in in_sent:
+                self._set_status(doc, span, needling_note=needling_note, question=question)
         muscles = [s for s in targets if s.label_ in _MUSCLE_LIKE]
         self._injected_substance_sentences(doc, targets)
-        self._resolve_note_level(doc, muscles)
+        self._resolve_note_level(doc, sents, positive, muscles, needling_note=needling_note)
         return doc
+
+    def _set_status(self, doc: Doc, span: Span, *, needling_note: bool, question: bool) -> None:
+        categories = _categories(span)
+        if span.label_ in _MUSCLE_LIKE:
+            status = muscle_status(categories, needling_note=needling_note)
+            if question and status in ("treated", "palpated_only"):
+                status = "mentioned"
+            span._.status = status
+            for category in _CUE_CATEGORY.get(status or "", ()):
+                cue = self._char_cue(doc, span, category)
+                if cue is not None:
+                    span._.status_cue = cue
+                    break
+        elif span.label_ == "SUBSTANCE":
+            status = substance_status(categories)
+            span._.status = "mentioned" if question and status == "injected" else status
+        else:
+            span._.status = "negated" if categories & set(_NEGATION) else "affirmed"
+
+    @staticmethod
+    def _modifiers_by_sentence(doc: Doc, sents: list[Span]) -> list[list[Any]]:
+        graph = doc._.context_graph
+        grouped: list[list[Any]] = [[] for _ in sents]
+        starts = [sent.start for sent in sents]
+        for modifier in graph.modifiers if graph is not None else []:
+            grouped[bisect_right(starts, modifier.modifier_span[0]) - 1].append(modifier)
+        return grouped
+
+    @staticmethod
+    def _positive_treatment(sent: Span, modifiers: list[Any]) -> Any | None:
+        """The first needling words of a sentence that states a treatment done today."""
+        if _is_question(sent):
+            return None
+        categories = {m.category for m in modifiers}
+        needling = [m for m in modifiers if m.category in _NEEDLING]
+        if not needling or categories & set(_DEFERRING):
+            return None
+        if "HISTORICAL" in categories and "CURRENT" not in categories:
+            return None
+        if _negated_statement(modifiers, needling[0]):
+            return None  # "she has not consented to needling yet"
+        return needling[0]
 
     @staticmethod
     def _injected_substance_sentences(doc: Doc, targets: list[Span]) -> None:
@@ -131,51 +176,37 @@ class AssertionResolver:
 
     @staticmethod
     def _char_cue(doc: Doc, span: Span, category: str) -> tuple[int, int] | None:
-        tokens = _cue(span._.modifiers, category)
-        if tokens is None:
-            return None
-        cue = doc[tokens[0] : tokens[1]]
-        return cue.start_char, cue.end_char
+        for modifier in span._.modifiers:
+            if modifier.category == category:
+                cue = doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
+                return cue.start_char, cue.end_char
+        return None
 
-    def _resolve_note_level(self, doc: Doc, spans: list[Span]) -> None:
-        graph = doc._.context_graph
-        modifiers = list(graph.modifiers) if graph is not None else []
+    def _resolve_note_level(
+        self,
+        doc: Doc,
+        sents: list[Span],
+        positive: list[Any | None],
+        spans: list[Span],
+        *,
+        needling_note: bool,
+    ) -> None:
         general: list[tuple[Span, tuple[int, int]]] = []  # treatment sentences naming no muscle
-        any_positive_treatment = any(s._.status == "treated" for s in spans)
-        sents = sentences(doc)
-        modifiers_by_sentence: list[list[Any]] = [[] for _ in sents]
-        starts = [sent.start for sent in sents]
-        for modifier in modifiers:
-            modifiers_by_sentence[bisect_right(starts, modifier.modifier_span[0]) - 1].append(
-                modifier
-            )
-        spans_by_sentence = by_sentence(doc, spans)
-        for sent, in_sent, named in zip(
-            sents, modifiers_by_sentence, spans_by_sentence, strict=True
-        ):
-            categories = {m.category for m in in_sent}
-            treated = [m for m in in_sent if m.category in ("TREATED", "INJECTED")]
-            if not treated or categories & set(_DEFERRING):
-                continue
-            if _negated_statement(in_sent, treated[0]):
-                continue  # "she has not consented to needling yet"
-            if "HISTORICAL" in categories and "CURRENT" not in categories:
-                continue
-            any_positive_treatment = True
-            if not named:
-                first = doc[treated[0].modifier_span[0] : treated[0].modifier_span[1]]
-                general.append((sent, (first.start_char, first.end_char)))
+        for sent, named, first in zip(sents, by_sentence(doc, spans), positive, strict=True):
+            if first is not None and not named:
+                words = doc[first.modifier_span[0] : first.modifier_span[1]]
+                general.append((sent, (words.start_char, words.end_char)))
         explicitly_treated = [s for s in spans if s._.status == "treated"]
         for sent, cue in general:
             if self._anaphora.search(sent.text):
-                self._promote(
-                    self._block_before(sent, spans), cue, again="again" in sent.text.lower()
-                )
+                again = "again" in sent.text.lower()
+                self._promote(self._block_before(sent, spans), cue, again=again)
         if general and not explicitly_treated:
             self._promote([s for s in spans if s._.status == "palpated_only"], general[0][1])
+        needling_note = needling_note or bool(explicitly_treated)
         for span in spans:
             if span._.status is None:
-                span._.status = "treated" if any_positive_treatment else "mentioned"
+                span._.status = "treated" if needling_note else "mentioned"
 
     @staticmethod
     def _block_before(sent: Span, spans: list[Span]) -> list[Span]:
@@ -200,4 +231,5 @@ class AssertionResolver:
 def make_assertion(nlp: Language, name: str, lexicon_dir: str | None) -> AssertionResolver:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return AssertionResolver(lexicons.statements.statements.get("anaphora", []))
+    statements = lexicons.statements.statements
+    return AssertionResolver(statements.get("anaphora", []), statements["none_injected"])

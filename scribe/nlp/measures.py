@@ -14,7 +14,7 @@ _SCALE = r"(?:\s*(?:/|out\s+of|of)\s*(?:10|ten)\b)"
 _ARTICLE = r"(?:(?:about|around|approximately|roughly|maybe|like)\s+)?(?:(?:a|an)\s+)?"
 _PAIN_CONTEXT = re.compile(
     r"\b(?:pain|nprs|nrs|vas|discomfort|soreness|symptoms?|rated|rates|intensity|headaches?|ha)\b"
-    r"|\d\s*/\s*10\b",
+    r"|\d\s*/\s*10\b|\bout\s+of\s+(?:10|ten)\b",
     re.IGNORECASE,
 )
 # Pain is rated 0-10: a small number in digits or words (much cheaper to scan than NUMBER).

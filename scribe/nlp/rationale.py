@@ -38,6 +38,7 @@ _STATED_COUNT = re.compile(
 )
 _NEEDLE_COUNT = re.compile(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
+    rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>\d+)\s+(?:total|in\s+total)\b"
     rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b"
     rf"|\bx\s*(?P<x>\d+)\s+needles?\b",
     re.IGNORECASE,
@@ -234,15 +235,15 @@ class RationaleExtractor:
             number = parse_number(raw)
             if number is not None and number == int(number) and 0 < number < 200:
                 start, end = offset + match.start(), offset + match.end()
-                before, after = (
-                    text[max(0, start - 12) : start].lower(),
-                    text[end : end + 14].lower(),
-                )
+                line_start = text.rfind("\n", 0, start) + 1
+                before = text[max(line_start, start - 30) : start].lower()
+                after = text[end : end + 14].lower()
                 if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
                     continue  # "2 needles per muscle" is not a count of needles used
                 total = bool(
-                    re.search(r"(?:total|=|sum)\s*:?\s*$", before)
+                    re.search(r"(?:total|=|sum)", before)
                     or re.match(r"\s*(?:total|in\s+all)", after)
+                    or match.group(0).rstrip().endswith("total")
                 )
                 items.append(CountItem((start, end), int(number), total))
         return items

@@ -1,0 +1,39 @@
+"""Session fixtures for the extraction tests: the pipeline is built once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from scribe import Scribe
+from scribe.nlp import build_nlp
+from scribe.schemas.note import Note
+
+REPO = Path(__file__).resolve().parents[1]
+LEXICON_DIR = REPO / "lexicons"
+
+
+@pytest.fixture(scope="session")
+def scribe() -> Scribe:
+    """One ``Scribe`` for the whole session (building it costs about a second)."""
+    return Scribe()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The bare spaCy pipeline, for component tests that look at spans."""
+    return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def note_of(scribe: Scribe) -> Callable[[str], Note]:
+    """Extract one dictation and return its structured note."""
+
+    def extract(text: str) -> Note:
+        return scribe.extract(text).note
+
+    return extract

@@ -1,0 +1,41 @@
+"""Helpers shared by the extraction tests (imported by test modules; fixtures live in conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scribe.schemas.note import Note
+
+
+def statuses(note: Note) -> dict[tuple[str, str], str]:
+    """(muscle id, laterality) -> status, including muscles only mentioned."""
+    found = {(m.id, m.laterality): m.status for m in note.muscles}
+    for other in note.other_mentions:
+        found.setdefault((other.id, other.laterality), "mentioned")
+    return found
+
+
+def status_by_id(note: Note) -> dict[str, str]:
+    """muscle id -> status, for dictations that name each muscle on one side only."""
+    found = {m.id: m.status for m in note.muscles}
+    for other in note.other_mentions:
+        found.setdefault(other.id, "mentioned")
+    return found
+
+
+def sides(note: Note) -> dict[str, str]:
+    """muscle id -> laterality, for dictations that name each muscle once."""
+    return {m.id: m.laterality for m in note.muscles}
+
+
+def evidence_objects(data: Any) -> Iterator[dict[str, Any]]:
+    """Every dict in a JSON-like tree that quotes the source (has start, end and text)."""
+    if isinstance(data, dict):
+        if {"start", "end", "text"} <= data.keys():
+            yield data
+        for value in data.values():
+            yield from evidence_objects(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from evidence_objects(value)

@@ -45,9 +45,8 @@ def main() -> None:
             if args.verbose:
                 for field, (want, got) in diffs.items():
                     print(f"  {case.id}: {field}: expected {want!r}, got {got!r}")
-        print(
-            f"{folder.name}: {len(cases)} cases, all fields right in {perfect} ({perfect / len(cases):.0%})"
-        )
+        share = perfect / len(cases)
+        print(f"{folder.name}: {len(cases)} cases, all fields right in {perfect} ({share:.0%})")
         for field in FIELDS:
             right = len(cases) - wrong[field]
             print(f"  {field:22s} {right:4d}/{len(cases)}  {right / len(cases):6.1%}")

@@ -38,12 +38,10 @@ def main() -> None:
         treated += len(hits)
         lines += len(result.coding.lines)
         if hits or result.coding.lines:
-            print(
-                f"  {path.name}: treated {[m.name for m in hits]}, lines {[l.code for l in result.coding.lines]}"
-            )
-    print(
-        f"transcripts: {len(files)}  muscle mentions: {named}  treated: {treated}  claim lines: {lines}"
-    )
+            codes = [line.code for line in result.coding.lines]
+            print(f"  {path.name}: treated {[m.name for m in hits]}, lines {codes}")
+    print(f"transcripts: {len(files)}  muscle mentions: {named}")
+    print(f"treated: {treated}  claim lines: {lines}")
     print(
         "PASS"
         if treated == 0 and lines == 0

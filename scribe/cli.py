@@ -17,7 +17,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from scribe.config import get_settings
+from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, InputError, ScribeError
 from scribe.schemas.context import EncounterContext
 
@@ -111,6 +111,21 @@ def _context(
         raise InputError(f"invalid encounter context: {detail}") from exc
 
 
+PolicyOption = Annotated[
+    list[Path] | None,
+    typer.Option("--policy", help="A practice payer policy file (repeatable).", exists=True),
+]
+
+
+def _settings(policies: list[Path] | None) -> Settings:
+    settings = get_settings()
+    if policies:
+        settings = settings.model_copy(
+            update={"payer_policy_files": [*settings.payer_policy_files, *policies]}
+        )
+    return settings
+
+
 @app.command()
 def extract(
     source: Annotated[
@@ -134,9 +149,10 @@ def extract(
         ProviderOption | None, typer.Option(help="Who performed the service.")
     ] = None,
     dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
+    policy: PolicyOption = None,
 ) -> None:
     """Extract the structured note and its coding from a dictation."""
-    settings = get_settings()
+    settings = _settings(policy)
     try:
         context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos)
         text = read_dictation(source, max_chars=settings.max_input_chars)
@@ -153,6 +169,65 @@ def extract(
         from scribe.render import render_extraction_text
 
         sys.stdout.write(render_extraction_text(result))
+
+
+@app.command("code")
+def code_note(
+    source: Annotated[
+        str, typer.Argument(metavar="NOTE.json|-", help="A note, or an extraction's JSON.")
+    ],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json or text.")
+    ] = OutputFormat.json,
+    payer: Annotated[PayerOption | None, typer.Option(help="Payer of the claim.")] = None,
+    clbp: Annotated[
+        bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")
+    ] = False,
+    session_number: Annotated[int | None, typer.Option(min=1, help="cLBP session number.")] = None,
+    abn_option: Annotated[
+        int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")
+    ] = None,
+    other_codes: Annotated[
+        str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")
+    ] = None,
+    provider: Annotated[
+        ProviderOption | None, typer.Option(help="Who performed the service.")
+    ] = None,
+    dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
+    policy: PolicyOption = None,
+) -> None:
+    """Code a structured note again (after a reviewer corrected it, or with a new context)."""
+    from scribe.coding import code, load_rules, render_coding_text
+    from scribe.schemas.note import Note
+
+    settings = _settings(policy)
+    try:
+        context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos)
+        raw = read_dictation(source, max_chars=settings.max_input_chars * 20)
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"the note is not valid JSON (line {exc.lineno})") from exc
+        if isinstance(data, dict) and "note" in data:
+            data = data["note"]
+        try:
+            note = Note.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InputError(
+                f"the note does not match the note schema at {where}: {first['msg']}"
+            ) from exc
+        rules = load_rules(
+            settings.lexicon_dir / "billing", extra_policy_files=settings.payer_policy_files
+        )
+        result = code(note, context, rules=rules)
+    except ScribeError as exc:
+        raise _fail(str(exc)) from None
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_coding_text(result))
 
 
 def main() -> None:  # pragma: no cover - console script entry

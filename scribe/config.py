@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(
         default=50_000, gt=0, description="Dictations longer than this are refused."
     )
+    payer_policy_files: list[Path] = Field(
+        default_factory=list,
+        description="A practice's own payer policy files, loaded after lexicons/billing/payers/.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -60,7 +60,9 @@ class Scribe:
         self._lexicons = load_lexicons(folder)
         self.nlp: Language = build_nlp(folder)
         self._builder = NoteBuilder(self._lexicons)
-        self._rules = load_rules(folder / "billing")
+        self._rules = load_rules(
+            folder / "billing", extra_policy_files=self.settings.payer_policy_files
+        )
 
     def extract(self, text: str, context: EncounterContext | None = None) -> ExtractionResult:
         """Extract the structured note from one dictation and code it."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from scribe.schemas.common import Frozen
+
+# CPT (five digits, or four digits and a letter) or HCPCS level II (a letter and four digits)
+_CODE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
 
 Payer = Literal["medicare", "commercial", "self-pay"]
 Provider = Literal["pt", "pta", "dc", "md", "do", "np", "pa"]
@@ -27,6 +31,6 @@ class EncounterContext(Frozen):
     def _codes_are_cpt_like(cls, codes: list[str]) -> list[str]:
         cleaned = [c.strip().upper() for c in codes if c.strip()]
         for c in cleaned:
-            if not (len(c) == 5 and c[:4].isdigit() and c[4].isalnum()):
+            if not _CODE.match(c):
                 raise ValueError(f"not a CPT/HCPCS code: {c!r}")
         return cleaned

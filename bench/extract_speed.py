@@ -59,7 +59,13 @@ def main() -> None:
     texts = golden_texts() * args.repeat
     scribe = Scribe()
     baseline = medspacy.load()
-    rules: list[TargetRule] = target_rules(load_lexicons())
+    lexicons = load_lexicons()
+    rules: list[TargetRule] = target_rules(lexicons)
+    # the same abbreviations, as medspaCy takes case-sensitive rules: token patterns
+    rules += [
+        TargetRule(r.literal, r.category, pattern=[{"ORTH": r.literal}], attributes=r.attributes)
+        for r in target_rules(lexicons, case_sensitive=True)
+    ]
     baseline.get_pipe("medspacy_target_matcher").add(rules)
 
     def run_scribe(batch: list[str]) -> object:

@@ -1,7 +1,8 @@
 """The spaCy/medspaCy pipeline that turns a dictation into annotated spans.
 
 Components, in order (each in its own module, registered by importing it here):
-``scribe_sentences`` -> ``scribe_targets`` (medspaCy TargetMatcher) -> ``scribe_fuzzy`` ->
+``scribe_sentences`` -> ``scribe_targets`` and ``scribe_abbreviations`` (medspaCy
+TargetMatchers, case-insensitive names and case-sensitive abbreviations) -> ``scribe_fuzzy`` ->
 ``scribe_ellipsis`` ->
 ``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion`` ->
 ``scribe_injectate`` -> ``scribe_rationale``.
@@ -32,6 +33,7 @@ logger.disable("PyRuSH")
 PIPELINE = (
     "scribe_sentences",
     "scribe_targets",
+    "scribe_abbreviations",
     "scribe_fuzzy",
     "scribe_ellipsis",
     "scribe_context",

@@ -21,7 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
+from scribe.nlp.extensions import (
+    TARGETS,
+    by_sentence,
+    doc_text,
+    register_extensions,
+    sentences,
+    span_text,
+)
 
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
@@ -87,7 +94,11 @@ def _negated_statement(modifiers: list[Any], treatment: Any) -> bool:
 
 
 def _is_question(sent: Span) -> bool:
-    return sent.text.rstrip().endswith("?")
+    doc = sent.doc
+    for i in range(sent.end - 1, sent.start - 1, -1):
+        if not doc[i].is_space:
+            return doc[i].text == "?"
+    return False
 
 
 class AssertionResolver:
@@ -104,7 +115,7 @@ class AssertionResolver:
             self._positive_treatment(sent, in_sent)
             for sent, in_sent in zip(sents, modifiers_by_sentence, strict=True)
         ]
-        needling_note = any(positive) or bool(self._none_injected.search(doc.text))
+        needling_note = any(positive) or bool(self._none_injected.search(doc_text(doc)))
         for sent, in_sent in zip(sents, by_sentence(doc, targets), strict=True):
             question = _is_question(sent)
             for span in in_sent:
@@ -198,8 +209,8 @@ class AssertionResolver:
                 general.append((sent, (words.start_char, words.end_char)))
         explicitly_treated = [s for s in spans if s._.status == "treated"]
         for sent, cue in general:
-            if self._anaphora.search(sent.text):
-                again = "again" in sent.text.lower()
+            if self._anaphora.search(span_text(sent)):
+                again = "again" in span_text(sent).lower()
                 self._promote(self._block_before(sent, spans), cue, again=again)
         if general and not explicitly_treated:
             self._promote([s for s in spans if s._.status == "palpated_only"], general[0][1])

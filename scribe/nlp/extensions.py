@@ -54,3 +54,16 @@ def by_sentence(doc: Doc, spans: list[Span]) -> list[list[Span]]:
     for span in spans:
         grouped[index[span.start]].append(span)
     return grouped
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once (``doc.text`` joins every token on each call)."""
+    cached: str | None = doc.user_data.get("scribe_text")
+    if cached is None:
+        cached = doc.user_data["scribe_text"] = doc.text
+    return cached
+
+
+def span_text(span: Span) -> str:
+    """A span's text sliced from the cached doc text (cheaper than ``span.text``)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]

@@ -51,6 +51,7 @@ class FuzzyMuscleMatcher:
                     name_words[word[0]].add(word)
         self._words = {letter: sorted(group) for letter, group in name_words.items()}
         self._suspicious: dict[str, bool] = {}
+        self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
         self._joined = {
             t.text: t.entry_id
             for t in lexicons.terms()
@@ -73,16 +74,19 @@ class FuzzyMuscleMatcher:
     def _split_words(self, doc: Doc) -> list[Span]:
         """A recogniser splits a word: "semi spinalis capitis", "sub scapularis". The two
         halves joined must give a lexicon name exactly."""
+        words = [t.lower_ if t.is_alpha else "" for t in doc]
         found: list[Span] = []
         i = 0
-        while i < len(doc) - 1:
+        while i < len(words) - 1:
+            first = words[i] + words[i + 1] if words[i] and words[i + 1] else ""
+            if first not in self._first_words:
+                i += 1
+                continue
             for n in range(_MAX_WORDS, 1, -1):
-                tokens = doc[i : i + n]
-                if len(tokens) < n or not all(t.is_alpha for t in tokens):
+                rest = words[i + 2 : i + n]
+                if len(rest) < n - 2 or not all(rest):
                     continue
-                words = [t.lower_ for t in tokens]
-                joined = " ".join([words[0] + words[1], *words[2:]])
-                entry = self._joined.get(joined)
+                entry = self._joined.get(" ".join([first, *rest]))
                 if entry is not None:
                     span = Span(doc, i, i + n, label="MUSCLE")
                     span._.entry_id = entry

@@ -13,7 +13,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
+from scribe.nlp.extensions import (
+    TARGETS,
+    by_sentence,
+    doc_text,
+    register_extensions,
+    sentences,
+    span_text,
+)
 from scribe.nlp.numbers import NUMBER
 
 _INJECTION_CUE = re.compile(r"\b(?:inject\w*|tpis?|infiltrat\w*)\b", re.IGNORECASE)
@@ -57,7 +64,7 @@ class InjectateExtractor:
             substances = [s for s in in_sent if s.label_ == "SUBSTANCE"]
             muscles = [s for s in in_sent if s.label_ == "MUSCLE" and s._.status == "treated"]
             injected_here = [s for s in substances if s._.status == "injected"]
-            cue = _INJECTION_CUE.search(sent.text)
+            cue = _INJECTION_CUE.search(span_text(sent))
             negated_here = any(s._.status == "negated" for s in substances)
             injection_done = bool(injected_here) or (
                 cue is not None and not none_here and not negated_here
@@ -65,7 +72,11 @@ class InjectateExtractor:
             receiving = (
                 [m for m in muscles if self._injected_muscle(doc, m)] if injection_done else []
             )
-            if injection_done and not muscles and any(p.search(sent.text) for p in self._anaphora):
+            if (
+                injection_done
+                and not muscles
+                and any(p.search(span_text(sent)) for p in self._anaphora)
+            ):
                 receiving = previous_muscles  # "1 mL into each of these TrPs"
             if muscles:
                 previous_muscles = muscles
@@ -93,7 +104,9 @@ class InjectateExtractor:
 
     def _none_statements(self, sent: Span) -> list[tuple[int, int]]:
         offset = sent.start_char
-        return [(offset + m.start(), offset + m.end()) for m in self._none.finditer(sent.text)]
+        return [
+            (offset + m.start(), offset + m.end()) for m in self._none.finditer(span_text(sent))
+        ]
 
     @staticmethod
     def _injected_muscle(doc: Doc, muscle: Span) -> bool:
@@ -113,7 +126,7 @@ class InjectateExtractor:
     def _dose(doc: Doc, sent: Span, substance: Span) -> tuple[int, int] | None:
         lo = max(sent.start_char, substance.start_char - _DOSE_WINDOW)
         hi = min(sent.end_char, substance.end_char + _DOSE_WINDOW)
-        window = doc.text[lo:hi]
+        window = doc_text(doc)[lo:hi]
         best: tuple[int, int] | None = None
         best_distance = None
         for match in _DOSE.finditer(window):

@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import Literal
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
+from scribe.nlp.extensions import (
+    TARGETS,
+    by_sentence,
+    register_extensions,
+    sentences,
+    span_text,
+)
 from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
@@ -52,12 +58,12 @@ class LateralityTagger:
     def __init__(self, nlp: Language, lexicon: LateralityLexicon, mirror: list[str]) -> None:
         self._mirror = [re.compile(p, re.IGNORECASE) for p in mirror]
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._abbreviations = Matcher(nlp.vocab)
+        self._abbreviations = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._exclusions = PhraseMatcher(nlp.vocab, attr="LOWER")
         for side in _SIDES:
             phrase_set = getattr(lexicon, side)
             self._phrases.add(side, [nlp.make_doc(p.lower()) for p in phrase_set.phrases])
-            self._abbreviations.add(side, [[{"ORTH": a}] for a in phrase_set.abbreviations])
+            self._abbreviations.add(side, [nlp.make_doc(a) for a in phrase_set.abbreviations])
         self._exclusions.add("not_a_side", [nlp.make_doc(p.lower()) for p in lexicon.not_a_side])
 
     def cues(self, doc: Doc) -> list[SideCue]:
@@ -105,7 +111,7 @@ class LateralityTagger:
     def _find_mirror(self, doc: Doc, sent: Span, spans: list[Span]) -> None:
         """ "The same on the left." copies the muscles of the sentence before to that side."""
         for pattern in self._mirror:
-            match = pattern.search(sent.text)
+            match = pattern.search(span_text(sent))
             if match is None:
                 continue
             earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
@@ -138,10 +144,10 @@ class LateralityTagger:
         words = [t for t in sent if not (t.is_punct or t.is_space)]
         usable = [c for c in cues if not c.adjacent_only]
         if len(usable) == 1 and (
-            len(words) <= _HEADER_MAX_WORDS or sent.text.rstrip().endswith(":")
+            len(words) <= _HEADER_MAX_WORDS or span_text(sent).rstrip().endswith(":")
         ):
             return usable[0]
-        if "\n\n" in sent.text_with_ws or (words and sent.text.rstrip().endswith(":")):
+        if "\n\n" in sent.text_with_ws or (words and span_text(sent).rstrip().endswith(":")):
             return None
         return previous
 

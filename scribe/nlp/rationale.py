@@ -13,7 +13,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, by_sentence, register_extensions, sentences
+from scribe.nlp.extensions import (
+    TARGETS,
+    by_sentence,
+    doc_text,
+    register_extensions,
+    sentences,
+    span_text,
+)
 from scribe.nlp.measures import Value, pain_values, rom_values
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
 from scribe.schemas.lexicon import StatementLexicon
@@ -138,7 +145,7 @@ class RationaleExtractor:
         result = RationaleFindings()
         targets = list(doc.spans[TARGETS])
         for sent, in_sent_targets in zip(sentences(doc), by_sentence(doc, targets), strict=True):
-            text, offset = sent.text, sent.start_char
+            text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
                 item = self._finding(doc, sent, span, in_sent)
@@ -164,12 +171,12 @@ class RationaleExtractor:
             ):
                 result.consent = self._trimmed(sent)
         # whole-note passes: one regex scan each
-        result.functional_limitations = self._limitations(doc.text, 0)
-        lowered = doc.text.lower()
+        result.functional_limitations = self._limitations(doc_text(doc), 0)
+        lowered = doc_text(doc).lower()
         if "needle" in lowered or "insertion" in lowered:
-            result.needle_counts = self._counts(_NEEDLE_COUNT, doc.text, 0)
+            result.needle_counts = self._counts(_NEEDLE_COUNT, doc_text(doc), 0)
         if "muscle" in lowered:
-            result.stated_counts = self._counts(_STATED_COUNT, doc.text, 0)
+            result.stated_counts = self._counts(_STATED_COUNT, doc_text(doc), 0)
         doc._.rationale = result
         return doc
 
@@ -177,17 +184,17 @@ class RationaleExtractor:
         kind = span._.entry_id
         referral = None
         if kind == "referred_pain":
-            target = _REFERRAL_TARGET.match(doc.text[span.end_char : sent.end_char])
+            target = _REFERRAL_TARGET.match(doc_text(doc)[span.end_char : sent.end_char])
             if target:
                 referral = (
                     span.end_char + target.start("target"),
                     span.end_char + target.end("target"),
                 )
-            window = doc.text[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
+            window = doc_text(doc)[max(sent.start_char, span.start_char - 20) : span.end_char + 40]
             if self._not_referral.search(window):
                 return None
             if _BARE_REFERRAL.match(span.text) and referral is None:
-                following = doc.text[span.end_char : span.end_char + 16]
+                following = doc_text(doc)[span.end_char : span.end_char + 16]
                 if not _REFERRAL_DIRECTION.match(following):
                     return None
         return FindingItem(
@@ -250,7 +257,7 @@ class RationaleExtractor:
 
     @staticmethod
     def _trimmed(sent: Span) -> CharSpan:
-        text = sent.text
+        text = span_text(sent)
         stripped = text.strip()
         start = sent.start_char + text.index(stripped[:1]) if stripped else sent.start_char
         return start, start + len(stripped)

@@ -17,20 +17,18 @@ from scribe.nlp.extensions import TARGETS, register_extensions
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
 
 
-def target_rules(lexicons: Lexicons) -> list[TargetRule]:
-    """One medspaCy TargetRule per lexicon string."""
-    rules = []
-    for term in lexicons.terms():
-        pattern = [{"ORTH": term.text}] if term.case_sensitive else None
-        rules.append(
-            TargetRule(
-                literal=term.text,
-                category=term.label,
-                pattern=pattern,
-                attributes={"entry_id": term.entry_id},
-            )
+def target_rules(lexicons: Lexicons, *, case_sensitive: bool = False) -> list[TargetRule]:
+    """One medspaCy TargetRule per lexicon string (the case-insensitive ones, or the
+    case-sensitive abbreviations such as "UT" and "QL")."""
+    return [
+        TargetRule(
+            literal=term.text,
+            category=term.label,
+            attributes={"entry_id": term.entry_id},
         )
-    return rules
+        for term in lexicons.terms()
+        if term.case_sensitive == case_sensitive
+    ]
 
 
 @Language.factory("scribe_targets", default_config={"lexicon_dir": None})
@@ -39,6 +37,19 @@ def make_target_matcher(nlp: Language, name: str, lexicon_dir: str | None) -> Ta
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
     matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=TARGETS)
     matcher.add(target_rules(lexicons))
+    return matcher
+
+
+@Language.factory("scribe_abbreviations", default_config={"lexicon_dir": None})
+def make_abbreviation_matcher(nlp: Language, name: str, lexicon_dir: str | None) -> TargetMatcher:
+    """Case-sensitive abbreviations ("UT", "QL", "LTR") through a phrase matcher on the exact
+    text: one lookup per token, where a token pattern per abbreviation would cost far more."""
+    register_extensions()
+    lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
+    matcher = TargetMatcher(
+        nlp, name=name, phrase_matcher_attr="ORTH", result_type="group", span_group_name=TARGETS
+    )
+    matcher.add(target_rules(lexicons, case_sensitive=True))
     return matcher
 
 

@@ -2,15 +2,22 @@
 
 The rules decide, for each target, which modifiers reach it; ``assertion.py`` turns those
 modifiers into one status per mention.
+
+:class:`SentenceConText` runs medspaCy's algorithm sentence by sentence: a rule with a
+``max_scope`` window never reaches into the next or the previous sentence (medspaCy's windows
+ignore sentence ends), and modifiers are compared only with the others of their sentence.
 """
 
+from bisect import bisect_right
 from pathlib import Path
+from typing import Any
 
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, register_extensions, sentences
 from scribe.schemas.lexicon import ContextLexicon
 
 
@@ -34,11 +41,43 @@ def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
     return rules
 
 
+class SentenceConText(ConText):  # type: ignore[misc]
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+        spans = list(doc.spans[self.span_group_name])
+        sents = sentences(doc)
+        starts = [sent.start for sent in sents]
+        matcher = self._ConText__matcher  # medspaCy keeps its matcher private
+        by_sentence: list[list[Any]] = [[] for _ in sents]
+        for match_id, start, end in matcher(doc):
+            rule = matcher.rule_map[self.nlp.vocab[match_id].text]
+            modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
+            sent = sents[bisect_right(starts, start) - 1]
+            low, high = modifier.scope_span
+            modifier._scope_start, modifier._scope_end = max(low, sent.start), min(high, sent.end)
+            by_sentence[bisect_right(starts, start) - 1].append(modifier)
+        targets_by_sentence: list[list[Any]] = [[] for _ in sents]
+        for span in spans:
+            targets_by_sentence[bisect_right(starts, span.start) - 1].append(span)
+        graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+        graph.targets = spans
+        for modifiers, in_sentence in zip(by_sentence, targets_by_sentence, strict=True):
+            part = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+            part.targets, part.modifiers = in_sentence, modifiers
+            part.update_scopes()
+            part.apply_modifiers()
+            graph.modifiers += part.modifiers
+            graph.edges += part.edges
+        for target, modifier in graph.edges:
+            target._.modifiers += (modifier,)
+        doc._.context_graph = graph
+        return doc
+
+
 @Language.factory("scribe_context", default_config={"lexicon_dir": None})
 def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> ConText:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    context = ConText(
+    context = SentenceConText(
         nlp,
         name=name,
         rules=None,

@@ -14,7 +14,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import TARGETS, register_extensions
@@ -24,13 +24,19 @@ _MIN_SCORE = 88.0
 _MAX_WORDS = 3
 _MIN_WORD_SCORE = 80.0  # every word must be close on its own
 # A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
-_MAX_ZIPF = 3.0
+# (Zipf 3.0: once per million words.)
+_COMMON_FREQUENCY = 1e-6
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """English words used at least once per million words (from ``wordfreq``), read once."""
+    return frozenset(w for w, f in get_frequency_dict("en").items() if f >= _COMMON_FREQUENCY)
+
+
 def is_common_word(word: str) -> bool:
-    """Common English words are never treated as misspellings (cached: called per token)."""
-    return zipf_frequency(word, "en") >= _MAX_ZIPF
+    """Common English words are never treated as misspellings."""
+    return word in common_words()
 
 
 class FuzzyMuscleMatcher:
@@ -71,10 +77,9 @@ class FuzzyMuscleMatcher:
                 self._suspicious.clear()
         return known
 
-    def _split_words(self, doc: Doc) -> list[Span]:
+    def _split_words(self, doc: Doc, words: list[str]) -> list[Span]:
         """A recogniser splits a word: "semi spinalis capitis", "sub scapularis". The two
         halves joined must give a lexicon name exactly."""
-        words = [t.lower_ if t.is_alpha else "" for t in doc]
         found: list[Span] = []
         i = 0
         while i < len(words) - 1:
@@ -99,7 +104,8 @@ class FuzzyMuscleMatcher:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        split = self._split_words(doc)
+        words = [t.lower_ if t.is_alpha else "" for t in doc]  # "" for anything not a word
+        split = self._split_words(doc, words)
         if split:
             inside = {
                 (s.start, s.end)
@@ -118,9 +124,9 @@ class FuzzyMuscleMatcher:
         found: list[Span] = []
         # a typo needs at least one rare word: everything else is skipped cheaply
         rare = {
-            t.i for t in doc
-            if t.is_alpha and t.i not in covered and len(t) >= 4
-            and not is_common_word(t.lower_) and self._near_a_name_word(t.lower_)
+            i for i, word in enumerate(words)
+            if len(word) >= 4 and i not in covered
+            and not is_common_word(word) and self._near_a_name_word(word)
         }  # fmt: skip
         starts = sorted({j - k for j in rare for k in range(_MAX_WORDS) if j - k >= 0})
         consumed = -1

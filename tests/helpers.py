@@ -8,17 +8,9 @@ from typing import Any
 from scribe.schemas.note import Note
 
 
-def statuses(note: Note) -> dict[tuple[str, str], str]:
-    """(muscle id, laterality) -> status, including muscles only mentioned."""
-    found = {(m.id, m.laterality): m.status for m in note.muscles}
-    for other in note.other_mentions:
-        found.setdefault((other.id, other.laterality), "mentioned")
-    return found
-
-
 def status_by_id(note: Note) -> dict[str, str]:
     """muscle id -> status, for dictations that name each muscle on one side only."""
-    found = {m.id: m.status for m in note.muscles}
+    found: dict[str, str] = {m.id: m.status for m in note.muscles}
     for other in note.other_mentions:
         found.setdefault(other.id, "mentioned")
     return found

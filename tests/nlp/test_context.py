@@ -1,0 +1,37 @@
+"""medspaCy ConText built from lexicons/context_rules.yaml."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from scribe.lexicons import load_lexicons
+from scribe.nlp.context import context_rules
+
+
+def test_context_every_rule_of_the_file_is_loaded() -> None:
+    lexicon = load_lexicons().context
+    rules = context_rules(lexicon)
+    expected = sum(len(s.literals) + len(s.patterns) for s in lexicon.rule_sets)
+    assert len(rules) == expected
+    assert {r.category for r in rules} == {s.category for s in lexicon.rule_sets}
+
+
+def test_context_negation_of_a_substance_does_not_reach_the_muscle(nlp: Language) -> None:
+    doc = nlp("No lidocaine was injected into the upper trapezius.")
+    categories = {
+        span.label_: {m.category for m in span._.modifiers} for span in doc.spans["targets"]
+    }
+    assert "NEGATED_EXISTENCE" in categories["SUBSTANCE"]
+    assert not categories["MUSCLE"] & {"NEGATED_EXISTENCE", "NOT_TREATED"}
+
+
+def test_context_not_needled_modifies_the_muscle(nlp: Language) -> None:
+    doc = nlp("Piriformis not needled today.")
+    [muscle] = [s for s in doc.spans["targets"] if s.label_ == "MUSCLE"]
+    assert "NOT_TREATED" in {m.category for m in muscle._.modifiers}
+
+
+def test_context_modifiers_stay_in_their_sentence(nlp: Language) -> None:
+    doc = nlp("Plan to needle the supraspinatus next visit. Dry needling to the infraspinatus.")
+    infraspinatus = next(s for s in doc.spans["targets"] if s._.entry_id == "infraspinatus")
+    assert "PLANNED" not in {m.category for m in infraspinatus._.modifiers}

@@ -1,0 +1,171 @@
+"""Laterality: side words before and after names, carry-forward in lists, spinal levels,
+motions, headers (DOMAIN.md section 3; extraction issue, section 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from helpers import sides
+from spacy.language import Language
+
+from scribe import Scribe
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+def test_laterality_side_word_carries_through_a_list(note_of: NoteOf) -> None:
+    note = note_of(
+        "Dry needling to the right upper trapezius, levator scapulae and rhomboid major."
+    )
+    assert sides(note) == {
+        "upper-trapezius": "right",
+        "levator-scapulae": "right",
+        "rhomboid-major": "right",
+    }
+
+
+def test_laterality_new_side_word_starts_a_new_run(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT, levator scapulae, L rhomboid major and middle trapezius.")
+    assert sides(note) == {
+        "upper-trapezius": "right",
+        "levator-scapulae": "right",
+        "rhomboid-major": "left",
+        "middle-trapezius": "left",
+    }
+
+
+def test_laterality_side_carries_into_the_next_coordinated_list(note_of: NoteOf) -> None:
+    note = note_of("DN to L QL and R glute med and TFL.")
+    assert sides(note) == {
+        "quadratus-lumborum": "left",
+        "gluteus-medius": "right",
+        "tensor-fasciae-latae": "right",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "muscle_id", "side"),
+    [
+        ("QL on the left was dry needled.", "quadratus-lumborum", "left"),
+        ("Dry needled the levator scapulae, right side.", "levator-scapulae", "right"),
+        ("DN to upper traps bilaterally.", "upper-trapezius", "bilateral"),
+        ("DN to the gluteus medius on both sides.", "gluteus-medius", "bilateral"),
+        ("DN to the QL on the left and right.", "quadratus-lumborum", "bilateral"),
+    ],
+)
+def test_laterality_side_after_the_name(
+    note_of: NoteOf, text: str, muscle_id: str, side: str
+) -> None:
+    assert sides(note_of(text)) == {muscle_id: side}
+
+
+@pytest.mark.parametrize(
+    ("text", "muscle_id"),
+    [
+        ("DN to B/L levator scap.", "levator-scapulae"),
+        ("DN to bilat UT.", "upper-trapezius"),
+        ("Bilateral upper trapezius dry needled.", "upper-trapezius"),
+        ("DN to B UT.", "upper-trapezius"),
+        ("Left and right levator scapulae were dry needled.", "levator-scapulae"),
+    ],
+)
+def test_laterality_bilateral_forms(note_of: NoteOf, text: str, muscle_id: str) -> None:
+    assert sides(note_of(text)) == {muscle_id: "bilateral"}
+
+
+def test_laterality_bilateral_counts_two_muscles(scribe: Scribe) -> None:
+    result = scribe.extract("Dry needling to bilateral upper trapezius. No injectate.")
+    assert [m.laterality for m in result.note.muscles] == ["bilateral"]
+    assert result.coding.muscle_count == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="a side word after the verb ('needled bilaterally', 'needled on both sides') "
+    "is not attached to the muscle: laterality stays unspecified",
+)
+@pytest.mark.parametrize(
+    ("text", "muscle_id"),
+    [
+        ("Upper traps needled bilaterally.", "upper-trapezius"),
+        ("Gluteus medius needled on both sides.", "gluteus-medius"),
+    ],
+)
+def test_laterality_bilateral_after_the_verb(note_of: NoteOf, text: str, muscle_id: str) -> None:
+    assert sides(note_of(text)) == {muscle_id: "bilateral"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DN to L4-5 multifidus.",
+        "Dry needling to the multifidus at L4-5.",
+        "we needled the multifidus at L four L five",
+        "Multifidus needled at L3-L5 and L5-S1.",
+    ],
+)
+def test_laterality_spinal_levels_are_not_sides(note_of: NoteOf, text: str) -> None:
+    note = note_of(text)
+    assert [m.laterality for m in note.muscles] == ["unspecified"]
+
+
+def test_laterality_spinal_level_beside_a_real_side(note_of: NoteOf) -> None:
+    note = note_of("DN to right lumbar multifidus at L4-L5 and L5-S1.")
+    assert sides(note) == {"multifidus-lumborum": "right"}
+
+
+def test_laterality_motion_to_the_right_is_not_a_side(note_of: NoteOf) -> None:
+    note = note_of("Turned head to the right with pain. DN to upper trapezius.")
+    assert sides(note) == {"upper-trapezius": "unspecified"}
+
+
+def test_laterality_to_the_right_before_a_muscle_is_a_side(note_of: NoteOf) -> None:
+    note = note_of("Cervical rotation to the left limited. DN performed to the right upper trap.")
+    assert sides(note) == {"upper-trapezius": "right"}
+
+
+def test_laterality_header_line_applies_to_the_list_below(note_of: NoteOf) -> None:
+    note = note_of("Left:\n- upper trapezius\n- levator scapulae\nBoth dry needled today.")
+    assert sides(note) == {"upper-trapezius": "left", "levator-scapulae": "left"}
+
+
+def test_laterality_second_header_switches_side(note_of: NoteOf) -> None:
+    note = note_of(
+        "Dry needling today.\nRight:\n- upper trapezius\n- levator scapulae\n"
+        "Left:\n- infraspinatus\n- teres minor\n"
+    )
+    assert sides(note) == {
+        "upper-trapezius": "right",
+        "levator-scapulae": "right",
+        "infraspinatus": "left",
+        "teres-minor": "left",
+    }
+
+
+def test_laterality_two_separate_sides_give_two_entries(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT. L UT also needled.")
+    assert sorted(m.laterality for m in note.muscles if m.id == "upper-trapezius") == [
+        "left",
+        "right",
+    ]
+
+
+def test_laterality_no_side_word_is_unspecified(note_of: NoteOf) -> None:
+    assert sides(note_of("Dry needling to the infraspinatus.")) == {"infraspinatus": "unspecified"}
+
+
+def test_laterality_side_cue_quotes_the_side_words(note_of: NoteOf) -> None:
+    text = "QL on the left was dry needled."
+    mention = note_of(text).muscles[0].mentions[0]
+    assert mention.side_cue is not None
+    assert "left" in mention.side_cue.text
+    assert text[mention.side_cue.start : mention.side_cue.end] == mention.side_cue.text
+
+
+def test_laterality_tags_group_mentions(nlp: Language) -> None:
+    doc = nlp("Dry needling to the right paraspinals.")
+    groups = [s for s in doc.spans["targets"] if s.label_ == "GROUP"]
+    assert [(g._.entry_id, g._.laterality) for g in groups] == [("paraspinals", "right")]

@@ -1,0 +1,228 @@
+"""Trigger-point rationale and session response (DOMAIN.md section 8; extraction issue,
+section 3): findings, functional limitation, pain and ROM before/after, tolerance, consent,
+needle counts and stated muscle counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scribe import Scribe
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+def kinds(note: Note) -> set[str]:
+    return {f.kind for f in note.rationale.findings if not f.negated}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Palpable taut band in the R UT.", "taut_band"),
+        ("Positive jump sign in the R UT.", "jump_sign"),
+        ("Local twitch response elicited in the R UT.", "local_twitch_response"),
+        ("LTR x2 in the R UT.", "local_twitch_response"),
+        ("Active trigger point in the R UT.", "trigger_point"),
+        ("TrP in the R UT refers to the temple.", "referred_pain"),
+        ("Needling the R UT reproduced her familiar headache.", "symptom_reproduction"),
+        ("TTP over the R UT.", "tenderness"),
+    ],
+)
+def test_rationale_finding_kinds(note_of: NoteOf, sentence: str, kind: str) -> None:
+    note = note_of(f"{sentence} Dry needling to the R UT.")
+    assert kind in kinds(note)
+
+
+def test_rationale_findings_quote_their_words_and_muscle(note_of: NoteOf) -> None:
+    text = "Palpable taut band in the R UT with jump sign and local twitch response. DN to R UT."
+    note = note_of(text)
+    assert kinds(note) >= {"taut_band", "jump_sign", "local_twitch_response"}
+    for finding in note.rationale.findings:
+        assert text[finding.start : finding.end] == finding.text
+        assert finding.muscle_ids == ["upper-trapezius"]
+    [muscle] = note.muscles
+    assert set(muscle.findings) >= {"taut_band", "jump_sign", "local_twitch_response"}
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Referred pain to the temple. DN to R UT.", "temple"),
+        (
+            "TrP in the L glute min refers down the lateral thigh. DN to L glute min.",
+            "lateral thigh",
+        ),
+    ],
+)
+def test_rationale_referral_target(note_of: NoteOf, text: str, target: str) -> None:
+    [referral] = [f for f in note_of(text).rationale.findings if f.kind == "referred_pain"]
+    assert referral.referral_target is not None
+    assert referral.referral_target.text == target
+    start, end = referral.referral_target.start, referral.referral_target.end
+    assert text[start:end] == target
+
+
+def test_rationale_negated_findings_are_marked_negated(note_of: NoteOf) -> None:
+    note = note_of("No LTR elicited; no jump sign. DN to R UT.")
+    assert kinds(note) == set()
+    assert {f.kind for f in note.rationale.findings if f.negated} == {
+        "local_twitch_response",
+        "jump_sign",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "limitation"),
+    [
+        (
+            "Unable to turn head to check blind spot when driving.",
+            "Unable to turn head to check blind spot when driving",
+        ),
+        (
+            "Difficulty sitting through a one hour meeting.",
+            "Difficulty sitting through a one hour meeting",
+        ),
+        ("She can't lift her grandson.", "can't lift her grandson"),
+    ],
+)
+def test_rationale_functional_limitation_span(
+    note_of: NoteOf, sentence: str, limitation: str
+) -> None:
+    text = f"DN to R UT. {sentence}"
+    spans = note_of(text).rationale.functional_limitations
+    assert [s.text for s in spans] == [limitation]
+    assert text[spans[0].start : spans[0].end] == limitation
+
+
+def test_rationale_pain_alone_is_not_a_functional_limitation(note_of: NoteOf) -> None:
+    note = note_of("Neck pain 6/10. Dry needling to the R UT.")
+    assert note.rationale.functional_limitations == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "after"),
+    [
+        ("Pain seven out of ten before, three out of ten after.", 7, 3),
+        ("Pain went from 6 to 2.", 6, 2),
+        ("NPRS 7/10 -> 3/10.", 7, 3),
+        ("Pain 8/10 pre-tx, 3/10 post-tx.", 8, 3),
+        ("3/10 post-tx, down from 7/10 pre-tx.", 7, 3),
+        ("Pain was a seven coming in and about a three leaving.", 7, 3),
+    ],
+)
+def test_rationale_pain_before_and_after(
+    note_of: NoteOf, sentence: str, before: float, after: float
+) -> None:
+    text = f"Dry needling to the R UT. {sentence}"
+    pain = note_of(text).rationale.pain
+    assert pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (before, after)
+    for measure in (pain.before, pain.after):
+        assert text[measure.start : measure.end] == measure.text
+
+
+def test_rationale_pain_before_only(note_of: NoteOf) -> None:
+    pain = note_of("NPRS 6/10 on arrival. Dry needling to the R UT.").rationale.pain
+    assert pain.before is not None and pain.before.value == 6
+    assert pain.after is None
+
+
+def test_rationale_rom_before_and_after_degrees(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT. Cervical rotation improved from 50 to 70 degrees.")
+    [rom] = note.rationale.rom
+    assert (rom.before_degrees, rom.after_degrees, rom.improved) == (50, 70, True)
+    assert rom.motion is not None and "rotation" in rom.motion
+
+
+def test_rationale_rom_degrees_in_separate_phrases(note_of: NoteOf) -> None:
+    note = note_of("Cervical rotation 50 degrees before and 70 degrees after DN to R UT.")
+    [rom] = note.rationale.rom
+    assert (rom.before_degrees, rom.after_degrees) == (50, 70)
+
+
+def test_rationale_no_rom_without_a_measure(note_of: NoteOf) -> None:
+    assert note_of("DN to R UT. Tolerated well.").rationale.rom == []
+
+
+@pytest.mark.parametrize("sentence", ["Pt tolerated well.", "Tol well.", "She tolerated it fine."])
+def test_rationale_tolerance(note_of: NoteOf, sentence: str) -> None:
+    tolerance = note_of(f"DN to R UT. {sentence}").rationale.tolerance
+    assert tolerance is not None
+    assert tolerance.text == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Verbal consent obtained.", "Consent on file.", "She consented to dry needling."],
+)
+def test_rationale_consent(note_of: NoteOf, sentence: str) -> None:
+    consent = note_of(f"DN to R UT. {sentence}").rationale.consent
+    assert consent is not None
+    assert consent.text == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Patient declined consent.",
+        "Consent was not obtained.",
+        "She has not consented to needling yet.",
+        pytest.param(
+            "Patient did not consent to dry needling today.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                raises=AssertionError,
+                reason="'did not consent' (verb) is not a negated consent pattern",
+            ),
+        ),
+    ],
+)
+def test_rationale_consent_negated_is_not_consent(note_of: NoteOf, sentence: str) -> None:
+    assert note_of(f"R UT palpated. {sentence}").rationale.consent is None
+
+
+def test_rationale_no_tolerance_or_consent_when_not_said(note_of: NoteOf) -> None:
+    rationale = note_of("Dry needling to the R UT.").rationale
+    assert rationale.tolerance is None
+    assert rationale.consent is None
+
+
+def test_rationale_needle_counts_are_recorded(note_of: NoteOf) -> None:
+    note = note_of("Dry needling to the R UT and R levator with 24 needles total.")
+    assert [(c.count, c.total) for c in note.rationale.needle_counts] == [(24, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Dry needling to the R UT and R levator with 24 needles total. No injectate.", "20560"),
+        ("Dry needling to the R UT with 12 needles. No injectate.", "20560"),
+        ("Three needles each in R UT, R levator and R rhomboid major. No injectate.", "20561"),
+    ],
+)
+def test_rationale_needle_counts_never_decide_the_code(
+    scribe: Scribe, text: str, code: str
+) -> None:
+    result = scribe.extract(text)
+    assert [line.code for line in result.coding.lines] == [code]
+    assert result.coding.muscle_count == len(result.note.muscles)
+
+
+def test_rationale_stated_muscle_count(note_of: NoteOf) -> None:
+    note = note_of("Three muscles were dry needled: R UT, R levator and R rhomboid major.")
+    assert [c.value for c in note.stated_muscle_counts] == [3]
+
+
+def test_rationale_other_counts_are_not_muscle_counts(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT and R levator. Two twitch responses. 8 needles. Seen x3 wks.")
+    assert note.stated_muscle_counts == []
+
+
+def test_rationale_stated_count_disagreeing_with_names_follows_the_names(scribe: Scribe) -> None:
+    result = scribe.extract("Three muscles were dry needled: R UT and R levator. No injectate.")
+    assert [c.value for c in result.note.stated_muscle_counts] == [3]
+    assert result.coding.muscle_count == 2
+    assert [line.code for line in result.coding.lines] == ["20560"]

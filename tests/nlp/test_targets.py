@@ -1,0 +1,122 @@
+"""Target matching from the lexicon, and elliptical coordination ("upper and middle trapezius")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.language import Language
+
+from scribe import Scribe
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+def targets(nlp: Language, text: str) -> list[tuple[str, str, str]]:
+    return [(s.text, s.label_, s._.entry_id) for s in nlp(text).spans["targets"]]
+
+
+@pytest.mark.parametrize(
+    ("words", "entry_id"),
+    [
+        ("upper traps", "upper-trapezius"),
+        ("UT", "upper-trapezius"),
+        ("levator", "levator-scapulae"),
+        ("levator scap", "levator-scapulae"),
+        ("QL", "quadratus-lumborum"),
+        ("glute med", "gluteus-medius"),
+        ("TFL", "tensor-fasciae-latae"),
+        ("SCM", "sternocleidomastoid"),
+        ("pec minor", "pectoralis-minor"),
+        ("gastroc", "gastrocnemius"),
+        ("multifidi", "multifidus"),
+        ("infra", "infraspinatus"),
+        ("scalenes", "scalenes"),
+        ("Upper Trapezius", "upper-trapezius"),
+        ("peroneus longus", "fibularis-longus"),
+    ],
+)
+def test_targets_spoken_forms_in_a_sentence(nlp: Language, words: str, entry_id: str) -> None:
+    assert targets(nlp, f"Dry needling to the R {words} today.") == [(words, "MUSCLE", entry_id)]
+
+
+@pytest.mark.parametrize(
+    ("words", "group_id"),
+    [
+        ("rotator cuff", "rotator-cuff"),
+        ("hamstrings", "hamstrings"),
+        ("quads", "quadriceps"),
+        ("paraspinals", "paraspinals"),
+        ("cervical muscles", "cervical-muscles"),
+        ("upper back muscles", "upper-back-muscles"),
+        ("multiple muscles", "multiple-muscles"),
+    ],
+)
+def test_targets_group_terms_are_groups(nlp: Language, words: str, group_id: str) -> None:
+    assert targets(nlp, f"Dry needling to the {words} today.") == [(words, "GROUP", group_id)]
+
+
+@pytest.mark.parametrize(
+    "words", ["rotator cuff", "hamstrings", "quads", "paraspinals", "multiple muscles"]
+)
+def test_targets_group_terms_are_never_counted(scribe: Scribe, words: str) -> None:
+    result = scribe.extract(f"Dry needling to the right {words}. No injectate.")
+    assert result.note.muscles == []
+    assert [g.text for g in result.note.groups] == [words]
+    assert result.coding.muscle_count == 0
+    assert result.coding.lines == []
+    assert result.coding.prompts, "a group term raises a documentation prompt"
+
+
+def test_targets_abbreviations_are_case_sensitive(nlp: Language) -> None:
+    assert targets(nlp, "ut, ql and scm are not abbreviations in lower case.") == []
+
+
+def test_targets_substances_and_findings(nlp: Language) -> None:
+    found = targets(nlp, "Taut band in the R UT; 1 mL lidocaine injected.")
+    labels = {(label, entry_id) for _, label, entry_id in found}
+    assert ("FINDING", "taut_band") in labels
+    assert ("MUSCLE", "upper-trapezius") in labels
+    assert ("SUBSTANCE", "lidocaine") in labels
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("upper and middle trapezius", ["upper-trapezius", "middle-trapezius"]),
+        (
+            "upper, middle and lower trapezius",
+            ["upper-trapezius", "middle-trapezius", "lower-trapezius"],
+        ),
+        ("gluteus medius and minimus", ["gluteus-medius", "gluteus-minimus"]),
+    ],
+)
+def test_targets_ellipsis_names_each_muscle(nlp: Language, text: str, expected: list[str]) -> None:
+    found = [e for _, label, e in targets(nlp, f"DN to the R {text}.") if label == "MUSCLE"]
+    assert found == expected
+
+
+def test_targets_ellipsis_subdivisions_count_once(scribe: Scribe) -> None:
+    result = scribe.extract("DN to R upper and middle trapezius. No injectate.")
+    assert [(m.name, m.laterality) for m in result.note.muscles] == [
+        ("upper trapezius", "right"),
+        ("middle trapezius", "right"),
+    ]
+    assert result.coding.muscle_count == 1
+    assert any("subdivision" in p.id for p in result.coding.prompts)
+
+
+def test_targets_ellipsis_distinct_muscles_count_apiece(scribe: Scribe) -> None:
+    result = scribe.extract("DN to R gluteus medius and minimus. No injectate.")
+    assert result.coding.muscle_count == 2
+
+
+def test_targets_canonical_names_include_the_subdivision(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT, R levator scap, R glute med and R post. deltoid.")
+    assert [m.name for m in note.muscles] == [
+        "upper trapezius",
+        "levator scapulae",
+        "gluteus medius",
+        "posterior deltoid",
+    ]

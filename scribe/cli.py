@@ -87,6 +87,15 @@ def read_dictation(source: str, *, max_chars: int) -> str:
         raise BinaryInputError() from exc
 
 
+def _date_of_service(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("invalid date of service (--dos): use a real date as YYYY-MM-DD") from exc
+
+
 def _context(
     payer: PayerOption | None,
     clbp: bool,
@@ -104,7 +113,7 @@ def _context(
             abn_option=abn_option,
             other_codes=[c for c in (other_codes or "").split(",") if c.strip()],
             provider=provider.value if provider else None,
-            dos=dt.date.fromisoformat(dos) if dos else None,
+            dos=_date_of_service(dos),
         )
     except ValueError as exc:
         detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)

@@ -248,12 +248,6 @@ def test_cli_extract_invalid_dos_fails_cleanly(
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the message ('invalid encounter context: month must be in 1..12') names neither "
-    "the option nor the expected YYYY-MM-DD format",
-)
 @pytest.mark.usefixtures("fast_scribe")
 @pytest.mark.parametrize("dos", ["2024-13-45", "yesterday"])
 def test_cli_extract_invalid_dos_names_the_option(

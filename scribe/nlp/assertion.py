@@ -64,6 +64,8 @@ def muscle_status(categories: set[str], *, needling_note: bool) -> str | None:
         return "historical"
     if "PALPATED_ONLY" in categories:
         return "palpated_only"
+    if "OTHER_PROCEDURE" in categories:
+        return "mentioned"  # "needle EMG of the deltoid"
     if categories & set(_NEEDLING) or ("PROCEDURE" in categories and needling_note):
         return "treated"
     if "PALPATED" in categories:
@@ -73,7 +75,9 @@ def muscle_status(categories: set[str], *, needling_note: bool) -> str | None:
     return None
 
 
-def substance_status(categories: set[str]) -> str:
+def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
+    """``beside_muscle``: a muscle or trigger point is named in the same sentence, so dosing
+    words alone ("lidocaine 1% 2 mL to the R QL") mean an injection."""
     if categories & set(_NEGATION):
         return "negated"
     if "PLANNED" in categories:
@@ -81,6 +85,10 @@ def substance_status(categories: set[str]) -> str:
     if "HISTORICAL" in categories and "CURRENT" not in categories:
         return "historical"
     if "INJECTED" in categories:
+        return "injected"
+    if "OTHER_ROUTE" in categories:
+        return "mentioned"  # "lidocaine 5% patch"
+    if "DOSE" in categories and beside_muscle:
         return "injected"
     return "mentioned"
 
@@ -118,14 +126,23 @@ class AssertionResolver:
         needling_note = any(positive) or bool(self._none_injected.search(doc_text(doc)))
         for sent, in_sent in zip(sents, by_sentence(doc, targets), strict=True):
             question = _is_question(sent)
+            beside_muscle = any(s.label_ in ("MUSCLE", "GROUP", "FINDING") for s in in_sent)
             for span in in_sent:
-                self._set_status(doc, span, needling_note=needling_note, question=question)
+                self._set_status(
+                    doc,
+                    span,
+                    needling_note=needling_note,
+                    question=question,
+                    beside_muscle=beside_muscle,
+                )
         muscles = [s for s in targets if s.label_ in _MUSCLE_LIKE]
         self._injected_substance_sentences(doc, targets)
         self._resolve_note_level(doc, sents, positive, muscles, needling_note=needling_note)
         return doc
 
-    def _set_status(self, doc: Doc, span: Span, *, needling_note: bool, question: bool) -> None:
+    def _set_status(
+        self, doc: Doc, span: Span, *, needling_note: bool, question: bool, beside_muscle: bool
+    ) -> None:
         categories = _categories(span)
         if span.label_ in _MUSCLE_LIKE:
             status = muscle_status(categories, needling_note=needling_note)
@@ -138,7 +155,7 @@ class AssertionResolver:
                     span._.status_cue = cue
                     break
         elif span.label_ == "SUBSTANCE":
-            status = substance_status(categories)
+            status = substance_status(categories, beside_muscle=beside_muscle)
             span._.status = "mentioned" if question and status == "injected" else status
         else:
             span._.status = "negated" if categories & set(_NEGATION) else "affirmed"

@@ -24,12 +24,17 @@ from scribe.nlp.extensions import (
 from scribe.nlp.numbers import NUMBER
 
 _INJECTION_CUE = re.compile(r"\b(?:inject\w*|tpis?|infiltrat\w*)\b", re.IGNORECASE)
-_DOSE = re.compile(
-    rf"(?:{NUMBER}\s*%\s*)?(?:{NUMBER})\s*(?:ml|mls|cc|ccs|cc's|milliliters?|mg|milligrams?|mcg|units?|u)\b"
-    rf"|{NUMBER}\s*%",
+_AMOUNT = re.compile(
+    rf"(?:{NUMBER})\s*(?:ml|mls|cc|ccs|cc's|milliliters?|millilitres?|mg|milligrams?|mcg|units?|u)\b",
     re.IGNORECASE,
 )
+_CONCENTRATION = re.compile(rf"(?:{NUMBER})\s*%", re.IGNORECASE)
 _DOSE_WINDOW = 40  # characters either side of a substance name
+
+
+def _gap(start: int, end: int, span: Span) -> int:
+    """Characters between a [start, end) range and a span."""
+    return max(span.start_char - end, start - span.end_char, 0)
 
 
 @dataclass
@@ -70,7 +75,9 @@ class InjectateExtractor:
                 cue is not None and not none_here and not negated_here
             )
             receiving = (
-                [m for m in muscles if self._injected_muscle(doc, m)] if injection_done else []
+                [m for m in muscles if self._injected_muscle(m, default=bool(injected_here))]
+                if injection_done
+                else []
             )
             if (
                 injection_done
@@ -85,7 +92,9 @@ class InjectateExtractor:
                     SubstanceFinding(
                         span=substance,
                         status=substance._.status,
-                        dose=self._dose(doc, sent, substance),
+                        dose=self._dose(
+                            doc, sent, substance, [o for o in substances if o is not substance]
+                        ),
                         muscles=receiving if substance._.status == "injected" else [],
                     )
                 )
@@ -109,8 +118,10 @@ class InjectateExtractor:
         ]
 
     @staticmethod
-    def _injected_muscle(doc: Doc, muscle: Span) -> bool:
-        """The nearest treatment words to the muscle speak of injection, not of needling alone."""
+    def _injected_muscle(muscle: Span, *, default: bool) -> bool:
+        """The nearest treatment words to the muscle speak of injection, not of needling
+        alone; with no treatment words at all ("Botox 25 units into each of L UT and L
+        levator"), ``default``: whether a substance was injected in the sentence."""
         best: tuple[int, bool] | None = None
         for modifier in muscle._.modifiers:
             if modifier.category not in ("TREATED", "INJECTED"):
@@ -120,21 +131,33 @@ class InjectateExtractor:
             is_injection = modifier.category == "INJECTED"
             if best is None or distance < best[0] or (distance == best[0] and is_injection):
                 best = (distance, is_injection)
-        return best is not None and best[1]
+        return default if best is None else best[1]
 
     @staticmethod
-    def _dose(doc: Doc, sent: Span, substance: Span) -> tuple[int, int] | None:
+    def _dose(doc: Doc, sent: Span, substance: Span, others: list[Span]) -> tuple[int, int] | None:
+        """The amount said next to a substance ("2 mL", "25 units"), else its concentration
+        ("1%"), never reaching past another substance named in the sentence."""
         lo = max(sent.start_char, substance.start_char - _DOSE_WINDOW)
         hi = min(sent.end_char, substance.end_char + _DOSE_WINDOW)
+        for other in others:
+            if other.end_char <= substance.start_char:
+                lo = max(lo, other.end_char)
+            elif other.start_char >= substance.end_char:
+                hi = min(hi, other.start_char)
         window = doc_text(doc)[lo:hi]
-        best: tuple[int, int] | None = None
-        best_distance = None
-        for match in _DOSE.finditer(window):
-            start, end = lo + match.start(), lo + match.end()
-            distance = min(abs(start - substance.end_char), abs(substance.start_char - end))
-            if best_distance is None or distance < best_distance:
-                best, best_distance = (start, end), distance
-        return best
+        for pattern in (_AMOUNT, _CONCENTRATION):
+            best: tuple[int, int] | None = None
+            best_distance: int | None = None
+            for match in pattern.finditer(window):
+                start, end = lo + match.start(), lo + match.end()
+                distance = _gap(start, end, substance)
+                if any(_gap(start, end, other) < distance for other in others):
+                    continue  # "Kenalog 40 mg and lidocaine": the 40 mg is Kenalog's
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = (start, end), distance
+            if best is not None:
+                return best
+        return None
 
     @staticmethod
     def _status(findings: InjectateFindings) -> str:

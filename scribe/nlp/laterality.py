@@ -30,7 +30,11 @@ from scribe.schemas.lexicon import LateralityLexicon
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
 _PREFIX_GAP = frozenset({"-", "sided", "side", "the", "of", "'s", "("})
-_POSTFIX_GAP = frozenset({"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"})
+_POSTFIX_GAP = frozenset(
+    {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"}
+    # "upper traps needled bilaterally", "glute med was treated on both sides"
+    | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
+)
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4

@@ -116,11 +116,6 @@ def test_injectate_each_substance_gets_its_own_muscle(note_of: NoteOf) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the dose window picks the concentration (1%) next to the drug, not the volume",
-)
 def test_injectate_dose_keeps_the_volume(note_of: NoteOf) -> None:
     note = note_of(
         "Trigger point injection to the right upper trapezius with 2 mL of 1% lidocaine."
@@ -129,23 +124,12 @@ def test_injectate_dose_keeps_the_volume(note_of: NoteOf) -> None:
     assert drug.dose is not None and "2 mL" in drug.dose.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a dose is taken from the neighbouring drug: lidocaine gets Kenalog's 40 mg",
-)
 def test_injectate_dose_is_not_borrowed_from_another_drug(note_of: NoteOf) -> None:
     note = note_of("TPI with Kenalog 40 mg and lidocaine to R QL.")
     doses = {d.name: d.dose.text if d.dose else None for d in injected(note)}
     assert doses == {"triamcinolone": "40 mg", "lidocaine": None}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="muscles named after 'into each of' are treated but not recorded as receiving "
-    "the substance (no injection verb next to them)",
-)
 def test_injectate_into_each_of_records_the_muscles(note_of: NoteOf) -> None:
     note = note_of("Botox 25 units into each of L UT and L levator TrPs.")
     [drug] = injected(note)

@@ -81,12 +81,6 @@ def test_laterality_bilateral_counts_two_muscles(scribe: Scribe) -> None:
     assert result.coding.muscle_count == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a side word after the verb ('needled bilaterally', 'needled on both sides') "
-    "is not attached to the muscle: laterality stays unspecified",
-)
 @pytest.mark.parametrize(
     ("text", "muscle_id"),
     [

@@ -172,11 +172,6 @@ def test_rationale_consent(note_of: NoteOf, sentence: str) -> None:
         "She has not consented to needling yet.",
         pytest.param(
             "Patient did not consent to dry needling today.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'did not consent' (verb) is not a negated consent pattern",
-            ),
         ),
     ],
 )

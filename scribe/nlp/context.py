@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import TARGETS, register_extensions, sentences
-from scribe.schemas.lexicon import ContextLexicon
+from scribe.schemas.lexicon import ContextFusion, ContextLexicon
 
 
 def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
@@ -41,7 +41,64 @@ def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
     return rules
 
 
+class _Fusion:
+    """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
+
+    def __init__(self, spec: ContextFusion, lexicon: ContextLexicon) -> None:
+        self.heads = {h.lower() for h in spec.heads}
+        self.fillers = {f.lower() for f in spec.fillers}
+        self.nouns = {n.lower() for n in spec.nouns}
+        self.max_gap = spec.max_gap
+        allowed = next(
+            (r.allowed_types for r in lexicon.rule_sets if r.category == spec.category), None
+        )
+        self.rule = ConTextRule(
+            literal=f"<{spec.category.lower()} + needling>",
+            category=spec.category,
+            direction=spec.direction,
+            allowed_types=set(allowed) if allowed else None,
+            max_scope=spec.max_scope,
+            terminated_by=set(lexicon.terminated_by.get(spec.category, [])) or None,
+        )
+
+
+def _text(doc: Doc, modifier: Any) -> str:
+    start, end = modifier.modifier_span
+    return doc[start:end].text.lower()
+
+
 class SentenceConText(ConText):  # type: ignore[misc]
+    fusions: tuple[_Fusion, ...] = ()
+
+    def _fuse(self, doc: Doc, modifiers: list[Any]) -> list[Any]:
+        """Merge "declined" + "DN", "consider" + "needling" into one modifier."""
+        modifiers.sort(key=lambda m: m.modifier_span[0])
+        out: list[Any] = []
+        i = 0
+        while i < len(modifiers):
+            head = modifiers[i]
+            fused = None
+            if i + 1 < len(modifiers):
+                noun = modifiers[i + 1]
+                gap = doc[head.modifier_span[1] : noun.modifier_span[0]]
+                for fusion in self.fusions:
+                    if (
+                        len(gap) <= fusion.max_gap
+                        and all(t.lower_ in fusion.fillers for t in gap)
+                        and _text(doc, head) in fusion.heads
+                        and _text(doc, noun) in fusion.nouns
+                    ):
+                        start, end = head.modifier_span[0], noun.modifier_span[1]
+                        fused = ConTextModifier(fusion.rule, start, end, doc)
+                        break
+            if fused is not None:
+                out.append(fused)
+                i += 2
+            else:
+                out.append(head)
+                i += 1
+        return out
+
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         spans = list(doc.spans[self.span_group_name])
         sents = sentences(doc)
@@ -60,7 +117,16 @@ class SentenceConText(ConText):  # type: ignore[misc]
             targets_by_sentence[bisect_right(starts, span.start) - 1].append(span)
         graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
         graph.targets = spans
-        for modifiers, in_sentence in zip(by_sentence, targets_by_sentence, strict=True):
+        for sent, modifiers, in_sentence in zip(
+            sents, by_sentence, targets_by_sentence, strict=True
+        ):
+            modifiers = self._fuse(doc, modifiers) if self.fusions else modifiers
+            for modifier in modifiers:  # fused modifiers are built whole: keep them in the sentence
+                low, high = modifier.scope_span
+                modifier._scope_start, modifier._scope_end = (
+                    max(low, sent.start),
+                    min(high, sent.end),
+                )
             part = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
             part.targets, part.modifiers = in_sentence, modifiers
             part.update_scopes()
@@ -86,4 +152,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> ConText:
         span_group_name=TARGETS,
     )
     context.add(context_rules(lexicons.context))
+    context.fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
     return context

@@ -50,12 +50,14 @@ class FuzzyMuscleMatcher:
                 index[(size, term.text[0])][term.text] = term.entry_id
         self._index = dict(index)
         self._exact = {t.text for t in lexicons.terms() if not t.case_sensitive}
-        name_words: dict[str, set[str]] = defaultdict(set)
+        # words of names by first letter and length: a word within ratio 80 of another has
+        # nearly its length, so only a handful of candidates are ever compared
+        name_words: dict[tuple[str, int], set[str]] = defaultdict(set)
         for choices in self._index.values():
             for name in choices:
                 for word in name.split(" "):
-                    name_words[word[0]].add(word)
-        self._words = {letter: sorted(group) for letter, group in name_words.items()}
+                    name_words[(word[0], len(word))].add(word)
+        self._words = {key: sorted(group) for key, group in name_words.items()}
         self._suspicious: dict[str, bool] = {}
         self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
         self._joined = {
@@ -68,7 +70,10 @@ class FuzzyMuscleMatcher:
         """Rare words far from every word of every muscle name can be skipped (cached)."""
         known = self._suspicious.get(word)
         if known is None:
-            choices = self._words.get(word[0], [])
+            size = len(word)
+            choices = [
+                w for n in range(size - 3, size + 4) for w in self._words.get((word[0], n), ())
+            ]
             near = process.extractOne(
                 word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE
             )

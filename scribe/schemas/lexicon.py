@@ -165,10 +165,24 @@ class ContextRuleSet(Frozen):
     patterns: list[list[dict[str, object]]] = Field(default_factory=list)
 
 
+class ContextFusion(Frozen):
+    """A head modifier ("declined", "consider") and the needling words right after it
+    ("DN", "needling") merge into one modifier of the head's category."""
+
+    category: str
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL"]
+    max_scope: int | None = Field(default=None, gt=0)
+    heads: list[str] = Field(min_length=1)
+    fillers: list[str] = Field(default_factory=list)
+    nouns: list[str] = Field(min_length=1)
+    max_gap: int = Field(default=4, ge=0, description="Filler words allowed between them.")
+
+
 class ContextLexicon(FileHeader):
     terminated_by: dict[str, list[str]] = Field(
         default_factory=dict, description="Category -> categories that end its scope."
     )
+    fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 
     @model_validator(mode="after")

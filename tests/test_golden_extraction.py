@@ -1,6 +1,6 @@
 """Golden dictations (fixtures/golden/): every expected field, case by case.
 
-Two sets written by different authors: ``extraction/`` and ``heldout/``. Cases in
+Three sets written by different authors: ``extraction/``, ``heldout/`` and ``blind/``. Cases in
 ``known_failures.yaml`` must fail on exactly the fields listed there.
 """
 
@@ -17,7 +17,9 @@ from scribe.evaluation.golden import GoldenCase, compare, group_name_index, load
 from scribe.lexicons import load_lexicons
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-CASES = [case for folder in ("extraction", "heldout") for case in load_cases(GOLDEN / folder)]
+CASES = [
+    case for folder in ("extraction", "heldout", "blind") for case in load_cases(GOLDEN / folder)
+]
 KNOWN: dict[str, dict[str, Any]] = yaml.safe_load((GOLDEN / "known_failures.yaml").read_text())
 
 

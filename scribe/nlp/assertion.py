@@ -231,7 +231,13 @@ class AssertionResolver:
                 self._promote(self._block_before(sent, spans), cue, again=again)
         if general and not explicitly_treated:
             self._promote([s for s in spans if s._.status == "palpated_only"], general[0][1])
-        needling_note = needling_note or bool(explicitly_treated)
+        self._default_statuses(spans, needling_note=needling_note or bool(explicitly_treated))
+
+    @staticmethod
+    def _default_statuses(spans: list[Span], *, needling_note: bool) -> None:
+        """Mentions no cue reached: in a note that says it needled, they are part of the
+        treatment ("R UT, levator and rhomboid" listed under the procedure); elsewhere they
+        are only mentioned."""
         for span in spans:
             if span._.status is None:
                 span._.status = "treated" if needling_note else "mentioned"

@@ -29,7 +29,9 @@ from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
-_PREFIX_GAP = frozenset({"-", "sided", "side", "the", "of", "'s", "("})
+_PREFIX_GAP = frozenset(
+    {"-", "sided", "side", "the", "of", "'s", "(", "first", "1st", "second", "2nd", "third", "3rd"}
+)
 _POSTFIX_GAP = frozenset(
     {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"}
     # "upper traps needled bilaterally", "glute med was treated on both sides"
@@ -43,8 +45,17 @@ _RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r",
 _REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
 
 
+_LEVEL = re.compile(r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|at|through|to|levels?)$", re.IGNORECASE)
+
+
+def _is_level(token: Token) -> bool:
+    """Spinal levels between a name and its side: "multifidi at L4-5 and L5-S1 bilat"."""
+    return bool(_LEVEL.match(token.text))
+
+
 def _is_number(token: Token) -> bool:
-    return token.like_num or token.lower_ in _NUMBER_WORDS
+    """A cardinal ("4", "four"); spaCy's like_num also takes ordinals ("first")."""
+    return token.is_digit or token.lower_ in _NUMBER_WORDS
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class SideCue:
     end: int
     side: Side
     adjacent_only: bool
+    text: str = ""
 
     def char_span(self, doc: Doc) -> tuple[int, int]:
         return doc[self.start].idx, doc[self.end - 1].idx + len(doc[self.end - 1])
@@ -69,6 +81,9 @@ class LateralityTagger:
             self._phrases.add(side, [nlp.make_doc(p.lower()) for p in phrase_set.phrases])
             self._abbreviations.add(side, [nlp.make_doc(a) for a in phrase_set.abbreviations])
         self._exclusions.add("not_a_side", [nlp.make_doc(p.lower()) for p in lexicon.not_a_side])
+        self._motions = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._motions.add("motion", [nlp.make_doc(p.lower()) for p in lexicon.motion_phrases])
+        self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
 
     def cues(self, doc: Doc) -> list[SideCue]:
         targets = {i for span in doc.spans[TARGETS] for i in range(span.start, span.end)}
@@ -77,6 +92,10 @@ class LateralityTagger:
         excluded = {
             i for _, s, e in self._exclusions(doc) if not ({e, e + 1} & starts) for i in range(s, e)
         }
+        for _, s, e in self._motions(doc):
+            before = {t.lower_ for t in doc[max(0, s - 3) : s]}
+            if before & self._motion_words and not ({e, e + 1} & starts):
+                excluded.update(range(s, e))
         raw = [*self._phrases(doc), *self._abbreviations(doc)]
         # longest match wins where cues overlap ("left and right" over "left")
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
@@ -89,7 +108,7 @@ class LateralityTagger:
             if len(text) == 1 and end < len(doc) and _is_number(doc[end]):
                 continue  # "L four L five", "L 4": a spinal level, not a side
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
-            cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY))
+            cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY, text=text))
             last_end = end
         return cues
 
@@ -176,7 +195,7 @@ class LateralityTagger:
         for i, span in enumerate(spans):
             if i in own:
                 continue
-            cue = self._postfix(doc, span, [c for c in cues if c not in used])
+            cue = self._postfix(doc, span, [c for c in cues if c not in used and c.text != "both"])
             if cue is not None:
                 own[i] = postfix_of[i] = cue
                 used.add(cue)
@@ -241,8 +260,10 @@ class LateralityTagger:
     @staticmethod
     def _postfix(doc: Doc, span: Span, cues: list[SideCue]) -> SideCue | None:
         for cue in cues:
-            if cue.start >= span.end and cue.start - span.end <= 3:
-                gap = doc[span.end : cue.start]
+            if cue.start < span.end:
+                continue
+            gap = [t for t in doc[span.end : cue.start] if not _is_level(t)]
+            if len(gap) <= 3 and cue.start - span.end <= 12:
                 if all(t.lower_ in _POSTFIX_GAP for t in gap):
                     return cue
         return None

@@ -45,8 +45,8 @@ _PAIN_TIMED = re.compile(
 )
 # The timing before the value: "came in at a seven", "left at about a three".
 _PAIN_ARRIVAL = re.compile(
-    rf"\b(?:came\s+in|coming\s+in|arrived|walked\s+in|left|leaving|walked\s+out|went\s+home)\s+"
-    rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL}){_NOT_A_RATING}",
+    rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left|leaving|walked\s+out|went\s+home)\s+"
+    rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
@@ -72,10 +72,11 @@ _ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
 _ROM_QUALITATIVE = re.compile(
     r"\b(?:improved|increased|better|restored|full|gained|improvement\s+in|increase\s+in)\s+"
     r"(?:\w+\s+){0,3}?(?:rom|range\s+of\s+motion|range|mobility|rotation|flexion|extension|abduction)\b|"
-    r"\b(?:rom|range\s+of\s+motion|mobility|rotation|flexion|extension|abduction)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:rom|range\s+of\s+motion|mobility|rotation|flexion|extension|abduction)\s+(?:\w+\s+){0,4}?"
     r"(?:improved|increased|restored|better)\b",
     re.IGNORECASE,
 )
+_ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
 _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
     r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
@@ -100,25 +101,32 @@ def _timing_from_cues(
     before: re.Pattern[str],
     after: re.Pattern[str],
     bounds: tuple[int, int] | None = None,
+    *,
+    preposed: bool = False,
 ) -> Timing:
     """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value.
 
-    ``bounds`` stop the search halfway to the neighbouring values, so in "8/10 before,
-    3/10 after" the word "before" belongs to the 8 and not to the 3."""
-    low, high = bounds if bounds else (0, len(text))
-    left_start = max(low, start - 30)
-    left, right = text[left_start:start], text[end : min(high, end + 18)]
+    ``bounds`` are where the previous value ends and the next one starts: a cue nearer a
+    neighbour is the neighbour's ("8/10 before, 3/10 after": "before" is the 8's)."""
+    low, high = bounds if bounds else (-(10**9), 10**9)
+    left_start = max(0, start - 30)
+    left, right = text[left_start:start], text[end : end + 18]
     best: tuple[int, Timing] | None = None
-    for timing, patterns in (("before", (before,)), ("after", (after,))):
-        for pattern in patterns:
-            for match in pattern.finditer(left):
-                distance = len(left) - match.end()
-                if best is None or distance < best[0]:
-                    best = (distance, timing)  # type: ignore[assignment]
-            for match in pattern.finditer(right):
-                distance = match.start()
-                if best is None or distance < best[0]:
-                    best = (distance, timing)  # type: ignore[assignment]
+    for timing, pattern in (("before", before), ("after", after)):
+        for match in pattern.finditer(left):
+            cue_start, cue_end = left_start + match.start(), left_start + match.end()
+            if cue_start - low < start - cue_end:
+                continue  # nearer the previous value: its cue, not this one's
+            distance = len(left) - match.end()
+            if best is None or distance < best[0] or (distance == best[0] and preposed):
+                best = (distance, timing)  # type: ignore[assignment]
+        for match in pattern.finditer(right):
+            cue_start, cue_end = end + match.start(), end + match.end()
+            if high - cue_end < cue_start - end:
+                continue  # nearer the next value
+            distance = match.start()
+            if best is None or distance < best[0] or (distance == best[0] and not preposed):
+                best = (distance, timing)  # type: ignore[assignment]
     return best[1] if best else "unknown"
 
 
@@ -143,17 +151,26 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
             continue
         add(match.start("a"), _value_end(text, match.end("a")), match.group("a"), "before")
         add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
+    for match in _PAIN_ARRIVAL.finditer(text):
+        # "came in at a seven ... left at about a three": the verb says when
+        timing: Timing = "before" if match.group("in") else "after"
+        add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), timing)
     loose: list[tuple[int, int, str]] = []
-    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED, _PAIN_ARRIVAL):
+    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED):
         for match in pattern.finditer(text):
             end = _value_end(text, match.end("v"))
             loose.append((match.start("v"), end, match.group("v")))
     loose.sort(key=lambda v: (v[0], -v[1]))
     loose = [v for i, v in enumerate(loose) if i == 0 or v[0] >= loose[i - 1][1]]
+    # "before 7/10 after 3/10" puts the timing first, "7/10 before, 3/10 after" after:
+    # a cue halfway between two values goes the way the sentence started
+    first_cue = min((m.start() for p in (before, after) for m in p.finditer(text)), default=None)
+    preposed = bool(loose) and first_cue is not None and first_cue < loose[0][0]
     for i, (start, end, raw) in enumerate(loose):
-        low = (loose[i - 1][1] + start) // 2 if i > 0 else 0
-        high = (end + loose[i + 1][0]) // 2 if i + 1 < len(loose) else len(text)
-        add(start, end, raw, _timing_from_cues(text, start, end, before, after, (low, high)))
+        low = loose[i - 1][1] if i > 0 else -(10**9)
+        high = loose[i + 1][0] if i + 1 < len(loose) else 10**9
+        timing = _timing_from_cues(text, start, end, before, after, (low, high), preposed=preposed)
+        add(start, end, raw, timing)
     return sorted(values, key=lambda v: v.start)
 
 
@@ -215,6 +232,13 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
             b = post[1] if post else None
             improved = (b > a) if a is not None and b is not None else None
             found.append(RomValue(start, end, _motion(text, start), a, b, improved))
+    if not found:
+        arrow = _ROM_ARROW.search(text)
+        if arrow and _MOTION.search(text):
+            # "Flexion: fingertips to knees -> mid-shin": a change without degrees
+            found.append(
+                RomValue(arrow.start(), arrow.end(), _motion(text, arrow.start()), None, None, None)
+            )
     if not found:
         qualitative = _ROM_QUALITATIVE.search(text)
         if qualitative:

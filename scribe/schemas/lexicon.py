@@ -150,8 +150,13 @@ class LateralityLexicon(FileHeader):
     bilateral: PhraseSet
     not_a_side: list[str] = Field(
         default_factory=list,
-        description="Phrases where a side word describes a motion or a position, not a muscle.",
+        description="Phrases where a side word describes a position or something else.",
     )
+    motion_phrases: list[str] = Field(
+        default_factory=list,
+        description='Direction phrases ("to the left") that are no side after a motion word.',
+    )
+    motion_words: list[str] = Field(default_factory=list)
 
 
 class ContextRuleSet(Frozen):

@@ -263,9 +263,9 @@ class LateralityTagger:
             if cue.start < span.end:
                 continue
             gap = [t for t in doc[span.end : cue.start] if not _is_level(t)]
-            if len(gap) <= 3 and cue.start - span.end <= 12:
-                if all(t.lower_ in _POSTFIX_GAP for t in gap):
-                    return cue
+            near = len(gap) <= 3 and cue.start - span.end <= 12
+            if near and all(t.lower_ in _POSTFIX_GAP for t in gap):
+                return cue
         return None
 
     @staticmethod

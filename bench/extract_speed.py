@@ -35,7 +35,7 @@ from scribe.nlp.targets import target_rules  # noqa: E402
 
 def golden_texts() -> list[str]:
     texts: list[str] = []
-    for folder in ("extraction", "heldout"):
+    for folder in ("extraction", "heldout", "blind"):
         path = ROOT / "fixtures" / "golden" / folder
         if path.is_dir():
             texts += [case.text for case in load_cases(path)]

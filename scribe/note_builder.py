@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import TARGETS
+from scribe.nlp.extensions import target_spans
 from scribe.nlp.injectate import InjectateFindings
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.rationale import MeasureItem, RationaleFindings
@@ -67,7 +67,7 @@ class NoteBuilder:
         if source.text != doc.text:
             raise ValueError("the doc was not made from this normalized text")
         text = Quote(source)
-        targets = list(doc.spans[TARGETS])
+        targets = target_spans(doc)
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
         injected = {(s.start, s.end) for s in injectate.injected_muscles}

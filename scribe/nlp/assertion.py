@@ -22,12 +22,12 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
-    TARGETS,
     by_sentence,
     doc_text,
     register_extensions,
     sentences,
     span_text,
+    target_spans,
 )
 
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
@@ -116,7 +116,7 @@ class AssertionResolver:
         self._none_injected = re.compile("|".join(f"(?:{p})" for p in none_injected), re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
-        targets = list(doc.spans[TARGETS])
+        targets = target_spans(doc)
         sents = sentences(doc)
         modifiers_by_sentence = self._modifiers_by_sentence(doc, sents)
         positive = [

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions, sentences
+from scribe.nlp.extensions import TARGETS, register_extensions, sentences, target_spans
 from scribe.schemas.lexicon import ContextFusion, ContextLexicon
 
 
@@ -100,7 +100,7 @@ class SentenceConText(ConText):  # type: ignore[misc]
         return out
 
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
-        spans = list(doc.spans[self.span_group_name])
+        spans = target_spans(doc)
         sents = sentences(doc)
         starts = [sent.start for sent in sents]
         matcher = self._ConText__matcher  # medspaCy keeps its matcher private

@@ -67,3 +67,16 @@ def doc_text(doc: Doc) -> str:
 def span_text(span: Span) -> str:
     """A span's text sliced from the cached doc text (cheaper than ``span.text``)."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def target_spans(doc: Doc) -> list[Span]:
+    """Every target span, in order. The last component that edits the target group
+    (``scribe_ellipsis``) stores the final list; reading a SpanGroup builds new Span objects
+    on every pass."""
+    cached: list[Span] | None = doc.user_data.get("scribe_targets")
+    return cached if cached is not None else list(doc.spans[TARGETS])
+
+
+def store_target_spans(doc: Doc, spans: list[Span]) -> None:
+    doc.spans[TARGETS] = spans
+    doc.user_data["scribe_targets"] = list(spans)

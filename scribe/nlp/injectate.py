@@ -14,12 +14,12 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
-    TARGETS,
     by_sentence,
     doc_text,
     register_extensions,
     sentences,
     span_text,
+    target_spans,
 )
 from scribe.nlp.numbers import NUMBER
 
@@ -61,7 +61,7 @@ class InjectateExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         findings = InjectateFindings()
-        targets = list(doc.spans[TARGETS])
+        targets = target_spans(doc)
         previous_muscles: list[Span] = []
         for sent, in_sent in zip(sentences(doc), by_sentence(doc, targets), strict=True):
             none_here = self._none_statements(sent)

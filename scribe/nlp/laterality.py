@@ -19,11 +19,11 @@ from spacy.tokens import Doc, Span, Token
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
-    TARGETS,
     by_sentence,
     register_extensions,
     sentences,
     span_text,
+    target_spans,
 )
 from scribe.schemas.lexicon import LateralityLexicon
 
@@ -86,8 +86,9 @@ class LateralityTagger:
         self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
 
     def cues(self, doc: Doc) -> list[SideCue]:
-        targets = {i for span in doc.spans[TARGETS] for i in range(span.start, span.end)}
-        starts = {span.start for span in doc.spans[TARGETS]}
+        every = target_spans(doc)
+        targets = {i for span in every for i in range(span.start, span.end)}
+        starts = {span.start for span in every}
         # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap"
         excluded = {
             i for _, s, e in self._exclusions(doc) if not ({e, e + 1} & starts) for i in range(s, e)
@@ -113,7 +114,7 @@ class LateralityTagger:
         return cues
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [s for s in doc.spans[TARGETS] if s.label_ in ("MUSCLE", "GROUP")]
+        spans = [s for s in target_spans(doc) if s.label_ in ("MUSCLE", "GROUP")]
         doc._.mirrors = []
         if not spans:
             return doc
@@ -224,7 +225,7 @@ class LateralityTagger:
     def _back_references(doc: Doc, spans: list[Span], every_span: list[Span]) -> set[int]:
         """Mentions that point back at a muscle already named: "twitch responses in the QL
         and the piriformis" after both were listed with their sides."""
-        findings = [s for s in doc.spans[TARGETS] if s.label_ == "FINDING"]
+        findings = [s for s in target_spans(doc) if s.label_ == "FINDING"]
         back: set[int] = set()
         for i, span in enumerate(spans):
             if not any(

@@ -14,12 +14,12 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
-    TARGETS,
     by_sentence,
     doc_text,
     register_extensions,
     sentences,
     span_text,
+    target_spans,
 )
 from scribe.nlp.measures import Value, pain_values, rom_values
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
@@ -143,7 +143,7 @@ class RationaleExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
-        targets = list(doc.spans[TARGETS])
+        targets = target_spans(doc)
         for sent, in_sent_targets in zip(sentences(doc), by_sentence(doc, targets), strict=True):
             text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]

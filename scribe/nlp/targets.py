@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons, load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, register_extensions, store_target_spans
 
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
 
@@ -80,7 +80,7 @@ class EllipsisResolver:
             if (span.start, span.end) not in taken:
                 taken.add((span.start, span.end))
                 group.append(span)
-        doc.spans[TARGETS] = sorted(group, key=lambda s: (s.start, s.end))
+        store_target_spans(doc, sorted(group, key=lambda s: (s.start, s.end)))
         return doc
 
     def _expand(

@@ -110,17 +110,18 @@ class FuzzyMuscleMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         words = [t.lower_ if t.is_alpha else "" for t in doc]  # "" for anything not a word
+        group = list(doc.spans[TARGETS])
         split = self._split_words(doc, words)
         if split:
             inside = {
                 (s.start, s.end)
-                for s in doc.spans[TARGETS]
+                for s in group
                 for m in split
                 if m.start <= s.start and s.end <= m.end
             }
-            kept = [s for s in doc.spans[TARGETS] if (s.start, s.end) not in inside]
-            doc.spans[TARGETS] = sorted([*kept, *split], key=lambda s: (s.start, s.end))
-        group = doc.spans[TARGETS]
+            kept = [s for s in group if (s.start, s.end) not in inside]
+            group = sorted([*kept, *split], key=lambda s: (s.start, s.end))
+            doc.spans[TARGETS] = group
         # a one-word group ("glutes") may turn out to be part of a misspelt name ("gluteus medeus")
         covered = {
             i for s in group for i in range(s.start, s.end) if s.label_ != "GROUP" or len(s) > 1

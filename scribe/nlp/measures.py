@@ -132,7 +132,7 @@ def _timing_from_cues(
 
 def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[Value]:
     """Pain values (0-10) in one sentence, each marked before/after/unknown."""
-    if not _PAIN_CONTEXT.search(text) or not _ANY_SMALL_NUMBER.search(text):
+    if not _ANY_SMALL_NUMBER.search(text) or not _PAIN_CONTEXT.search(text):
         return []
     values: list[Value] = []
     taken: list[tuple[int, int]] = []

@@ -62,6 +62,12 @@ class _Fusion:
         )
 
 
+# categories read sentence by sentence in assertion.py, targets or not
+_NOTE_LEVEL = frozenset(
+    {"TREATED", "INJECTED", "NOT_TREATED", "PLANNED", "HISTORICAL", "CURRENT", "NEGATED_EXISTENCE"}
+)
+
+
 def _text(doc: Doc, modifier: Any) -> str:
     start, end = modifier.modifier_span
     return doc[start:end].text.lower()

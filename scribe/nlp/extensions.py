@@ -43,13 +43,21 @@ def sentences(doc: Doc) -> list[Span]:
     return cached
 
 
+def sentence_index(doc: Doc) -> list[int]:
+    """For each token, the number of its sentence (built once per doc)."""
+    cached: list[int] | None = doc.user_data.get("scribe_sentence_index")
+    if cached is None:
+        cached = [0] * len(doc)
+        for number, sent in enumerate(sentences(doc)):
+            cached[sent.start : sent.end] = [number] * (sent.end - sent.start)
+        doc.user_data["scribe_sentence_index"] = cached
+    return cached
+
+
 def by_sentence(doc: Doc, spans: list[Span]) -> list[list[Span]]:
     """``spans`` grouped by the sentence they start in, in sentence order."""
     sents = sentences(doc)
-    index = [0] * len(doc)
-    for number, sent in enumerate(sents):
-        for i in range(sent.start, sent.end):
-            index[i] = number
+    index = sentence_index(doc)
     grouped: list[list[Span]] = [[] for _ in sents]
     for span in spans:
         grouped[index[span.start]].append(span)

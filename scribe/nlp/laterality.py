@@ -119,6 +119,10 @@ class LateralityTagger:
         if not spans:
             return doc
         cues = self.cues(doc)
+        first_named: dict[str, int] = {}
+        for span in spans:
+            first_named.setdefault(span._.entry_id, span.start)
+        findings = [s for s in target_spans(doc) if s.label_ == "FINDING"]
         attached: set[SideCue] = set()
         header_side: SideCue | None = None
         for sent, sent_spans in zip(sentences(doc), by_sentence(doc, spans), strict=True):
@@ -127,7 +131,7 @@ class LateralityTagger:
                 header_side = self._header_cue(sent, sent_cues, header_side)
                 self._find_mirror(doc, sent, spans)
                 continue
-            back = self._back_references(doc, sent_spans, spans)
+            back = self._back_references(doc, sent_spans, first_named, findings)
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
         self._fill_from_note(doc, spans, cues, attached)
         return doc
@@ -222,15 +226,14 @@ class LateralityTagger:
         return used
 
     @staticmethod
-    def _back_references(doc: Doc, spans: list[Span], every_span: list[Span]) -> set[int]:
+    def _back_references(
+        doc: Doc, spans: list[Span], first_named: dict[str, int], findings: list[Span]
+    ) -> set[int]:
         """Mentions that point back at a muscle already named: "twitch responses in the QL
         and the piriformis" after both were listed with their sides."""
-        findings = [s for s in target_spans(doc) if s.label_ == "FINDING"]
         back: set[int] = set()
         for i, span in enumerate(spans):
-            if not any(
-                s._.entry_id == span._.entry_id and s.start < span.start for s in every_span
-            ):
+            if first_named[span._.entry_id] >= span.start:
                 continue
             gap = doc[max(0, span.start - 3) : span.start]
             words = [t.lower_ for t in gap]

@@ -8,6 +8,7 @@ data and validated once, at the end.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.rationale import MeasureItem, RationaleFindings
 from scribe.schemas.note import Note
 
+_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn|fdn|ims|trp[\s-]?dn)\b", re.IGNORECASE)
 STATUS_PRIORITY = ("treated", "negated", "planned", "historical", "palpated_only", "mentioned")
 _SIDED = ("bilateral", "right", "left")
 Data = dict[str, Any]
@@ -41,6 +43,10 @@ class Quote:
 
     def span(self, span: Span) -> Data:
         return self(span.start_char, span.end_char)
+
+    def span_of(self, offsets: tuple[int, int]) -> str:
+        """The words at offsets of the text the NLP read."""
+        return str(self(*offsets)["text"])
 
 
 def _rank(status: str) -> int:
@@ -96,7 +102,10 @@ class NoteBuilder:
         status = span._.status or "mentioned"
         technique = None
         if status == "treated":
-            technique = "injection" if (span.start, span.end) in injected else "needling"
+            if (span.start, span.end) in injected:
+                technique = "injection"
+            elif span._.status_cue and _NEEDLING_WORDS.search(text.span_of(span._.status_cue)):
+                technique = "needling"  # a twitch or a header says treated, not how
         record = {
             **text.span(span),
             "laterality": span._.laterality,

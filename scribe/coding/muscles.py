@@ -170,7 +170,10 @@ def _cue_words(text: str) -> list[str]:
 def _also_needled(
     muscle: Muscle, needling_cues: Sequence[str], injection_cues: Sequence[str]
 ) -> bool:
-    """Whether an injected muscle also has a mention treated by a needling (not injection) cue."""
+    """Whether an injected muscle was also needled dry: from the techniques the extraction
+    recorded, or, for a note without them, from the words of each mention's status cue."""
+    if muscle.techniques:
+        return "needling" in muscle.techniques and "injection" in muscle.techniques
     for mention in muscle.mentions:
         if mention.status != "treated" or mention.status_cue is None:
             continue

@@ -149,11 +149,7 @@ class AssertionResolver:
             if question and status in ("treated", "palpated_only"):
                 status = "mentioned"
             span._.status = status
-            for category in _CUE_CATEGORY.get(status or "", ()):
-                cue = self._char_cue(doc, span, category)
-                if cue is not None:
-                    span._.status_cue = cue
-                    break
+            span._.status_cue = self._nearest_cue(doc, span, _CUE_CATEGORY.get(status or "", ()))
         elif span.label_ == "SUBSTANCE":
             status = substance_status(categories, beside_muscle=beside_muscle)
             span._.status = "mentioned" if question and status == "injected" else status
@@ -203,12 +199,20 @@ class AssertionResolver:
                     span._.status_cue = cue
 
     @staticmethod
-    def _char_cue(doc: Doc, span: Span, category: str) -> tuple[int, int] | None:
+    def _nearest_cue(doc: Doc, span: Span, categories: tuple[str, ...]) -> tuple[int, int] | None:
+        """The words that decided the status: the nearest modifier of those categories."""
+        best: tuple[int, Any] | None = None
         for modifier in span._.modifiers:
-            if modifier.category == category:
-                cue = doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
-                return cue.start_char, cue.end_char
-        return None
+            if modifier.category not in categories:
+                continue
+            start, end = modifier.modifier_span
+            distance = span.start - end if end <= span.start else start - span.end
+            if best is None or distance < best[0]:
+                best = (distance, modifier)
+        if best is None:
+            return None
+        cue = doc[best[1].modifier_span[0] : best[1].modifier_span[1]]
+        return cue.start_char, cue.end_char
 
     def _resolve_note_level(
         self,

@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# a line break inside a sentence: a word or comma before, a lower-case word after
-_SOFT_WRAP = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t]*(?=[a-z])")
-_PADDING = re.compile(r"[ \t]{2,}|\t")
+# a line break inside a sentence: a word or comma before and a lower-case word after, or a
+# line that ends on a word that cannot end a sentence ("2 mL of\n0.5% bupivacaine")
+_SOFT_WRAP = (
+    r"(?<=[A-Za-z,;])(?P<wrap>[ \t]*\n[ \t]*)(?=[a-z])"
+    r"|\b(?:of|with|and|or|the|a|an|to|in|into|at|for|from|by|on)(?P<after>[ \t]*\n[ \t]*)(?=\S)"
+)
+_PADDING = r"[ \t]{2,}|\t"
+_SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
 
 
 @dataclass(frozen=True)
@@ -35,13 +40,14 @@ def normalize(text: str) -> NormalizedText:
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
-    pattern = re.compile(f"{_SOFT_WRAP.pattern}|{_PADDING.pattern}")
-    for match in pattern.finditer(text):
-        pieces.append(text[position : match.start()])
-        offsets.extend(range(position, match.start()))
+    for match in _SPACES.finditer(text):
+        group = "wrap" if match.group("wrap") else "after" if match.group("after") else 0
+        start, end = match.span(group)
+        pieces.append(text[position:start])
+        offsets.extend(range(position, start))
         pieces.append(" ")
-        offsets.append(match.start())
-        position = match.end()
+        offsets.append(start)
+        position = end
     pieces.append(text[position:])
     offsets.extend(range(position, len(text)))
     return NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))

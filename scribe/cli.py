@@ -120,6 +120,21 @@ def _context(
         raise InputError(f"invalid encounter context: {detail}") from exc
 
 
+# the options both commands take, declared once
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text.")]
+PayerArg = Annotated[PayerOption | None, typer.Option("--payer", help="Payer of the claim.")]
+ClbpArg = Annotated[bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")]
+SessionArg = Annotated[
+    int | None, typer.Option("--session-number", min=1, help="cLBP session number.")
+]
+AbnArg = Annotated[int | None, typer.Option("--abn-option", min=1, max=3, help="ABN option (1-3).")]
+OtherCodesArg = Annotated[
+    str | None, typer.Option("--other-codes", help="Other codes billed today, e.g. 97140,97810.")
+]
+ProviderArg = Annotated[
+    ProviderOption | None, typer.Option("--provider", help="Who performed the service.")
+]
+DosArg = Annotated[str | None, typer.Option("--dos", help="Date of service, YYYY-MM-DD.")]
 PolicyOption = Annotated[
     list[Path] | None,
     typer.Option("--policy", help="A practice payer policy file (repeatable).", exists=True),
@@ -140,24 +155,14 @@ def extract(
     source: Annotated[
         str, typer.Argument(metavar="PATH|-", help="Dictation text file, or - for stdin.")
     ],
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="json or text.")
-    ] = OutputFormat.json,
-    payer: Annotated[PayerOption | None, typer.Option(help="Payer of the claim.")] = None,
-    clbp: Annotated[
-        bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")
-    ] = False,
-    session_number: Annotated[int | None, typer.Option(min=1, help="cLBP session number.")] = None,
-    abn_option: Annotated[
-        int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")
-    ] = None,
-    other_codes: Annotated[
-        str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")
-    ] = None,
-    provider: Annotated[
-        ProviderOption | None, typer.Option(help="Who performed the service.")
-    ] = None,
-    dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
+    output: FormatOption = OutputFormat.json,
+    payer: PayerArg = None,
+    clbp: ClbpArg = False,
+    session_number: SessionArg = None,
+    abn_option: AbnArg = None,
+    other_codes: OtherCodesArg = None,
+    provider: ProviderArg = None,
+    dos: DosArg = None,
     policy: PolicyOption = None,
 ) -> None:
     """Extract the structured note and its coding from a dictation."""
@@ -185,24 +190,14 @@ def code_note(
     source: Annotated[
         str, typer.Argument(metavar="NOTE.json|-", help="A note, or an extraction's JSON.")
     ],
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="json or text.")
-    ] = OutputFormat.json,
-    payer: Annotated[PayerOption | None, typer.Option(help="Payer of the claim.")] = None,
-    clbp: Annotated[
-        bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")
-    ] = False,
-    session_number: Annotated[int | None, typer.Option(min=1, help="cLBP session number.")] = None,
-    abn_option: Annotated[
-        int | None, typer.Option(min=1, max=3, help="ABN option chosen (1-3).")
-    ] = None,
-    other_codes: Annotated[
-        str | None, typer.Option(help="Other codes billed today, e.g. 97140,97810.")
-    ] = None,
-    provider: Annotated[
-        ProviderOption | None, typer.Option(help="Who performed the service.")
-    ] = None,
-    dos: Annotated[str | None, typer.Option(help="Date of service, YYYY-MM-DD.")] = None,
+    output: FormatOption = OutputFormat.json,
+    payer: PayerArg = None,
+    clbp: ClbpArg = False,
+    session_number: SessionArg = None,
+    abn_option: AbnArg = None,
+    other_codes: OtherCodesArg = None,
+    provider: ProviderArg = None,
+    dos: DosArg = None,
     policy: PolicyOption = None,
 ) -> None:
     """Code a structured note again (after a reviewer corrected it, or with a new context)."""

@@ -19,8 +19,7 @@ class EmptyInputError(InputError):
 class BinaryInputError(InputError):
     def __init__(self) -> None:
         super().__init__(
-            "the input looks like binary data, not a text dictation "
-            "(pass a UTF-8 text file, or an audio file to the transcribe command)"
+            "the input looks like binary data, not a text dictation (pass a UTF-8 text file)"
         )
 
 

@@ -96,6 +96,13 @@ def _date_of_service(value: str | None) -> dt.date | None:
         raise InputError("invalid date of service (--dos): use a real date as YYYY-MM-DD") from exc
 
 
+def _session_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError("invalid date in --prior-sessions: use YYYY-MM-DD,YYYY-MM-DD") from exc
+
+
 def _context(
     payer: PayerOption | None,
     clbp: bool,
@@ -104,6 +111,7 @@ def _context(
     other_codes: str | None,
     provider: ProviderOption | None,
     dos: str | None,
+    prior_sessions: str | None = None,
 ) -> EncounterContext:
     try:
         return EncounterContext(
@@ -114,6 +122,9 @@ def _context(
             other_codes=[c for c in (other_codes or "").split(",") if c.strip()],
             provider=provider.value if provider else None,
             dos=_date_of_service(dos),
+            prior_session_dates=[
+                _session_date(d) for d in (prior_sessions or "").split(",") if d.strip()
+            ],
         )
     except ValueError as exc:
         detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
@@ -135,6 +146,12 @@ ProviderArg = Annotated[
     ProviderOption | None, typer.Option("--provider", help="Who performed the service.")
 ]
 DosArg = Annotated[str | None, typer.Option("--dos", help="Date of service, YYYY-MM-DD.")]
+PriorArg = Annotated[
+    str | None,
+    typer.Option(
+        "--prior-sessions", help="Dates of earlier sessions, YYYY-MM-DD,... (checks limits)."
+    ),
+]
 PolicyOption = Annotated[
     list[Path] | None,
     typer.Option("--policy", help="A practice payer policy file (repeatable).", exists=True),
@@ -163,12 +180,15 @@ def extract(
     other_codes: OtherCodesArg = None,
     provider: ProviderArg = None,
     dos: DosArg = None,
+    prior_sessions: PriorArg = None,
     policy: PolicyOption = None,
 ) -> None:
     """Extract the structured note and its coding from a dictation."""
     settings = _settings(policy)
     try:
-        context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos)
+        context = _context(
+            payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions
+        )
         text = read_dictation(source, max_chars=settings.max_input_chars)
         from scribe.pipeline import Scribe  # heavy import: only once the input is known good
 
@@ -198,6 +218,7 @@ def code_note(
     other_codes: OtherCodesArg = None,
     provider: ProviderArg = None,
     dos: DosArg = None,
+    prior_sessions: PriorArg = None,
     policy: PolicyOption = None,
 ) -> None:
     """Code a structured note again (after a reviewer corrected it, or with a new context)."""
@@ -206,7 +227,9 @@ def code_note(
 
     settings = _settings(policy)
     try:
-        context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos)
+        context = _context(
+            payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions
+        )
         raw = read_dictation(source, max_chars=settings.max_input_chars * 20)
         try:
             data = json.loads(raw)

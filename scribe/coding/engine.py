@@ -261,9 +261,20 @@ class _Coder:
             for limit in policy.frequency_limits:
                 per_region = " per body region" if limit.per_region else ""
                 text = f"{limit.max_sessions} sessions in {limit.days} days{per_region}"
-                self.book.add(
-                    limit.prompt, rule_id=f"{policy.id}/{limit.id}", evidence=evidence, limit=text
-                )
+                count = self._sessions_within(limit.days)
+                rule_id = f"{policy.id}/{limit.id}"
+                if count is not None and not limit.per_region:
+                    # the history is known (regions are not): check the limit, don't just recall it
+                    if count > limit.max_sessions:
+                        self.book.add(
+                            "payer-frequency-limit-exceeded",
+                            rule_id=rule_id,
+                            evidence=evidence,
+                            limit=text,
+                            count=count,
+                        )
+                    continue
+                self.book.add(limit.prompt, rule_id=rule_id, evidence=evidence, limit=text)
         provider = self.context.provider
         for draft in self.drafts:
             if draft.withheld or provider is None:
@@ -275,6 +286,15 @@ class _Coder:
             assistant = policy.assistant_modifiers.get(provider)
             if assistant is not None:
                 draft.add_modifiers([assistant])
+
+    def _sessions_within(self, days: int) -> int | None:
+        """This session's number among the sessions of the last ``days`` days, counting the
+        earlier dates given; None when no history was given."""
+        if not self.context.prior_session_dates:
+            return None
+        day = self.view.day
+        earlier = [d for d in self.context.prior_session_dates if 0 < (day - d).days < days]
+        return len(earlier) + 1
 
     def _benefit_or_abn(self, draft: _Draft, benefit_id: str | None, abn_id: str | None) -> None:
         benefit = self.view.benefits.get(benefit_id or "")
@@ -307,6 +327,17 @@ class _Coder:
                 **fields,
             )
         session = self.context.session_number
+        if session is None:
+            session = self._sessions_within(366)  # the benefit counts sessions per year
+        in_window = self._sessions_within(benefit.window_days)
+        if in_window is not None and in_window > benefit.window_sessions:
+            self.book.add(
+                "clbp-window-exceeded",
+                rule_id=benefit.id,
+                evidence=draft.evidence,
+                count=in_window,
+                **fields,
+            )
         if session is None:
             self.book.add(
                 benefit.missing_session_prompt,

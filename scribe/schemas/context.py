@@ -25,6 +25,13 @@ class EncounterContext(Frozen):
     other_codes: list[str] = Field(default_factory=list)
     provider: Provider | None = None
     dos: dt.date | None = Field(default=None, description="Date of service.")
+    prior_session_dates: list[dt.date] = Field(
+        default_factory=list,
+        description=(
+            "Dates of this patient's earlier dry needling sessions (same payer), when known: "
+            "the session limits and payer frequency limits are then checked, not only recalled."
+        ),
+    )
 
     @field_validator("other_codes")
     @classmethod

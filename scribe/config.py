@@ -21,6 +21,26 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(
         default=50_000, gt=0, description="Dictations longer than this are refused."
     )
+    models_dir: Path = Field(
+        default=_REPO_ROOT / "models",
+        description="Holds registry.yaml, and weights/ for `scribe models install`.",
+    )
+    asr_model: str = Field(
+        default="tiny.en",
+        description="A name from models/registry.yaml, or a CTranslate2 Whisper model folder.",
+    )
+    asr_device: str = Field(default="cpu", description="cpu, cuda or auto.")
+    asr_compute_type: str = Field(default="int8", description="CTranslate2 compute type.")
+    max_audio_seconds: float = Field(
+        default=900.0, gt=0, description="Recordings longer than this are refused."
+    )
+    low_confidence: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="Word probability under which a muscle, side, count or injectate word is "
+        "flagged for review.",
+    )
     payer_policy_files: list[Path] = Field(
         default_factory=list,
         description="A practice's own payer policy files, loaded after lexicons/billing/payers/.",

@@ -33,3 +33,11 @@ class InputTooLargeError(InputError):
 
 class LexiconError(ScribeError):
     """A data file in lexicons/ is missing or does not validate."""
+
+
+class AudioError(InputError):
+    """The recording cannot be used (not audio, empty, corrupt or too long)."""
+
+
+class ModelError(ScribeError):
+    """A speech model is unknown, not installed or damaged."""

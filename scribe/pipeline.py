@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
@@ -18,6 +20,10 @@ from scribe.schemas.coding import CodingResult
 from scribe.schemas.common import Frozen
 from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import Note
+from scribe.schemas.transcript import Transcript
+
+if TYPE_CHECKING:
+    from scribe.asr.transcriber import Progress, Transcriber
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 
@@ -25,6 +31,14 @@ _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 class ExtractionResult(Frozen):
     """What ``scribe extract`` returns: the note and its coding."""
 
+    note: Note
+    coding: CodingResult
+
+
+class AudioExtractionResult(Frozen):
+    """``scribe extract AUDIO``: the transcript, and the note whose offsets point into it."""
+
+    transcript: Transcript
     note: Note
     coding: CodingResult
 
@@ -70,6 +84,48 @@ class Scribe:
         source = normalize(text)
         note = self._builder.build(self.nlp(source.text), source)
         return ExtractionResult(note=note, coding=code(note, context, rules=self._rules))
+
+    @cached_property
+    def transcriber(self) -> Transcriber:
+        """The speech model, loaded the first time a recording is given."""
+        from scribe.asr.transcriber import Transcriber
+
+        return Transcriber(settings=self.settings)
+
+    def transcribe(self, path: Path, *, progress: Progress | None = None) -> Transcript:
+        """Transcript of a recording, on this machine."""
+        return self.transcriber.transcribe(path, progress=progress)
+
+    def extract_audio(
+        self,
+        path: Path,
+        context: EncounterContext | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> AudioExtractionResult:
+        """Recording -> transcript -> note -> coding. A note whose deciding words the
+        recogniser was unsure of gets an ``asr-low-confidence`` prompt, so it goes to review."""
+        from scribe.asr.confidence import low_confidence_prompt
+
+        transcript = self.transcribe(path, progress=progress)
+        if not transcript.text.strip():
+            note = self._builder.build(self.nlp(""), normalize(""))
+        else:
+            source = normalize(transcript.text)
+            note = self._builder.build(self.nlp(source.text), source)
+        coding = code(note, context, rules=self._rules)
+        spec = self.transcriber.lexicon.low_confidence
+        prompt = low_confidence_prompt(
+            transcript,
+            note,
+            threshold=self.settings.low_confidence,
+            prompt_id=spec.id,
+            severity=spec.severity,
+            message=spec.message,
+        )
+        if prompt is not None:
+            coding = coding.model_copy(update={"prompts": [*coding.prompts, prompt]})
+        return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
 
     def extract_many(
         self,

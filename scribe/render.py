@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from scribe.coding import render_coding_text
-from scribe.pipeline import ExtractionResult
+from scribe.pipeline import AudioExtractionResult, ExtractionResult
 from scribe.schemas.note import Measure, Note
+from scribe.schemas.transcript import Transcript
 
 
 def _side(laterality: str) -> str:
@@ -73,6 +74,19 @@ def render_note_text(note: Note) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_extraction_text(result: ExtractionResult) -> str:
+def render_extraction_text(result: ExtractionResult | AudioExtractionResult) -> str:
     """Note summary followed by the coding summary."""
     return render_note_text(result.note) + "\n" + render_coding_text(result.coding)
+
+
+def render_transcript_text(transcript: Transcript) -> str:
+    """The transcript with timings, unsure words marked [?]."""
+    out = [f"Transcript ({transcript.duration:.1f} s, model {transcript.model})"]
+    for segment in transcript.segments:
+        words = " ".join(f"{w.text}[?]" if w.probability < 0.5 else w.text for w in segment.words)
+        out.append(f"  [{segment.start:6.1f}-{segment.end:6.1f}] {words or segment.text}")
+    if not transcript.segments:
+        out.append("  (no speech recognised)")
+    for item in transcript.removed:
+        out.append(f"  removed ({item.reason}): {item.text.strip()!r}")
+    return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ from scribe.errors import LexiconError
 from scribe.lexicons import Lexicons, load_lexicons, plural_variants, read_model
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.schemas.lexicon import (
+    AsrLexicon,
     ContextLexicon,
     FindingLexicon,
     LateralityLexicon,
@@ -31,6 +32,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "laterality.yaml": LateralityLexicon,
     "context_rules.yaml": ContextLexicon,
     "statements.yaml": StatementLexicon,
+    "asr.yaml": AsrLexicon,
 }
 
 # Spoken and abbreviated forms from the extraction issue, and the entry each must name.

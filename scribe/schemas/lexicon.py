@@ -208,3 +208,15 @@ class StatementLexicon(FileHeader):
     """Regular expressions (case-insensitive) for statements matched on sentence text."""
 
     statements: dict[str, list[str]]
+
+
+class LowConfidencePrompt(Frozen):
+    id: str
+    severity: Literal["error", "warning", "info"]
+    message: str = Field(description="{words} is replaced by the unsure words.")
+
+
+class AsrLexicon(FileHeader):
+    prompt: str = Field(min_length=10, max_length=600)
+    outros: list[str] = Field(default_factory=list)
+    low_confidence: LowConfidencePrompt

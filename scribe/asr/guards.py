@@ -1,0 +1,79 @@
+"""Hallucination guards: what Whisper makes up in silence, noise and at the end of audio.
+
+Pure functions over recognised segments, so they are testable without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# a segment is dropped when the model both thinks there is no speech and is unsure of its words
+_NO_SPEECH = 0.6
+_LOW_LOGPROB = -1.0
+_SILENT_WORDS = 0.35  # mean word probability under which a segment is noise
+_LOOP_MIN_REPEATS = 3
+
+
+@dataclass
+class RawWord:
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass
+class RawSegment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    words: list[RawWord] = field(default_factory=list)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9' ]+", "", text.lower()).strip()
+
+
+def is_silence(segment: RawSegment) -> bool:
+    if segment.no_speech_prob > _NO_SPEECH and segment.avg_logprob < _LOW_LOGPROB:
+        return True
+    if segment.words:
+        mean = sum(w.probability for w in segment.words) / len(segment.words)
+        return mean < _SILENT_WORDS
+    return False
+
+
+def is_outro(segment: RawSegment, outros: frozenset[str]) -> bool:
+    """A stock phrase standing alone ("Thank you.", "Thanks for watching!")."""
+    return _norm(segment.text) in outros
+
+
+def collapse_loops(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
+    """Remove a phrase repeated three times or more in a row ("the the the", "and then I
+    needled and then I needled and then I needled"): keep the first, drop the repeats."""
+    kept: list[RawWord] = []
+    dropped: list[RawWord] = []
+    i = 0
+    tokens = [_norm(w.text) for w in words]
+    while i < len(words):
+        repeat_found = False
+        for size in range(1, 9):
+            unit = tokens[i : i + size]
+            if len(unit) < size or not all(unit):
+                break
+            repeats = 1
+            while tokens[i + repeats * size : i + (repeats + 1) * size] == unit:
+                repeats += 1
+            if repeats >= _LOOP_MIN_REPEATS:
+                kept.extend(words[i : i + size])
+                dropped.extend(words[i + size : i + repeats * size])
+                i += repeats * size
+                repeat_found = True
+                break
+        if not repeat_found:
+            kept.append(words[i])
+            i += 1
+    return kept, dropped

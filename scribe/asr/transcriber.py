@@ -1,0 +1,179 @@
+"""Local transcription with faster-whisper: VAD on, word timestamps and probabilities kept,
+decoding biased towards dictation vocabulary, hallucinations removed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+from faster_whisper import WhisperModel
+
+from scribe.asr.audio import SAMPLE_RATE, load_audio
+from scribe.asr.guards import RawSegment, RawWord, collapse_loops, is_outro, is_silence
+from scribe.asr.models import resolve_model
+from scribe.config import Settings, get_settings
+from scribe.lexicons import read_model
+from scribe.schemas.lexicon import AsrLexicon
+from scribe.schemas.transcript import Removed, Segment, Transcript, Word
+
+Progress = Callable[[float, float], None]  # (seconds done, total seconds)
+
+
+class Transcriber:
+    """Loads the speech model once; transcribes as many recordings as you like with it."""
+
+    def __init__(self, *, settings: Settings | None = None, model: str | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.model_name, self.model_path = resolve_model(
+            model or self.settings.asr_model, self.settings
+        )
+        asr = read_model(self.settings.lexicon_dir / "asr.yaml", AsrLexicon)
+        self.lexicon = asr
+        self.prompt = " ".join(asr.prompt.split())
+        self._outros = frozenset(o.lower() for o in asr.outros)
+
+    @cached_property
+    def model(self) -> WhisperModel:
+        device = self.settings.asr_device
+        return WhisperModel(
+            str(self.model_path),
+            device=device,
+            compute_type=self.settings.asr_compute_type,
+            local_files_only=True,
+        )
+
+    def transcribe(self, path: Path, *, progress: Progress | None = None) -> Transcript:
+        """Transcript of one recording (16 kHz mono after decoding)."""
+        audio = load_audio(path, max_seconds=self.settings.max_audio_seconds)
+        duration = audio.size / SAMPLE_RATE
+        segments, _info = self.model.transcribe(
+            audio,
+            language="en",
+            vad_filter=True,
+            word_timestamps=True,
+            initial_prompt=self.prompt,
+            condition_on_previous_text=False,  # a mistake is not carried into the next window
+            beam_size=5,
+        )
+        raw: list[RawSegment] = []
+        for segment in segments:
+            raw.append(
+                RawSegment(
+                    start=segment.start,
+                    end=segment.end,
+                    text=segment.text,
+                    avg_logprob=segment.avg_logprob,
+                    no_speech_prob=segment.no_speech_prob,
+                    words=[
+                        RawWord(w.word, w.start, w.end, w.probability) for w in segment.words or []
+                    ],
+                )
+            )
+            if progress is not None:
+                progress(min(segment.end, duration), duration)
+        if progress is not None:
+            progress(duration, duration)
+        return self.assemble(raw, duration)
+
+    def assemble(self, raw: list[RawSegment], duration: float) -> Transcript:
+        """Apply the guards and build the transcript text with character offsets."""
+        removed: list[Removed] = []
+        kept: list[RawSegment] = []
+        for index, segment in enumerate(raw):
+            last = index == len(raw) - 1
+            if is_silence(segment):
+                removed.append(
+                    Removed(
+                        start=segment.start,
+                        end=segment.end,
+                        text=segment.text,
+                        reason="silence or noise",
+                    )
+                )
+                continue
+            if is_outro(segment, self._outros) and (last or segment.no_speech_prob > 0.3):
+                removed.append(
+                    Removed(
+                        start=segment.start,
+                        end=segment.end,
+                        text=segment.text,
+                        reason="stock phrase",
+                    )
+                )
+                continue
+            if len(kept) >= 2 and all(s.text.strip() == segment.text.strip() for s in kept[-2:]):
+                removed.append(
+                    Removed(
+                        start=segment.start,
+                        end=segment.end,
+                        text=segment.text,
+                        reason="repeated segment",
+                    )
+                )
+                continue
+            kept_words, looped = collapse_loops(segment.words)
+            if looped:
+                removed.append(
+                    Removed(
+                        start=looped[0].start,
+                        end=looped[-1].end,
+                        text="".join(w.text for w in looped).strip(),
+                        reason="repetition loop",
+                    )
+                )
+                segment = RawSegment(
+                    segment.start, segment.end, "".join(w.text for w in kept_words),
+                    segment.avg_logprob, segment.no_speech_prob, kept_words,
+                )  # fmt: skip
+            kept.append(segment)
+        text_parts: list[str] = []
+        position = 0
+        segments: list[Segment] = []
+        for segment in kept:
+            if text_parts:
+                text_parts.append(" ")
+                position += 1
+            seg_start = position
+            words: list[Word] = []
+            if segment.words:
+                for n, word in enumerate(segment.words):
+                    piece = word.text.strip() if n == 0 else word.text
+                    lead = len(piece) - len(piece.lstrip())
+                    text_parts.append(piece)
+                    start = position + lead
+                    position += len(piece)
+                    words.append(
+                        Word(
+                            text=piece.strip(),
+                            start=round(word.start, 3),
+                            end=round(word.end, 3),
+                            probability=round(min(max(word.probability, 0.0), 1.0), 4),
+                            char_start=start,
+                            char_end=position,
+                        )
+                    )
+            else:
+                piece = segment.text.strip()
+                text_parts.append(piece)
+                position += len(piece)
+            segments.append(
+                Segment(
+                    start=round(segment.start, 3),
+                    end=round(segment.end, 3),
+                    text="".join(text_parts)[seg_start:position],
+                    char_start=seg_start,
+                    char_end=position,
+                    avg_logprob=segment.avg_logprob,
+                    no_speech_prob=segment.no_speech_prob,
+                    words=words,
+                )
+            )
+        return Transcript(
+            text="".join(text_parts),
+            language="en",
+            duration=round(duration, 3),
+            model=self.model_name,
+            segments=segments,
+            removed=removed,
+        )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+import jellyfish
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -60,6 +61,12 @@ class FuzzyMuscleMatcher:
         self._words = {key: sorted(group) for key, group in name_words.items()}
         self._suspicious: dict[str, bool] = {}
         self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
+        # "glute meat", "levator's capyoly": a name whose last word a recogniser misheard
+        self._by_head: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
+        for term in lexicons.terms():
+            words = term.text.split(" ")
+            if term.label == "MUSCLE" and not term.case_sensitive and 2 <= len(words) <= 3:
+                self._by_head[words[0]].append((words, term.entry_id))
         self._joined = {
             t.text: t.entry_id
             for t in lexicons.terms()
@@ -108,10 +115,63 @@ class FuzzyMuscleMatcher:
             i += 1
         return found
 
+    def _misheard_tails(self, doc: Doc, group: list[Span]) -> list[Span]:
+        """A name's first words heard right and its last word misheard, sounding alike
+        (metaphone) and spelt alike (Jaro-Winkler): "glute meat" -> gluteus medius."""
+        blocked = {
+            i for s in group for i in range(s.start, s.end)
+            if s.label_ not in ("GROUP", "MUSCLE") or (s.label_ == "MUSCLE" and len(s) > 1)
+        }  # fmt: skip
+        lowered = [t.lower_ for t in doc]
+        found: list[Span] = []
+        for i, word in enumerate(lowered):
+            for words, entry_id in self._by_head.get(word, ()):
+                head = len(words) - 1
+                if lowered[i : i + head] != words[:head] or any(
+                    k in blocked for k in range(i, i + head + 1)
+                ):
+                    continue
+                j = i + head
+                if j >= len(doc):
+                    continue
+                candidate, end = lowered[j], j + 1
+                if candidate == "'s" and j + 1 < len(doc):  # "levator's capyoly"
+                    candidate, end = "s" + lowered[j + 1], j + 2
+                if end - 1 in blocked or not candidate.isalpha() or len(candidate) < 3:
+                    continue
+                tail = words[-1]
+                if candidate == tail:
+                    continue  # the exact matcher's business
+                sounds = jellyfish.levenshtein_distance(
+                    jellyfish.metaphone(candidate), jellyfish.metaphone(tail)
+                )
+                similarity = jellyfish.jaro_winkler_similarity(candidate, tail)
+                if (sounds == 0 and similarity >= 0.7) or (sounds == 1 and similarity >= 0.84):
+                    span = Span(doc, i, end, label="MUSCLE")
+                    span._.entry_id = entry_id
+                    span._.match = "fuzzy"
+                    span._.match_score = round(similarity, 3)
+                    found.append(span)
+                    blocked.update(range(i, end))
+                    break
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         words = [t.lower_ if t.is_alpha else "" for t in doc]  # "" for anything not a word
         group = list(doc.spans[TARGETS])
-        split = self._split_words(doc, words)
+        tails = self._misheard_tails(doc, group)
+        if tails:
+            inside = {
+                (s.start, s.end)
+                for s in group
+                for m in tails
+                if m.start <= s.start and s.end <= m.end
+            }
+            group = sorted([*(s for s in group if (s.start, s.end) not in inside), *tails],
+                           key=lambda s: (s.start, s.end))  # fmt: skip
+            doc.spans[TARGETS] = group
+        exact = {(s.start, s.end) for s in group if s.label_ == "MUSCLE"}
+        split = [s for s in self._split_words(doc, words) if (s.start, s.end) not in exact]
         if split:
             inside = {
                 (s.start, s.end)

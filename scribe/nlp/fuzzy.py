@@ -29,6 +29,22 @@ _MIN_WORD_SCORE = 80.0  # every word must be close on its own
 _COMMON_FREQUENCY = 1e-6
 
 
+def _sound_distance(a: str, b: str) -> int:
+    return int(jellyfish.levenshtein_distance(jellyfish.metaphone(a), jellyfish.metaphone(b)))
+
+
+def _sounds_alike(heard: str, word: str) -> bool:
+    """A misheard word for a name's word: alike in sound and spelling, at least 3 letters."""
+    if len(heard) < 3 or heard in _STOP:
+        return False
+    similarity = jellyfish.jaro_winkler_similarity(heard, word)
+    distance = _sound_distance(heard, word)
+    return (distance == 0 and similarity >= 0.7) or (distance == 1 and similarity >= 0.84)
+
+
+_STOP = frozenset("and the with for from into over left right both then also side sides".split())
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """English words used at least once per million words (from ``wordfreq``), read once."""
@@ -63,10 +79,12 @@ class FuzzyMuscleMatcher:
         self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
         # "glute meat", "levator's capyoly": a name whose last word a recogniser misheard
         self._by_head: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
+        self._by_tail: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
         for term in lexicons.terms():
             words = term.text.split(" ")
-            if term.label == "MUSCLE" and not term.case_sensitive and 2 <= len(words) <= 3:
+            if term.label == "MUSCLE" and not term.case_sensitive and len(words) == 2:
                 self._by_head[words[0]].append((words, term.entry_id))
+                self._by_tail[words[1]].append((words, term.entry_id))
         self._joined = {
             t.text: t.entry_id
             for t in lexicons.terms()
@@ -116,45 +134,66 @@ class FuzzyMuscleMatcher:
         return found
 
     def _misheard_tails(self, doc: Doc, group: list[Span]) -> list[Span]:
-        """A name's first words heard right and its last word misheard, sounding alike
-        (metaphone) and spelt alike (Jaro-Winkler): "glute meat" -> gluteus medius."""
+        """Names a recogniser half misheard, matched by sound (metaphone) and spelling
+        (Jaro-Winkler): one word of a two-word name exact and the other alike ("glute meat",
+        "tears minor", "levator's capyoly"), or two words that joined sound like a one-word
+        name ("mass center" -> masseter)."""
         blocked = {
             i for s in group for i in range(s.start, s.end)
             if s.label_ not in ("GROUP", "MUSCLE") or (s.label_ == "MUSCLE" and len(s) > 1)
         }  # fmt: skip
         lowered = [t.lower_ for t in doc]
         found: list[Span] = []
+
+        def add(start: int, end: int, entry_id: str, score: float) -> None:
+            span = Span(doc, start, end, label="MUSCLE")
+            span._.entry_id = entry_id
+            span._.match = "fuzzy"
+            span._.match_score = round(score, 3)
+            found.append(span)
+            blocked.update(range(start, end))
+
         for i, word in enumerate(lowered):
-            for words, entry_id in self._by_head.get(word, ()):
-                head = len(words) - 1
-                if lowered[i : i + head] != words[:head] or any(
-                    k in blocked for k in range(i, i + head + 1)
-                ):
-                    continue
-                j = i + head
-                if j >= len(doc):
-                    continue
-                candidate, end = lowered[j], j + 1
-                if candidate == "'s" and j + 1 < len(doc):  # "levator's capyoly"
-                    candidate, end = "s" + lowered[j + 1], j + 2
-                if end - 1 in blocked or not candidate.isalpha() or len(candidate) < 3:
-                    continue
-                tail = words[-1]
-                if candidate == tail:
-                    continue  # the exact matcher's business
-                sounds = jellyfish.levenshtein_distance(
-                    jellyfish.metaphone(candidate), jellyfish.metaphone(tail)
-                )
-                similarity = jellyfish.jaro_winkler_similarity(candidate, tail)
-                if (sounds == 0 and similarity >= 0.7) or (sounds == 1 and similarity >= 0.84):
-                    span = Span(doc, i, end, label="MUSCLE")
-                    span._.entry_id = entry_id
-                    span._.match = "fuzzy"
-                    span._.match_score = round(similarity, 3)
-                    found.append(span)
-                    blocked.update(range(i, end))
-                    break
+            if i in blocked or i + 1 >= len(doc):
+                continue
+            nxt, end = lowered[i + 1], i + 2
+            if nxt == "'s" and i + 2 < len(doc):  # "levator's capyoly"
+                nxt, end = "s" + lowered[i + 2], i + 3
+            if any(k in blocked for k in range(i, end)) or not (word.isalpha() and nxt.isalpha()):
+                continue
+            match = self._two_word_match(word, nxt)
+            if (
+                match is None
+                and min(len(word), len(nxt)) >= 3
+                and not ({word, nxt} & (self._exact | _STOP))
+            ):
+                match = self._joined_match(word, nxt)
+            if match is not None:
+                add(i, end, *match)
         return found
+
+    def _two_word_match(self, first: str, second: str) -> tuple[str, float] | None:
+        for words, entry_id in self._by_head.get(first, ()):
+            if len(words) == 2 and words[1] != second and _sounds_alike(second, words[1]):
+                return entry_id, jellyfish.jaro_winkler_similarity(second, words[1])
+        for words, entry_id in self._by_tail.get(second, ()):
+            if words[0] != first and _sounds_alike(first, words[0]):
+                return entry_id, jellyfish.jaro_winkler_similarity(first, words[0])
+        return None
+
+    def _joined_match(self, first: str, second: str) -> tuple[str, float] | None:
+        joined = first + second
+        if len(joined) < 7 or joined in self._exact:
+            return None
+        for term, entry_id in self._index.get((1, joined[0]), {}).items():
+            if abs(len(term) - len(joined)) > 2:
+                continue
+            similarity = jellyfish.jaro_winkler_similarity(joined, term)
+            # the second word must carry the end of the name, not trail after a whole one
+            rest = jellyfish.jaro_winkler_similarity(second, term[len(first) :] or " ")
+            if similarity >= 0.92 and rest >= 0.65 and _sound_distance(joined, term) <= 2:
+                return entry_id, similarity
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
         words = [t.lower_ if t.is_alpha else "" for t in doc]  # "" for anything not a word

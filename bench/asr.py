@@ -1,0 +1,147 @@
+"""Local dictation benchmark.
+
+(a) End-to-end `extract` time on the fixture recordings against raw faster-whisper
+    `transcribe` on the same files with the same settings, in one run (goal: ratio <= 1.10),
+    with the real-time factor and peak memory;
+(b) word error rate on ../shared/data/speech/wer_manifest.jsonl (public clips);
+(c) on the spoken golden dictations (fixtures/audio): muscle F1 against the expected muscles
+    and the share of notes whose claim lines come out exactly right.
+
+    .venv/bin/python bench/asr.py [--model tiny.en] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import jiwer  # noqa: E402
+import yaml  # noqa: E402
+
+from scribe import Scribe  # noqa: E402
+from scribe.asr.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from scribe.config import get_settings  # noqa: E402
+from scribe.evaluation.golden import compare, group_name_index  # noqa: E402
+from scribe.evaluation.golden import GoldenCase  # noqa: E402
+from scribe.lexicons import load_lexicons  # noqa: E402
+
+AUDIO = ROOT / "fixtures" / "audio"
+SPEECH = ROOT.parent / "shared" / "data" / "speech"
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("counselled", "counseled")
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+def timing(scribe: Scribe, files: list[Path], rounds: int) -> None:
+    transcriber = scribe.transcriber
+    model = transcriber.model
+    settings = dict(
+        language="en",
+        vad_filter=True,
+        word_timestamps=True,
+        initial_prompt=transcriber.prompt,
+        condition_on_previous_text=False,
+        beam_size=5,
+    )
+    audio_seconds = sum(load_audio(f, max_seconds=3600).size / SAMPLE_RATE for f in files)
+    raw_times, ours_times = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for path in files:
+            segments, _ = model.transcribe(str(path), **settings)
+            list(segments)
+        raw_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for path in files:
+            scribe.extract_audio(path)
+        ours_times.append(time.perf_counter() - start)
+    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
+    print(f"(a) {len(files)} recordings, {audio_seconds:.0f} s of audio, {rounds} rounds (medians)")
+    print(f"    raw faster-whisper transcribe: {raw:.2f} s   scribe extract: {ours:.2f} s")
+    print(f"    ratio extract / transcribe: {ours / raw:.3f}  (goal <= 1.10)")
+    print(f"    real-time factor (extract): {ours / audio_seconds:.3f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"    peak resident memory: {peak:.0f} MiB")
+
+
+def word_error_rate(scribe: Scribe) -> None:
+    manifest = SPEECH / "wer_manifest.jsonl"
+    if not manifest.exists():
+        print("(b) skipped: ../shared/data/speech not found")
+        return
+    refs, hyps = [], []
+    for line in manifest.read_text().splitlines():
+        row = json.loads(line)
+        transcript = scribe.transcribe(SPEECH / row["audio"])
+        refs.append(_normalise(row["reference"]))
+        hyps.append(_normalise(transcript.text))
+        print(f"    {row['audio']}: WER {jiwer.wer(refs[-1], hyps[-1]):.3f}")
+    print(f"(b) WER over {len(refs)} public clips: {jiwer.wer(refs, hyps):.3f}")
+
+
+def spoken_golden(scribe: Scribe) -> None:
+    cases = yaml.safe_load((AUDIO / "dictations.yaml").read_text())
+    rows = cases["dictations"] if isinstance(cases, dict) else cases
+    groups = group_name_index(load_lexicons())
+    tp = fp = fn = 0
+    lines_right = 0
+    for row in rows:
+        path = AUDIO / f"{row['id']}.flac"
+        result = scribe.extract_audio(path)
+        case = GoldenCase(id=row["id"], text=row["text"], expect=row["expect"])
+        want = {
+            (m["name"], side)
+            for m in row["expect"]["muscles"]
+            if m["status"] == "treated"
+            for side in (("left", "right") if m["laterality"] == "bilateral" else (m["laterality"],))
+        }
+        got = {
+            (m.name, side)
+            for m in result.note.muscles
+            if m.status == "treated"
+            for side in (("left", "right") if m.laterality == "bilateral" else (m.laterality,))
+        }
+        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+        diffs = compare(case, result, groups)  # type: ignore[arg-type]
+        lines_right += "lines" not in diffs
+        mark = "ok" if "lines" not in diffs else "LINES WRONG"
+        print(f"    {row['id']}: {mark}; missed {sorted(want - got)}; extra {sorted(got - want)}")
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"(c) {len(rows)} spoken dictations: treated-muscle P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
+          f" (goal >= 0.93); code lines exactly right {lines_right}/{len(rows)}"
+          f" = {lines_right / len(rows):.0%} (goal >= 90%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="registry name or model folder")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    settings = get_settings()
+    if args.model:
+        settings = settings.model_copy(update={"asr_model": args.model})
+    scribe = Scribe(settings=settings)
+    print(f"model: {scribe.transcriber.model_name}  device: {settings.asr_device}  "
+          f"compute: {settings.asr_compute_type}")
+    files = sorted(p for p in AUDIO.glob("[0-9]*.flac"))
+    scribe.extract_audio(files[0])  # load and warm up
+    timing(scribe, files, args.rounds)
+    word_error_rate(scribe)
+    spoken_golden(scribe)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/scribe extract fixtures/demo/dictation.txt --format text
+	@echo "== typed dictation (fixtures/demo/dictation.txt): structured note and coding as JSON"
 	$(BIN)/scribe extract fixtures/demo/dictation.txt --format json
+	@echo "== the same session dictated (fixtures/demo/dictation.flac), transcribed locally"
+	$(BIN)/scribe extract fixtures/demo/dictation.flac --format text
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -29,6 +29,15 @@ def deciding_spans(note: Note) -> list[Evidence]:
     return spans
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The word without the punctuation the recogniser glued to it ("scapulae,")."""
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    return start, end
+
+
 def _overlaps(a_start: int, a_end: int, spans: Iterable[Evidence]) -> bool:
     return any(a_start < s.end and s.start < a_end for s in spans)
 
@@ -48,8 +57,8 @@ def low_confidence_prompt(
     for segment in transcript.segments:
         for word in segment.words:
             if word.probability < threshold and _overlaps(word.char_start, word.char_end, spans):
-                text = transcript.text[word.char_start : word.char_end]
-                evidence.append(Evidence(start=word.char_start, end=word.char_end, text=text))
+                start, end = _trim(transcript.text, word.char_start, word.char_end)
+                evidence.append(Evidence(start=start, end=end, text=transcript.text[start:end]))
     for muscle in note.muscles:
         for mention in muscle.mentions:
             if mention.match == "fuzzy" and not _overlaps(mention.start, mention.end, evidence):

@@ -46,6 +46,17 @@ def is_silence(segment: RawSegment) -> bool:
     return False
 
 
+_MAX_WORDS_PER_SECOND = 6.5  # fast dictation runs at 3-4 words a second
+
+
+def is_too_fast(segment: RawSegment) -> bool:
+    """More words than anyone can say in the time: text the model invented at a boundary
+    ("We'll see you next time" in 0.3 s at the end of the audio)."""
+    words = len(segment.text.split())
+    duration = max(segment.end - segment.start, 0.01)
+    return words >= 3 and words / duration > _MAX_WORDS_PER_SECOND
+
+
 def is_outro(segment: RawSegment, outros: frozenset[str]) -> bool:
     """A stock phrase standing alone ("Thank you.", "Thanks for watching!")."""
     return _norm(segment.text) in outros

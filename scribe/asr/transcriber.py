@@ -10,7 +10,14 @@ from pathlib import Path
 from faster_whisper import WhisperModel
 
 from scribe.asr.audio import SAMPLE_RATE, load_audio
-from scribe.asr.guards import RawSegment, RawWord, collapse_loops, is_outro, is_silence
+from scribe.asr.guards import (
+    RawSegment,
+    RawWord,
+    collapse_loops,
+    is_outro,
+    is_silence,
+    is_too_fast,
+)
 from scribe.asr.models import resolve_model
 from scribe.config import Settings, get_settings
 from scribe.lexicons import read_model
@@ -55,6 +62,9 @@ class Transcriber:
             initial_prompt=self.prompt,
             condition_on_previous_text=False,  # a mistake is not carried into the next window
             beam_size=5,
+            # no sampling fallback: the same recording always gives the same transcript (loops
+            # that greedy decoding can fall into are removed by the guards)
+            temperature=0.0,
         )
         raw: list[RawSegment] = []
         for segment in segments:
@@ -89,6 +99,16 @@ class Transcriber:
                         end=segment.end,
                         text=segment.text,
                         reason="silence or noise",
+                    )
+                )
+                continue
+            if is_too_fast(segment):
+                removed.append(
+                    Removed(
+                        start=segment.start,
+                        end=segment.end,
+                        text=segment.text,
+                        reason="implausibly fast speech",
                     )
                 )
                 continue

@@ -15,7 +15,10 @@ SAMPLE_RATE = 16_000
 AUDIO_SUFFIXES = frozenset(
     ".wav .wave .flac .mp3 .m4a .mp4 .aac .ogg .oga .opus .webm .wma .aiff .aif .amr".split()
 )
-_MAGIC = (b"RIFF", b"fLaC", b"ID3", b"OggS", b"\x1aE\xdf\xa3", b"FORM", b"#!AMR", b"\xff\xfb")
+# container or frame signatures: WAV, FLAC, ID3-tagged MP3, Ogg, WebM/Matroska, AMR, and bare
+# MPEG audio frames (MP3 at any rate, ADTS AAC)
+_MAGIC = (b"RIFF", b"fLaC", b"ID3", b"OggS", b"\x1aE\xdf\xa3", b"#!AMR")
+_FRAME_SYNC = frozenset({0xFB, 0xFA, 0xF3, 0xF2, 0xE3, 0xE2, 0xF1, 0xF9})
 
 
 def looks_like_audio(path: Path) -> bool:
@@ -27,7 +30,11 @@ def looks_like_audio(path: Path) -> bool:
             head = handle.read(12)
     except OSError:
         return False
-    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+    if head.startswith(_MAGIC) or head[4:8] == b"ftyp":
+        return True
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+        return True
+    return len(head) >= 2 and head[0] == 0xFF and head[1] in _FRAME_SYNC
 
 
 def probe_duration(path: Path) -> float | None:

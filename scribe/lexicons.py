@@ -32,18 +32,34 @@ TargetLabel = Literal["MUSCLE", "GROUP", "SUBSTANCE", "FINDING"]
 _NO_PLURAL = re.compile(r"(?:is|ae|um|i|s|x|al|ar|ii|ata)$")
 
 
-def read_model(path: Path, model: type[Model]) -> Model:
-    """Read one YAML file and validate it, with an error that names the file."""
+def read_model(
+    path: Path, model: type[Model], *, error: type[LexiconError] = LexiconError
+) -> Model:
+    """Read one YAML data file and validate it; errors name the file and the fields at fault."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise LexiconError(f"lexicon file missing: {path}") from exc
+        raise error(f"{path}: data file missing") from exc
+    except OSError as exc:
+        raise error(f"{path}: cannot read the data file ({exc.strerror})") from exc
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise LexiconError(f"{path.name} is not valid YAML: {exc}") from exc
+        raise error(f"{path}: not valid YAML ({exc})") from exc
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise LexiconError(f"{path.name} does not match its schema:\n{exc}") from exc
+        raise error(f"{path}: does not match its schema: {summarise_validation(exc)}") from exc
+
+
+def summarise_validation(exc: ValidationError, limit: int = 5) -> str:
+    """The first few validation errors on one line: ``where: what; ...``."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        where = ".".join(str(p) for p in err["loc"]) or "file"
+        parts.append(f"{where}: {err['msg']}")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def plural_variants(phrase: str) -> set[str]:

@@ -114,40 +114,26 @@ class Transcriber:
             i = j + 1
         return out
 
+    def _drop_reason(self, segment: RawSegment, last: bool) -> str | None:
+        """Why a whole segment is not speech worth keeping, or None to keep it."""
+        if is_silence(segment):
+            return "silence or noise"
+        if is_too_fast(segment):
+            return "implausibly fast speech"
+        if is_outro(segment, self._outros) and (last or segment.no_speech_prob > 0.3):
+            return "stock phrase"
+        return None
+
     def assemble(self, raw: list[RawSegment], duration: float) -> Transcript:
         """Apply the guards and build the transcript text with character offsets."""
         removed: list[Removed] = []
         kept: list[RawSegment] = []
         for index, segment in enumerate(raw):
             last = index == len(raw) - 1
-            if is_silence(segment):
+            reason = self._drop_reason(segment, last)
+            if reason is not None:
                 removed.append(
-                    Removed(
-                        start=segment.start,
-                        end=segment.end,
-                        text=segment.text,
-                        reason="silence or noise",
-                    )
-                )
-                continue
-            if is_too_fast(segment):
-                removed.append(
-                    Removed(
-                        start=segment.start,
-                        end=segment.end,
-                        text=segment.text,
-                        reason="implausibly fast speech",
-                    )
-                )
-                continue
-            if is_outro(segment, self._outros) and (last or segment.no_speech_prob > 0.3):
-                removed.append(
-                    Removed(
-                        start=segment.start,
-                        end=segment.end,
-                        text=segment.text,
-                        reason="stock phrase",
-                    )
+                    Removed(start=segment.start, end=segment.end, text=segment.text, reason=reason)
                 )
                 continue
             kept_words, looped = collapse_loops(segment.words)

@@ -9,11 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from scribe.coding.errors import BillingRulesError
 from scribe.coding.paths import lexicon_dir
+from scribe.lexicons import read_model, summarise_validation
 from scribe.schemas.billing import (
     AbnRule,
     Benefit,
@@ -57,29 +57,9 @@ RULE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 POLICY_DIR = "payers"
 
 
-def _summarise(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err["loc"]) or "file"
-        parts.append(f"{where}: {err['msg']}")
-    more = exc.error_count() - len(parts)
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
-
-
 def read_rule_file(path: Path, model: type[M]) -> M:
     """Read one YAML rule file and validate it against ``model``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BillingRulesError(f"{path}: cannot read the billing rule file ({exc})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise BillingRulesError(f"{path}: not valid YAML ({exc})") from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise BillingRulesError(f"{path}: {_summarise(exc)}") from exc
+    return read_model(path, model, error=BillingRulesError)
 
 
 def load_rules(
@@ -125,7 +105,7 @@ def load_rules(
         )
     except ValidationError as exc:
         raise BillingRulesError(
-            f"{base}: rule files do not fit together: {_summarise(exc)}"
+            f"{base}: rule files do not fit together: {summarise_validation(exc)}"
         ) from exc
 
 

@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy scribe
+	$(BIN)/mypy scribe api
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -46,6 +46,37 @@ class Settings(BaseSettings):
         description="A practice's own payer policy files, loaded after lexicons/billing/payers/.",
     )
 
+    # --- the service (`scribe serve`) ------------------------------------------------------
+    data_dir: Path = Field(
+        default=_REPO_ROOT / "var",
+        description="Where the service keeps its SQLite database and uploaded audio.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL (sqlite:///... or postgresql+psycopg://...); "
+        "default: a SQLite file in data_dir, WAL mode.",
+    )
+    max_upload_bytes: int = Field(
+        default=100 * 1024 * 1024, gt=0, description="Largest audio upload accepted."
+    )
+    audio_retention_hours: float = Field(
+        default=0.0,
+        ge=0,
+        description="How long uploaded audio is kept after its job ends; 0 deletes it as soon "
+        "as the transcription is done.",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``data_dir/scribe.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'scribe.db'}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -12,13 +12,14 @@ from spacy.language import Language
 from scribe.coding import code, load_rules
 from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
-from scribe.lexicons import load_lexicons
+from scribe.lexicons import Lexicons, load_lexicons, read_model
 from scribe.nlp import build_nlp
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.note_builder import NoteBuilder
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.common import Frozen
 from scribe.schemas.context import EncounterContext
+from scribe.schemas.lexicon import AsrLexicon
 from scribe.schemas.note import Note
 from scribe.schemas.transcript import Transcript
 
@@ -71,6 +72,7 @@ class Scribe:
     ) -> None:
         self.settings = settings or get_settings()
         folder = lexicon_dir or self.settings.lexicon_dir
+        self._folder = folder
         self._lexicons = load_lexicons(folder)
         self.nlp: Language = build_nlp(folder)
         self._builder = NoteBuilder(self._lexicons)
@@ -105,16 +107,45 @@ class Scribe:
     ) -> AudioExtractionResult:
         """Recording -> transcript -> note -> coding. A note whose deciding words the
         recogniser was unsure of gets an ``asr-low-confidence`` prompt, so it goes to review."""
-        from scribe.asr.confidence import low_confidence_prompt
-
         transcript = self.transcribe(path, progress=progress)
+        return self.extract_transcript(transcript, context)
+
+    def extract_transcript(
+        self, transcript: Transcript, context: EncounterContext | None = None
+    ) -> AudioExtractionResult:
+        """Note and coding of a transcript already made (see ``extract_audio``)."""
         if not transcript.text.strip():
             note = self._builder.build(self.nlp(""), normalize(""))
         else:
             source = normalize(transcript.text)
             note = self._builder.build(self.nlp(source.text), source)
+        coding = self.recode(note, context, transcript=transcript)
+        return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
+
+    @cached_property
+    def _asr_lexicon(self) -> AsrLexicon:
+        return read_model(self._folder / "asr.yaml", AsrLexicon)
+
+    @property
+    def lexicons(self) -> Lexicons:
+        """The lexicons the pipeline was built from (muscles, substances...)."""
+        return self._lexicons
+
+    def recode(
+        self,
+        note: Note,
+        context: EncounterContext | None = None,
+        *,
+        transcript: Transcript | None = None,
+    ) -> CodingResult:
+        """Code a note (after a reviewer corrected it, say). With the ``transcript`` it came
+        from, deciding words the recogniser was unsure of still send it to review."""
         coding = code(note, context, rules=self._rules)
-        spec = self.transcriber.lexicon.low_confidence
+        if transcript is None:
+            return coding
+        from scribe.asr.confidence import low_confidence_prompt
+
+        spec = self._asr_lexicon.low_confidence
         prompt = low_confidence_prompt(
             transcript,
             note,
@@ -123,9 +154,9 @@ class Scribe:
             severity=spec.severity,
             message=spec.message,
         )
-        if prompt is not None:
-            coding = coding.model_copy(update={"prompts": [*coding.prompts, prompt]})
-        return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
+        if prompt is None:
+            return coding
+        return coding.model_copy(update={"prompts": [*coding.prompts, prompt]})
 
     def extract_many(
         self,

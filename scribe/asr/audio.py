@@ -17,8 +17,31 @@ AUDIO_SUFFIXES = frozenset(
 )
 # container or frame signatures: WAV, FLAC, ID3-tagged MP3, Ogg, WebM/Matroska, AMR, and bare
 # MPEG audio frames (MP3 at any rate, ADTS AAC)
-_MAGIC = (b"RIFF", b"fLaC", b"ID3", b"OggS", b"\x1aE\xdf\xa3", b"#!AMR")
+_MAGIC = {
+    b"RIFF": "wav",
+    b"fLaC": "flac",
+    b"ID3": "mp3",
+    b"OggS": "ogg",
+    b"\x1aE\xdf\xa3": "webm",
+    b"#!AMR": "amr",
+}
 _FRAME_SYNC = frozenset({0xFB, 0xFA, 0xF3, 0xF2, 0xE3, 0xE2, 0xF1, 0xF9})
+SNIFF_BYTES = 12
+
+
+def sniff_audio_format(head: bytes) -> str | None:
+    """The container a recording's first bytes announce (wav, flac, mp3, ogg, webm, amr, mp4,
+    aiff, mpeg), or None: what a file claims to be by its name or content type is not trusted."""
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] in _FRAME_SYNC:
+        return "mpeg"
+    return None
 
 
 def looks_like_audio(path: Path) -> bool:
@@ -27,14 +50,10 @@ def looks_like_audio(path: Path) -> bool:
         return True
     try:
         with path.open("rb") as handle:
-            head = handle.read(12)
+            head = handle.read(SNIFF_BYTES)
     except OSError:
         return False
-    if head.startswith(_MAGIC) or head[4:8] == b"ftyp":
-        return True
-    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
-        return True
-    return len(head) >= 2 and head[0] == 0xFF and head[1] in _FRAME_SYNC
+    return sniff_audio_format(head) is not None
 
 
 def probe_duration(path: Path) -> float | None:

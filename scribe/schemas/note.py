@@ -12,7 +12,10 @@ Laterality = Literal["right", "left", "bilateral", "unspecified"]
 MuscleStatus = Literal["treated", "negated", "planned", "historical", "palpated_only"]
 # "mentioned": named with no sign of treatment, negation, plan, history or palpation.
 MentionStatus = Literal["treated", "negated", "planned", "historical", "palpated_only", "mentioned"]
-LateralitySource = Literal["explicit", "list", "context", "none"]
+LateralitySource = Literal["explicit", "list", "context", "none", "reviewer"]
+# "reviewer": added or changed by a QA reviewer; such items have no words in the text
+# (start == end == 0, text "").
+Origin = Literal["dictation", "reviewer"]
 MatchKind = Literal["exact", "fuzzy"]
 Technique = Literal["needling", "injection"]
 InjectateStatus = Literal["none_confirmed", "injected", "not_documented"]
@@ -64,6 +67,7 @@ class Muscle(Evidence):
     findings: list[FindingKind] = Field(
         default_factory=list, description="Trigger-point findings documented for this muscle."
     )
+    origin: Origin = "dictation"
 
 
 class GroupMention(Evidence):
@@ -99,6 +103,7 @@ class Substance(Evidence):
     status: Literal["injected", "negated", "planned", "historical", "mentioned"]
     dose: Evidence | None = None
     muscles: list[MuscleRef] = Field(default_factory=list)
+    origin: Origin = "dictation"
 
 
 class Injectate(Frozen):

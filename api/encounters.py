@@ -1,0 +1,361 @@
+"""Encounters: creating them, who may see them, the session history, their public form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, select
+from sqlalchemy.orm import Session
+
+from api.audit import Caller, record, record_now
+from api.keys import Role
+from api.persistence.database import as_utc, utcnow
+from api.persistence.tables import Encounter, NoteRevision
+from api.problems import ApiProblem
+from api.schemas import (
+    EncounterContextIn,
+    EncounterPublic,
+    EncounterSummary,
+    SessionHistory,
+    SignOff,
+)
+from scribe.pipeline import Scribe, check_text
+from scribe.schemas.coding import CodingResult
+from scribe.schemas.context import EncounterContext
+from scribe.schemas.note import Note
+from scribe.schemas.transcript import Transcript
+
+# Prompts of these severities send a note to the review queue.
+REVIEW_SEVERITIES = frozenset({"error", "warning"})
+NEEDLING_SERVICE = "dry_needling"
+HISTORY_DAYS = 366  # the benefit counts sessions per year
+
+
+def visible_to(caller: Caller) -> ColumnElement[bool]:
+    """Encounters the caller may see: clinicians their own, reviewers and integrations their
+    organisation's, admins none (they manage keys and read the audit log)."""
+    principal = caller.principal
+    if principal.role is Role.clinician:
+        return and_(
+            Encounter.organisation == principal.organisation,
+            Encounter.created_by_name == principal.name,
+        )
+    if principal.role in (Role.reviewer, Role.integration):
+        return Encounter.organisation == principal.organisation
+    return false()
+
+
+def load_visible(
+    session: Session, caller: Caller, encounter_id: str, action: str, *, audit: bool = True
+) -> Encounter:
+    """The encounter, audited as ``action`` (unless the caller records the outcome itself); 404
+    (always audited) when it does not exist or the caller may not see it, so ids cannot be
+    probed."""
+    row = session.scalars(
+        select(Encounter).where(Encounter.id == encounter_id, visible_to(caller))
+    ).first()
+    if row is None:
+        record_now(session, caller, action, encounter_id=encounter_id, outcome="not_found")
+        raise ApiProblem(404, "no such encounter", slug="not-found")
+    if audit:
+        record(session, caller, action, encounter_id=row.id)
+    return row
+
+
+def prior_sessions(
+    session: Session,
+    *,
+    organisation: str,
+    patient_ref: str,
+    payer: str | None,
+    day: dt.date,
+    exclude: str,
+) -> list[dt.date]:
+    """Dates of this patient's earlier dry needling sessions with this payer (last year)."""
+    payer_match = Encounter.payer.is_(None) if payer is None else Encounter.payer == payer
+    rows = session.scalars(
+        select(Encounter.date_of_service).where(
+            Encounter.organisation == organisation,
+            Encounter.patient_ref == patient_ref,
+            payer_match,
+            Encounter.needling_session.is_(True),
+            Encounter.status == "ready",
+            Encounter.id != exclude,
+            Encounter.date_of_service < day,
+            Encounter.date_of_service > day - dt.timedelta(days=HISTORY_DAYS),
+        )
+    )
+    return sorted(set(rows))
+
+
+def coding_context(
+    session: Session, row: Encounter, given: EncounterContextIn
+) -> tuple[EncounterContext, SessionHistory | None]:
+    """The context the coder gets: the caller's, plus the session history this service keeps.
+
+    With a patient reference, the Medicare chronic low back pain session number is computed
+    from that history unless the caller gave one (sessions elsewhere are the caller's to add,
+    as ``session_number`` or ``prior_session_dates``).
+    """
+    fields = given.model_dump(exclude={"patient_ref"})
+    if given.patient_ref is None:
+        return EncounterContext(**fields), None
+    known = prior_sessions(
+        session,
+        organisation=row.organisation,
+        patient_ref=given.patient_ref,
+        payer=given.payer,
+        day=row.date_of_service,
+        exclude=row.id,
+    )
+    prior = sorted(set(known) | set(given.prior_session_dates))
+    number, source = given.session_number, "given"
+    if number is None and given.clbp:
+        in_year = [d for d in prior if 0 < (row.date_of_service - d).days < HISTORY_DAYS]
+        number, source = len(in_year) + 1, "computed"
+    elif number is None:
+        source = "none"
+    fields.update(prior_session_dates=prior, session_number=number)
+    history = SessionHistory(
+        prior_session_dates=prior, session_number=number, session_number_source=source
+    )
+    return EncounterContext(**fields), history
+
+
+def stored_context(row: Encounter) -> EncounterContextIn:
+    return EncounterContextIn.model_validate_json(row.context_json)
+
+
+def recorded_context(row: Encounter) -> EncounterContext:
+    """The context the encounter was coded with (history as it stood then)."""
+    given = stored_context(row)
+    fields = given.model_dump(exclude={"patient_ref"})
+    if row.history_json:
+        history = SessionHistory.model_validate_json(row.history_json)
+        fields.update(
+            prior_session_dates=history.prior_session_dates,
+            session_number=history.session_number,
+        )
+    return EncounterContext(**fields)
+
+
+def review_reasons(coding: CodingResult) -> list[str]:
+    return sorted({p.id for p in coding.prompts if p.severity in REVIEW_SEVERITIES})
+
+
+def apply_result(row: Encounter, note: Note, coding: CodingResult) -> None:
+    """Store a note and its coding, and what follows from them."""
+    row.note_json = note.model_dump_json()
+    row.coding_json = coding.model_dump_json()
+    reasons = review_reasons(coding)
+    row.review_reasons_json = json.dumps(reasons)
+    row.needs_review = bool(reasons) and row.signed_off_at is None
+    row.needling_session = any(line.service == NEEDLING_SERVICE for line in coding.lines)
+    row.updated_at = utcnow()
+
+
+def add_revision(
+    session: Session,
+    row: Encounter,
+    *,
+    kind: str,
+    author_key: str | None,
+    author_name: str,
+    author_role: str,
+    note_before: str | None,
+    operations: str = "[]",
+    reason: str | None = None,
+) -> int:
+    """Append the next revision of the encounter's note; returns its number."""
+    last = session.scalar(
+        select(func.max(NoteRevision.number)).where(NoteRevision.encounter_id == row.id)
+    )
+    number = (last or 0) + 1
+    session.add(
+        NoteRevision(
+            encounter_id=row.id,
+            number=number,
+            kind=kind,
+            author_key=author_key,
+            author_name=author_name,
+            author_role=author_role,
+            created_at=utcnow(),
+            reason=reason,
+            operations_json=operations,
+            note_before_json=note_before,
+            note_after_json=row.note_json or "{}",
+            coding_after_json=row.coding_json or "{}",
+        )
+    )
+    return number
+
+
+def new_row(
+    caller: Caller, *, source: str, status: str, context: EncounterContextIn
+) -> tuple[Encounter, EncounterContextIn]:
+    """A fresh encounter; the date of service is fixed now (today, UTC, when not given) so a
+    later re-coding applies the same year's rules."""
+    dos = context.dos or utcnow().date()
+    context = context.model_copy(update={"dos": dos})
+    now = utcnow()
+    principal = caller.principal
+    row = Encounter(
+        id=str(uuid.uuid4()),
+        organisation=principal.organisation,
+        created_by_key=principal.key_id,
+        created_by_name=principal.name,
+        source=source,
+        status=status,
+        progress=0.0,
+        context_json=context.model_dump_json(),
+        patient_ref=context.patient_ref,
+        payer=context.payer,
+        date_of_service=dos,
+        needs_review=False,
+        review_reasons_json="[]",
+        needling_session=False,
+        created_at=now,
+        updated_at=now,
+    )
+    return row, context
+
+
+def create_from_text(
+    session: Session,
+    caller: Caller,
+    scribe: Scribe,
+    text: str,
+    context: EncounterContextIn,
+    *,
+    max_chars: int,
+) -> Encounter:
+    """Extract, code and store a typed or dictated note; one transaction with its revision
+    and audit event."""
+    check_text(text, max_chars=max_chars)
+    row, context = new_row(caller, source="text", status="ready", context=context)
+    row.progress = 1.0
+    row.text = text
+    coding_ctx, history = coding_context(session, row, context)
+    row.history_json = history.model_dump_json() if history else None
+    result = scribe.extract(text, coding_ctx)
+    apply_result(row, result.note, result.coding)
+    session.add(row)
+    session.flush()
+    principal = caller.principal
+    add_revision(
+        session,
+        row,
+        kind="extraction",
+        author_key=principal.key_id,
+        author_name=principal.name,
+        author_role=principal.role.value,
+        note_before=None,
+    )
+    record(session, caller, "encounter.create", encounter_id=row.id, detail="text")
+    session.commit()
+    return row
+
+
+def _sign_off(row: Encounter) -> SignOff | None:
+    if row.signed_off_at is None or row.signed_off_by is None:
+        return None
+    return SignOff(at=as_utc(row.signed_off_at), by=row.signed_off_by)
+
+
+def summary_fields(row: Encounter, coding: CodingResult | None) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "status": row.status,
+        "progress": row.progress,
+        "source": row.source,
+        "revision": row.version,
+        "created_at": as_utc(row.created_at),
+        "updated_at": as_utc(row.updated_at),
+        "created_by": row.created_by_name,
+        "date_of_service": row.date_of_service,
+        "needs_review": row.needs_review,
+        "review_reasons": json.loads(row.review_reasons_json),
+        "signed_off": _sign_off(row),
+        "muscle_count": coding.muscle_count if coding else None,
+        "codes": [line.code for line in coding.lines] if coding else [],
+        "failure_reason": row.failure_reason,
+    }
+
+
+def to_summary(row: Encounter) -> EncounterSummary:
+    coding = CodingResult.model_validate_json(row.coding_json) if row.coding_json else None
+    return EncounterSummary.model_validate(summary_fields(row, coding))
+
+
+def to_public(
+    row: Encounter, *, note: Note | None = None, coding: CodingResult | None = None
+) -> EncounterPublic:
+    """The whole encounter; ``note``/``coding`` when already in memory (saves a parse)."""
+    if note is None and row.note_json:
+        note = Note.model_validate_json(row.note_json)
+    if coding is None and row.coding_json:
+        coding = CodingResult.model_validate_json(row.coding_json)
+    return EncounterPublic.model_construct(
+        **summary_fields(row, coding),
+        context=stored_context(row),
+        history=SessionHistory.model_validate_json(row.history_json) if row.history_json else None,
+        text=row.text,
+        transcript=(
+            Transcript.model_validate_json(row.transcript_json) if row.transcript_json else None
+        ),
+        note=note,
+        coding=coding,
+    )
+
+
+def etag(row: Encounter) -> str:
+    return f'"{row.version}"'
+
+
+def check_if_match(row: Encounter, if_match: str | None, *, required: bool) -> None:
+    """Optimistic concurrency: the caller must have seen the current revision."""
+    if if_match is None:
+        if required:
+            raise ApiProblem(
+                428,
+                "send If-Match with the encounter's ETag (its revision) to change it",
+                slug="precondition-required",
+            )
+        return
+    wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in wanted and etag(row) not in wanted:
+        raise ApiProblem(
+            412,
+            f"the encounter changed since you read it (now revision {row.version}); "
+            "read it again and reapply your change",
+            slug="stale-revision",
+            headers={"ETag": etag(row)},
+        )
+
+
+def page(
+    session: Session,
+    caller: Caller,
+    *conditions: ColumnElement[bool],
+    limit: int,
+    offset: int,
+    action: str,
+) -> tuple[Sequence[Encounter], int]:
+    """A page of visible encounters (newest first), each listing audited."""
+    where = and_(visible_to(caller), *conditions)
+    total = session.scalar(select(func.count()).select_from(Encounter).where(where)) or 0
+    rows = session.scalars(
+        select(Encounter)
+        .where(where)
+        .order_by(Encounter.created_at.desc(), Encounter.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    for row in rows:
+        record(session, caller, action, encounter_id=row.id)
+    session.commit()
+    return rows, total

@@ -1,0 +1,1 @@
+"""Tables, engine and migrations of the service's database (SQLite or PostgreSQL)."""

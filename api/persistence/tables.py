@@ -1,0 +1,127 @@
+"""The service's tables (SQLAlchemy 2 declarative).
+
+Notes, codings and transcripts are stored as the JSON their pydantic models serialise to, so
+what is read back is byte for byte what was validated when it was written. Revisions and audit
+events are append-only: the migration adds database triggers that refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    """A caller: its role, its organisation, and the SHA-256 of its secret (never the secret)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Encounter(Base):
+    """One dictated session: its input, the extracted note, its coding and review state.
+
+    ``version`` counts every change; SQLAlchemy checks it on UPDATE, so two writers that read
+    the same version cannot both win (the loser gets a conflict, nothing is lost).
+    """
+
+    __tablename__ = "encounters"
+    __table_args__ = (
+        Index("ix_encounters_org_status", "organisation", "status"),
+        Index("ix_encounters_history", "organisation", "patient_ref", "payer", "date_of_service"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(100))
+    created_by_key: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_by_name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10))  # text | audio
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    context_json: Mapped[str] = mapped_column(Text)
+    history_json: Mapped[str | None] = mapped_column(Text)
+    patient_ref: Mapped[str | None] = mapped_column(String(200))
+    payer: Mapped[str | None] = mapped_column(String(20))
+    date_of_service: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    transcript_json: Mapped[str | None] = mapped_column(Text)
+    note_json: Mapped[str | None] = mapped_column(Text)
+    coding_json: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_reasons_json: Mapped[str] = mapped_column(Text, default="[]")
+    needling_session: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_off_by: Mapped[str | None] = mapped_column(String(200))
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    audio_format: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own mapping)
+
+
+class NoteRevision(Base):
+    """An immutable step in a note's history: the extraction, then each correction."""
+
+    __tablename__ = "note_revisions"
+    __table_args__ = (UniqueConstraint("encounter_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    encounter_id: Mapped[str] = mapped_column(ForeignKey("encounters.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # extraction | correction
+    author_key: Mapped[str | None] = mapped_column(String(36))
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+    operations_json: Mapped[str] = mapped_column(Text, default="[]")
+    note_before_json: Mapped[str | None] = mapped_column(Text)
+    note_after_json: Mapped[str] = mapped_column(Text)
+    coding_after_json: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Who did what to which encounter, when and from where. Holds no note text and no
+    patient identifier."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_key: Mapped[str | None] = mapped_column(String(36))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    organisation: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    encounter_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # ok | denied | not_found | conflict...
+    client: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(300))

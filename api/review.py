@@ -1,0 +1,149 @@
+"""QA review: corrections stored as immutable revisions, re-coding, the queue and sign-off."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.audit import Caller, record, record_now
+from api.encounters import (
+    add_revision,
+    apply_result,
+    check_if_match,
+    load_visible,
+    recorded_context,
+)
+from api.persistence.database import as_utc, utcnow
+from api.persistence.tables import Encounter, NoteRevision
+from api.problems import ApiProblem
+from api.schemas import RevisionAuthor, RevisionPublic
+from scribe.corrections import CorrectionError, apply_corrections
+from scribe.pipeline import Scribe
+from scribe.schemas.coding import CodingResult
+from scribe.schemas.corrections import Correction, NoteCorrection
+from scribe.schemas.note import Note
+from scribe.schemas.transcript import Transcript
+
+_OPERATIONS = TypeAdapter(list[Correction])
+
+
+def _stale(session: Session, caller: Caller, encounter_id: str, action: str) -> ApiProblem:
+    record_now(session, caller, action, encounter_id=encounter_id, outcome="conflict")
+    return ApiProblem(
+        412,
+        "the encounter changed while your request ran; read it again and reapply your change",
+        slug="stale-revision",
+    )
+
+
+def _editable(session: Session, caller: Caller, row: Encounter, action: str) -> None:
+    if row.status != "ready" or row.note_json is None:
+        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
+        raise ApiProblem(409, f"the encounter is {row.status}, not ready", slug="not-ready")
+    if row.signed_off_at is not None:
+        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
+        raise ApiProblem(409, "the encounter is signed off", slug="signed-off")
+
+
+def correct_note(
+    session: Session,
+    caller: Caller,
+    scribe: Scribe,
+    encounter_id: str,
+    correction: NoteCorrection,
+    if_match: str | None,
+) -> tuple[Encounter, Note, CodingResult]:
+    """Apply a reviewer's corrections, re-code, and store both as a new revision."""
+    action = "encounter.correct"
+    row = load_visible(session, caller, encounter_id, action, audit=False)
+    _editable(session, caller, row, action)
+    try:
+        check_if_match(row, if_match, required=True)
+    except ApiProblem:
+        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
+        raise
+    before = row.note_json
+    try:
+        note = apply_corrections(
+            Note.model_validate_json(before or "{}"),
+            correction.operations,
+            lexicons=scribe.lexicons,
+        )
+    except CorrectionError:
+        record_now(session, caller, action, encounter_id=row.id, outcome="rejected")
+        raise
+    transcript = (
+        Transcript.model_validate_json(row.transcript_json) if row.transcript_json else None
+    )
+    coding = scribe.recode(note, recorded_context(row), transcript=transcript)
+    principal = caller.principal
+    try:
+        apply_result(row, note, coding)
+        number = add_revision(
+            session,
+            row,
+            kind="correction",
+            author_key=principal.key_id,
+            author_name=principal.name,
+            author_role=principal.role.value,
+            note_before=before,
+            operations=_OPERATIONS.dump_json(list(correction.operations)).decode(),
+            reason=correction.reason,
+        )
+        record(session, caller, action, encounter_id=row.id, detail=f"revision {number}")
+        session.commit()
+    except StaleDataError:  # another writer committed after we read: theirs stands
+        raise _stale(session, caller, encounter_id, action) from None
+    return row, note, coding
+
+
+def sign_off(
+    session: Session, caller: Caller, encounter_id: str, if_match: str | None
+) -> Encounter:
+    action = "encounter.sign_off"
+    row = load_visible(session, caller, encounter_id, action)
+    _editable(session, caller, row, action)
+    try:
+        check_if_match(row, if_match, required=False)
+    except ApiProblem:
+        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
+        raise
+    row.signed_off_at = utcnow()
+    row.signed_off_by = caller.principal.name
+    row.needs_review = False
+    row.updated_at = utcnow()
+    try:
+        session.commit()
+    except StaleDataError:
+        raise _stale(session, caller, encounter_id, action) from None
+    return row
+
+
+def revisions(session: Session, caller: Caller, encounter_id: str) -> list[RevisionPublic]:
+    row = load_visible(session, caller, encounter_id, "encounter.revisions")
+    stored = session.scalars(
+        select(NoteRevision)
+        .where(NoteRevision.encounter_id == row.id)
+        .order_by(NoteRevision.number)
+    ).all()
+    session.commit()
+    return [
+        RevisionPublic(
+            number=r.number,
+            kind="correction" if r.kind == "correction" else "extraction",
+            author=RevisionAuthor(name=r.author_name, role=r.author_role),
+            created_at=as_utc(r.created_at),
+            reason=r.reason,
+            operations=_OPERATIONS.validate_python(json.loads(r.operations_json)),
+            note_before=(
+                Note.model_validate_json(r.note_before_json) if r.note_before_json else None
+            ),
+            note_after=Note.model_validate_json(r.note_after_json),
+            coding_after=CodingResult.model_validate_json(r.coding_after_json),
+        )
+        for r in stored
+    ]

@@ -1,0 +1,1 @@
+"""HTTP routes, thin: parse, call the service modules, shape the answer."""

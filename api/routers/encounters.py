@@ -1,0 +1,232 @@
+"""/v1/encounters: create from text or audio, read, list, revisions, FHIR export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api import encounters as service
+from api.audit import record
+from api.deps import Creator, Reader, Reviewer, ServicesDep, SessionDep
+from api.fhir import FhirEncounter, build_bundle
+from api.persistence.database import as_utc
+from api.persistence.tables import Encounter
+from api.problems import ApiProblem
+from api.review import correct_note, revisions, sign_off
+from api.schemas import (
+    EncounterContextIn,
+    EncounterPage,
+    EncounterPublic,
+    EncounterStatus,
+    EncounterTextCreate,
+    RevisionList,
+)
+from scribe.asr.audio import SNIFF_BYTES, probe_duration, sniff_audio_format
+from scribe.errors import AudioError
+from scribe.schemas.coding import CodingResult
+from scribe.schemas.corrections import NoteCorrection
+from scribe.schemas.note import Note
+
+router = APIRouter(prefix="/v1", tags=["encounters"])
+JSON = "application/json"
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"description": "problem+json", "content": {"application/problem+json": {}}}
+    for code in (401, 403, 404, 409, 412, 413, 415, 422, 428)
+}
+
+
+def json_response(body: Any, status: int = 200, etag: str | None = None) -> Response:
+    """Serialise once, without FastAPI validating the response model again."""
+    headers = {"ETag": etag} if etag else None
+    return Response(body.model_dump_json(), status_code=status, media_type=JSON, headers=headers)
+
+
+@router.post(
+    "/encounters/text",
+    status_code=201,
+    response_model=EncounterPublic,
+    responses=PROBLEMS,
+    summary="Extract, code and store a typed or dictated note",
+)
+def create_text(body: EncounterTextCreate, caller: Creator, session: SessionDep,
+                services: ServicesDep) -> Response:  # fmt: skip
+    row = service.create_from_text(
+        session,
+        caller,
+        services.scribe,
+        body.text,
+        body.context,
+        max_chars=services.settings.max_input_chars,
+    )
+    public = service.to_public(row)
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
+    return Response(public.model_dump_json(), status_code=201, media_type=JSON, headers=headers)
+
+
+def _store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
+    """Copy the upload to ``folder`` after checking what its bytes are (its name and content
+    type are not trusted); nothing is left behind when it is refused."""
+    head = upload.file.read(SNIFF_BYTES)
+    fmt = sniff_audio_format(head)
+    if fmt is None:
+        raise ApiProblem(415, "the upload is not a recording in a supported format "
+                         "(wav, flac, mp3, m4a, ogg, webm...)", slug="not-audio")  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4()}.{fmt}"
+    try:
+        with path.open("wb") as out:
+            out.write(head)
+            shutil.copyfileobj(upload.file, out, length=1024 * 1024)
+        if path.stat().st_size > limit:
+            raise ApiProblem(413, f"the recording is over {limit:,} bytes", slug="too-large")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, fmt
+
+
+@router.post(
+    "/encounters/audio",
+    status_code=202,
+    response_model=EncounterPublic,
+    responses=PROBLEMS,
+    summary="Upload a recording; transcription and extraction run in the background",
+)
+def create_audio(
+    file: Annotated[UploadFile, File(description="The recording (wav, flac, mp3, m4a, ogg...).")],
+    caller: Creator,
+    session: SessionDep,
+    services: ServicesDep,
+    context: Annotated[str, Form(description="EncounterContextIn as JSON.")] = "{}",
+) -> Response:
+    try:
+        given = EncounterContextIn.model_validate_json(context or "{}")
+    except ValidationError as exc:
+        detail = (
+            f"the context is not valid JSON for EncounterContextIn ({exc.error_count()} error(s))"
+        )
+        raise ApiProblem(422, detail, slug="invalid-request") from None
+    settings = services.settings
+    path, fmt = _store_upload(file, settings.audio_dir, settings.max_upload_bytes)
+    try:
+        seconds = probe_duration(path)
+        if seconds is not None and seconds > settings.max_audio_seconds:
+            raise ApiProblem(413, f"the recording lasts {seconds:.0f} s, over the limit of "
+                             f"{settings.max_audio_seconds:.0f} s", slug="too-long")  # fmt: skip
+        row, _ = service.new_row(caller, source="audio", status="queued", context=given)
+        row.audio_path, row.audio_format = str(path), fmt
+        session.add(row)
+        record(session, caller, "encounter.create", encounter_id=row.id, detail=f"audio {fmt}")
+        session.commit()
+    except (ApiProblem, AudioError):
+        path.unlink(missing_ok=True)
+        raise
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    services.jobs.submit(row.id)
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
+    return Response(service.to_public(row).model_dump_json(), status_code=202,
+                    media_type=JSON, headers=headers)  # fmt: skip
+
+
+@router.get("/encounters/{encounter_id}", response_model=EncounterPublic, responses=PROBLEMS)
+def read_encounter(encounter_id: str, caller: Reader, session: SessionDep) -> Response:
+    row = service.load_visible(session, caller, encounter_id, "encounter.read")
+    session.commit()
+    return json_response(service.to_public(row), etag=service.etag(row))
+
+
+@router.get("/encounters", response_model=EncounterPage, responses=PROBLEMS)
+def list_encounters(
+    caller: Reader,
+    session: SessionDep,
+    status: EncounterStatus | None = None,
+    needs_review: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    conditions = []
+    if status is not None:
+        conditions.append(Encounter.status == status)
+    if needs_review is not None:
+        conditions.append(Encounter.needs_review.is_(needs_review))
+    rows, total = service.page(session, caller, *conditions, limit=limit, offset=offset,
+                               action="encounter.list")  # fmt: skip
+    items = [service.to_summary(r) for r in rows]
+    return json_response(EncounterPage(items=items, total=total, limit=limit, offset=offset))
+
+
+@router.patch(
+    "/encounters/{encounter_id}/note",
+    response_model=EncounterPublic,
+    responses=PROBLEMS,
+    summary="Correct the note (reviewer); re-coded and stored as a new revision",
+)
+def patch_note(
+    encounter_id: str,
+    body: NoteCorrection,
+    caller: Reviewer,
+    session: SessionDep,
+    services: ServicesDep,
+    if_match: Annotated[str | None, Header(description="The ETag you read.")] = None,
+) -> Response:
+    row, note, coding = correct_note(session, caller, services.scribe, encounter_id, body,
+                                     if_match)  # fmt: skip
+    return json_response(service.to_public(row, note=note, coding=coding), etag=service.etag(row))
+
+
+@router.get("/encounters/{encounter_id}/revisions", response_model=RevisionList, responses=PROBLEMS)
+def list_revisions(encounter_id: str, caller: Reader, session: SessionDep) -> Response:
+    items = revisions(session, caller, encounter_id)
+    return json_response(RevisionList(encounter_id=encounter_id, items=items))
+
+
+@router.post(
+    "/encounters/{encounter_id}/sign-off", response_model=EncounterPublic, responses=PROBLEMS
+)
+def post_sign_off(
+    encounter_id: str,
+    caller: Reviewer,
+    session: SessionDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    row = sign_off(session, caller, encounter_id, if_match)
+    return json_response(service.to_public(row), etag=service.etag(row))
+
+
+@router.get("/encounters/{encounter_id}/fhir", responses=PROBLEMS,
+            summary="The encounter as a FHIR R4 Bundle (validated)")  # fmt: skip
+def fhir_bundle(encounter_id: str, caller: Reader, session: SessionDep,
+                services: ServicesDep) -> Response:  # fmt: skip
+    row = service.load_visible(session, caller, encounter_id, "encounter.fhir")
+    session.commit()
+    if row.status != "ready" or row.note_json is None or row.coding_json is None:
+        raise ApiProblem(409, f"the encounter is {row.status}, not ready", slug="not-ready")
+    context = service.stored_context(row)
+    bundle = build_bundle(
+        FhirEncounter(
+            id=row.id,
+            organisation=row.organisation,
+            patient_ref=row.patient_ref,
+            date_of_service=row.date_of_service,
+            created_at=as_utc(row.created_at),
+            performer=row.created_by_name,
+            provider=context.provider,
+            payer=context.payer,
+            signed_off=row.signed_off_at is not None,
+            source_text=row.text or "",
+            note=Note.model_validate_json(row.note_json),
+            coding=CodingResult.model_validate_json(row.coding_json),
+        ),
+        lexicons=services.scribe.lexicons,
+    )
+    return Response(json.dumps(bundle), media_type="application/fhir+json")

@@ -18,7 +18,7 @@ from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
 from api.schemas import (
     EncounterContextIn,
-    EncounterPublic,
+    EncounterEnvelope,
     EncounterSummary,
     SessionHistory,
     SignOff,
@@ -27,7 +27,6 @@ from scribe.pipeline import Scribe, check_text
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import Note
-from scribe.schemas.transcript import Transcript
 
 # Prompts of these severities send a note to the review queue.
 REVIEW_SEVERITIES = frozenset({"error", "warning"})
@@ -169,12 +168,16 @@ def add_revision(
     note_before: str | None,
     operations: str = "[]",
     reason: str | None = None,
+    first: bool = False,
 ) -> int:
-    """Append the next revision of the encounter's note; returns its number."""
-    last = session.scalar(
-        select(func.max(NoteRevision.number)).where(NoteRevision.encounter_id == row.id)
-    )
-    number = (last or 0) + 1
+    """Append the next revision of the encounter's note (``first``: a new encounter's first,
+    no lookup needed); returns its number."""
+    number = 1
+    if not first:
+        last = session.scalar(
+            select(func.max(NoteRevision.number)).where(NoteRevision.encounter_id == row.id)
+        )
+        number = (last or 0) + 1
     session.add(
         NoteRevision(
             encounter_id=row.id,
@@ -254,6 +257,7 @@ def create_from_text(
         author_name=principal.name,
         author_role=principal.role.value,
         note_before=None,
+        first=True,
     )
     record(session, caller, "encounter.create", encounter_id=row.id, detail="text")
     session.commit()
@@ -291,25 +295,29 @@ def to_summary(row: Encounter) -> EncounterSummary:
     return EncounterSummary.model_validate(summary_fields(row, coding))
 
 
-def to_public(
-    row: Encounter, *, note: Note | None = None, coding: CodingResult | None = None
-) -> EncounterPublic:
-    """The whole encounter; ``note``/``coding`` when already in memory (saves a parse)."""
-    if note is None and row.note_json:
-        note = Note.model_validate_json(row.note_json)
-    if coding is None and row.coding_json:
-        coding = CodingResult.model_validate_json(row.coding_json)
-    return EncounterPublic.model_construct(
+def public_json(row: Encounter) -> str:
+    """The whole encounter as JSON (the shape of ``EncounterPublic``).
+
+    The note, coding and transcript are stored as the JSON their models serialised to when they
+    were validated; they are spliced in as stored instead of being parsed and serialised again
+    on every read (most of a read's cost otherwise).
+    """
+    coding = CodingResult.model_validate_json(row.coding_json) if row.coding_json else None
+    envelope = EncounterEnvelope.model_construct(
         **summary_fields(row, coding),
         context=stored_context(row),
         history=SessionHistory.model_validate_json(row.history_json) if row.history_json else None,
         text=row.text,
-        transcript=(
-            Transcript.model_validate_json(row.transcript_json) if row.transcript_json else None
-        ),
-        note=note,
-        coding=coding,
-    )
+    ).model_dump_json()
+    parts = [
+        f'"{name}":{stored or "null"}'
+        for name, stored in (
+            ("transcript", row.transcript_json),
+            ("note", row.note_json),
+            ("coding", row.coding_json),
+        )
+    ]
+    return envelope[:-1] + "," + ",".join(parts) + "}"
 
 
 def etag(row: Encounter) -> str:

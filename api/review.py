@@ -56,7 +56,7 @@ def correct_note(
     encounter_id: str,
     correction: NoteCorrection,
     if_match: str | None,
-) -> tuple[Encounter, Note, CodingResult]:
+) -> Encounter:
     """Apply a reviewer's corrections, re-code, and store both as a new revision."""
     action = "encounter.correct"
     row = load_visible(session, caller, encounter_id, action, audit=False)
@@ -98,7 +98,7 @@ def correct_note(
         session.commit()
     except StaleDataError:  # another writer committed after we read: theirs stands
         raise _stale(session, caller, encounter_id, action) from None
-    return row, note, coding
+    return row
 
 
 def sign_off(

@@ -73,10 +73,13 @@ class EncounterSummary(Strict):
     failure_reason: str | None
 
 
-class EncounterPublic(EncounterSummary):
+class EncounterEnvelope(EncounterSummary):
     context: EncounterContextIn
     history: SessionHistory | None
     text: str | None = Field(description="The dictation, or the transcript of the recording.")
+
+
+class EncounterPublic(EncounterEnvelope):
     transcript: Transcript | None
     note: Note | None
     coding: CodingResult | None

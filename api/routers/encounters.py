@@ -48,6 +48,10 @@ def json_response(body: Any, status: int = 200, etag: str | None = None) -> Resp
     return Response(body.model_dump_json(), status_code=status, media_type=JSON, headers=headers)
 
 
+def encounter_response(row: Encounter) -> Response:
+    return Response(service.public_json(row), media_type=JSON, headers={"ETag": service.etag(row)})
+
+
 @router.post(
     "/encounters/text",
     status_code=201,
@@ -65,9 +69,8 @@ def create_text(body: EncounterTextCreate, caller: Creator, session: SessionDep,
         body.context,
         max_chars=services.settings.max_input_chars,
     )
-    public = service.to_public(row)
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
-    return Response(public.model_dump_json(), status_code=201, media_type=JSON, headers=headers)
+    return Response(service.public_json(row), status_code=201, media_type=JSON, headers=headers)
 
 
 def _store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
@@ -134,7 +137,7 @@ def create_audio(
         raise
     services.jobs.submit(row.id)
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
-    return Response(service.to_public(row).model_dump_json(), status_code=202,
+    return Response(service.public_json(row), status_code=202,
                     media_type=JSON, headers=headers)  # fmt: skip
 
 
@@ -142,7 +145,7 @@ def create_audio(
 def read_encounter(encounter_id: str, caller: Reader, session: SessionDep) -> Response:
     row = service.load_visible(session, caller, encounter_id, "encounter.read")
     session.commit()
-    return json_response(service.to_public(row), etag=service.etag(row))
+    return encounter_response(row)
 
 
 @router.get("/encounters", response_model=EncounterPage, responses=PROBLEMS)
@@ -179,9 +182,8 @@ def patch_note(
     services: ServicesDep,
     if_match: Annotated[str | None, Header(description="The ETag you read.")] = None,
 ) -> Response:
-    row, note, coding = correct_note(session, caller, services.scribe, encounter_id, body,
-                                     if_match)  # fmt: skip
-    return json_response(service.to_public(row, note=note, coding=coding), etag=service.etag(row))
+    row = correct_note(session, caller, services.scribe, encounter_id, body, if_match)
+    return encounter_response(row)
 
 
 @router.get("/encounters/{encounter_id}/revisions", response_model=RevisionList, responses=PROBLEMS)
@@ -200,7 +202,7 @@ def post_sign_off(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     row = sign_off(session, caller, encounter_id, if_match)
-    return json_response(service.to_public(row), etag=service.etag(row))
+    return encounter_response(row)
 
 
 @router.get("/encounters/{encounter_id}/fhir", responses=PROBLEMS,

@@ -11,6 +11,7 @@ import pytest
 from api_support import DICTATION, VAGUE, Api
 
 from api.problems import PROBLEM_JSON
+from api.schemas import EncounterPublic
 
 AUDIO = Path(__file__).resolve().parents[2] / "fixtures" / "audio"
 
@@ -44,6 +45,7 @@ def test_api_encounters_text_is_extracted_coded_and_stored(api: Api) -> None:
     )
     assert response.status_code == 201
     body = response.json()
+    EncounterPublic.model_validate(body)  # the documented shape, exactly (extra fields refused)
     assert response.headers["location"] == f"/v1/encounters/{body['id']}"
     assert response.headers["etag"] == f'"{body["revision"]}"'
     assert body["status"] == "ready" and body["source"] == "text"

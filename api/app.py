@@ -6,12 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deps import Services
 from api.jobs import AudioJobs
+from api.keys import KeyCache
 from api.persistence.database import make_engine, make_sessions, upgrade
 from api.routers import admin, encounters, health, review
 from scribe.config import Settings, get_settings
@@ -20,6 +22,7 @@ from scribe.pipeline import Scribe
 _log = logging.getLogger("scribe.api")
 # JSON bodies: the largest dictation allowed, four bytes a character at worst, plus the context.
 _JSON_OVERHEAD = 64 * 1024
+HANDLER_THREADS = 8
 
 
 class BodyLimit:
@@ -78,7 +81,10 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
         pipeline = scribe or Scribe(settings=settings)
         sessions = make_sessions(engine)
         jobs = AudioJobs(sessions, pipeline, settings)
-        app.state.services = Services(settings, engine, sessions, pipeline, jobs)
+        app.state.services = Services(settings, engine, sessions, pipeline, jobs, KeyCache())
+        # Handlers hold the GIL for most of their time: more threads than this only queue
+        # inside Python, with more switching; requests beyond them wait their turn in order.
+        to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
         resumed = jobs.resume()
         if resumed:
             _log.info("resumed %d queued recording(s)", resumed)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.audit import Caller, record_now
 from api.jobs import AudioJobs
-from api.keys import Role, authenticate
+from api.keys import KeyCache, Principal, Role, authenticate
 from api.problems import ApiProblem
 from scribe.config import Settings
 from scribe.pipeline import Scribe
@@ -28,34 +29,51 @@ class Services:
     sessions: sessionmaker[Session]
     scribe: Scribe
     jobs: AudioJobs
+    keys: KeyCache
 
 
-def services(request: Request) -> Services:
+# Cheap dependencies are async, so a request crosses into the thread pool only for its
+# database work and its handler (each crossing costs more than these functions).
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    with services(request).sessions() as session:
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def db_session(services: ServicesDep) -> AsyncIterator[Session]:
+    """A session for the request. Async on purpose: making one does no I/O (it connects on
+    first use, in the handler's thread), and closing it only hands the connection back."""
+    with services.sessions() as session:
         yield session
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `scribe admin create-key`.")
-
-ServicesDep = Annotated[Services, Depends(services)]
 SessionDep = Annotated[Session, Depends(db_session)]
 _Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def current_caller(request: Request, session: SessionDep, credentials: _Credentials) -> Caller:
-    challenge = {"WWW-Authenticate": "Bearer"}
+def _lookup(services: Services, secret: str) -> Principal | None:
+    with services.sessions() as session:
+        return authenticate(session, secret)
+
+
+async def current_caller(
+    request: Request, services: ServicesDep, credentials: _Credentials
+) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiProblem(401, "an API key is required (Authorization: Bearer ...)",
-                         slug="unauthenticated", headers=challenge)  # fmt: skip
-    principal = authenticate(session, credentials.credentials)
+                         slug="unauthenticated", headers=_CHALLENGE)  # fmt: skip
+    secret = credentials.credentials
+    principal = services.keys.get(secret)
     if principal is None:
-        raise ApiProblem(401, "unknown or revoked API key", slug="unauthenticated",
-                         headers=challenge)  # fmt: skip
+        principal = await run_in_threadpool(_lookup, services, secret)
+        if principal is None:
+            raise ApiProblem(401, "unknown or revoked API key", slug="unauthenticated",
+                             headers=_CHALLENGE)  # fmt: skip
+        services.keys.put(secret, principal)
     client = request.client.host if request.client else None
     return Caller(principal=principal, client=client)
 
@@ -63,16 +81,23 @@ def current_caller(request: Request, session: SessionDep, credentials: _Credenti
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
-def require(*roles: Role) -> Callable[[Caller, Request, Session], Caller]:
-    """A dependency that lets only ``roles`` through (403 otherwise)."""
+def _record_denial(
+    services: Services, caller: Caller, action: str, encounter_id: str | None
+) -> None:
+    with services.sessions() as session:
+        record_now(session, caller, action, encounter_id=encounter_id, outcome="denied")
+
+
+def require(*roles: Role) -> Callable[[Caller, Request, Services], Awaitable[Caller]]:
+    """A dependency that lets only ``roles`` through (403, audited, otherwise)."""
     allowed = frozenset(roles)
 
-    def check(caller: CallerDep, request: Request, session: SessionDep) -> Caller:
+    async def check(caller: CallerDep, request: Request, services: ServicesDep) -> Caller:
         if caller.principal.role not in allowed:
             route = request.scope.get("route")
             action = getattr(route, "name", None) or request.url.path
             encounter_id = request.path_params.get("encounter_id")
-            record_now(session, caller, action, encounter_id=encounter_id, outcome="denied")
+            await run_in_threadpool(_record_denial, services, caller, action, encounter_id)
             names = ", ".join(sorted(r.value for r in allowed))
             raise ApiProblem(403, f"this needs the role {names}", slug="forbidden")
         return caller

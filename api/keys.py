@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -80,6 +82,39 @@ def principal_of(record: ApiKey) -> Principal:
         role=Role(record.role),
         organisation=record.organisation,
     )
+
+
+class KeyCache:
+    """Recently authenticated keys, so most requests need no database lookup.
+
+    A revocation through the API takes effect at once (``forget``); one made from the command
+    line or another process within ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 10.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, secret: str) -> Principal | None:
+        key = digest(secret)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] < time.monotonic():
+                self._entries.pop(key, None)
+                return None
+            return entry[1]
+
+    def put(self, secret: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:  # bounded: drop everything rather than grow
+                self._entries.clear()
+            self._entries[digest(secret)] = (time.monotonic() + self.ttl, principal)
+
+    def forget(self, key_id: str) -> None:
+        with self._lock:
+            for key in [k for k, (_, p) in self._entries.items() if p.key_id == key_id]:
+                del self._entries[key]
 
 
 def authenticate(session: Session, secret: str) -> Principal | None:

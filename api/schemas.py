@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.context import EncounterContext
 from scribe.schemas.corrections import Correction
 from scribe.schemas.note import Note
 from scribe.schemas.transcript import Transcript
+
+# Text a caller names things with: one line, no control characters (PostgreSQL refuses NUL).
+Label = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# Dates of service outside these years are typing errors, not sessions.
+EARLIEST_DOS = dt.date(1990, 1, 1)
+LATEST_DOS = dt.date(2199, 12, 31)
 
 EncounterStatus = Literal["queued", "transcribing", "extracting", "ready", "failed"]
 RoleName = Literal["clinician", "reviewer", "integration", "admin"]
@@ -32,6 +44,17 @@ class EncounterContextIn(EncounterContext):
         description="The EHR's patient identifier; with it the service keeps the session "
         "history and computes the Medicare chronic low back pain session number.",
     )
+
+    @field_validator("dos", "prior_session_dates")
+    @classmethod
+    def _plausible_dates(cls, value: dt.date | list[dt.date] | None) -> object:
+        dates = value if isinstance(value, list) else [value] if value else []
+        for day in dates:
+            if not EARLIEST_DOS <= day <= LATEST_DOS:
+                raise ValueError(
+                    f"a date of service must be between {EARLIEST_DOS} and {LATEST_DOS}"
+                )
+        return value
 
 
 class EncounterTextCreate(Strict):
@@ -116,8 +139,8 @@ class RevisionList(Strict):
 
 class ApiKeyCreate(Strict):
     role: RoleName
-    name: str = Field(min_length=1, max_length=200)
-    organisation: str = Field(default="default", min_length=1, max_length=100)
+    name: Label
+    organisation: Annotated[Label, Field(max_length=100)] = "default"
 
 
 class ApiKeyPublic(Strict):

@@ -7,6 +7,7 @@ survives a killed process and a power cut. PostgreSQL is used as configured.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,31 @@ def make_engine(url: str) -> Engine:
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions on ``engine``. On SQLite, whose database has one write lock, the writers of this
+    process take turns on a Python lock from their first flush to the end of the transaction:
+    waiting there is fair and prompt, where SQLite's own busy handler sleeps and retries."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        _serialise_writers(sessions)
+    return sessions
+
+
+_HOLDS = "scribe_write_lock"
+
+
+def _serialise_writers(sessions: sessionmaker[Session]) -> None:
+    lock = threading.Lock()
+
+    @event.listens_for(sessions, "before_flush")
+    def _take(session: Session, _context: Any, _instances: Any) -> None:
+        if not session.info.get(_HOLDS):
+            lock.acquire()
+            session.info[_HOLDS] = True
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def _give(session: Session, transaction: Any) -> None:
+        if transaction.parent is None and session.info.pop(_HOLDS, False):
+            lock.release()
 
 
 def upgrade(engine: Engine) -> None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.audit import record
-from api.deps import Admin, SessionDep
+from api.deps import Admin, ServicesDep, SessionDep
 from api.keys import Role, issue_key
 from api.persistence.database import as_utc, utcnow
 from api.persistence.tables import ApiKey, AuditEvent
 from api.problems import ApiProblem
 from api.schemas import (
+    UUID_PATTERN,
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyPublic,
@@ -62,7 +63,12 @@ def list_keys(caller: Admin, session: SessionDep) -> list[ApiKeyPublic]:
 
 
 @router.delete("/keys/{key_id}", response_model=ApiKeyPublic)
-def revoke_key(key_id: str, caller: Admin, session: SessionDep) -> ApiKeyPublic:
+def revoke_key(
+    key_id: Annotated[str, Path(pattern=UUID_PATTERN)],
+    caller: Admin,
+    session: SessionDep,
+    services: ServicesDep,
+) -> ApiKeyPublic:
     """Revoke a key at once (it stays listed, with its revocation time)."""
     key = session.get(ApiKey, key_id)
     if key is None:
@@ -73,6 +79,7 @@ def revoke_key(key_id: str, caller: Admin, session: SessionDep) -> ApiKeyPublic:
         key.revoked_at = utcnow()
         record(session, caller, "key.revoke", detail=f"key {key.id}")
         session.commit()
+    services.keys.forget(key.id)
     return _public(key)
 
 
@@ -80,11 +87,11 @@ def revoke_key(key_id: str, caller: Admin, session: SessionDep) -> ApiKeyPublic:
 def read_audit(
     caller: Admin,
     session: SessionDep,
-    encounter_id: str | None = None,
-    actor_key: str | None = None,
-    action: str | None = None,
+    encounter_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+    actor_key: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+    action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,40}$")] = None,
     before_id: Annotated[
-        int | None, Query(ge=1, description="Page: events older than this id.")
+        int | None, Query(ge=1, le=2**62, description="Page: events older than this id.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:

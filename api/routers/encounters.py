@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import ValidationError
 
@@ -21,6 +22,7 @@ from api.persistence.tables import Encounter
 from api.problems import ApiProblem
 from api.review import correct_note, revisions, sign_off
 from api.schemas import (
+    UUID_PATTERN,
     EncounterContextIn,
     EncounterPage,
     EncounterPublic,
@@ -35,6 +37,7 @@ from scribe.schemas.corrections import NoteCorrection
 from scribe.schemas.note import Note
 
 router = APIRouter(prefix="/v1", tags=["encounters"])
+EncounterId = Annotated[str, PathParam(pattern=UUID_PATTERN, description="The encounter's id.")]
 JSON = "application/json"
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": "problem+json", "content": {"application/problem+json": {}}}
@@ -142,7 +145,7 @@ def create_audio(
 
 
 @router.get("/encounters/{encounter_id}", response_model=EncounterPublic, responses=PROBLEMS)
-def read_encounter(encounter_id: str, caller: Reader, session: SessionDep) -> Response:
+def read_encounter(encounter_id: EncounterId, caller: Reader, session: SessionDep) -> Response:
     row = service.load_visible(session, caller, encounter_id, "encounter.read")
     session.commit()
     return encounter_response(row)
@@ -155,7 +158,7 @@ def list_encounters(
     status: EncounterStatus | None = None,
     needs_review: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> Response:
     conditions = []
     if status is not None:
@@ -175,7 +178,7 @@ def list_encounters(
     summary="Correct the note (reviewer); re-coded and stored as a new revision",
 )
 def patch_note(
-    encounter_id: str,
+    encounter_id: EncounterId,
     body: NoteCorrection,
     caller: Reviewer,
     session: SessionDep,
@@ -187,7 +190,7 @@ def patch_note(
 
 
 @router.get("/encounters/{encounter_id}/revisions", response_model=RevisionList, responses=PROBLEMS)
-def list_revisions(encounter_id: str, caller: Reader, session: SessionDep) -> Response:
+def list_revisions(encounter_id: EncounterId, caller: Reader, session: SessionDep) -> Response:
     items = revisions(session, caller, encounter_id)
     return json_response(RevisionList(encounter_id=encounter_id, items=items))
 
@@ -196,7 +199,7 @@ def list_revisions(encounter_id: str, caller: Reader, session: SessionDep) -> Re
     "/encounters/{encounter_id}/sign-off", response_model=EncounterPublic, responses=PROBLEMS
 )
 def post_sign_off(
-    encounter_id: str,
+    encounter_id: EncounterId,
     caller: Reviewer,
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,
@@ -207,7 +210,7 @@ def post_sign_off(
 
 @router.get("/encounters/{encounter_id}/fhir", responses=PROBLEMS,
             summary="The encounter as a FHIR R4 Bundle (validated)")  # fmt: skip
-def fhir_bundle(encounter_id: str, caller: Reader, session: SessionDep,
+def fhir_bundle(encounter_id: EncounterId, caller: Reader, session: SessionDep,
                 services: ServicesDep) -> Response:  # fmt: skip
     row = service.load_visible(session, caller, encounter_id, "encounter.fhir")
     session.commit()

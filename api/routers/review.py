@@ -21,7 +21,7 @@ def review_queue(
     caller: Reviewer,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> Response:
     """Ready encounters with error or warning prompts (low ASR confidence among them), not yet
     signed off."""

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from scribe.coding.errors import BillingRulesError
+from scribe.coding.errors import BillingRulesError, NoRulesInForceError
 from scribe.coding.paths import lexicon_dir
 from scribe.lexicons import read_model, summarise_validation
 from scribe.schemas.billing import (
@@ -212,7 +212,10 @@ class RuleView:
         ]
         if not candidates:
             wanted = payer or "an unknown payer"
-            raise BillingRulesError(f"no payer policy for {wanted} is in force on {self.day}")
+            raise NoRulesInForceError(
+                f"no payer policy for {wanted} is in force on {self.day} (check the date of "
+                "service)"
+            )
         return max(candidates, key=lambda t: (t[0], t[1]))[2]
 
     def rvu(self, code: str) -> RvuValue | None:

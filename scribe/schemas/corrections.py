@@ -54,7 +54,7 @@ class SetStatus(MuscleTarget):
 
 class SubstanceCorrection(Frozen):
     name: str = Field(min_length=1, max_length=100, description="A substance in the lexicon.")
-    dose: str | None = Field(default=None, max_length=100)
+    dose: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
     muscles: list[MuscleTarget] = Field(
         default_factory=list, description="Muscles that received it; none: every treated muscle."
     )
@@ -75,5 +75,10 @@ Correction = Annotated[
 class NoteCorrection(Frozen):
     """What a reviewer changes, and why."""
 
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+        description="Why (kept in the revision); plain text, no control characters.",
+    )
     operations: list[Correction] = Field(min_length=1, max_length=100)

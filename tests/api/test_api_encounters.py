@@ -131,9 +131,27 @@ def test_api_encounters_invalid_request_does_not_echo_input(api: Api) -> None:
 
 
 def test_api_encounters_errors_never_show_a_traceback(api: Api) -> None:
-    response = api.client.get("/v1/encounters/" + "x" * 50, headers=api.auth("clinician"))
+    unknown = "00000000-0000-4000-8000-000000000000"
+    response = api.client.get(f"/v1/encounters/{unknown}", headers=api.auth("clinician"))
     assert response.status_code == 404
     assert "Traceback" not in response.text and response.json()["detail"] == "no such encounter"
+    malformed = api.client.get("/v1/encounters/" + "x" * 50, headers=api.auth("clinician"))
+    assert malformed.status_code == 422 and malformed.json()["errors"][0]["loc"] == [
+        "path", "encounter_id"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "context",
+    [{"dos": "2018-12-31"}, {"dos": "0001-01-01", "patient_ref": "P-1"},
+     {"prior_session_dates": ["1200-01-01"]}],
+)  # fmt: skip
+def test_api_encounters_implausible_dates_are_422(api: Api, context: dict[str, Any]) -> None:
+    response = api.client.post(
+        "/v1/encounters/text", json={"text": DICTATION, "context": context},
+        headers=api.auth("clinician"),
+    )  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert "date of service" in response.text
 
 
 def test_api_encounters_audio_runs_in_the_background(api: Api) -> None:

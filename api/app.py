@@ -22,7 +22,7 @@ from scribe.pipeline import Scribe
 _log = logging.getLogger("scribe.api")
 # JSON bodies: the largest dictation allowed, four bytes a character at worst, plus the context.
 _JSON_OVERHEAD = 64 * 1024
-HANDLER_THREADS = 8
+HANDLER_THREADS = 3
 
 
 class BodyLimit:
@@ -85,9 +85,9 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
         # Handlers hold the GIL for most of their time: more threads than this only queue
         # inside Python, with more switching; requests beyond them wait their turn in order.
         to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
-        resumed = jobs.resume()
-        if resumed:
-            _log.info("resumed %d queued recording(s)", resumed)
+        waiting = jobs.start()
+        if waiting:
+            _log.info("%d recording(s) waiting for a worker", waiting)
         try:
             yield
         finally:

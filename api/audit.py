@@ -19,6 +19,31 @@ class Caller:
     client: str | None
 
 
+def audit_event(
+    caller: Caller | None,
+    action: str,
+    *,
+    encounter_id: str | None = None,
+    outcome: str = "ok",
+    detail: str | None = None,
+) -> AuditEvent:
+    """An audit event (not yet stored). ``detail`` is for ids and counts, never note text or
+    patient identifiers."""
+    principal = caller.principal if caller else None
+    return AuditEvent(
+        at=utcnow(),
+        actor_key=principal.key_id if principal else None,
+        actor_name=principal.name if principal else "scribe service",
+        actor_role=principal.role.value if principal else None,
+        organisation=principal.organisation if principal else None,
+        action=action,
+        encounter_id=None if encounter_id is None else encounter_id[:36],
+        outcome=outcome,
+        client=caller.client[:100] if caller and caller.client else None,
+        detail=None if detail is None else detail[:300],
+    )
+
+
 def record(
     session: Session,
     caller: Caller | None,
@@ -28,24 +53,9 @@ def record(
     outcome: str = "ok",
     detail: str | None = None,
 ) -> None:
-    """Add an audit event to ``session`` (committed with the work it describes).
-
-    ``detail`` is for ids and counts, never note text or patient identifiers.
-    """
-    principal = caller.principal if caller else None
+    """Add an audit event to ``session`` (committed with the work it describes)."""
     session.add(
-        AuditEvent(
-            at=utcnow(),
-            actor_key=principal.key_id if principal else None,
-            actor_name=principal.name if principal else "scribe service",
-            actor_role=principal.role.value if principal else None,
-            organisation=principal.organisation if principal else None,
-            action=action,
-            encounter_id=None if encounter_id is None else encounter_id[:36],
-            outcome=outcome,
-            client=caller.client[:100] if caller and caller.client else None,
-            detail=None if detail is None else detail[:300],
-        )
+        audit_event(caller, action, encounter_id=encounter_id, outcome=outcome, detail=detail)
     )
 
 

@@ -29,19 +29,28 @@ app.add_typer(admin_app, name="admin")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (about one per core).")
+    ] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs, GET /health)."""
     import uvicorn
 
-    # One process: the speech model and the NLP pipeline load once and serve every request;
-    # background transcription runs in that process (see README, "Service").
+    from api.persistence.database import make_engine, upgrade
+
+    # Migrate once here, before any worker starts, so that workers never race to do it.
+    engine = make_engine(get_settings().resolved_database_url)
+    upgrade(engine)
+    engine.dispose()
+    # Each worker process loads the speech model and the NLP pipeline once and serves many
+    # requests; recordings are claimed from the database by whichever worker is free.
     uvicorn.run(
         "api.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
-        workers=1,
+        workers=workers,
         log_level=log_level,
     )
 

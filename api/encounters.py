@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.orm import Session
 
-from api.audit import Caller, record, record_now
+from api.audit import Caller, audit_event, record, record_now
 from api.keys import Role
-from api.persistence.database import as_utc, utcnow
+from api.persistence.database import as_utc, insert_now, utcnow
 from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
 from api.schemas import (
@@ -157,10 +157,10 @@ def apply_result(row: Encounter, note: Note, coding: CodingResult) -> None:
     row.updated_at = utcnow()
 
 
-def add_revision(
-    session: Session,
+def revision_row(
     row: Encounter,
     *,
+    number: int,
     kind: str,
     author_key: str | None,
     author_name: str,
@@ -168,33 +168,30 @@ def add_revision(
     note_before: str | None,
     operations: str = "[]",
     reason: str | None = None,
-    first: bool = False,
-) -> int:
-    """Append the next revision of the encounter's note (``first``: a new encounter's first,
-    no lookup needed); returns its number."""
-    number = 1
-    if not first:
-        last = session.scalar(
-            select(func.max(NoteRevision.number)).where(NoteRevision.encounter_id == row.id)
-        )
-        number = (last or 0) + 1
-    session.add(
-        NoteRevision(
-            encounter_id=row.id,
-            number=number,
-            kind=kind,
-            author_key=author_key,
-            author_name=author_name,
-            author_role=author_role,
-            created_at=utcnow(),
-            reason=reason,
-            operations_json=operations,
-            note_before_json=note_before,
-            note_after_json=row.note_json or "{}",
-            coding_after_json=row.coding_json or "{}",
-        )
+) -> NoteRevision:
+    """Revision ``number`` of the encounter's note, as it stands now (not yet stored)."""
+    return NoteRevision(
+        encounter_id=row.id,
+        number=number,
+        kind=kind,
+        author_key=author_key,
+        author_name=author_name,
+        author_role=author_role,
+        created_at=utcnow(),
+        reason=reason,
+        operations_json=operations,
+        note_before_json=note_before,
+        note_after_json=row.note_json or "{}",
+        coding_after_json=row.coding_json or "{}",
     )
-    return number
+
+
+def next_revision(session: Session, row: Encounter) -> int:
+    """The number the encounter's next revision takes."""
+    last = session.scalar(
+        select(func.max(NoteRevision.number)).where(NoteRevision.encounter_id == row.id)
+    )
+    return (last or 0) + 1
 
 
 def new_row(
@@ -237,7 +234,7 @@ def create_from_text(
     max_chars: int,
 ) -> Encounter:
     """Extract, code and store a typed or dictated note; one transaction with its revision
-    and audit event."""
+    and audit event. The row returned is not attached to ``session``."""
     check_text(text, max_chars=max_chars)
     row, context = new_row(caller, source="text", status="ready", context=context)
     row.progress = 1.0
@@ -246,20 +243,18 @@ def create_from_text(
     row.history_json = history.model_dump_json() if history else None
     result = scribe.extract(text, coding_ctx)
     apply_result(row, result.note, result.coding)
-    session.add(row)
-    session.flush()
+    row.version = 1
     principal = caller.principal
-    add_revision(
+    # The busiest write of the service: three plain INSERTs, no unit of work, so the database's
+    # single write lock (SQLite) is held as briefly as possible.
+    insert_now(
         session,
         row,
-        kind="extraction",
-        author_key=principal.key_id,
-        author_name=principal.name,
-        author_role=principal.role.value,
-        note_before=None,
-        first=True,
-    )
-    record(session, caller, "encounter.create", encounter_id=row.id, detail="text")
+        revision_row(row, number=1, kind="extraction", author_key=principal.key_id,
+                     author_name=principal.name, author_role=principal.role.value,
+                     note_before=None),
+        audit_event(caller, "encounter.create", encounter_id=row.id, detail="text"),
+    )  # fmt: skip
     session.commit()
     return row
 

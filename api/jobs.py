@@ -1,22 +1,33 @@
-"""Background transcription: one worker thread (the speech model uses every core), status and
-progress in the database, audio deleted once it is no longer needed."""
+"""Background transcription, shared by the worker processes of one service.
+
+Each worker process runs one job thread (the speech model uses every core it is given). A job
+is claimed in the database (``claimed_by``, bumped ``version``), so two workers never run the
+same recording; a worker shows it is alive with a heartbeat, and a job whose worker stopped
+(its process gone, or no heartbeat for ``stale_after`` seconds) is taken over by another.
+Status and progress live in the database; audio is deleted once it is no longer needed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import socket
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import record
 from api.encounters import (
-    add_revision,
     apply_result,
     coding_context,
+    next_revision,
+    revision_row,
     stored_context,
 )
 from api.persistence.database import as_utc, utcnow
@@ -28,69 +39,224 @@ from scribe.pipeline import Scribe
 _log = logging.getLogger("scribe.api.jobs")
 ACTIVE = ("queued", "transcribing", "extracting")
 PROGRESS_EVERY_SECONDS = 1.0
+POLL_SECONDS = 2.0
+HEARTBEAT_SECONDS = 10.0
+STALE_AFTER_SECONDS = 60.0
+GONE = "the server stopped and the recording is no longer kept"
+
+
+class LostClaim(Exception):
+    """Another worker took the job over (this one was thought gone): stop without writing."""
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process: alive
+        return True
+    return True
 
 
 class AudioJobs:
-    """Runs queued recordings one at a time; resumes what a stopped server left queued."""
+    """This worker's job thread: claims queued or abandoned recordings one at a time."""
 
-    def __init__(self, sessions: sessionmaker[Session], scribe: Scribe, settings: Settings) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        scribe: Scribe,
+        settings: Settings,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        stale_after_seconds: float = STALE_AFTER_SECONDS,
+        hostname: str | None = None,
+    ) -> None:
         self._sessions = sessions
         self._scribe = scribe
         self._settings = settings
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-asr")
-        self._lock = threading.Lock()
-        self._pending: set[Future[None]] = set()
+        self._poll = poll_seconds
+        self._heartbeat = heartbeat_seconds
+        self._stale_after = dt.timedelta(seconds=stale_after_seconds)
+        self._host = hostname or socket.gethostname()
+        self._pid = os.getpid()
+        self._token = uuid.uuid4().hex[:8]
+        self.worker_id = f"{self._host}:{self._pid}:{self._token}"[:200]
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._current: str | None = None
+        self._threads: list[threading.Thread] = []
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> int:
+        """Start the job and heartbeat threads; returns how many recordings wait for a worker
+        (queued, or left by a worker that stopped)."""
+        self.sweep_audio()
+        waiting = len(self._claimable())
+        for target, name in ((self._work, "scribe-asr"), (self._beat, "scribe-heartbeat")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return waiting
 
     def submit(self, encounter_id: str) -> None:
-        future = self._pool.submit(self._run, encounter_id)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-
-    def _forget(self, future: Future[None]) -> None:
-        with self._lock:
-            self._pending.discard(future)
-
-    def idle(self) -> bool:
-        with self._lock:
-            return not self._pending
-
-    def resume(self) -> int:
-        """Queue again the recordings a stopped server had not finished; returns how many."""
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(Encounter).where(Encounter.status.in_(ACTIVE)).order_by(Encounter.created_at)
-            ).all()
-            ids = []
-            for row in rows:
-                if row.audio_path and Path(row.audio_path).exists():
-                    row.status, row.progress = "queued", 0.0
-                    ids.append(row.id)
-                else:
-                    self._fail(row, "the server stopped and the recording is no longer kept")
-                    record(session, None, "job.fail", encounter_id=row.id, outcome="failed")
-            session.commit()
-        for encounter_id in ids:
-            self.submit(encounter_id)
-        self.sweep_audio()
-        return len(ids)
+        """A recording was queued (and committed): look for work now rather than at the next
+        poll. Whichever worker is free first claims it."""
+        del encounter_id  # claimed from the database, not handed over in memory
+        self._wake.set()
 
     def shutdown(self) -> None:
-        """Stop taking work; a job under way finishes its current step, queued ones resume at
-        the next start."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop taking work. A job under way is handed back (queued again) for another worker
+        or the next start; if this process keeps running it, its writes are refused."""
+        self._stop.set()
+        self._wake.set()
+        current = self._current
+        if current is not None:
+            with self._sessions() as session:
+                session.execute(
+                    update(Encounter)
+                    .where(Encounter.id == current, Encounter.claimed_by == self.worker_id)
+                    .values(
+                        status="queued",
+                        progress=0.0,
+                        claimed_by=None,
+                        heartbeat_at=None,
+                        version=Encounter.version + 1,
+                    )
+                )
+                session.commit()
+        for thread in self._threads:
+            thread.join(timeout=1.0)
 
-    # --- one job -----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        return self._current is not None
+
+    # --- claiming --------------------------------------------------------------------------
+
+    def _abandoned(self, claimed_by: str | None, heartbeat: dt.datetime | None) -> bool:
+        """Whether the worker holding a job has stopped."""
+        if claimed_by is None or heartbeat is None:
+            return True
+        if utcnow() - as_utc(heartbeat) > self._stale_after:
+            return True
+        host, _, rest = claimed_by.partition(":")
+        pid_text, _, token = rest.partition(":")
+        if host != self._host or not pid_text.isdigit():
+            return False  # another machine's worker: only its heartbeat tells
+        pid = int(pid_text)
+        if pid == self._pid:
+            return token != self._token  # an earlier run of this process id
+        return not _process_alive(pid)
+
+    def _claimable(self) -> list[tuple[str, int, bool]]:
+        """(id, version, abandoned) of jobs this worker may claim, oldest first."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(
+                    Encounter.id,
+                    Encounter.version,
+                    Encounter.status,
+                    Encounter.claimed_by,
+                    Encounter.heartbeat_at,
+                )
+                .where(Encounter.status.in_(ACTIVE))
+                .order_by(Encounter.created_at)
+                .limit(50)
+            ).all()
+        found = []
+        for row in rows:
+            if row.status == "queued":
+                found.append((row.id, row.version, False))
+            elif self._abandoned(row.claimed_by, row.heartbeat_at):
+                found.append((row.id, row.version, True))
+        return found
+
+    def claim_next(self) -> str | None:
+        """Claim the oldest claimable recording (or fail it if its audio is gone); its id."""
+        for encounter_id, version, abandoned in self._claimable():
+            with self._sessions() as session:
+                now = utcnow()
+                taken = session.execute(
+                    update(Encounter)
+                    .where(Encounter.id == encounter_id, Encounter.version == version)
+                    .values(
+                        status="transcribing",
+                        progress=0.0,
+                        claimed_by=self.worker_id,
+                        heartbeat_at=now,
+                        updated_at=now,
+                        version=Encounter.version + 1,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if getattr(taken, "rowcount", 0) != 1:
+                    session.rollback()
+                    continue  # another worker was quicker
+                row = session.get(Encounter, encounter_id)
+                if row is None or not row.audio_path or not Path(row.audio_path).exists():
+                    if row is not None:
+                        self._fail(row, GONE)
+                        record(session, None, "job.fail", encounter_id=encounter_id,
+                               outcome="failed")  # fmt: skip
+                    session.commit()
+                    continue
+                detail = "taken over" if abandoned else None
+                record(session, None, "job.start", encounter_id=encounter_id, detail=detail)
+                session.commit()
+                return encounter_id
+        return None
+
+    # --- threads ---------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                claimed = self.claim_next()
+            except Exception as exc:  # the database may be briefly away: try again later
+                _log.error("could not claim a recording: %s", type(exc).__name__)
+                claimed = None
+            if claimed is None:
+                self._wake.wait(self._poll)
+                self._wake.clear()
+                continue
+            self._current = claimed
+            try:
+                self._run(claimed)
+            finally:
+                self._current = None
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._heartbeat):
+            current = self._current
+            if current is None:
+                continue
+            try:
+                with self._sessions() as session:
+                    session.execute(
+                        update(Encounter)
+                        .where(Encounter.id == current, Encounter.claimed_by == self.worker_id)
+                        .values(heartbeat_at=utcnow())
+                        .execution_options(synchronize_session=False)
+                    )
+                    session.commit()
+            except Exception as exc:  # a missed beat is retried at the next one
+                _log.warning("heartbeat failed: %s", type(exc).__name__)
+
+    # --- one job ---------------------------------------------------------------------------
 
     def _run(self, encounter_id: str) -> None:
         try:
             self._transcribe_and_extract(encounter_id)
+        except (LostClaim, StaleDataError):
+            _log.warning("a recording's job was taken over by another worker; dropped here")
         except Exception as exc:  # the job must end in `failed`, whatever went wrong
             reason = str(exc) if isinstance(exc, ScribeError) else "internal error while processing"
             _log.error("job failed: %s", type(exc).__name__)
             with self._sessions() as session:
                 row = session.get(Encounter, encounter_id)
-                if row is not None and row.status in ACTIVE:
+                if row is not None and row.status in ACTIVE and row.claimed_by == self.worker_id:
                     self._fail(row, reason)
                     record(session, None, "job.fail", encounter_id=row.id, outcome="failed")
                     self._drop_audio(row)
@@ -101,20 +267,20 @@ class AudioJobs:
     def _transcribe_and_extract(self, encounter_id: str) -> None:
         with self._sessions() as session:
             row = session.get(Encounter, encounter_id)
-            if row is None or row.status != "queued" or not row.audio_path:
-                return
+            if row is None or row.claimed_by != self.worker_id or not row.audio_path:
+                raise LostClaim
             audio = Path(row.audio_path)
-            row.status, row.progress, row.updated_at = "transcribing", 0.0, utcnow()
-            session.commit()
             last = [time.monotonic()]
 
             def progress(done: float, total: float) -> None:
                 now = time.monotonic()
                 if total <= 0 or now - last[0] < PROGRESS_EVERY_SECONDS:
                     return
+                if self._stop.is_set():
+                    raise LostClaim  # handed back at shutdown
                 last[0] = now
                 row.progress = round(min(0.95, 0.95 * done / total), 3)
-                row.updated_at = utcnow()
+                row.updated_at = row.heartbeat_at = utcnow()
                 session.commit()
 
             transcript = self._scribe.transcribe(audio, progress=progress)
@@ -128,16 +294,17 @@ class AudioJobs:
             result = self._scribe.extract_transcript(transcript, context)
             row.history_json = history.model_dump_json() if history else None
             apply_result(row, result.note, result.coding)
-            row.status, row.progress = "ready", 1.0
-            add_revision(
-                session,
+            row.status, row.progress, row.claimed_by = "ready", 1.0, None
+            revision = revision_row(
                 row,
+                number=next_revision(session, row),
                 kind="extraction",
                 author_key=row.created_by_key,
                 author_name=row.created_by_name,
                 author_role="service",
                 note_before=None,
             )
+            session.add(revision)
             record(session, None, "job.complete", encounter_id=row.id)
             self._drop_audio(row)
             session.commit()
@@ -146,6 +313,7 @@ class AudioJobs:
 
     def _fail(self, row: Encounter, reason: str) -> None:
         row.status, row.failure_reason, row.updated_at = "failed", reason, utcnow()
+        row.claimed_by = None
 
     def _drop_audio(self, row: Encounter) -> None:
         """With no retention configured, the recording goes as soon as its job ends."""

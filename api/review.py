@@ -11,11 +11,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import Caller, record, record_now
 from api.encounters import (
-    add_revision,
     apply_result,
     check_if_match,
     load_visible,
+    next_revision,
     recorded_context,
+    revision_row,
 )
 from api.persistence.database import as_utc, utcnow
 from api.persistence.tables import Encounter, NoteRevision
@@ -83,9 +84,10 @@ def correct_note(
     principal = caller.principal
     try:
         apply_result(row, note, coding)
-        number = add_revision(
-            session,
+        number = next_revision(session, row)
+        revision = revision_row(
             row,
+            number=number,
             kind="correction",
             author_key=principal.key_id,
             author_name=principal.name,
@@ -94,6 +96,7 @@ def correct_note(
             operations=_OPERATIONS.dump_json(list(correction.operations)).decode(),
             reason=correction.reason,
         )
+        session.add(revision)
         record(session, caller, action, encounter_id=row.id, detail=f"revision {number}")
         session.commit()
     except StaleDataError:  # another writer committed after we read: theirs stands

@@ -53,6 +53,7 @@ class Encounter(Base):
     __tablename__ = "encounters"
     __table_args__ = (
         Index("ix_encounters_org_status", "organisation", "status"),
+        Index("ix_encounters_status", "status"),
         Index("ix_encounters_history", "organisation", "patient_ref", "payer", "date_of_service"),
     )
 
@@ -80,6 +81,9 @@ class Encounter(Base):
     signed_off_by: Mapped[str | None] = mapped_column(String(200))
     audio_path: Mapped[str | None] = mapped_column(Text)
     audio_format: Mapped[str | None] = mapped_column(String(20))
+    # A recording's job: the worker process holding it, and when that worker last said so.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False)

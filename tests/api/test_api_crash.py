@@ -1,8 +1,9 @@
 """Kill the server (SIGKILL) while it writes: every write it acknowledged is still there after a
 restart, with its revisions numbered without gaps and its audit events.
 
-The server runs as `scribe serve` in its own process group, on SQLite (the default, in the data
-folder) and on PostgreSQL where the session has one. Threads write as fast as they can: reviewers
+The server runs as `scribe serve` in its own process group, with one worker process and with
+two (whose writes then meet in the database), on SQLite (the default, in the data folder) and on
+PostgreSQL where the session has one. Threads write as fast as they can: reviewers
 correcting two encounters (two of them on the same one, so conflicts happen) and a clinician
 creating new ones. Only answers that came back 2xx count as acknowledged; a request cut off by
 the kill may or may not have been committed, and either is fine.
@@ -11,10 +12,6 @@ the kill may or may not have been committed, and either is fine.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -24,17 +21,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from served import Server, issue_keys
 
-from api.persistence.database import make_engine, upgrade
-
-SCRIBE = Path(sys.executable).parent / "scribe"
 DICTATION = (
     "Dry needling to the left upper trapezius and left levator scapulae. Taut bands with local "
     "twitch responses. Neck pain 6/10 before, 3/10 after. No medication injected."
 )
 MUSCLE = ("upper trapezius", "left")  # in DICTATION; its status is flipped back and forth
 WRITE_SECONDS = 2.5
-START_TIMEOUT = 60.0
 
 
 @dataclass
@@ -67,91 +61,12 @@ class Acknowledged:
             return sum(self.corrections.values()) + len(self.created)
 
 
-@dataclass
-class Server:
-    """`scribe serve` as a subprocess; its log goes to a file beside the data."""
-
-    env: dict[str, str]
-    log_path: Path
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.port = _free_port()
-        log = self.log_path.open("ab")
-        # Its own session (process group), so the kill reaches uvicorn and anything it started.
-        self.process = subprocess.Popen(
-            [str(SCRIBE), "serve", "--port", str(self.port), "--log-level", "warning"],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"the server exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.base_url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        pytest.fail(
-            f"the server did not answer /health within {START_TIMEOUT:.0f} s:\n{self.log()}"
-        )
-
-    def kill(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _create_key(env: dict[str, str], role: str, name: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(SCRIBE), "admin", "create-key", "--role", role, "--name", name, "--org", "clinic-1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _issue_keys(env: dict[str, str], database_url: str) -> dict[str, str]:
-    """A key per role, made with `scribe admin create-key` as an operator would."""
-    engine = make_engine(database_url)
-    upgrade(engine)  # once, here: three commands migrating a fresh database at once would race
-    engine.dispose()
-    roles = ("clinician", "reviewer", "admin")
-    running = {role: _create_key(env, role, f"crash {role}") for role in roles}
-    keys = {}
-    for role, process in running.items():
-        out, err = process.communicate(timeout=60)
-        assert process.returncode == 0, err
-        keys[role] = out.strip()
-    return keys
-
-
-@pytest.fixture
-def server(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str]]:
-    """A stopped server on SQLite (the default file in its data folder) or PostgreSQL, and the
-    database URL it uses."""
+@pytest.fixture(params=[1, 2], ids=["1-worker", "2-workers"])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str
+) -> Iterator[tuple[Server, str]]:
+    """A stopped server on SQLite (the default file in its data folder) or PostgreSQL, with one
+    or two worker processes, and the database URL it uses."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRIBE_")}
     data_dir = tmp_path / "data"
     env["SCRIBE_DATA_DIR"] = str(data_dir)
@@ -159,7 +74,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, str]]:
         database_url = f"sqlite:///{data_dir / 'scribe.db'}"
     else:
         env["SCRIBE_DATABASE_URL"] = database_url
-    running = Server(env=env, log_path=tmp_path / "server.log")
+    running = Server(env=env, log_path=tmp_path / "server.log", workers=request.param)
     try:
         yield running, database_url
     finally:
@@ -231,7 +146,7 @@ def _audit(client: httpx.Client, admin: dict[str, str], encounter_id: str, actio
 
 def test_api_acknowledged_writes_survive_sigkill(server: tuple[Server, str]) -> None:
     running, database_url = server
-    keys = _issue_keys(running.env, database_url)
+    keys = issue_keys(running.env, database_url)
     clinician, reviewer, admin = (_auth(keys[r]) for r in ("clinician", "reviewer", "admin"))
     running.start()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
 
-from api.persistence.database import is_ready, make_engine, upgrade
+from api.persistence.database import MIGRATIONS, is_ready, make_engine, upgrade
 from api.persistence.tables import Base
 
 
@@ -22,8 +25,42 @@ def test_persistence_migrations_match_the_models(database_url: str) -> None:
             assert diff == []
             tables = set(inspect(connection).get_table_names())
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0001"
+            assert version.scalar_one() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
         assert {"api_keys", "encounters", "note_revisions", "audit_events"} <= tables
+    finally:
+        engine.dispose()
+
+
+def _migrate(engine: Engine, to: str, *, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, to)
+
+
+def _columns(engine: Engine, table: str) -> set[str]:
+    with engine.connect() as connection:
+        return {column["name"] for column in inspect(connection).get_columns(table)}
+
+
+def test_persistence_each_migration_keeps_rows_and_steps_back(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        _migrate(engine, "0001")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO api_keys (id, name, role, organisation, key_hash, prefix, "
+                     "created_at) VALUES ('k1', 'n', 'admin', 'o', 'h', 'p', :at)"),
+                {"at": "2026-11-22 10:00:00+00:00"},
+            )  # fmt: skip
+        _migrate(engine, "head")
+        assert {"claimed_by", "heartbeat_at"} <= _columns(engine, "encounters")
+        _migrate(engine, "0001", down=True)
+        assert "claimed_by" not in _columns(engine, "encounters")
+        _migrate(engine, "head")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM api_keys")).scalar_one() == 1
     finally:
         engine.dispose()
 

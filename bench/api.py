@@ -1,8 +1,8 @@
 """Throughput and latency of POST /v1/encounters/text, against the pipeline called in-process.
 
-Starts `scribe serve` on a free loopback port with a fresh data folder (SQLite, WAL,
-synchronous=FULL), issues a clinician key, waits for /health, warms the server up, then runs
-rounds of a closed-loop load: ``--clients`` concurrent clients (asyncio + httpx, keep-alive),
+Starts `scribe serve --workers N` on a free loopback port with a fresh data folder (SQLite, WAL,
+synchronous=FULL; or the PostgreSQL database given), issues a clinician key, waits for /health, warms the server up, then runs
+rounds of a closed-loop load: ``--clients`` concurrent clients (asyncio, raw HTTP/1.1 keep-alive),
 each sending the next golden dictation (fixtures/golden/extraction/*.yaml, field ``text``) as
 soon as its previous answer came back, until ``--seconds`` have passed or ``--requests`` were
 sent. Each round reports requests/s, p50/p95/p99 latency, errors, and the CPU seconds the load
@@ -13,18 +13,23 @@ in this process (after a warm-up pass). The API's throughput is printed as a rat
 the service costs on top of extraction (HTTP, auth lookup, session history, database writes,
 audit, serialisation). Medians over ``--rounds``.
 
-The load generator runs on the same machine as the server and competes with it for CPU; its own
-CPU time is printed so the reader can judge how much it took.
+The load generator runs on the same machine as the server and competes with it for CPU: it is a
+minimal HTTP/1.1 client (requests encoded once, answers parsed no further than their length),
+and its own CPU time is printed so the reader can judge how much it took. Server CPU and peak RSS
+add up the server's processes (its workers included).
 
-    .venv/bin/python bench/api.py [--clients 20] [--seconds 10] [--requests N] [--rounds 3]
+    .venv/bin/python bench/api.py [--clients 20] [--workers 2] [--seconds 10] [--requests N]
+        [--rounds 3] [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import itertools
+import json
 import math
 import os
 import resource
@@ -105,12 +110,23 @@ def clinician_key(settings: Settings) -> str:
     return issued.secret
 
 
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRIBE_")}
-    env["SCRIBE_DATA_DIR"] = str(data_dir)
+    env["SCRIBE_DATA_DIR"] = str(settings.data_dir)
+    if settings.database_url:
+        env["SCRIBE_DATABASE_URL"] = settings.database_url
     with log.open("wb") as out:
         return subprocess.Popen(
-            [str(SCRIBE), "serve", "--port", str(port), "--log-level", "warning"],
+            [
+                str(SCRIBE),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -150,6 +166,24 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server and its worker processes (children, recursively)."""
+    found = [pid]
+    for parent in found:
+        children = Path(f"/proc/{parent}/task/{parent}/children")
+        if children.exists():
+            found.extend(int(child) for child in children.read_text().split())
+    return found
+
+
+def server_cpu_s(pid: int) -> float:
+    total = 0.0
+    for process in server_processes(pid):
+        with contextlib.suppress(FileNotFoundError):  # a worker that exited meanwhile
+            total += process_cpu_s(process)
+    return total
+
+
 def peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -171,40 +205,86 @@ class Target:
     server_pid: int
 
 
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client over one socket. The load generator shares the CPU
+    with the server, so it must cost as little as possible per request: requests are encoded
+    once up front and only the status line and Content-Length of an answer are parsed."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer)
+
+    async def send(self, request: bytes) -> int:
+        """Send one encoded request; return the answer's status code (body read and dropped)."""
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length:
+            await self.reader.readexactly(length)
+        return status
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+def encode_requests(target: Target, texts: list[str]) -> list[bytes]:
+    """One POST /v1/encounters/text per dictation, as bytes on the wire."""
+    host = target.base_url.removeprefix("http://")
+    encoded = []
+    for text in texts:
+        body = json.dumps({"text": text}).encode()
+        head = (
+            f"POST /v1/encounters/text HTTP/1.1\r\nHost: {host}\r\n"
+            f"Authorization: Bearer {target.key}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        encoded.append(head.encode() + body)
+    return encoded
+
+
 async def load(
     target: Target, texts: list[str], *, clients: int, seconds: float, max_requests: int | None
 ) -> Round:
     """A closed loop: each client sends its next request when the previous one is answered."""
-    cycle = itertools.cycle(texts)
+    cycle = itertools.cycle(encode_requests(target, texts))
     sent = 0
     errors = 0
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"Authorization": f"Bearer {target.key}"}
-    async with httpx.AsyncClient(
-        base_url=target.base_url, headers=headers, limits=limits, timeout=60
-    ) as client:
-        cpu_before, server_before = own_cpu_s(), process_cpu_s(target.server_pid)
-        start = time.perf_counter()
-        deadline = start + seconds
+    host, port = target.base_url.removeprefix("http://").rsplit(":", 1)
+    connections = [await Connection.open(host, int(port)) for _ in range(clients)]
+    cpu_before, server_before = own_cpu_s(), server_cpu_s(target.server_pid)
+    start = time.perf_counter()
+    deadline = start + seconds
 
-        async def one_client() -> None:
-            nonlocal sent, errors
-            while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
-                sent += 1
-                body = {"text": next(cycle)}
-                began = time.perf_counter()
-                try:
-                    answer = await client.post("/v1/encounters/text", json=body)
-                    ok = answer.status_code == 201
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - began) * 1000)
-                errors += not ok
+    async def one_client(connection: Connection) -> None:
+        nonlocal sent, errors
+        while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
+            sent += 1
+            request = next(cycle)
+            began = time.perf_counter()
+            try:
+                ok = await connection.send(request) == 201
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                ok = False
+                connection = await Connection.open(host, int(port))
+            latencies.append((time.perf_counter() - began) * 1000)
+            errors += not ok
+        await connection.close()
 
-        await asyncio.gather(*(one_client() for _ in range(clients)))
-        elapsed = time.perf_counter() - start
-        cpu_after, server_after = own_cpu_s(), process_cpu_s(target.server_pid)
+    await asyncio.gather(*(one_client(c) for c in connections))
+    elapsed = time.perf_counter() - start
+    cpu_after, server_after = own_cpu_s(), server_cpu_s(target.server_pid)
     return Round(
         sent, errors, elapsed, latencies, cpu_after - cpu_before, server_after - server_before
     )
@@ -230,6 +310,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of a round")
     parser.add_argument("--requests", type=int, default=None, help="cap on requests a round")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (medians reported)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="an empty PostgreSQL database, say (default: SQLite in a temporary folder)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up load")
     args = parser.parse_args()
 
@@ -247,14 +333,16 @@ def main() -> None:
     scribe = Scribe()
     with tempfile.TemporaryDirectory(prefix="scribe-bench-") as folder:
         data_dir = Path(folder) / "data"
-        key = clinician_key(Settings(data_dir=data_dir))
+        settings = Settings(data_dir=data_dir, database_url=args.database_url)
+        key = clinician_key(settings)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         log = Path(folder) / "server.log"
-        server = start_server(data_dir, port, log)
+        server = start_server(settings, port, args.workers, log)
         try:
             ready = wait_healthy(base_url, server, log)
-            print(f"server up in {ready:.1f} s (pid {server.pid}, SQLite in a temp folder)")
+            where = "PostgreSQL" if args.database_url else "SQLite in a temporary folder"
+            print(f"server up in {ready:.1f} s (pid {server.pid}, {where})")
             target = Target(base_url, key, server.pid)
             measure = functools.partial(load, target, texts, clients=args.clients)
             asyncio.run(measure(seconds=args.warmup, max_requests=None))
@@ -269,7 +357,7 @@ def main() -> None:
                 # Measured between rounds, while the server is idle, so that the two do not
                 # compete for CPU.
                 baselines.append(in_process_per_second(scribe, texts, min(args.seconds, 5.0)))
-            peak = peak_rss_mib(server.pid)
+            peak = sum(peak_rss_mib(pid) for pid in server_processes(server.pid))
         finally:
             stop_server(server)
 
@@ -312,7 +400,7 @@ def main() -> None:
     )
     print(f"  server CPU            {server_cpu:8.0%} of a core, {server_ms:.1f} ms CPU a request")
     print(f"  load generator CPU    {client_cpu:8.0%} of a core")
-    print(f"  server peak RSS       {peak:8.0f} MiB (VmHWM)")
+    print(f"  server peak RSS       {peak:8.0f} MiB (VmHWM, all its processes)")
 
 
 if __name__ == "__main__":

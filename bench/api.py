@@ -1,12 +1,13 @@
 """Throughput and latency of POST /v1/encounters/text, against the pipeline called in-process.
 
 Starts `scribe serve --workers N` on a free loopback port with a fresh data folder (SQLite, WAL,
-synchronous=FULL; or the PostgreSQL database given), issues a clinician key, waits for /health, warms the server up, then runs
-rounds of a closed-loop load: ``--clients`` concurrent clients (asyncio, raw HTTP/1.1 keep-alive),
-each sending the next golden dictation (fixtures/golden/extraction/*.yaml, field ``text``) as
-soon as its previous answer came back, until ``--seconds`` have passed or ``--requests`` were
-sent. Each round reports requests/s, p50/p95/p99 latency, errors, and the CPU seconds the load
-generator and the server used; the server's peak RSS (VmHWM) is read at the end.
+synchronous=FULL; or the PostgreSQL database given), issues a clinician key, waits for /health,
+warms the server up, then runs rounds of a closed-loop load: ``--clients`` concurrent clients
+(asyncio, raw HTTP/1.1 keep-alive), each sending the next golden dictation
+(fixtures/golden/extraction/*.yaml, field ``text``) as soon as its previous answer came back,
+until ``--seconds`` have passed or ``--requests`` were sent. Each round reports requests/s,
+p50/p95/p99 latency, errors, and the CPU seconds the load generator and the server used; the
+server's peak RSS (VmHWM) is read at the end.
 
 Baseline, in the same run: ``Scribe().extract(text)`` on the same dictations, single-threaded,
 in this process (after a warm-up pass). The API's throughput is printed as a ratio of it: what

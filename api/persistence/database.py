@@ -120,7 +120,7 @@ def insert_now(session: Session, *rows: Base) -> None:
     for row in rows:
         table = Base.metadata.tables[row.__tablename__]
         values = {key: value for key, value in vars(row).items() if key in table.c}
-        session.execute(insert(table).values(values))
+        session.execute(insert(table), values)  # parameters bound at execution: cached SQL
 
 
 def upgrade(engine: Engine) -> None:

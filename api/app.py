@@ -15,6 +15,7 @@ from api.deps import Services
 from api.jobs import AudioJobs
 from api.keys import KeyCache
 from api.persistence.database import make_engine, make_sessions, upgrade
+from api.persistence.group_commit import GroupCommit
 from api.routers import admin, encounters, health, review
 from scribe.config import Settings, get_settings
 from scribe.pipeline import Scribe
@@ -81,7 +82,9 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
         pipeline = scribe or Scribe(settings=settings)
         sessions = make_sessions(engine)
         jobs = AudioJobs(sessions, pipeline, settings)
-        app.state.services = Services(settings, engine, sessions, pipeline, jobs, KeyCache())
+        app.state.services = Services(
+            settings, engine, sessions, pipeline, jobs, KeyCache(), GroupCommit(sessions)
+        )
         # Handlers hold the GIL for most of their time: more threads than this only queue
         # inside Python, with more switching; requests beyond them wait their turn in order.
         to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS

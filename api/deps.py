@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.audit import Caller, record_now
 from api.jobs import AudioJobs
 from api.keys import KeyCache, Principal, Role, authenticate
+from api.persistence.group_commit import GroupCommit
 from api.problems import ApiProblem
 from scribe.config import Settings
 from scribe.pipeline import Scribe
@@ -30,6 +31,7 @@ class Services:
     scribe: Scribe
     jobs: AudioJobs
     keys: KeyCache
+    writes: GroupCommit
 
 
 # Cheap dependencies are async, so a request crosses into the thread pool only for its

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from api.audit import Caller, audit_event, record, record_now
 from api.keys import Role
-from api.persistence.database import as_utc, insert_now, utcnow
+from api.persistence.database import as_utc, utcnow
+from api.persistence.group_commit import GroupCommit
 from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
 from api.schemas import (
@@ -231,10 +232,12 @@ def create_from_text(
     text: str,
     context: EncounterContextIn,
     *,
+    writes: GroupCommit,
     max_chars: int,
 ) -> Encounter:
-    """Extract, code and store a typed or dictated note; one transaction with its revision
-    and audit event. The row returned is not attached to ``session``."""
+    """Extract, code and store a typed or dictated note: the encounter, its first revision and
+    its audit event in one transaction (``session`` only reads the session history). The row
+    returned is not attached to a session."""
     check_text(text, max_chars=max_chars)
     row, context = new_row(caller, source="text", status="ready", context=context)
     row.progress = 1.0
@@ -245,17 +248,15 @@ def create_from_text(
     apply_result(row, result.note, result.coding)
     row.version = 1
     principal = caller.principal
-    # The busiest write of the service: three plain INSERTs, no unit of work, so the database's
-    # single write lock (SQLite) is held as briefly as possible.
-    insert_now(
-        session,
+    # The busiest write of the service: plain INSERTs (no unit of work), committed together
+    # with the creations that arrive at the same time.
+    writes.write(
         row,
         revision_row(row, number=1, kind="extraction", author_key=principal.key_id,
                      author_name=principal.name, author_role=principal.role.value,
                      note_before=None),
         audit_event(caller, "encounter.create", encounter_id=row.id, detail="text"),
     )  # fmt: skip
-    session.commit()
     return row
 
 

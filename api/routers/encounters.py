@@ -70,6 +70,7 @@ def create_text(body: EncounterTextCreate, caller: Creator, session: SessionDep,
         services.scribe,
         body.text,
         body.context,
+        writes=services.writes,
         max_chars=services.settings.max_input_chars,
     )
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}

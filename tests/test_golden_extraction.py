@@ -1,7 +1,7 @@
 """Golden dictations (fixtures/golden/): every expected field, case by case.
 
-Three sets written by different authors: ``extraction/``, ``heldout/`` and ``blind/``. Cases in
-``known_failures.yaml`` must fail on exactly the fields listed there.
+Four sets written by different authors: ``extraction/``, ``heldout/``, ``blind/`` and
+``fresh/``. Cases in ``known_failures.yaml`` must fail on exactly the fields listed there.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from scribe.lexicons import load_lexicons
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 CASES = [
-    case for folder in ("extraction", "heldout", "blind") for case in load_cases(GOLDEN / folder)
+    case
+    for folder in ("extraction", "heldout", "blind", "fresh")
+    for case in load_cases(GOLDEN / folder)
 ]
 KNOWN: dict[str, dict[str, Any]] = yaml.safe_load((GOLDEN / "known_failures.yaml").read_text())
 

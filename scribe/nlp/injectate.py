@@ -30,6 +30,7 @@ _AMOUNT = re.compile(
 )
 _CONCENTRATION = re.compile(rf"(?:{NUMBER})\s*%", re.IGNORECASE)
 _DOSE_WINDOW = 40  # characters either side of a substance name
+_NEEDLE = frozenset({"needle", "needles"})
 
 
 def _gap(start: int, end: int, span: Span) -> int:
@@ -123,10 +124,17 @@ class InjectateExtractor:
         alone; with no treatment words at all ("Botox 25 units into each of L UT and L
         levator"), ``default``: whether a substance was injected in the sentence."""
         best: tuple[int, bool] | None = None
+        doc = muscle.doc
         for modifier in muscle._.modifiers:
             if modifier.category not in ("TREATED", "INJECTED"):
                 continue
             start, end = modifier.modifier_span
+            if (
+                default
+                and modifier.category == "TREATED"
+                and doc[start:end].text.lower() in _NEEDLE
+            ):
+                continue  # "... injected into X with a 25 g needle": the injection's needle
             distance = muscle.start - end if end <= muscle.start else start - muscle.end
             is_injection = modifier.category == "INJECTED"
             if best is None or distance < best[0] or (distance == best[0] and is_injection):

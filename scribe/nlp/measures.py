@@ -32,13 +32,16 @@ _NOT_A_RATING = (
     r"needles?|times|sessions?|visits?|mm|cm|muscles?))"
 )
 _PAIN_BARE = re.compile(
-    rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated))*"
+    rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|"
+    rf"went|came|down|dropped|decreased|reduced|improved|fell|to|about|around|roughly))*"
     rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
 # A value with its timing right after it: "a two after", "an eight before", "three leaving".
 _PAIN_TIMED = re.compile(
-    rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}(?=\s+(?:before|after|afterwards|pre|post|"
+    rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}"
+    # "3 at 10 min post": a time since the session may stand between the value and its cue
+    rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards|pre|post|"
     rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
     rf"at\s+discharge)\b)",
     re.IGNORECASE,

@@ -51,6 +51,15 @@ _NEEDLE_COUNT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;]|\n|$")
+_NOT_NEEDLES_BEFORE = re.compile(
+    r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
+)
+# "levator x3" after "UT x4 needles": the next item of a per-muscle list of needle counts
+_LIST_ITEM_COUNT = re.compile(
+    r"\bx\s*(?P<n>\d{1,2})\b(?!\s*(?:wks?|weeks?|days?|months?|years?|mins?|minutes?|sessions?|"
+    r"visits?|reps?|sets?|per|each|/))",
+    re.IGNORECASE,
+)
 
 
 _TIE_GAP = frozenset(
@@ -174,7 +183,9 @@ class RationaleExtractor:
         result.functional_limitations = self._limitations(doc_text(doc), 0)
         lowered = doc_text(doc).lower()
         if "needle" in lowered or "insertion" in lowered:
-            result.needle_counts = self._counts(_NEEDLE_COUNT, doc_text(doc), 0)
+            result.needle_counts = self._counts(
+                _NEEDLE_COUNT, doc_text(doc), 0, per_item=_LIST_ITEM_COUNT
+            )
         if "muscle" in lowered:
             result.stated_counts = self._counts(_STATED_COUNT, doc_text(doc), 0)
         doc._.rationale = result
@@ -235,9 +246,29 @@ class RationaleExtractor:
         )
 
     @staticmethod
-    def _counts(pattern: re.Pattern[str], text: str, offset: int) -> list[CountItem]:
+    def _counts(
+        pattern: re.Pattern[str],
+        text: str,
+        offset: int,
+        *,
+        per_item: re.Pattern[str] | None = None,
+    ) -> list[CountItem]:
+        """Counts in ``text``. With ``per_item``, a count goes on through the rest of its clause:
+        "DN R UT x4 needles, levator x3, SCM x2" is 4 + 3 + 2."""
         items: list[CountItem] = []
-        for match in pattern.finditer(text):
+        matches: list[re.Match[str]] = list(pattern.finditer(text))
+        if per_item is not None:
+            taken = [(m.start(), m.end()) for m in matches]
+            for match in list(matches):
+                clause_end = _CLAUSE_END.search(text, match.end())
+                stop = clause_end.start() if clause_end else len(text)
+                for item in per_item.finditer(text, match.end(), stop):
+                    if _NOT_NEEDLES_BEFORE.search(text, max(0, item.start() - 16), item.start()):
+                        continue  # "LTR x2": twitches, not needles
+                    if not any(s < item.end() and item.start() < e for s, e in taken):
+                        matches.append(item)
+                        taken.append((item.start(), item.end()))
+        for match in matches:
             raw = next(g for g in match.groups() if g is not None)
             number = parse_number(raw)
             if number is not None and number == int(number) and 0 < number < 200:

@@ -49,14 +49,11 @@ class _Fusion:
         self.fillers = {f.lower() for f in spec.fillers}
         self.nouns = {n.lower() for n in spec.nouns}
         self.max_gap = spec.max_gap
-        allowed = next(
-            (r.allowed_types for r in lexicon.rule_sets if r.category == spec.category), None
-        )
         self.rule = ConTextRule(
             literal=f"<{spec.category.lower()} + needling>",
             category=spec.category,
             direction=spec.direction,
-            allowed_types=set(allowed) if allowed else None,
+            allowed_types=set(spec.allowed_types),
             max_scope=spec.max_scope,
             terminated_by=set(lexicon.terminated_by.get(spec.category, [])) or None,
         )

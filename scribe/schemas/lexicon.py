@@ -176,6 +176,7 @@ class ContextFusion(Frozen):
 
     category: str
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL"]
+    allowed_types: list[str] = Field(min_length=1, description="Target types it modifies.")
     max_scope: int | None = Field(default=None, gt=0)
     heads: list[str] = Field(min_length=1)
     fillers: list[str] = Field(default_factory=list)

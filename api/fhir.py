@@ -28,6 +28,8 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from pydantic import ValidationError
 
+from scribe.coding.engine import PROVIDER_NAMES
+from scribe.coding.muscles import DRY_NEEDLING, INJECTION
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.schemas.coding import ClaimLine, CodingResult
 from scribe.schemas.note import MuscleRef, Note
@@ -56,22 +58,11 @@ LATERALITY_SNOMED = {
     "right": ("24028007", "Right"),
     "bilateral": ("51440002", "Right and left"),
 }
-PROVIDER_FUNCTION = {
-    "pt": "physical therapist",
-    "pta": "physical therapist assistant",
-    "dc": "chiropractor",
-    "md": "physician (MD)",
-    "do": "physician (DO)",
-    "np": "nurse practitioner",
-    "pa": "physician assistant",
-}
 PAYER_DISPLAY = {"medicare": "Medicare", "commercial": "Commercial insurer", "self-pay": "Self-pay"}
-# Codes that are a needling procedure, with the words the machine-made summary starts with.
+# Services that are a needling procedure, with the words the machine-made summary starts with.
 PROCEDURE_SUMMARY = {
-    "20560": "Dry needling without injectate",
-    "20561": "Dry needling without injectate",
-    "20552": "Trigger point injection",
-    "20553": "Trigger point injection",
+    DRY_NEEDLING: "Dry needling without injectate",
+    INJECTION: "Trigger point injection",
 }
 NO_PATIENT = "patient not identified"
 # Fixed namespace: the uuid5 of every resource depends on the encounter id alone.
@@ -168,7 +159,7 @@ def _needling_entries(
     structures: dict[tuple[str, str], str] = {}
     procedures: dict[int, str] = {}
     for index, line in enumerate(encounter.coding.lines):
-        if line.code not in PROCEDURE_SUMMARY:
+        if line.service not in PROCEDURE_SUMMARY:
             continue
         for muscle in line.muscles:
             key = (muscle.id, muscle.laterality)
@@ -236,7 +227,7 @@ def _summary(line: ClaimLine) -> str:
     if count is None:
         count = sum(2 if m.laterality == "bilateral" else 1 for m in line.muscles)
     sites = ", ".join(_site_text(m) for m in line.muscles)
-    head = f"{PROCEDURE_SUMMARY[line.code]}; {count} muscle{'' if count == 1 else 's'}"
+    head = f"{PROCEDURE_SUMMARY[line.service or '']}; {count} muscle{'' if count == 1 else 's'}"
     return f"{head}: {sites}." if sites else f"{head}."
 
 
@@ -244,8 +235,8 @@ def _procedure(
     encounter: FhirEncounter, line: ClaimLine, subject: Json, structures: list[str], lex: Lexicons
 ) -> Json:
     performer: Json = {"actor": {"display": encounter.performer}}
-    if encounter.provider in PROVIDER_FUNCTION:
-        performer["function"] = {"text": PROVIDER_FUNCTION[encounter.provider]}
+    if encounter.provider in PROVIDER_NAMES:
+        performer["function"] = {"text": PROVIDER_NAMES[encounter.provider]}
     return {
         # bodySite and the extensions keep one order: the n-th site is the n-th BodyStructure.
         "extension": [

@@ -101,10 +101,9 @@ class AudioJobs:
             self._threads.append(thread)
         return waiting
 
-    def submit(self, encounter_id: str) -> None:
+    def wake(self) -> None:
         """A recording was queued (and committed): look for work now rather than at the next
-        poll. Whichever worker is free first claims it."""
-        del encounter_id  # claimed from the database, not handed over in memory
+        poll. Whichever worker is free first claims it from the database."""
         self._wake.set()
 
     def shutdown(self) -> None:
@@ -129,9 +128,6 @@ class AudioJobs:
                 session.commit()
         for thread in self._threads:
             thread.join(timeout=1.0)
-
-    def busy(self) -> bool:
-        return self._current is not None
 
     # --- claiming --------------------------------------------------------------------------
 

@@ -41,13 +41,26 @@ def _stale(session: Session, caller: Caller, encounter_id: str, action: str) -> 
     )
 
 
-def _editable(session: Session, caller: Caller, row: Encounter, action: str) -> None:
-    if row.status != "ready" or row.note_json is None:
+def _editable(
+    session: Session,
+    caller: Caller,
+    row: Encounter,
+    action: str,
+    if_match: str | None,
+    *,
+    required: bool,
+) -> None:
+    """The encounter may change: it is ready, not signed off, and the caller has seen its
+    current revision (409, 412 or 428 otherwise, audited as a conflict)."""
+    try:
+        if row.status != "ready" or row.note_json is None:
+            raise ApiProblem(409, f"the encounter is {row.status}, not ready", slug="not-ready")
+        if row.signed_off_at is not None:
+            raise ApiProblem(409, "the encounter is signed off", slug="signed-off")
+        check_if_match(row, if_match, required=required)
+    except ApiProblem:
         record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
-        raise ApiProblem(409, f"the encounter is {row.status}, not ready", slug="not-ready")
-    if row.signed_off_at is not None:
-        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
-        raise ApiProblem(409, "the encounter is signed off", slug="signed-off")
+        raise
 
 
 def correct_note(
@@ -61,12 +74,7 @@ def correct_note(
     """Apply a reviewer's corrections, re-code, and store both as a new revision."""
     action = "encounter.correct"
     row = load_visible(session, caller, encounter_id, action, audit=False)
-    _editable(session, caller, row, action)
-    try:
-        check_if_match(row, if_match, required=True)
-    except ApiProblem:
-        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
-        raise
+    _editable(session, caller, row, action, if_match, required=True)
     before = row.note_json
     try:
         note = apply_corrections(
@@ -109,12 +117,7 @@ def sign_off(
 ) -> Encounter:
     action = "encounter.sign_off"
     row = load_visible(session, caller, encounter_id, action)
-    _editable(session, caller, row, action)
-    try:
-        check_if_match(row, if_match, required=False)
-    except ApiProblem:
-        record_now(session, caller, action, encounter_id=row.id, outcome="conflict")
-        raise
+    _editable(session, caller, row, action, if_match, required=False)
     row.signed_off_at = utcnow()
     row.signed_off_by = caller.principal.name
     row.needs_review = False

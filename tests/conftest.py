@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 from spacy.language import Language
 
 from scribe import Scribe
+from scribe import pipeline as scribe_pipeline
+from scribe.config import Settings
 from scribe.nlp import build_nlp
 from scribe.schemas.note import Note
 
@@ -28,6 +32,19 @@ LEXICON_DIR = REPO / "lexicons"
 def scribe() -> Scribe:
     """One ``Scribe`` for the whole session (building it costs about a second)."""
     return Scribe()
+
+
+@pytest.fixture
+def fast_scribe(scribe: Scribe, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands build their own Scribe; give them the session's pipeline (and speech model)
+    with the command's settings."""
+
+    def reuse(*, settings: Settings | None = None, **_: Any) -> Scribe:
+        clone = copy.copy(scribe)
+        clone.settings = settings or scribe.settings
+        return clone
+
+    monkeypatch.setattr(scribe_pipeline, "Scribe", reuse)
 
 
 @pytest.fixture(scope="session")

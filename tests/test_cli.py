@@ -3,7 +3,6 @@ errors that never quote the file name or the dictation."""
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys
@@ -14,10 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from scribe import Scribe
-from scribe import pipeline as scribe_pipeline
 from scribe.cli import app
-from scribe.config import Settings, get_settings
+from scribe.config import get_settings
 
 DICTATION = (
     "Dry needling to the right upper trapezius, levator scapulae and rhomboid major. "
@@ -37,18 +34,6 @@ SEVERITIES = {"error", "warning", "info"}
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-@pytest.fixture
-def fast_scribe(scribe: Scribe, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command builds its own Scribe; give it the session's pipeline with its settings."""
-
-    def reuse(*, settings: Settings | None = None, **_: Any) -> Scribe:
-        clone = copy.copy(scribe)
-        clone.settings = settings or scribe.settings
-        return clone
-
-    monkeypatch.setattr(scribe_pipeline, "Scribe", reuse)
 
 
 @pytest.fixture

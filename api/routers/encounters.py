@@ -139,7 +139,7 @@ def create_audio(
         session.rollback()
         path.unlink(missing_ok=True)
         raise
-    services.jobs.submit(row.id)
+    services.jobs.wake()
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
     return Response(service.public_json(row), status_code=202,
                     media_type=JSON, headers=headers)  # fmt: skip

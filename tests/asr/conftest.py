@@ -8,7 +8,6 @@ transcription, inside the session ``scribe`` fixture of ``tests/conftest.py``.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,9 +19,8 @@ import yaml
 from asr_support import AUDIO_DIR, AudioRun, write_wav
 
 from scribe import Scribe
-from scribe import pipeline as scribe_pipeline
 from scribe.asr.audio import SAMPLE_RATE, load_audio
-from scribe.config import Settings, get_settings
+from scribe.config import get_settings
 from scribe.schemas.context import EncounterContext
 
 # dictations.yaml gives the claim lines for a commercial payer with no other codes
@@ -77,19 +75,6 @@ def short_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("clip") / "dictation.wav"
     write_wav(path, clip, rate=SAMPLE_RATE)
     return path
-
-
-@pytest.fixture
-def fast_scribe(scribe: Scribe, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``scribe extract`` builds its own Scribe; give it the session's pipeline (and speech
-    model) with the command's settings."""
-
-    def reuse(*, settings: Settings | None = None, **_: Any) -> Scribe:
-        clone = copy.copy(scribe)
-        clone.settings = settings or scribe.settings
-        return clone
-
-    monkeypatch.setattr(scribe_pipeline, "Scribe", reuse)
 
 
 @pytest.fixture

@@ -86,8 +86,10 @@ def read_dictation(source: str, *, max_chars: int) -> str:
         raise BinaryInputError()
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BinaryInputError() from exc
+    except UnicodeDecodeError:
+        # EHR exports in a Windows code page (typographic quotes as single bytes) are text;
+        # real binary content is refused by the pipeline's own check on the decoded text
+        return data.decode("cp1252", errors="replace")
 
 
 def _date_of_service(value: str | None) -> dt.date | None:

@@ -45,12 +45,17 @@ class AudioExtractionResult(Frozen):
 
 
 def check_text(text: str, *, max_chars: int) -> str:
-    """Refuse input that is empty, binary, or too long (messages carry no dictation text)."""
-    if "\x00" in text or "\ufffd" in text[:2048]:
+    """Refuse input that is empty, binary, or too long (messages carry no dictation text).
+
+    Only real binary content is refused: NUL characters, or a text where control characters
+    or replacement marks (from bytes that were not text) are more than a few in a hundred.
+    Stray replacement marks, invisible characters, typographic quotes and other Unicode that
+    real EHRs send are text."""
+    if "\x00" in text:
         raise BinaryInputError()
     sample = text[:4096]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
-    if sample and control / len(sample) > 0.05:
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _CONTROL_OK) or ch == "\ufffd")
+    if sample and odd / len(sample) > 0.05:
         raise BinaryInputError()
     if len(text) > max_chars:
         raise InputTooLargeError(len(text), max_chars)

@@ -148,3 +148,49 @@ def test_pipeline_pyrush_debug_logs_are_silenced(capfd: pytest.CaptureFixture[st
     captured = capfd.readouterr()
     assert "DEBUG" not in captured.err
     assert captured.err == ""
+
+
+DEMO = """Procedure: Dry needling performed to the right upper trapezius, levator scapulae and \
+rhomboid major with local twitch responses. No medication, saline or other substance was \
+injected. Tolerated well."""
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200d", "\ufeff", "\u202e", "\u00ad", "\u2060", "\u00a0"]
+)
+def test_pipeline_invisible_characters_keep_every_muscle(scribe: Scribe, invisible: str) -> None:
+    clean = scribe.extract(DEMO)
+    text = DEMO.replace("upper trapezius", f"upper trapezius{invisible}")
+    result = scribe.extract(text)
+    assert result.coding.muscle_count == clean.coding.muscle_count == 3
+    assert [line.code for line in result.coding.lines] == ["20561"]
+    trapezius = result.note.muscles[0]
+    assert text[trapezius.start : trapezius.end] == trapezius.text
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["\ufffd", "\u2019s", "\u2022 ", "\u201cquoted\u201d", " \u2013 ", "\u00e9", "\ud800"],
+)
+def test_pipeline_unicode_from_real_records_is_text_not_binary(scribe: Scribe, odd: str) -> None:
+    result = scribe.extract(f"Pt{odd} reports neck pain. {DEMO}")
+    assert result.coding.muscle_count == 3
+
+
+def test_pipeline_long_negation_dictation_stays_in_bounded_sentences(scribe: Scribe) -> None:
+    """The 50,000-character dictation of repeated negations that once took minutes: sentences
+    are bounded, and so is the ConText work in each (no timing here, only the bounds)."""
+    from scribe.nlp.context import MAX_MODIFIERS_PER_SENTENCE
+    from scribe.nlp.sentences import MAX_SENTENCE_TOKENS
+
+    text = ("no " * 20_000)[:50_000]
+    doc = scribe.nlp(text)
+    sents = list(doc.sents)
+    assert len(sents) >= 50_000 // 3 // MAX_SENTENCE_TOKENS
+    assert max(sum(not t.is_space for t in s) for s in sents) <= MAX_SENTENCE_TOKENS
+    per_sentence: dict[int, int] = {}
+    for modifier in doc._.context_graph.modifiers:
+        sent = doc[modifier.modifier_span[0]].sent.start
+        per_sentence[sent] = per_sentence.get(sent, 0) + 1
+    assert max(per_sentence.values()) <= MAX_MODIFIERS_PER_SENTENCE
+    assert scribe.extract(text).coding.lines == []

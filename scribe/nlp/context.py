@@ -1,23 +1,26 @@
 """medspaCy ConText configured from ``lexicons/context_rules.yaml``.
 
-The rules decide, for each target, which modifiers reach it; ``assertion.py`` turns those
-modifiers into one status per mention.
+The rules decide, for each target, which modifiers reach it; ``assertion.py`` and
+``events.py`` turn those modifiers into statuses and procedure events.
 
-:class:`SentenceConText` runs medspaCy's algorithm sentence by sentence: a rule with a
-``max_scope`` window never reaches into the next or the previous sentence (medspaCy's windows
-ignore sentence ends), and modifiers are compared only with the others of their sentence.
+:class:`SentenceContext` runs medspaCy's ConText algorithm (its public ``MedspacyMatcher``,
+``ConTextModifier`` and ``ConTextGraph``) sentence by sentence: a modifier's scope never reaches
+into the next or the previous sentence, and modifiers are compared only with the others of
+their sentence. Scopes are computed here from the sentence bounds, so no modifier walks the
+whole document to find its sentence: the work is linear in the length of the note.
 """
 
 from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
+from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions, sentences, target_spans
+from scribe.nlp.extensions import register_extensions, sentences, target_spans
 from scribe.schemas.lexicon import ContextFusion, ContextLexicon
 
 
@@ -41,6 +44,20 @@ def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
     return rules
 
 
+def _scope(rule: ConTextRule, start: int, end: int, first: int, last: int) -> tuple[int, int]:
+    """A modifier's scope inside its sentence [first, last): medspaCy's directions and
+    ``max_scope``, without looking beyond the sentence."""
+    direction = rule.direction.upper()
+    limit = rule.max_scope
+    if direction == "FORWARD":
+        return end, min(last, end + limit) if limit else last
+    if direction == "BACKWARD":
+        return (max(first, start - limit) if limit else first), start
+    low = max(first, start - limit) if limit else first
+    high = min(last, end + limit) if limit else last
+    return low, high
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -59,10 +76,7 @@ class _Fusion:
         )
 
 
-# categories read sentence by sentence in assertion.py, targets or not
-_NOTE_LEVEL = frozenset(
-    {"TREATED", "INJECTED", "NOT_TREATED", "PLANNED", "HISTORICAL", "CURRENT", "NEGATED_EXISTENCE"}
-)
+MAX_MODIFIERS_PER_SENTENCE = 64
 
 
 def _text(doc: Doc, modifier: Any) -> str:
@@ -70,10 +84,18 @@ def _text(doc: Doc, modifier: Any) -> str:
     return doc[start:end].text.lower()
 
 
-class SentenceConText(ConText):  # type: ignore[misc]
-    fusions: tuple[_Fusion, ...] = ()
+class SentenceContext:
+    """ConText over the targets of each sentence (see the module docstring)."""
 
-    def _fuse(self, doc: Doc, modifiers: list[Any]) -> list[Any]:
+    def __init__(
+        self, nlp: Language, rules: list[ConTextRule], fusions: tuple[_Fusion, ...]
+    ) -> None:
+        self._vocab = nlp.vocab
+        self._matcher = MedspacyMatcher(nlp, name="scribe_context", phrase_matcher_attr="LOWER")
+        self._matcher.add(rules)
+        self.fusions = fusions
+
+    def _fuse(self, doc: Doc, modifiers: list[Any], first: int, last: int) -> list[Any]:
         """Merge "declined" + "DN", "consider" + "needling" into one modifier."""
         modifiers.sort(key=lambda m: m.modifier_span[0])
         out: list[Any] = []
@@ -92,7 +114,10 @@ class SentenceConText(ConText):  # type: ignore[misc]
                         and _text(doc, noun) in fusion.nouns
                     ):
                         start, end = head.modifier_span[0], noun.modifier_span[1]
-                        fused = ConTextModifier(fusion.rule, start, end, doc)
+                        low, high = _scope(fusion.rule, start, end, first, last)
+                        fused = ConTextModifier(
+                            fusion.rule, start, end, doc, scope_start=low, scope_end=high
+                        )
                         break
             if fused is not None:
                 out.append(fused)
@@ -102,40 +127,41 @@ class SentenceConText(ConText):  # type: ignore[misc]
                 i += 1
         return out
 
-    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+    def __call__(self, doc: Doc) -> Doc:
         spans = target_spans(doc)
         sents = sentences(doc)
         starts = [sent.start for sent in sents]
-        matcher = self._ConText__matcher  # medspaCy keeps its matcher private
         by_sentence: list[list[Any]] = [[] for _ in sents]
-        for match_id, start, end in matcher(doc):
-            rule = matcher.rule_map[self.nlp.vocab[match_id].text]
-            modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
-            sent = sents[bisect_right(starts, start) - 1]
-            low, high = modifier.scope_span
-            modifier._scope_start, modifier._scope_end = max(low, sent.start), min(high, sent.end)
-            by_sentence[bisect_right(starts, start) - 1].append(modifier)
+        for match_id, start, end in self._matcher(doc):
+            rule = self._matcher.rule_map[self._vocab.strings[match_id]]
+            number = bisect_right(starts, start) - 1
+            sent = sents[number]
+            low, high = _scope(rule, start, end, sent.start, sent.end)
+            by_sentence[number].append(
+                ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
+            )
         targets_by_sentence: list[list[Any]] = [[] for _ in sents]
         for span in spans:
             targets_by_sentence[bisect_right(starts, span.start) - 1].append(span)
-        graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+        graph = ConTextGraph(prune_on_modifier_overlap=False)
         graph.targets = spans
+        graph.modifiers = []
+        graph.edges = []
         for sent, modifiers, in_sentence in zip(
             sents, by_sentence, targets_by_sentence, strict=True
         ):
-            modifiers = self._fuse(doc, modifiers) if self.fusions else modifiers
-            for modifier in modifiers:  # fused modifiers are built whole: keep them in the sentence
-                low, high = modifier.scope_span
-                modifier._scope_start, modifier._scope_end = (
-                    max(low, sent.start),
-                    min(high, sent.end),
-                )
-            part = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+            # a sentence of nothing but modifiers ("no no no ..."): ConText compares each with
+            # every other, so only the first ones are kept
+            del modifiers[MAX_MODIFIERS_PER_SENTENCE:]
+            if self.fusions and len(modifiers) > 1:
+                modifiers = self._fuse(doc, modifiers, sent.start, sent.end)
+            part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
-            part.update_scopes()
-            part.apply_modifiers()
+            if in_sentence:
+                part.update_scopes()
+                part.apply_modifiers()
+                graph.edges += part.edges
             graph.modifiers += part.modifiers
-            graph.edges += part.edges
         for target, modifier in graph.edges:
             target._.modifiers += (modifier,)
         doc._.context_graph = graph
@@ -143,17 +169,9 @@ class SentenceConText(ConText):  # type: ignore[misc]
 
 
 @Language.factory("scribe_context", default_config={"lexicon_dir": None})
-def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> ConText:
+def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceContext:
     register_extensions()
+    ConText.register_graph_attributes()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    context = SentenceConText(
-        nlp,
-        name=name,
-        rules=None,
-        span_attrs=None,
-        input_span_type="group",
-        span_group_name=TARGETS,
-    )
-    context.add(context_rules(lexicons.context))
-    context.fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
-    return context
+    fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
+    return SentenceContext(nlp, context_rules(lexicons.context), fusions)

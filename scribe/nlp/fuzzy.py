@@ -75,7 +75,6 @@ class FuzzyMuscleMatcher:
                 for word in name.split(" "):
                     name_words[(word[0], len(word))].add(word)
         self._words = {key: sorted(group) for key, group in name_words.items()}
-        self._suspicious: dict[str, bool] = {}
         self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
         # "glute meat", "levator's capyoly": a name whose last word a recogniser misheard
         self._by_head: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
@@ -90,22 +89,18 @@ class FuzzyMuscleMatcher:
             for t in lexicons.terms()
             if t.label == "MUSCLE" and not t.case_sensitive
         }
+        self._exact_or_stop = frozenset(self._exact | _STOP)
+        # word pairs and words recur from note to note: each is judged once
+        self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
+        self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
+        self._near_a_name_word = lru_cache(maxsize=65536)(self._near_a_name_word)  # type: ignore[method-assign]
 
     def _near_a_name_word(self, word: str) -> bool:
-        """Rare words far from every word of every muscle name can be skipped (cached)."""
-        known = self._suspicious.get(word)
-        if known is None:
-            size = len(word)
-            choices = [
-                w for n in range(size - 3, size + 4) for w in self._words.get((word[0], n), ())
-            ]
-            near = process.extractOne(
-                word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE
-            )
-            known = self._suspicious[word] = near is not None and near[0] != word
-            if len(self._suspicious) > 65536:
-                self._suspicious.clear()
-        return known
+        """Rare words far from every word of every muscle name can be skipped."""
+        size = len(word)
+        choices = [w for n in range(size - 3, size + 4) for w in self._words.get((word[0], n), ())]
+        near = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_MIN_WORD_SCORE)
+        return near is not None and near[0] != word
 
     def _split_words(self, doc: Doc, words: list[str]) -> list[Span]:
         """A recogniser splits a word: "semi spinalis capitis", "sub scapularis". The two
@@ -165,7 +160,8 @@ class FuzzyMuscleMatcher:
             if (
                 match is None
                 and min(len(word), len(nxt)) >= 3
-                and not ({word, nxt} & (self._exact | _STOP))
+                and word not in self._exact_or_stop
+                and nxt not in self._exact_or_stop
             ):
                 match = self._joined_match(word, nxt)
             if match is not None:

@@ -9,6 +9,7 @@ note names the same side, that side is used and marked ``context``.
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -118,7 +119,8 @@ class LateralityTagger:
         doc._.mirrors = []
         if not spans:
             return doc
-        cues = self.cues(doc)
+        cues = self.cues(doc)  # in text order
+        cue_starts = [c.start for c in cues]
         first_named: dict[str, int] = {}
         for span in spans:
             first_named.setdefault(span._.entry_id, span.start)
@@ -126,7 +128,9 @@ class LateralityTagger:
         attached: set[SideCue] = set()
         header_side: SideCue | None = None
         for sent, sent_spans in zip(sentences(doc), by_sentence(doc, spans), strict=True):
-            sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
+            sent_cues = cues[
+                bisect_left(cue_starts, sent.start) : bisect_left(cue_starts, sent.end)
+            ]
             if not sent_spans:
                 header_side = self._header_cue(sent, sent_cues, header_side)
                 self._find_mirror(doc, sent, spans)

@@ -1,15 +1,20 @@
 """Text the pipeline reads, and the way back to the dictation's own characters.
 
-Typed notes carry hard line wraps ("middle\\nscalene") and column padding ("negative   for");
-spaCy makes tokens of that whitespace, which breaks multi-word names and phrases. The pipeline
-reads a normalized copy; every offset it produces maps back to the original text, so evidence
-always quotes the clinician's exact words.
+Notes from EHRs carry characters that look like nothing or like something else: zero-width and
+bidirectional marks, soft hyphens and byte-order marks inside words ("upper trapezius\\u200b"),
+non-breaking spaces, typographic quotes and dashes, full-width letters. Typed notes also carry
+hard line wraps ("middle\\nscalene") and column padding ("negative   for"). spaCy makes tokens of
+all of these, which breaks names and phrases. The pipeline reads a normalized copy; every offset
+it produces maps back to the original text, so evidence always quotes the clinician's exact
+words (invisible characters included).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # a line break inside a sentence: a word or comma before and a lower-case word after, or a
 # line that ends on a word that cannot end a sentence ("2 mL of\n0.5% bupivacaine")
@@ -19,6 +24,39 @@ _SOFT_WRAP = (
 )
 _PADDING = r"[ \t]{2,}|\t"
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_LINE_ENDS = re.compile(r"\r\n?")
+
+# characters read as another one; everything else outside ASCII is decided by its category
+_READ_AS: dict[str, str] = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    "\u2028": "\n",
+    "\u2029": "\n",
+    "\u0085": "\n",
+}
+REPLACEMENT = "\ufffd"
+
+
+@lru_cache(maxsize=4096)
+def _read_as(char: str) -> str:
+    """What the pipeline reads for one non-ASCII character ("" drops it)."""
+    if char in _READ_AS:
+        return _READ_AS[char]
+    category = unicodedata.category(char)
+    if category == "Cf":  # zero-width, joiners, bidi controls, soft hyphen, BOM
+        return ""
+    if category == "Cs":  # a lone surrogate: not a character, read as a replacement mark
+        return REPLACEMENT
+    if category == "Zs":  # non-breaking and other fixed-width spaces
+        return " "
+    folded = unicodedata.normalize("NFKC", char)
+    # full-width letters, ligatures ("ﬁ"), superscript digits: their plain form, when it is
+    # plain text; symbols that fold into something odd stay as they are
+    if folded != char and folded.isascii() and folded.isprintable():
+        return folded
+    return char
 
 
 @dataclass(frozen=True)
@@ -35,19 +73,54 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def normalize(text: str) -> NormalizedText:
-    """Join soft-wrapped lines and squeeze padding to one space each."""
+def _plain(text: str) -> tuple[str, list[int]]:
+    """Characters read as plain text (Windows line ends, invisible marks, odd spaces, quotes
+    and dashes), with the original offset of each character kept."""
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
-    for match in _SPACES.finditer(text):
-        group = "wrap" if match.group("wrap") else "after" if match.group("after") else 0
-        start, end = match.span(group)
-        pieces.append(text[position:start])
-        offsets.extend(range(position, start))
-        pieces.append(" ")
-        offsets.append(start)
-        position = end
+    for match in _NOT_ASCII.finditer(text) if not text.isascii() else ():
+        pieces.append(text[position : match.start()])
+        offsets.extend(range(position, match.start()))
+        for i in range(match.start(), match.end()):
+            read = _read_as(text[i])
+            pieces.append(read)
+            offsets.extend([i] * len(read))
+        position = match.end()
     pieces.append(text[position:])
     offsets.extend(range(position, len(text)))
+    plain = "".join(pieces)
+    if "\r" not in plain:
+        return plain, offsets
+    # "\r\n" is one line end: keep the "\n", drop the "\r"; a lone "\r" is a line end too
+    kept: list[str] = []
+    kept_offsets: list[int] = []
+    position = 0
+    for match in _LINE_ENDS.finditer(plain):
+        kept.append(plain[position : match.start()])
+        kept_offsets.extend(offsets[position : match.start()])
+        kept.append("\n")
+        kept_offsets.append(offsets[match.end() - 1])
+        position = match.end()
+    kept.append(plain[position:])
+    kept_offsets.extend(offsets[position:])
+    return "".join(kept), kept_offsets
+
+
+def normalize(text: str) -> NormalizedText:
+    """Plain characters, soft-wrapped lines joined and padding squeezed to one space each."""
+    plain, plain_offsets = _plain(text)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for match in _SPACES.finditer(plain):
+        group = "wrap" if match.group("wrap") else "after" if match.group("after") else 0
+        start, end = match.span(group)
+        pieces.append(plain[position:start])
+        offsets.extend(plain_offsets[position:start])
+        pieces.append(" ")
+        offsets.append(plain_offsets[start])
+        position = end
+    pieces.append(plain[position:])
+    offsets.extend(plain_offsets[position:])
     return NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))

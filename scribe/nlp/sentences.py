@@ -6,6 +6,8 @@ pipeline uses this small rule-based splitter instead.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -21,6 +23,9 @@ _FINAL_ABBREVIATIONS = frozenset(
 _SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
 _LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">"})
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
+MAX_SENTENCE_TOKENS = 160
+_CLAUSE_BREAKS = frozenset({";", ","})
+_CLAUSE_WORDS = frozenset({"and", "but", "then", "so"})
 
 
 def _next_word(doc: Doc, i: int) -> Token | None:
@@ -81,6 +86,34 @@ def dictation_sentences(doc: Doc) -> Doc:
             if before in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
                 continue
             starts[nxt.i] = True
-    for token, is_start in zip(doc, starts, strict=True):
-        token.is_sent_start = is_start
+    _split_long(doc, starts)
+    # one array write: setting ``token.is_sent_start`` token by token re-checks the whole
+    # doc's annotation on every call
+    marks = numpy.fromiter((1 if s else -1 for s in starts), dtype=numpy.int64, count=len(doc))
+    doc.from_array([SENT_START], marks.astype(numpy.uint64).reshape(-1, 1))  # type: ignore[arg-type]
     return doc
+
+
+def _split_long(doc: Doc, starts: list[bool]) -> None:
+    """Cut sentences longer than ``MAX_SENTENCE_TOKENS`` (an unpunctuated transcript, a pasted
+    table on one line): every later step compares the words of a sentence with each other, so
+    a bounded sentence keeps the whole extraction linear in the length of the note. The cut
+    falls on the last clause break (";", ",", "and", "but", "then") of the window, else at the
+    limit."""
+    begin = 0
+    length = 0
+    last_break = -1
+    for i, token in enumerate(doc):
+        if starts[i]:
+            begin, length, last_break = i, 0, -1
+        if token.is_space:
+            continue
+        length += 1
+        if i > begin and (token.text in _CLAUSE_BREAKS or token.lower_ in _CLAUSE_WORDS):
+            last_break = i
+        if length >= MAX_SENTENCE_TOKENS:
+            cut = last_break + 1 if last_break > begin + MAX_SENTENCE_TOKENS // 2 else i + 1
+            if cut < len(doc):
+                starts[cut] = True
+            begin, last_break = cut, -1
+            length = sum(1 for t in doc[cut : i + 1] if not t.is_space)

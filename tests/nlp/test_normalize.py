@@ -72,3 +72,56 @@ def test_normalize_every_character_maps_to_the_same_character(pieces: list[str])
         assert original == char or (char == " " and original.isspace())
     # no non-space character is dropped
     assert "".join(source.text.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u202e", "\u00ad", "\u2060", "\u200e"]
+)
+def test_normalize_drops_invisible_characters_inside_and_after_names(invisible: str) -> None:
+    text = f"Dry needling to the right upper trape{invisible}zius{invisible} and levator."
+    source = normalize(text)
+    assert source.text == "Dry needling to the right upper trapezius and levator."
+    start = source.text.index("upper trapezius")
+    original = source.to_original(start, start + len("upper trapezius"))
+    assert text[original[0] : original[1]] == f"upper trape{invisible}zius"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("pt can\u2019t sit", "pt can't sit"),
+        ("\u201cno injectate\u201d", '"no injectate"'),
+        ("C5\u2013C6", "C5-C6"),
+        ("R\u00a0UT", "R UT"),
+        ("R\u202fUT", "R UT"),
+        ("\uff32 UT", "R UT"),
+        ("Line one.\r\nLine two.\rThree", "Line one.\nLine two.\nThree"),
+        ("upper trap\ufffdzius", "upper trap\ufffdzius"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+    ],
+)
+def test_normalize_reads_typographic_and_odd_characters_as_plain_text(
+    given: str, read: str
+) -> None:
+    source = normalize(given)
+    assert source.text == read
+    assert len(source.offsets) == len(source.text)
+    assert list(source.offsets) == sorted(set(source.offsets))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["upper", "trapezius", "R", "UT", ".", "\u200b", "\u00a0", "\u2019"])
+        | st.sampled_from(["\r\n", "\u00ad", "\ufeff", "\u2013", " \n ", "\ufffd", "é"]),
+        max_size=30,
+    )
+)
+def test_normalize_offsets_stay_inside_the_original(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    source = normalize(text)
+    assert len(source.offsets) == len(source.text)
+    assert all(0 <= o < len(text) for o in source.offsets)
+    assert list(source.offsets) == sorted(set(source.offsets))
+    for i in range(len(source.text)):
+        start, end = source.to_original(i, i + 1)
+        assert 0 <= start < end <= len(text)

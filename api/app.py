@@ -6,14 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deps import Services
+from api.extraction import ExtractionPool
 from api.jobs import AudioJobs
-from api.keys import KeyCache
 from api.persistence.database import make_engine, make_sessions, upgrade
 from api.persistence.group_commit import GroupCommit
 from api.routers import admin, encounters, health, review
@@ -44,20 +44,38 @@ class BodyLimit:
             await self._refuse(scope, receive, send, limit)
             return
         seen = 0
+        over = started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    over = True
                     raise _TooLarge(limit)
             return message
 
+        async def answer(message: Message) -> None:
+            # A body that grew over the limit (chunked, no length given) may surface as the
+            # parser's own error (400): the answer is 413 whatever the app made of it.
+            nonlocal started
+            if message["type"] == "http.response.start":
+                if started:
+                    return
+                started = True
+                if over:
+                    await self._refuse(scope, receive, send, limit)
+                    return
+            elif over:
+                return
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, answer)
         except _TooLarge:
-            await self._refuse(scope, receive, send, limit)
+            if not started:
+                await self._refuse(scope, receive, send, limit)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problems.problem_response(
@@ -71,6 +89,31 @@ class _TooLarge(Exception):
         super().__init__(f"body over {limit} bytes")
 
 
+class NoStore:
+    """Every answer under /v1 may hold health data: no cache (browser or proxy) keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k != b"cache-control"]
+                headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+
+def _load_pipeline(settings: Settings) -> Scribe:
+    return Scribe(settings=settings)
+
+
 def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None) -> FastAPI:
     """The app; ``scribe`` may be passed in (tests share one pipeline between apps)."""
     settings = settings or get_settings()
@@ -79,11 +122,24 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)
-        pipeline = scribe or Scribe(settings=settings)
+        # In a thread: the event loop stays free while the pipeline loads (seconds).
+        pipeline = (
+            scribe if scribe is not None else await to_thread.run_sync(_load_pipeline, settings)
+        )
         sessions = make_sessions(engine)
         jobs = AudioJobs(sessions, pipeline, settings)
+        extraction = ExtractionPool(
+            workers=settings.extract_workers, budget_seconds=settings.extract_timeout_seconds
+        )
         app.state.services = Services(
-            settings, engine, sessions, pipeline, jobs, KeyCache(), GroupCommit(sessions)
+            settings,
+            engine,
+            sessions,
+            pipeline,
+            jobs,
+            GroupCommit(sessions),
+            extraction,
+            CapacityLimiter(1),
         )
         # Handlers hold the GIL for most of their time: more threads than this only queue
         # inside Python, with more switching; requests beyond them wait their turn in order.
@@ -95,6 +151,7 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
             yield
         finally:
             jobs.shutdown()
+            extraction.shutdown()
             engine.dispose()
 
     app = FastAPI(
@@ -113,6 +170,7 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
         json_limit=settings.max_input_chars * 4 + _JSON_OVERHEAD,
         upload_limit=settings.max_upload_bytes,
     )
+    app.add_middleware(NoStore)
     return app
 
 

@@ -6,6 +6,8 @@ so that ``scribe/`` never imports ``api/``.
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -20,8 +22,14 @@ from scribe.config import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from api.audit import Anonymous
+
 _err = Console(stderr=True)
-admin_app = typer.Typer(help="API keys for the service.", no_args_is_help=True)
+admin_app = typer.Typer(
+    help="API keys and the audit log, for every organisation (the command line is the "
+    "service's only superuser).",
+    no_args_is_help=True,
+)
 app.add_typer(admin_app, name="admin")
 
 
@@ -39,10 +47,14 @@ def serve(
 
     from api.persistence.database import make_engine, upgrade
 
+    # Whatever the service writes (database, recordings) is for this user only.
+    os.umask(0o077)
+    settings = get_settings()
     # Migrate once here, before any worker starts, so that workers never race to do it.
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     engine.dispose()
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     # Each worker process loads the speech model and the NLP pipeline once and serves many
     # requests; recordings are claimed from the database by whichever worker is free.
     uvicorn.run(
@@ -52,6 +64,13 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        # X-Forwarded-For names the client only when a configured proxy sends it (uvicorn
+        # otherwise believes any local peer, so any local process could set the audited
+        # address)
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        # loading the pipeline takes seconds: a worker is not "hung" while it does
+        timeout_worker_healthcheck=settings.worker_start_seconds,
     )
 
 
@@ -59,9 +78,29 @@ def _open_session() -> Session:
     """A session on the configured database, its schema brought up to date first."""
     from api.persistence.database import make_engine, make_sessions, upgrade
 
+    os.umask(0o077)
     engine = make_engine(get_settings().resolved_database_url)
     upgrade(engine)
     return make_sessions(engine)()
+
+
+def _operator() -> Anonymous:
+    """The command line as an audit actor: the operating system user running it."""
+    from api.audit import Anonymous
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid
+        user = str(os.getuid())
+    return Anonymous(client=f"cli:{user}")
+
+
+def _record_cli(session: Session, action: str, detail: str) -> None:
+    from api.audit import COMMAND_LINE, audit_event
+
+    event = audit_event(_operator(), action, detail=detail)
+    event.actor_name = COMMAND_LINE
+    session.add(event)
 
 
 class RoleOption(StrEnum):
@@ -78,20 +117,30 @@ def create_key(
     organisation: Annotated[str, typer.Option("--org", help="Organisation it belongs to.")] = (
         "default"
     ),
+    holder: Annotated[
+        str | None,
+        typer.Option(
+            help="Another key for this holder id (rotation: their encounters stay "
+            "theirs); role and organisation must be the holder's."
+        ),
+    ] = None,
 ) -> None:
     """Create an API key and print it once; only its digest is stored."""
-    from api.keys import Role, issue_key
+    from api.keys import KeyIssueError, Role, issue_key
 
     with _open_session() as session:
         try:
-            issued = issue_key(session, role=Role(role.value), name=name, organisation=organisation)
-        except ValueError as exc:
+            issued = issue_key(session, role=Role(role.value), name=name,
+                               organisation=organisation, holder_id=holder)  # fmt: skip
+        except KeyIssueError as exc:
             _err.print(f"[bold red]error:[/] {exc}")
             raise typer.Exit(2) from None
+        _record_cli(session, "key.create", f"key {issued.principal.key_id}")
         session.commit()
     _err.print(
-        f"created {role.value} key {issued.principal.key_id} for {name!r} "
-        f"({organisation}); it is shown once, store it now:"
+        f"created {role.value} key {issued.principal.key_id} (holder "
+        f"{issued.principal.holder_id}) for {name!r} ({organisation}); it is shown once, "
+        "store it now:"
     )
     sys.stdout.write(issued.secret + "\n")
 
@@ -103,18 +152,21 @@ def list_keys() -> None:
 
     from api.persistence.tables import ApiKey
 
-    table = Table("id", "prefix", "role", "name", "organisation", "created", "revoked")
+    table = Table("id", "holder", "prefix", "role", "name", "organisation", "created", "revoked")
     with _open_session() as session:
-        for key in session.scalars(select(ApiKey).order_by(ApiKey.created_at)):
+        keys = session.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
+        for key in keys:
             revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else ""
-            table.add_row(key.id, key.prefix, key.role, key.name, key.organisation,
+            table.add_row(key.id, key.holder_id, key.prefix, key.role, key.name, key.organisation,
                           key.created_at.isoformat(timespec="seconds"), revoked)  # fmt: skip
-    Console().print(table)
+        _record_cli(session, "key.list", f"{len(keys)} keys")
+        session.commit()
+    Console(width=200).print(table)
 
 
 @admin_app.command("revoke-key")
 def revoke_key(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> None:
-    """Revoke a key at once."""
+    """Revoke a key: every worker of a running service refuses it from its next request."""
     from api.persistence.database import utcnow
     from api.persistence.tables import ApiKey
 
@@ -125,8 +177,24 @@ def revoke_key(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> 
             raise typer.Exit(2)
         if key.revoked_at is None:
             key.revoked_at = utcnow()
+            _record_cli(session, "key.revoke", f"key {key.id}")
             session.commit()
     _err.print(f"revoked {key_id}")
+
+
+@admin_app.command("verify-audit")
+def verify_audit() -> None:
+    """Check the audit log's hash chain; exits 1 when an event was changed, removed or added
+    outside the service. Keep the printed head elsewhere to detect a rebuilt chain too."""
+    from api.persistence.audit_chain import verify
+
+    with _open_session() as session:
+        report = verify(session)
+    if not report.intact:
+        _err.print(f"[bold red]audit log tampered:[/] {report.problem} (at seq {report.at_seq})")
+        raise typer.Exit(1)
+    _err.print(f"audit log intact: {report.events} events")
+    sys.stdout.write(f"head {report.head_seq} {report.head_hash}\n")
 
 
 __all__ = ["app"]

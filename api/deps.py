@@ -1,4 +1,9 @@
-"""Request dependencies: the database session, the caller, role checks (``Annotated`` aliases)."""
+"""Request dependencies: the database session, the caller, role checks (``Annotated`` aliases).
+
+Every request with a key is checked against the database (no cache of positive answers), so a
+key revoked by any worker process or by ``scribe admin revoke-key`` fails on its next request.
+The check, the role check and the audit event of a refusal run in one trip to a thread.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.audit import Caller, record_now
+from api.audit import Anonymous, Caller, record_now
+from api.extraction import ExtractionPool
 from api.jobs import AudioJobs
-from api.keys import KeyCache, Principal, Role, authenticate
+from api.keys import Role, check_key
 from api.persistence.group_commit import GroupCommit
 from api.problems import ApiProblem
 from scribe.config import Settings
@@ -30,8 +37,9 @@ class Services:
     sessions: sessionmaker[Session]
     scribe: Scribe
     jobs: AudioJobs
-    keys: KeyCache
     writes: GroupCommit
+    extraction: ExtractionPool
+    health: CapacityLimiter  # /health's own thread
 
 
 # Cheap dependencies are async, so a request crosses into the thread pool only for its
@@ -54,54 +62,73 @@ async def db_session(services: ServicesDep) -> AsyncIterator[Session]:
 _bearer = HTTPBearer(auto_error=False, description="An API key from `scribe admin create-key`.")
 SessionDep = Annotated[Session, Depends(db_session)]
 _Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def _lookup(services: Services, secret: str) -> Principal | None:
-    with services.sessions() as session:
-        return authenticate(session, secret)
+def client_address(request: Request) -> str | None:
+    """The peer's address (uvicorn replaces it with X-Forwarded-For only for the proxies in
+    SCRIBE_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else None
 
 
-async def current_caller(
-    request: Request, services: ServicesDep, credentials: _Credentials
+def action_of(request: Request) -> str:
+    """The audit action of the route a request reached (routes are named by action)."""
+    route = request.scope.get("route")
+    name = getattr(route, "name", None)
+    return name if isinstance(name, str) else "unknown"
+
+
+def authorise(
+    services: Services,
+    secret: str | None,
+    roles: frozenset[Role] | None,
+    *,
+    action: str,
+    client: str | None,
+    encounter_id: str | None = None,
 ) -> Caller:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiProblem(401, "an API key is required (Authorization: Bearer ...)",
-                         slug="unauthenticated", headers=_CHALLENGE)  # fmt: skip
-    secret = credentials.credentials
-    principal = services.keys.get(secret)
-    if principal is None:
-        principal = await run_in_threadpool(_lookup, services, secret)
-        if principal is None:
-            raise ApiProblem(401, "unknown or revoked API key", slug="unauthenticated",
-                             headers=_CHALLENGE)  # fmt: skip
-        services.keys.put(secret, principal)
-    client = request.client.host if request.client else None
-    return Caller(principal=principal, client=client)
-
-
-CallerDep = Annotated[Caller, Depends(current_caller)]
-
-
-def _record_denial(
-    services: Services, caller: Caller, action: str, encounter_id: str | None
-) -> None:
+    """The caller behind ``secret`` if it may act in one of ``roles`` (any role when None);
+    401 or 403 otherwise, audited."""
     with services.sessions() as session:
-        record_now(session, caller, action, encounter_id=encounter_id, outcome="denied")
+        check = check_key(session, secret) if secret else None
+        principal = check.principal if check else None
+        if principal is None:
+            revoked = check.revoked_key_id if check else None
+            record_now(session, Anonymous(client, revoked), action, encounter_id=encounter_id,
+                       outcome="revoked" if revoked else "unauthenticated")  # fmt: skip
+            raise ApiProblem(401, "an API key is required (Authorization: Bearer ...); the one "
+                             "given, if any, is unknown or revoked", slug="unauthenticated",
+                             headers=CHALLENGE)  # fmt: skip
+        caller = Caller(principal=principal, client=client)
+        if roles is not None and principal.role not in roles:
+            record_now(session, caller, action, encounter_id=encounter_id, outcome="denied")
+            names = ", ".join(sorted(r.value for r in roles))
+            raise ApiProblem(403, f"this needs the role {names}", slug="forbidden")
+        return caller
 
 
-def require(*roles: Role) -> Callable[[Caller, Request, Services], Awaitable[Caller]]:
-    """A dependency that lets only ``roles`` through (403, audited, otherwise)."""
+def bearer_secret(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    return credentials.credentials
+
+
+def require(*roles: Role) -> Callable[[Request, Services, _Credentials], Awaitable[Caller]]:
+    """A dependency that lets only ``roles`` through (401 or 403 otherwise, audited)."""
     allowed = frozenset(roles)
 
-    async def check(caller: CallerDep, request: Request, services: ServicesDep) -> Caller:
-        if caller.principal.role not in allowed:
-            route = request.scope.get("route")
-            action = getattr(route, "name", None) or request.url.path
-            encounter_id = request.path_params.get("encounter_id")
-            await run_in_threadpool(_record_denial, services, caller, action, encounter_id)
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise ApiProblem(403, f"this needs the role {names}", slug="forbidden")
+    async def check(request: Request, services: ServicesDep, credentials: _Credentials) -> Caller:
+        encounter_id = request.path_params.get("encounter_id")
+        caller = await run_in_threadpool(
+            authorise,
+            services,
+            bearer_secret(credentials),
+            allowed,
+            action=action_of(request),
+            client=client_address(request),
+            encounter_id=encounter_id if isinstance(encounter_id, str) else None,
+        )
+        request.state.caller = caller
         return caller
 
     return check

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.orm import Session
 
 from api.audit import Caller, audit_event, record, record_now
+from api.extraction import Attempt
 from api.keys import Role
 from api.persistence.database import as_utc, utcnow
 from api.persistence.group_commit import GroupCommit
@@ -36,13 +37,14 @@ HISTORY_DAYS = 366  # the benefit counts sessions per year
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool]:
-    """Encounters the caller may see: clinicians their own, reviewers and integrations their
-    organisation's, admins none (they manage keys and read the audit log)."""
+    """Encounters the caller may see: clinicians their own (created by a key of theirs: the
+    same holder id, never the same name), reviewers and integrations their organisation's,
+    admins none (they manage keys and read the audit log)."""
     principal = caller.principal
     if principal.role is Role.clinician:
         return and_(
             Encounter.organisation == principal.organisation,
-            Encounter.created_by_name == principal.name,
+            Encounter.owner_id == principal.holder_id,
         )
     if principal.role in (Role.reviewer, Role.integration):
         return Encounter.organisation == principal.organisation
@@ -207,6 +209,7 @@ def new_row(
     row = Encounter(
         id=str(uuid.uuid4()),
         organisation=principal.organisation,
+        owner_id=principal.holder_id,
         created_by_key=principal.key_id,
         created_by_name=principal.name,
         source=source,
@@ -234,9 +237,11 @@ def create_from_text(
     *,
     writes: GroupCommit,
     max_chars: int,
+    attempt: Attempt,
 ) -> Encounter:
     """Extract, code and store a typed or dictated note: the encounter, its first revision and
-    its audit event in one transaction (``session`` only reads the session history). The row
+    its audit event in one transaction (``session`` only reads the session history). Nothing
+    is stored when the request gave up on the ``attempt`` (its time budget ran out). The row
     returned is not attached to a session."""
     check_text(text, max_chars=max_chars)
     row, context = new_row(caller, source="text", status="ready", context=context)
@@ -248,6 +253,7 @@ def create_from_text(
     apply_result(row, result.note, result.coding)
     row.version = 1
     principal = caller.principal
+    attempt.claim_store()
     # The busiest write of the service: plain INSERTs (no unit of work), committed together
     # with the creations that arrive at the same time.
     writes.write(
@@ -330,7 +336,8 @@ def check_if_match(row: Encounter, if_match: str | None, *, required: bool) -> N
                 slug="precondition-required",
             )
         return
-    wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    # RFC 9110: If-Match compares strongly, so a weak tag (W/"n") never matches.
+    wanted = {tag.strip() for tag in if_match.split(",")}
     if "*" not in wanted and etag(row) not in wanted:
         raise ApiProblem(
             412,

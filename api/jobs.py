@@ -195,11 +195,12 @@ class AudioJobs:
                     if row is not None:
                         self._fail(row, GONE)
                         record(session, None, "job.fail", encounter_id=encounter_id,
-                               outcome="failed")  # fmt: skip
+                               outcome="failed", organisation=row.organisation)  # fmt: skip
                     session.commit()
                     continue
                 detail = "taken over" if abandoned else None
-                record(session, None, "job.start", encounter_id=encounter_id, detail=detail)
+                record(session, None, "job.start", encounter_id=encounter_id, detail=detail,
+                       organisation=row.organisation)  # fmt: skip
                 session.commit()
                 return encounter_id
         return None
@@ -254,7 +255,8 @@ class AudioJobs:
                 row = session.get(Encounter, encounter_id)
                 if row is not None and row.status in ACTIVE and row.claimed_by == self.worker_id:
                     self._fail(row, reason)
-                    record(session, None, "job.fail", encounter_id=row.id, outcome="failed")
+                    record(session, None, "job.fail", encounter_id=row.id, outcome="failed",
+                           organisation=row.organisation)  # fmt: skip
                     self._drop_audio(row)
                     session.commit()
         finally:
@@ -301,7 +303,8 @@ class AudioJobs:
                 note_before=None,
             )
             session.add(revision)
-            record(session, None, "job.complete", encounter_id=row.id)
+            record(session, None, "job.complete", encounter_id=row.id,
+                   organisation=row.organisation)  # fmt: skip
             self._drop_audio(row)
             session.commit()
 

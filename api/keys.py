@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.persistence.database import utcnow
-from api.persistence.tables import ApiKey
+from api.persistence.tables import ApiKey, KeyHolder
 
 KEY_PREFIX = "dns_"
 
@@ -33,9 +31,11 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's id, name, role and organisation."""
+    """Who is calling: the key's id, its holder's stable id (what "own" is decided by), the
+    name (for display only), role and organisation."""
 
     key_id: str
+    holder_id: str
     name: str
     role: Role
     organisation: str
@@ -48,26 +48,55 @@ class IssuedKey:
     prefix: str
 
 
+class KeyIssueError(ValueError):
+    """A key that cannot be made as asked (the message says why; it holds no secret)."""
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_key(session: Session, *, role: Role, name: str, organisation: str) -> IssuedKey:
-    """Create a key; the secret is returned here and never stored or shown again."""
+def issue_key(
+    session: Session,
+    *,
+    role: Role,
+    name: str,
+    organisation: str,
+    holder_id: str | None = None,
+) -> IssuedKey:
+    """Create a key; the secret is returned here and never stored or shown again.
+
+    Without ``holder_id`` the key has a new holder; with it, the key is one more for that
+    holder (a rotation: what the holder created stays theirs), who must have this role and
+    organisation."""
     name = name.strip()
     organisation = organisation.strip()
     if not name or not organisation:
-        raise ValueError("a key needs a name and an organisation")
+        raise KeyIssueError("a key needs a name and an organisation")
+    now = utcnow()
+    if holder_id is None:
+        holder = KeyHolder(id=str(uuid.uuid4()), name=name, role=role.value,
+                           organisation=organisation, created_at=now)  # fmt: skip
+        session.add(holder)
+        session.flush()  # before the key that points to it
+    else:
+        found = session.get(KeyHolder, holder_id)
+        if found is None or found.organisation != organisation:
+            raise KeyIssueError("no such key holder in this organisation")
+        if found.role != role.value:
+            raise KeyIssueError(f"the key holder's role is {found.role}, not {role.value}")
+        holder = found
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     prefix = secret[: len(KEY_PREFIX) + 6]
     record = ApiKey(
         id=str(uuid.uuid4()),
+        holder_id=holder.id,
         name=name,
         role=role.value,
         organisation=organisation,
         key_hash=digest(secret),
         prefix=prefix,
-        created_at=utcnow(),
+        created_at=now,
         revoked_at=None,
     )
     session.add(record)
@@ -78,50 +107,35 @@ def issue_key(session: Session, *, role: Role, name: str, organisation: str) -> 
 def principal_of(record: ApiKey) -> Principal:
     return Principal(
         key_id=record.id,
+        holder_id=record.holder_id,
         name=record.name,
         role=Role(record.role),
         organisation=record.organisation,
     )
 
 
-class KeyCache:
-    """Recently authenticated keys, so most requests need no database lookup.
+@dataclass(frozen=True)
+class KeyCheck:
+    """What a bearer secret turned out to be: a live key's principal, or a revoked key's id
+    (for the audit log), or neither (unknown)."""
 
-    A revocation through the API takes effect at once (``forget``); one made from the command
-    line or another process within ``ttl`` seconds.
-    """
+    principal: Principal | None
+    revoked_key_id: str | None = None
 
-    def __init__(self, ttl: float = 10.0) -> None:
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, Principal]] = {}
-        self._lock = threading.Lock()
 
-    def get(self, secret: str) -> Principal | None:
-        key = digest(secret)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] < time.monotonic():
-                self._entries.pop(key, None)
-                return None
-            return entry[1]
-
-    def put(self, secret: str, principal: Principal) -> None:
-        with self._lock:
-            if len(self._entries) > 10_000:  # bounded: drop everything rather than grow
-                self._entries.clear()
-            self._entries[digest(secret)] = (time.monotonic() + self.ttl, principal)
-
-    def forget(self, key_id: str) -> None:
-        with self._lock:
-            for key in [k for k, (_, p) in self._entries.items() if p.key_id == key_id]:
-                del self._entries[key]
+def check_key(session: Session, secret: str) -> KeyCheck:
+    """Look the secret up now. There is deliberately no cache of positive answers: a key
+    revoked by any process (another worker, the command line) fails on its next request."""
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+        return KeyCheck(None)
+    record = session.scalars(select(ApiKey).where(ApiKey.key_hash == digest(secret))).first()
+    if record is None:
+        return KeyCheck(None)
+    if record.revoked_at is not None:
+        return KeyCheck(None, revoked_key_id=record.id)
+    return KeyCheck(principal_of(record))
 
 
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal behind a bearer secret, or None (unknown or revoked)."""
-    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
-        return None
-    record = session.scalars(select(ApiKey).where(ApiKey.key_hash == digest(secret))).first()
-    if record is None or record.revoked_at is not None:
-        return None
-    return principal_of(record)
+    return check_key(session, secret).principal

@@ -68,6 +68,22 @@ def problem_response(
     )
 
 
+_STANDARD = (401, 403, 422)
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problems a route may answer: ``codes`` plus 401, 403 and
+    422, which every /v1 route can give. Problems are ``application/problem+json``."""
+    schema = Problem.model_json_schema()
+    return {
+        code: {
+            "description": HTTPStatus(code).phrase,
+            "content": {PROBLEM_JSON: {"schema": schema}},
+        }
+        for code in sorted({*codes, *_STANDARD})
+    }
+
+
 def _scribe_status(exc: ScribeError) -> tuple[int, str]:
     if isinstance(exc, InputTooLargeError):
         return 413, "input-too-large"

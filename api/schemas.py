@@ -140,11 +140,19 @@ class RevisionList(Strict):
 class ApiKeyCreate(Strict):
     role: RoleName
     name: Label
-    organisation: Annotated[Label, Field(max_length=100)] = "default"
+    organisation: Annotated[Label, Field(max_length=100)] | None = Field(
+        default=None, description="The admin's own organisation (the default; no other)."
+    )
+    holder_id: str | None = Field(
+        default=None,
+        pattern=UUID_PATTERN,
+        description="Another key for this holder (same role): what they created stays theirs.",
+    )
 
 
 class ApiKeyPublic(Strict):
     id: str
+    holder_id: str = Field(description="Who holds the key: encounters belong to this id.")
     name: str
     role: RoleName
     organisation: str
@@ -159,6 +167,7 @@ class ApiKeyCreated(ApiKeyPublic):
 
 class AuditEventPublic(Strict):
     id: int
+    seq: int = Field(description="Place in the hash chain (1, 2, 3... in commit order).")
     at: dt.datetime
     actor_key: str | None
     actor_name: str | None

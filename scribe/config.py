@@ -59,6 +59,30 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, gt=0, description="Largest audio upload accepted."
     )
+    extract_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Time budget of one text extraction request (waiting for a free extraction "
+        "thread included); past it the request is answered 503 and nothing is stored.",
+    )
+    extract_workers: int = Field(
+        default=3,
+        ge=1,
+        le=64,
+        description="Text extractions that run at once in one worker process, on threads of "
+        "their own (reads and /health never wait behind them).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
+        "believed (the audit log's client address); empty: the header is ignored.",
+    )
+    worker_start_seconds: int = Field(
+        default=180,
+        ge=5,
+        description="How long a `scribe serve` worker may take to start (load the pipeline) or "
+        "to answer the supervisor's health check before it is restarted.",
+    )
     audio_retention_hours: float = Field(
         default=0.0,
         ge=0,

@@ -19,7 +19,8 @@ from sqlalchemy import Engine, create_engine, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from api.persistence.tables import Base
+from api.persistence.audit_chain import seal
+from api.persistence.tables import AuditEvent, Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -33,13 +34,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def private_folder(path: Path) -> Path:
+    """``path`` as a folder only its owner may enter (0700), made when missing."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _private_database(database: Path) -> None:
+    """The database file exists, 0600, before SQLite opens it: SQLite creates its WAL and
+    shared-memory files with the database's permissions. Files an older version left
+    readable by others are tightened."""
+    os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (database, *(database.with_name(database.name + s) for s in SIDE_FILES)):
+        if path.exists():
+            os.chmod(path, 0o600)
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal", "-writer")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created when missing."""
+    """An engine for ``url``; a SQLite file and its folder are created, private to this user
+    (0600 and 0700), when missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_folder(Path(database).parent)
+            _private_database(Path(database))
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
         )
@@ -52,11 +75,15 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
     """Sessions on ``engine``. On SQLite, whose database has one write lock, writers take turns
     on a :class:`WriterLock` from their first flush to the end of the transaction: waiting
     there is fair and prompt, where SQLite's own busy handler sleeps and retries."""
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    info: dict[str, Any] = {}
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         file = None if not database or database == ":memory:" else Path(database)
-        _serialise_writers(sessions, WriterLock(file))
+        info[_LOCK] = WriterLock(file)
+    sessions = sessionmaker(engine, expire_on_commit=False, info=info)
+    if _LOCK in info:
+        _serialise_writers(sessions)
+    _seal_audit_events(sessions)
     return sessions
 
 
@@ -91,32 +118,50 @@ class WriterLock:
 
 
 _HOLDS = "scribe_write_lock"
+_LOCK = "scribe_writer_lock"
 
 
-def _serialise_writers(sessions: sessionmaker[Session], lock: WriterLock) -> None:
-    def take(session: Session) -> None:
-        if not session.info.get(_HOLDS):
-            lock.acquire()
-            session.info[_HOLDS] = True
+def hold_writer(session: Session) -> None:
+    """Take the SQLite writer lock for the rest of ``session``'s transaction (no-op on other
+    databases, and when it is held already)."""
+    lock: WriterLock | None = session.info.get(_LOCK)
+    if lock is not None and not session.info.get(_HOLDS):
+        lock.acquire()
+        session.info[_HOLDS] = True
 
+
+def _serialise_writers(sessions: sessionmaker[Session]) -> None:
     @event.listens_for(sessions, "before_flush")
     def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-        take(session)
+        hold_writer(session)
 
     @event.listens_for(sessions, "do_orm_execute")
     def _before_write(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
-            take(state.session)
+            hold_writer(state.session)
 
     @event.listens_for(sessions, "after_transaction_end")
     def _give(session: Session, transaction: Any) -> None:
         if transaction.parent is None and session.info.pop(_HOLDS, False):
-            lock.release()
+            session.info[_LOCK].release()
+
+
+def _seal_audit_events(sessions: sessionmaker[Session]) -> None:
+    """Audit events added to a session are chained when they are flushed."""
+
+    @event.listens_for(sessions, "before_flush")
+    def _seal(session: Session, _context: Any, _instances: Any) -> None:
+        new = [o for o in session.new if isinstance(o, AuditEvent) and o.hash is None]
+        new.sort(key=lambda o: inspect(o).insert_order)
+        seal(session, new)
 
 
 def insert_now(session: Session, *rows: Base) -> None:
     """INSERT new rows at once, a plain statement each, without the unit of work (which costs
-    more than the statements). The objects stay detached: they are for reading back."""
+    more than the statements). The objects stay detached: they are for reading back. Audit
+    events among them are chained first."""
+    events: list[AuditEvent] = [r for r in rows if isinstance(r, AuditEvent)]
+    seal(session, [e for e in events if e.hash is None])
     for row in rows:
         table = Base.metadata.tables[row.__tablename__]
         values = {key: value for key, value in vars(row).items() if key in table.c}
@@ -125,11 +170,32 @@ def insert_now(session: Session, *rows: Base) -> None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent)."""
+    migrate(engine, "head")
+
+
+def migrate(engine: Engine, target: str, *, down: bool = False) -> None:
+    """Upgrade (or downgrade) the schema to ``target`` in one transaction.
+
+    On SQLite, foreign keys are off while it runs: changing a column there means copying the
+    table, and dropping the old copy would otherwise delete (or refuse, for the rows other
+    tables point to) every row. They are checked before the transaction commits."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside a transaction, or SQLite ignores it
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                (command.downgrade if down else command.upgrade)(config, target)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows that point to nothing")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def is_ready(engine: Engine) -> bool:

@@ -2,7 +2,8 @@
 
 Notes, codings and transcripts are stored as the JSON their pydantic models serialise to, so
 what is read back is byte for byte what was validated when it was written. Revisions and audit
-events are append-only: the migration adds database triggers that refuse UPDATE and DELETE.
+events are append-only: the migrations add database triggers that refuse UPDATE, DELETE and an
+INSERT that would replace a row; audit events are also chained by hash (``audit_chain``).
 """
 
 from __future__ import annotations
@@ -28,12 +29,28 @@ class Base(DeclarativeBase):
     pass
 
 
+class KeyHolder(Base):
+    """Who holds keys: a person or a system, with a stable id. Encounters belong to their
+    holder (never to a name); a holder may have several keys over time (rotation)."""
+
+    __tablename__ = "key_holders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ApiKey(Base):
     """A caller: its role, its organisation, and the SHA-256 of its secret (never the secret)."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    holder_id: Mapped[str] = mapped_column(
+        ForeignKey("key_holders.id", name="fk_api_keys_holder"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str] = mapped_column(String(100))
@@ -55,10 +72,13 @@ class Encounter(Base):
         Index("ix_encounters_org_status", "organisation", "status"),
         Index("ix_encounters_status", "status"),
         Index("ix_encounters_history", "organisation", "patient_ref", "payer", "date_of_service"),
+        Index("ix_encounters_owner", "organisation", "owner_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organisation: Mapped[str] = mapped_column(String(100))
+    # Whose encounter it is: the holder of the key that created it (what "own" means).
+    owner_id: Mapped[str] = mapped_column(ForeignKey("key_holders.id", name="fk_encounters_owner"))
     created_by_key: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_by_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(10))  # text | audio
@@ -114,11 +134,15 @@ class NoteRevision(Base):
 
 class AuditEvent(Base):
     """Who did what to which encounter, when and from where. Holds no note text and no
-    patient identifier."""
+    patient identifier. ``seq`` numbers the events without gaps in commit order and ``hash``
+    chains each to the one before (see ``api.persistence.audit_chain``)."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("seq", name="uq_audit_events_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     actor_key: Mapped[str | None] = mapped_column(String(36))
     actor_name: Mapped[str | None] = mapped_column(String(200))
@@ -129,3 +153,14 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # ok | denied | not_found | conflict...
     client: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[str | None] = mapped_column(String(300))
+
+
+class AuditChainHead(Base):
+    """One row: the last audit event's ``seq`` and ``hash``. Writers of audit events lock it,
+    so the chain has one order; a log cut at its end no longer matches it."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

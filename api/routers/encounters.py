@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -10,14 +11,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api import encounters as service
-from api.audit import record
+from api import problems
+from api.audit import Caller, record, record_now
 from api.deps import Creator, Reader, Reviewer, ServicesDep, SessionDep
+from api.extraction import TIMEOUT_SLUG, Attempt
 from api.fhir import FhirEncounter, build_bundle
-from api.persistence.database import as_utc
+from api.persistence.database import as_utc, private_folder
 from api.persistence.tables import Encounter
 from api.problems import ApiProblem
 from api.review import correct_note, revisions, sign_off
@@ -39,10 +43,13 @@ from scribe.schemas.note import Note
 router = APIRouter(prefix="/v1", tags=["encounters"])
 EncounterId = Annotated[str, PathParam(pattern=UUID_PATTERN, description="The encounter's id.")]
 JSON = "application/json"
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"description": "problem+json", "content": {"application/problem+json": {}}}
-    for code in (401, 403, 404, 409, 412, 413, 415, 422, 428)
-}
+READ = problems.responses(404)
+CREATE = problems.responses(400, 413, 415)
+CHANGE = problems.responses(400, 404, 409, 412, 413, 428)
+
+
+class FhirResponse(Response):
+    media_type = "application/fhir+json"
 
 
 def json_response(body: Any, status: int = 200, etag: str | None = None) -> Response:
@@ -57,22 +64,36 @@ def encounter_response(row: Encounter) -> Response:
 
 @router.post(
     "/encounters/text",
+    name="encounter.create",
     status_code=201,
     response_model=EncounterPublic,
-    responses=PROBLEMS,
+    responses={**CREATE, **problems.responses(503)},
     summary="Extract, code and store a typed or dictated note",
 )
-def create_text(body: EncounterTextCreate, caller: Creator, session: SessionDep,
-                services: ServicesDep) -> Response:  # fmt: skip
-    row = service.create_from_text(
-        session,
-        caller,
-        services.scribe,
-        body.text,
-        body.context,
-        writes=services.writes,
-        max_chars=services.settings.max_input_chars,
-    )
+async def create_text(body: EncounterTextCreate, caller: Creator,
+                      services: ServicesDep) -> Response:  # fmt: skip
+    """Extraction runs on its own threads within SCRIBE_EXTRACT_TIMEOUT_SECONDS: past it the
+    answer is 503 ``extraction-timeout`` and nothing is stored."""
+
+    def create(attempt: Attempt) -> Encounter:
+        with services.sessions() as session:
+            return service.create_from_text(
+                session,
+                caller,
+                services.scribe,
+                body.text,
+                body.context,
+                writes=services.writes,
+                max_chars=services.settings.max_input_chars,
+                attempt=attempt,
+            )
+
+    try:
+        row = await services.extraction.run(create)
+    except ApiProblem as problem:
+        if problem.slug == TIMEOUT_SLUG:
+            await run_in_threadpool(_record_timeout, services, caller)
+        raise
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
     return Response(service.public_json(row), status_code=201, media_type=JSON, headers=headers)
 
@@ -85,10 +106,10 @@ def _store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, s
     if fmt is None:
         raise ApiProblem(415, "the upload is not a recording in a supported format "
                          "(wav, flac, mp3, m4a, ogg, webm...)", slug="not-audio")  # fmt: skip
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     path = folder / f"{uuid.uuid4()}.{fmt}"
-    try:
-        with path.open("wb") as out:
+    try:  # readable by this user only, like the database
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(head)
             shutil.copyfileobj(upload.file, out, length=1024 * 1024)
         if path.stat().st_size > limit:
@@ -99,11 +120,17 @@ def _store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, s
     return path, fmt
 
 
+def _record_timeout(services: ServicesDep, caller: Caller) -> None:
+    with services.sessions() as session:
+        record_now(session, caller, "encounter.create", outcome="timeout", detail="text")
+
+
 @router.post(
     "/encounters/audio",
+    name="encounter.create",
     status_code=202,
     response_model=EncounterPublic,
-    responses=PROBLEMS,
+    responses=CREATE,
     summary="Upload a recording; transcription and extraction run in the background",
 )
 def create_audio(
@@ -145,14 +172,16 @@ def create_audio(
                     media_type=JSON, headers=headers)  # fmt: skip
 
 
-@router.get("/encounters/{encounter_id}", response_model=EncounterPublic, responses=PROBLEMS)
+@router.get("/encounters/{encounter_id:id}", name="encounter.read",
+            response_model=EncounterPublic, responses=READ)  # fmt: skip
 def read_encounter(encounter_id: EncounterId, caller: Reader, session: SessionDep) -> Response:
     row = service.load_visible(session, caller, encounter_id, "encounter.read")
     session.commit()
     return encounter_response(row)
 
 
-@router.get("/encounters", response_model=EncounterPage, responses=PROBLEMS)
+@router.get("/encounters", name="encounter.list", response_model=EncounterPage,
+            responses=problems.responses())  # fmt: skip
 def list_encounters(
     caller: Reader,
     session: SessionDep,
@@ -173,9 +202,10 @@ def list_encounters(
 
 
 @router.patch(
-    "/encounters/{encounter_id}/note",
+    "/encounters/{encounter_id:id}/note",
+    name="encounter.correct",
     response_model=EncounterPublic,
-    responses=PROBLEMS,
+    responses=CHANGE,
     summary="Correct the note (reviewer); re-coded and stored as a new revision",
 )
 def patch_note(
@@ -190,27 +220,37 @@ def patch_note(
     return encounter_response(row)
 
 
-@router.get("/encounters/{encounter_id}/revisions", response_model=RevisionList, responses=PROBLEMS)
+@router.get("/encounters/{encounter_id:id}/revisions", name="encounter.revisions",
+            response_model=RevisionList, responses=READ)  # fmt: skip
 def list_revisions(encounter_id: EncounterId, caller: Reader, session: SessionDep) -> Response:
     items = revisions(session, caller, encounter_id)
     return json_response(RevisionList(encounter_id=encounter_id, items=items))
 
 
 @router.post(
-    "/encounters/{encounter_id}/sign-off", response_model=EncounterPublic, responses=PROBLEMS
+    "/encounters/{encounter_id:id}/sign-off",
+    name="encounter.sign_off",
+    response_model=EncounterPublic,
+    responses=CHANGE,
 )
 def post_sign_off(
     encounter_id: EncounterId,
     caller: Reviewer,
     session: SessionDep,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header(description="The ETag you read.")] = None,
 ) -> Response:
     row = sign_off(session, caller, encounter_id, if_match)
     return encounter_response(row)
 
 
-@router.get("/encounters/{encounter_id}/fhir", responses=PROBLEMS,
-            summary="The encounter as a FHIR R4 Bundle (validated)")  # fmt: skip
+@router.get(
+    "/encounters/{encounter_id:id}/fhir",
+    name="encounter.fhir",
+    response_class=FhirResponse,
+    responses={200: {"content": {FhirResponse.media_type: {"schema": {"type": "object"}}}},
+               **problems.responses(404, 409)},
+    summary="The encounter as a FHIR R4 Bundle (validated)",
+)  # fmt: skip
 def fhir_bundle(encounter_id: EncounterId, caller: Reader, session: SessionDep,
                 services: ServicesDep) -> Response:  # fmt: skip
     row = service.load_visible(session, caller, encounter_id, "encounter.fhir")
@@ -235,4 +275,4 @@ def fhir_bundle(encounter_id: EncounterId, caller: Reader, session: SessionDep,
         ),
         lexicons=services.scribe.lexicons,
     )
-    return Response(json.dumps(bundle), media_type="application/fhir+json")
+    return FhirResponse(json.dumps(bundle))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from anyio import to_thread
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -23,10 +24,16 @@ def _version() -> str:
         return "unknown"
 
 
-@router.get("/health", response_model=Health)
-def health(services: ServicesDep) -> Response:
+@router.get(
+    "/health",
+    name="health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database is unreachable."}},
+)
+async def health(services: ServicesDep) -> Response:
     settings = services.settings
-    database = is_ready(services.engine)
+    # on a thread of its own: /health answers while every request thread is busy
+    database = await to_thread.run_sync(is_ready, services.engine, limiter=services.health)
     try:
         resolve_model(settings.asr_model, settings)
         asr_available = True

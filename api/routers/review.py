@@ -8,15 +8,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api import encounters as service
+from api import problems
 from api.deps import Reviewer, SessionDep
 from api.persistence.tables import Encounter
-from api.routers.encounters import PROBLEMS, json_response
+from api.routers.encounters import json_response
 from api.schemas import EncounterPage
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
 
-@router.get("/review-queue", response_model=EncounterPage, responses=PROBLEMS)
+@router.get("/review-queue", name="review_queue.list", response_model=EncounterPage,
+            responses=problems.responses())  # fmt: skip
 def review_queue(
     caller: Reviewer,
     session: SessionDep,

@@ -19,6 +19,7 @@ PEOPLE: dict[str, tuple[Role, str, str]] = {
     "admin": (Role.admin, "Ops", "clinic-1"),
     "other_reviewer": (Role.reviewer, "Reviewer elsewhere", "clinic-2"),
     "other_integration": (Role.integration, "EHR elsewhere", "clinic-2"),
+    "other_admin": (Role.admin, "Ops elsewhere", "clinic-2"),
 }
 
 # A complete note: nothing for a reviewer to look at (no warning prompts).

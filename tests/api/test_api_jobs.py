@@ -46,6 +46,7 @@ def _queue(
             path.write_bytes(b"fLaC")
         row = Encounter(
             id=str(uuid.uuid4()), organisation="o", created_by_key=issued.principal.key_id,
+            owner_id=issued.principal.holder_id,
             created_by_name="c", source="audio", status=status, progress=0.0,
             context_json="{}", date_of_service=now.date(), needs_review=False,
             review_reasons_json="[]", needling_session=False, audio_path=str(path),

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.persistence.database import make_engine, make_sessions, upgrade, utcnow
 from api.persistence.group_commit import GroupCommit
-from api.persistence.tables import ApiKey
+from api.persistence.tables import ApiKey, KeyHolder
+
+HOLDER = "00000000-0000-4000-8000-000000000001"
 
 
 def _key(key_hash: str | None = None) -> ApiKey:
-    return ApiKey(id=str(uuid.uuid4()), name="n", role="clinician", organisation="o",
-                  key_hash=key_hash or uuid.uuid4().hex, prefix="dns_x",
+    return ApiKey(id=str(uuid.uuid4()), holder_id=HOLDER, name="n", role="clinician",
+                  organisation="o", key_hash=key_hash or uuid.uuid4().hex, prefix="dns_x",
                   created_at=utcnow())  # fmt: skip
 
 
@@ -30,7 +32,12 @@ def database(tmp_path: Path) -> tuple[Path, sessionmaker[Session]]:
     path = tmp_path / "group.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    return path, make_sessions(engine)
+    sessions = make_sessions(engine)
+    with sessions() as session:
+        session.add(KeyHolder(id=HOLDER, name="n", role="clinician", organisation="o",
+                              created_at=utcnow()))  # fmt: skip
+        session.commit()
+    return path, sessions
 
 
 def _count(sessions: sessionmaker[Session]) -> int:

@@ -32,6 +32,7 @@ class Anonymous:
 
     client: str | None
     revoked_key_id: str | None = None
+    organisation: str | None = None  # the revoked key's, or the command line's subject
 
 
 Actor = Caller | Anonymous | None  # None: the service itself (background jobs)
@@ -67,6 +68,7 @@ def audit_event(
         event.actor_role, event.organisation = principal.role.value, principal.organisation
     elif isinstance(actor, Anonymous):
         event.actor_key, event.actor_name = actor.revoked_key_id, UNAUTHENTICATED
+        event.organisation = organisation or actor.organisation
     if actor is not None and actor.client:
         event.client = actor.client[:100]
     return event

@@ -84,7 +84,7 @@ def _open_session() -> Session:
     return make_sessions(engine)()
 
 
-def _operator() -> Anonymous:
+def _operator(organisation: str | None) -> Anonymous:
     """The command line as an audit actor: the operating system user running it."""
     from api.audit import Anonymous
 
@@ -92,13 +92,17 @@ def _operator() -> Anonymous:
         user = getpass.getuser()
     except (KeyError, OSError):  # no name for this uid
         user = str(os.getuid())
-    return Anonymous(client=f"cli:{user}")
+    return Anonymous(client=f"cli:{user}", organisation=organisation)
 
 
-def _record_cli(session: Session, action: str, detail: str) -> None:
+def _record_cli(
+    session: Session, action: str, detail: str, organisation: str | None = None
+) -> None:
+    """An audit event for a command; ``organisation``: the one it acted on (its admins see
+    it in their log)."""
     from api.audit import COMMAND_LINE, audit_event
 
-    event = audit_event(_operator(), action, detail=detail)
+    event = audit_event(_operator(organisation), action, detail=detail)
     event.actor_name = COMMAND_LINE
     session.add(event)
 
@@ -135,7 +139,7 @@ def create_key(
         except KeyIssueError as exc:
             _err.print(f"[bold red]error:[/] {exc}")
             raise typer.Exit(2) from None
-        _record_cli(session, "key.create", f"key {issued.principal.key_id}")
+        _record_cli(session, "key.create", f"key {issued.principal.key_id}", organisation)
         session.commit()
     _err.print(
         f"created {role.value} key {issued.principal.key_id} (holder "
@@ -177,7 +181,7 @@ def revoke_key(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> 
             raise typer.Exit(2)
         if key.revoked_at is None:
             key.revoked_at = utcnow()
-            _record_cli(session, "key.revoke", f"key {key.id}")
+            _record_cli(session, "key.revoke", f"key {key.id}", key.organisation)
             session.commit()
     _err.print(f"revoked {key_id}")
 

@@ -93,9 +93,11 @@ def authorise(
         check = check_key(session, secret) if secret else None
         principal = check.principal if check else None
         if principal is None:
-            revoked = check.revoked_key_id if check else None
-            record_now(session, Anonymous(client, revoked), action, encounter_id=encounter_id,
-                       outcome="revoked" if revoked else "unauthenticated")  # fmt: skip
+            anonymous = Anonymous(client)
+            if check is not None:
+                anonymous = Anonymous(client, check.revoked_key_id, check.revoked_organisation)
+            outcome = "revoked" if anonymous.revoked_key_id else "unauthenticated"
+            record_now(session, anonymous, action, encounter_id=encounter_id, outcome=outcome)
             raise ApiProblem(401, "an API key is required (Authorization: Bearer ...); the one "
                              "given, if any, is unknown or revoked", slug="unauthenticated",
                              headers=CHALLENGE)  # fmt: skip

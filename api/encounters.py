@@ -25,10 +25,12 @@ from api.schemas import (
     SessionHistory,
     SignOff,
 )
+from scribe.asr.guards import recording_prompts
 from scribe.pipeline import Scribe, check_text
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import Note
+from scribe.schemas.transcript import Transcript
 
 # Prompts of these severities send a note to the review queue.
 REVIEW_SEVERITIES = frozenset({"error", "warning"})
@@ -143,6 +145,16 @@ def recorded_context(row: Encounter) -> EncounterContext:
             session_number=history.session_number,
         )
     return EncounterContext(**fields)
+
+
+def with_recording_prompts(coding: CodingResult, transcript: Transcript | None) -> CodingResult:
+    """The coding of a recording's note, plus prompts about the recording itself (no speech
+    found, audio cut off before its announced length), so that it goes to review."""
+    if transcript is None:
+        return coding
+    known = {p.id for p in coding.prompts}
+    extra = [p for p in recording_prompts(transcript) if p.id not in known]
+    return coding.model_copy(update={"prompts": [*coding.prompts, *extra]}) if extra else coding
 
 
 def review_reasons(coding: CodingResult) -> list[str]:

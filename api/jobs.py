@@ -29,6 +29,7 @@ from api.encounters import (
     next_revision,
     revision_row,
     stored_context,
+    with_recording_prompts,
 )
 from api.persistence.database import as_utc, utcnow
 from api.persistence.tables import Encounter
@@ -291,7 +292,8 @@ class AudioJobs:
             context, history = coding_context(session, row, given)
             result = self._scribe.extract_transcript(transcript, context)
             row.history_json = history.model_dump_json() if history else None
-            apply_result(row, result.note, result.coding)
+            coding = with_recording_prompts(result.coding, transcript)
+            apply_result(row, result.note, coding)
             row.status, row.progress, row.claimed_by = "ready", 1.0, None
             revision = revision_row(
                 row,

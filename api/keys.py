@@ -121,6 +121,7 @@ class KeyCheck:
 
     principal: Principal | None
     revoked_key_id: str | None = None
+    revoked_organisation: str | None = None
 
 
 def check_key(session: Session, secret: str) -> KeyCheck:
@@ -132,7 +133,7 @@ def check_key(session: Session, secret: str) -> KeyCheck:
     if record is None:
         return KeyCheck(None)
     if record.revoked_at is not None:
-        return KeyCheck(None, revoked_key_id=record.id)
+        return KeyCheck(None, revoked_key_id=record.id, revoked_organisation=record.organisation)
     return KeyCheck(principal_of(record))
 
 

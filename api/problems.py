@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -96,14 +98,65 @@ def _scribe_status(exc: ScribeError) -> tuple[int, str]:
     return 500, "configuration"
 
 
-def _safe_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """Where and what, without the rejected input (it may be a dictation)."""
+# Messages that would quote what the caller sent (pydantic's name the rejected tag, key or
+# value): replaced by these.
+_PLAIN = {
+    "extra_forbidden": "unknown field: not allowed here (see the schema for the fields)",
+    "union_tag_invalid": "unknown kind: see the schema for the allowed values",
+    "union_tag_not_found": "the field that says which kind this is is missing",
+    "string_unicode": "not valid Unicode text",
+}
+_QUOTED = re.compile("['\"`]")
+_LOC_PART = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
+def _strings(value: object) -> list[str]:
+    """The strings in a rejected input (and its keys), case-folded, for spotting echoes."""
+    found: list[str] = []
+    stack = [value]
+    while stack and len(found) < 1000:
+        item = stack.pop()
+        if isinstance(item, str | int | float) and not isinstance(item, bool):
+            text = str(item).strip().casefold()
+            if len(text) >= 2:
+                found.append(text)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
+
+
+def _safe_message(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    msg = str(err.get("msg", "invalid value"))
+    folded = msg.casefold()
+    # a validator's own message may quote the value it refused (in any case)
+    if kind in ("value_error", "assertion_error") and _QUOTED.search(msg):
+        return "invalid value"
+    if any(text in folded for text in _strings(err.get("input"))):
+        return "invalid value"
+    return msg
+
+
+def _safe_loc(err: Mapping[str, Any]) -> list[str]:
+    loc = list(err.get("loc", ()))
+    if err.get("type") == "extra_forbidden" and loc:
+        loc = loc[:-1]  # the last part is the caller's own (unknown) key
     return [
-        {
-            "loc": [str(p) for p in err.get("loc", ())],
-            "msg": err.get("msg"),
-            "type": err.get("type"),
-        }
+        str(part) if isinstance(part, int) or _LOC_PART.fullmatch(str(part)) else "*"
+        for part in loc
+    ]
+
+
+def safe_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Where and what, without the rejected input (it may be a dictation): no value, no
+    unknown key, no tag the caller sent."""
+    return [
+        {"loc": _safe_loc(err), "msg": _safe_message(err), "type": err.get("type")}
         for err in exc.errors()[:20]
     ]
 
@@ -124,16 +177,6 @@ def install(app: FastAPI) -> None:
             _log.error("configuration error: %s", type(exc).__name__)
             return problem_response(status, "the service is misconfigured", slug=slug)
         return problem_response(status, str(exc), slug=slug, instance=request.url.path)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        return problem_response(
-            422,
-            "the request does not match the API schema",
-            slug="invalid-request",
-            instance=request.url.path,
-            errors=_safe_errors(exc),
-        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

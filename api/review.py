@@ -17,6 +17,7 @@ from api.encounters import (
     next_revision,
     recorded_context,
     revision_row,
+    with_recording_prompts,
 )
 from api.persistence.database import as_utc, utcnow
 from api.persistence.tables import Encounter, NoteRevision
@@ -30,6 +31,28 @@ from scribe.schemas.note import Note
 from scribe.schemas.transcript import Transcript
 
 _OPERATIONS = TypeAdapter(list[Correction])
+
+
+# What a correction error means, by the start of its message, in words that do not quote the
+# names the reviewer typed (the message itself does).
+_WHY = (
+    ("unknown muscle", "names a muscle that is not in the lexicon"),
+    ("unknown substance", "names a substance that is not in the lexicon"),
+    ("the note has no", "names a muscle (and side) the note does not have"),
+    ("substances are given only", "gives substances with a status other than 'injected'"),
+)
+
+
+def _why(exc: CorrectionError) -> str:
+    message = str(exc)
+    for start, meaning in _WHY:
+        if message.startswith(start):
+            return meaning
+    if "several sides" in message:
+        return "names a muscle the note has on several sides: give its laterality"
+    if "already in the note" in message:
+        return "adds a muscle (and side) the note already has"
+    return "does not fit this note"
 
 
 def _stale(session: Session, caller: Caller, encounter_id: str, action: str) -> ApiProblem:
@@ -76,19 +99,22 @@ def correct_note(
     row = load_visible(session, caller, encounter_id, action, audit=False)
     _editable(session, caller, row, action, if_match, required=True)
     before = row.note_json
-    try:
-        note = apply_corrections(
-            Note.model_validate_json(before or "{}"),
-            correction.operations,
-            lexicons=scribe.lexicons,
-        )
-    except CorrectionError:
-        record_now(session, caller, action, encounter_id=row.id, outcome="rejected")
-        raise
+    note = Note.model_validate_json(before or "{}")
+    for index, operation in enumerate(correction.operations):  # one at a time: which failed
+        try:
+            note = apply_corrections(note, [operation], lexicons=scribe.lexicons)
+        except CorrectionError as exc:
+            record_now(session, caller, action, encounter_id=row.id, outcome="rejected")
+            raise ApiProblem(
+                422,
+                f"operation {index} ({operation.op}) {_why(exc)}; nothing was changed",
+                slug="bad-correction",
+            ) from None
     transcript = (
         Transcript.model_validate_json(row.transcript_json) if row.transcript_json else None
     )
     coding = scribe.recode(note, recorded_context(row), transcript=transcript)
+    coding = with_recording_prompts(coding, transcript)
     principal = caller.principal
     try:
         apply_result(row, note, coding)
@@ -117,7 +143,7 @@ def sign_off(
 ) -> Encounter:
     action = "encounter.sign_off"
     row = load_visible(session, caller, encounter_id, action)
-    _editable(session, caller, row, action, if_match, required=False)
+    _editable(session, caller, row, action, if_match, required=True)
     row.signed_off_at = utcnow()
     row.signed_off_by = caller.principal.name
     row.needs_review = False

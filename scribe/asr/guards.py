@@ -1,12 +1,16 @@
-"""Hallucination guards: what Whisper makes up in silence, noise and at the end of audio.
+"""Hallucination guards: what Whisper makes up in silence, noise and at the end of audio; and
+prompts about a recording that holds no speech or stops early.
 
-Pure functions over recognised segments, so they are testable without a model.
+Pure functions over recognised segments and transcripts, so they are testable without a model.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from scribe.schemas.coding import Prompt
+from scribe.schemas.transcript import Transcript
 
 # a segment is dropped when the model both thinks there is no speech and is unsure of its words
 _NO_SPEECH = 0.6
@@ -88,3 +92,44 @@ def collapse_loops(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
             kept.append(words[i])
             i += 1
     return kept, dropped
+
+
+# --- the recording as a whole ------------------------------------------------------------------
+
+NO_SPEECH = "asr-no-speech"
+TRUNCATED = "asr-truncated"
+# A recording whose audio stops this far short of what its header announced was cut off.
+_TRUNCATED_SHARE = 0.9
+_TRUNCATED_MIN_SECONDS = 1.0
+
+
+def recording_prompts(transcript: Transcript) -> list[Prompt]:
+    """Prompts about the recording itself, so that it goes to review: no speech found in it,
+    or audio that stops well before the length its header announced (a cut-off upload or a
+    damaged file: what was said after the cut is missing from the note)."""
+    prompts = []
+    if not transcript.text.strip():
+        prompts.append(
+            Prompt(
+                id=NO_SPEECH,
+                severity="error",
+                message=f"No speech was found in the recording ({transcript.duration:.0f} s): "
+                "nothing could be documented from it. Check the recording and dictate again.",
+            )
+        )
+    declared = transcript.declared_duration
+    if (
+        declared is not None
+        and transcript.duration < declared * _TRUNCATED_SHARE
+        and declared - transcript.duration >= _TRUNCATED_MIN_SECONDS
+    ):
+        prompts.append(
+            Prompt(
+                id=TRUNCATED,
+                severity="error",
+                message=f"The recording stops after {transcript.duration:.1f} s of the "
+                f"{declared:.1f} s its file announces (cut off or damaged): whatever was said "
+                "after that is missing from the note.",
+            )
+        )
+    return prompts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from faster_whisper import WhisperModel
 
-from scribe.asr.audio import SAMPLE_RATE, load_audio
+from scribe.asr.audio import read_recording
 from scribe.asr.guards import (
     RawSegment,
     RawWord,
@@ -52,8 +52,8 @@ class Transcriber:
 
     def transcribe(self, path: Path, *, progress: Progress | None = None) -> Transcript:
         """Transcript of one recording (16 kHz mono after decoding)."""
-        audio = load_audio(path, max_seconds=self.settings.max_audio_seconds)
-        duration = audio.size / SAMPLE_RATE
+        recording = read_recording(path, max_seconds=self.settings.max_audio_seconds)
+        audio, duration = recording.samples, recording.seconds
         segments, _info = self.model.transcribe(
             audio,
             language="en",
@@ -84,7 +84,11 @@ class Transcriber:
                 progress(min(segment.end, duration), duration)
         if progress is not None:
             progress(duration, duration)
-        return self.assemble(raw, duration)
+        transcript = self.assemble(raw, duration)
+        declared = recording.declared_seconds
+        if declared is None:
+            return transcript
+        return transcript.model_copy(update={"declared_duration": round(declared, 3)})
 
     @staticmethod
     def _collapse_repeated_segments(

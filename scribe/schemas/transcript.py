@@ -39,7 +39,13 @@ class Removed(Frozen):
 class Transcript(Frozen):
     text: str
     language: str
-    duration: float = Field(ge=0, description="Seconds of audio.")
+    duration: float = Field(ge=0, description="Seconds of audio (as decoded).")
+    declared_duration: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds the file's header announced, when it did: far more than "
+        "``duration`` means the recording was cut off or damaged.",
+    )
     model: str
     segments: list[Segment] = Field(default_factory=list)
     removed: list[Removed] = Field(default_factory=list)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -20,6 +24,9 @@ PEOPLE: dict[str, tuple[Role, str, str]] = {
     "other_reviewer": (Role.reviewer, "Reviewer elsewhere", "clinic-2"),
     "other_integration": (Role.integration, "EHR elsewhere", "clinic-2"),
     "other_admin": (Role.admin, "Ops elsewhere", "clinic-2"),
+    # the same display name as "clinician": never the same person to the service
+    "namesake": (Role.clinician, "Clinician A", "clinic-1"),
+    "namesake_elsewhere": (Role.clinician, "Clinician A", "clinic-2"),
 }
 
 # A complete note: nothing for a reviewer to look at (no warning prompts).
@@ -53,3 +60,17 @@ class Api:
         assert response.status_code == 201, response.text
         body: dict[str, Any] = response.json()
         return body
+
+
+def asr_helpers(name: str) -> ModuleType:
+    """A helper module of tests/asr (recordings made on the fly), by file: the name ``tests``
+    is taken by an installed package, so it cannot be imported as ``tests.asr...``."""
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "asr" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

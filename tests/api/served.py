@@ -28,6 +28,7 @@ class Server:
     env: dict[str, str]
     log_path: Path
     workers: int = 1
+    log_level: str = "warning"
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
@@ -48,7 +49,7 @@ class Server:
                 "--workers",
                 str(self.workers),
                 "--log-level",
-                "warning",
+                self.log_level,
             ],
             env=self.env,
             stdout=log,

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.cli import app
 from api.keys import authenticate
 from api.persistence.database import make_engine, make_sessions
+from api.persistence.tables import AuditEvent
 from scribe.config import get_settings
 
 
@@ -55,3 +57,45 @@ def test_api_cli_has_the_library_commands_too() -> None:
     result = CliRunner().invoke(app, ["--help"])
     for command in ("extract", "transcribe", "code", "models", "serve", "admin"):
         assert command in result.stdout
+
+
+def test_api_cli_serve_trusts_forwarded_for_only_from_configured_proxies(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    assert CliRunner().invoke(app, ["serve", "--workers", "2"]).exit_code == 0
+    monkeypatch.setenv("SCRIBE_TRUSTED_PROXIES", "10.0.0.5, 10.0.0.6")
+    get_settings.cache_clear()
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    untrusted, trusted = calls
+    assert untrusted["proxy_headers"] is False
+    assert trusted["proxy_headers"] is True
+    assert trusted["forwarded_allow_ips"] == ["10.0.0.5", "10.0.0.6"]
+    # a worker loading the pipeline is not taken for a hung one
+    assert int(str(untrusted["timeout_worker_healthcheck"])) >= 60
+
+
+def test_api_cli_key_commands_are_audited(data_dir: Path) -> None:
+    runner = CliRunner()
+    made = runner.invoke(app, ["admin", "create-key", "--role", "admin", "--name", "Ops",
+                               "--org", "clinic-9"])  # fmt: skip
+    key_id = next(w for w in made.stderr.split() if w.count("-") == 4)
+    assert runner.invoke(app, ["admin", "revoke-key", key_id]).exit_code == 0
+    assert runner.invoke(app, ["admin", "list-keys"]).exit_code == 0
+    engine = make_engine(f"sqlite:///{data_dir / 'scribe.db'}")
+    with make_sessions(engine)() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        seen = [(e.action, e.actor_name, e.organisation, e.detail) for e in events]
+        clients = {e.client for e in events}
+    engine.dispose()
+    assert seen == [
+        ("key.create", "command line", "clinic-9", f"key {key_id}"),
+        ("key.revoke", "command line", "clinic-9", f"key {key_id}"),
+        ("key.list", "command line", None, "1 keys"),
+    ]
+    assert all(c and c.startswith("cli:") for c in clients)
+    verified = runner.invoke(app, ["admin", "verify-audit"])
+    assert verified.exit_code == 0 and "3 events" in verified.stderr

@@ -1,5 +1,6 @@
-"""Requests generated from the service's own OpenAPI spec (schemathesis): no operation answers
-5xx, and every refusal is problem+json.
+"""Requests generated from the service's own OpenAPI spec (schemathesis), valid (positive) and
+invalid (negative) data alike: no operation answers 5xx, every refusal is problem+json, and
+every answer conforms to the document (its status code, content type and schema are listed).
 
 One app serves the generated requests of the whole module (SQLite in a temporary folder, the
 session's pipeline). Each operation is called with a key of a role it allows, so requests get
@@ -25,6 +26,12 @@ from api_support import Api
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from starlette.types import Receive, Scope, Send
 
 from api.app import create_app
@@ -152,6 +159,14 @@ def _seeded_for(service: Service, path: str, generated: str) -> str | None:
     return pool[choice % len(pool)]
 
 
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
 def _check(status: int, content_type: str, what: str) -> None:
     assert status < 500, f"{what} answered {status}"
     if 400 <= status < 500:
@@ -181,6 +196,9 @@ def test_api_generated_requests_never_answer_5xx(case: schemathesis.Case, servic
     response = case.call(app=NoLifespan(service.app), headers=headers)
     content_type = ", ".join(response.headers.get("content-type", []))
     _check(response.status_code, content_type, f"{method} {path}")
+    # and the answer is one the OpenAPI document describes: its status, its content type and
+    # (for JSON) its schema
+    case.validate_response(response, checks=CONFORMANCE, headers=headers)
 
 
 # --- hand-written sweep: every id operation, real and odd ids, every role, both databases ----

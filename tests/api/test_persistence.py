@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from api.persistence.database import MIGRATIONS, is_ready, make_engine, upgrade
+from api.persistence.audit_chain import verify
+from api.persistence.database import (
+    MIGRATIONS,
+    is_ready,
+    make_engine,
+    make_sessions,
+    migrate,
+    upgrade,
+)
 from api.persistence.tables import Base
 
 
@@ -31,36 +37,62 @@ def test_persistence_migrations_match_the_models(database_url: str) -> None:
         engine.dispose()
 
 
-def _migrate(engine: Engine, to: str, *, down: bool = False) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, to)
-
-
 def _columns(engine: Engine, table: str) -> set[str]:
     with engine.connect() as connection:
         return {column["name"] for column in inspect(connection).get_columns(table)}
 
 
+AT = "2026-11-22 10:00:00+00:00"
+# Rows as version 0002 held them: two keys with the same name (two people), an encounter made
+# with the first, its revision and audit events.
+SEED_0002 = (
+    "INSERT INTO api_keys (id, name, role, organisation, key_hash, prefix, created_at) VALUES "
+    "('k1', 'Dr Lee', 'clinician', 'o', 'h1', 'p', :at), "
+    "('k2', 'Dr Lee', 'clinician', 'o', 'h2', 'p', :at)",
+    "INSERT INTO encounters (id, organisation, created_by_key, created_by_name, source, status, "
+    "progress, context_json, date_of_service, needs_review, review_reasons_json, "
+    "needling_session, created_at, updated_at, version) VALUES ('e1', 'o', 'k1', 'Dr Lee', "
+    "'text', 'ready', 1.0, '{}', '2026-11-22', false, '[]', true, :at, :at, 1)",
+    "INSERT INTO note_revisions (encounter_id, number, kind, author_name, author_role, "
+    "created_at, operations_json, note_after_json, coding_after_json) VALUES ('e1', 1, "
+    "'extraction', 'Dr Lee', 'clinician', :at, '[]', '{}', '{}')",
+    "INSERT INTO audit_events (at, actor_key, actor_name, action, encounter_id, outcome) "
+    "VALUES (:at, 'k1', 'Dr Lee', 'encounter.create', 'e1', 'ok'), "
+    "(:at, 'k2', 'Dr Lee', 'encounter.read', 'e1', 'not_found')",
+)
+
+
 def test_persistence_each_migration_keeps_rows_and_steps_back(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        _migrate(engine, "0001")
+        migrate(engine, "0002")
         with engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO api_keys (id, name, role, organisation, key_hash, prefix, "
-                     "created_at) VALUES ('k1', 'n', 'admin', 'o', 'h', 'p', :at)"),
-                {"at": "2026-11-22 10:00:00+00:00"},
-            )  # fmt: skip
-        _migrate(engine, "head")
-        assert {"claimed_by", "heartbeat_at"} <= _columns(engine, "encounters")
-        _migrate(engine, "0001", down=True)
-        assert "claimed_by" not in _columns(engine, "encounters")
-        _migrate(engine, "head")
+            for statement in SEED_0002:
+                connection.execute(text(statement), {"at": AT})
+        migrate(engine, "head")
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM api_keys")).scalar_one() == 1
+            holders = connection.execute(text("SELECT id, name FROM key_holders ORDER BY id"))
+            # one holder per key: two people who share a name are never merged
+            assert [tuple(r) for r in holders] == [("k1", "Dr Lee"), ("k2", "Dr Lee")]
+            keys = connection.execute(text("SELECT id, holder_id FROM api_keys ORDER BY id"))
+            assert [tuple(r) for r in keys] == [("k1", "k1"), ("k2", "k2")]
+            owner = connection.execute(text("SELECT owner_id FROM encounters")).scalar_one()
+            assert owner == "k1"
+            seqs = connection.execute(text("SELECT seq FROM audit_events ORDER BY id"))
+            assert [r[0] for r in seqs] == [1, 2]
+        with make_sessions(engine)() as session:
+            assert verify(session).intact  # existing events chained in id order
+        migrate(engine, "0002", down=True)
+        assert "owner_id" not in _columns(engine, "encounters")
+        assert "seq" not in _columns(engine, "audit_events")
+        migrate(engine, "0001", down=True)
+        assert "claimed_by" not in _columns(engine, "encounters")
+        migrate(engine, "head")
+        with engine.connect() as connection:
+            for table, count in (("api_keys", 2), ("encounters", 1), ("note_revisions", 1),
+                                 ("audit_events", 2)):  # fmt: skip
+                found = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                assert found == count, table
     finally:
         engine.dispose()
 

@@ -21,6 +21,8 @@ from scribe.schemas.lexicon import (
     LexiconGroup,
     LexiconMuscle,
     MuscleLexicon,
+    ProcedureLexicon,
+    SectionLexicon,
     StatementLexicon,
     SubstanceLexicon,
 )
@@ -123,6 +125,8 @@ class Lexicons:
     laterality: LateralityLexicon
     context: ContextLexicon
     statements: StatementLexicon
+    sections: SectionLexicon
+    procedures: ProcedureLexicon
     muscle_by_id: dict[str, LexiconMuscle] = field(default_factory=dict)
     group_by_id: dict[str, LexiconGroup] = field(default_factory=dict)
 
@@ -180,6 +184,8 @@ def load_lexicons(directory: Path | None = None) -> Lexicons:
         laterality=read_model(folder / "laterality.yaml", LateralityLexicon),
         context=read_model(folder / "context_rules.yaml", ContextLexicon),
         statements=read_model(folder / "statements.yaml", StatementLexicon),
+        sections=read_model(folder / "sections.yaml", SectionLexicon),
+        procedures=read_model(folder / "procedures.yaml", ProcedureLexicon),
         muscle_by_id={m.id: m for m in muscles.muscles},
         group_by_id={g.id: g for g in muscles.groups},
     )

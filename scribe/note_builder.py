@@ -1,14 +1,17 @@
 """From an annotated spaCy Doc to the structured :class:`~scribe.schemas.note.Note`.
 
-Mentions of one muscle on one side merge into one entry; its status is the strongest of
-its mentions (treated > negated > planned > historical > palpated_only). Muscles only
-named, with no sign of treatment, go to ``other_mentions``. The note is assembled as plain
+Mentions of one muscle on one side merge into one entry. Its status is the one its mentions
+agree on; when one mention says the muscle and side was treated today and another that it was
+not (negated or planned), nothing is chosen by priority: the entry keeps the other status, is
+marked ``status_conflict`` and stays out of the count until a reviewer decides. Otherwise the
+strongest status wins (treated > negated > planned > historical > palpated_only). Muscles only
+named, with no sign of treatment, go to ``other_mentions``. Techniques (needled or injected)
+come from the procedures ``scribe_events`` tied each mention to. The note is assembled as plain
 data and validated once, at the end.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -16,15 +19,17 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
+from scribe.nlp.events import ProcedureEvent
 from scribe.nlp.extensions import target_spans
 from scribe.nlp.injectate import InjectateFindings
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.rationale import MeasureItem, RationaleFindings
 from scribe.schemas.note import Note
 
-_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn|fdn|ims|trp[\s-]?dn)\b", re.IGNORECASE)
 STATUS_PRIORITY = ("treated", "negated", "planned", "historical", "palpated_only", "mentioned")
 _SIDED = ("bilateral", "right", "left")
+# statuses that contradict "treated today" for one muscle and side
+_CONFLICTING = ("negated", "planned")
 Data = dict[str, Any]
 
 
@@ -53,17 +58,27 @@ def _rank(status: str) -> int:
     return STATUS_PRIORITY.index(status)
 
 
+def _compatible(mention: _Mention, group: list[_Mention]) -> bool:
+    """Whether a mention with no side may join a sided entry: not treated against not done."""
+    statuses = {m.record["status"] for m in group} | {mention.record["status"]}
+    return not ("treated" in statuses and statuses & set(_CONFLICTING))
+
+
 @dataclass
 class _Mention:
     muscle_id: str
     record: Data  # a MuscleMention, as data
     findings: set[str]
+    techniques: set[str]
 
 
 class NoteBuilder:
     def __init__(self, lexicons: Lexicons) -> None:
         self._lexicons = lexicons
         self._substance_by_id = {s.id: s for s in lexicons.substances.substances}
+        self._technique: dict[str, str | None] = {
+            k.id: k.technique for k in lexicons.procedures.kinds
+        }
 
     def build(self, doc: Doc, source: NormalizedText | None = None) -> Note:
         """The note of ``doc``; evidence quotes ``source.original`` (the dictation before
@@ -76,12 +91,20 @@ class NoteBuilder:
         targets = target_spans(doc)
         rationale: RationaleFindings = doc._.rationale
         injectate: InjectateFindings = doc._.injectate
-        injected = {(s.start, s.end) for s in injectate.injected_muscles}
+        events: list[ProcedureEvent] = doc._.procedures or []
+        techniques: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for event in events:
+            technique = self._technique.get(event.kind)
+            if technique and event.done_today and event.proven:
+                for span in event.muscles:
+                    techniques[(span.start, span.end)].add(technique)
         muscles, others = self._muscles(
-            text, doc, [s for s in targets if s.label_ == "MUSCLE"], rationale, injected
+            text, doc, [s for s in targets if s.label_ == "MUSCLE"], rationale, techniques
         )
         return Note.model_validate(
             {
+                "document_kind": doc._.document_kind,
+                "procedures": [self._procedure(text, doc, e) for e in events if e.proven],
                 "muscles": muscles,
                 "groups": self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
                 "other_mentions": others,
@@ -97,15 +120,11 @@ class NoteBuilder:
     # --- muscles -------------------------------------------------------------------------
     @staticmethod
     def _mention(
-        text: Quote, span: Span, kinds: set[str], injected: set[tuple[int, int]]
+        text: Quote, span: Span, kinds: set[str], techniques: dict[tuple[int, int], set[str]]
     ) -> _Mention:
         status = span._.status or "mentioned"
-        technique = None
-        if status == "treated":
-            if (span.start, span.end) in injected:
-                technique = "injection"
-            elif span._.status_cue and _NEEDLING_WORDS.search(text.span_of(span._.status_cue)):
-                technique = "needling"  # a twitch or a header says treated, not how
+        own = techniques.get((span.start, span.end), set()) if status == "treated" else set()
+        technique = span._.technique if status == "treated" else None
         record = {
             **text.span(span),
             "laterality": span._.laterality,
@@ -116,8 +135,10 @@ class NoteBuilder:
             "match": span._.match,
             "match_score": span._.match_score,
             "technique": technique,
+            "binding": span._.binding if status == "treated" else None,
+            "checkbox": span._.checkbox,
         }
-        return _Mention(span._.entry_id, record, kinds)
+        return _Mention(span._.entry_id, record, kinds, own | ({technique} if technique else set()))
 
     @staticmethod
     def _mirrored(text: Quote, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
@@ -139,7 +160,9 @@ class NoteBuilder:
                     "side_cue": cue,
                     "status_cue": cue,
                 }
-                copies.append(_Mention(source.muscle_id, record, source.findings))
+                copies.append(
+                    _Mention(source.muscle_id, record, source.findings, source.techniques)
+                )
         return copies
 
     def _grouped(self, mentions: list[_Mention]) -> dict[tuple[str, str], list[_Mention]]:
@@ -155,10 +178,17 @@ class NoteBuilder:
         for muscle_id, side in list(by_key):
             if side != "bilateral" and (muscle_id, "bilateral") in by_key:
                 by_key[(muscle_id, "bilateral")] += by_key.pop((muscle_id, side))
-        # a mention without a side joins the muscle's sided entry, if it has one
+        # a mention without a side joins the muscle's sided entry, if it has one and they do
+        # not contradict each other ("Upper trapezius needled. Upper trapezius on the left was
+        # not needled": the side needled is not said, it is not the left one)
         for muscle_id, group in unspecified.items():
-            sided = [k for k in ((muscle_id, s) for s in _SIDED) if k in by_key]
-            by_key[sided[0] if sided else (muscle_id, "unspecified")] += group
+            for mention in group:
+                sided = [
+                    k
+                    for k in ((muscle_id, s) for s in _SIDED)
+                    if k in by_key and _compatible(mention, by_key[k])
+                ]
+                by_key[sided[0] if sided else (muscle_id, "unspecified")].append(mention)
         # "R trapezius ... upper, middle and lower trapezius", "the scalenes ... anterior and
         # middle scalene": the whole named beside its parts is not another muscle
         for muscle_id, side in list(by_key):
@@ -181,7 +211,7 @@ class NoteBuilder:
         doc: Doc,
         spans: list[Span],
         rationale: RationaleFindings,
-        injected: set[tuple[int, int]],
+        techniques: dict[tuple[int, int], set[str]],
     ) -> tuple[list[Data], list[Data]]:
         kinds_by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
         for finding in rationale.findings:
@@ -189,7 +219,7 @@ class NoteBuilder:
                 for muscle in finding.muscles:
                     kinds_by_span[(muscle.start, muscle.end)].add(finding.kind)
         mentions = [
-            self._mention(text, s, kinds_by_span[(s.start, s.end)], injected) for s in spans
+            self._mention(text, s, kinds_by_span[(s.start, s.end)], techniques) for s in spans
         ]
         mentions += self._mirrored(text, mentions, doc._.mirrors or [])
         muscles: list[Data] = []
@@ -197,7 +227,10 @@ class NoteBuilder:
         for (muscle_id, side), group in self._grouped(mentions).items():
             group.sort(key=lambda m: m.record["start"])
             entry = self._lexicons.muscle_by_id[muscle_id]
-            best = min(group, key=lambda m: (_rank(m.record["status"]), m.record["start"]))
+            statuses = {m.record["status"] for m in group}
+            conflict = "treated" in statuses and bool(statuses & set(_CONFLICTING))
+            ranked = [m for m in group if not conflict or m.record["status"] != "treated"]
+            best = min(ranked, key=lambda m: (_rank(m.record["status"]), m.record["start"]))
             status = best.record["status"]
             located = {k: best.record[k] for k in ("start", "end", "text")}
             if status == "mentioned":
@@ -208,7 +241,9 @@ class NoteBuilder:
                 for m in group
                 if m.record["laterality"] != "unspecified"
             ]
-            techniques = {m.record["technique"] for m in group if m.record["technique"]}
+            used: set[str] = set()
+            if not conflict:
+                used = set().union(*(m.techniques for m in group))
             muscles.append(
                 {
                     "id": muscle_id,
@@ -222,9 +257,10 @@ class NoteBuilder:
                     "match": "fuzzy"
                     if all(m.record["match"] == "fuzzy" for m in group)
                     else "exact",
-                    "techniques": sorted(techniques),
+                    "techniques": sorted(used),
                     "mentions": [m.record for m in group],
                     "findings": sorted(set().union(*(m.findings for m in group))),
+                    "status_conflict": conflict,
                     **located,
                 }
             )
@@ -255,6 +291,32 @@ class NoteBuilder:
                 }
             )
         return sorted(groups, key=lambda g: g["start"])
+
+    # --- procedures ----------------------------------------------------------------------
+    def _procedure(self, text: Quote, doc: Doc, event: ProcedureEvent) -> Data:
+        words = doc[event.start : event.end]
+        cue = doc[event.time_cue[0] : event.time_cue[1]] if event.time_cue else None
+        refs: dict[tuple[str, str], Data] = {}
+        for span in event.muscles:
+            if span.label_ == "MUSCLE":
+                key = (span._.entry_id, span._.laterality)
+                refs.setdefault(
+                    key,
+                    {
+                        "id": span._.entry_id,
+                        "name": self._lexicons.muscle_by_id[span._.entry_id].name,
+                        "laterality": span._.laterality,
+                    },
+                )
+        return {
+            **text(words.start_char, words.end_char),
+            "kind": event.kind,
+            "time": event.time,
+            "experiencer": event.experiencer,
+            "section": event.section,
+            "muscles": list(refs.values()),
+            "time_cue": text(cue.start_char, cue.end_char) if cue is not None else None,
+        }
 
     # --- injectate -----------------------------------------------------------------------
     def _injectate(self, text: Quote, found: InjectateFindings) -> Data:

@@ -13,6 +13,7 @@ from typing import Final
 from scribe.coding.muscles import (
     DRY_NEEDLING,
     INJECTION,
+    TECHNIQUE_OF,
     MuscleAnalysis,
     count_sides,
     describe,
@@ -21,7 +22,7 @@ from scribe.coding.muscles import (
 from scribe.coding.prompts import PromptBook
 from scribe.schemas.billing import DocumentationCheck, DocumentationCheckKind
 from scribe.schemas.common import Evidence
-from scribe.schemas.note import GroupMention, Note
+from scribe.schemas.note import GroupMention, Note, Procedure
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,67 @@ def _group_names(groups: Sequence[GroupMention]) -> str:
     return ", ".join(dict.fromkeys(f'"{g.text}"' for g in groups))
 
 
+def _today(doc: _Doc, kinds: Collection[str]) -> list[Procedure]:
+    return [
+        p
+        for p in doc.note.procedures
+        if p.kind in kinds and p.time == "today" and p.experiencer == "patient"
+    ]
+
+
 def _named_muscles(doc: _Doc, check: DocumentationCheck) -> None:
-    if doc.treated_groups and not doc.analysis.sides:
+    """A dry needling or trigger point injection done today that no countable muscle is tied
+    to (none named, only groups, "4 trigger points in the low back"): never silent."""
+    treated = [m for m in doc.note.muscles if m.status == "treated" and not m.status_conflict]
+    if any(m.status_conflict for m in doc.note.muscles):
+        return  # the muscles are named; the contradiction is its own prompt
+    reported = False
+    for service, technique in TECHNIQUE_OF.items():
+        if any(technique in m.techniques or not m.techniques for m in treated):
+            continue
+        procedures = _today(doc, [service])
+        if not procedures:
+            continue
+        groups = [g for g in doc.treated_groups]
+        doc.book.add(
+            f"{check.prompt}-procedure",
+            rule_id=check.id,
+            evidence=[_span(p) for p in procedures] + [_span(g) for g in groups],
+            procedure=service.replace("_", " "),
+            words=", ".join(dict.fromkeys(f'"{p.text}"' for p in procedures)),
+            groups=f" (only {_group_names(groups)} is named)" if groups else "",
+        )
+        reported = True
+    if not reported and doc.treated_groups and not doc.analysis.sides:
         doc.book.add(
             check.prompt,
             rule_id=check.id,
             evidence=[_span(g) for g in doc.treated_groups],
             groups=_group_names(doc.treated_groups),
+        )
+
+
+def _status_conflict(doc: _Doc, check: DocumentationCheck) -> None:
+    for muscle in doc.note.muscles:
+        if not muscle.status_conflict:
+            continue
+        side = "" if muscle.laterality == "unspecified" else f"{muscle.laterality} "
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(m) for m in muscle.mentions] or [_span(muscle)],
+            muscles=f"{side}{muscle.name}",
+        )
+
+
+def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
+    procedures = _today(doc, check.procedure_kinds)
+    if procedures:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(p) for p in procedures],
+            words=", ".join(dict.fromkeys(f'"{p.text}"' for p in procedures)),
         )
 
 
@@ -171,8 +226,12 @@ def _tolerance(doc: _Doc, check: DocumentationCheck) -> None:
         doc.book.add(check.prompt, rule_id=check.id)
 
 
+# checks about what the note says was done: they run on every note
+_PROCEDURE_CHECKS: Final = frozenset({"named_muscles", "status_conflict", "procedure_not_billed"})
 _CHECKS: Final[dict[DocumentationCheckKind, Callable[[_Doc, DocumentationCheck], None]]] = {
     "named_muscles": _named_muscles,
+    "status_conflict": _status_conflict,
+    "procedure_not_billed": _procedure_not_billed,
     "group_terms": _group_terms,
     "laterality": _laterality,
     "subdivisions": _subdivisions,
@@ -195,16 +254,19 @@ def check_documentation(
     book: PromptBook,
     line_codes: Mapping[str, str],
 ) -> None:
-    """Run the checks in force on a note that documents needling (named muscles or groups).
+    """Run the checks in force on a note. The checks about what was done (a procedure without
+    muscles, a contradiction, a procedure not coded here) run on every note; the others on a
+    note that documents needling (named muscles or groups).
 
     ``services`` are the services the note supports (after edits such as acupuncture on the
     same day); a check limited to other services is skipped.
     """
     treated_groups = tuple(g for g in note.groups if g.status == "treated")
-    if not analysis.sides and not treated_groups:
-        return
+    documents_needling = bool(analysis.sides or treated_groups)
     doc = _Doc(note, analysis, book, line_codes, treated_groups)
     for check in checks:
+        if check.check not in _PROCEDURE_CHECKS and not documents_needling:
+            continue
         if check.services and not set(check.services) & set(services):
             continue
         _CHECKS[check.check](doc, check)

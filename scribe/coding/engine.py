@@ -93,8 +93,6 @@ class _Coder:
             self.note,
             keep_service=conflict_edit.keep_service if conflict_edit else None,
             match=conflict_edit.match if conflict_edit else "muscle",
-            needling_cues=conflict_edit.needling_cues if conflict_edit else (),
-            injection_cues=conflict_edit.injection_cues if conflict_edit else (),
         )
         if conflict_edit is not None and analysis.conflicts:
             self._raise_conflict(conflict_edit, analysis)

@@ -2,13 +2,14 @@
 
 A treated muscle documented ``bilateral`` is two muscle sides; ``unspecified`` laterality is its
 own side. Subdivisions of one muscle on one side (upper and middle trapezius) count once, and
-each further one counts only with its own documented trigger point finding. Injected muscle
-sides go to the trigger point injection service; the rest are dry needled.
+each further one counts only with its own documented trigger point finding. Muscles the
+extraction recorded as injected (``techniques``) go to the trigger point injection service; the
+rest are dry needled. A note without techniques (written by hand, or older) is read from its
+injection statements.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -82,15 +83,22 @@ def _injection_targets(note: Note) -> tuple[list[MuscleRef], bool]:
     return refs, any(not s.muscles for s in injected)
 
 
+#: The technique of each billable service, as the note records it on a treated muscle.
+TECHNIQUE_OF: Final[dict[str, str]] = {DRY_NEEDLING: "needling", INJECTION: "injection"}
+
+
 def treated_sides(note: Note) -> list[MuscleSide]:
     """Every treated muscle side, marked injected or not."""
     refs, inject_all = _injection_targets(note)
     sides: list[MuscleSide] = []
     for index, muscle in enumerate(note.muscles):
-        if muscle.status != "treated":
+        if muscle.status != "treated" or muscle.status_conflict:
             continue
         for side in _SIDES[muscle.laterality]:
-            injected = inject_all or any(_ref_matches(r, muscle, side) for r in refs)
+            if muscle.techniques:
+                injected = "injection" in muscle.techniques
+            else:
+                injected = inject_all or any(_ref_matches(r, muscle, side) for r in refs)
             sides.append(MuscleSide(index, muscle, side, injected))
     return sides
 
@@ -163,26 +171,9 @@ def _subdivision_groups(sides: Iterable[MuscleSide]) -> list[tuple[MuscleSide, .
     return groups
 
 
-def _cue_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _also_needled(
-    muscle: Muscle, needling_cues: Sequence[str], injection_cues: Sequence[str]
-) -> bool:
-    """Whether an injected muscle was also needled dry: from the techniques the extraction
-    recorded, or, for a note without them, from the words of each mention's status cue."""
-    if muscle.techniques:
-        return "needling" in muscle.techniques and "injection" in muscle.techniques
-    for mention in muscle.mentions:
-        if mention.status != "treated" or mention.status_cue is None:
-            continue
-        words = _cue_words(mention.status_cue.text)
-        needling = any(w.startswith(c) for w in words for c in needling_cues)
-        injection = any(w.startswith(c) for w in words for c in injection_cues)
-        if needling and not injection:
-            return True
-    return False
+def _both_techniques(muscle: Muscle) -> bool:
+    """The note ties this muscle both to dry needling and to an injection."""
+    return "needling" in muscle.techniques and "injection" in muscle.techniques
 
 
 def analyse_muscles(
@@ -190,16 +181,13 @@ def analyse_muscles(
     *,
     keep_service: str | None = INJECTION,
     match: ConflictMatch = "muscle",
-    needling_cues: Sequence[str] = (),
-    injection_cues: Sequence[str] = (),
 ) -> MuscleAnalysis:
     """Split the treated muscles by service and count them.
 
     ``keep_service`` is where a muscle documented as both needled and injected is billed
-    (the same-muscle edit, compared as ``match`` says); ``None`` leaves both. An injected muscle
-    with a mention whose status cue starts a word with one of ``needling_cues`` (and none of
-    ``injection_cues``) was needled too: "dry needled the upper trapezius ... lidocaine
-    injected into the upper trapezius".
+    (the same-muscle edit, compared as ``match`` says); ``None`` leaves both. A muscle whose
+    techniques are both needling and injection ("dry needled the upper trapezius ... lidocaine
+    injected into the upper trapezius") was treated both ways.
     """
     sides = treated_sides(note)
     by_service: dict[str, list[MuscleSide]] = {
@@ -222,11 +210,7 @@ def analyse_muscles(
                 break
             conflicts += moving
             kept += moving
-        both = [
-            s
-            for s in by_service[INJECTION]
-            if needling_cues and _also_needled(s.muscle, needling_cues, injection_cues)
-        ]
+        both = [s for s in by_service[INJECTION] if _both_techniques(s.muscle)]
         conflicts += [s for s in both if s.key not in {c.key for c in conflicts}]
         moved = {s.key for s in conflicts}
         for service in (DRY_NEEDLING, INJECTION):

@@ -130,7 +130,7 @@ def compare(
     )
     check("needle_count", expect.get("needle_count"), needles)
     want_groups = {group_names.get(g.lower(), g.lower()) for g in expect.get("groups") or []}
-    got_groups = {g.id for g in note.groups if g.status != "mentioned"}
+    got_groups = {g.id for g in note.groups}
     check("groups", want_groups, got_groups)
     want_lines = {
         (line["code"], line.get("units", 1), tuple(line.get("modifiers", [])))

@@ -1,10 +1,12 @@
 """The spaCy/medspaCy pipeline that turns a dictation into annotated spans.
 
 Components, in order (each in its own module, registered by importing it here):
-``scribe_sentences`` -> ``scribe_targets`` and ``scribe_abbreviations`` (medspaCy
-TargetMatchers, case-insensitive names and case-sensitive abbreviations) -> ``scribe_fuzzy`` ->
-``scribe_ellipsis`` ->
-``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion`` ->
+``scribe_sentences`` -> ``scribe_sections`` (medspaCy Sectionizer, document kind) ->
+``scribe_targets`` and ``scribe_abbreviations`` (medspaCy TargetMatchers, case-insensitive names
+and case-sensitive abbreviations) -> ``scribe_fuzzy`` -> ``scribe_ellipsis`` ->
+``scribe_ambiguity`` (names that are also common words need supporting context) ->
+``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion``
+(substances, findings) -> ``scribe_events`` (procedures, and the muscles tied to them) ->
 ``scribe_injectate`` -> ``scribe_rationale``.
 """
 
@@ -19,10 +21,12 @@ from spacy.language import Language
 from scribe.nlp import (  # noqa: F401  (importing registers the factories)
     assertion,
     context,
+    events,
     fuzzy,
     injectate,
     laterality,
     rationale,
+    sections,
     sentences,
     targets,
 )
@@ -32,13 +36,16 @@ logger.disable("PyRuSH")
 
 PIPELINE = (
     "scribe_sentences",
+    "scribe_sections",
     "scribe_targets",
     "scribe_abbreviations",
     "scribe_fuzzy",
     "scribe_ellipsis",
+    "scribe_ambiguity",
     "scribe_context",
     "scribe_laterality",
     "scribe_assertion",
+    "scribe_events",
     "scribe_injectate",
     "scribe_rationale",
 )

@@ -157,8 +157,9 @@ class SentenceContext:
                 modifiers = self._fuse(doc, modifiers, sent.start, sent.end)
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
+            if len(modifiers) > 1:
+                part.update_scopes()  # procedure words need their time even with no target
             if in_sentence:
-                part.update_scopes()
                 part.apply_modifiers()
                 graph.edges += part.edges
             graph.modifiers += part.modifiers

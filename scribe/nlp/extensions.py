@@ -15,11 +15,17 @@ _SPAN_ATTRIBUTES: dict[str, Any] = {
     "status_cue": None,  # (start_char, end_char) of the words that decided the status
     "match": "exact",
     "match_score": 1.0,
+    "technique": None,  # "needling" | "injection" for a treated muscle mention
+    "binding": None,  # how the mention was tied to its procedure (events.py)
+    "event": None,  # index of that procedure in doc._.procedures
+    "checkbox": None,  # "checked" | "unchecked": the box in front of the mention
 }
 _DOC_ATTRIBUTES: dict[str, Any] = {
     "injectate": None,
     "rationale": None,
     "mirrors": None,  # [(start_char, end_char, side, [(start_char, end_char) of mirrored names])]
+    "document_kind": "clinical_note",  # DocumentKind, from the section headings
+    "procedures": None,  # list[ProcedureEvent], from events.py
 }
 
 TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)

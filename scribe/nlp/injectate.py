@@ -8,6 +8,7 @@ injection was done; ``not_documented``: the note says neither.
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -22,15 +23,14 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.numbers import NUMBER
+from scribe.nlp.sections import sentence_sections
 
-_INJECTION_CUE = re.compile(r"\b(?:inject\w*|tpis?|infiltrat\w*)\b", re.IGNORECASE)
 _AMOUNT = re.compile(
     rf"(?:{NUMBER})\s*(?:ml|mls|cc|ccs|cc's|milliliters?|millilitres?|mg|milligrams?|mcg|units?|u)\b",
     re.IGNORECASE,
 )
 _CONCENTRATION = re.compile(rf"(?:{NUMBER})\s*%", re.IGNORECASE)
 _DOSE_WINDOW = 40  # characters either side of a substance name
-_NEEDLE = frozenset({"needle", "needles"})
 
 
 def _gap(start: int, end: int, span: Span) -> int:
@@ -55,59 +55,71 @@ class InjectateFindings:
 
 
 class InjectateExtractor:
-    def __init__(self, none_patterns: list[str], anaphora: list[str]) -> None:
+    """Reads the procedures of ``scribe_events``: a substance is today's injectate when it was
+    given in a trigger point injection or chemodenervation done today (its sentence, or its
+    section); the muscles that received it are the ones those procedures were tied to."""
+
+    def __init__(self, none_patterns: list[str]) -> None:
         # one alternation: a single pass over each sentence
         self._none = re.compile("|".join(f"(?:{p})" for p in none_patterns), re.IGNORECASE)
-        self._anaphora = [re.compile(p, re.IGNORECASE) for p in anaphora]
 
     def __call__(self, doc: Doc) -> Doc:
         findings = InjectateFindings()
         targets = target_spans(doc)
-        previous_muscles: list[Span] = []
-        for sent, in_sent in zip(sentences(doc), by_sentence(doc, targets), strict=True):
-            none_here = self._none_statements(sent)
-            findings.statements += none_here
+        events = [
+            e
+            for e in doc._.procedures or []
+            if e.done_today and e.kind in ("trigger_point_injection", "chemodenervation")
+        ]
+        sections = sentence_sections(doc)
+        injection_sections = {e.section for e in events}
+        for number, (sent, in_sent) in enumerate(
+            zip(sentences(doc), by_sentence(doc, targets), strict=True)
+        ):
+            findings.statements += self._none_statements(sent)
+            here = [e for e in events if e.sentence == number]
             substances = [s for s in in_sent if s.label_ == "SUBSTANCE"]
-            muscles = [s for s in in_sent if s.label_ == "MUSCLE" and s._.status == "treated"]
-            injected_here = [s for s in substances if s._.status == "injected"]
-            cue = _INJECTION_CUE.search(span_text(sent))
-            negated_here = any(s._.status == "negated" for s in substances)
-            injection_done = bool(injected_here) or (
-                cue is not None and not none_here and not negated_here
-            )
-            receiving = (
-                [m for m in muscles if self._injected_muscle(m, default=bool(injected_here))]
-                if injection_done
-                else []
-            )
-            if (
-                injection_done
-                and not muscles
-                and any(p.search(span_text(sent)) for p in self._anaphora)
-            ):
-                receiving = previous_muscles  # "1 mL into each of these TrPs"
-            if muscles:
-                previous_muscles = muscles
+            receiving = [
+                m for e in here for m in e.muscles if m.label_ == "MUSCLE" and _injected(m, e)
+            ]
             for substance in substances:
+                status = substance._.status
+                if (
+                    status == "injected"
+                    and not here
+                    and (not events or sections[number] not in injection_sections)
+                ):
+                    status = "mentioned"  # injected, but not into a trigger point today
                 findings.substances.append(
                     SubstanceFinding(
                         span=substance,
-                        status=substance._.status,
+                        status=status,
                         dose=self._dose(
                             doc, sent, substance, [o for o in substances if o is not substance]
                         ),
-                        muscles=receiving if substance._.status == "injected" else [],
+                        muscles=receiving if status == "injected" else [],
                     )
                 )
-            if injection_done and receiving and not injected_here and cue is not None:
-                # "Trigger point injections to the right QL": an injection with no substance named
-                start = sent.start_char + cue.start()
-                unnamed = doc.char_span(start, sent.start_char + cue.end(), alignment_mode="expand")
-                if unnamed is not None:
+            named = any(s._.status == "injected" for s in substances)
+            for event in here:
+                if not named and event.muscles and event.kind == "trigger_point_injection":
+                    # "Trigger point injections to the right QL": no substance named
+                    words = doc[event.start : event.end]
                     findings.substances.append(
-                        SubstanceFinding(unnamed, "injected", None, receiving)
+                        SubstanceFinding(
+                            words,
+                            "injected",
+                            None,
+                            [m for m in event.muscles if m.label_ == "MUSCLE"],
+                        )
                     )
             findings.injected_muscles += receiving
+        for event in events:
+            for muscle in event.muscles:
+                if muscle.label_ != "MUSCLE":
+                    continue
+                if _injected(muscle, event) and muscle not in findings.injected_muscles:
+                    findings.injected_muscles.append(muscle)
         findings.status = self._status(findings)
         doc._.injectate = findings
         return doc
@@ -117,29 +129,6 @@ class InjectateExtractor:
         return [
             (offset + m.start(), offset + m.end()) for m in self._none.finditer(span_text(sent))
         ]
-
-    @staticmethod
-    def _injected_muscle(muscle: Span, *, default: bool) -> bool:
-        """The nearest treatment words to the muscle speak of injection, not of needling
-        alone; with no treatment words at all ("Botox 25 units into each of L UT and L
-        levator"), ``default``: whether a substance was injected in the sentence."""
-        best: tuple[int, bool] | None = None
-        doc = muscle.doc
-        for modifier in muscle._.modifiers:
-            if modifier.category not in ("TREATED", "INJECTED"):
-                continue
-            start, end = modifier.modifier_span
-            if (
-                default
-                and modifier.category == "TREATED"
-                and doc[start:end].text.lower() in _NEEDLE
-            ):
-                continue  # "... injected into X with a 25 g needle": the injection's needle
-            distance = muscle.start - end if end <= muscle.start else start - muscle.end
-            is_injection = modifier.category == "INJECTED"
-            if best is None or distance < best[0] or (distance == best[0] and is_injection):
-                best = (distance, is_injection)
-        return default if best is None else best[1]
 
     @staticmethod
     def _dose(doc: Doc, sent: Span, substance: Span, others: list[Span]) -> tuple[int, int] | None:
@@ -176,9 +165,14 @@ class InjectateExtractor:
         return "not_documented"
 
 
+def _injected(muscle: Span, event: Any) -> bool:
+    """A muscle tied to an injection event received the substance (a treated one, or one
+    given botulinum toxin)."""
+    return bool(muscle._.status == "treated" or event.kind == "chemodenervation")
+
+
 @Language.factory("scribe_injectate", default_config={"lexicon_dir": None})
 def make_injectate(nlp: Language, name: str, lexicon_dir: str | None) -> InjectateExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    statements = lexicons.statements.statements
-    return InjectateExtractor(statements["none_injected"], statements.get("anaphora", []))
+    return InjectateExtractor(lexicons.statements.statements["none_injected"])

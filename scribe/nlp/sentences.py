@@ -13,8 +13,10 @@ from spacy.tokens import Doc, Token
 
 # Tokens that end with a full stop without ending the sentence ("Pt. tolerated", "R. UT").
 _ABBREVIATIONS = frozenset(
-    "pt pts rt lt dr mr mrs ms approx vs e.g i.e fig b.i.d t.i.d q.d".split()
+    "pt pts rt lt dr mr mrs ms approx vs e.g i.e fig b.i.d t.i.d q.d incl esp".split()
 )
+# a line that ends on one of these words goes on on the next line: "DN to ... incl.\nR QL"
+_CONTINUES = frozenset({"incl", "including", "e.g", "i.e", "vs", "w/", "with", "esp"})
 # Abbreviations that may also end a sentence ("glute med."): split when a capital follows.
 _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
@@ -23,7 +25,7 @@ _FINAL_ABBREVIATIONS = frozenset(
 _SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
 _LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">"})
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
-MAX_SENTENCE_TOKENS = 160
+MAX_SENTENCE_TOKENS = 400
 _CLAUSE_BREAKS = frozenset({";", ","})
 _CLAUSE_WORDS = frozenset({"and", "but", "then", "so"})
 
@@ -54,6 +56,14 @@ def _is_list_number(doc: Doc, i: int) -> bool:
     return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
 
+def _continues(doc: Doc, i: int) -> bool:
+    """The line before the break at ``i`` ends on a word that needs what follows."""
+    j = i - 1
+    if j >= 0 and doc[j].text == ".":
+        j -= 1
+    return j >= 0 and doc[j].lower_ in _CONTINUES
+
+
 def _line_ends_sentence(token: Token) -> bool:
     return token.text[-1:] in {".", ":", "!", "?", ";"} or token.is_punct
 
@@ -75,6 +85,8 @@ def dictation_sentences(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             blank_line = token.text.count("\n") > 1
             prev = doc[i - 1] if i > 0 else None
+            if not blank_line and _continues(doc, i):
+                continue
             if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
                 starts[nxt.i] = True
         elif token.text in _FINAL_PUNCT:

@@ -5,14 +5,24 @@ coordination ("upper and middle trapezius", "gluteus medius and minimus") into o
 mention per muscle.
 """
 
+import re
 from pathlib import Path
 
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from scribe.lexicons import Lexicons, load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions, store_target_spans
+from scribe.lexicons import Lexicons, load_lexicons, plural_variants
+from scribe.nlp.extensions import (
+    TARGETS,
+    doc_text,
+    register_extensions,
+    sentence_index,
+    span_text,
+    store_target_spans,
+    target_spans,
+)
 
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
 
@@ -115,3 +125,94 @@ class EllipsisResolver:
 def make_ellipsis_resolver(nlp: Language, name: str, lexicon_dir: str | None) -> EllipsisResolver:
     register_extensions()
     return EllipsisResolver(load_lexicons(Path(lexicon_dir) if lexicon_dir else None))
+
+
+_LIST_JOINERS = frozenset({",", "and", "&", "/", "+", ";", "-", "(", ")"})
+_SUPPORTING_CATEGORIES = ("TREATED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD")
+_COUNT = re.compile(r"^\s*(?:x\s*\d{1,2}\b|\(\s*\d{1,2}\s*\)|[:\-]?\s*\d{1,2}\s+needles?\b)", re.I)
+
+
+class AmbiguousNameFilter:
+    """Drops a name that is also a common word or another term ("trap" of a specimen, RF for
+    radiofrequency) unless the text around it supports a muscle: a side word next to it, a
+    muscle beside it in a list, a needle count after it, or needling, injection or trigger point
+    words in its sentence (``context_required`` in ``lexicons/muscles.yaml``)."""
+
+    def __init__(self, nlp: Language, lexicons: Lexicons) -> None:
+        self._exact: set[str] = set()
+        self._lower: set[str] = set()
+        for term in lexicons.muscles.context_required:
+            if term.lower() != term:
+                self._exact |= {term, f"{term}s"}
+            else:
+                self._lower |= plural_variants(term)
+        self._sides = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._side_abbreviations = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for side in ("right", "left", "bilateral"):
+            phrases = getattr(lexicons.laterality, side)
+            self._sides.add(side, [nlp.make_doc(p.lower()) for p in phrases.phrases])
+            self._side_abbreviations.add(side, [nlp.make_doc(a) for a in phrases.abbreviations])
+        self._procedures = PhraseMatcher(nlp.vocab, attr="LOWER")
+        literals = [
+            literal
+            for rule_set in lexicons.context.rule_sets
+            if rule_set.category in _SUPPORTING_CATEGORIES
+            for literal in rule_set.literals
+        ]
+        self._procedures.add("procedure", [nlp.make_doc(x.lower()) for x in literals])
+
+    def _ambiguous(self, span: Span) -> bool:
+        text = span_text(span)
+        return text in self._exact or text.lower() in self._lower
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = target_spans(doc)
+        doubtful = [s for s in spans if s.label_ in ("MUSCLE", "GROUP") and self._ambiguous(s)]
+        if not doubtful:
+            return doc
+        side_tokens = {
+            i
+            for matcher in (self._sides, self._side_abbreviations)
+            for _, start, end in matcher(doc)
+            for i in range(start, end)
+        }
+        index = sentence_index(doc)
+        supported_sentences = {index[start] for _, start, _ in self._procedures(doc)}
+        supported_sentences |= {index[s.start] for s in spans if s.label_ == "FINDING"}
+        names = {i for s in spans if s.label_ == "MUSCLE" and not self._ambiguous(s)
+                 for i in range(s.start, s.end)}  # fmt: skip
+        dropped = {
+            (s.start, s.end) for s in doubtful
+            if not self._supported(doc, s, side_tokens, names, supported_sentences, index)
+        }  # fmt: skip
+        if dropped:
+            store_target_spans(doc, [s for s in spans if (s.start, s.end) not in dropped])
+        return doc
+
+    @staticmethod
+    def _supported(
+        doc: Doc,
+        span: Span,
+        sides: set[int],
+        names: set[int],
+        sentences_with_procedures: set[int],
+        index: list[int],
+    ) -> bool:
+        if index[span.start] in sentences_with_procedures:
+            return True
+        near = [*range(max(0, span.start - 2), span.start), *range(span.end, span.end + 2)]
+        if any(i in sides for i in near if i < len(doc)):
+            return True
+        for step, edge in ((-1, span.start - 1), (1, span.end)):
+            i = edge
+            while 0 <= i < len(doc) and (doc[i].lower_ in _LIST_JOINERS or doc[i].is_space):
+                i += step
+            if 0 <= i < len(doc) and i != edge and i in names:
+                return True  # "R UT, traps and levator"
+        return bool(_COUNT.match(doc_text(doc)[span.end_char : span.end_char + 16]))
+
+
+@Language.factory("scribe_ambiguity", default_config={"lexicon_dir": None})
+def make_ambiguity_filter(nlp: Language, name: str, lexicon_dir: str | None) -> AmbiguousNameFilter:
+    register_extensions()
+    return AmbiguousNameFilter(nlp, load_lexicons(Path(lexicon_dir) if lexicon_dir else None))

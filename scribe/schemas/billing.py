@@ -42,6 +42,8 @@ AbnAction = Literal["bill", "self_pay", "no_service"]
 CoverageStatus = Literal["covered", "benefit_only", "verify", "investigational", "not_covered"]
 DocumentationCheckKind = Literal[
     "named_muscles",
+    "status_conflict",
+    "procedure_not_billed",
     "group_terms",
     "laterality",
     "subdivisions",
@@ -63,6 +65,8 @@ PROMPT_FIELDS = frozenset(
         "date",
         "groups",
         "limit",
+        "procedure",
+        "words",
         "max_sessions",
         "missing",
         "modifier",
@@ -306,12 +310,6 @@ class Edit(DatedRule):
     with_codes: list[str] = Field(default_factory=list)
     keep_service: ServiceKind | None = None
     match: ConflictMatch = "muscle"
-    needling_cues: list[str] = Field(
-        default_factory=list, description="Word starts of a status cue meaning 'needled'."
-    )
-    injection_cues: list[str] = Field(
-        default_factory=list, description="Word starts of a status cue meaning 'injected'."
-    )
     payer_bundling_only: bool = False
     prompt: str
 
@@ -327,11 +325,8 @@ class Edit(DatedRule):
                 raise ValueError(f"{self.id}: same_muscle_conflict needs with_services and keep")
             if self.keep_service not in {self.service, *self.with_services}:
                 raise ValueError(f"{self.id}: keep_service must be one of the two services")
-        elif self.keep_service is not None or self.needling_cues or self.injection_cues:
-            raise ValueError(f"{self.id}: keep_service and cues only apply to same_muscle_conflict")
-        for cue in (*self.needling_cues, *self.injection_cues):
-            if not re.fullmatch(r"[a-z0-9]+", cue):
-                raise ValueError(f"{self.id}: cues are lower-case word starts: {cue!r}")
+        elif self.keep_service is not None:
+            raise ValueError(f"{self.id}: keep_service only applies to same_muscle_conflict")
         if self.kind in ("suppress_service", "distinct_service") and not (
             self.with_services or self.with_codes
         ):
@@ -510,11 +505,18 @@ class DocumentationCheck(DatedRule):
     prompt: str
     services: list[ServiceKind] = Field(default_factory=list)
     finding_kinds: list[FindingKind] = Field(default_factory=list)
+    procedure_kinds: list[str] = Field(
+        default_factory=list,
+        description="procedure_not_billed: the procedures (of the note's procedures list) done "
+        "today that the product does not code and must say so.",
+    )
 
     @model_validator(mode="after")
     def _kinds_for_rationale(self) -> DocumentationCheck:
         if self.check == "rationale" and not self.finding_kinds:
             raise ValueError(f"{self.id}: the rationale check needs finding_kinds")
+        if self.check == "procedure_not_billed" and not self.procedure_kinds:
+            raise ValueError(f"{self.id}: the procedure_not_billed check needs procedure_kinds")
         return self
 
 

@@ -77,6 +77,11 @@ class LexiconGroup(Frozen):
 
 
 class MuscleLexicon(FileHeader):
+    context_required: list[str] = Field(
+        default_factory=list,
+        description="Names that are also common words or other terms: a muscle only where the "
+        "words around them support one (plurals included).",
+    )
     muscles: list[LexiconMuscle] = Field(min_length=1)
     groups: list[LexiconGroup] = Field(default_factory=list)
 
@@ -100,6 +105,18 @@ class MuscleLexicon(FileHeader):
             missing = [x for x in g.members if x not in known]
             if missing:
                 raise ValueError(f"group {g.id}: unknown members {missing}")
+        names = {
+            n.lower()
+            for entry in self.muscles
+            for n in [entry.name, *entry.synonyms, *entry.abbreviations]
+        } | {
+            n.lower()
+            for group in self.groups
+            for n in [group.name, *group.synonyms, *group.abbreviations]
+        }
+        unknown_terms = [t for t in self.context_required if t.lower() not in names]
+        if unknown_terms:
+            raise ValueError(f"context_required names no entry: {unknown_terms}")
         return self
 
 
@@ -221,3 +238,137 @@ class AsrLexicon(FileHeader):
     prompt: str = Field(min_length=10, max_length=600)
     outros: list[str] = Field(default_factory=list)
     low_confidence: LowConfidencePrompt
+
+
+SectionCategory = Literal[
+    "history",
+    "family_history",
+    "medications",
+    "allergies",
+    "exam",
+    "imaging",
+    "assessment",
+    "plan",
+    "procedure",
+    "dry_needling",
+    "trigger_point_injection",
+    "acupuncture",
+    "response",
+    "operative",
+    "imaging_report",
+    "electrodiagnostic",
+    "discharge",
+]
+DocumentKind = Literal[
+    "clinical_note",
+    "operative_report",
+    "imaging_report",
+    "electrodiagnostic_report",
+    "discharge_summary",
+]
+
+
+class SectionRuleSpec(Frozen):
+    """A heading, matched case-insensitively at the start of a line (medspaCy's format)."""
+
+    literal: str = Field(min_length=2)
+    category: SectionCategory
+
+
+class DocumentKindRule(Frozen):
+    kind: DocumentKind
+    categories: list[SectionCategory] = Field(min_length=1)
+    min_headings: int = Field(default=1, ge=1)
+
+
+class SectionLexicon(FileHeader):
+    rules: list[SectionRuleSpec] = Field(min_length=1)
+    document_kinds: list[DocumentKindRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _literals_unique(self) -> SectionLexicon:
+        literals = [r.literal.lower() for r in self.rules]
+        dupes = sorted({x for x in literals if literals.count(x) > 1})
+        if dupes:
+            raise ValueError(f"headings listed twice: {dupes}")
+        return self
+
+
+ProcedureKindId = Literal[
+    "dry_needling",
+    "trigger_point_injection",
+    "chemodenervation",
+    "acupuncture",
+    "injection",
+    "needle_electrodiagnosis",
+]
+
+
+class ProcedureKind(Frozen):
+    id: ProcedureKindId
+    name: str
+    service: Literal["dry_needling", "trigger_point_injection"] | None = Field(
+        default=None, description="The billing service of lexicons/billing it is coded as."
+    )
+    technique: Literal["needling", "injection"] | None = None
+    prompt: str | None = Field(
+        default=None, description="Prompt raised when it was done today (it is not billed)."
+    )
+
+
+class ProcedureTrigger(Frozen):
+    category: str
+    kind: ProcedureKindId | None = Field(
+        description="None: a generic verb that speaks of whatever procedure the note proved."
+    )
+    strength: Literal["strong", "weak"]
+
+
+class ProcedureTime(Frozen):
+    not_done: list[str] = Field(min_length=1)
+    planned: list[str] = Field(min_length=1)
+    past: list[str] = Field(min_length=1)
+    current: list[str] = Field(default_factory=list)
+    other_person: list[str] = Field(default_factory=list)
+
+
+class ProcedureSections(Frozen):
+    past: list[SectionCategory] = Field(default_factory=list)
+    planned: list[SectionCategory] = Field(default_factory=list)
+    other_person: list[SectionCategory] = Field(default_factory=list)
+    binding: dict[SectionCategory, ProcedureKindId] = Field(default_factory=dict)
+    generic: list[SectionCategory] = Field(default_factory=list)
+
+
+class InjectionRules(Frozen):
+    trigger_point_findings: list[str] = Field(default_factory=list)
+    chemodenervation_substances: list[str] = Field(default_factory=list)
+    not_trigger_point_routes: list[str] = Field(default_factory=list)
+
+    @field_validator("not_trigger_point_routes")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+
+class ProcedureLexicon(FileHeader):
+    kinds: list[ProcedureKind] = Field(min_length=1)
+    triggers: list[ProcedureTrigger] = Field(min_length=1)
+    time: ProcedureTime
+    sections: ProcedureSections
+    injections: InjectionRules
+    reports_without_weak_words: list[DocumentKind] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _kinds_known(self) -> ProcedureLexicon:
+        known = {k.id for k in self.kinds}
+        used = {t.kind for t in self.triggers if t.kind} | set(self.sections.binding.values())
+        missing = sorted(used - known)
+        if missing:
+            raise ValueError(f"procedure kinds used but not declared: {missing}")
+        return self
+
+    def kind(self, kind_id: str) -> ProcedureKind:
+        return next(k for k in self.kinds if k.id == kind_id)

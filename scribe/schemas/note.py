@@ -18,6 +18,23 @@ LateralitySource = Literal["explicit", "list", "context", "none", "reviewer"]
 Origin = Literal["dictation", "reviewer"]
 MatchKind = Literal["exact", "fuzzy"]
 Technique = Literal["needling", "injection"]
+Binding = Literal["clause", "section", "list", "anaphora", "substance"]
+ProcedureKind = Literal[
+    "dry_needling",
+    "trigger_point_injection",
+    "chemodenervation",
+    "acupuncture",
+    "injection",
+    "needle_electrodiagnosis",
+]
+ProcedureTime = Literal["today", "planned", "past", "not_done", "asked"]
+DocumentKind = Literal[
+    "clinical_note",
+    "operative_report",
+    "imaging_report",
+    "electrodiagnostic_report",
+    "discharge_summary",
+]
 InjectateStatus = Literal["none_confirmed", "injected", "not_documented"]
 FindingKind = Literal[
     "trigger_point",
@@ -43,6 +60,15 @@ class MuscleMention(Evidence):
     technique: Technique | None = Field(
         default=None, description="How a treated mention was treated: needled dry, or injected."
     )
+    binding: Binding | None = Field(
+        default=None,
+        description="How a treated mention is tied to its procedure: the words of its clause, "
+        "the heading of its section, a list or table under a procedure header, a word pointing "
+        "back at it, or a substance given into it.",
+    )
+    checkbox: Literal["checked", "unchecked"] | None = Field(
+        default=None, description="The template box in front of the mention, if any."
+    )
 
 
 class Muscle(Evidence):
@@ -66,6 +92,12 @@ class Muscle(Evidence):
     mentions: list[MuscleMention]
     findings: list[FindingKind] = Field(
         default_factory=list, description="Trigger-point findings documented for this muscle."
+    )
+    status_conflict: bool = Field(
+        default=False,
+        description="The note says both that this muscle and side was treated today and that "
+        "it was not (or is planned): it is kept out of the count until a reviewer decides; "
+        "``status`` is the other status and ``mentions`` hold both.",
     )
     origin: Origin = "dictation"
 
@@ -159,10 +191,26 @@ class Rationale(Frozen):
     needle_counts: list[NeedleCount] = Field(default_factory=list)
 
 
+class Procedure(Evidence):
+    """A procedure the note speaks of: what, when, to whom, and the muscles tied to it.
+    ``start``/``end``/``text`` are the words (or the heading) that name it."""
+
+    kind: ProcedureKind
+    time: ProcedureTime
+    experiencer: Literal["patient", "other"] = "patient"
+    section: str | None = Field(default=None, description="The note section it is in.")
+    muscles: list[MuscleRef] = Field(default_factory=list)
+    time_cue: Evidence | None = Field(
+        default=None, description="The words that put it out of today, if any."
+    )
+
+
 class Note(Frozen):
     """Structured note for one dry needling session."""
 
     schema_version: Literal["1"] = "1"
+    document_kind: DocumentKind = "clinical_note"
+    procedures: list[Procedure] = Field(default_factory=list)
     muscles: list[Muscle] = Field(default_factory=list)
     groups: list[GroupMention] = Field(default_factory=list)
     other_mentions: list[OtherMention] = Field(default_factory=list)

@@ -1,0 +1,190 @@
+"""EHR template structure read from the text: checkboxes, table rows, list blocks.
+
+Pure functions over the doc's text: which box stands in front of a word (checked or not), which
+lines are rows of a ``|`` table and what their columns say, and which lines a header line
+("Muscles needled:", "TDN today:") heads. ``binding.py`` uses them to tie the muscles of a
+template to the procedure its heading names, and never an unchecked box.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.extensions import doc_text, sentences
+
+BoxState = Literal["checked", "unchecked"]
+
+# "[x]", "[X]", "[✓]", "(x)", "☒", "☑", "✓", "✔", "✅" / "[ ]", "( )", "☐", "□", "✗", "✘", "❌"
+_BOX = re.compile(
+    r"\[\s*[xX✓✔✗✘*]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✓✔✅]"
+    r"|(?P<empty>\[\s*\]|\(\s{0,2}\)|[☐□✗✘❌])"
+)
+# a cell that says no: "no", "n", "-", "0", "none", "not done", "deferred", "held", "✗"
+_NO_CELL = re.compile(
+    r"^\s*(?:no|n|-+|–|—|0|none|not\s+(?:done|needled|performed|today)|deferred|held|"
+    r"skipped|declined|✗|✘|❌)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_DONE_COLUMN = re.compile(
+    r"\b(?:needled|treated|done|performed|dn|tdn|tpi|injected|today|action|status)\b", re.I
+)
+_COUNT_COLUMN = re.compile(r"\b(?:needles?|#|count|insertions?|n)\b", re.I)
+_TREATMENT_HEADER = re.compile(
+    r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|treatment|performed|done|action)\b", re.I
+)
+_INJECTION_HEADER = re.compile(r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication)\b")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a ``|`` table: its cells (character ranges) and the header row's cells."""
+
+    cells: tuple[tuple[int, int], ...]
+    header: tuple[str, ...]
+    is_header: bool
+
+
+def lines(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each line."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer(r"\n", text):
+        out.append((start, match.start()))
+        start = match.end()
+    out.append((start, len(text)))
+    return out
+
+
+class Template:
+    """The template structure of one doc, computed once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc_text(doc)
+        self.lines = lines(self.text)
+        self._line_starts = [s for s, _ in self.lines]
+        self._boxes = [
+            (m.start(), m.end(), m.group("empty") is None) for m in _BOX.finditer(self.text)
+        ]
+        self._box_starts = [b[0] for b in self._boxes]
+        self.rows = self._tables()
+
+    def line_of(self, char: int) -> int:
+        return bisect_right(self._line_starts, char) - 1
+
+    def box_before(self, span: Span, previous_end: int) -> BoxState | None:
+        """The box in front of a name on its line, after the previous name ("[x] R UT")."""
+        line_start = self.lines[self.line_of(span.start_char)][0]
+        floor = max(line_start, previous_end)
+        k = bisect_right(self._box_starts, span.start_char) - 1
+        if k < 0 or self._boxes[k][0] < floor:
+            return None
+        return "checked" if self._boxes[k][2] else "unchecked"
+
+    def box_state_at(self, start: int, end: int) -> BoxState | None:
+        """The box right before [start, end) on its line ("[x] R   [ ] L")."""
+        k = bisect_right(self._box_starts, start) - 1
+        if k < 0:
+            return None
+        box_start, box_end, checked = self._boxes[k]
+        if self.line_of(box_start) != self.line_of(start):
+            return None
+        if self.text[box_end:start].strip():
+            return None
+        return "checked" if checked else "unchecked"
+
+    def has_boxes(self, line: int) -> bool:
+        start, end = self.lines[line]
+        k = bisect_right(self._box_starts, start)
+        return k < len(self._boxes) and self._boxes[k][0] < end
+
+    # --- tables ----------------------------------------------------------------------------
+    def _tables(self) -> dict[int, TableRow]:
+        rows: dict[int, TableRow] = {}
+        block: list[int] = []
+        for number, (start, end) in enumerate([*self.lines, (0, 0)]):
+            if (
+                end > start
+                and self.text.count("|", start, end) >= 1
+                and _cells(self.text, start, end)
+            ):
+                block.append(number)
+                continue
+            if len(block) >= 2:
+                first = self.lines[block[0]]
+                header = tuple(self.text[a:b].strip().lower() for a, b in _cells(self.text, *first))
+                for k, line in enumerate(block):
+                    cells = tuple(_cells(self.text, *self.lines[line]))
+                    rows[line] = TableRow(cells, header, is_header=k == 0)
+            block = []
+        return rows
+
+    def row_of(self, span: Span) -> TableRow | None:
+        return self.rows.get(self.line_of(span.start_char))
+
+    def row_says_no(self, row: TableRow) -> bool:
+        """A done/needled/count column whose cell says no, none or zero."""
+        for k, (a, b) in enumerate(row.cells):
+            if k >= len(row.header):
+                break
+            title = row.header[k]
+            if (_DONE_COLUMN.search(title) or _COUNT_COLUMN.search(title)) and _NO_CELL.match(
+                self.text[a:b]
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def is_treatment_table(row: TableRow) -> bool:
+        return any(_TREATMENT_HEADER.search(cell) for cell in row.header)
+
+    @staticmethod
+    def is_injection_table(row: TableRow) -> bool:
+        return any(_INJECTION_HEADER.search(cell) for cell in row.header)
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a ``|`` row, leading and trailing bars ignored; [] when not a row."""
+    line = text[start:end]
+    if line.strip().startswith("|") is False and line.count("|") < 1:
+        return []
+    cells: list[tuple[int, int]] = []
+    position = start
+    for piece in line.split("|"):
+        cells.append((position, position + len(piece)))
+        position += len(piece) + 1
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|"):
+        cells = cells[:-1]
+    if len(cells) < 2 or all(not text[a:b].strip() for a, b in cells):
+        return []
+    if all(set(text[a:b].strip()) <= set("-:= ") for a, b in cells):
+        return [(a, a) for a, _ in cells]  # a "|---|---|" rule line: part of the table
+    return cells
+
+
+def header_chains(doc: Doc, sections: list[str | None]) -> list[list[int]]:
+    """For each sentence, the header sentences whose list it is in, nearest first: a sentence
+    ending with ":" heads the lines after it until a blank line or a new section. A short
+    header inside such a list ("Left:", "Right side:") heads a sub-list and keeps its parent."""
+    sents = sentences(doc)
+    text = doc_text(doc)
+    chains: list[list[int]] = []
+    current: list[int] = []
+    previous_end = 0
+    for i, sent in enumerate(sents):
+        gap = text[previous_end : sent.start_char]
+        if gap.count("\n") >= 2 or (i > 0 and sections[i] != sections[i - 1]):
+            current = []
+        chains.append(list(current))
+        words = text[sent.start_char : sent.end_char].strip()
+        if words.endswith(":"):
+            short = len(words.split()) <= 3
+            current = [i, *current] if short and current else [i]
+        previous_end = sent.end_char
+    return chains

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from api import problems, refusals
 from api.deps import Services
 from api.extraction import ExtractionPool
 from api.jobs import AudioJobs
+from api.keys import SqliteKeyReader
 from api.middleware import JSON_OVERHEAD, NoStore, RequestGuard
 from api.persistence.database import make_engine, make_sessions, private_folder, upgrade
 from api.persistence.group_commit import GroupCommit
@@ -22,6 +25,13 @@ from scribe.pipeline import Scribe
 
 _log = logging.getLogger("scribe.api")
 HANDLER_THREADS = 3
+
+
+def _key_reader(engine: Engine) -> SqliteKeyReader | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return SqliteKeyReader(Path(database))
 
 
 def _load_pipeline(settings: Settings) -> Scribe:
@@ -55,6 +65,7 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
             GroupCommit(sessions),
             extraction,
             CapacityLimiter(1),
+            _key_reader(engine),
         )
         # Handlers hold the GIL for most of their time: more threads than this only queue
         # inside Python, with more switching; requests beyond them wait their turn in order.
@@ -67,6 +78,8 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
         finally:
             jobs.shutdown()
             extraction.shutdown()
+            if app.state.services.key_reader is not None:
+                app.state.services.key_reader.close()
             engine.dispose()
 
     app = FastAPI(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.audit import Anonymous, Caller, record_now
 from api.extraction import ExtractionPool
 from api.jobs import AudioJobs
-from api.keys import Role, check_key
+from api.keys import KeyCheck, Role, SqliteKeyReader, check_key
 from api.persistence.group_commit import GroupCommit
 from api.problems import ApiProblem
 from scribe.config import Settings
@@ -40,6 +40,7 @@ class Services:
     writes: GroupCommit
     extraction: ExtractionPool
     health: CapacityLimiter  # /health's own thread
+    key_reader: SqliteKeyReader | None  # SQLite: key rows read without a thread
 
 
 # Cheap dependencies are async, so a request crosses into the thread pool only for its
@@ -86,11 +87,12 @@ def authorise(
     action: str,
     client: str | None,
     encounter_id: str | None = None,
+    known: KeyCheck | None = None,
 ) -> Caller:
     """The caller behind ``secret`` if it may act in one of ``roles`` (any role when None);
-    401 or 403 otherwise, audited."""
+    401 or 403 otherwise, audited. ``known``: the key's row, already read."""
     with services.sessions() as session:
-        check = check_key(session, secret) if secret else None
+        check = known or (check_key(session, secret) if secret else None)
         principal = check.principal if check else None
         if principal is None:
             anonymous = Anonymous(client)
@@ -120,15 +122,25 @@ def require(*roles: Role) -> Callable[[Request, Services, _Credentials], Awaitab
     allowed = frozenset(roles)
 
     async def check(request: Request, services: ServicesDep, credentials: _Credentials) -> Caller:
+        secret = bearer_secret(credentials)
+        client = client_address(request)
+        known = None
+        if secret and services.key_reader is not None:
+            known = services.key_reader.check(secret)
+            if known is not None and known.principal and known.principal.role in allowed:
+                caller = Caller(principal=known.principal, client=client)
+                request.state.caller = caller
+                return caller  # the common case, without a trip to a thread
         encounter_id = request.path_params.get("encounter_id")
         caller = await run_in_threadpool(
             authorise,
             services,
-            bearer_secret(credentials),
+            secret,
             allowed,
             action=action_of(request),
-            client=client_address(request),
+            client=client,
             encounter_id=encounter_id if isinstance(encounter_id, str) else None,
+            known=known,
         )
         request.state.caller = caller
         return caller

@@ -86,9 +86,12 @@ def read_dictation(source: str, *, max_chars: int) -> str:
         raise BinaryInputError()
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # EHR exports in a Windows code page (typographic quotes as single bytes) are text;
-        # real binary content is refused by the pipeline's own check on the decoded text
+    except UnicodeDecodeError as exc:
+        # EHR exports in a Windows code page (a typographic quote as a single byte here and
+        # there) are text; bytes that are mostly outside ASCII are not
+        high = sum(1 for b in data[:8192] if b >= 0x80)
+        if high > len(data[:8192]) // 20:
+            raise BinaryInputError() from exc
         return data.decode("cp1252", errors="replace")
 
 

@@ -19,6 +19,8 @@ from scribe.schemas.lexicon import (
     FindingLexicon,
     LateralityLexicon,
     MuscleLexicon,
+    ProcedureLexicon,
+    SectionLexicon,
     StatementLexicon,
     SubstanceLexicon,
 )
@@ -33,6 +35,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "context_rules.yaml": ContextLexicon,
     "statements.yaml": StatementLexicon,
     "asr.yaml": AsrLexicon,
+    "sections.yaml": SectionLexicon,
+    "procedures.yaml": ProcedureLexicon,
 }
 
 # Spoken and abbreviated forms from the extraction issue, and the entry each must name.

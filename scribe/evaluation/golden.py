@@ -32,7 +32,11 @@ FIELDS = (
     "needle_count",
     "groups",
     "lines",
+    "prompts",
 )
+# The prompts a case may expect ("prompts: [...]"): the ones that say a procedure cannot be
+# coded as documented. A case that lists none expects none of them.
+TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,11 @@ def compare(
     }
     got_lines = {(line.code, line.units, tuple(line.modifiers)) for line in coding.lines}
     check("lines", want_lines, got_lines)
+    check(
+        "prompts",
+        set(expect.get("prompts") or []),
+        {p.id for p in coding.prompts} & TRACKED_PROMPTS,
+    )
     return diffs
 
 

@@ -34,6 +34,8 @@ def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
     words alone ("lidocaine 1% 2 mL to the R QL") mean an injection."""
     if categories & set(_NEGATION):
         return "negated"
+    if "DILUENT" in categories:
+        return "mentioned"  # "reconstituted with 2 mL saline": mixed into the drug
     if "PLANNED" in categories:
         return "planned"
     if "HISTORICAL" in categories and "CURRENT" not in categories:

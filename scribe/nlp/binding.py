@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.templates import Template, header_chains
+from scribe.nlp.templates import Template, header_chains, lead_ins
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -38,12 +38,21 @@ if TYPE_CHECKING:
 
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
 _BILLABLE = ("dry_needling", "trigger_point_injection")
+_NOT_BILLED = ("chemodenervation", "acupuncture")
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
 # how firmly the words decided a mention's status: structural bindings lift only the last two
 FIRM, OTHER_TREATMENT, WEAK, UNDECIDED = "firm", "other_treatment", "weak", "undecided"
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
-    {"TREATED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD", "PROCEDURE", "OTHER_TREATMENT"}
+    {
+        "TREATED",
+        "NEEDLED",
+        "NEEDLE_WORD",
+        "INJECTED",
+        "INJECTION_WORD",
+        "PROCEDURE",
+        "OTHER_TREATMENT",
+    }
 )
 
 
@@ -222,7 +231,7 @@ class MuscleBinder:
         elif "PALPATED" in categories:
             cue = self._nearest(span, modifiers, {"PALPATED"})
             self._set(mention, "palpated_only", WEAK, cue)
-        elif categories & {"COMPLAINT", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
+        elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
 
     def _reaching_event(
@@ -363,6 +372,8 @@ class MuscleBinder:
     ) -> None:
         sections = sentence_sections(doc)
         chains = header_chains(doc, sections)
+        leads = lead_ins(doc, sections)
+        named = {m.sentence for m in mentions}
         section_start: dict[int, int] = {}
         for i, category in enumerate(sections):
             if i == 0 or category != sections[i - 1]:
@@ -383,10 +394,23 @@ class MuscleBinder:
                 event = self._first_event(effective, kind, section_start[i], i, category)
             elif category in self._generic_sections:
                 event = self._first_event(effective, None, section_start[i], None, category)
-            if event is None and chains[i]:
+                event = event or self._first_event(
+                    [e for e in events if e.kind in _NOT_BILLED and e.strength == "strong"],
+                    None,
+                    section_start[i],
+                    None,
+                    category,
+                )
+            if event is None and (chains[i] or leads[i]):
                 how = "list"
                 event = next(
-                    (e for head in chains[i] for e in effective if e.sentence == head), None
+                    (
+                        e
+                        for head in [*chains[i], *leads[i]]
+                        for e in effective
+                        if e.sentence == head and head not in named
+                    ),
+                    None,
                 )
             if event is None:
                 continue
@@ -413,6 +437,8 @@ class MuscleBinder:
                 continue
             if kind is None and event.kind in _BILLABLE and event.billable_today:
                 return event
+            if kind is None and event.kind in _NOT_BILLED and event.done_today:
+                return event  # the muscles of a chemodenervation or acupuncture section
             if kind is not None and event.kind == kind:
                 return event
         return None

@@ -68,6 +68,7 @@ class ProcedureEvent:
     experiencer: Experiencer = "patient"
     time_cue: tuple[int, int] | None = None  # token offsets of the words that set the time
     source: str = "words"  # "words" | "section" | "substance"
+    category: str = ""  # the ConText category of the words
     # strong words prove a procedure; weak ones only when the note proved it otherwise
     proven: bool = False
     muscles: list[Span] = field(default_factory=list)
@@ -102,6 +103,10 @@ class EventFinder:
         spec: ProcedureLexicon = lexicons.procedures
         self.spec = spec
         self._trigger = {t.category: t for t in spec.triggers}
+        self._acupuncture_takes = frozenset(spec.acupuncture_takes)
+        self._procedure_sections = frozenset(spec.sections.generic) | {
+            category for category, kind in spec.sections.binding.items() if kind != "acupuncture"
+        }
         time = spec.time
         self._time_of = {
             **dict.fromkeys(time.past, "past"),
@@ -142,12 +147,17 @@ class EventFinder:
                     continue
                 start, end = m.modifier_span
                 event = ProcedureEvent(trigger.kind, trigger.strength, start, end, i, sections[i])
+                event.category = m.category
                 self._set_time(doc, event, m, mods, sections[i], asked=asked, done=done[i])
                 if pronoun_other:
                     event.experiencer = "other"
                 events.append(event)
             events += self._substance_events(sent, i, targets[i], mods, sections[i], events)
             others_before = self._other_people(doc, mods)
+        if any(e.kind == "acupuncture" and e.done_today for e in events):
+            for event in events:
+                if event.category in self._acupuncture_takes:
+                    event.kind = "acupuncture"  # "SI11 needled in the infraspinatus fossa"
         denied = [m.span() for m in self._nothing_injected.finditer(doc_text(doc))]
         for event in events:
             if event.kind in ("injection", "trigger_point_injection"):
@@ -238,11 +248,27 @@ class EventFinder:
         events: list[ProcedureEvent],
     ) -> list[ProcedureEvent]:
         """ "Botox 25 units into each of L UT and L levator": an injected substance beside
-        muscles, with no injection word, is an injection event of its own."""
-        injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
-        if not injected or any(e.sentence == number and e.kind != "acupuncture" for e in events):
+        muscles, with no injection word, is an injection event of its own; so is a dosed
+        substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
+        muscles are listed below it."""
+        if any(e.sentence == number and e.kind != "acupuncture" for e in events):
             return []
-        if not any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent):
+        injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
+        beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
+        if not (injected and beside_muscles) and section in self._procedure_sections:
+            injected = [
+                s
+                for s in in_sent
+                if s.label_ == "SUBSTANCE"
+                and s._.status == "mentioned"
+                and {m.category for m in s._.modifiers} & {"DOSE"}
+                and not {m.category for m in s._.modifiers} & {"OTHER_ROUTE", "DILUENT"}
+            ]
+            for substance in injected:
+                substance._.status = "injected"
+        elif not beside_muscles:
+            return []
+        if not injected:
             return []
         first = injected[0]
         event = ProcedureEvent("injection", "strong", first.start, first.end, number, section)

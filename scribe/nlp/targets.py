@@ -128,7 +128,7 @@ def make_ellipsis_resolver(nlp: Language, name: str, lexicon_dir: str | None) ->
 
 
 _LIST_JOINERS = frozenset({",", "and", "&", "/", "+", ";", "-", "(", ")"})
-_SUPPORTING_CATEGORIES = ("TREATED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD")
+_SUPPORTING_CATEGORIES = ("TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD")
 _COUNT = re.compile(r"^\s*(?:x\s*\d{1,2}\b|\(\s*\d{1,2}\s*\)|[:\-]?\s*\d{1,2}\s+needles?\b)", re.I)
 
 

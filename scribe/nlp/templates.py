@@ -168,6 +168,46 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return cells
 
 
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-*•·–—>+]|\d{1,2}[.)]\s|\[[^\]]{0,2}\]|\(\s?[xX]?\s?\)|[☐☒☑✓✔✗✘□])"
+)
+
+
+def is_list_item(text: str) -> bool:
+    """A line that starts like an item of a list: a bullet, a number, a box."""
+    return bool(_LIST_ITEM.match(text))
+
+
+def lead_ins(doc: Doc, sections: list[str | None]) -> list[list[int]]:
+    """For each sentence on a list line ("- upper trapezius"), the sentences before its list
+    in the same paragraph and section, nearest first: "Dry needling today." heads the list that
+    follows it as a header line would. Short side lines ("Right:") inside the list are part of
+    it."""
+    sents = sentences(doc)
+    text = doc_text(doc)
+    out: list[list[int]] = []
+    for i, sent in enumerate(sents):
+        chain: list[int] = []
+        line = text[text.rfind("\n", 0, sent.start_char) + 1 : sent.end_char]
+        if is_list_item(line):
+            j = i - 1
+            while j >= 0 and sections[j] == sections[i]:
+                between = text[sents[j].end_char : sents[j + 1].start_char]
+                if between.count("\n") >= 2:
+                    break
+                words = text[sents[j].start_char : sents[j].end_char].strip()
+                start = text.rfind("\n", 0, sents[j].start_char) + 1
+                if is_list_item(text[start : sents[j].end_char]) or (
+                    words.endswith(":") and len(words.split()) <= 3
+                ):
+                    j -= 1
+                    continue
+                chain.append(j)
+                break
+        out.append(chain)
+    return out
+
+
 def header_chains(doc: Doc, sections: list[str | None]) -> list[list[int]]:
     """For each sentence, the header sentences whose list it is in, nearest first: a sentence
     ending with ":" heads the lines after it until a blank line or a new section. A short

@@ -360,6 +360,11 @@ class ProcedureLexicon(FileHeader):
     sections: ProcedureSections
     injections: InjectionRules
     reports_without_weak_words: list[DocumentKind] = Field(default_factory=list)
+    acupuncture_takes: list[str] = Field(
+        default_factory=list,
+        description="ConText categories whose words are acupuncture in a note that documents "
+        "acupuncture done today.",
+    )
 
     @model_validator(mode="after")
     def _kinds_known(self) -> ProcedureLexicon:

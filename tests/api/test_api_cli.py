@@ -99,3 +99,5 @@ def test_api_cli_key_commands_are_audited(data_dir: Path) -> None:
     assert all(c and c.startswith("cli:") for c in clients)
     verified = runner.invoke(app, ["admin", "verify-audit"])
     assert verified.exit_code == 0 and "3 events" in verified.stderr
+    shown = runner.invoke(app, ["admin", "audit", "--limit", "2"])
+    assert shown.exit_code == 0 and "key.list" in shown.stdout and "key.create" not in shown.stdout

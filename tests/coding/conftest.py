@@ -90,8 +90,10 @@ def make_muscle(
     counting_id: str | None = None,
     name: str | None = None,
     cues: Iterable[str] = (),
+    techniques: Iterable[str] = (),
 ) -> Muscle:
-    """A muscle with one mention, or one mention per status cue ("Dry needled", "injected")."""
+    """A muscle with one mention, or one mention per status cue ("Dry needled", "injected");
+    ``techniques`` are how the extraction says it was treated (needling, injection)."""
     name = name or _name(muscle_id)
     words = name if laterality == "unspecified" else f"{laterality} {name}"
     mentions = []
@@ -124,6 +126,7 @@ def make_muscle(
         status=status,  # type: ignore[arg-type]
         mentions=mentions,
         findings=list(findings),  # type: ignore[arg-type]
+        techniques=sorted(techniques),  # type: ignore[arg-type]
     )
 
 
@@ -237,6 +240,7 @@ def note_from_spec(spec: Mapping[str, Any]) -> Note:
                 counting_id=parsed.get("counting_id"),
                 name=parsed.get("name"),
                 cues=parsed.get("cues", ()),
+                techniques=parsed.get("techniques", ()),
             )
         )
     groups = []

@@ -19,8 +19,14 @@ NoteOf = Callable[[str], Note]
 
 
 def test_assertion_scoped_negation_negates_the_drug_not_the_muscle(note_of: NoteOf) -> None:
-    note = note_of("No lidocaine was injected into the upper trapezius.")
+    note = note_of(
+        "Dry needling to the upper trapezius. No lidocaine was injected into the upper trapezius."
+    )
     assert status_by_id(note) == {"upper-trapezius": "treated"}
+    # alone, the sentence denies the drug: the muscle is not negated (nor said to be needled)
+    alone = note_of("No lidocaine was injected into the upper trapezius.")
+    assert alone.muscles == []
+    assert [m.id for m in alone.other_mentions] == ["upper-trapezius"]
     assert [(s.name, s.status) for s in note.injectate.substances] == [("lidocaine", "negated")]
     assert note.injectate.status == "none_confirmed"
 

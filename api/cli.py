@@ -186,6 +186,35 @@ def revoke_key(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> 
     _err.print(f"revoked {key_id}")
 
 
+@admin_app.command("audit")
+def audit_log(
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Events, newest first.")] = 50,
+    organisation: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's events.")
+    ] = None,
+) -> None:
+    """The audit log of every organisation, requests without a valid key included (what an
+    organisation's admin cannot see through the API)."""
+    from sqlalchemy import select
+
+    from api.persistence.tables import AuditEvent
+
+    table = Table("seq", "at", "actor", "role", "organisation", "action", "outcome",
+                  "encounter", "client", "detail")  # fmt: skip
+    with _open_session() as session:
+        query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
+        if organisation is not None:
+            query = query.where(AuditEvent.organisation == organisation)
+        events = session.scalars(query).all()
+        for e in events:
+            table.add_row(str(e.seq), e.at.isoformat(timespec="seconds"), e.actor_name or "",
+                          e.actor_role or "", e.organisation or "", e.action, e.outcome,
+                          e.encounter_id or "", e.client or "", e.detail or "")  # fmt: skip
+        _record_cli(session, "audit.read", f"{len(events)} events", organisation)
+        session.commit()
+    Console(width=240).print(table)
+
+
 @admin_app.command("verify-audit")
 def verify_audit() -> None:
     """Check the audit log's hash chain; exits 1 when an event was changed, removed or added

@@ -65,10 +65,10 @@ def test_api_audio_review_untrustworthy_recordings_go_to_review(
     assert reason in fixed.json()["review_reasons"]
 
 
-def test_api_audio_review_hidden_length_fails_at_the_limit(make_api: Any, tmp_path: Path) -> None:
-    api = make_api(max_audio_seconds=60)
+def test_api_audio_review_hidden_length_fails_at_the_limit(api: Api, tmp_path: Path) -> None:
+    # half an hour of audio, over the 900 s limit, behind a header that claims ten seconds
     bomb = hidden_length_flac(tmp_path / "bomb.flac", 1800, declared_seconds=10)
     body = _upload_and_wait(api, bomb)
     assert body["status"] == "failed"
-    assert "over the limit of 60 s" in body["failure_reason"]
+    assert "over the limit of 900 s" in body["failure_reason"]
     assert not list(api.settings.audio_dir.iterdir())  # the upload is gone

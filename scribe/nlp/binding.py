@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
+from scribe.nlp.extensions import by_sentence, doc_text, sentences, span_text, target_spans
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.templates import Template, header_chains, lead_ins
+from scribe.nlp.templates import Template, header_chains, lead_ins, template_of
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -54,6 +54,25 @@ _EVENT_CATEGORIES = frozenset(
         "OTHER_TREATMENT",
     }
 )
+
+
+def _headings_follow_their_section(doc: Doc, events: list[ProcedureEvent]) -> None:
+    """ "Dry Needling:" over "contraindicated in the first trimester": a heading names the
+    procedure its section is about; when every later mention of that procedure in the
+    section is out of today, so is the heading."""
+    sents = sentences(doc)
+    for event in events:
+        words = span_text(sents[event.sentence]).strip()
+        if not words.endswith(":") or len(words.split()) > 5:
+            continue
+        later = [
+            e
+            for e in events
+            if e.kind == event.kind and e.sentence > event.sentence and e.section == event.section
+        ]
+        if later and all(e.time != "today" for e in later):
+            event.time = later[0].time
+            event.time_cue = later[0].time_cue
 
 
 def _paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
@@ -130,7 +149,7 @@ class MuscleBinder:
             # "24 needles in 3 muscles ... No injectate": a note that says nothing was injected
             # documents its needles, or the muscles it "worked on", as dry needling
             proven |= {e.kind for e in events if e.kind == "dry_needling" and e.billable_today}
-            if not proven and self._generic_treatment(modifiers, doc):
+            if not proven and self._generic_treatment(modifiers, doc, statement.span()):
                 events.append(self._statement_event(doc, statement.span()))
                 proven.add("dry_needling")
         # the procedures that can tie muscles: strong words, or weak words of a proven one
@@ -142,15 +161,24 @@ class MuscleBinder:
         sents = sentences(doc)
         grouped = by_sentence(doc, spans)
         mentions = [_Mention(s, i) for i, row in enumerate(grouped) for s in row]
-        template = Template(doc)
+        template = template_of(doc)
         by_modifier = {(e.start, e.end): e for e in events if e.source == "words"}
         injected_in = {
             i
             for i, row in enumerate(by_sentence(doc, target_spans(doc)))
             if any(s.label_ == "SUBSTANCE" and s._.status == "injected" for s in row)
         }
+        denied: dict[tuple[int, int], set[str]] = {}
         for mention in mentions:
-            self._clause(mention, events, by_modifier, proven, weak_ok, injected_in)
+            self._clause(mention, events, by_modifier, proven, weak_ok, injected_in, denied)
+        for event in effective:
+            # "Dry needling to the R UT and R levator was held today": the procedure's words
+            # reach only muscles its own sentence took out of today
+            statuses = denied.get((event.start, event.end))
+            if event.source == "words" and statuses and not event.muscles:
+                event.time = "not_done" if "negated" in statuses else "planned"
+        _headings_follow_their_section(doc, events)
+        effective = [e for e in effective if e.billable_today]
         self._checkboxes(mentions, template)
         self._tables(mentions, template, effective, proven)
         self._substances(mentions, events)
@@ -161,13 +189,23 @@ class MuscleBinder:
             if mention.span._.status is None:
                 mention.span._.status = "mentioned"
 
-    def _generic_treatment(self, modifiers: list[list[Any]], doc: Doc) -> bool:
-        """ "We worked on the right gluteus medius": a generic procedure verb outside the
-        history and the plan."""
+    def _generic_treatment(
+        self, modifiers: list[list[Any]], doc: Doc, statement: tuple[int, int]
+    ) -> bool:
+        """ "We worked on the right gluteus medius ... nothing was injected today": a generic
+        procedure verb outside the history and the plan, in the paragraph of a statement that
+        says nothing was injected today."""
+        sents = sentences(doc)
         sections = sentence_sections(doc)
+        paragraph = _paragraphs(doc, sents)
         quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
+        where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
+        if not any(m.category == "CURRENT" for m in modifiers[where]):
+            return False
         return any(
-            m.category == "PROCEDURE" and sections[i] not in quiet
+            m.category == "PROCEDURE"
+            and sections[i] not in quiet
+            and paragraph[i] == paragraph[where]
             for i, row in enumerate(modifiers)
             for m in row
         )
@@ -195,10 +233,18 @@ class MuscleBinder:
         proven: set[str],
         weak_ok: bool,
         injected_in: set[int],
+        denied: dict[tuple[int, int], set[str]],
     ) -> None:
+        """Status from the mention's own words (ConText modifiers); ``denied`` collects the
+        procedure words that reached a mention those words took out of today."""
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
         categories = {m.category for m in modifiers}
+        if "OTHER_PERSON" in categories:
+            # "his wife had dry needling to her upper trapezius": not the patient's, at any time
+            cue = self._nearest(span, modifiers, {"OTHER_PERSON"})
+            self._set(mention, "mentioned", FIRM, cue)
+            return
         firm = (
             ("NOT_TREATED", "negated"),
             ("PLANNED", "planned"),
@@ -210,6 +256,10 @@ class MuscleBinder:
                 category == "HISTORICAL" and "CURRENT" in categories
             ):
                 self._set(mention, status, FIRM, self._nearest(span, modifiers, {category}))
+                if status in ("negated", "planned"):
+                    for m in modifiers:
+                        if m.category in _EVENT_CATEGORIES:
+                            denied.setdefault(m.modifier_span, set()).add(status)
                 return
         for category in _FIRM_MENTIONED:
             if category in categories:
@@ -337,8 +387,9 @@ class MuscleBinder:
                 continue
             if mention.strength == FIRM:
                 continue
-            if template.row_says_no(row):
-                self._set(mention, "mentioned", FIRM, None)
+            verdict = template.row_verdict(row)
+            if verdict is not None:
+                self._set(mention, verdict, FIRM, None)
                 continue
             kind = (
                 "trigger_point_injection"

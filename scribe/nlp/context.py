@@ -44,7 +44,9 @@ def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
     return rules
 
 
-def _scope(rule: ConTextRule, start: int, end: int, first: int, last: int) -> tuple[int, int]:
+def scope_in_sentence(
+    rule: ConTextRule, start: int, end: int, first: int, last: int
+) -> tuple[int, int]:
     """A modifier's scope inside its sentence [first, last): medspaCy's directions and
     ``max_scope``, without looking beyond the sentence."""
     direction = rule.direction.upper()
@@ -114,7 +116,7 @@ class SentenceContext:
                         and _text(doc, noun) in fusion.nouns
                     ):
                         start, end = head.modifier_span[0], noun.modifier_span[1]
-                        low, high = _scope(fusion.rule, start, end, first, last)
+                        low, high = scope_in_sentence(fusion.rule, start, end, first, last)
                         fused = ConTextModifier(
                             fusion.rule, start, end, doc, scope_start=low, scope_end=high
                         )
@@ -136,7 +138,7 @@ class SentenceContext:
             rule = self._matcher.rule_map[self._vocab.strings[match_id]]
             number = bisect_right(starts, start) - 1
             sent = sents[number]
-            low, high = _scope(rule, start, end, sent.start, sent.end)
+            low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
             by_sentence[number].append(
                 ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
             )

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.binding import MuscleBinder
+from scribe.nlp.context import scope_in_sentence
 from scribe.nlp.extensions import (
     by_sentence,
     doc_text,
@@ -148,7 +149,7 @@ class EventFinder:
                 start, end = m.modifier_span
                 event = ProcedureEvent(trigger.kind, trigger.strength, start, end, i, sections[i])
                 event.category = m.category
-                self._set_time(doc, event, m, mods, sections[i], asked=asked, done=done[i])
+                self._set_time(doc, sent, event, m, mods, sections[i], asked=asked, done=done[i])
                 if pronoun_other:
                     event.experiencer = "other"
                 events.append(event)
@@ -171,6 +172,7 @@ class EventFinder:
     def _set_time(
         self,
         doc: Doc,
+        sent: Span,
         event: ProcedureEvent,
         modifier: Any,
         mods: list[Any],
@@ -185,10 +187,16 @@ class EventFinder:
         span = modifier.modifier_span
         found: dict[str, Any] = {}
         current = False
+        named = {
+            i
+            for s in target_spans(doc)
+            if s.label_ in ("MUSCLE", "GROUP") and sent.start <= s.start < sent.end
+            for i in range(s.start, s.end)
+        }
         for other in mods:
             if other is modifier or tuple_overlaps(other.modifier_span, span):
                 continue
-            covers = tuple_overlaps(other.scope_span, span) and other.allows("MUSCLE")
+            covers = other.allows("MUSCLE") and _reaches(other, span, sent, named)
             if other.category in self._current and covers:
                 current = True
             elif other.category in self._other and covers:
@@ -363,6 +371,40 @@ _DENIAL_GAP = frozenset(
     "receive have undergo proceed with a an".split()
 )
 _NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
+
+
+# words that may stand between a procedure and the time word after it: "needling was
+# deferred", "DN held today", "needling at the next visit"
+_LINKS = frozenset("was were is are has have had been be being today then also at the to".split())
+
+
+def _reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) -> bool:
+    """Whether a time word ("deferred", "next visit") speaks of a procedure word. Its ConText
+    scope covers it; or it comes right after it ("needling deferred", "needling was held",
+    "needling at the next visit"), where ConText cut its scope at the procedure word; or it
+    closes the procedure's own clause, with no muscle named between ("dry needling of the
+    lumbopelvic region is contraindicated")."""
+    if tuple_overlaps(modifier.scope_span, span):
+        return True
+    start, end = modifier.modifier_span
+    if end <= span[0]:
+        # right before it: "candidate for dry needling", "candidacy for needling"
+        return span[0] - end <= 1 and all(t.lower_ in _LINKS for t in sent.doc[end : span[0]])
+    if start < span[1]:
+        return False
+    low, _high = scope_in_sentence(
+        modifier.rule, start, modifier.modifier_span[1], sent.start, sent.end
+    )
+    if low >= span[1]:
+        return False
+    gap = sent.doc[span[1] : start]
+    if all(t.lower_ in _LINKS for t in gap):
+        return True
+    return (
+        modifier.category in ("NOT_TREATED", "PLANNED")
+        and len(gap) <= 6
+        and not any(t.is_punct or t.i in named for t in gap)
+    )
 
 
 def _negates(doc: Doc, negation: Any, span: tuple[int, int]) -> bool:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import register_extensions, sentences
+from scribe.nlp.extensions import doc_text, register_extensions, sentences
 from scribe.schemas.lexicon import SectionLexicon
 
 _LINE_END = {"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}
@@ -65,19 +65,37 @@ class SectionTagger:
         return doc
 
 
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else len(doc)
+
+
 def sentence_sections(doc: Doc) -> list[str | None]:
     """The section category of each sentence (of its first word), built once per doc."""
     cached: list[str | None] | None = doc.user_data.get("scribe_sentence_sections")
     if cached is not None:
         return cached
-    bounds = [(s.body_start, s.body_end, s.category) for s in doc._.sections or []]
+    text = doc_text(doc)
+    bounds = []
+    for section in doc._.sections or []:
+        end = section.body_end
+        if section.category is not None and section.body_start < len(doc):
+            # "Indication: ... text on the heading's line": the section is that paragraph
+            body = doc[section.body_start]
+            line_end = text.find("\n", doc[section.title_start].idx)
+            if line_end == -1 or body.idx < line_end:
+                blank = text.find("\n\n", body.idx)
+                if blank != -1:
+                    end = min(end, _token_at(doc, blank))
+        bounds.append((section.body_start, end, section.category, section.body_end))
     cached = []
     k = 0
     for sent in sentences(doc):
-        while k < len(bounds) and bounds[k][1] <= sent.start:
+        while k < len(bounds) and bounds[k][3] <= sent.start:
             k += 1
         # a heading line ("Dry needling:") is in the section it opens
-        cached.append(bounds[k][2] if k < len(bounds) else None)
+        inside = k < len(bounds) and sent.start < bounds[k][1]
+        cached.append(bounds[k][2] if inside else None)
     doc.user_data["scribe_sentence_sections"] = cached
     return cached
 

@@ -23,7 +23,9 @@ _FINAL_ABBREVIATIONS = frozenset(
     abd add ther ex cont est hx dx tx sx fx st no""".split()
 )
 _SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
-_LIST_MARKERS = frozenset({"-", "*", "•", "·", "–", "—", ">", "|", "+"})
+_LIST_MARKERS = frozenset(
+    {"-", "*", "•", "·", "–", "—", ">", "|", "+", "☐", "☒", "☑", "□", "■", "✓", "✔", "✗", "✘"}
+)
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
 MAX_SENTENCE_TOKENS = 400
 _CLAUSE_BREAKS = frozenset({";", ","})

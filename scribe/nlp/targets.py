@@ -90,8 +90,21 @@ class EllipsisResolver:
             if (span.start, span.end) not in taken:
                 taken.add((span.start, span.end))
                 group.append(span)
+        for span in group:
+            if span.label_ == "MUSCLE":
+                self._qualify(doc, span)
         store_target_spans(doc, sorted(group, key=lambda s: (s.start, s.end)))
         return doc
+
+    def _qualify(self, doc: Doc, span: Span) -> None:
+        """ "Multifidus (lumbar)": a region in brackets after a name names the region's part
+        when the lexicon has one ("lumbar multifidus")."""
+        if span.end + 2 >= len(doc) or doc[span.end].text != "(" or doc[span.end + 2].text != ")":
+            return
+        qualified = f"{doc[span.end + 1].lower_} {span_text(span).lower()}"
+        entry_id = self._muscle_terms.get(qualified)
+        if entry_id is not None:
+            span._.entry_id = entry_id
 
     def _expand(
         self, doc: Doc, edge: int, kept: list[str], *, after: bool, covered: set[int]

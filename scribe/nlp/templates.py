@@ -30,6 +30,11 @@ _NO_CELL = re.compile(
     r"skipped|declined|✗|✘|❌)\s*\.?\s*$",
     re.IGNORECASE,
 )
+_NOT_DONE_CELL = re.compile(
+    r"\b(?:deferred|held|skipped|declined|refused|omitted|not\s+(?:needled|done|performed|"
+    r"treated|today))\b",
+    re.IGNORECASE,
+)
 _DONE_COLUMN = re.compile(
     r"\b(?:needled|treated|done|performed|dn|tdn|tpi|injected|today|action|status)\b", re.I
 )
@@ -126,17 +131,23 @@ class Template:
     def row_of(self, span: Span) -> TableRow | None:
         return self.rows.get(self.line_of(span.start_char))
 
-    def row_says_no(self, row: TableRow) -> bool:
-        """A done/needled/count column whose cell says no, none or zero."""
+    def row_verdict(self, row: TableRow) -> str | None:
+        """What a row says against treatment: "negated" when a cell says it was not done
+        ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is
+        zero or blank; None otherwise."""
+        verdict = None
         for k, (a, b) in enumerate(row.cells):
+            cell = self.text[a:b]
+            if _NOT_DONE_CELL.search(cell):
+                return "negated"
             if k >= len(row.header):
-                break
+                continue
             title = row.header[k]
-            if (_DONE_COLUMN.search(title) or _COUNT_COLUMN.search(title)) and _NO_CELL.match(
-                self.text[a:b]
-            ):
-                return True
-        return False
+            if _DONE_COLUMN.search(title) and _NO_CELL.match(cell):
+                return "negated"
+            if _COUNT_COLUMN.search(title) and _NO_CELL.match(cell):
+                verdict = "mentioned"
+        return verdict
 
     @staticmethod
     def is_treatment_table(row: TableRow) -> bool:
@@ -145,6 +156,14 @@ class Template:
     @staticmethod
     def is_injection_table(row: TableRow) -> bool:
         return any(_INJECTION_HEADER.search(cell) for cell in row.header)
+
+
+def template_of(doc: Doc) -> Template:
+    """The template structure of a doc, computed once."""
+    cached: Template | None = doc.user_data.get("scribe_template")
+    if cached is None:
+        cached = doc.user_data["scribe_template"] = Template(doc)
+    return cached
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 Mentions of one muscle on one side merge into one entry. Its status is the one its mentions
 agree on; when one mention says the muscle and side was treated today and another that it was
-not (negated or planned), nothing is chosen by priority: the entry keeps the other status, is
+not (negated), nothing is chosen by priority: the entry keeps the other status, is
 marked ``status_conflict`` and stays out of the count until a reviewer decides. Otherwise the
 strongest status wins (treated > negated > planned > historical > palpated_only). Muscles only
 named, with no sign of treatment, go to ``other_mentions``. Techniques (needled or injected)
@@ -28,8 +28,9 @@ from scribe.schemas.note import Note
 
 STATUS_PRIORITY = ("treated", "negated", "planned", "historical", "palpated_only", "mentioned")
 _SIDED = ("bilateral", "right", "left")
-# statuses that contradict "treated today" for one muscle and side
-_CONFLICTING = ("negated", "planned")
+# the status that contradicts "treated today" for one muscle and side: "not needled today". A
+# plan for the muscle ("needle the R UT again next week") is about another session.
+_CONFLICTING = ("negated",)
 Data = dict[str, Any]
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 _MUSCLE_LIKE = ("MUSCLE", "GROUP")
 _BILLABLE = ("dry_needling", "trigger_point_injection")
 _NOT_BILLED = ("chemodenervation", "acupuncture")
+_CLOSING_REACH = 12  # tokens
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
 # how firmly the words decided a mention's status: structural bindings lift only the last two
 FIRM, OTHER_TREATMENT, WEAK, UNDECIDED = "firm", "other_treatment", "weak", "undecided"
@@ -169,8 +170,22 @@ class MuscleBinder:
             if any(s.label_ == "SUBSTANCE" and s._.status == "injected" for s in row)
         }
         denied: dict[tuple[int, int], set[str]] = {}
+        sections = sentence_sections(doc)
+        ignored = set(self._spec.sections.ignored)
         for mention in mentions:
-            self._clause(mention, events, by_modifier, proven, weak_ok, injected_in, denied)
+            if sections[mention.sentence] in ignored:
+                self._set(mention, "mentioned", FIRM, None)  # "Charges: 20561 (R UT, ...)"
+                continue
+            self._clause(
+                mention,
+                events,
+                by_modifier,
+                proven,
+                weak_ok,
+                injected_in,
+                denied,
+                modifiers[mention.sentence],
+            )
         for event in effective:
             # "Dry needling to the R UT and R levator was held today": the procedure's words
             # reach only muscles its own sentence took out of today
@@ -234,11 +249,13 @@ class MuscleBinder:
         weak_ok: bool,
         injected_in: set[int],
         denied: dict[tuple[int, int], set[str]],
+        sentence_modifiers: list[Any],
     ) -> None:
         """Status from the mention's own words (ConText modifiers); ``denied`` collects the
         procedure words that reached a mention those words took out of today."""
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
+        modifiers += self._closing_denial(mention, sentence_modifiers)
         categories = {m.category for m in modifiers}
         if "OTHER_PERSON" in categories:
             # "his wife had dry needling to her upper trapezius": not the patient's, at any time
@@ -283,6 +300,34 @@ class MuscleBinder:
             self._set(mention, "palpated_only", WEAK, cue)
         elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
+
+    @staticmethod
+    def _closing_denial(mention: _Mention, sentence_modifiers: list[Any]) -> list[Any]:
+        """ "R SCM to be needled at the next visit - not done today": a denial that closes the
+        mention's clause, with no other muscle or clause break between them, is about it even
+        past the reach ConText gives it."""
+        span = mention.span
+        doc = span.doc
+        out = []
+        for m in sentence_modifiers:
+            if m.category != "NOT_TREATED" or m.direction.upper() == "FORWARD":
+                continue
+            start = m.modifier_span[0]
+            if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
+                continue
+            gap = doc[span.end : start]
+            if any(t.text in (",", ";", ".") for t in gap):
+                continue
+            if any(
+                other.category == "TERMINATE" and span.end <= other.modifier_span[0] < start
+                for other in sentence_modifiers
+            ):
+                continue
+            targets = target_spans(doc)
+            if any(s.label_ in _MUSCLE_LIKE and span.end <= s.start < start for s in targets):
+                continue
+            out.append(m)
+        return out
 
     def _reaching_event(
         self,
@@ -424,7 +469,7 @@ class MuscleBinder:
         sections = sentence_sections(doc)
         chains = header_chains(doc, sections)
         leads = lead_ins(doc, sections)
-        named = {m.sentence for m in mentions}
+        named = {m.sentence for m in mentions if m.span.label_ == "MUSCLE"}
         section_start: dict[int, int] = {}
         for i, category in enumerate(sections):
             if i == 0 or category != sections[i - 1]:
@@ -557,7 +602,14 @@ class MuscleBinder:
         for mention in mentions:
             if mention.strength != UNDECIDED or mention.span._.checkbox == "unchecked":
                 continue
-            here = [e for e in effective if e.sentence == mention.sentence and e.billable_today]
+            # after the procedure's words: the list goes on ("..., then just the upper trap")
+            here = [
+                e
+                for e in effective
+                if e.sentence == mention.sentence
+                and e.billable_today
+                and e.end <= mention.span.start
+            ]
             if here:
                 event = min(here, key=lambda e: abs(e.start - mention.span.start))
                 self._tie(mention, event, "clause", (event.start, event.end))

@@ -105,6 +105,7 @@ class EventFinder:
         self.spec = spec
         self._trigger = {t.category: t for t in spec.triggers}
         self._acupuncture_takes = frozenset(spec.acupuncture_takes)
+        self._ignored = frozenset(spec.sections.ignored)
         self._procedure_sections = frozenset(spec.sections.generic) | {
             category for category, kind in spec.sections.binding.items() if kind != "acupuncture"
         }
@@ -142,6 +143,8 @@ class EventFinder:
         for i, (sent, mods) in enumerate(zip(sents, modifiers, strict=True)):
             asked = is_question(sent)
             pronoun_other = self._pronoun_other(doc, sent, others_before, gender)
+            if sections[i] in self._ignored:
+                continue
             for m in mods:
                 trigger = self._trigger.get(m.category)
                 if trigger is None or trigger.kind is None:

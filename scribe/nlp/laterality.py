@@ -42,6 +42,7 @@ _POSTFIX_GAP = frozenset(
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
+_HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the"})
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
 _REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
@@ -203,12 +204,15 @@ class LateralityTagger:
 
     @staticmethod
     def _header_cue(sent: Span, cues: list[SideCue], previous: SideCue | None) -> SideCue | None:
-        """A short side-only line ("Left side:") sets the side of the lines below it."""
+        """A short side-only line ("Left side:", "RIGHT") sets the side of the lines below it;
+        a short sentence that says something else ("SLR negative bilaterally.") does not."""
         words = [t for t in sent if not (t.is_punct or t.is_space)]
         usable = [c for c in cues if not c.adjacent_only]
-        if len(usable) == 1 and (
-            len(words) <= _HEADER_MAX_WORDS or span_text(sent).rstrip().endswith(":")
-        ):
+        heading = span_text(sent).rstrip().endswith(":")
+        side_only = all(
+            any(c.start <= t.i < c.end for c in usable) or t.lower_ in _HEADER_WORDS for t in words
+        )
+        if len(usable) == 1 and (heading or (len(words) <= _HEADER_MAX_WORDS and side_only)):
             return usable[0]
         if "\n\n" in sent.text_with_ws or (words and span_text(sent).rstrip().endswith(":")):
             return None

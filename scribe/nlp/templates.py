@@ -40,9 +40,13 @@ _DONE_COLUMN = re.compile(
 )
 _COUNT_COLUMN = re.compile(r"\b(?:needles?|#|count|insertions?|n)\b", re.I)
 _TREATMENT_HEADER = re.compile(
-    r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|treatment|performed|done|action)\b", re.I
+    r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|treatment|performed|done|action|sites?|"
+    r"volume|dose|units)\b",
+    re.I,
 )
-_INJECTION_HEADER = re.compile(r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication)\b")
+_INJECTION_HEADER = re.compile(
+    r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication|volume|dose|units)\b", re.I
+)
 
 
 @dataclass(frozen=True)

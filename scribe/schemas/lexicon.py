@@ -254,6 +254,7 @@ SectionCategory = Literal[
     "trigger_point_injection",
     "acupuncture",
     "response",
+    "billing",
     "operative",
     "imaging_report",
     "electrodiagnostic",
@@ -336,6 +337,7 @@ class ProcedureSections(Frozen):
     past: list[SectionCategory] = Field(default_factory=list)
     planned: list[SectionCategory] = Field(default_factory=list)
     other_person: list[SectionCategory] = Field(default_factory=list)
+    ignored: list[SectionCategory] = Field(default_factory=list)
     binding: dict[SectionCategory, ProcedureKindId] = Field(default_factory=dict)
     generic: list[SectionCategory] = Field(default_factory=list)
 

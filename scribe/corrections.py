@@ -140,6 +140,22 @@ def _set_status(muscles: list[Muscle], names: _Names, op: SetStatus) -> None:
     muscles[index] = muscle.model_copy(update=update)
 
 
+def _retechnique(muscles: list[Muscle], injectate: Injectate) -> None:
+    """After the reviewer says what was injected, each treated muscle's technique follows:
+    the muscles a substance went into (or every treated one, when a substance names none)
+    were injected; with nothing injected, every treated muscle was needled dry."""
+    refs = {(r.id, r.laterality) for s in injectate.substances for r in s.muscles}
+    every = injectate.status == "injected" and (
+        not injectate.substances or any(not s.muscles for s in injectate.substances)
+    )
+    for i, muscle in enumerate(muscles):
+        if muscle.status != "treated":
+            continue
+        injected = every or (muscle.id, muscle.laterality) in refs
+        techniques = ["injection"] if injected else ["needling"]
+        muscles[i] = muscle.model_copy(update={"techniques": techniques})
+
+
 def _injectate(muscles: Sequence[Muscle], names: _Names, op: SetInjectate) -> Injectate:
     if op.status != "injected" and op.substances:
         raise CorrectionError("substances are given only with status 'injected'")
@@ -182,5 +198,6 @@ def apply_corrections(note: Note, operations: Sequence[Correction], *, lexicons:
             _set_status(muscles, names, op)
         else:
             injectate = _injectate(muscles, names, op)
+            _retechnique(muscles, injectate)
     corrected = note.model_copy(update={"muscles": muscles, "injectate": injectate})
     return Note.model_validate(corrected.model_dump())

@@ -90,6 +90,22 @@ def _paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
     return numbers
 
 
+# words a list line of muscles may carry besides names and sides
+_LIST_WORDS = frozenset(
+    """x needles needle with and the to of in ltr ltrs twitch twitches trp trps tp tps sites site
+    units unit ml cc mg each bilateral bilat right left r l b both side sides taut band bands
+    jump sign referral refers trigger point points active latent""".split()
+)
+
+
+def _list_like(sent: Span, mentions: list[_Mention]) -> bool:
+    """A line that is a list of muscles ("R UT x4, L levator x3 - LTR"): at most two words
+    besides names, sides, counts and finding words."""
+    inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
+    words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
+    return len(words) <= 2
+
+
 def _last_run(before: list[_Mention]) -> list[_Mention]:
     """The mentions of the run of consecutive sentences with muscles that ends last."""
     if not before:
@@ -489,7 +505,10 @@ class MuscleBinder:
                     continue
                 event = self._first_event(effective, kind, section_start[i], i, category)
             elif category in self._generic_sections:
-                event = self._first_event(effective, None, section_start[i], None, category)
+                # "Procedure: dry needling\nR UT x4\nL levator x3": the section's list lines;
+                # a line about another intervention ("NMR: ... lower trap recruitment") is not
+                if _list_like(sentences(doc)[i], mentions):
+                    event = self._first_event(effective, None, section_start[i], None, category)
                 event = event or self._first_event(
                     [e for e in events if e.kind in _NOT_BILLED and e.strength == "strong"],
                     None,

@@ -121,6 +121,12 @@ class InjectateExtractor:
                 if _injected(muscle, event) and muscle not in findings.injected_muscles:
                     findings.injected_muscles.append(muscle)
         findings.status = self._status(findings)
+        if findings.status == "none_confirmed" and not any(
+            e.done_today and e.proven and e.kind in ("dry_needling", "trigger_point_injection")
+            for e in doc._.procedures or []
+        ):
+            # "no injections were given during the stay": no needling session to confirm
+            findings.status = "not_documented"
         doc._.injectate = findings
         return doc
 

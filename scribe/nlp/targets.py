@@ -63,6 +63,17 @@ def make_abbreviation_matcher(nlp: Language, name: str, lexicon_dir: str | None)
     return matcher
 
 
+_PART_NOUNS = frozenset({"head", "fibers", "fibres", "portion", "part", "belly"})
+
+
+def _part_before(before: list[str]) -> str | None:
+    """ "medial head of the": the direction word of a part named before its muscle."""
+    words = [w for w in before if w not in ("of", "the")]
+    if len(words) >= 2 and words[-1] in _PART_NOUNS:
+        return words[-2]
+    return None
+
+
 class EllipsisResolver:
     """Adds the muscle a coordinated modifier names without repeating the head noun.
 
@@ -97,12 +108,24 @@ class EllipsisResolver:
         return doc
 
     def _qualify(self, doc: Doc, span: Span) -> None:
-        """ "Multifidus (lumbar)": a region in brackets after a name names the region's part
-        when the lexicon has one ("lumbar multifidus")."""
-        if span.end + 2 >= len(doc) or doc[span.end].text != "(" or doc[span.end + 2].text != ")":
+        """A part named around the name: "Multifidus (lumbar)", "gastrocnemius, medial head",
+        "medial head of the gastrocnemius" name the part the lexicon has ("lumbar
+        multifidus", "medial gastrocnemius")."""
+        name = span_text(span).lower()
+        words = [t.lower_ for t in doc[span.end : span.end + 4]]
+        before = [t.lower_ for t in doc[max(0, span.start - 4) : span.start]]
+        qualifier = None
+        if words[:1] == ["("] and words[2:3] == [")"]:
+            qualifier = words[1]
+        elif len(words) >= 2 and words[0] == "," and words[2:3] and words[2] in _PART_NOUNS:
+            qualifier = words[1]
+        elif words[:1] and words[1:2] and words[1] in _PART_NOUNS:
+            qualifier = words[0]
+        elif len(before) >= 3 and before[-1] in ("the", "of") and _part_before(before):
+            qualifier = _part_before(before)
+        if qualifier is None:
             return
-        qualified = f"{doc[span.end + 1].lower_} {span_text(span).lower()}"
-        entry_id = self._muscle_terms.get(qualified)
+        entry_id = self._muscle_terms.get(f"{qualifier} {name}")
         if entry_id is not None:
             span._.entry_id = entry_id
 

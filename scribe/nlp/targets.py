@@ -115,9 +115,9 @@ class EllipsisResolver:
         words = [t.lower_ for t in doc[span.end : span.end + 4]]
         before = [t.lower_ for t in doc[max(0, span.start - 4) : span.start]]
         qualifier = None
-        if words[:1] == ["("] and words[2:3] == [")"]:
-            qualifier = words[1]
-        elif len(words) >= 2 and words[0] == "," and words[2:3] and words[2] in _PART_NOUNS:
+        bracketed = words[:1] == ["("] and words[2:3] == [")"]
+        after_comma = words[:1] == [","] and words[2:3] != [] and words[2] in _PART_NOUNS
+        if bracketed or after_comma:
             qualifier = words[1]
         elif words[:1] and words[1:2] and words[1] in _PART_NOUNS:
             qualifier = words[0]

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
-FOLDER defaults to fixtures/golden/extraction and fixtures/golden/heldout. Prints, per set,
-how many cases have every field right and how many get each field right.
+FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes). Prints, per
+set, how many cases have every field right and how many get each field right.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="print each wrong field")
     args = parser.parse_args()
     folders = args.folders or [
-        ROOT / "fixtures/golden/extraction",
-        ROOT / "fixtures/golden/heldout",
+        ROOT / "fixtures/golden" / name
+        for name in ("extraction", "heldout", "blind", "fresh", "notes")
     ]
     scribe = Scribe()
     groups = group_name_index(load_lexicons())

@@ -59,10 +59,22 @@ def _rank(status: str) -> int:
     return STATUS_PRIORITY.index(status)
 
 
+def _compatible_statuses(statuses: set[str]) -> bool:
+    """Not treated against not done."""
+    return not ("treated" in statuses and statuses & set(_CONFLICTING))
+
+
 def _compatible(mention: _Mention, group: list[_Mention]) -> bool:
     """Whether a mention with no side may join a sided entry: not treated against not done."""
-    statuses = {m.record["status"] for m in group} | {mention.record["status"]}
-    return not ("treated" in statuses and statuses & set(_CONFLICTING))
+    return _compatible_statuses({m.record["status"] for m in group} | {mention.record["status"]})
+
+
+def _outcome(group: list[_Mention]) -> tuple[str, bool]:
+    """The status an entry of these mentions ends with, and whether it is a contradiction."""
+    statuses = {m.record["status"] for m in group}
+    if not _compatible_statuses(statuses):
+        return next(s for s in _CONFLICTING if s in statuses), True
+    return min(statuses, key=_rank), False
 
 
 @dataclass
@@ -175,10 +187,22 @@ class NoteBuilder:
                 unspecified[mention.muscle_id].append(mention)
             else:
                 by_key[(mention.muscle_id, side)].append(mention)
-        # one side merges into a bilateral entry of the same muscle
-        for muscle_id, side in list(by_key):
-            if side != "bilateral" and (muscle_id, "bilateral") in by_key:
-                by_key[(muscle_id, "bilateral")] += by_key.pop((muscle_id, side))
+        # one side merges into a bilateral entry of the same muscle when they say the same
+        # (or contradict each other, which is then shown); "soft tissue work to the left and
+        # right TFL ... next visit we plan to needle the right TFL" keeps both entries
+        for muscle_id in {k[0] for k in by_key if k[1] == "bilateral"}:
+            both = by_key[(muscle_id, "bilateral")]
+            one_side = {
+                s: by_key.pop((muscle_id, s)) for s in ("left", "right") if (muscle_id, s) in by_key
+            }
+            if not one_side:
+                continue
+            left, right = both + one_side.get("left", []), both + one_side.get("right", [])
+            if _outcome(left) == _outcome(right):
+                by_key[(muscle_id, "bilateral")] = both + [m for g in one_side.values() for m in g]
+            else:  # each side says something else: one entry per side
+                del by_key[(muscle_id, "bilateral")]
+                by_key[(muscle_id, "left")], by_key[(muscle_id, "right")] = left, right
         # a mention without a side joins the muscle's sided entry, if it has one and they do
         # not contradict each other ("Upper trapezius needled. Upper trapezius on the left was
         # not needled": the side needled is not said, it is not the left one)

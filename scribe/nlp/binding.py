@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, span_text, target_spans
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.templates import Template, header_chains, lead_ins, template_of
+from scribe.nlp.templates import Template, header_chains, is_list_item, lead_ins, template_of
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -104,6 +104,12 @@ def _list_like(sent: Span, mentions: list[_Mention]) -> bool:
     inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
     words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
     return len(words) <= 2
+
+
+def _on_list_line(doc: Doc, span: Span) -> bool:
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    return is_list_item(text[start : span.end_char])
 
 
 def _last_run(before: list[_Mention]) -> list[_Mention]:
@@ -214,7 +220,7 @@ class MuscleBinder:
         self._tables(mentions, template, effective, proven)
         self._substances(mentions, events)
         self._same_sentence(mentions, effective)
-        self._sections_and_headers(doc, mentions, events, effective)
+        self._sections_and_headers(doc, mentions, events, effective, modifiers)
         self._anaphora_back(doc, mentions, effective, sents)
         for mention in mentions:
             if mention.span._.status is None:
@@ -311,11 +317,23 @@ class MuscleBinder:
             return
         if "OTHER_TREATMENT" in categories:
             self._set(mention, "mentioned", OTHER_TREATMENT, None)
-        elif "PALPATED" in categories:
+        elif "PALPATED" in categories and not self._denied_findings(span, modifiers):
             cue = self._nearest(span, modifiers, {"PALPATED"})
             self._set(mention, "palpated_only", WEAK, cue)
         elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
+
+    @staticmethod
+    def _denied_findings(span: Span, modifiers: list[Any]) -> bool:
+        """ "L upper trapezius: mild tenderness, no trigger point": the trigger point words that
+        reach the muscle all name a finding the note denies."""
+        denied = {
+            (s.start, s.end)
+            for s in target_spans(span.doc)
+            if s.label_ == "FINDING" and s._.status == "negated"
+        }
+        words = [m.modifier_span for m in modifiers if m.category == "PALPATED"]
+        return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
 
     @staticmethod
     def _closing_denial(mention: _Mention, sentence_modifiers: list[Any]) -> list[Any]:
@@ -481,6 +499,7 @@ class MuscleBinder:
         mentions: list[_Mention],
         events: list[ProcedureEvent],
         effective: list[ProcedureEvent],
+        modifiers: list[list[Any]],
     ) -> None:
         sections = sentence_sections(doc)
         chains = header_chains(doc, sections)
@@ -528,12 +547,24 @@ class MuscleBinder:
                     None,
                 )
             if event is None:
+                if (
+                    mention.strength == UNDECIDED
+                    and self._palpation_header(chains[i], modifiers)
+                    and _on_list_line(doc, mention.span)
+                ):
+                    # "TRIGGER POINTS IDENTIFIED ON EXAM:\n- R piriformis (active)"
+                    self._set(mention, "palpated_only", WEAK, None)
                 continue
             if event.done_today:
                 self._tie(mention, event, how, (event.start, event.end))
             elif mention.strength == UNDECIDED:
                 status = {"planned": "planned", "past": "historical", "not_done": "negated"}
                 self._set(mention, status.get(event.time, "mentioned"), FIRM, None)
+
+    @staticmethod
+    def _palpation_header(chain: list[int], modifiers: list[list[Any]]) -> bool:
+        """The nearest header above a list line speaks of trigger points found."""
+        return bool(chain) and any(m.category == "PALPATED" for m in modifiers[chain[0]])
 
     @staticmethod
     def _first_event(

@@ -30,6 +30,9 @@ _NO_CELL = re.compile(
     r"skipped|declined|✗|✘|❌)\s*\.?\s*$",
     re.IGNORECASE,
 )
+_PALPATED_CELL = re.compile(
+    r"\b(?:palpated|assessed|examined)\s+only\b|\bonly\s+(?:palpated|assessed)\b", re.I
+)
 _NOT_DONE_CELL = re.compile(
     r"\b(?:deferred|held|skipped|declined|refused|omitted|not\s+(?:needled|done|performed|"
     r"treated|today))\b",
@@ -142,6 +145,8 @@ class Template:
         verdict = None
         for k, (a, b) in enumerate(row.cells):
             cell = self.text[a:b]
+            if _PALPATED_CELL.search(cell):
+                return "palpated_only"
             if _NOT_DONE_CELL.search(cell):
                 return "negated"
             if k >= len(row.header):
@@ -192,7 +197,7 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _LIST_ITEM = re.compile(
-    r"^\s*(?:[-*•·–—>+]|\d{1,2}[.)]\s|\[[^\]]{0,2}\]|\(\s?[xX]?\s?\)|[☐☒☑✓✔✗✘□])"
+    r"^\s*(?:[-*•·–—>+]|\d{1,2}[.)]\s|[a-z][.)]\s|\[[^\]]{0,2}\]|\(\s?[xX]?\s?\)|[☐☒☑✓✔✗✘□])"
 )
 
 

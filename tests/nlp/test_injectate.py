@@ -46,9 +46,19 @@ def test_injectate_not_documented_when_nothing_is_said(note_of: NoteOf) -> None:
 
 
 def test_injectate_negated_drug_confirms_nothing_was_injected(note_of: NoteOf) -> None:
-    note = note_of("No lidocaine was injected into the upper trapezius.")
+    note = note_of(
+        "Dry needling to the upper trapezius. No lidocaine was injected into the upper trapezius."
+    )
     assert note.injectate.status == "none_confirmed"
     assert injected(note) == []
+
+
+def test_injectate_statement_without_a_needling_session_confirms_nothing(
+    note_of: NoteOf,
+) -> None:
+    note = note_of("Hospital course uneventful; no injections were given during the stay.")
+    assert note.injectate.status == "not_documented"
+    assert note.injectate.statements
 
 
 def test_injectate_injected_with_dose_and_muscle(note_of: NoteOf) -> None:

@@ -334,10 +334,8 @@ class EventFinder:
                 & _muscles_with_findings(targets, self._tp_findings)
             )
         )
-        if (categories and categories <= self._chemo_substances and not trigger_point) or (
-            event.kind == "injection" and self._is_chemodenervation(sent)
-        ):
-            event.kind = "chemodenervation"
+        if categories and categories <= self._chemo_substances and not trigger_point:
+            event.kind, event.strength = "chemodenervation", "strong"
             return
         if event.kind == "trigger_point_injection":
             return
@@ -361,10 +359,6 @@ class EventFinder:
         ):
             # speaks of the trigger point injection the note proved
             event.kind, event.strength = "trigger_point_injection", "weak"
-
-    @staticmethod
-    def _is_chemodenervation(sent: Span) -> bool:
-        return any(m.category == "CHEMODENERVATION" for m in sent._.modifiers or ())
 
 
 # words between a negation and the procedure it denies: "not consented to needling",

@@ -1,0 +1,294 @@
+"""Procedures are events, muscles their targets (extraction redesign, issue 9).
+
+A muscle is treated only when a dry needling or trigger point injection done today, to the
+patient, reaches it; everything else keeps its own status, contradictions are shown, and a
+procedure that cannot be coded is never silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+from scribe.pipeline import ExtractionResult
+
+
+def codes(result: ExtractionResult) -> list[str]:
+    return sorted(line.code for line in result.coding.lines)
+
+
+def prompt_ids(result: ExtractionResult) -> set[str]:
+    return {p.id for p in result.coding.prompts}
+
+
+def treated(result: ExtractionResult) -> list[tuple[str, str]]:
+    return [(m.id, m.laterality) for m in result.note.muscles if m.status == "treated"]
+
+
+# --- no procedure, no line --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # operative report: muscles retracted, counts correct, local infiltrated
+        "PREOPERATIVE DIAGNOSIS: Cervical radiculopathy.\nANESTHESIA: General.\n"
+        "DESCRIPTION OF PROCEDURE: The platysma was divided and the sternocleidomastoid "
+        "retracted laterally; the longus colli was elevated. The wound was infiltrated with "
+        "0.25% bupivacaine. Sponge and needle counts were correct. No drain was used.",
+        # imaging
+        "MRI RIGHT SHOULDER\nTECHNIQUE: Multiplanar sequences.\nFINDINGS: Fatty infiltration "
+        "of the supraspinatus and infraspinatus muscles. Edema in the teres minor.\n"
+        "IMPRESSION: Chronic rotator cuff tear.",
+        # needle EMG
+        "NERVE CONDUCTION STUDIES: normal.\nNEEDLE EMG: needle examination of the right "
+        "deltoid, biceps and triceps showed no denervation.",
+        # a physical therapy exam naming weak muscles
+        "Objective: gluteus medius 4-/5, tensor fasciae latae tight, piriformis tender. "
+        "Plan: strengthening and stretching.",
+        # a plan of botulinum toxin, and an exam
+        "Exam: spasm in the left trapezius and splenius capitis. Plan: botulinum toxin "
+        "injection into the left trapezius, to be scheduled.",
+    ],
+)
+def test_events_notes_without_a_procedure_today_bill_nothing(scribe: Scribe, text: str) -> None:
+    result = scribe.extract(text)
+    assert codes(result) == []
+    assert treated(result) == []
+
+
+def test_events_acupuncture_needles_are_not_dry_needling(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Acupuncture treatment: needles placed at GB21 over the right upper trapezius, LI4 and "
+        "ST36 bilaterally, retained 20 minutes. The right infraspinatus point SI11 was needled."
+    )
+    assert codes(result) == []
+    assert treated(result) == []
+    assert {p.kind for p in result.note.procedures} == {"acupuncture"}
+
+
+def test_events_another_persons_needling_is_not_the_patients(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "The patient's husband came to the visit too. His upper trapezius was needled today. "
+        "She reports her neck is better and did her exercises."
+    )
+    assert codes(result) == []
+    assert treated(result) == []
+    spouse = scribe.extract("Her husband had dry needling to his right upper trapezius.")
+    assert codes(spouse) == []
+
+
+def test_events_procedure_words_about_other_times_do_not_bill(scribe: Scribe) -> None:
+    for text in (
+        "Dry needling of the right upper trapezius was held today because of bruising.",
+        "Good candidate for dry needling of the left piriformis.",
+        "Plan: dry needling to the right gluteus medius next visit.",
+        "History: dry needling to the right upper trapezius last year helped.",
+        "Did she have dry needling to the upper trapezius before?",
+    ):
+        result = scribe.extract(text)
+        assert codes(result) == [], text
+
+
+# --- tied to today's procedure --------------------------------------------------------------
+
+
+def test_events_a_procedure_section_ties_its_list(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Subjective: neck pain.\n"
+        "Dry needling:\n- R upper trapezius\n- R levator scapulae\n- R rhomboid major\n"
+        "No injectate.\n"
+    )
+    assert treated(result) == [
+        ("upper-trapezius", "right"),
+        ("levator-scapulae", "right"),
+        ("rhomboid-major", "right"),
+    ]
+    assert codes(result) == ["20561"]
+    assert {m.mentions[0].binding for m in result.note.muscles} == {"section"}
+
+
+def test_events_checkbox_template_bills_only_the_checked_boxes(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Dry needling performed today (no injectate). Muscles needled:\n"
+        "[x] Right upper trapezius\n"
+        "[ ] Left upper trapezius\n"
+        "[x] Right levator scapulae\n"
+        "[ ] Right rhomboid major\n"
+    )
+    assert treated(result) == [("upper-trapezius", "right"), ("levator-scapulae", "right")]
+    assert codes(result) == ["20560"]
+
+
+def test_events_checkbox_sides_take_the_checked_side_boxes(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "MUSCLES NEEDLED TODAY (check muscle and side):\n"
+        "☒ Upper trapezius ☒ R ☒ L\n"
+        "☒ Levator scapulae ☐ R ☒ L\n"
+        "☐ Scalenes ☐ R ☐ L\n"
+        "Injectate: none.\n"
+    )
+    assert sorted(treated(result)) == [
+        ("levator-scapulae", "left"),
+        ("upper-trapezius", "bilateral"),
+    ]
+    assert codes(result) == ["20561"]
+
+
+def test_events_table_rows_are_tied_and_a_deferred_row_is_not(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Trigger point dry needling today, no injectate.\n"
+        "| Muscle | Side | Needles |\n"
+        "|---|---|---|\n"
+        "| Gluteus medius | R | 3 |\n"
+        "| Piriformis | R | 2 |\n"
+        "| Quadratus lumborum | R | 0 | deferred |\n"
+    )
+    assert treated(result) == [("gluteus-medius", "right"), ("piriformis", "right")]
+    statuses = {m.id: m.status for m in result.note.muscles}
+    assert statuses["quadratus-lumborum"] == "negated"
+
+
+def test_events_anaphora_ties_the_muscles_named_before(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Taut bands in the R upper trapezius and R levator scapulae. Both were dry needled. "
+        "No injectate."
+    )
+    assert treated(result) == [("upper-trapezius", "right"), ("levator-scapulae", "right")]
+
+
+def test_events_injected_substance_without_an_injection_word(scribe: Scribe) -> None:
+    result = scribe.extract("Lidocaine 1% 2 mL to the right quadratus lumborum trigger point.")
+    assert treated(result) == [("quadratus-lumborum", "right")]
+    assert codes(result) == ["20552"]
+    assert result.note.muscles[0].techniques == ["injection"]
+
+
+def test_events_mixed_session_keeps_each_technique(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Trigger point injection of the right upper trapezius with 1% lidocaine 2 mL. "
+        "Dry needling of the left levator scapulae and left rhomboid major, no injectate."
+    )
+    techniques = {m.id: m.techniques for m in result.note.muscles}
+    assert techniques == {
+        "upper-trapezius": ["injection"],
+        "levator-scapulae": ["needling"],
+        "rhomboid-major": ["needling"],
+    }
+    assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {
+        ("20552", ()),
+        ("20560", ("59",)),
+    }
+
+
+# --- never silent, never resolved by priority ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trigger point injections were performed today: 1 mL of 1% lidocaine into each of four "
+        "trigger points in the low back.",
+        "Dry needling to the lumbar paraspinals and the cervical muscles today, 8 needles.",
+        "OPERATION: Trigger point injection.\nANESTHESIA: Local.\n"
+        "DESCRIPTION: 3 cc of Marcaine was injected into each trigger point.",
+    ],
+)
+def test_events_procedure_without_countable_muscles_raises_an_error(
+    scribe: Scribe, text: str
+) -> None:
+    result = scribe.extract(text)
+    assert codes(result) == []
+    prompt = next(p for p in result.coding.prompts if p.id == "muscle-names-missing")
+    assert prompt.severity == "error"
+    assert prompt.evidence
+    for evidence in prompt.evidence:
+        assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_events_treated_and_negated_is_a_conflict_not_a_choice(scribe: Scribe) -> None:
+    text = (
+        "Dry needling performed to the R upper trapezius and R levator scapulae. "
+        "R upper trapezius was not needled today due to bruising."
+    )
+    result = scribe.extract(text)
+    trapezius = next(m for m in result.note.muscles if m.id == "upper-trapezius")
+    assert trapezius.status_conflict
+    assert trapezius.status == "negated"
+    assert treated(result) == [("levator-scapulae", "right")]
+    assert codes(result) == ["20560"]
+    prompt = next(p for p in result.coding.prompts if p.id == "status-conflict")
+    assert prompt.severity == "error"
+    assert len(prompt.evidence) >= 2
+
+
+def test_events_unspecified_side_does_not_merge_into_a_negated_side(scribe: Scribe) -> None:
+    result = scribe.extract("Upper trapezius needled. Upper trapezius on the left was not needled.")
+    assert ("upper-trapezius", "left") not in treated(result)
+    assert treated(result) == [("upper-trapezius", "unspecified")]
+
+
+def test_events_a_plan_for_a_treated_muscle_is_no_conflict(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Dry needling to the R upper trapezius today, no injectate. "
+        "Plan: needle the R upper trapezius again next week."
+    )
+    assert treated(result) == [("upper-trapezius", "right")]
+    assert "status-conflict" not in prompt_ids(result)
+
+
+def test_events_chemodenervation_is_not_a_trigger_point_injection(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Diagnosis: cervical dystonia.\n"
+        "Procedure: onabotulinumtoxinA injected under EMG guidance: 50 units into the left "
+        "sternocleidomastoid and 100 units into the right splenius capitis."
+    )
+    assert codes(result) == []
+    assert treated(result) == []
+    assert "chemodenervation-not-tpi" in prompt_ids(result)
+    assert [p.kind for p in result.note.procedures if p.time == "today"] == ["chemodenervation"]
+
+
+def test_events_botulinum_toxin_into_trigger_points_is_a_trigger_point_injection(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Trigger points with taut bands in the left sternocleidomastoid and the right upper "
+        "trapezius. Botox 25 units was injected into each of those trigger points."
+    )
+    assert codes(result) == ["20552"]
+    assert "chemodenervation-not-tpi" not in prompt_ids(result)
+
+
+def test_events_names_that_are_common_words_need_context(scribe: Scribe) -> None:
+    bronchoscopy = scribe.extract(
+        "The right lower lobe was lavaged with trap A lavage with 100 mL of sterile saline."
+    )
+    assert bronchoscopy.note.muscles == [] and bronchoscopy.note.other_mentions == []
+    cataract = scribe.extract("RF 2.5 mm incision; the lens was removed.")
+    assert cataract.note.other_mentions == []
+    needled = scribe.extract("DN to R RF and R VL, no injectate.")
+    assert treated(needled) == [("rectus-femoris", "right"), ("vastus-lateralis", "right")]
+
+
+def test_events_credentials_and_topics_are_no_procedure(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Therapist: J. Doe, PT, DPT, Cert. DN. Patient read the dry needling handout; "
+        "dry needling OK per referring physician. Exam: TTP R upper trapezius."
+    )
+    assert result.note.procedures == []
+    assert "muscle-names-missing" not in prompt_ids(result)
+
+
+def test_events_every_procedure_points_at_its_words(scribe: Scribe) -> None:
+    text = (
+        "History: dry needling last month. Today: dry needling to the R gluteus medius, "
+        "no injectate. Plan: trigger point injection next visit if no better."
+    )
+    result = scribe.extract(text)
+    times = [(p.kind, p.time) for p in result.note.procedures]
+    assert ("dry_needling", "past") in times
+    assert ("dry_needling", "today") in times
+    assert ("trigger_point_injection", "planned") in times
+    for procedure in result.note.procedures:
+        assert text[procedure.start : procedure.end] == procedure.text

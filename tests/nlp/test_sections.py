@@ -1,0 +1,52 @@
+"""Note sections and document kinds from headings (lexicons/sections.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from scribe.nlp.sections import sentence_sections
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    from scribe import Scribe
+
+    return Scribe().nlp
+
+
+def test_sections_each_sentence_knows_its_heading(nlp: Language) -> None:
+    doc = nlp(
+        "Subjective: neck pain for 3 weeks.\nObjective: TrPs in R UT.\n"
+        "PLAN\nDry needling next visit.\nTreatment today:\n- R UT\n"
+    )
+    assert sentence_sections(doc) == [
+        "history",
+        "exam",
+        "plan",
+        "plan",
+        "procedure",
+        "procedure",
+    ]
+
+
+def test_sections_inline_heading_covers_its_paragraph_only(nlp: Language) -> None:
+    doc = nlp("Indication: neck pain.\nStill sore.\n\nDry needling to R UT.\n")
+    assert sentence_sections(doc) == ["history", "history", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "PREOPERATIVE DIAGNOSIS: tear.\nANESTHESIA: general.\nFINDINGS: torn cuff.",
+            "operative_report",
+        ),
+        ("TECHNIQUE: axial images.\nFINDINGS: edema.\nIMPRESSION: strain.", "imaging_report"),
+        ("NEEDLE EMG: normal motor units in the deltoid.", "electrodiagnostic_report"),
+        ("Hospital course: uneventful.\nDischarge medications: none.", "discharge_summary"),
+        ("S: neck pain.\nO: TrPs R UT.\nA: myofascial pain.\nP: DN.", "clinical_note"),
+    ],
+)
+def test_sections_document_kind_from_its_headings(nlp: Language, text: str, kind: str) -> None:
+    assert nlp(text)._.document_kind == kind

@@ -19,10 +19,10 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.events import ProcedureEvent
 from scribe.nlp.extensions import target_spans
 from scribe.nlp.injectate import InjectateFindings
 from scribe.nlp.normalize import NormalizedText, normalize
+from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.nlp.rationale import MeasureItem, RationaleFindings
 from scribe.schemas.note import Note
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from scribe.nlp.events import is_question
 from scribe.nlp.extensions import by_sentence, register_extensions, sentences, target_spans
+from scribe.nlp.procedure_event import is_question
 
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
 

@@ -22,27 +22,32 @@ make a muscle treated. Structural bindings only lift mentions no word decided ("
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import by_sentence, doc_text, sentences, span_text, target_spans
+from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
+from scribe.nlp.mentions import (
+    BILLABLE,
+    FIRM,
+    MUSCLE_LIKE,
+    OTHER_TREATMENT,
+    WEAK,
+    Mention,
+    decide,
+    tie,
+)
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.templates import Template, header_chains, is_list_item, lead_ins, template_of
+from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
+from scribe.nlp.templates import template_of
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
-    from scribe.nlp.events import ProcedureEvent
+    from scribe.nlp.procedure_event import ProcedureEvent
 
-_MUSCLE_LIKE = ("MUSCLE", "GROUP")
-_BILLABLE = ("dry_needling", "trigger_point_injection")
-_NOT_BILLED = ("chemodenervation", "acupuncture")
 _CLOSING_REACH = 12  # tokens
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
-# how firmly the words decided a mention's status: structural bindings lift only the last two
-FIRM, OTHER_TREATMENT, WEAK, UNDECIDED = "firm", "other_treatment", "weak", "undecided"
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
     {
@@ -57,73 +62,6 @@ _EVENT_CATEGORIES = frozenset(
 )
 
 
-def _headings_follow_their_section(doc: Doc, events: list[ProcedureEvent]) -> None:
-    """ "Dry Needling:" over "contraindicated in the first trimester": a heading names the
-    procedure its section is about; when every later mention of that procedure in the
-    section is out of today, so is the heading."""
-    sents = sentences(doc)
-    for event in events:
-        words = span_text(sents[event.sentence]).strip()
-        if not words.endswith(":") or len(words.split()) > 5:
-            continue
-        later = [
-            e
-            for e in events
-            if e.kind == event.kind and e.sentence > event.sentence and e.section == event.section
-        ]
-        if later and all(e.time != "today" for e in later):
-            event.time = later[0].time
-            event.time_cue = later[0].time_cue
-
-
-def _paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
-    """The paragraph number of each sentence (paragraphs end at blank lines)."""
-    text = doc_text(doc)
-    numbers: list[int] = []
-    number = 0
-    previous_end = 0
-    for sent in sents:
-        if text.count("\n", previous_end, sent.start_char) >= 2:
-            number += 1
-        numbers.append(number)
-        previous_end = sent.end_char
-    return numbers
-
-
-# words a list line of muscles may carry besides names and sides
-_LIST_WORDS = frozenset(
-    """x needles needle with and the to of in ltr ltrs twitch twitches trp trps tp tps sites site
-    units unit ml cc mg each bilateral bilat right left r l b both side sides taut band bands
-    jump sign referral refers trigger point points active latent""".split()
-)
-
-
-def _list_like(sent: Span, mentions: list[_Mention]) -> bool:
-    """A line that is a list of muscles ("R UT x4, L levator x3 - LTR"): at most two words
-    besides names, sides, counts and finding words."""
-    inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
-    words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
-    return len(words) <= 2
-
-
-def _on_list_line(doc: Doc, span: Span) -> bool:
-    text = doc_text(doc)
-    start = text.rfind("\n", 0, span.start_char) + 1
-    return is_list_item(text[start : span.end_char])
-
-
-def _last_run(before: list[_Mention]) -> list[_Mention]:
-    """The mentions of the run of consecutive sentences with muscles that ends last."""
-    if not before:
-        return []
-    run = [before[-1]]
-    for mention in reversed(before[:-1]):
-        if run[-1].sentence - mention.sentence > 1:
-            break
-        run.append(mention)
-    return run[::-1]
-
-
 def _inside(modifier: Any, span: Span) -> bool:
     return bool(span.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= span.end)
 
@@ -131,13 +69,6 @@ def _inside(modifier: Any, span: Span) -> bool:
 def _distance(modifier: Any, span: Span) -> int:
     start, end = modifier.modifier_span
     return int(span.start - end if end <= span.start else start - span.end)
-
-
-@dataclass
-class _Mention:
-    span: Span
-    sentence: int
-    strength: str = UNDECIDED
 
 
 class MuscleBinder:
@@ -158,13 +89,14 @@ class MuscleBinder:
         self._anaphora_object = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("anaphora_object", [])) or "$^", re.I
         )
+        self._structure = StructureTies(spec, statements)
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
         )
 
     # --- entry point -----------------------------------------------------------------------
     def bind(self, doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]]) -> None:
-        spans = [s for s in target_spans(doc) if s.label_ in _MUSCLE_LIKE]
+        spans = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
         proven = {e.kind for e in events if e.billable_today and e.strength == "strong"}
         weak_ok = doc._.document_kind not in self._no_weak_reports
         statement = self._nothing_injected.search(doc_text(doc)) if weak_ok else None
@@ -178,12 +110,12 @@ class MuscleBinder:
         # the procedures that can tie muscles: strong words, or weak words of a proven one
         for event in events:
             event.proven = event.strength == "strong" or (event.kind in proven and weak_ok)
-        effective = [e for e in events if e.kind in _BILLABLE and e.proven]
+        effective = [e for e in events if e.kind in BILLABLE and e.proven]
         if not spans:
             return
         sents = sentences(doc)
         grouped = by_sentence(doc, spans)
-        mentions = [_Mention(s, i) for i, row in enumerate(grouped) for s in row]
+        mentions = [Mention(s, i) for i, row in enumerate(grouped) for s in row]
         template = template_of(doc)
         by_modifier = {(e.start, e.end): e for e in events if e.source == "words"}
         injected_in = {
@@ -214,14 +146,15 @@ class MuscleBinder:
             statuses = denied.get((event.start, event.end))
             if event.source == "words" and statuses and not event.muscles:
                 event.time = "not_done" if "negated" in statuses else "planned"
-        _headings_follow_their_section(doc, events)
+        headings_follow_their_section(doc, events)
         effective = [e for e in effective if e.billable_today]
-        self._checkboxes(mentions, template)
-        self._tables(mentions, template, effective, proven)
-        self._substances(mentions, events)
-        self._same_sentence(mentions, effective)
-        self._sections_and_headers(doc, mentions, events, effective, modifiers)
-        self._anaphora_back(doc, mentions, effective, sents)
+        structure = self._structure
+        structure.checkboxes(mentions, template)
+        structure.tables(mentions, template, effective, proven)
+        structure.substances(mentions, events)
+        structure.same_sentence(mentions, effective)
+        structure.sections_and_headers(doc, mentions, events, effective, modifiers)
+        structure.anaphora_back(doc, mentions, effective, sents)
         for mention in mentions:
             if mention.span._.status is None:
                 mention.span._.status = "mentioned"
@@ -234,7 +167,7 @@ class MuscleBinder:
         says nothing was injected today."""
         sents = sentences(doc)
         sections = sentence_sections(doc)
-        paragraph = _paragraphs(doc, sents)
+        paragraph = paragraphs(doc, sents)
         quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
         where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
         if not any(m.category == "CURRENT" for m in modifiers[where]):
@@ -249,7 +182,7 @@ class MuscleBinder:
 
     @staticmethod
     def _statement_event(doc: Doc, chars: tuple[int, int]) -> ProcedureEvent:
-        from scribe.nlp.events import ProcedureEvent
+        from scribe.nlp.procedure_event import ProcedureEvent
 
         words = doc.char_span(*chars, alignment_mode="expand")
         assert words is not None  # the statement was found in the doc's own text
@@ -264,7 +197,7 @@ class MuscleBinder:
     # --- clause ----------------------------------------------------------------------------
     def _clause(
         self,
-        mention: _Mention,
+        mention: Mention,
         events: list[ProcedureEvent],
         by_modifier: dict[tuple[int, int], ProcedureEvent],
         proven: set[str],
@@ -336,7 +269,7 @@ class MuscleBinder:
         return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
 
     @staticmethod
-    def _closing_denial(mention: _Mention, sentence_modifiers: list[Any]) -> list[Any]:
+    def _closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:
         """ "R SCM to be needled at the next visit - not done today": a denial that closes the
         mention's clause, with no other muscle or clause break between them, is about it even
         past the reach ConText gives it."""
@@ -358,14 +291,14 @@ class MuscleBinder:
             ):
                 continue
             targets = target_spans(doc)
-            if any(s.label_ in _MUSCLE_LIKE and span.end <= s.start < start for s in targets):
+            if any(s.label_ in MUSCLE_LIKE and span.end <= s.start < start for s in targets):
                 continue
             out.append(m)
         return out
 
     def _reaching_event(
         self,
-        mention: _Mention,
+        mention: Mention,
         modifiers: list[Any],
         by_modifier: dict[tuple[int, int], ProcedureEvent],
         proven: set[str],
@@ -397,7 +330,7 @@ class MuscleBinder:
     def _event_for(
         self,
         m: Any,
-        mention: _Mention,
+        mention: Mention,
         by_modifier: dict[tuple[int, int], ProcedureEvent],
         proven: set[str],
         weak_ok: bool,
@@ -441,256 +374,11 @@ class MuscleBinder:
         gap = doc[first.modifier_span[1] : second.modifier_span[0]]
         return all(t.lower_ in _COORDINATION or t.is_space for t in gap)
 
-    # --- templates -------------------------------------------------------------------------
-    def _checkboxes(self, mentions: list[_Mention], template: Template) -> None:
-        previous_end = 0
-        for mention in mentions:
-            span = mention.span
-            state = template.box_before(span, previous_end)
-            previous_end = span.end_char
-            span._.checkbox = state
-            if state == "unchecked" and span._.status != "treated":
-                # an unchecked box is no treatment, whatever the heading above says
-                self._set(mention, span._.status or "mentioned", FIRM, None)
-
-    def _tables(
-        self,
-        mentions: list[_Mention],
-        template: Template,
-        events: list[ProcedureEvent],
-        proven: set[str],
-    ) -> None:
-        for mention in mentions:
-            row = template.row_of(mention.span)
-            if row is None or row.is_header or not template.is_treatment_table(row):
-                continue
-            if mention.strength == FIRM:
-                continue
-            verdict = template.row_verdict(row)
-            if verdict is not None:
-                self._set(mention, verdict, FIRM, None)
-                continue
-            kind = (
-                "trigger_point_injection"
-                if template.is_injection_table(row) and "trigger_point_injection" in proven
-                else "dry_needling"
-            )
-            event = next((e for e in events if e.kind == kind and e.billable_today), None)
-            if event is not None and mention.strength in (UNDECIDED, WEAK):
-                self._tie(mention, event, "list", None)
-
-    def _substances(self, mentions: list[_Mention], events: list[ProcedureEvent]) -> None:
-        for event in events:
-            if event.source != "substance":
-                continue
-            for mention in mentions:
-                if mention.sentence != event.sentence or mention.strength not in (UNDECIDED, WEAK):
-                    continue
-                if event.kind == "chemodenervation":
-                    event.bind(mention.span, "substance")
-                    self._set(mention, "mentioned", FIRM, (event.start, event.end))
-                elif event.kind == "trigger_point_injection" and event.done_today:
-                    self._tie(mention, event, "substance", (event.start, event.end))
-
-    # --- sections and header lines ------------------------------------------------------------
-    def _sections_and_headers(
-        self,
-        doc: Doc,
-        mentions: list[_Mention],
-        events: list[ProcedureEvent],
-        effective: list[ProcedureEvent],
-        modifiers: list[list[Any]],
-    ) -> None:
-        sections = sentence_sections(doc)
-        chains = header_chains(doc, sections)
-        leads = lead_ins(doc, sections)
-        named = {m.sentence for m in mentions if m.span.label_ == "MUSCLE"}
-        section_start: dict[int, int] = {}
-        for i, category in enumerate(sections):
-            if i == 0 or category != sections[i - 1]:
-                start = i
-            section_start[i] = start
-        for mention in mentions:
-            if mention.strength not in (UNDECIDED, WEAK):
-                continue
-            i = mention.sentence
-            category = sections[i]
-            event: ProcedureEvent | None = None
-            how = "section"
-            if category in self._section_kind:
-                kind = self._section_kind[category]
-                if kind == "acupuncture":
-                    self._set(mention, "mentioned", FIRM, None)
-                    continue
-                event = self._first_event(effective, kind, section_start[i], i, category)
-            elif category in self._generic_sections:
-                # "Procedure: dry needling\nR UT x4\nL levator x3": the section's list lines;
-                # a line about another intervention ("NMR: ... lower trap recruitment") is not
-                if _list_like(sentences(doc)[i], mentions):
-                    event = self._first_event(effective, None, section_start[i], None, category)
-                event = event or self._first_event(
-                    [e for e in events if e.kind in _NOT_BILLED and e.strength == "strong"],
-                    None,
-                    section_start[i],
-                    None,
-                    category,
-                )
-            if event is None and (chains[i] or leads[i]):
-                how = "list"
-                event = next(
-                    (
-                        e
-                        for head in [*chains[i], *leads[i]]
-                        for e in effective
-                        if e.sentence == head and head not in named
-                    ),
-                    None,
-                )
-            if event is None:
-                if (
-                    mention.strength == UNDECIDED
-                    and self._palpation_header(chains[i], modifiers)
-                    and _on_list_line(doc, mention.span)
-                ):
-                    # "TRIGGER POINTS IDENTIFIED ON EXAM:\n- R piriformis (active)"
-                    self._set(mention, "palpated_only", WEAK, None)
-                continue
-            if event.done_today:
-                self._tie(mention, event, how, (event.start, event.end))
-            elif mention.strength == UNDECIDED:
-                status = {"planned": "planned", "past": "historical", "not_done": "negated"}
-                self._set(mention, status.get(event.time, "mentioned"), FIRM, None)
-
-    @staticmethod
-    def _palpation_header(chain: list[int], modifiers: list[list[Any]]) -> bool:
-        """The nearest header above a list line speaks of trigger points found."""
-        return bool(chain) and any(m.category == "PALPATED" for m in modifiers[chain[0]])
-
-    @staticmethod
-    def _first_event(
-        events: list[ProcedureEvent],
-        kind: str | None,
-        first: int,
-        last: int | None,
-        category: str | None,
-    ) -> ProcedureEvent | None:
-        """The procedure a section is about: one of its kind in the section (from its first
-        sentence on, up to ``last`` when given)."""
-        for event in events:
-            if event.sentence < first or (last is not None and event.sentence > last):
-                continue
-            if event.section != category:
-                continue
-            if kind is None and event.kind in _BILLABLE and event.billable_today:
-                return event
-            if kind is None and event.kind in _NOT_BILLED and event.done_today:
-                return event  # the muscles of a chemodenervation or acupuncture section
-            if kind is not None and event.kind == kind:
-                return event
-        return None
-
-    # --- anaphora ------------------------------------------------------------------------------
-    def _anaphora_back(
-        self,
-        doc: Doc,
-        mentions: list[_Mention],
-        events: list[ProcedureEvent],
-        sents: list[Span],
-    ) -> None:
-        """ "Both were needled", "that muscle was dry needled only", "1 mL into each of these
-        TrPs": a procedure done today that reaches no muscle ties the muscles named just
-        before it (the nearest one for "that muscle"; the run of lines naming muscles right
-        before it for "both", "each", "these")."""
-        text = doc_text(doc)
-        paragraph = _paragraphs(doc, sents)
-        for event in events:
-            if not event.billable_today or event.source != "words":
-                continue
-            sent = sents[event.sentence]
-            words = doc[event.start : event.end]
-            if self._anaphora_object.match(text[words.end_char : sent.end_char]):
-                # "we did needle it": the nearest muscle before, whatever was planned for it
-                nearest = [m for m in mentions if m.span.end <= event.start][-1:]
-                for mention in nearest:
-                    if mention.span._.status not in ("negated", "historical"):
-                        self._tie(mention, event, "anaphora", (words.start, words.end))
-                continue
-            if event.muscles:
-                continue
-            before = [
-                m
-                for m in mentions
-                if m.span.end <= event.start and paragraph[m.sentence] == paragraph[event.sentence]
-            ]
-            after = [m for m in mentions if m.span.start >= event.end]
-            own = [m for m in before if m.sentence == event.sentence]
-            start = own[-1].span.end_char if own else sent.start_char
-            stop = sent.end_char
-            if after and after[0].sentence == event.sentence:
-                stop = after[0].span.start_char
-            window = text[start:stop]
-            if self._anaphora_single.search(window) and before:
-                chosen = before[-1:]
-            elif self._anaphora.search(window):
-                chosen = _last_run(before)
-            else:
-                continue
-            again = "again" in window.lower()
-            for mention in chosen:
-                status = mention.span._.status
-                if (
-                    (event.kind == "trigger_point_injection" and status == "treated")
-                    or mention.strength != FIRM
-                    or (again and status == "historical")
-                ):
-                    self._tie(mention, event, "anaphora", (words.start, words.end))
-
-    def _same_sentence(self, mentions: list[_Mention], effective: list[ProcedureEvent]) -> None:
-        """ "I needled the scalenes, the SCM and the levator; then on the right just the upper
-        trap": a muscle no word decided, in the sentence of a procedure done today, is part of
-        it (the verb is said once for both clauses)."""
-        for mention in mentions:
-            if mention.strength != UNDECIDED or mention.span._.checkbox == "unchecked":
-                continue
-            # after the procedure's words: the list goes on ("..., then just the upper trap")
-            here = [
-                e
-                for e in effective
-                if e.sentence == mention.sentence
-                and e.billable_today
-                and e.end <= mention.span.start
-            ]
-            if here:
-                event = min(here, key=lambda e: abs(e.start - mention.span.start))
-                self._tie(mention, event, "clause", (event.start, event.end))
-
     # --- writing ---------------------------------------------------------------------------
     def _tie(
-        self,
-        mention: _Mention,
-        event: ProcedureEvent,
-        how: str,
-        cue: tuple[int, int] | None,
+        self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
     ) -> None:
-        span = mention.span
-        event.bind(span, how)
-        if event.kind == "chemodenervation" or event.kind == "acupuncture":
-            self._set(mention, "mentioned", FIRM, cue)
-            return
-        status = {
-            "today": "treated",
-            "planned": "planned",
-            "past": "historical",
-            "not_done": "negated",
-            "asked": "mentioned",
-        }[event.time]
-        if event.experiencer != "patient":
-            status = "mentioned"
-        self._set(mention, status, FIRM, cue or (event.start, event.end))
-        if status == "treated":
-            span._.technique = self._kind[event.kind].technique
-            span._.binding = how
-            span._.event = event
+        tie(mention, event, how, cue, self._kind[event.kind].technique)
 
     @staticmethod
     def _nearest(span: Span, modifiers: list[Any], categories: set[str]) -> tuple[int, int] | None:
@@ -702,10 +390,5 @@ class MuscleBinder:
         return best.modifier_span if best is not None else None
 
     @staticmethod
-    def _set(mention: _Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:
-        span = mention.span
-        span._.status = status
-        mention.strength = strength
-        if cue is not None:
-            words = span.doc[cue[0] : cue[1]]
-            span._.status_cue = (words.start_char, words.end_char)
+    def _set(mention: Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:
+        decide(mention, status, strength, cue)

@@ -18,9 +18,8 @@ mentions, ``status``, ``status_cue``, ``technique``, ``binding``, ``event``, ``c
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from medspacy.util import tuple_overlaps
 from spacy.language import Language
@@ -37,12 +36,12 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
+from scribe.nlp.injections import InjectionResolver
+from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question
 from scribe.nlp.sections import sentence_sections
 from scribe.schemas.lexicon import ProcedureLexicon
 
-EventTime = Literal["today", "planned", "past", "not_done", "asked"]
-Experiencer = Literal["patient", "other"]
-BILLABLE = ("dry_needling", "trigger_point_injection")
+__all__ = ["EventExtractor", "ProcedureEvent", "is_question", "modifiers_by_sentence"]
 _MALE = frozenset("he him his himself mr man male gentleman".split())
 _FEMALE = frozenset("she her hers herself mrs ms woman female lady".split())
 _MALE_PEOPLE = frozenset(
@@ -55,48 +54,6 @@ _FEMALE_PEOPLE = frozenset(
 )
 
 
-@dataclass
-class ProcedureEvent:
-    """One procedure the note speaks of; ``muscles`` are the mentions tied to it."""
-
-    kind: str
-    strength: str  # "strong" | "weak"
-    start: int  # token offsets of the words that name it
-    end: int
-    sentence: int
-    section: str | None
-    time: EventTime = "today"
-    experiencer: Experiencer = "patient"
-    time_cue: tuple[int, int] | None = None  # token offsets of the words that set the time
-    source: str = "words"  # "words" | "section" | "substance"
-    category: str = ""  # the ConText category of the words
-    # strong words prove a procedure; weak ones only when the note proved it otherwise
-    proven: bool = False
-    muscles: list[Span] = field(default_factory=list)
-    bindings: list[str] = field(default_factory=list)  # how each muscle was tied to it
-
-    @property
-    def done_today(self) -> bool:
-        return self.time == "today" and self.experiencer == "patient"
-
-    @property
-    def billable_today(self) -> bool:
-        return self.done_today and self.kind in BILLABLE
-
-    def bind(self, span: Span, how: str) -> None:
-        if all(s is not span for s in self.muscles):
-            self.muscles.append(span)
-            self.bindings.append(how)
-
-
-def is_question(sent: Span) -> bool:
-    doc = sent.doc
-    for i in range(sent.end - 1, sent.start - 1, -1):
-        if not doc[i].is_space:
-            return doc[i].text == "?"
-    return False
-
-
 class EventFinder:
     """Procedure events of a doc, their time, experiencer and (for injections) kind."""
 
@@ -106,9 +63,6 @@ class EventFinder:
         self._trigger = {t.category: t for t in spec.triggers}
         self._acupuncture_takes = frozenset(spec.acupuncture_takes)
         self._ignored = frozenset(spec.sections.ignored)
-        self._procedure_sections = frozenset(spec.sections.generic) | {
-            category for category, kind in spec.sections.binding.items() if kind != "acupuncture"
-        }
         time = spec.time
         self._time_of = {
             **dict.fromkeys(time.past, "past"),
@@ -117,10 +71,7 @@ class EventFinder:
         }
         self._current = frozenset(time.current)
         self._other = frozenset(time.other_person)
-        self._routes = re.compile("|".join(spec.injections.not_trigger_point_routes) or "$^", re.I)
-        self._tp_findings = frozenset(spec.injections.trigger_point_findings)
-        self._chemo_substances = frozenset(spec.injections.chemodenervation_substances)
-        self._substance_category = {s.id: s.category for s in lexicons.substances.substances}
+        self._injections = InjectionResolver(lexicons)
         statements = lexicons.statements.statements
         self._done = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("done_evidence", [])) or "$^", re.I
@@ -156,7 +107,9 @@ class EventFinder:
                 if pronoun_other:
                     event.experiencer = "other"
                 events.append(event)
-            events += self._substance_events(sent, i, targets[i], mods, sections[i], events)
+            events += self._injections.substance_events(
+                sent, i, targets[i], mods, sections[i], events
+            )
             others_before = self._other_people(doc, mods)
         if any(e.kind == "acupuncture" and e.done_today for e in events):
             for event in events:
@@ -169,7 +122,7 @@ class EventFinder:
                 if any(a <= words.start_char and words.end_char <= b for a, b in denied):
                     event.time = "not_done"  # "nothing was injected", "no medication injected"
                     continue
-                self._resolve_injection(doc, event, events, targets)
+                self._injections.resolve(doc, event, events, targets)
         return events
 
     def _set_time(
@@ -248,126 +201,11 @@ class EventFinder:
         said = {g for g, pronouns in (("male", _MALE), ("female", _FEMALE)) if words & pronouns}
         return any(g in others and g != patient for g in said)
 
-    # --- injections ----------------------------------------------------------------------------
-    def _substance_events(
-        self,
-        sent: Span,
-        number: int,
-        in_sent: list[Span],
-        mods: list[Any],
-        section: str | None,
-        events: list[ProcedureEvent],
-    ) -> list[ProcedureEvent]:
-        """ "Botox 25 units into each of L UT and L levator": an injected substance beside
-        muscles, with no injection word, is an injection event of its own; so is a dosed
-        substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
-        muscles are listed below it."""
-        if any(e.sentence == number and e.kind != "acupuncture" for e in events):
-            return []
-        injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
-        beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
-        if not (injected and beside_muscles) and section in self._procedure_sections:
-            injected = [
-                s
-                for s in in_sent
-                if s.label_ == "SUBSTANCE"
-                and s._.status == "mentioned"
-                and {m.category for m in s._.modifiers} & {"DOSE"}
-                and not {m.category for m in s._.modifiers} & {"OTHER_ROUTE", "DILUENT"}
-            ]
-            for substance in injected:
-                substance._.status = "injected"
-        elif not beside_muscles:
-            return []
-        if not injected:
-            return []
-        first = injected[0]
-        event = ProcedureEvent("injection", "strong", first.start, first.end, number, section)
-        event.source = "substance"
-        sections = self.spec.sections
-        if section in sections.past:
-            event.time = "past"
-        elif section in sections.planned:
-            event.time = "planned"
-        return [event]
 
-    def _resolve_injection(
-        self,
-        doc: Doc,
-        event: ProcedureEvent,
-        events: list[ProcedureEvent],
-        targets: list[list[Span]],
-    ) -> None:
-        """Into a trigger point, chemodenervation, or another injection (a drug given IM, an
-        imaging finding such as "fatty infiltration")."""
-        in_sent = targets[event.sentence]
-        sent = sentences(doc)[event.sentence]
-        substances = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
-        if not substances and any(
-            s.label_ == "SUBSTANCE" and s._.status == "negated" for s in in_sent
-        ):
-            # "No lidocaine was injected into the R UT": the drug is denied, so is its injection
-            event.time = "not_done"
-            return
-        if not substances:
-            # "50 units were injected in the rectus femoris": what the note injected elsewhere
-            substances = [
-                s
-                for row in targets
-                for s in row
-                if s.label_ == "SUBSTANCE" and s._.status == "injected"
-            ]
-        categories = {self._substance_category.get(s._.entry_id or "") for s in substances}
-        # trigger points in its sentence, or in the muscles it goes into ("trigger points with
-        # taut bands in the L SCM ... injected onabotulinumtoxinA into each of those")
-        trigger_point = (
-            event.kind == "trigger_point_injection"
-            or any(
-                s.label_ == "FINDING"
-                and s._.entry_id in self._tp_findings
-                and s._.status != "negated"
-                and abs(s.start - event.start) <= _NEAR
-                for s in in_sent
-            )
-            or bool(
-                {s._.entry_id for s in in_sent if s.label_ == "MUSCLE"}
-                & _muscles_with_findings(targets, self._tp_findings)
-            )
-        )
-        if categories and categories <= self._chemo_substances and not trigger_point:
-            event.kind, event.strength = "chemodenervation", "strong"
-            return
-        if event.kind == "trigger_point_injection":
-            return
-        if self._routes.search(span_text(sent)):
-            return  # "Toradol 60 mg IM": stays an injection
-        if doc._.document_kind in self.spec.reports_without_weak_words and not trigger_point:
-            return  # "the incision was infiltrated with Marcaine": surgery, not a trigger point
-        named_here = bool(
-            [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
-        )
-        into_muscle = any(
-            s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
-        )
-        if trigger_point or ((named_here or event.source == "substance") and into_muscle):
-            # "Injected 2 mL 1% lidocaine into the R piriformis TrP": proves it on its own;
-            # "the incision was infiltrated with Marcaine" names no muscle: not a trigger point
-            event.kind, event.strength = "trigger_point_injection", "strong"
-        elif any(
-            e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
-            for e in events
-        ):
-            # speaks of the trigger point injection the note proved
-            event.kind, event.strength = "trigger_point_injection", "weak"
-
-
-# words between a negation and the procedure it denies: "not consented to needling",
-# "did not want any further DN", "no further"
 _DENIAL_GAP = frozenset(
     "consented consent agreed agree wanted want wish wished to for any the further more yet "
     "receive have undergo proceed with a an".split()
 )
-_NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
 
 
 # words that may stand between a procedure and the time word after it: "needling was
@@ -436,16 +274,6 @@ def _patient_gender(doc: Doc) -> str | None:
     if male == female:
         return None
     return "male" if male > female else "female"
-
-
-def _muscles_with_findings(targets: list[list[Span]], kinds: frozenset[str]) -> set[str]:
-    """Muscles named in a sentence that states a trigger point finding."""
-    out: set[str] = set()
-    for row in targets:
-        if any(s.label_ == "FINDING" and s._.entry_id in kinds and s._.status != "negated"
-               for s in row):  # fmt: skip
-            out |= {s._.entry_id for s in row if s.label_ == "MUSCLE"}
-    return out
 
 
 def modifiers_by_sentence(doc: Doc) -> list[list[Any]]:

@@ -1,0 +1,159 @@
+"""Injections: the events a dosed substance makes on its own, and what an injection was.
+
+An injection word ("injected", "infiltrated") or an injected substance is a trigger point
+injection when its sentence names a trigger point, or names the substance and the muscle it
+went into; botulinum toxin into muscles without trigger points is chemodenervation; a drug given
+IM, a surgical infiltration or an imaging finding ("fatty infiltration") is another injection.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import Lexicons
+from scribe.nlp.extensions import sentences, span_text
+from scribe.nlp.procedure_event import ProcedureEvent
+from scribe.schemas.lexicon import ProcedureLexicon
+
+_NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
+
+
+class InjectionResolver:
+    def __init__(self, lexicons: Lexicons) -> None:
+        spec: ProcedureLexicon = lexicons.procedures
+        self.spec = spec
+        self._procedure_sections = frozenset(spec.sections.generic) | {
+            category for category, kind in spec.sections.binding.items() if kind != "acupuncture"
+        }
+        self._routes = re.compile("|".join(spec.injections.not_trigger_point_routes) or "$^", re.I)
+        self._tp_findings = frozenset(spec.injections.trigger_point_findings)
+        self._chemo_substances = frozenset(spec.injections.chemodenervation_substances)
+        self._substance_category = {s.id: s.category for s in lexicons.substances.substances}
+
+    def substance_events(
+        self,
+        sent: Span,
+        number: int,
+        in_sent: list[Span],
+        mods: list[Any],
+        section: str | None,
+        events: list[ProcedureEvent],
+    ) -> list[ProcedureEvent]:
+        """ "Botox 25 units into each of L UT and L levator": an injected substance beside
+        muscles, with no injection word, is an injection event of its own; so is a dosed
+        substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
+        muscles are listed below it."""
+        if any(e.sentence == number and e.kind != "acupuncture" for e in events):
+            return []
+        injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
+        beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
+        if not (injected and beside_muscles) and section in self._procedure_sections:
+            injected = [
+                s
+                for s in in_sent
+                if s.label_ == "SUBSTANCE"
+                and s._.status == "mentioned"
+                and {m.category for m in s._.modifiers} & {"DOSE"}
+                and not {m.category for m in s._.modifiers} & {"OTHER_ROUTE", "DILUENT"}
+            ]
+            for substance in injected:
+                substance._.status = "injected"
+        elif not beside_muscles:
+            return []
+        if not injected:
+            return []
+        first = injected[0]
+        event = ProcedureEvent("injection", "strong", first.start, first.end, number, section)
+        event.source = "substance"
+        sections = self.spec.sections
+        if section in sections.past:
+            event.time = "past"
+        elif section in sections.planned:
+            event.time = "planned"
+        return [event]
+
+    def resolve(
+        self,
+        doc: Doc,
+        event: ProcedureEvent,
+        events: list[ProcedureEvent],
+        targets: list[list[Span]],
+    ) -> None:
+        """Into a trigger point, chemodenervation, or another injection (a drug given IM, an
+        imaging finding such as "fatty infiltration")."""
+        in_sent = targets[event.sentence]
+        sent = sentences(doc)[event.sentence]
+        substances = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
+        if not substances and any(
+            s.label_ == "SUBSTANCE" and s._.status == "negated" for s in in_sent
+        ):
+            # "No lidocaine was injected into the R UT": the drug is denied, so is its injection
+            event.time = "not_done"
+            return
+        if not substances:
+            # "50 units were injected in the rectus femoris": what the note injected elsewhere
+            substances = [
+                s
+                for row in targets
+                for s in row
+                if s.label_ == "SUBSTANCE" and s._.status == "injected"
+            ]
+        categories = {self._substance_category.get(s._.entry_id or "") for s in substances}
+        # trigger points in its sentence, or in the muscles it goes into ("trigger points with
+        # taut bands in the L SCM ... injected onabotulinumtoxinA into each of those")
+        trigger_point = (
+            event.kind == "trigger_point_injection"
+            or any(
+                s.label_ == "FINDING"
+                and s._.entry_id in self._tp_findings
+                and s._.status != "negated"
+                and abs(s.start - event.start) <= _NEAR
+                for s in in_sent
+            )
+            or bool(
+                {s._.entry_id for s in in_sent if s.label_ == "MUSCLE"}
+                & _muscles_with_findings(targets, self._tp_findings)
+            )
+        )
+        if categories and categories <= self._chemo_substances and not trigger_point:
+            event.kind, event.strength = "chemodenervation", "strong"
+            return
+        if event.kind == "trigger_point_injection":
+            return
+        if self._routes.search(span_text(sent)):
+            return  # "Toradol 60 mg IM": stays an injection
+        if doc._.document_kind in self.spec.reports_without_weak_words and not trigger_point:
+            return  # "the incision was infiltrated with Marcaine": surgery, not a trigger point
+        named_here = bool(
+            [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
+        )
+        into_muscle = any(
+            s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
+        )
+        if trigger_point or ((named_here or event.source == "substance") and into_muscle):
+            # "Injected 2 mL 1% lidocaine into the R piriformis TrP": proves it on its own;
+            # "the incision was infiltrated with Marcaine" names no muscle: not a trigger point
+            event.kind, event.strength = "trigger_point_injection", "strong"
+        elif any(
+            e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
+            for e in events
+        ):
+            # speaks of the trigger point injection the note proved
+            event.kind, event.strength = "trigger_point_injection", "weak"
+
+
+# words between a negation and the procedure it denies: "not consented to needling",
+# "did not want any further DN", "no further"
+
+
+def _muscles_with_findings(targets: list[list[Span]], kinds: frozenset[str]) -> set[str]:
+    """Muscles named in a sentence that states a trigger point finding."""
+    out: set[str] = set()
+    for row in targets:
+        if any(s.label_ == "FINDING" and s._.entry_id in kinds and s._.status != "negated"
+               for s in row):  # fmt: skip
+            out |= {s._.entry_id for s in row if s.label_ == "MUSCLE"}
+    return out

@@ -1,0 +1,346 @@
+"""Ties from the note's structure: template boxes and tables, procedure sections and header
+lines, the list after a procedure statement, words that point back, and injected substances.
+
+``binding.py`` first decides each mention from its own words; the ties here only lift
+mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.extensions import doc_text, sentences, span_text
+from scribe.nlp.mentions import (
+    BILLABLE,
+    FIRM,
+    NOT_BILLED,
+    UNDECIDED,
+    WEAK,
+    Mention,
+    decide,
+    tie,
+)
+from scribe.nlp.sections import sentence_sections
+from scribe.nlp.templates import Template, header_chains, is_list_item, lead_ins
+from scribe.schemas.lexicon import ProcedureLexicon
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
+
+
+class StructureTies:
+    """Ties from structure, given the procedures and the mentions of one doc."""
+
+    def __init__(self, spec: ProcedureLexicon, statements: dict[str, list[str]]) -> None:
+        self._technique: dict[str, str | None] = {k.id: k.technique for k in spec.kinds}
+        self._section_kind = dict(spec.sections.binding)
+        self._generic_sections = frozenset(spec.sections.generic)
+        self._anaphora = _alternation(statements.get("anaphora", []))
+        self._anaphora_single = _alternation(statements.get("anaphora_single", []))
+        self._anaphora_object = _alternation(statements.get("anaphora_object", []))
+
+    def _tie(
+        self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
+    ) -> None:
+        tie(mention, event, how, cue, self._technique.get(event.kind))
+
+    @staticmethod
+    def _set(mention: Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:
+        decide(mention, status, strength, cue)
+
+    # --- templates -------------------------------------------------------------------------
+    def checkboxes(self, mentions: list[Mention], template: Template) -> None:
+        previous_end = 0
+        for mention in mentions:
+            span = mention.span
+            state = template.box_before(span, previous_end)
+            previous_end = span.end_char
+            span._.checkbox = state
+            if state == "unchecked" and span._.status != "treated":
+                # an unchecked box is no treatment, whatever the heading above says
+                self._set(mention, span._.status or "mentioned", FIRM, None)
+
+    def tables(
+        self,
+        mentions: list[Mention],
+        template: Template,
+        events: list[ProcedureEvent],
+        proven: set[str],
+    ) -> None:
+        for mention in mentions:
+            row = template.row_of(mention.span)
+            if row is None or row.is_header or not template.is_treatment_table(row):
+                continue
+            if mention.strength == FIRM:
+                continue
+            verdict = template.row_verdict(row)
+            if verdict is not None:
+                self._set(mention, verdict, FIRM, None)
+                continue
+            kind = (
+                "trigger_point_injection"
+                if template.is_injection_table(row) and "trigger_point_injection" in proven
+                else "dry_needling"
+            )
+            event = next((e for e in events if e.kind == kind and e.billable_today), None)
+            if event is not None and mention.strength in (UNDECIDED, WEAK):
+                self._tie(mention, event, "list", None)
+
+    def substances(self, mentions: list[Mention], events: list[ProcedureEvent]) -> None:
+        for event in events:
+            if event.source != "substance":
+                continue
+            for mention in mentions:
+                if mention.sentence != event.sentence or mention.strength not in (UNDECIDED, WEAK):
+                    continue
+                if event.kind == "chemodenervation":
+                    event.bind(mention.span, "substance")
+                    self._set(mention, "mentioned", FIRM, (event.start, event.end))
+                elif event.kind == "trigger_point_injection" and event.done_today:
+                    self._tie(mention, event, "substance", (event.start, event.end))
+
+    # --- sections and header lines ------------------------------------------------------------
+    def sections_and_headers(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        events: list[ProcedureEvent],
+        effective: list[ProcedureEvent],
+        modifiers: list[list[Any]],
+    ) -> None:
+        sections = sentence_sections(doc)
+        chains = header_chains(doc, sections)
+        leads = lead_ins(doc, sections)
+        named = {m.sentence for m in mentions if m.span.label_ == "MUSCLE"}
+        section_start: dict[int, int] = {}
+        for i, category in enumerate(sections):
+            if i == 0 or category != sections[i - 1]:
+                start = i
+            section_start[i] = start
+        for mention in mentions:
+            if mention.strength not in (UNDECIDED, WEAK):
+                continue
+            i = mention.sentence
+            category = sections[i]
+            event: ProcedureEvent | None = None
+            how = "section"
+            if category in self._section_kind:
+                kind = self._section_kind[category]
+                if kind == "acupuncture":
+                    self._set(mention, "mentioned", FIRM, None)
+                    continue
+                event = self._first_event(effective, kind, section_start[i], i, category)
+            elif category in self._generic_sections:
+                # "Procedure: dry needling\nR UT x4\nL levator x3": the section's list lines;
+                # a line about another intervention ("NMR: ... lower trap recruitment") is not
+                if _list_like(sentences(doc)[i], mentions):
+                    event = self._first_event(effective, None, section_start[i], None, category)
+                event = event or self._first_event(
+                    [e for e in events if e.kind in NOT_BILLED and e.strength == "strong"],
+                    None,
+                    section_start[i],
+                    None,
+                    category,
+                )
+            if event is None and (chains[i] or leads[i]):
+                how = "list"
+                event = next(
+                    (
+                        e
+                        for head in [*chains[i], *leads[i]]
+                        for e in effective
+                        if e.sentence == head and head not in named
+                    ),
+                    None,
+                )
+            if event is None:
+                if (
+                    mention.strength == UNDECIDED
+                    and self._palpation_header(chains[i], modifiers)
+                    and _on_list_line(doc, mention.span)
+                ):
+                    # "TRIGGER POINTS IDENTIFIED ON EXAM:\n- R piriformis (active)"
+                    self._set(mention, "palpated_only", WEAK, None)
+                continue
+            if event.done_today:
+                self._tie(mention, event, how, (event.start, event.end))
+            elif mention.strength == UNDECIDED:
+                status = {"planned": "planned", "past": "historical", "not_done": "negated"}
+                self._set(mention, status.get(event.time, "mentioned"), FIRM, None)
+
+    @staticmethod
+    def _palpation_header(chain: list[int], modifiers: list[list[Any]]) -> bool:
+        """The nearest header above a list line speaks of trigger points found."""
+        return bool(chain) and any(m.category == "PALPATED" for m in modifiers[chain[0]])
+
+    @staticmethod
+    def _first_event(
+        events: list[ProcedureEvent],
+        kind: str | None,
+        first: int,
+        last: int | None,
+        category: str | None,
+    ) -> ProcedureEvent | None:
+        """The procedure a section is about: one of its kind in the section (from its first
+        sentence on, up to ``last`` when given)."""
+        for event in events:
+            if event.sentence < first or (last is not None and event.sentence > last):
+                continue
+            if event.section != category:
+                continue
+            if kind is None and event.kind in BILLABLE and event.billable_today:
+                return event
+            if kind is None and event.kind in NOT_BILLED and event.done_today:
+                return event  # the muscles of a chemodenervation or acupuncture section
+            if kind is not None and event.kind == kind:
+                return event
+        return None
+
+    # --- anaphora ------------------------------------------------------------------------------
+    def anaphora_back(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        events: list[ProcedureEvent],
+        sents: list[Span],
+    ) -> None:
+        """ "Both were needled", "that muscle was dry needled only", "1 mL into each of these
+        TrPs": a procedure done today that reaches no muscle ties the muscles named just
+        before it (the nearest one for "that muscle"; the run of lines naming muscles right
+        before it for "both", "each", "these")."""
+        text = doc_text(doc)
+        paragraph = paragraphs(doc, sents)
+        for event in events:
+            if not event.billable_today or event.source != "words":
+                continue
+            sent = sents[event.sentence]
+            words = doc[event.start : event.end]
+            if self._anaphora_object.match(text[words.end_char : sent.end_char]):
+                # "we did needle it": the nearest muscle before, whatever was planned for it
+                nearest = [m for m in mentions if m.span.end <= event.start][-1:]
+                for mention in nearest:
+                    if mention.span._.status not in ("negated", "historical"):
+                        self._tie(mention, event, "anaphora", (words.start, words.end))
+                continue
+            if event.muscles:
+                continue
+            before = [
+                m
+                for m in mentions
+                if m.span.end <= event.start and paragraph[m.sentence] == paragraph[event.sentence]
+            ]
+            after = [m for m in mentions if m.span.start >= event.end]
+            own = [m for m in before if m.sentence == event.sentence]
+            start = own[-1].span.end_char if own else sent.start_char
+            stop = sent.end_char
+            if after and after[0].sentence == event.sentence:
+                stop = after[0].span.start_char
+            window = text[start:stop]
+            if self._anaphora_single.search(window) and before:
+                chosen = before[-1:]
+            elif self._anaphora.search(window):
+                chosen = _last_run(before)
+            else:
+                continue
+            again = "again" in window.lower()
+            for mention in chosen:
+                status = mention.span._.status
+                if (
+                    (event.kind == "trigger_point_injection" and status == "treated")
+                    or mention.strength != FIRM
+                    or (again and status == "historical")
+                ):
+                    self._tie(mention, event, "anaphora", (words.start, words.end))
+
+    def same_sentence(self, mentions: list[Mention], effective: list[ProcedureEvent]) -> None:
+        """ "I needled the scalenes, the SCM and the levator; then on the right just the upper
+        trap": a muscle no word decided, in the sentence of a procedure done today, is part of
+        it (the verb is said once for both clauses)."""
+        for mention in mentions:
+            if mention.strength != UNDECIDED or mention.span._.checkbox == "unchecked":
+                continue
+            # after the procedure's words: the list goes on ("..., then just the upper trap")
+            here = [
+                e
+                for e in effective
+                if e.sentence == mention.sentence
+                and e.billable_today
+                and e.end <= mention.span.start
+            ]
+            if here:
+                event = min(here, key=lambda e: abs(e.start - mention.span.start))
+                self._tie(mention, event, "clause", (event.start, event.end))
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
+
+
+def headings_follow_their_section(doc: Doc, events: list[ProcedureEvent]) -> None:
+    """ "Dry Needling:" over "contraindicated in the first trimester": a heading names the
+    procedure its section is about; when every later mention of that procedure in the
+    section is out of today, so is the heading."""
+    sents = sentences(doc)
+    for event in events:
+        words = span_text(sents[event.sentence]).strip()
+        if not words.endswith(":") or len(words.split()) > 5:
+            continue
+        later = [
+            e
+            for e in events
+            if e.kind == event.kind and e.sentence > event.sentence and e.section == event.section
+        ]
+        if later and all(e.time != "today" for e in later):
+            event.time = later[0].time
+            event.time_cue = later[0].time_cue
+
+
+def paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
+    """The paragraph number of each sentence (paragraphs end at blank lines)."""
+    text = doc_text(doc)
+    numbers: list[int] = []
+    number = 0
+    previous_end = 0
+    for sent in sents:
+        if text.count("\n", previous_end, sent.start_char) >= 2:
+            number += 1
+        numbers.append(number)
+        previous_end = sent.end_char
+    return numbers
+
+
+# words a list line of muscles may carry besides names and sides
+_LIST_WORDS = frozenset(
+    """x needles needle with and the to of in ltr ltrs twitch twitches trp trps tp tps sites site
+    units unit ml cc mg each bilateral bilat right left r l b both side sides taut band bands
+    jump sign referral refers trigger point points active latent""".split()
+)
+
+
+def _list_like(sent: Span, mentions: list[Mention]) -> bool:
+    """A line that is a list of muscles ("R UT x4, L levator x3 - LTR"): at most two words
+    besides names, sides, counts and finding words."""
+    inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
+    words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
+    return len(words) <= 2
+
+
+def _on_list_line(doc: Doc, span: Span) -> bool:
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    return is_list_item(text[start : span.end_char])
+
+
+def _last_run(before: list[Mention]) -> list[Mention]:
+    """The mentions of the run of consecutive sentences with muscles that ends last."""
+    if not before:
+        return []
+    run = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if run[-1].sentence - mention.sentence > 1:
+            break
+        run.append(mention)
+    return run[::-1]

@@ -149,6 +149,77 @@ def create_key(
     sys.stdout.write(issued.secret + "\n")
 
 
+class UserRoleOption(StrEnum):
+    clinician = "clinician"
+    reviewer = "reviewer"
+    admin = "admin"
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        _err.print("[bold red]error:[/] the passwords differ")
+        raise typer.Exit(2)
+    return first
+
+
+@admin_app.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Option(help="What the person signs in with.")],
+    name: Annotated[str, typer.Option(help="Their name as shown (no patient data).")],
+    role: Annotated[UserRoleOption, typer.Option(help="clinician, reviewer or admin.")],
+    organisation: Annotated[str, typer.Option("--org", help="Organisation they belong to.")] = (
+        "default"
+    ),
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from the first line of standard input.")
+    ] = False,
+) -> None:
+    """Create a web app user (a key holder of their own); the password is asked for twice, or
+    read from standard input, and stored only as an argon2 hash."""
+    from api.keys import Role
+    from api.web.accounts import AccountError
+    from api.web.accounts import create_user as make_user
+
+    password = _read_password(password_stdin)
+    with _open_session() as session:
+        try:
+            user = make_user(session, username=username, name=name, role=Role(role.value),
+                             organisation=organisation, password=password)  # fmt: skip
+        except AccountError as exc:
+            _err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        _record_cli(session, "user.create", f"user {user.id}", organisation)
+        session.commit()
+    _err.print(f"created {role.value} user {user.username} (id {user.id}, holder {user.holder_id})")
+
+
+@admin_app.command("disable-user")
+def disable_user(username: Annotated[str, typer.Argument(help="The user's username.")]) -> None:
+    """Disable a user: they cannot sign in, and their open sessions end now."""
+    from sqlalchemy import select
+
+    from api.persistence.tables import KeyHolder, User
+    from api.web.accounts import disable_user as disable
+    from api.web.accounts import normalise_username
+
+    with _open_session() as session:
+        user = session.scalars(
+            select(User).where(User.username == normalise_username(username))
+        ).first()
+        if user is None:
+            _err.print("[bold red]error:[/] no such user")
+            raise typer.Exit(2)
+        holder = session.get(KeyHolder, user.holder_id)
+        disable(session, user)
+        _record_cli(session, "user.disable", f"user {user.id}",
+                    holder.organisation if holder else None)  # fmt: skip
+        session.commit()
+    _err.print(f"disabled {user.username}")
+
+
 @admin_app.command("list-keys")
 def list_keys() -> None:
     """Keys (never their secrets)."""

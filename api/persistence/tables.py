@@ -60,6 +60,41 @@ class ApiKey(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class User(Base):
+    """A person who signs in to the web app: a key holder (their role, organisation and name,
+    and what "own" means for them), with a password hashed by argon2 (never the password)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    holder_id: Mapped[str] = mapped_column(
+        ForeignKey("key_holders.id", name="fk_users_holder"), unique=True
+    )
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser: the SHA-256 of its cookie's secret (never the secret), its CSRF
+    token, and when it ends (idle or absolute expiry, or sign-out)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", name="fk_web_sessions_user"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Encounter(Base):
     """One dictated session: its input, the extracted note, its coding and review state.
 
@@ -77,9 +112,11 @@ class Encounter(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     organisation: Mapped[str] = mapped_column(String(100))
-    # Whose encounter it is: the holder of the key that created it (what "own" means).
+    # Whose encounter it is: the holder of the key (or the user) that created it (what "own"
+    # means).
     owner_id: Mapped[str] = mapped_column(ForeignKey("key_holders.id", name="fk_encounters_owner"))
-    created_by_key: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    # The credential it was created with: an API key's id, or a signed-in user's id.
+    created_by_key: Mapped[str] = mapped_column(String(36))
     created_by_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(10))  # text | audio
     status: Mapped[str] = mapped_column(String(20))

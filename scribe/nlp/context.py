@@ -17,11 +17,11 @@ from typing import Any
 from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import register_extensions, sentences, target_spans
-from scribe.schemas.lexicon import ContextFusion, ContextLexicon
+from scribe.schemas.lexicon import ContextFusion, ContextLexicon, RunOnReach
 
 
 def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
@@ -90,12 +90,29 @@ class SentenceContext:
     """ConText over the targets of each sentence (see the module docstring)."""
 
     def __init__(
-        self, nlp: Language, rules: list[ConTextRule], fusions: tuple[_Fusion, ...]
+        self,
+        nlp: Language,
+        rules: list[ConTextRule],
+        fusions: tuple[_Fusion, ...],
+        run_on: RunOnReach | None = None,
     ) -> None:
         self._vocab = nlp.vocab
+        self._run_on_words = run_on.min_words if run_on else 0
+        self._reach = dict(run_on.reach) if run_on else {}
         self._matcher = MedspacyMatcher(nlp, name="scribe_context", phrase_matcher_attr="LOWER")
         self._matcher.add(rules)
         self.fusions = fusions
+
+    def _run_on(self, sent: Span) -> bool:
+        """A long sentence without a comma or semicolon: unpunctuated speech."""
+        if not self._reach:
+            return False
+        words = 0
+        for token in sent:
+            if token.text in (",", ";", ":"):
+                return False
+            words += token.is_alpha
+        return words >= self._run_on_words
 
     def _fuse(self, doc: Doc, modifiers: list[Any], first: int, last: int) -> list[Any]:
         """Merge "declined" + "DN", "consider" + "needling" into one modifier."""
@@ -134,11 +151,15 @@ class SentenceContext:
         sents = sentences(doc)
         starts = [sent.start for sent in sents]
         by_sentence: list[list[Any]] = [[] for _ in sents]
+        run_ons = [self._run_on(sent) for sent in sents]
         for match_id, start, end in self._matcher(doc):
             rule = self._matcher.rule_map[self._vocab.strings[match_id]]
             number = bisect_right(starts, start) - 1
             sent = sents[number]
             low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
+            reach = self._reach.get(rule.category) if run_ons[number] else None
+            if reach is not None:
+                low, high = max(low, start - reach), min(high, end + reach)
             by_sentence[number].append(
                 ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
             )
@@ -177,4 +198,6 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
     ConText.register_graph_attributes()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
     fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
-    return SentenceContext(nlp, context_rules(lexicons.context), fusions)
+    return SentenceContext(
+        nlp, context_rules(lexicons.context), fusions, run_on=lexicons.context.run_on
+    )

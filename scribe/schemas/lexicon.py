@@ -201,10 +201,18 @@ class ContextFusion(Frozen):
     max_gap: int = Field(default=4, ge=0, description="Filler words allowed between them.")
 
 
+class RunOnReach(Frozen):
+    """Unpunctuated speech: how far some modifiers reach in a long sentence with no comma."""
+
+    min_words: int = Field(ge=5)
+    reach: dict[str, int] = Field(default_factory=dict, description="Category -> tokens.")
+
+
 class ContextLexicon(FileHeader):
     terminated_by: dict[str, list[str]] = Field(
         default_factory=dict, description="Category -> categories that end its scope."
     )
+    run_on: RunOnReach | None = None
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 
@@ -234,10 +242,44 @@ class LowConfidencePrompt(Frozen):
     message: str = Field(description="{words} is replaced by the unsure words.")
 
 
+class AsrVocabulary(Frozen):
+    """How the words that bias recognition are picked from the lexicons (never by hand)."""
+
+    terms: list[str] = Field(description="Dictation words that are not names (procedures...).")
+    excluded_groups: list[str] = Field(description="Muscle groups no one dry needles.")
+    max_zipf: float = Field(gt=0, description="Name words more common in English are left out.")
+    max_tokens: int = Field(gt=0, le=200, description="Budget of the vocabulary, in tokens.")
+    muscle_order: list[str] = Field(
+        description="Muscle ids, most named in public reports first (bench/asr_vocabulary.py)."
+    )
+
+
+class AsrDecoding(Frozen):
+    """Decoding settings of one model."""
+
+    bias: Literal["none", "prompt", "hotwords", "both"] = Field(
+        description="prompt: first window only; hotwords: every window; both: the two at once."
+    )
+    beam_size: int = Field(default=5, ge=1, le=10)
+    check_words: bool = Field(
+        default=False, description="Score competing readings of unsure words against the audio."
+    )
+
+
 class AsrLexicon(FileHeader):
     prompt: str = Field(min_length=10, max_length=600)
+    vocabulary: AsrVocabulary
+    decoding: dict[str, AsrDecoding] = Field(
+        description="Per model name; `default` for any other model."
+    )
     outros: list[str] = Field(default_factory=list)
     low_confidence: LowConfidencePrompt
+
+    @model_validator(mode="after")
+    def _has_default(self) -> AsrLexicon:
+        if "default" not in self.decoding:
+            raise ValueError("decoding needs a `default` entry")
+        return self
 
 
 SectionCategory = Literal[

@@ -1,20 +1,25 @@
-"""Numbers as clinicians dictate them: "7", "7.5", "seven", "seventy five", "one hundred twenty"."""
+"""Numbers as clinicians dictate them: "7", "7.5", "seven", "seventy five", "one hundred twenty",
+and the spoken hundreds of range of motion ("one twenty to one forty five degrees").
+
+English number words are read by ``text2num`` (a maintained parser). This module only finds
+where a number is (``NUMBER``, a pattern used inside larger ones) and adds what dictation
+says that the parser does not: "one twenty" for 120, "six point five", "a couple", "both".
+"""
 
 from __future__ import annotations
 
 import re
 
-_UNITS = {
-    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "a": 1, "an": 1, "single": 1, "couple": 2, "both": 2,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_WORD = "|".join(sorted([*(k for k in _UNITS if len(k) > 2), *_TENS], key=len, reverse=True))
+from text_to_num import text2num
+
+_SMALL = ("zero oh one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()  # fmt: skip
+_TENS = "twenty thirty forty fourty fifty sixty seventy eighty ninety".split()
+# words that stand for a number in a count ("a couple of needles", "both sides")
+_COUNT_WORDS = {"single": 1, "couple": 2, "both": 2}
+_WORD = "|".join(sorted([*(w for w in _SMALL if len(w) > 2), *_TENS, *_COUNT_WORDS], key=len,
+                        reverse=True))  # fmt: skip
+_DIGIT_WORDS = frozenset(_SMALL[2:11])  # one ... nine
 
 # A number in digits or words; used inside larger patterns (``{NUM}`` in statements.yaml).
 NUMBER = (
@@ -22,6 +27,29 @@ NUMBER = (
     rf"(?:\s+point\s+(?:{_WORD}|\d))?)"
 )
 _NUMBER_RE = re.compile(rf"^{NUMBER}$", re.IGNORECASE)
+
+
+def _words_value(text: str) -> int | None:
+    """The value of number words, or None when they are not one number."""
+    words = [w for w in re.split(r"[\s-]+", text.replace("fourty", "forty")) if w]
+    if len(words) == 1 and words[0] in _COUNT_WORDS:
+        return _COUNT_WORDS[words[0]]
+    if words == ["oh"]:
+        return 0
+    try:
+        return int(text2num(" ".join(words), "en"))
+    except ValueError:
+        pass
+    # spoken hundreds: "one twenty" is 120, "one forty five" is 145
+    if len(words) >= 2 and words[0] in _DIGIT_WORDS and "hundred" not in words:
+        try:
+            rest = int(text2num(" ".join(words[1:]), "en"))
+            first = int(text2num(words[0], "en"))
+        except ValueError:
+            return None
+        if 10 <= rest <= 99:
+            return first * 100 + rest
+    return None
 
 
 def parse_number(text: str) -> float | None:
@@ -34,26 +62,15 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         pass
     whole, _, fraction = text.partition(" point ")
-    total = 0
-    current = 0
-    for word in re.split(r"[\s-]+", whole):
-        if word == "and":
-            continue
-        if word == "hundred":
-            current = max(current, 1) * 100
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word in _UNITS:
-            current += _UNITS[word]
-        else:
-            return None
-    total += current
-    if fraction:
-        digit = _UNITS.get(fraction.strip()) if not fraction.strip().isdigit() else int(fraction)
-        if digit is None:
-            return None
-        return total + digit / 10
-    return float(total)
+    value = _words_value(whole)
+    if value is None:
+        return None
+    if not fraction:
+        return float(value)
+    digit = int(fraction) if fraction.strip().isdigit() else _words_value(fraction.strip())
+    if digit is None or not 0 <= digit <= 9:
+        return None
+    return value + digit / 10
 
 
 def expand_number_placeholder(pattern: str) -> str:

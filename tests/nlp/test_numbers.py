@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from scribe import Scribe
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
 
 
@@ -52,3 +53,19 @@ def test_numbers_placeholder_expands_to_the_number_pattern() -> None:
     assert "{NUM}" not in pattern
     assert re.search(pattern, "twelve needles", re.IGNORECASE)
     assert re.search(pattern, "12 needles", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("one twenty", 120), ("one forty five", 145), ("one ten", 110), ("two oh", None)],
+)
+def test_numbers_spoken_hundreds_of_range_of_motion(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+def test_numbers_range_of_motion_in_spoken_hundreds(scribe: Scribe) -> None:
+    note = scribe.extract(
+        "Dry needling to the right infraspinatus, no injectate. Shoulder flexion improved from "
+        "one twenty to one forty five degrees."
+    ).note
+    assert [(r.before_degrees, r.after_degrees) for r in note.rationale.rom] == [(120, 145)]

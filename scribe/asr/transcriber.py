@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from faster_whisper import WhisperModel
 
@@ -19,9 +20,10 @@ from scribe.asr.guards import (
     is_too_fast,
 )
 from scribe.asr.models import resolve_model
+from scribe.asr.vocabulary import bias_text
 from scribe.config import Settings, get_settings
-from scribe.lexicons import read_model
-from scribe.schemas.lexicon import AsrLexicon
+from scribe.lexicons import load_lexicons, read_model
+from scribe.schemas.lexicon import AsrDecoding, AsrLexicon
 from scribe.schemas.transcript import Removed, Segment, Transcript, Word
 
 Progress = Callable[[float, float], None]  # (seconds done, total seconds)
@@ -30,15 +32,50 @@ Progress = Callable[[float, float], None]  # (seconds done, total seconds)
 class Transcriber:
     """Loads the speech model once; transcribes as many recordings as you like with it."""
 
-    def __init__(self, *, settings: Settings | None = None, model: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        model: str | None = None,
+        decoding: AsrDecoding | None = None,
+    ) -> None:
         self.settings = settings or get_settings()
         self.model_name, self.model_path = resolve_model(
             model or self.settings.asr_model, self.settings
         )
         asr = read_model(self.settings.lexicon_dir / "asr.yaml", AsrLexicon)
         self.lexicon = asr
+        self.decoding = decoding or asr.decoding.get(self.model_name, asr.decoding["default"])
         self.prompt = " ".join(asr.prompt.split())
         self._outros = frozenset(o.lower() for o in asr.outros)
+
+    @cached_property
+    def hotwords(self) -> str:
+        """The vocabulary from the lexicons (``scribe.asr.vocabulary``), within its budget of
+        the model's own tokens."""
+        tokenizer = self.model.hf_tokenizer
+        return bias_text(
+            load_lexicons(self.settings.lexicon_dir),
+            self.lexicon.vocabulary,
+            lambda text: len(tokenizer.encode(" " + text, add_special_tokens=False).ids),
+        )
+
+    def decode_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``WhisperModel.transcribe`` for this model."""
+        bias = self.decoding.bias
+        return {
+            "language": "en",
+            "vad_filter": True,
+            "word_timestamps": True,
+            "initial_prompt": self.prompt if bias in ("prompt", "both") else None,
+            "hotwords": self.hotwords if bias in ("hotwords", "both") else None,
+            # a mistake is not carried into the next window
+            "condition_on_previous_text": False,
+            "beam_size": self.decoding.beam_size,
+            # no sampling fallback: the same recording always gives the same transcript (loops
+            # that greedy decoding can fall into are removed by the guards)
+            "temperature": 0.0,
+        }
 
     @cached_property
     def model(self) -> WhisperModel:
@@ -54,18 +91,7 @@ class Transcriber:
         """Transcript of one recording (16 kHz mono after decoding)."""
         recording = read_recording(path, max_seconds=self.settings.max_audio_seconds)
         audio, duration = recording.samples, recording.seconds
-        segments, _info = self.model.transcribe(
-            audio,
-            language="en",
-            vad_filter=True,
-            word_timestamps=True,
-            initial_prompt=self.prompt,
-            condition_on_previous_text=False,  # a mistake is not carried into the next window
-            beam_size=5,
-            # no sampling fallback: the same recording always gives the same transcript (loops
-            # that greedy decoding can fall into are removed by the guards)
-            temperature=0.0,
-        )
+        segments, _info = self.model.transcribe(audio, **self.decode_options())
         raw: list[RawSegment] = []
         for segment in segments:
             raw.append(

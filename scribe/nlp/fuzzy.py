@@ -76,7 +76,7 @@ class FuzzyMuscleMatcher:
                     name_words[(word[0], len(word))].add(word)
         self._words = {key: sorted(group) for key, group in name_words.items()}
         self._first_words = {t.text.split(" ")[0] for t in lexicons.terms() if t.label == "MUSCLE"}
-        # "glute meat", "levator's capyoly": a name whose last word a recogniser misheard
+        # a name whose last word a recogniser misheard ("teres mayor", "levator scapula's")
         self._by_head: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
         self._by_tail: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
         for term in lexicons.terms():
@@ -130,9 +130,8 @@ class FuzzyMuscleMatcher:
 
     def _misheard_tails(self, doc: Doc, group: list[Span]) -> list[Span]:
         """Names a recogniser half misheard, matched by sound (metaphone) and spelling
-        (Jaro-Winkler): one word of a two-word name exact and the other alike ("glute meat",
-        "tears minor", "levator's capyoly"), or two words that joined sound like a one-word
-        name ("mass center" -> masseter)."""
+        (Jaro-Winkler): one word of a two-word name exact and the other alike ("teres
+        mayor"), or two words that joined sound like a one-word name ("supra spine ate us")."""
         blocked = {
             i for s in group for i in range(s.start, s.end)
             if s.label_ not in ("GROUP", "MUSCLE") or (s.label_ == "MUSCLE" and len(s) > 1)
@@ -152,7 +151,7 @@ class FuzzyMuscleMatcher:
             if i in blocked or i + 1 >= len(doc):
                 continue
             nxt, end = lowered[i + 1], i + 2
-            if nxt == "'s" and i + 2 < len(doc):  # "levator's capyoly"
+            if nxt == "'s" and i + 2 < len(doc):  # "X's Y": a possessive the recogniser added
                 nxt, end = "s" + lowered[i + 2], i + 3
             if any(k in blocked for k in range(i, end)) or not (word.isalpha() and nxt.isalpha()):
                 continue

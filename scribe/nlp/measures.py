@@ -40,7 +40,8 @@ _PAIN_BARE = re.compile(
 # A value with its timing right after it: "a two after", "an eight before", "three leaving".
 _PAIN_TIMED = re.compile(
     rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}"
-    # "3 at 10 min post": a time since the session may stand between the value and its cue
+    # a time since the session may stand between the value and its cue ("a 2 at 15 minutes
+    # after")
     rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards|pre|post|"
     rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
     rf"at\s+discharge)\b)",

@@ -54,7 +54,8 @@ _CLAUSE_END = re.compile(r"[.;]|\n|$")
 _NOT_NEEDLES_BEFORE = re.compile(
     r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
 )
-# "levator x3" after "UT x4 needles": the next item of a per-muscle list of needle counts
+# a count after the next name of a list that began with "N needles" ("R QL x5 needles,
+# glute med x2"): that item's needles
 _LIST_ITEM_COUNT = re.compile(
     r"\bx\s*(?P<n>\d{1,2})\b(?!\s*(?:wks?|weeks?|days?|months?|years?|mins?|minutes?|sessions?|"
     r"visits?|reps?|sets?|per|each|/))",
@@ -254,7 +255,7 @@ class RationaleExtractor:
         per_item: re.Pattern[str] | None = None,
     ) -> list[CountItem]:
         """Counts in ``text``. With ``per_item``, a count goes on through the rest of its clause:
-        "DN R UT x4 needles, levator x3, SCM x2" is 4 + 3 + 2."""
+        "QL x5 needles, glute med x2, piriformis x3" is 5 + 2 + 3."""
         items: list[CountItem] = []
         matches: list[re.Match[str]] = list(pattern.finditer(text))
         if per_item is not None:

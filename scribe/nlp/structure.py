@@ -134,7 +134,7 @@ class StructureTies:
                     continue
                 event = self._first_event(effective, kind, section_start[i], i, category)
             elif category in self._generic_sections:
-                # "Procedure: dry needling\nR UT x4\nL levator x3": the section's list lines;
+                # "Procedure: dry needling\nR QL x5\nR piriformis x2": the section's list lines;
                 # a line about another intervention ("NMR: ... lower trap recruitment") is not
                 if _list_like(sentences(doc)[i], mentions):
                     event = self._first_event(effective, None, section_start[i], None, category)
@@ -321,7 +321,7 @@ _LIST_WORDS = frozenset(
 
 
 def _list_like(sent: Span, mentions: list[Mention]) -> bool:
-    """A line that is a list of muscles ("R UT x4, L levator x3 - LTR"): at most two words
+    """A line that is a list of muscles ("R QL x5, R piriformis x2 - LTR"): at most two words
     besides names, sides, counts and finding words."""
     inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
     words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]

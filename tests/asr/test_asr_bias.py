@@ -1,0 +1,148 @@
+"""Biasing recognition towards dictation words: the vocabulary comes from the lexicons by
+rule, reaches the decoder as configured, and never puts its words into audio that does not say
+them (speech of other things, silence, noise, a tone), whatever the bias mode."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from asr_support import AUDIO_DIR
+from wordfreq import zipf_frequency
+
+from scribe.asr.transcriber import Transcriber
+from scribe.asr.vocabulary import bias_text, vocabulary_words
+from scribe.errors import LexiconError
+from scribe.lexicons import load_lexicons
+from scribe.pipeline import Scribe
+from scribe.schemas.lexicon import AsrDecoding
+from scribe.schemas.transcript import Transcript
+
+ENGINES = yaml.safe_load((AUDIO_DIR / "engines.yaml").read_text(encoding="utf-8"))["recordings"]
+OTHER_SPEECH = [e for e in ENGINES if e["kind"] == "other"]
+ENGINE_DICTATIONS = [e for e in ENGINES if e["kind"] == "dictation"]
+NOT_SPEECH = ["silence.flac", "noise.flac", "tone.flac"]
+MODES = ("prompt", "hotwords", "both")
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+@cache
+def _transcriber(bias: str) -> Transcriber:
+    return Transcriber(decoding=AsrDecoding(bias=bias))  # type: ignore[arg-type]
+
+
+def _bias_words(transcriber: Transcriber) -> set[str]:
+    """The words biasing could pull in: those of the prompt and of the vocabulary that are not
+    everyday English (everyday words are said in any speech)."""
+    words = _words(transcriber.prompt) | _words(transcriber.hotwords)
+    return {w for w in words if zipf_frequency(w, "en") < 4.0}
+
+
+def _transcribe(bias: str, path: Path) -> Transcript:
+    return _transcriber(bias).transcribe(path)
+
+
+def test_asr_vocabulary_words_come_from_the_lexicons(scribe: Scribe) -> None:
+    transcriber = scribe.transcriber
+    spec = transcriber.lexicon.vocabulary
+    lexicons = load_lexicons()
+    allowed = _words(" ".join(spec.terms))
+    for muscle in lexicons.muscles.muscles:
+        if muscle.group not in spec.excluded_groups:
+            allowed |= _words(muscle.name)
+    for substance in lexicons.substances.substances:
+        allowed |= _words(substance.name)
+    hotwords = transcriber.hotwords
+    assert hotwords, "the vocabulary is not empty"
+    assert _words(hotwords) <= allowed
+    tokens = transcriber.model.hf_tokenizer.encode(" " + hotwords, add_special_tokens=False)
+    assert len(tokens.ids) <= spec.max_tokens
+    excluded = {
+        w
+        for m in lexicons.muscles.muscles
+        if m.group in spec.excluded_groups
+        for w in _words(m.name)
+    } - allowed
+    assert not _words(hotwords) & excluded
+
+
+def test_asr_vocabulary_takes_muscles_in_their_order_within_the_budget() -> None:
+    lexicons = load_lexicons()
+    spec = Transcriber().lexicon.vocabulary
+    words = vocabulary_words(lexicons, spec)
+    assert words[: len(spec.terms)] == spec.terms
+    first = lexicons.muscle_by_id[spec.muscle_order[0]].name.split()
+    rare_first = [w for w in first if zipf_frequency(w, "en") < spec.max_zipf]
+    assert words[len(spec.terms) : len(spec.terms) + len(rare_first)] == rare_first
+    short = bias_text(lexicons, spec.model_copy(update={"max_tokens": 12}), len)
+    assert 0 < len(short) <= 12 and short.split(", ")[0] == spec.terms[0]
+
+
+def test_asr_vocabulary_refuses_an_unknown_muscle() -> None:
+    spec = Transcriber().lexicon.vocabulary
+    bad = spec.model_copy(update={"muscle_order": ["no-such-muscle"]})
+    with pytest.raises(LexiconError, match="unknown muscles"):
+        vocabulary_words(load_lexicons(), bad)
+
+
+@pytest.mark.parametrize(
+    ("bias", "prompt", "hotwords"),
+    [
+        ("none", False, False),
+        ("prompt", True, False),
+        ("hotwords", False, True),
+        ("both", True, True),
+    ],
+)
+def test_asr_bias_reaches_the_decoder_as_configured(
+    bias: str, prompt: bool, hotwords: bool
+) -> None:
+    options: dict[str, Any] = _transcriber(bias).decode_options()
+    assert (options["initial_prompt"] is not None) is prompt
+    assert (options["hotwords"] is not None) is hotwords
+    assert options["condition_on_previous_text"] is False
+    assert options["temperature"] == 0.0
+
+
+def test_asr_decoding_is_chosen_per_model(scribe: Scribe) -> None:
+    transcriber = scribe.transcriber
+    table = transcriber.lexicon.decoding
+    assert transcriber.decoding == table.get(transcriber.model_name, table["default"])
+
+
+@pytest.mark.parametrize("bias", MODES)
+@pytest.mark.parametrize("entry", OTHER_SPEECH, ids=lambda e: e["id"])
+def test_asr_bias_words_never_appear_in_speech_that_does_not_say_them(
+    bias: str, entry: dict[str, Any]
+) -> None:
+    transcript = _transcribe(bias, AUDIO_DIR / f"{entry['id']}.flac")
+    said = _words(entry["text"])
+    assert len(_words(transcript.text) & said) >= 8, "the speech itself is recognised"
+    invented = (_words(transcript.text) & _bias_words(_transcriber(bias))) - said
+    assert not invented
+
+
+@pytest.mark.parametrize("bias", MODES)
+@pytest.mark.parametrize("name", NOT_SPEECH)
+def test_asr_bias_invents_nothing_from_silence_noise_or_tone(bias: str, name: str) -> None:
+    transcript = _transcribe(bias, AUDIO_DIR / name)
+    assert transcript.text == ""
+
+
+@pytest.mark.parametrize("entry", ENGINE_DICTATIONS, ids=lambda e: e["id"])
+def test_asr_engine_dictations_keep_their_deciding_words(
+    scribe: Scribe, entry: dict[str, Any]
+) -> None:
+    result = scribe.extract_audio(AUDIO_DIR / f"{entry['id']}.flac")
+    heard = _words(result.transcript.text)
+    for word in entry["keep"]:
+        assert word in heard
+    treated = sorted([m.name, m.laterality] for m in result.note.muscles if m.status == "treated")
+    assert treated == sorted(entry["treated"])

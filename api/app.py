@@ -20,6 +20,8 @@ from api.middleware import JSON_OVERHEAD, NoStore, RequestGuard
 from api.persistence.database import make_engine, make_sessions, private_folder, upgrade
 from api.persistence.group_commit import GroupCommit
 from api.routers import admin, encounters, health, review
+from api.web import WebSettings
+from api.web import install as install_web
 from scribe.config import Settings, get_settings
 from scribe.pipeline import Scribe
 
@@ -38,8 +40,14 @@ def _load_pipeline(settings: Settings) -> Scribe:
     return Scribe(settings=settings)
 
 
-def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None) -> FastAPI:
-    """The app; ``scribe`` may be passed in (tests share one pipeline between apps)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    scribe: Scribe | None = None,
+    web: WebSettings | None = None,
+) -> FastAPI:
+    """The app; ``scribe`` may be passed in (tests share one pipeline between apps); ``web``:
+    the web app's settings (default: from SCRIBE_WEB_*)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -94,6 +102,7 @@ def create_app(settings: Settings | None = None, *, scribe: Scribe | None = None
     app.include_router(encounters.router)
     app.include_router(review.router)
     app.include_router(admin.router)
+    install_web(app, web)  # the pages at /, after the API so its routes match first
     app.add_middleware(
         RequestGuard,
         json_limit=settings.max_input_chars * 4 + JSON_OVERHEAD,

@@ -10,6 +10,7 @@ import getpass
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -72,6 +73,65 @@ def serve(
         # loading the pipeline takes seconds: a worker is not "hung" while it does
         timeout_worker_healthcheck=settings.worker_start_seconds,
     )
+
+
+@app.command("eval")
+def evaluate(
+    from_service: Annotated[
+        bool,
+        typer.Option(
+            "--from-service",
+            help="Score the current pipeline against the service's signed-off encounters.",
+        ),
+    ] = False,
+    organisation: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's encounters.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Also write each as a golden case (YAML) in this folder (0700)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Newest N sign-offs.")] = 1000,
+) -> None:
+    """Corrections become gold: signed-off encounters (the reviewers' corrections included)
+    as golden cases, and the current pipeline's accuracy on them field by field. The golden
+    fixtures themselves are scored by bench/golden_accuracy.py."""
+    if not from_service:
+        _err.print(
+            "[bold red]error:[/] give --from-service (the golden fixtures are scored by "
+            "bench/golden_accuracy.py)"
+        )
+        raise typer.Exit(2)
+    import yaml
+
+    from api.gold import as_yaml_document, case_of, score, signed_off
+    from api.persistence.database import private_folder
+    from scribe.pipeline import Scribe
+
+    with _open_session() as session:
+        rows = signed_off(session, organisation=organisation, limit=limit)
+        cases = [case_of(row) for row in rows]
+        _record_cli(session, "gold.export", f"{len(cases)} encounters", organisation)
+        session.commit()
+    if out is not None:
+        private_folder(out)
+        for case in cases:
+            path = out / f"{case.id}.yaml"
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                yaml.safe_dump(as_yaml_document(case), f, sort_keys=False, allow_unicode=True)
+    scores = score(Scribe(settings=get_settings()), cases)
+    table = Table("field", "right", "cases", "accuracy")
+    for name, right, checked, accuracy in scores.rows():
+        table.add_row(
+            name, str(right), str(checked), f"{accuracy:.1%}" if accuracy is not None else "-"
+        )
+    Console(width=120).print(table)
+    share = f"{scores.all_right / scores.cases:.1%}" if scores.cases else "-"
+    sys.stdout.write(
+        f"signed-off encounters: {scores.cases}; every field right: {scores.all_right} ({share})\n"
+    )
+    for case_id, fields in sorted(scores.failures.items()):
+        sys.stdout.write(f"  {case_id}: {', '.join(fields)}\n")
 
 
 def _open_session() -> Session:

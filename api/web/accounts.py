@@ -99,13 +99,21 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError("that username is taken")
     now = utcnow()
-    holder = KeyHolder(id=str(uuid.uuid4()), name=name, role=role.value,
-                       organisation=organisation, created_at=now)  # fmt: skip
+    holder = KeyHolder(
+        id=str(uuid.uuid4()), name=name, role=role.value, organisation=organisation, created_at=now
+    )
     session.add(holder)
     session.flush()
-    user = User(id=str(uuid.uuid4()), holder_id=holder.id, username=username,
-                password_hash=_hasher.hash(password), created_at=now, disabled_at=None,
-                failed_attempts=0, locked_until=None)  # fmt: skip
+    user = User(
+        id=str(uuid.uuid4()),
+        holder_id=holder.id,
+        username=username,
+        password_hash=_hasher.hash(password),
+        created_at=now,
+        disabled_at=None,
+        failed_attempts=0,
+        locked_until=None,
+    )
     session.add(user)
     session.flush()
     return user
@@ -136,7 +144,7 @@ def sign_in(
     if found is None or len(password) > MAX_PASSWORD:
         _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
         raise SignInError("unknown-user" if found is None else "wrong-password")
-    user, holder = found.tuple()
+    user, holder = found
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         raise SignInError("locked")
     if not _verify(user.password_hash, password):
@@ -152,9 +160,15 @@ def sign_in(
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=settings.session_max_hours)
-    record = WebSession(id=digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-                        created_at=now, last_seen_at=now, expires_at=expires,
-                        ended_at=None)  # fmt: skip
+    record = WebSession(
+        id=digest(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=expires,
+        ended_at=None,
+    )
     session.add(record)
     return token, SignedIn(principal_of(user, holder), record.id, record.csrf_token, user.username)
 
@@ -181,7 +195,7 @@ def current(session: Session, token: str, settings: WebSettings) -> SignedIn | N
     ).first()
     if found is None:
         return None
-    record, user, holder = found.tuple()
+    record, user, holder = found
     idle = dt.timedelta(minutes=settings.session_idle_minutes)
     if (
         record.ended_at is not None

@@ -94,6 +94,18 @@ def collapse_loops(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
     return kept, dropped
 
 
+_STUTTER = re.compile(r"([a-z]{1,3})\1{5,}")
+
+
+def cut_stutter(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
+    """A loop inside one word ("newomomomomomom..." to the end of the window): the model
+    repeats a token until the window ends. Keep the words before it, drop it and the rest."""
+    for index, word in enumerate(words):
+        if _STUTTER.search(word.text.lower()):
+            return words[:index], words[index:]
+    return words, []
+
+
 # --- the recording as a whole ------------------------------------------------------------------
 
 NO_SPEECH = "asr-no-speech"

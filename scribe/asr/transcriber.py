@@ -15,6 +15,7 @@ from scribe.asr.guards import (
     RawSegment,
     RawWord,
     collapse_loops,
+    cut_stutter,
     is_outro,
     is_silence,
     is_too_fast,
@@ -167,6 +168,16 @@ class Transcriber:
                 )
                 continue
             kept_words, looped = collapse_loops(segment.words)
+            kept_words, stutter = cut_stutter(kept_words)
+            looped += stutter
+            if segment.words and not kept_words:
+                removed.append(
+                    Removed(
+                        start=segment.start, end=segment.end, text=segment.text,
+                        reason="repetition loop",
+                    )
+                )  # fmt: skip
+                continue
             if looped:
                 removed.append(
                     Removed(

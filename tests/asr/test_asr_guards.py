@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scribe.asr.guards import RawSegment, RawWord, collapse_loops, is_outro, is_silence
+from scribe.asr.guards import (
+    RawSegment,
+    RawWord,
+    collapse_loops,
+    cut_stutter,
+    is_outro,
+    is_silence,
+)
 from scribe.asr.transcriber import Transcriber
 from scribe.schemas.transcript import Transcript
 
@@ -275,6 +282,30 @@ def test_assemble_collapses_a_loop_inside_a_segment(transcriber: Transcriber) ->
     assert removed.text == "the the the"
     assert 0.0 < removed.start <= removed.end
     check_offsets(transcript)
+
+
+def test_assemble_cuts_a_loop_inside_one_word(transcriber: Transcriber) -> None:
+    raw = [segment("to the right levator scapulae newomomomomomomomomomomom")]
+    transcript = transcriber.assemble(raw, duration=4.0)
+    assert transcript.text == "to the right levator scapulae"
+    [removed] = transcript.removed
+    assert removed.reason == "repetition loop"
+    check_offsets(transcript)
+
+
+def test_assemble_drops_a_segment_that_is_only_a_loop(transcriber: Transcriber) -> None:
+    raw = [segment("Dry needling today."), segment("mamamamamamamama", start=3.0)]
+    transcript = transcriber.assemble(raw, duration=6.0)
+    assert transcript.text == "Dry needling today."
+    assert [r.reason for r in transcript.removed] == ["repetition loop"]
+
+
+@pytest.mark.parametrize(
+    "word", ["bilaterally", "sternocleidomastoid", "mm-hmm", "ahhh", "seventy-seven"]
+)
+def test_stutter_guard_keeps_real_words(word: str) -> None:
+    words = words_of(f"the {word} here")
+    assert cut_stutter(words) == (words, [])
 
 
 def test_assemble_drops_repeated_identical_segments(transcriber: Transcriber) -> None:

@@ -25,6 +25,7 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
     "rationale": None,
     "mirrors": None,  # [(start_char, end_char, side, [(start_char, end_char) of mirrored names])]
     "document_kind": "clinical_note",  # DocumentKind, from the section headings
+    "note_sections": None,  # list[NoteSection], from sections.py
     "procedures": None,  # list[ProcedureEvent], from events.py
 }
 

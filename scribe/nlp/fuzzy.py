@@ -90,6 +90,14 @@ class FuzzyMuscleMatcher:
             if t.label == "MUSCLE" and not t.case_sensitive
         }
         self._exact_or_stop = frozenset(self._exact | _STOP)
+        # (first letter, length) of two words joined that could be near a one-word name
+        self._joinable = frozenset(
+            (term[0], len(term) + delta)
+            for (size, _), terms in self._index.items()
+            if size == 1
+            for term in terms
+            for delta in (-2, -1, 0, 1, 2)
+        )
         # word pairs and words recur from note to note: each is judged once
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -128,7 +136,7 @@ class FuzzyMuscleMatcher:
             i += 1
         return found
 
-    def _misheard_tails(self, doc: Doc, group: list[Span]) -> list[Span]:
+    def _misheard_tails(self, doc: Doc, group: list[Span], lowered: list[str]) -> list[Span]:
         """Names a recogniser half misheard, matched by sound (metaphone) and spelling
         (Jaro-Winkler): one word of a two-word name exact and the other alike ("teres
         mayor"), or two words that joined sound like a one-word name ("supra spine ate us")."""
@@ -136,8 +144,8 @@ class FuzzyMuscleMatcher:
             i for s in group for i in range(s.start, s.end)
             if s.label_ not in ("GROUP", "MUSCLE") or (s.label_ == "MUSCLE" and len(s) > 1)
         }  # fmt: skip
-        lowered = [t.lower_ for t in doc]
         found: list[Span] = []
+        joinable = self._joinable
 
         def add(start: int, end: int, entry_id: str, score: float) -> None:
             span = Span(doc, start, end, label="MUSCLE")
@@ -159,6 +167,7 @@ class FuzzyMuscleMatcher:
             if (
                 match is None
                 and min(len(word), len(nxt)) >= 3
+                and (word[0], len(word) + len(nxt)) in joinable
                 and word not in self._exact_or_stop
                 and nxt not in self._exact_or_stop
             ):
@@ -191,9 +200,10 @@ class FuzzyMuscleMatcher:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [t.lower_ if t.is_alpha else "" for t in doc]  # "" for anything not a word
+        lowered = [t.lower_ for t in doc]
+        words = [w if w.isalpha() else "" for w in lowered]  # "" for anything not a word
         group = list(doc.spans[TARGETS])
-        tails = self._misheard_tails(doc, group)
+        tails = self._misheard_tails(doc, group, lowered)
         if tails:
             inside = {
                 (s.start, s.end)

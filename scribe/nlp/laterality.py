@@ -42,6 +42,7 @@ _POSTFIX_GAP = frozenset(
 _LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
+_HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
 _HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the"})
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
@@ -206,9 +207,15 @@ class LateralityTagger:
     def _header_cue(sent: Span, cues: list[SideCue], previous: SideCue | None) -> SideCue | None:
         """A short side-only line ("Left side:", "RIGHT") sets the side of the lines below it;
         a short sentence that says something else ("SLR negative bilaterally.") does not."""
-        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        text = span_text(sent).rstrip()
+        heading = text.endswith(":")
         usable = [c for c in cues if not c.adjacent_only]
-        heading = span_text(sent).rstrip().endswith(":")
+        if len(usable) != 1 or not (heading or len(text) <= _HEADER_MAX_CHARS):
+            # not a side header: a blank line or another header ends the one above
+            if "\n\n" in sent.text_with_ws or heading:
+                return None
+            return previous
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
         side_only = all(
             any(c.start <= t.i < c.end for c in usable) or t.lower_ in _HEADER_WORDS for t in words
         )

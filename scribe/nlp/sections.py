@@ -1,103 +1,132 @@
 """Note sections and the kind of document, from the headings in ``lexicons/sections.yaml``.
 
-medspaCy's Sectionizer finds the headings ("Subjective:", "PLAN:", "Dry needling:", a heading
-alone on its line) at the start of lines; every sentence then knows the section it is in, and
-the note knows whether it is a clinical note or an operative, imaging, electrodiagnostic or
-discharge report. ``events.py`` reads both: a procedure under "History:" was done before, one
-under "Plan:" is to come, and the muscles listed under "Dry needling:" are the ones needled.
+A data-driven section detector in the manner of medspaCy's Sectionizer (the same rule format:
+a literal and its category), built on one spaCy PhraseMatcher: a heading counts at the start
+of a line, with its colon ("Plan:") or alone on its line ("PLAN"). Every sentence then knows
+the section it is in, and the note knows whether it is a clinical note or an operative,
+imaging, electrodiagnostic or discharge report. ``events.py`` reads both: a procedure under
+"History:" was done before, one under "Plan:" is to come, and the muscles listed under "Dry
+needling:" are the ones needled. (medspaCy's Sectionizer also writes a section on every token,
+which cost a tenth of the whole extraction; nothing here needs that.)
 
-Reads: sentences. Writes: ``doc._.sections`` (medspaCy), ``doc._.document_kind``.
+Reads: sentences. Writes: ``doc._.note_sections``, ``doc._.document_kind``.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from medspacy.section_detection import Sectionizer, SectionRule
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import doc_text, register_extensions, sentences
 from scribe.schemas.lexicon import SectionLexicon
 
-_LINE_END = {"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}
+
+@dataclass(frozen=True)
+class NoteSection:
+    """A heading and the lines it heads (token offsets)."""
+
+    category: str
+    title_start: int
+    body_start: int
+    body_end: int
 
 
-def section_rules(nlp: Language, lexicon: SectionLexicon) -> list[SectionRule]:
-    """Each heading with its colon ("Plan:"), and alone on its line ("PLAN")."""
-    rules: list[SectionRule] = []
-    for spec in lexicon.rules:
-        rules.append(SectionRule(literal=spec.literal, category=spec.category))
-        words = spec.literal.rstrip(":").strip()
-        if spec.literal.endswith(":") and len(words) > 2:
-            pattern: list[dict[str, Any]] = [{"LOWER": t.lower_} for t in nlp.make_doc(words)]
-            rules.append(
-                SectionRule(literal=words, category=spec.category, pattern=[*pattern, _LINE_END])
-            )
-    return rules
+def _starts_line(doc: Doc, i: int) -> bool:
+    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+
+
+def _ends_line(doc: Doc, i: int) -> bool:
+    return i >= len(doc) or (doc[i].is_space and "\n" in doc[i].text)
 
 
 class SectionTagger:
     def __init__(self, nlp: Language, lexicon: SectionLexicon) -> None:
-        self._sectionizer = Sectionizer(
-            nlp,
-            name="scribe_sectionizer",
-            rules=None,
-            require_start_line=True,
-            span_attrs=None,
-            input_span_type="group",
-        )
-        self._sectionizer.add(section_rules(nlp, lexicon))
+        self._with_colon = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._alone = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for spec in lexicon.rules:
+            self._with_colon.add(spec.category, [nlp.make_doc(spec.literal.lower())])
+            words = spec.literal.rstrip(":").strip().lower()
+            if spec.literal.endswith(":") and len(words) > 2:
+                self._alone.add(spec.category, [nlp.make_doc(words)])
         self._kinds = lexicon.document_kinds
 
+    def headings(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, category) of each heading, in text order, longest first on a tie."""
+        found = [
+            (start, end, doc.vocab.strings[match_id])
+            for match_id, start, end in self._with_colon(doc)
+            if _starts_line(doc, start)
+        ]
+        found += [
+            (start, end, doc.vocab.strings[match_id])
+            for match_id, start, end in self._alone(doc)
+            if _starts_line(doc, start) and _ends_line(doc, end)
+        ]
+        found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        kept: list[tuple[int, int, str]] = []
+        for heading in found:
+            if not kept or heading[0] >= kept[-1][1]:
+                kept.append(heading)
+        return kept
+
     def __call__(self, doc: Doc) -> Doc:
-        doc = self._sectionizer(doc)
-        headings = Counter(s.category for s in doc._.sections if s.category is not None)
+        headings = self.headings(doc)
+        sections = [
+            NoteSection(
+                category, start, end, headings[k + 1][0] if k + 1 < len(headings) else len(doc)
+            )
+            for k, (start, end, category) in enumerate(headings)
+        ]
+        doc._.note_sections = sections
+        counts = Counter(s.category for s in sections)
         doc._.document_kind = next(
             (
                 rule.kind
                 for rule in self._kinds
-                if sum(headings[c] for c in rule.categories) >= rule.min_headings
+                if sum(counts[c] for c in rule.categories) >= rule.min_headings
             ),
             "clinical_note",
         )
         return doc
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else len(doc)
-
-
 def sentence_sections(doc: Doc) -> list[str | None]:
-    """The section category of each sentence (of its first word), built once per doc."""
+    """The section category of each sentence (of its first word), built once per doc. A heading
+    with text on its own line ("Indication: neck pain.") heads only its paragraph."""
     cached: list[str | None] | None = doc.user_data.get("scribe_sentence_sections")
     if cached is not None:
         return cached
     text = doc_text(doc)
-    bounds = []
-    for section in doc._.sections or []:
+    bounds: list[tuple[int, int, int, str]] = []  # title_start, end, body_end, category
+    for section in doc._.note_sections or []:
         end = section.body_end
-        if section.category is not None and section.body_start < len(doc):
-            # "Indication: ... text on the heading's line": the section is that paragraph
+        if section.body_start < len(doc):
             body = doc[section.body_start]
             line_end = text.find("\n", doc[section.title_start].idx)
             if line_end == -1 or body.idx < line_end:
                 blank = text.find("\n\n", body.idx)
                 if blank != -1:
                     end = min(end, _token_at(doc, blank))
-        bounds.append((section.body_start, end, section.category, section.body_end))
+        bounds.append((section.title_start, end, section.body_end, section.category))
     cached = []
     k = 0
     for sent in sentences(doc):
-        while k < len(bounds) and bounds[k][3] <= sent.start:
+        while k < len(bounds) and bounds[k][2] <= sent.start:
             k += 1
+        inside = k < len(bounds) and bounds[k][0] <= sent.start < bounds[k][1]
         # a heading line ("Dry needling:") is in the section it opens
-        inside = k < len(bounds) and sent.start < bounds[k][1]
-        cached.append(bounds[k][2] if inside else None)
+        cached.append(bounds[k][3] if inside else None)
     doc.user_data["scribe_sentence_sections"] = cached
     return cached
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else len(doc)
 
 
 @Language.factory("scribe_sections", default_config={"lexicon_dir": None})

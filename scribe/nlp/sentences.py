@@ -7,7 +7,7 @@ pipeline uses this small rule-based splitter instead.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -77,8 +77,12 @@ def dictation_sentences(doc: Doc) -> Doc:
         return doc
     starts = [False] * len(doc)
     starts[0] = True
-    # only full stops and line breaks can end a sentence: look at those tokens alone
-    candidates = [t.i for t in doc if t.is_space or t.text in _FINAL_PUNCT]
+    # only full stops and line breaks can end a sentence: look at those tokens alone (read
+    # from arrays: making a Token object for every word costs more than the rest)
+    spaces = doc.to_array(IS_SPACE)
+    orth = doc.to_array(ORTH)
+    final = {doc.vocab.strings.add(p) for p in _FINAL_PUNCT}
+    candidates = [i for i in range(len(doc)) if spaces[i] or int(orth[i]) in final]
     for i in candidates:
         token = doc[i]
         nxt = _next_word(doc, i)
@@ -100,7 +104,8 @@ def dictation_sentences(doc: Doc) -> Doc:
             if before in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
                 continue
             starts[nxt.i] = True
-    _split_long(doc, starts)
+    if len(doc) > MAX_SENTENCE_TOKENS:
+        _split_long(doc, starts)
     # one array write: setting ``token.is_sent_start`` token by token re-checks the whole
     # doc's annotation on every call
     marks = numpy.fromiter((1 if s else -1 for s in starts), dtype=numpy.int64, count=len(doc))

@@ -11,6 +11,7 @@ from typing import Any
 from faster_whisper import WhisperModel
 
 from scribe.asr.audio import read_recording
+from scribe.asr.checking import WordChecker, lexicon_names, protected_words
 from scribe.asr.guards import (
     RawSegment,
     RawWord,
@@ -60,6 +61,14 @@ class Transcriber:
             self.lexicon.vocabulary,
             lambda text: len(tokenizer.encode(" " + text, add_special_tokens=False).ids),
         )
+
+    @cached_property
+    def checker(self) -> WordChecker:
+        """Scores competing readings of unsure words against the audio."""
+        vocabulary = self.lexicon.vocabulary
+        names = lexicon_names(load_lexicons(self.settings.lexicon_dir), vocabulary.excluded_groups)
+        protected = protected_words(vocabulary.terms)
+        return WordChecker(self.model, self.lexicon.check, names, protected)
 
     def decode_options(self) -> dict[str, Any]:
         """The keyword arguments of ``WhisperModel.transcribe`` for this model."""
@@ -111,6 +120,8 @@ class Transcriber:
                 progress(min(segment.end, duration), duration)
         if progress is not None:
             progress(duration, duration)
+        if self.decoding.check_words:
+            self.checker.check(audio, raw)
         transcript = self.assemble(raw, duration)
         declared = recording.declared_seconds
         if declared is None:

@@ -266,9 +266,22 @@ class AsrDecoding(Frozen):
     )
 
 
+class AsrCheck(Frozen):
+    """When and how unsure words are checked against lexicon names (scribe/asr/checking.py)."""
+
+    max_word_probability: float = Field(gt=0, le=1, description="A run holding a word under it.")
+    min_similarity: float = Field(gt=0, le=100, description="Spelling or metaphone, 0-100.")
+    min_letters: int = Field(ge=1, description="Shorter runs are never checked.")
+    max_candidates: int = Field(ge=1, le=10)
+    max_span_words: int = Field(ge=1, le=4)
+    margin: float = Field(ge=0, description="Nats a name may trail the heard words by.")
+    separation: float = Field(ge=0, description="Nats a name must lead the next one by.")
+
+
 class AsrLexicon(FileHeader):
     prompt: str = Field(min_length=10, max_length=600)
     vocabulary: AsrVocabulary
+    check: AsrCheck
     decoding: dict[str, AsrDecoding] = Field(
         description="Per model name; `default` for any other model."
     )

@@ -1,0 +1,168 @@
+"""Scores of spoken runs (bench/asr_spoken.py): per engine and overall, and each loss put down
+to recognition or to extraction.
+
+A case's claim lines (or a treated muscle) lost from the recording is an extraction loss when
+the reference text (what the engine was told to say) already loses it, else a recognition loss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import jiwer
+
+from scribe import Scribe
+from scribe.evaluation.golden import GoldenCase, compare, group_name_index
+from scribe.lexicons import load_lexicons
+
+Row = dict[str, Any]
+_GROUPS: dict[str, str] = {}
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("counselled", "counseled")
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+def _sides(side: str) -> tuple[str, ...]:
+    return ("left", "right") if side == "bilateral" else (side,)
+
+
+def treated(result: Any) -> list[list[str]]:
+    """Treated muscles, one per side, as [name, side] pairs."""
+    return sorted(
+        [m.name, side]
+        for m in result.note.muscles
+        if m.status == "treated"
+        for side in _sides(m.laterality)
+    )
+
+
+def wanted(case: GoldenCase) -> set[tuple[str, str]]:
+    return {
+        (m["name"], side)
+        for m in case.expect.get("muscles", [])
+        if m["status"] == "treated"
+        for side in _sides(m["laterality"])
+    }
+
+
+def diffs(case: GoldenCase, result: Any) -> dict[str, Any]:
+    if not _GROUPS:
+        _GROUPS.update(group_name_index(load_lexicons()))
+    return compare(case, result, _GROUPS)
+
+
+def _key_pattern() -> re.Pattern[str]:
+    lexicons = load_lexicons()
+    terms = {"left", "right", "bilateral", "bilaterally", "both sides"}
+    for muscle in lexicons.muscles.muscles:
+        terms |= {normalise(n) for n in [muscle.name, *muscle.synonyms]}
+    for substance in lexicons.substances.substances:
+        terms.add(normalise(substance.name))
+    terms = {t for t in terms if len(t) >= 4}
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})s?\b")
+
+
+def key_terms(pattern: re.Pattern[str], reference: str, hypothesis: str) -> tuple[int, int]:
+    """(key terms of the reference heard, key terms in the reference), counted with repeats."""
+    want = Counter(m.rstrip("s") for m in pattern.findall(normalise(reference)))
+    got = Counter(m.rstrip("s") for m in pattern.findall(normalise(hypothesis)))
+    return sum(min(n, got[t]) for t, n in want.items()), sum(want.values())
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose: bool) -> None:
+    by_id = {case.id: case for case in cases}
+    pattern = _key_pattern()
+    reference: dict[str, tuple[set[tuple[str, str]], bool, list[str]]] = {}
+    for case in cases:
+        result = scribe.extract(case.text)
+        got = {(n, s) for n, s in treated(result)}
+        found = diffs(case, result)
+        reference[case.id] = (got, "lines" not in found, sorted(found))
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row["engine"]].append(row)
+        groups["overall"].append(row)
+    print(
+        f"{'engine':10s} {'n':>3s} {'WER':>6s} {'keyterm':>8s} {'P':>6s} {'R':>6s} {'F1':>6s}"
+        f" {'lines':>6s} {'review':>6s} {'RTF':>6s} | ref-text F1, lines"
+    )
+    for name, members in groups.items():
+        refs = [normalise(by_id[r["case"]].text) for r in members]
+        hyps = [normalise(r["hypothesis"]) for r in members]
+        heard = total = tp = fp = fn = rtp = rfp = rfn = 0
+        lines = ref_lines = review = 0
+        for row in members:
+            case = by_id[row["case"]]
+            h, t = key_terms(pattern, case.text, row["hypothesis"])
+            heard, total = heard + h, total + t
+            want, got = wanted(case), {(n, s) for n, s in row["got"]}
+            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+            ref_got, ref_ok, _ = reference[case.id]
+            rtp, rfp = rtp + len(want & ref_got), rfp + len(ref_got - want)
+            rfn += len(want - ref_got)
+            lines += "lines" not in row["diffs"]
+            ref_lines += ref_ok
+            review += bool(row.get("low_confidence"))
+        p, r, f1 = _f1(tp, fp, fn)
+        rtf = sum(x["asr_seconds"] for x in members) / sum(x["audio_seconds"] for x in members)
+        n = len(members)
+        print(
+            f"{name:10s} {n:3d} {jiwer.wer(refs, hyps):6.3f} {heard / max(total, 1):8.1%}"
+            f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {review / n:6.1%} {rtf:6.3f}"
+            f" | {_f1(rtp, rfp, rfn)[2]:.3f}, {ref_lines / n:.1%}"
+        )
+    _attribution(by_id, rows, reference, verbose=verbose)
+
+
+def _attribution(
+    by_id: dict[str, GoldenCase],
+    rows: list[Row],
+    reference: dict[str, tuple[set[tuple[str, str]], bool, list[str]]],
+    *,
+    verbose: bool,
+) -> None:
+    """Each wrong claim and each lost or extra muscle, put down to one stage."""
+    kinds: Counter[str] = Counter()
+    muscles: Counter[str] = Counter()
+    for row in rows:
+        case = by_id[row["case"]]
+        want, got = wanted(case), {(n, s) for n, s in row["got"]}
+        ref_got, ref_ok, _ = reference[case.id]
+        ok = "lines" not in row["diffs"]
+        kinds[
+            "right"
+            if ok and ref_ok
+            else "recognition loss"
+            if ref_ok
+            else "extraction loss (reference text wrong too)"
+            if not ok
+            else "extraction loss hidden by recognition"
+        ] += 1
+        for m in want - got:
+            muscles["missed: " + ("extraction" if m not in ref_got else "recognition")] += 1
+        for m in got - want:
+            muscles["extra: " + ("extraction" if m in ref_got else "recognition")] += 1
+        if verbose and not ok:
+            stage = "recognition" if ref_ok else "extraction"
+            print(
+                f"    {row['engine']:8s} {case.id}: {stage}; missed {sorted(want - got)};"
+                f" extra {sorted(got - want)}"
+            )
+    print("claim lines: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print("muscles: " + ", ".join(f"{k} {v}" for k, v in sorted(muscles.items())))
+    if verbose:
+        print("reference-text extraction, cases with a wrong field:")
+        for case_id, (_, _, found) in sorted(reference.items()):
+            if found:
+                print(f"    {case_id}: {', '.join(found)}")

@@ -125,13 +125,12 @@ def qa_figures(session: Session, organisation: str, *, today: dt.date | None = N
         corrected.add(encounter_id)
         per_owner_corrections[owner_of[encounter_id]] += len(operations)
     figures.corrected = len(corrected)
-    names = dict(
-        session.execute(
+    names = {
+        holder_id: name
+        for holder_id, name in session.execute(
             select(KeyHolder.id, KeyHolder.name).where(KeyHolder.id.in_(list(per_owner)))
         )
-        .tuples()
-        .all()
-    )
+    }
     figures.by_clinician = {
         f"{names.get(owner, 'unknown')} ({owner[:8]})": (per_owner_corrections[owner], total)
         for owner, total in sorted(per_owner.items(), key=lambda item: -item[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from api.keys import Role
@@ -37,3 +38,39 @@ def sign_in(page: Any, login: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+REPO = Path(__file__).resolve().parents[2]
+DICTATION = (REPO / "fixtures" / "demo" / "dictation.txt").read_text(encoding="utf-8")
+
+
+def paste_encounter(page: Any, text: str = DICTATION, payer: str = "commercial") -> str:
+    """Create an encounter from pasted text through the form; its id."""
+    page.goto("/encounters/new")
+    page.get_by_label("Payer").select_option(payer)
+    page.get_by_label("Dictation").fill(text)
+    page.get_by_role("button", name="Code this dictation").click()
+    page.wait_for_url("**/encounters/*-*-*-*-*")
+    encounter_id: str = page.url.rsplit("/", 1)[-1].split("?")[0]
+    return encounter_id
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea, button'))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+               && !el.getAttribute('aria-labelledby')
+               && !(el.tagName === 'BUTTON' && el.innerText.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """Visible form controls without an accessible name (label, aria-label, button text)."""
+    found: list[str] = page.evaluate(UNLABELLED)
+    return found
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    overflow: int = page.evaluate(OVERFLOW)
+    return overflow

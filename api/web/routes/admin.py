@@ -32,16 +32,12 @@ def _role(value: str) -> Role | None:
 def _users(services: Services, user: WebUser) -> dict[str, Any]:
     organisation = user.caller.principal.organisation
     with services.sessions() as session:
-        rows = (
-            session.execute(
-                select(User, KeyHolder)
-                .join(KeyHolder, KeyHolder.id == User.holder_id)
-                .where(KeyHolder.organisation == organisation)
-                .order_by(User.username)
-            )
-            .tuples()
-            .all()
-        )
+        rows = session.execute(
+            select(User, KeyHolder)
+            .join(KeyHolder, KeyHolder.id == User.holder_id)
+            .where(KeyHolder.organisation == organisation)
+            .order_by(User.username)
+        ).all()
         record(session, user.caller, "web.user.list", detail=f"{len(rows)} users")
         session.commit()
     return {"users": rows, "roles": ("clinician", "reviewer", "admin")}

@@ -27,8 +27,8 @@ from scribe.schemas.corrections import NoteCorrection
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
 COUNT_LIMIT = 10_000
-_PROMPT = r"^[a-z0-9-]{1,60}$"
-_ID = r"^[0-9a-f-]{36}$"
+_PROMPT = r"^[a-z0-9-]{0,60}$"
+_ID = r"^([0-9a-f-]{36})?$"  # empty: any (the filter form sends every field)
 
 
 def _queue(
@@ -57,13 +57,12 @@ def _queue(
         shown = chosen[offset : offset + PAGE_SIZE]
         rows = session.scalars(select(Encounter).where(Encounter.id.in_(shown))).all()
         rows = sorted(rows, key=lambda r: shown.index(r.id))
-        names = dict(
-            session.execute(
+        names = {
+            holder_id: name
+            for holder_id, name in session.execute(
                 select(KeyHolder.id, KeyHolder.name).where(KeyHolder.id.in_(list(by_owner)))
             )
-            .tuples()
-            .all()
-        )
+        }
         for row in rows:
             record(session, caller, "web.review_queue", encounter_id=row.id)
         session.commit()
@@ -92,7 +91,8 @@ def queue(
 ) -> Response:
     """Encounters with error or warning prompts (low recognition confidence among them), not
     signed off, oldest first."""
-    return page(request, "queue.html", **_queue(services, user, prompt, clinician, offset))
+    chosen = _queue(services, user, prompt or None, clinician or None, offset)
+    return page(request, "queue.html", **chosen)
 
 
 def _correct(services: Services, user: WebUser, encounter_id: str, form: CorrectionForm) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from text_to_num import text2num
+from text_to_num.transforms import text2num
 
 _SMALL = ("zero oh one two three four five six seven eight nine ten eleven twelve thirteen "
           "fourteen fifteen sixteen seventeen eighteen nineteen").split()  # fmt: skip
@@ -31,7 +31,8 @@ _NUMBER_RE = re.compile(rf"^{NUMBER}$", re.IGNORECASE)
 
 def _words_value(text: str) -> int | None:
     """The value of number words, or None when they are not one number."""
-    words = [w for w in re.split(r"[\s-]+", text.replace("fourty", "forty")) if w]
+    # "one hundred and twenty": the parser reads the number without the "and"
+    words = [w for w in re.split(r"[\s-]+", text.replace("fourty", "forty")) if w and w != "and"]
     if len(words) == 1 and words[0] in _COUNT_WORDS:
         return _COUNT_WORDS[words[0]]
     if words == ["oh"]:

@@ -27,6 +27,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy scribe api
 
 unit: $(STAMP)
+	@.ci/chromium install
 	$(BIN)/pytest
 
 test: lint typecheck unit

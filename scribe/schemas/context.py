@@ -37,7 +37,8 @@ class EncounterContext(Frozen):
     @classmethod
     def _codes_are_cpt_like(cls, codes: list[str]) -> list[str]:
         cleaned = [c.strip().upper() for c in codes if c.strip()]
-        for c in cleaned:
+        for position, c in enumerate(cleaned, start=1):
             if not _CODE.match(c):
-                raise ValueError(f"not a CPT/HCPCS code: {c!r}")
+                # the position, not the value: an error never echoes what it refused
+                raise ValueError(f"other code number {position} is not a CPT/HCPCS code")
         return cleaned

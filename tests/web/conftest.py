@@ -16,11 +16,9 @@ from typing import Any
 import numpy as np
 import pytest
 import uvicorn
-from web_support import PASSWORD, USERS, WebApp
+from web_support import WebApp, make_users
 
 from api.app import create_app
-from api.persistence.database import make_engine, make_sessions, upgrade
-from api.web.accounts import create_user
 from api.web.settings import WebSettings
 from scribe import Scribe
 from scribe.asr.audio import load_audio
@@ -45,27 +43,6 @@ CHROMIUM_FLAGS = [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
 ]
-
-
-def make_users(database_url: str) -> dict[str, str]:
-    """One user per entry of USERS; their user ids by login."""
-    engine = make_engine(database_url)
-    upgrade(engine)
-    ids = {}
-    with make_sessions(engine)() as session:
-        for login, (role, name, organisation) in USERS.items():
-            user = create_user(
-                session,
-                username=login,
-                name=name,
-                role=role,
-                organisation=organisation,
-                password=PASSWORD,
-            )
-            ids[login] = user.id
-        session.commit()
-    engine.dispose()
-    return ids
 
 
 def _free_port() -> int:

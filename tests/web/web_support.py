@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from api.keys import Role
+from api.persistence.database import make_engine, make_sessions, upgrade
+from api.web.accounts import create_user
 from scribe.config import Settings
 
 PASSWORD = "correct horse battery staple"
@@ -74,3 +76,61 @@ def horizontal_overflow(page: Any) -> int:
     """How many pixels the page is wider than the window (0: no sideways scrolling)."""
     overflow: int = page.evaluate(OVERFLOW)
     return overflow
+
+
+def make_users(database_url: str) -> dict[str, str]:
+    """One user per entry of USERS; their user ids by login."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    ids = {}
+    with make_sessions(engine)() as session:
+        for login, (role, name, organisation) in USERS.items():
+            user = create_user(
+                session,
+                username=login,
+                name=name,
+                role=role,
+                organisation=organisation,
+                password=PASSWORD,
+            )
+            ids[login] = user.id
+        session.commit()
+    engine.dispose()
+    return ids
+
+
+class Browserless:
+    """A signed-in TestClient: forms posted as a browser would, with the page's CSRF token."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def sign_in(self, login: str, password: str = PASSWORD) -> Any:
+        form = self.client.get("/login").text
+        token = LOGIN.search(form)
+        assert token is not None
+        return self.client.post(
+            "/login",
+            data={
+                "username": login,
+                "password": password,
+                "login_token": token.group(1),
+                "next": "/",
+            },
+            follow_redirects=False,
+        )
+
+    def csrf(self, path: str = "/encounters") -> str:
+        found = CSRF.search(self.client.get(path).text)
+        assert found is not None
+        return found.group(1)
+
+    def paste(self, text: str, **context: str) -> str:
+        answer = self.client.post(
+            "/encounters",
+            data={"csrf_token": self.csrf(), "source": "text", "text": text, **context},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        location: str = answer.headers["location"]
+        return location.rsplit("/", 1)[-1]

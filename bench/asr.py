@@ -6,10 +6,10 @@
 (b) word error rate on ../shared/data/speech/wer_manifest.jsonl (public clips);
 (c) on the spoken golden dictations (fixtures/audio): muscle F1 against the expected muscles
     and the share of notes whose claim lines come out exactly right;
-(d) with --heldout (needs espeak-ng): the same on the spoken cases of the held-out and blind
-    golden sets, synthesised on the fly (never used to tune the prompt or the matcher).
+The held-out spoken set read by three engines (espeak-ng, Festival HTS, Piper), per engine,
+with each loss put down to recognition or extraction, is bench/asr_spoken.py.
 
-    .venv/bin/python bench/asr.py [--model tiny.en] [--rounds 3] [--heldout]
+    .venv/bin/python bench/asr.py [--model tiny.en] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ import argparse
 import json
 import re
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +36,6 @@ from scribe.evaluation.golden import (  # noqa: E402
     GoldenCase,
     compare,
     group_name_index,
-    load_cases,
 )
 from scribe.lexicons import load_lexicons  # noqa: E402
 
@@ -55,15 +51,7 @@ def _normalise(text: str) -> str:
 def timing(scribe: Scribe, files: list[Path], rounds: int) -> None:
     transcriber = scribe.transcriber
     model = transcriber.model
-    settings = dict(
-        language="en",
-        vad_filter=True,
-        word_timestamps=True,
-        initial_prompt=transcriber.prompt,
-        condition_on_previous_text=False,
-        beam_size=5,
-        temperature=0.0,
-    )
+    settings = transcriber.decode_options()  # the same decoding as the scribe's
     audio_seconds = sum(load_audio(f, max_seconds=3600).size / SAMPLE_RATE for f in files)
     raw_times, ours_times = [], []
     for _ in range(rounds):
@@ -104,26 +92,6 @@ def spoken_golden(scribe: Scribe) -> None:
     cases = yaml.safe_load((AUDIO / "dictations.yaml").read_text())
     rows = cases["dictations"] if isinstance(cases, dict) else cases
     score(scribe, [(AUDIO / f"{row['id']}.flac", row) for row in rows], "(c) fixtures/audio")
-
-
-def heldout_golden(scribe: Scribe) -> None:
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        print("(d) skipped: espeak-ng is not installed (apt-get install espeak-ng)")
-        return
-    voices = ["en-us", "en-gb", "en-us+m3", "en-gb-x-rp", "en-us+f3", "en+f2"]
-    pairs = []
-    with tempfile.TemporaryDirectory() as folder:
-        for name in ("heldout", "blind"):
-            for case in load_cases(ROOT / "fixtures" / "golden" / name):
-                if case.style != "spoken":
-                    continue
-                wav = Path(folder) / f"{case.id}.wav"
-                voice = voices[len(pairs) % len(voices)]
-                text = " ".join(case.text.split())
-                subprocess.run([espeak, "-v", voice, "-s", "160", "-w", str(wav), text], check=True)
-                pairs.append((wav, {"id": case.id, "text": case.text, "expect": case.expect}))
-        score(scribe, pairs, "(d) held-out + blind spoken cases, synthesised")
 
 
 def score(scribe: Scribe, pairs: list[tuple[Path, dict]], label: str) -> None:  # type: ignore[type-arg]
@@ -173,7 +141,6 @@ def main() -> None:
     )
     parser.add_argument("--model", default=None, help="registry name or model folder")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--heldout", action="store_true", help="also synthesise held-out cases")
     args = parser.parse_args()
     settings = get_settings()
     if args.model:
@@ -188,8 +155,6 @@ def main() -> None:
     timing(scribe, files, args.rounds)
     word_error_rate(scribe)
     spoken_golden(scribe)
-    if args.heldout:
-        heldout_golden(scribe)
 
 
 if __name__ == "__main__":

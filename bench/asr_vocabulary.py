@@ -1,11 +1,14 @@
-"""Rank the lexicon's muscles by how often clinicians name them in public medical reports, for
-the `vocabulary.muscle_order` of lexicons/asr.yaml (the words that bias recognition).
+"""Rank the lexicon's muscles by how often they are named in public text, for the
+`vocabulary.muscle_order` of lexicons/asr.yaml (the words that bias recognition).
 
-The corpus is the MTSamples reports in ../shared/data/mtsamples (2,377 transcribed sample
-reports of every specialty; test data, never shipped: only the order of our own muscle ids is
-kept). A muscle's count is the number of times its name or a synonym occurs (word bounded,
-case-insensitive, plural "s" allowed). Groups in `vocabulary.excluded_groups` are left out, and
-so are muscles never named there. Our golden fixtures are not read.
+Two public corpora, dry needling first: the reference pages on dry needling documentation and
+billing in ../shared/seeds (the domain brief's sources), then the MTSamples reports in
+../shared/data/mtsamples (2,377 transcribed sample reports of every specialty; test data, never
+shipped: only the order of our own muscle ids is kept). A muscle's count is the number of times
+its name or a synonym occurs (word bounded, case-insensitive, plural "s" allowed). Muscles named
+in the dry needling pages come first (by their count there), then the others by their count in
+the reports; groups in `vocabulary.excluded_groups` and muscles named in neither are left out.
+Our golden fixtures are not read.
 
     .venv/bin/python bench/asr_vocabulary.py            # prints the YAML list to paste
 """
@@ -24,27 +27,37 @@ import yaml  # noqa: E402
 
 from scribe.lexicons import load_lexicons  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples_all_unique.jsonl"
+SHARED = ROOT.parent / "shared"
+REPORTS = SHARED / "data" / "mtsamples" / "mtsamples_all_unique.jsonl"
+DRY_NEEDLING_PAGES = SHARED / "seeds"
 
 
-def main() -> None:
+def counts(text: str, excluded: list[str]) -> dict[str, int]:
     lexicons = load_lexicons()
-    # read as plain YAML: the file may not validate while its muscle_order is being made
-    excluded = yaml.safe_load((ROOT / "lexicons" / "asr.yaml").read_text())["vocabulary"][
-        "excluded_groups"
-    ]
-    text = "\n".join(
-        json.loads(line)["transcription"].lower() for line in CORPUS.read_text().splitlines()
-    )
-    counts: dict[str, int] = {}
+    found: dict[str, int] = {}
     for muscle in lexicons.muscles.muscles:
         if muscle.group in excluded:
             continue
         names = sorted({muscle.name.lower(), *(s.lower() for s in muscle.synonyms)}, key=len)
         pattern = r"\b(?:" + "|".join(re.escape(n) for n in reversed(names)) + r")s?\b"
-        counts[muscle.id] = len(re.findall(pattern, text))
-    ranked = sorted((m for m in counts if counts[m]), key=lambda m: (-counts[m], m))
-    print(f"# {len(ranked)} muscles named in {CORPUS.name}, most named first")
+        found[muscle.id] = len(re.findall(pattern, text))
+    return found
+
+
+def main() -> None:
+    # read as plain YAML: the file may not validate while its muscle_order is being made
+    excluded = yaml.safe_load((ROOT / "lexicons" / "asr.yaml").read_text())["vocabulary"][
+        "excluded_groups"
+    ]
+    pages = "\n".join(p.read_text().lower() for p in sorted(DRY_NEEDLING_PAGES.glob("*.txt")))
+    reports = "\n".join(
+        json.loads(line)["transcription"].lower() for line in REPORTS.read_text().splitlines()
+    )
+    first, then = counts(pages, excluded), counts(reports, excluded)
+    ranked = sorted(
+        (m for m in first if first[m] or then[m]), key=lambda m: (-first[m], -then[m], m)
+    )
+    print(f"# {len(ranked)} muscles: named in the dry needling pages first, then the reports")
     print("  muscle_order: [" + ", ".join(ranked) + "]")
 
 

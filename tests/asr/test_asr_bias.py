@@ -9,11 +9,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 import yaml
-from asr_support import AUDIO_DIR
+from asr_support import AUDIO_DIR, write_wav
 from wordfreq import zipf_frequency
 
+from scribe.asr.audio import SAMPLE_RATE
 from scribe.asr.transcriber import Transcriber
 from scribe.asr.vocabulary import bias_text, vocabulary_words
 from scribe.errors import LexiconError
@@ -151,3 +154,32 @@ def test_asr_engine_dictations_keep_their_deciding_words(
         assert word in heard
     treated = sorted([m.name, m.laterality] for m in result.note.muscles if m.status == "treated")
     assert treated == sorted(entry["treated"])
+
+
+def _music(seconds: float = 8.0) -> npt.NDArray[np.float64]:
+    """A melody with harmonics, note envelopes and a soft chord underneath: music, not a tone."""
+    rate = SAMPLE_RATE
+    t = np.arange(int(seconds * rate)) / rate
+    notes = [261.6, 293.7, 329.6, 349.2, 392.0, 440.0, 493.9, 523.3]
+    signal = np.zeros_like(t)
+    step = 0.25
+    for n, start in enumerate(np.arange(0.0, seconds, step)):
+        frequency = notes[(n * 3) % len(notes)]
+        mask = (t >= start) & (t < start + step)
+        local = t[mask] - start
+        envelope = np.exp(-6.0 * local)
+        for harmonic, weight in ((1, 1.0), (2, 0.5), (3, 0.25)):
+            signal[mask] += weight * envelope * np.sin(2 * np.pi * frequency * harmonic * local)
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (130.8, 164.8, 196.0))
+    mixed = signal + 0.2 * chord
+    return 0.4 * mixed / np.max(np.abs(mixed))
+
+
+def test_asr_music_gives_no_bias_word_and_no_treated_muscle(scribe: Scribe, tmp_path: Path) -> None:
+    path = tmp_path / "music.wav"
+    write_wav(path, _music(), rate=SAMPLE_RATE)
+    for bias in MODES:
+        transcript = _transcribe(bias, path)
+        assert not _words(transcript.text) & _bias_words(_transcriber(bias))
+        note = scribe.extract_transcript(transcript).note
+        assert not [m for m in note.muscles if m.status == "treated"]

@@ -2,7 +2,9 @@
 to recognition or to extraction.
 
 A case's claim lines (or a treated muscle) lost from the recording is an extraction loss when
-the reference text (what the engine was told to say) already loses it, else a recognition loss.
+the reference text (what the engine was told to say) already loses it; a run-on extraction
+loss when only the reference written as a recogniser writes it (lower case, no punctuation)
+loses it; else a recognition loss.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from scribe.lexicons import load_lexicons
 
 Row = dict[str, Any]
 _GROUPS: dict[str, str] = {}
+
+
+def run_on(text: str) -> str:
+    """The reference as a recogniser without punctuation would write it."""
+    return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
 
 def normalise(text: str) -> str:
@@ -84,24 +91,26 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
     by_id = {case.id: case for case in cases}
     pattern = _key_pattern()
     reference: dict[str, tuple[set[tuple[str, str]], bool, list[str]]] = {}
+    plain: dict[str, tuple[set[tuple[str, str]], bool, list[str]]] = {}
     for case in cases:
-        result = scribe.extract(case.text)
-        got = {(n, s) for n, s in treated(result)}
-        found = diffs(case, result)
-        reference[case.id] = (got, "lines" not in found, sorted(found))
+        for text, table in ((case.text, reference), (run_on(case.text), plain)):
+            result = scribe.extract(text)
+            got = {(n, s) for n, s in treated(result)}
+            found = diffs(case, result)
+            table[case.id] = (got, "lines" not in found, sorted(found))
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         groups[row["engine"]].append(row)
         groups["overall"].append(row)
     print(
         f"{'engine':10s} {'n':>3s} {'WER':>6s} {'keyterm':>8s} {'P':>6s} {'R':>6s} {'F1':>6s}"
-        f" {'lines':>6s} {'review':>6s} {'RTF':>6s} | ref-text F1, lines"
+        f" {'lines':>6s} {'review':>6s} {'RTF':>6s} | reference F1, lines; run-on F1, lines"
     )
     for name, members in groups.items():
         refs = [normalise(by_id[r["case"]].text) for r in members]
         hyps = [normalise(r["hypothesis"]) for r in members]
         heard = total = tp = fp = fn = rtp = rfp = rfn = 0
-        lines = ref_lines = review = 0
+        lines = ref_lines = review = ptp = pfp = pfn = plain_lines = 0
         for row in members:
             case = by_id[row["case"]]
             h, t = key_terms(pattern, case.text, row["hypothesis"])
@@ -111,6 +120,10 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
             ref_got, ref_ok, _ = reference[case.id]
             rtp, rfp = rtp + len(want & ref_got), rfp + len(ref_got - want)
             rfn += len(want - ref_got)
+            plain_got, plain_ok, _ = plain[case.id]
+            ptp, pfp = ptp + len(want & plain_got), pfp + len(plain_got - want)
+            pfn += len(want - plain_got)
+            plain_lines += plain_ok
             lines += "lines" not in row["diffs"]
             ref_lines += ref_ok
             review += bool(row.get("low_confidence"))
@@ -120,15 +133,17 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
         print(
             f"{name:10s} {n:3d} {jiwer.wer(refs, hyps):6.3f} {heard / max(total, 1):8.1%}"
             f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {review / n:6.1%} {rtf:6.3f}"
-            f" | {_f1(rtp, rfp, rfn)[2]:.3f}, {ref_lines / n:.1%}"
+            f" | {_f1(rtp, rfp, rfn)[2]:.3f}, {ref_lines / n:.1%};"
+            f" {_f1(ptp, pfp, pfn)[2]:.3f}, {plain_lines / n:.1%}"
         )
-    _attribution(by_id, rows, reference, verbose=verbose)
+    _attribution(by_id, rows, reference, plain, verbose=verbose)
 
 
 def _attribution(
     by_id: dict[str, GoldenCase],
     rows: list[Row],
     reference: dict[str, tuple[set[tuple[str, str]], bool, list[str]]],
+    plain: dict[str, tuple[set[tuple[str, str]], bool, list[str]]],
     *,
     verbose: bool,
 ) -> None:
@@ -139,22 +154,19 @@ def _attribution(
         case = by_id[row["case"]]
         want, got = wanted(case), {(n, s) for n, s in row["got"]}
         ref_got, ref_ok, _ = reference[case.id]
+        plain_got, plain_ok, _ = plain[case.id]
         ok = "lines" not in row["diffs"]
-        kinds[
-            "right"
-            if ok and ref_ok
-            else "recognition loss"
-            if ref_ok
-            else "extraction loss (reference text wrong too)"
-            if not ok
-            else "extraction loss hidden by recognition"
-        ] += 1
+        stage = (
+            "extraction" if not ref_ok else "run-on extraction" if not plain_ok else "recognition"
+        )
+        kinds["right" if ok else f"{stage} loss"] += 1
         for m in want - got:
-            muscles["missed: " + ("extraction" if m not in ref_got else "recognition")] += 1
+            where = "extraction" if m not in ref_got else "run-on" if m not in plain_got else "asr"
+            muscles[f"missed: {where}"] += 1
         for m in got - want:
-            muscles["extra: " + ("extraction" if m in ref_got else "recognition")] += 1
+            where = "extraction" if m in ref_got else "run-on" if m in plain_got else "asr"
+            muscles[f"extra: {where}"] += 1
         if verbose and not ok:
-            stage = "recognition" if ref_ok else "extraction"
             print(
                 f"    {row['engine']:8s} {case.id}: {stage}; missed {sorted(want - got)};"
                 f" extra {sorted(got - want)}"
@@ -162,7 +174,8 @@ def _attribution(
     print("claim lines: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     print("muscles: " + ", ".join(f"{k} {v}" for k, v in sorted(muscles.items())))
     if verbose:
-        print("reference-text extraction, cases with a wrong field:")
-        for case_id, (_, _, found) in sorted(reference.items()):
-            if found:
-                print(f"    {case_id}: {', '.join(found)}")
+        for label, table in (("reference", reference), ("run-on reference", plain)):
+            print(f"{label} extraction, cases with a wrong field:")
+            for case_id, (_, _, found) in sorted(table.items()):
+                if found:
+                    print(f"    {case_id}: {', '.join(found)}")

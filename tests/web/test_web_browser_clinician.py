@@ -117,7 +117,7 @@ def test_web_encounter_page_at_tablet_width_and_by_keyboard(
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/encounters")
-    encounter_id = paste_encounter(page)
+    paste_encounter(page)
     assert horizontal_overflow(page) <= 0
     assert unlabelled_controls(page) == []
     page.screenshot(path=screenshots / "encounter-tablet.png", full_page=True)

@@ -205,3 +205,27 @@ def test_web_reviewer_writes_need_the_current_revision(make_client: MakeClient) 
         f"/encounters/{encounter_id}/sign-off", data={"csrf_token": token, "revision": "2"}
     )
     assert again.status_code == 409 and "signed off" in again.text
+
+
+def test_web_bad_input_is_shown_on_the_form_without_repeating_it(make_client: MakeClient) -> None:
+    web = make_client()
+    web.sign_in("lee")
+    token = web.csrf()
+    binary = web.client.post(
+        "/encounters",
+        data={"csrf_token": token, "source": "text", "text": "MRN-777 \x00\x01\x02\x03" * 50},
+    )
+    assert binary.status_code == 400 and "MRN-777" not in binary.text.split("<form")[0]
+    not_audio = web.client.post(
+        "/encounters",
+        data={"csrf_token": token, "source": "audio", "patient_ref": "MRN-778"},
+        files={"file": ("visit-MRN-778.wav", b"hello" * 100, "audio/wav")},
+    )
+    assert not_audio.status_code == 400 and "not a recording" in not_audio.text
+    assert "visit-MRN-778" not in not_audio.text
+    bad_ref = web.client.post(
+        "/encounters",
+        data={"csrf_token": token, "source": "text", "text": DICTATION, "patient_ref": "bad ref!"},
+    )
+    assert bad_ref.status_code == 400 and "Patient reference" in bad_ref.text
+    assert "bad ref!" not in bad_ref.text.split("<form")[0]

@@ -22,6 +22,7 @@ from api.web.forms import CONTEXT_FIELDS, FormError, context_from, text_of, toda
 from api.web.render import page, see_other
 from api.web.routes.shared import EncounterId, encounter_response, load_row
 from api.web.security import Clinician, ClinicianWrites, Reader, WebUser
+from scribe.errors import ScribeError
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -80,8 +81,11 @@ async def create(request: Request, user: ClinicianWrites, services: ServicesDep)
             answer = await run_in_threadpool(
                 _create_audio, services, user, upload, context.model_dump_json()
             )
-    except (FormError, ApiProblem) as exc:
-        message = str(exc) if isinstance(exc, FormError) else _problem_text(exc)
+    except (FormError, ApiProblem, ScribeError) as exc:
+        # the library's and the API's messages never quote the dictation or the file name
+        message = (
+            _problem_text(exc.detail) if isinstance(exc, ApiProblem) else _problem_text(str(exc))
+        )
         if _wants_json(request):
             status = exc.status if isinstance(exc, ApiProblem) else 400
             return JSONResponse({"error": message}, status_code=status)
@@ -93,8 +97,9 @@ async def create(request: Request, user: ClinicianWrites, services: ServicesDep)
     return see_other(url)
 
 
-def _problem_text(problem: ApiProblem) -> str:
-    return problem.detail[:1].upper() + problem.detail[1:] + "."
+def _problem_text(message: str) -> str:
+    message = message.rstrip(".")
+    return message[:1].upper() + message[1:] + "."
 
 
 def _create_audio(

@@ -28,10 +28,10 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from pydantic import ValidationError
 
-from scribe.coding.engine import PROVIDER_NAMES
 from scribe.coding.muscles import DRY_NEEDLING, INJECTION
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.schemas.coding import ClaimLine, CodingResult
+from scribe.schemas.context import PROVIDER_NAMES
 from scribe.schemas.note import MuscleRef, Note
 
 __all__ = ["FhirEncounter", "FhirExportError", "build_bundle"]

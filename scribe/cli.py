@@ -120,6 +120,7 @@ def _context(
     provider: ProviderOption | None,
     dos: str | None,
     prior_sessions: str | None = None,
+    state: str | None = None,
 ) -> EncounterContext:
     try:
         return EncounterContext(
@@ -129,13 +130,19 @@ def _context(
             abn_option=abn_option,
             other_codes=[c for c in (other_codes or "").split(",") if c.strip()],
             provider=provider.value if provider else None,
+            state=state,
             dos=_date_of_service(dos),
             prior_session_dates=[
                 _session_date(d) for d in (prior_sessions or "").split(",") if d.strip()
             ],
         )
     except ValueError as exc:
-        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            detail = f"{where}: {first['msg']}" if where else first["msg"]
+        else:
+            detail = str(exc)
         raise InputError(f"invalid encounter context: {detail}") from exc
 
 
@@ -151,7 +158,16 @@ OtherCodesArg = Annotated[
     str | None, typer.Option("--other-codes", help="Other codes billed today, e.g. 97140,97810.")
 ]
 ProviderArg = Annotated[
-    ProviderOption | None, typer.Option("--provider", help="Who performed the service.")
+    ProviderOption | None,
+    typer.Option("--provider", "--provider-type", help="Who performed the service."),
+]
+StateArg = Annotated[
+    str | None,
+    typer.Option(
+        "--state",
+        metavar="XX",
+        help="Postal code of the practice's state (TX, DC...): checks dry needling scope.",
+    ),
 ]
 DosArg = Annotated[str | None, typer.Option("--dos", help="Date of service, YYYY-MM-DD.")]
 PriorArg = Annotated[
@@ -191,12 +207,21 @@ def extract(
     dos: DosArg = None,
     prior_sessions: PriorArg = None,
     policy: PolicyOption = None,
+    state: StateArg = None,
 ) -> None:
     """Extract the structured note and its coding from a dictation (text or a recording)."""
     settings = _settings(policy)
     try:
         context = _context(
-            payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions
+            payer,
+            clbp,
+            session_number,
+            abn_option,
+            other_codes,
+            provider,
+            dos,
+            prior_sessions,
+            state,
         )
         if source != "-" and _is_recording(Path(source)):
             _extract_recording(Path(source), context, settings, output)
@@ -340,6 +365,7 @@ def code_note(
     dos: DosArg = None,
     prior_sessions: PriorArg = None,
     policy: PolicyOption = None,
+    state: StateArg = None,
 ) -> None:
     """Code a structured note again (after a reviewer corrected it, or with a new context)."""
     from scribe.coding import code, load_rules, render_coding_text
@@ -348,7 +374,15 @@ def code_note(
     settings = _settings(policy)
     try:
         context = _context(
-            payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions
+            payer,
+            clbp,
+            session_number,
+            abn_option,
+            other_codes,
+            provider,
+            dos,
+            prior_sessions,
+            state,
         )
         raw = read_dictation(source, max_chars=settings.max_input_chars * 20)
         try:

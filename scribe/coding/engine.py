@@ -24,22 +24,14 @@ from scribe.coding.muscles import (
 )
 from scribe.coding.prompts import PromptBook
 from scribe.coding.rules import RuleView, default_rules
+from scribe.coding.scope import cached_scope, check_scope
 from scribe.schemas.billing import AbnRule, Benefit, BillingCode, BillingRules, Edit, PayerPolicy
 from scribe.schemas.coding import ClaimLine, CodingResult
 from scribe.schemas.common import Evidence
-from scribe.schemas.context import EncounterContext, Provider
+from scribe.schemas.context import PROVIDER_NAMES, EncounterContext
 from scribe.schemas.note import Note
+from scribe.schemas.scope import ScopeFile
 
-#: How a provider type reads in a message.
-PROVIDER_NAMES: Final[dict[Provider, str]] = {
-    "pt": "physical therapist",
-    "pta": "physical therapist assistant",
-    "dc": "chiropractor",
-    "md": "physician (MD)",
-    "do": "physician (DO)",
-    "np": "nurse practitioner",
-    "pa": "physician assistant",
-}
 #: Fallback prompt when the code table has no code for a service on the date.
 NO_CODE_PROMPT: Final = "no-code-for-date"
 #: The order lines are listed in.
@@ -75,10 +67,13 @@ def _money(value: float) -> float:
 class _Coder:
     """One run of the engine over one note (state lives only for the call)."""
 
-    def __init__(self, note: Note, context: EncounterContext, view: RuleView) -> None:
+    def __init__(
+        self, note: Note, context: EncounterContext, view: RuleView, scope: ScopeFile | None
+    ) -> None:
         self.note = note
         self.context = context
         self.view = view
+        self.scope = scope
         self.policy: PayerPolicy = view.policy_for(context.payer)
         self.book = PromptBook(view.prompts)
         self.applied: list[str] = [self.policy.id]
@@ -109,6 +104,16 @@ class _Coder:
             book=self.book,
             line_codes={d.service: d.billing_code.code for d in self.drafts},
         )
+        if self.scope is not None and analysis.count(DRY_NEEDLING) > 0:
+            rule = check_scope(
+                self.context,
+                scope=self.scope,
+                day=self.view.day,
+                book=self.book,
+                evidence=side_evidence(analysis.by_service[DRY_NEEDLING]),
+            )
+            if rule is not None:
+                self.applied.append(rule.id)
         return self._result(analysis)
 
     def _first_edit(self, kind: str) -> Edit | None:
@@ -448,15 +453,23 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def code(
-    note: Note, context: EncounterContext | None = None, *, rules: BillingRules | None = None
+    note: Note,
+    context: EncounterContext | None = None,
+    *,
+    rules: BillingRules | None = None,
+    scope: ScopeFile | None = None,
 ) -> CodingResult:
     """Code one dry needling session: claim lines, modifiers, payment estimate and prompts.
 
-    Pure: the result depends only on ``note``, ``context`` and ``rules`` (the rules in
-    ``lexicons/billing``, loaded once, when not given). The date of service (``context.dos``,
-    else today) selects the rules, RVUs and conversion factor in force.
+    Pure: the result depends only on ``note``, ``context``, ``rules`` (the rules in
+    ``lexicons/billing``, loaded once, when not given) and ``scope`` (the scope-of-practice
+    rules, read from the rules' folder when the context gives a state). The date of service
+    (``context.dos``, else today) selects the rules, RVUs and conversion factor in force.
     """
     ctx = context if context is not None else EncounterContext()
     billing_rules = rules if rules is not None else default_rules()
     day = ctx.dos or dt.date.today()
-    return _Coder(note, ctx, RuleView.at(billing_rules, day)).run()
+    if scope is None and ctx.state is not None:
+        keys = frozenset(p.key for p in billing_rules.prompts)
+        scope = cached_scope(billing_rules.directory, keys)
+    return _Coder(note, ctx, RuleView.at(billing_rules, day), scope).run()

@@ -59,10 +59,12 @@ DocumentationCheckKind = Literal[
 # The names a prompt message may use in ``{braces}``; the engine fills the ones it knows.
 PROMPT_FIELDS = frozenset(
     {
+        "citation",
         "code",
         "codes",
         "count",
         "date",
+        "detail",
         "groups",
         "limit",
         "procedure",
@@ -77,10 +79,12 @@ PROMPT_FIELDS = frozenset(
         "provider",
         "service",
         "session",
+        "state",
         "stated",
         "substances",
         "tier_first",
         "tier_last",
+        "training",
         "window_days",
         "window_sessions",
     }

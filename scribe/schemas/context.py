@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field, field_validator
 
 from scribe.schemas.common import Frozen
+from scribe.schemas.jurisdictions import normalise_jurisdiction
 
 # CPT (five digits, or four digits and a letter) or HCPCS level II (a letter and four digits)
 _CODE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
 
 Payer = Literal["medicare", "commercial", "self-pay"]
 Provider = Literal["pt", "pta", "dc", "md", "do", "np", "pa"]
+#: How a provider type reads in a message.
+PROVIDER_NAMES: Final[dict[Provider, str]] = {
+    "pt": "physical therapist",
+    "pta": "physical therapist assistant",
+    "dc": "chiropractor",
+    "md": "physician (MD)",
+    "do": "physician (DO)",
+    "np": "nurse practitioner",
+    "pa": "physician assistant",
+}
 
 
 class EncounterContext(Frozen):
@@ -24,6 +35,12 @@ class EncounterContext(Frozen):
     abn_option: Literal[1, 2, 3] | None = None
     other_codes: list[str] = Field(default_factory=list)
     provider: Provider | None = None
+    state: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="Postal code of the US state (or DC, or territory) the provider practises "
+        "in: dry needling is checked against that state's scope-of-practice rules.",
+    )
     dos: dt.date | None = Field(default=None, description="Date of service.")
     prior_session_dates: list[dt.date] = Field(
         default_factory=list,
@@ -32,6 +49,11 @@ class EncounterContext(Frozen):
             "the session limits and payer frequency limits are then checked, not only recalled."
         ),
     )
+
+    @field_validator("state")
+    @classmethod
+    def _state_is_a_postal_code(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_jurisdiction(value)
 
     @field_validator("other_codes")
     @classmethod

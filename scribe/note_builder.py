@@ -18,6 +18,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from scribe.diagnoses.lexicon import load_diagnosis_lexicon
+from scribe.diagnoses.resolve import Resolver
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import target_spans
 from scribe.nlp.injectate import InjectateFindings
@@ -92,6 +94,7 @@ class NoteBuilder:
         self._technique: dict[str, str | None] = {
             k.id: k.technique for k in lexicons.procedures.kinds
         }
+        self._diagnoses = Resolver(load_diagnosis_lexicon(lexicons.directory))
 
     def build(self, doc: Doc, source: NormalizedText | None = None) -> Note:
         """The note of ``doc``; evidence quotes ``source.original`` (the dictation before
@@ -126,6 +129,7 @@ class NoteBuilder:
                 "stated_muscle_counts": [
                     {"value": c.value, **text(*c.span)} for c in rationale.stated_counts
                 ],
+                "diagnoses": self._diagnoses(doc, doc._.diagnoses or [], text),
                 "text_length": len(source.original),
             }
         )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from scribe.errors import LexiconError
 from scribe.lexicons import Lexicons, load_lexicons, plural_variants, read_model
 from scribe.nlp.numbers import expand_number_placeholder
+from scribe.schemas.diagnoses import DiagnosisLexicon
 from scribe.schemas.lexicon import (
     AsrLexicon,
     ContextLexicon,
@@ -37,6 +38,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "asr.yaml": AsrLexicon,
     "sections.yaml": SectionLexicon,
     "procedures.yaml": ProcedureLexicon,
+    "diagnoses.yaml": DiagnosisLexicon,
 }
 
 # Spoken and abbreviated forms from the extraction issue, and the entry each must name.

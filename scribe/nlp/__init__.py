@@ -7,7 +7,8 @@ and case-sensitive abbreviations) -> ``scribe_fuzzy`` -> ``scribe_ellipsis`` ->
 ``scribe_ambiguity`` (names that are also common words need supporting context) ->
 ``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion``
 (substances, findings) -> ``scribe_events`` (procedures, and the muscles tied to them) ->
-``scribe_injectate`` -> ``scribe_rationale``.
+``scribe_injectate`` -> ``scribe_rationale`` -> ``scribe_diagnoses`` (diagnoses and
+complaints, in ``scribe.diagnoses``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import spacy
 from loguru import logger
 from spacy.language import Language
 
+from scribe.diagnoses import component as _diagnoses  # noqa: F401  (registers its factory)
 from scribe.nlp import (  # noqa: F401  (importing registers the factories)
     assertion,
     context,
@@ -48,6 +50,7 @@ PIPELINE = (
     "scribe_events",
     "scribe_injectate",
     "scribe_rationale",
+    "scribe_diagnoses",
 )
 
 

@@ -205,6 +205,48 @@ class Procedure(Evidence):
     )
 
 
+DiagnosisStatus = Literal["current", "negated", "historical", "other_person", "hypothetical"]
+# "words": found in the words of the note; "written_code": an ICD-10-CM code written in it
+DiagnosisSource = Literal["words", "written_code"]
+# Why a diagnosis is not on the claim: not today's (negated, someone else's, past, uncertain),
+# no code for its words, a written code that is not billable, covered by a more specific
+# diagnosis, or the note writes its own billable codes (they are the claim's diagnoses).
+LeftOut = Literal["not_today", "no_code", "not_billable", "covered", "written_codes"]
+
+
+class DiagnosisMention(Evidence):
+    """One place in the text that states the diagnosis."""
+
+    status: DiagnosisStatus
+    source: DiagnosisSource = "words"
+    status_cue: Evidence | None = None
+    side_cue: Evidence | None = None
+
+
+class Diagnosis(Evidence):
+    """A diagnosis or complaint the note states, with the ICD-10-CM code it takes.
+
+    ``start``/``end``/``text`` point at the first mention; the code, its description and
+    whether it is billable come from the ICD-10-CM data package."""
+
+    code: str | None = Field(description="ICD-10-CM code, or None when the words give none.")
+    description: str | None = Field(default=None, description="Tabular description of code.")
+    concept: str | None = Field(default=None, description="Id in lexicons/diagnoses.yaml.")
+    name: str
+    status: DiagnosisStatus
+    laterality: Laterality = "unspecified"
+    source: DiagnosisSource = "words"
+    billable: bool = False
+    specific_cause: bool = Field(
+        default=False, description="A specific cause of low back pain (NCD 30.3.3)."
+    )
+    on_claim: bool = False
+    left_out: LeftOut | None = None
+    covered_by: str | None = Field(default=None, description="The code that covers this one.")
+    mentions: list[DiagnosisMention] = Field(default_factory=list)
+    origin: Origin = "dictation"
+
+
 class Note(Frozen):
     """Structured note for one dry needling session."""
 
@@ -217,4 +259,7 @@ class Note(Frozen):
     injectate: Injectate
     rationale: Rationale = Field(default_factory=Rationale)
     stated_muscle_counts: list[StatedCount] = Field(default_factory=list)
+    diagnoses: list[Diagnosis] = Field(
+        default_factory=list, description="Diagnoses and complaints stated, with their codes."
+    )
     text_length: int = Field(ge=0)

@@ -1,0 +1,129 @@
+"""Is a diagnosis the patient's, today? medspaCy ConText over the diagnoses of each sentence.
+
+The rules are the ones of ``context_rules.yaml`` that reach PROBLEM targets (generic negation,
+other people, clause ends and pseudo-triggers), plus the diagnosis rules of
+``diagnoses.yaml`` (past episodes, uncertain or conditional statements). Scopes stay inside
+their sentence, as in ``scribe_context``; in unpunctuated speech a negation reaches only the
+words right after it. A diagnosis under a family history heading is someone else's.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.context import ConTextGraph, ConTextModifier
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from scribe.diagnoses.finder import Found
+from scribe.lexicons import Lexicons
+from scribe.nlp.context import MAX_MODIFIERS_PER_SENTENCE, context_rules, scope_in_sentence
+from scribe.nlp.extensions import sentences
+from scribe.nlp.sections import sentence_sections
+from scribe.schemas.diagnoses import DiagnosisLexicon
+from scribe.schemas.lexicon import ContextLexicon
+
+TARGET = "PROBLEM"
+# the first status found wins: what is denied is not the patient's, then someone else's ...
+_STATUS_ORDER = ("negated", "other_person", "hypothetical", "historical")
+
+
+def diagnosis_rules(lexicons: Lexicons, lexicon: DiagnosisLexicon) -> ContextLexicon:
+    """The shared rule sets that reach PROBLEM targets (or every target: clause ends,
+    pseudo-triggers) and the diagnosis rule sets, as one rule file."""
+    shared = lexicons.context
+    rule_sets = [
+        r for r in shared.rule_sets if r.allowed_types is None or TARGET in r.allowed_types
+    ]
+    terminated_by = {**shared.terminated_by, **lexicon.context.terminated_by}
+    return ContextLexicon(
+        schema_version="1",
+        description="context_rules.yaml rules for PROBLEM targets and diagnoses.yaml rules",
+        source=f"{shared.source} / {lexicon.source}",
+        terminated_by=terminated_by,
+        rule_sets=[*rule_sets, *lexicon.context.rule_sets],
+    )
+
+
+class DiagnosisAssertion:
+    """Sets ``status`` and ``status_cue`` of the diagnoses found in a doc."""
+
+    def __init__(self, nlp: Language, lexicons: Lexicons, lexicon: DiagnosisLexicon) -> None:
+        self._vocab = nlp.vocab
+        self._matcher = MedspacyMatcher(nlp, name="scribe_diagnoses", phrase_matcher_attr="LOWER")
+        self._matcher.add(context_rules(diagnosis_rules(lexicons, lexicon)))
+        self._statuses = lexicon.context.statuses
+        self._other_sections = frozenset(lexicon.context.other_person_sections)
+        run_on = lexicons.context.run_on
+        self._run_on_words = run_on.min_words if run_on else 0
+        self._reach = dict(run_on.reach) if run_on else {}
+
+    def _run_on(self, sent: Span) -> bool:
+        """A long sentence without a comma or semicolon: unpunctuated speech."""
+        if not self._reach:
+            return False
+        words = 0
+        for token in sent:
+            if token.text in (",", ";", ":"):
+                return False
+            words += token.is_alpha
+        return words >= self._run_on_words
+
+    def __call__(self, doc: Doc, found: list[Found]) -> None:
+        if not found:
+            return
+        sents = sentences(doc)
+        starts = [s.start for s in sents]
+        sections = sentence_sections(doc)
+        targets: dict[int, list[tuple[Span, Found]]] = {}
+        for item in found:
+            number = bisect_right(starts, item.start) - 1
+            span = Span(doc, item.start, item.end, label=TARGET)
+            targets.setdefault(number, []).append((span, item))
+            if sections[number] in self._other_sections:
+                item.status = "other_person"
+        modifiers: dict[int, list[Any]] = {}
+        for match_id, start, end in self._matcher(doc):
+            number = bisect_right(starts, start) - 1
+            if number not in targets:
+                continue
+            rule = self._matcher.rule_map[self._vocab.strings[match_id]]
+            sent = sents[number]
+            low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
+            reach = self._reach.get(rule.category) if self._run_on(sent) else None
+            if reach is not None:
+                low, high = max(low, start - reach), min(high, end + reach)
+            modifiers.setdefault(number, []).append(
+                ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
+            )
+        for number, pairs in targets.items():
+            mods = modifiers.get(number, [])[:MAX_MODIFIERS_PER_SENTENCE]
+            if not mods:
+                continue
+            graph = ConTextGraph(prune_on_modifier_overlap=False)
+            graph.targets = [span for span, _ in pairs]
+            graph.modifiers = mods
+            graph.update_scopes()
+            graph.apply_modifiers()
+            self._assert(pairs, graph.edges)
+
+    def _assert(self, pairs: list[tuple[Span, Found]], edges: list[Any]) -> None:
+        for span, item in pairs:
+            if item.status != "current":
+                continue
+            reached = [
+                (self._statuses[m.category], m.modifier_span)
+                for target, m in edges
+                if target is span
+                and m.category in self._statuses
+                # words inside the diagnosis describe it ("pain-free" is no negation of it)
+                and not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
+            ]
+            for status in _STATUS_ORDER:
+                cues = [cue for s, cue in reached if s == status]
+                if cues:
+                    item.status = status
+                    item.status_cue = cues[0]
+                    break

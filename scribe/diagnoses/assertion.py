@@ -80,7 +80,8 @@ class DiagnosisAssertion:
         targets: dict[int, list[tuple[Span, Found]]] = {}
         for item in found:
             number = bisect_right(starts, item.start) - 1
-            span = Span(doc, item.start, item.end, label=TARGET)
+            start, end = item.context or (item.start, item.end)
+            span = Span(doc, start, end, label=TARGET)
             targets.setdefault(number, []).append((span, item))
             if sections[number] in self._other_sections:
                 item.status = "other_person"

@@ -17,7 +17,7 @@ token offsets of the doc; the note builder turns them into characters of the dic
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -52,7 +52,9 @@ class Found:
     written_code: str | None = None
     status: str = "current"
     status_cue: tuple[int, int] | None = None  # token offsets
-    extra: list[tuple[int, int]] = field(default_factory=list)
+    # the words ConText reads as the diagnosis: a written code with its description
+    # ("Lumbar spondylosis without myelopathy (M47.816)": "without" describes, negates nothing)
+    context: tuple[int, int] | None = None
 
 
 def _side_of(cues: list[SideCue]) -> tuple[str, tuple[int, int] | None]:
@@ -216,12 +218,16 @@ class DiagnosisFinder:
                 items.append(cues[i])
                 last = i = cues[i].end
                 continue
-            if i in sites and (prepositioned or myofascial):
+            site = sites.get(i)
+            if site is not None and (prepositioned or myofascial or self._site[site.id].follows):
                 items.append(sites[i])
                 last = i = sites[i].end
                 continue
+            named_site = any(isinstance(x, _Site) for x in items)
             if word in self._prepositions and not prepositioned:
                 prepositioned = True
+            elif word in self._joiners and not (named_site or (myofascial and word == ",")):
+                break  # "myofascial pain and hip weakness": "and" joins sites, not clauses
             elif word not in self._determiners | self._joiners | self._modifiers:
                 break
             i += 1
@@ -323,5 +329,22 @@ class DiagnosisFinder:
             if span is None:
                 continue
             concept = self._concept_of_code.get(code)
-            found.append(Found(concept, span.start, span.end, written_code=code))
+            item = Found(concept, span.start, span.end, written_code=code)
+            item.context = _item_of(doc, span)
+            found.append(item)
         return found
+
+
+_ITEM_ENDS = frozenset({";", ":", "|"})
+
+
+def _item_of(doc: Doc, span: Span) -> tuple[int, int]:
+    """The list item a written code belongs to: from the line start or the last ";", ":" or
+    "|" before it to the next one or the line end ("Dx: M54.2 Cervicalgia; M79.18 ...")."""
+    start = span.start
+    while start > 0 and doc[start - 1].text not in _ITEM_ENDS and "\n" not in doc[start - 1].text:
+        start -= 1
+    end = span.end
+    while end < len(doc) and doc[end].text not in _ITEM_ENDS and "\n" not in doc[end].text:
+        end += 1
+    return start, end

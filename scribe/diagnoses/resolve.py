@@ -84,7 +84,7 @@ class Resolver:
             mention = self._mention(doc, item, quote)
             for key, entry in self._entries(item):
                 entries.setdefault(key, entry).mentions.append((item, mention))
-        entry_list = list(entries.values())
+        entry_list = self._join_sides(list(entries.values()))
         entry_list += self._combinations(entry_list)
         self._cover(entry_list)
         written = any(e.written and e.status == "current" and e.code and icd.billable(e.code)
@@ -121,6 +121,24 @@ class Resolver:
             return [(("concept", concept.id), _Entry(None, concept, item.side))]
         return [(("code", code), _Entry(code, concept, side)) for code, side in pairs]
 
+    def _join_sides(self, entries: list[_Entry]) -> list[_Entry]:
+        """ "Dx: R plantar heel pain ... Heel pain 6/10": a condition named without a side
+        where the note gives it one side is that condition, not another one."""
+        kept: list[_Entry] = []
+        for entry in entries:
+            concept = entry.concept
+            if entry.side == "unspecified" and concept is not None and not entry.written:
+                sided = [
+                    e
+                    for e in entries
+                    if e.concept is concept and e.side != "unspecified" and not e.written
+                ]
+                if len({e.side for e in sided}) == 1:
+                    sided[0].mentions += entry.mentions
+                    continue
+            kept.append(entry)
+        return kept
+
     def _combinations(self, entries: list[_Entry]) -> list[_Entry]:
         """ "LBP ... sciatica on the L": one combination code (M54.42)."""
         added: list[_Entry] = []
@@ -148,17 +166,31 @@ class Resolver:
         """A symptom part of a more specific diagnosis stated today is not coded again."""
         today = [e for e in entries if e.status == "current" and e.concept is not None]
         for entry in today:
-            if entry.covered_by or entry.concept is None or not entry.concept.covered_by:
+            concept = entry.concept
+            if entry.covered_by or entry.written or concept is None or not concept.covered_by:
                 continue
             wider = [
                 e
                 for e in today
                 if e.concept is not None
-                and e.concept.id in entry.concept.covered_by
+                and e.concept.id in concept.covered_by
                 and _compatible(e.side, entry.side)
             ]
             if wider:
+                self._take_side(wider[0], entry.side)
                 entry.covered_by = wider[0].code or wider[0].concept.id  # type: ignore[union-attr]
+
+    @staticmethod
+    def _take_side(wider: _Entry, side: str) -> None:
+        """ "R medial elbow pain (golfer's elbow)": the diagnosis that covers a symptom
+        stated with a side, and stated itself without one, is of that side."""
+        concept = wider.concept
+        if wider.side != "unspecified" or side in ("unspecified", "bilateral") or wider.written:
+            return
+        if concept is None or not concept.codes or concept.codes[0].side is None:
+            return
+        wider.side = side
+        wider.code = next((c.code for c in concept.codes if c.side == side), wider.code)
 
     def _record(self, entry: _Entry, *, written_codes: bool) -> Data:
         code, concept = entry.code, entry.concept

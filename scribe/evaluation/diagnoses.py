@@ -44,8 +44,9 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def load_diagnosis_cases(golden: Path) -> list[DiagnosisCase]:
-    """The cases of ``diagnoses.yaml`` with the text of the golden case each names."""
+def load_diagnosis_cases(golden: Path, *, part: str = "cases") -> list[DiagnosisCase]:
+    """The cases of ``diagnoses.yaml`` with the text of the golden case each names: ``cases``
+    (written before the extractor) or ``after_tuning`` (written after its first fixes)."""
     texts: dict[str, str] = {}
     for name in SETS:
         for path in sorted((golden / name).glob("*.yaml")):
@@ -54,7 +55,7 @@ def load_diagnosis_cases(golden: Path) -> list[DiagnosisCase]:
     spec = yaml.safe_load((golden / "diagnoses.yaml").read_text(encoding="utf-8"))
     return [
         DiagnosisCase(item["case"], texts[item["case"]], frozenset(item["codes"]))
-        for item in spec["cases"]
+        for item in spec.get(part, [])
     ]
 
 

@@ -102,6 +102,10 @@ class Site(Frozen):
     pain: str | None = Field(
         default=None, description="Concept of pain at this site; none when no code exists."
     )
+    follows: bool = Field(
+        default=False,
+        description="Written as a prepositional phrase that follows the pain word directly.",
+    )
 
 
 class PainGrammar(Frozen):
@@ -148,7 +152,8 @@ class DiagnosisContext(Frozen):
         for rule_set in self.rule_sets:
             if rule_set.allowed_types != ["PROBLEM"]:
                 raise ValueError("diagnosis rule sets apply to PROBLEM targets only")
-            if rule_set.category not in self.statuses:
+            pseudo = rule_set.direction in ("PSEUDO", "TERMINATE")
+            if not pseudo and rule_set.category not in self.statuses:
                 raise ValueError(f"category {rule_set.category} gives no status")
         return self
 

@@ -24,10 +24,13 @@ from scribe.nlp.extensions import register_extensions, sentences, target_spans
 from scribe.schemas.lexicon import ContextFusion, ContextLexicon, RunOnReach
 
 
-def context_rules(lexicon: ContextLexicon) -> list[ConTextRule]:
-    """Expand the grouped rule sets of the data file into medspaCy rules."""
+def context_rules(lexicon: ContextLexicon, *, apart: bool = False) -> list[ConTextRule]:
+    """Expand the grouped rule sets of the data file into medspaCy rules: those matched
+    together (overlapping matches keep the longest), or with ``apart`` those matched apart."""
     rules: list[ConTextRule] = []
     for rule_set in lexicon.rule_sets:
+        if rule_set.apart != apart:
+            continue
         terminated_by = set(lexicon.terminated_by.get(rule_set.category, []))
         common = {
             "category": rule_set.category,
@@ -86,6 +89,21 @@ def _text(doc: Doc, modifier: Any) -> str:
     return doc[start:end].text.lower()
 
 
+def _end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) -> None:
+    """A boundary matched apart (an inline heading) ends the scope of the modifiers before it
+    that it terminates; it is no modifier itself, so it never cuts one that comes after it
+    ("Local Twitch Response: none" keeps its negation)."""
+    for modifier in modifiers:
+        terminated_by = modifier.rule.terminated_by or set()
+        start, end = modifier.scope_span
+        for boundary in boundaries:
+            at = boundary.modifier_span[0]
+            if boundary.category in terminated_by and modifier.modifier_span[1] <= at < end:
+                end = at
+        if end != modifier.scope_span[1]:
+            modifier.update_scope(doc[start:end])
+
+
 class SentenceContext:
     """ConText over the targets of each sentence (see the module docstring)."""
 
@@ -95,12 +113,16 @@ class SentenceContext:
         rules: list[ConTextRule],
         fusions: tuple[_Fusion, ...],
         run_on: RunOnReach | None = None,
+        apart: list[ConTextRule] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
         self._matcher = MedspacyMatcher(nlp, name="scribe_context", phrase_matcher_attr="LOWER")
         self._matcher.add(rules)
+        # rules whose matches may overlap the others' (their own matcher prunes only them)
+        self._apart = MedspacyMatcher(nlp, name="scribe_context_apart", phrase_matcher_attr="LOWER")
+        self._apart.add(apart or [])
         self.fusions = fusions
 
     def _run_on(self, sent: Span) -> bool:
@@ -151,18 +173,22 @@ class SentenceContext:
         sents = sentences(doc)
         starts = [sent.start for sent in sents]
         by_sentence: list[list[Any]] = [[] for _ in sents]
+        apart_by_sentence: list[list[Any]] = [[] for _ in sents]
         run_ons = [self._run_on(sent) for sent in sents]
-        for match_id, start, end in self._matcher(doc):
-            rule = self._matcher.rule_map[self._vocab.strings[match_id]]
-            number = bisect_right(starts, start) - 1
-            sent = sents[number]
-            low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
-            reach = self._reach.get(rule.category) if run_ons[number] else None
-            if reach is not None:
-                low, high = max(low, start - reach), min(high, end + reach)
-            by_sentence[number].append(
-                ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
-            )
+        for matcher, found in ((self._matcher, by_sentence), (self._apart, apart_by_sentence)):
+            if not matcher.rules:
+                continue
+            for match_id, start, end in matcher(doc):
+                rule = matcher.rule_map[self._vocab.strings[match_id]]
+                number = bisect_right(starts, start) - 1
+                sent = sents[number]
+                low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
+                reach = self._reach.get(rule.category) if run_ons[number] else None
+                if reach is not None:
+                    low, high = max(low, start - reach), min(high, end + reach)
+                found[number].append(
+                    ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
+                )
         targets_by_sentence: list[list[Any]] = [[] for _ in sents]
         for span in spans:
             targets_by_sentence[bisect_right(starts, span.start) - 1].append(span)
@@ -170,8 +196,8 @@ class SentenceContext:
         graph.targets = spans
         graph.modifiers = []
         graph.edges = []
-        for sent, modifiers, in_sentence in zip(
-            sents, by_sentence, targets_by_sentence, strict=True
+        for sent, modifiers, apart, in_sentence in zip(
+            sents, by_sentence, apart_by_sentence, targets_by_sentence, strict=True
         ):
             # a sentence of nothing but modifiers ("no no no ..."): ConText compares each with
             # every other, so only the first ones are kept
@@ -182,6 +208,8 @@ class SentenceContext:
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
                 part.update_scopes()  # procedure words need their time even with no target
+            if apart:
+                _end_scopes_before(doc, modifiers, apart)
             if in_sentence:
                 part.apply_modifiers()
                 graph.edges += part.edges
@@ -199,5 +227,9 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
     fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
     return SentenceContext(
-        nlp, context_rules(lexicons.context), fusions, run_on=lexicons.context.run_on
+        nlp,
+        context_rules(lexicons.context),
+        fusions,
+        run_on=lexicons.context.run_on,
+        apart=context_rules(lexicons.context, apart=True),
     )

@@ -185,6 +185,13 @@ class ContextRuleSet(Frozen):
     max_scope: int | None = Field(default=None, gt=0)
     literals: list[str] = Field(default_factory=list)
     patterns: list[list[dict[str, object]]] = Field(default_factory=list)
+    apart: bool = Field(
+        default=False,
+        description=(
+            "Matched apart from the other rules: a match never displaces an overlapping "
+            'modifier (an inline heading "Dry Needling:" keeps its needling words).'
+        ),
+    )
 
 
 class ContextFusion(Frozen):

@@ -10,10 +10,37 @@ from scribe.nlp.context import context_rules
 
 def test_context_every_rule_of_the_file_is_loaded() -> None:
     lexicon = load_lexicons().context
-    rules = context_rules(lexicon)
+    rules = context_rules(lexicon) + context_rules(lexicon, apart=True)
     expected = sum(len(s.literals) + len(s.patterns) for s in lexicon.rule_sets)
     assert len(rules) == expected
     assert {r.category for r in rules} == {s.category for s in lexicon.rule_sets}
+
+
+def _negated(nlp: Language, text: str) -> dict[str, bool]:
+    doc = nlp(text)
+    return {
+        span.text.lower(): any(m.category == "NEGATED_EXISTENCE" for m in span._.modifiers)
+        for span in doc.spans["targets"]
+        if span.label_ in ("FINDING", "SUBSTANCE")
+    }
+
+
+def test_context_an_inline_heading_ends_the_negation_before_it(nlp: Language) -> None:
+    found = _negated(nlp, "No jump sign. CLINICAL HISTORY: taut band of the neck.")
+    assert found == {"jump sign": True, "taut band": False}
+    found = _negated(nlp, "No jump sign  Exam Findings: taut band of the neck.")
+    assert found == {"jump sign": True, "taut band": False}
+
+
+def test_context_a_heading_keeps_the_negation_that_answers_it(nlp: Language) -> None:
+    found = _negated(nlp, "Local Twitch Response: none. Botulinum Toxin: none.")
+    assert found == {"local twitch response": True, "botulinum toxin": True}
+
+
+def test_context_a_heading_of_procedure_words_keeps_them(nlp: Language) -> None:
+    doc = nlp("Dry Needling: right upper trapezius.")
+    [muscle] = [s for s in doc.spans["targets"] if s.label_ == "MUSCLE"]
+    assert {"TREATED", "NEEDLED"} & {m.category for m in muscle._.modifiers}
 
 
 def test_context_negation_of_a_substance_does_not_reach_the_muscle(nlp: Language) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
+from scribe.coding.diagnoses import DiagnosisLinks, Line, link_diagnoses
 from scribe.coding.documentation import check_documentation
 from scribe.coding.muscles import (
     DRY_NEEDLING,
@@ -114,7 +115,18 @@ class _Coder:
             )
             if rule is not None:
                 self.applied.append(rule.id)
-        return self._result(analysis)
+        links = link_diagnoses(
+            self.note,
+            self.context,
+            checks=self.view.documentation,
+            lines={
+                d.service: Line(d.billing_code.code, d.evidence)
+                for d in self.drafts
+                if not d.withheld
+            },
+            book=self.book,
+        )
+        return self._result(analysis, links)
 
     def _first_edit(self, kind: str) -> Edit | None:
         return next((e for e in self.view.edits if e.kind == kind), None)
@@ -395,7 +407,7 @@ class _Coder:
 
     # --- result ------------------------------------------------------------------------------
 
-    def _result(self, analysis: MuscleAnalysis) -> CodingResult:
+    def _result(self, analysis: MuscleAnalysis, links: DiagnosisLinks) -> CodingResult:
         view = self.view
         factor = view.conversion_factor
         lines: list[ClaimLine] = []
@@ -427,6 +439,7 @@ class _Coder:
                     descriptor=draft.billing_code.descriptor,
                     muscle_count=draft.muscle_count,
                     rvu_total=total_rvu,
+                    diagnosis_pointers=links.pointers.get(draft.service, []),
                 )
             )
         payments = [line.payment_estimate for line in lines if line.payment_estimate is not None]
@@ -438,6 +451,7 @@ class _Coder:
         return CodingResult(
             muscle_count=analysis.total,
             lines=lines,
+            diagnoses=links.diagnoses,
             prompts=self.book.prompts(),
             date_of_service=view.day,
             payer_policy=self.policy.id,

@@ -91,6 +91,7 @@ class DiagnosisFinder:
         self._joiners = frozenset(w.lower() for w in grammar.joiners)
         self._prepositions = frozenset(w.lower() for w in grammar.prepositions)
         self._determiners = frozenset(w.lower() for w in grammar.determiners)
+        self._referral = frozenset(w.lower() for w in grammar.referral)
         self._after_max = grammar.after_max
         self._myalgia = grammar.myalgia
         self._sides = LateralityTagger(nlp, lexicons.laterality, [])
@@ -244,6 +245,8 @@ class DiagnosisFinder:
         myo_nouns: dict[int, int],
     ) -> list[Found]:
         first, before, myofascial = self._left(doc, start, sites, cues, bound[0])
+        if first > bound[0] and doc[first - 1].lower_ in self._referral:
+            return []  # "referred pain to the temple": a trigger point finding
         if (end - start > 1 or doc[start].lower_ not in self._nouns) and not myofascial:
             return []  # "syndrome", "trigger points" alone are no diagnosis
         last, after = self._right(

@@ -54,6 +54,11 @@ DocumentationCheckKind = Literal[
     "response",
     "consent",
     "tolerance",
+    # diagnoses of the claim (scribe/coding/diagnoses.py)
+    "diagnosis_support",
+    "diagnosis_billable",
+    "diagnosis_excludes",
+    "clbp_diagnosis",
 ]
 
 # The names a prompt message may use in ``{braces}``; the engine fills the ones it knows.
@@ -514,6 +519,14 @@ class DocumentationCheck(DatedRule):
         description="procedure_not_billed: the procedures (of the note's procedures list) done "
         "today that the product does not code and must say so.",
     )
+    diagnosis_codes: list[str] = Field(
+        default_factory=list,
+        description="ICD-10-CM codes or code prefixes: diagnosis_support, the diagnoses that "
+        "support the services; clbp_diagnosis, the low back pain codes the benefit needs.",
+    )
+    max_pointers: int | None = Field(
+        default=None, ge=1, le=12, description="diagnosis_support: pointers a line may carry."
+    )
 
     @model_validator(mode="after")
     def _kinds_for_rationale(self) -> DocumentationCheck:
@@ -521,6 +534,8 @@ class DocumentationCheck(DatedRule):
             raise ValueError(f"{self.id}: the rationale check needs finding_kinds")
         if self.check == "procedure_not_billed" and not self.procedure_kinds:
             raise ValueError(f"{self.id}: the procedure_not_billed check needs procedure_kinds")
+        if self.check in ("diagnosis_support", "clbp_diagnosis") and not self.diagnosis_codes:
+            raise ValueError(f"{self.id}: the {self.check} check needs diagnosis_codes")
         return self
 
 

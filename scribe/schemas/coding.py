@@ -29,6 +29,19 @@ class ClaimLine(Frozen):
         default=None, ge=0, description="Billable muscles on this line."
     )
     rvu_total: float | None = Field(default=None, description="National non-facility total RVU.")
+    diagnosis_pointers: list[int] = Field(
+        default_factory=list,
+        description="Positions (1-based) in ``CodingResult.diagnoses`` of the diagnoses that "
+        "support this line, at most four (837P SV107).",
+    )
+
+
+class ClaimDiagnosis(Frozen):
+    """An ICD-10-CM code on the claim, in claim order (the first is the principal one)."""
+
+    code: str
+    description: str
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class Prompt(Frozen):
@@ -42,6 +55,9 @@ class Prompt(Frozen):
 class CodingResult(Frozen):
     muscle_count: int = Field(ge=0)
     lines: list[ClaimLine] = Field(default_factory=list)
+    diagnoses: list[ClaimDiagnosis] = Field(
+        default_factory=list, description="The claim's diagnosis codes, principal first."
+    )
     prompts: list[Prompt] = Field(default_factory=list)
     # Optional detail filled by the coding engine.
     date_of_service: dt.date | None = Field(

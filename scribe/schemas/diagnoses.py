@@ -119,6 +119,9 @@ class PainGrammar(Frozen):
     )
     myalgia: str = Field(description="The concept of a myofascial pain.")
     modifiers: list[str] = Field(default_factory=list, description="chronic, mechanical ...")
+    referral: list[str] = Field(
+        default_factory=list, description="Words that make a pain a referral pattern."
+    )
     joiners: list[str] = Field(min_length=1, description="and, /, comma ...")
     prepositions: list[str] = Field(min_length=1, description="in, of, at ...")
     determiners: list[str] = Field(default_factory=list)

@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 
 from scribe.coding import BillingRules, load_rules
+from scribe.diagnoses import icd
 from scribe.schemas.common import Evidence
 from scribe.schemas.context import EncounterContext
 from scribe.schemas.note import (
+    Diagnosis,
+    DiagnosisMention,
     Finding,
     GroupMention,
     Injectate,
@@ -224,6 +227,43 @@ def _rationale(text: _Text, spec: Mapping[str, Any]) -> Rationale:
     )
 
 
+# A fully documented note states a diagnosis that supports needling; low back pain also meets
+# the Medicare chronic low back pain benefit.
+DEFAULT_DIAGNOSES: tuple[str, ...] = ("M54.50",)
+
+
+def make_diagnosis(text: _Text, spec: str | Mapping[str, Any]) -> Diagnosis:
+    """``"M54.50"`` or ``{code, status, source, specific_cause, name}`` (code may be null for
+    a specific cause named without one)."""
+    item: dict[str, Any] = {"code": spec} if isinstance(spec, str) else dict(spec)
+    code = item.get("code")
+    status = item.get("status", "current")
+    billable = code is not None and icd.billable(code)
+    if status != "current":
+        left_out: str | None = "not_today"
+    elif code is None:
+        left_out = "no_code"
+    elif not billable:
+        left_out = "not_billable"
+    else:
+        left_out = item.get("left_out")
+    name = item.get("name") or (icd.description(code) if code else "condition")
+    span = text.span(name)
+    return Diagnosis(
+        **span.model_dump(),
+        code=code,
+        description=icd.description(code) if code and icd.exists(code) else None,
+        name=name,
+        status=status,
+        source=item.get("source", "words"),
+        billable=billable,
+        specific_cause=item.get("specific_cause", False),
+        on_claim=left_out is None,
+        left_out=left_out,
+        mentions=[DiagnosisMention(**span.model_dump(), status=status)],
+    )
+
+
 def note_from_spec(spec: Mapping[str, Any]) -> Note:
     """Build a ``Note`` from the compact golden-case format."""
     text = _Text()
@@ -263,12 +303,14 @@ def note_from_spec(spec: Mapping[str, Any]) -> Note:
         StatedCount(**text.span(f"{n} muscles").model_dump(), value=n)
         for n in spec.get("stated", [])
     ]
+    diagnoses = [make_diagnosis(text, d) for d in spec.get("diagnoses", DEFAULT_DIAGNOSES)]
     return Note(
         muscles=muscles,
         groups=groups,
         injectate=injectate,
         rationale=rationale,
         stated_muscle_counts=stated,
+        diagnoses=diagnoses,
         text_length=text.length,
     )
 

@@ -47,10 +47,16 @@ def vocabulary_words(lexicons: Lexicons, spec: AsrVocabulary) -> list[str]:
 
 
 def bias_text(lexicons: Lexicons, spec: AsrVocabulary, count_tokens: Callable[[str], int]) -> str:
-    """The vocabulary as one comma-separated line within ``spec.max_tokens`` tokens."""
+    """The vocabulary within ``spec.max_tokens`` tokens: a comma-separated list, or the
+    ``template`` sentence with the list in place of ``{names}``."""
+    template = spec.template or "{names}"
+
+    def render(terms: list[str]) -> str:
+        return " ".join(template.replace("{names}", ", ".join(terms)).split())
+
     taken: list[str] = []
     for term in vocabulary_words(lexicons, spec):
-        if count_tokens(", ".join([*taken, term])) > spec.max_tokens:
+        if count_tokens(render([*taken, term])) > spec.max_tokens:
             break
         taken.append(term)
-    return ", ".join(taken)
+    return render(taken)

@@ -256,6 +256,10 @@ class AsrVocabulary(Frozen):
     excluded_groups: list[str] = Field(description="Muscle groups no one dry needles.")
     max_zipf: float = Field(gt=0, description="Name words more common in English are left out.")
     max_tokens: int = Field(gt=0, le=200, description="Budget of the vocabulary, in tokens.")
+    template: str | None = Field(
+        default=None,
+        description="A sentence with {names} where the terms and names go (None: a bare list).",
+    )
     muscle_order: list[str] = Field(
         description="Muscle ids, most named in public reports first (bench/asr_vocabulary.py)."
     )

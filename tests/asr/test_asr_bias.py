@@ -183,3 +183,15 @@ def test_asr_music_gives_no_bias_word_and_no_treated_muscle(scribe: Scribe, tmp_
         assert not _words(transcript.text) & _bias_words(_transcriber(bias))
         note = scribe.extract_transcript(transcript).note
         assert not [m for m in note.muscles if m.status == "treated"]
+
+
+def test_asr_vocabulary_template_holds_the_names_within_the_budget() -> None:
+    lexicons = load_lexicons()
+    spec = Transcriber().lexicon.vocabulary.model_copy(
+        update={"template": "Dry needling to the {names}. Nothing injected.", "max_tokens": 120}
+    )
+    text = bias_text(lexicons, spec, lambda t: len(t.split()))
+    assert text.startswith("Dry needling to the ") and text.endswith(". Nothing injected.")
+    assert "{names}" not in text and len(text.split()) <= 120
+    names = text.removeprefix("Dry needling to the ").removesuffix(". Nothing injected.")
+    assert names.split(", ") == vocabulary_words(lexicons, spec)[: len(names.split(", "))]

@@ -19,7 +19,7 @@ from api.keys import SqliteKeyReader
 from api.middleware import JSON_OVERHEAD, NoStore, RequestGuard
 from api.persistence.database import make_engine, make_sessions, private_folder, upgrade
 from api.persistence.group_commit import GroupCommit
-from api.routers import admin, encounters, health, review
+from api.routers import admin, encounters, health, notes, review
 from api.web import WebSettings
 from api.web import install as install_web
 from scribe.config import Settings, get_settings
@@ -100,6 +100,7 @@ def create_app(
     refusals.install(app)
     app.include_router(health.router)
     app.include_router(encounters.router)
+    app.include_router(notes.router)
     app.include_router(review.router)
     app.include_router(admin.router)
     install_web(app, web)  # the pages at /, after the API so its routes match first

@@ -3,8 +3,9 @@
 fhir.resources 8 has no plain R4 (4.0.1) package, so the models are ``fhir.resources.R4B``
 (4.3.0): Bundle, Patient, Procedure, BodyStructure, DocumentReference and Claim are the same in
 R4 and R4B for every element used here. Ids are uuid5 of the encounter id and the timestamp is
-``created_at``, so one encounter always gives one bundle. The dictation leaves only as a base64
-attachment; Patient carries the EHR identifier and nothing else. No I/O but the lexicon default.
+``created_at``, so one encounter always gives one bundle. The dictation's words leave only in
+base64 attachments (the dictation, and the procedure note that quotes it); Patient carries the
+EHR identifier and nothing else. No I/O but the lexicon default.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pydantic import ValidationError
 
 from scribe.coding.muscles import DRY_NEEDLING, INJECTION
 from scribe.lexicons import Lexicons, load_lexicons
+from scribe.procedure_note import build_procedure_note, render_procedure_note_markdown
 from scribe.schemas.coding import ClaimLine, CodingResult
 from scribe.schemas.context import PROVIDER_NAMES
 from scribe.schemas.note import MuscleRef, Note
@@ -262,6 +264,12 @@ def _attachment(content_type: str, title: str, payload: str) -> Json:
     }
 
 
+def _procedure_note(encounter: FhirEncounter) -> str:
+    """The audit-ready procedure note: each sentence quotes or rests on the dictation."""
+    built = build_procedure_note(encounter.note, encounter.coding, text=encounter.source_text)
+    return render_procedure_note_markdown(built)
+
+
 def _document(encounter: FhirEncounter, subject: Json) -> Json:
     progress_note = {"system": LOINC_SYSTEM, "code": "11506-3", "display": "Progress note"}
     return {
@@ -273,6 +281,9 @@ def _document(encounter: FhirEncounter, subject: Json) -> Json:
         "author": [{"display": encounter.performer}],
         "description": "Dry needling session note",
         "content": [
+            _attachment(
+                "text/markdown; charset=utf-8", "Procedure note", _procedure_note(encounter)
+            ),
             _attachment("application/json", "Structured note", encounter.note.model_dump_json()),
             _attachment("text/plain; charset=utf-8", "Dictation", encounter.source_text),
         ],

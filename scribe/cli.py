@@ -22,7 +22,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, InputError, ScribeError
+from scribe.schemas.coding import CodingResult
 from scribe.schemas.context import EncounterContext
+from scribe.schemas.note import Note
 
 app = typer.Typer(
     name="scribe",
@@ -43,6 +45,17 @@ def _root() -> None:
 class OutputFormat(StrEnum):
     json = "json"
     text = "text"
+
+
+class ExtractFormat(StrEnum):
+    """What ``extract`` and ``code`` print: the JSON contract, a summary, or the procedure note
+    (text, Markdown, or its JSON with the words each sentence rests on)."""
+
+    json = "json"
+    text = "text"
+    note = "note"
+    note_md = "note-md"
+    note_json = "note-json"
 
 
 class PayerOption(StrEnum):
@@ -148,6 +161,14 @@ def _context(
 
 # the options both commands take, declared once
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text.")]
+ExtractFormatOption = Annotated[
+    ExtractFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="json, text, or the procedure note: note (text), note-md, note-json (with spans).",
+    ),
+]
 PayerArg = Annotated[PayerOption | None, typer.Option("--payer", help="Payer of the claim.")]
 ClbpArg = Annotated[bool, typer.Option("--clbp", help="Medicare chronic low back pain benefit.")]
 SessionArg = Annotated[
@@ -197,7 +218,7 @@ def extract(
         str,
         typer.Argument(metavar="PATH|-", help="Dictation text or recording file, or - for stdin."),
     ],
-    output: FormatOption = OutputFormat.json,
+    output: ExtractFormatOption = ExtractFormat.json,
     payer: PayerArg = None,
     clbp: ClbpArg = False,
     session_number: SessionArg = None,
@@ -232,12 +253,33 @@ def extract(
         result = Scribe(settings=settings).extract(text, context)
     except ScribeError as exc:
         raise _fail(str(exc)) from None
-    if output is OutputFormat.json:
+    if output is ExtractFormat.json:
         _write_json(result.model_dump(mode="json"))
-    else:
+    elif output is ExtractFormat.text:
         from scribe.render import render_extraction_text
 
         sys.stdout.write(render_extraction_text(result))
+    else:
+        _write_procedure_note(result.note, result.coding, output, text=text)
+
+
+def _write_procedure_note(
+    note: Note, coding: CodingResult, output: ExtractFormat, *, text: str | None
+) -> None:
+    """The procedure note in the format asked for (``text``: the dictation, when known)."""
+    from scribe.procedure_note import (
+        build_procedure_note,
+        render_procedure_note_markdown,
+        render_procedure_note_text,
+    )
+
+    procedure_note = build_procedure_note(note, coding, text=text)
+    if output is ExtractFormat.note_json:
+        _write_json(procedure_note.model_dump(mode="json"))
+    elif output is ExtractFormat.note_md:
+        sys.stdout.write(render_procedure_note_markdown(procedure_note))
+    else:
+        sys.stdout.write(render_procedure_note_text(procedure_note))
 
 
 def _write_json(data: object) -> None:
@@ -267,14 +309,16 @@ def _progress_bar(label: str) -> Iterator[Callable[[float, float], None] | None]
 
 
 def _extract_recording(
-    path: Path, context: EncounterContext, settings: Settings, output: OutputFormat
+    path: Path, context: EncounterContext, settings: Settings, output: ExtractFormat
 ) -> None:
     from scribe.pipeline import Scribe
 
     with _progress_bar("transcribing") as progress:
         result = Scribe(settings=settings).extract_audio(path, context, progress=progress)
-    if output is OutputFormat.json:
+    if output is ExtractFormat.json:
         _write_json(result.model_dump(mode="json"))
+    elif output is not ExtractFormat.text:
+        _write_procedure_note(result.note, result.coding, output, text=result.transcript.text)
     else:
         from scribe.render import render_extraction_text, render_transcript_text
 
@@ -355,7 +399,7 @@ def code_note(
     source: Annotated[
         str, typer.Argument(metavar="NOTE.json|-", help="A note, or an extraction's JSON.")
     ],
-    output: FormatOption = OutputFormat.json,
+    output: ExtractFormatOption = ExtractFormat.json,
     payer: PayerArg = None,
     clbp: ClbpArg = False,
     session_number: SessionArg = None,
@@ -369,7 +413,6 @@ def code_note(
 ) -> None:
     """Code a structured note again (after a reviewer corrected it, or with a new context)."""
     from scribe.coding import code, load_rules, render_coding_text
-    from scribe.schemas.note import Note
 
     settings = _settings(policy)
     try:
@@ -405,10 +448,12 @@ def code_note(
         result = code(note, context, rules=rules)
     except ScribeError as exc:
         raise _fail(str(exc)) from None
-    if output is OutputFormat.json:
+    if output is ExtractFormat.json:
         sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
-    else:
+    elif output is ExtractFormat.text:
         sys.stdout.write(render_coding_text(result))
+    else:  # a note alone carries no dictation: its facts rest on their mentions
+        _write_procedure_note(note, result, output, text=None)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -20,9 +20,8 @@ from scribe.procedure_note.facts import (
     reviewer_status,
     show_measure,
 )
-from scribe.schemas.coding import ClaimLine, CodingResult
+from scribe.schemas.coding import ClaimDiagnosis, ClaimLine, CodingResult
 from scribe.schemas.note import (
-    Diagnosis,
     FindingKind,
     Injectate,
     Measure,
@@ -56,6 +55,12 @@ def _gap(element: Element, label: str) -> Sentence:
 
 def _reviewer(element: Element, words: str) -> Sentence:
     return Sentence(element=element, text=f"{words} (no dictated words).", origin="reviewer")
+
+
+def _unquoted(element: Element, words: str) -> Sentence:
+    """What the structured note records without the words it came from."""
+    text = f"{words}: recorded without dictated words to quote."
+    return Sentence(element=element, text=text, origin="unquoted")
 
 
 def _said(element: Element, label: str, items: Sequence[Fact]) -> Sentence:
@@ -129,18 +134,19 @@ def _muscles(note: Note, coding: CodingResult, text: str | None) -> Section:
     return Section(title="Muscles treated", sentences=sentences)
 
 
-def _diagnosis_sentence(diagnosis: Diagnosis) -> Sentence:
-    coded = f"{diagnosis.code} {diagnosis.description or diagnosis.name}"
-    if diagnosis.origin == "reviewer":
-        return _reviewer("diagnosis", f"Diagnosis {coded}: added by a reviewer")
-    return _said("diagnosis", f"Diagnosis {coded}", [quote(diagnosis)])
+def _diagnosis_sentence(position: int, diagnosis: ClaimDiagnosis) -> Sentence:
+    principal = " (principal)" if position == 1 else ""
+    label = f"Diagnosis {position}{principal}: {diagnosis.code} {diagnosis.description}"
+    items = quotes(diagnosis.evidence)
+    if not items:
+        return _unquoted("diagnosis", label)
+    return _said("diagnosis", label, items)
 
 
-def _necessity(note: Note) -> Section:
+def _necessity(note: Note, coding: CodingResult) -> Section:
     rationale = note.rationale
-    on_claim = [d for d in note.diagnoses if d.on_claim and d.code]
-    sentences = [_diagnosis_sentence(d) for d in on_claim]
-    if not on_claim:
+    sentences = [_diagnosis_sentence(i, d) for i, d in enumerate(coding.diagnoses, start=1)]
+    if not coding.diagnoses:
         sentences.append(_gap("diagnosis", "Diagnosis for the claim"))
     sentences += [_said("limitation", "Functional limitation", [quote(e)]) for e in
                  rationale.functional_limitations]  # fmt: skip
@@ -181,13 +187,7 @@ def _injectate(injectate: Injectate) -> list[Sentence]:
         statements = quotes(injectate.statements)
         sentences.append(_said("injectate", "No-injectate statement", statements))
     elif injectate.status == "none_confirmed":  # a reviewer's, or a form read without words
-        sentences.append(
-            Sentence(
-                element="injectate",
-                text="Nothing injected: recorded without dictated words to quote.",
-                origin="unquoted",
-            )
-        )
+        sentences.append(_unquoted("injectate", "Nothing injected"))
     injected = [s for s in injectate.substances if s.status == "injected"]
     dictated = [s for s in injected if s.origin == "dictation"]
     if dictated:
@@ -274,10 +274,14 @@ def _line_muscles(note: Note, refs: Iterable[MuscleRef]) -> list[Muscle]:
     return found
 
 
-def _line_sentence(note: Note, line: ClaimLine, text: str | None) -> Sentence:
+def _line_sentence(note: Note, coding: CodingResult, line: ClaimLine, text: str | None) -> Sentence:
     modifiers = f", modifiers {', '.join(line.modifiers)}" if line.modifiers else ""
     head = f"CPT {line.code} x{line.units}{modifiers}"
     why = f": {line.descriptor}" if line.descriptor else ""
+    pointed = [coding.diagnoses[i - 1].code for i in line.diagnosis_pointers
+               if 0 < i <= len(coding.diagnoses)]  # fmt: skip
+    if pointed:
+        why += f" (diagnosis {', '.join(pointed)})"
     muscles = _line_muscles(note, line.muscles)
     facts = [f for m in muscles for f in muscle_facts(m, note, text)]
     count = line.muscle_count if line.muscle_count is not None else len(line.muscles)
@@ -288,7 +292,7 @@ def _line_sentence(note: Note, line: ClaimLine, text: str | None) -> Sentence:
 
 
 def _billing(note: Note, coding: CodingResult, text: str | None) -> Section:
-    sentences = [_line_sentence(note, line, text) for line in coding.lines]
+    sentences = [_line_sentence(note, coding, line, text) for line in coding.lines]
     if not sentences:
         sentences.append(
             Sentence(
@@ -312,7 +316,7 @@ def build_procedure_note(
         date_of_service=coding.date_of_service,
         sections=[
             _muscles(note, coding, text),
-            _necessity(note),
+            _necessity(note, coding),
             _technique(note),
             _response(note),
             _consent(note),

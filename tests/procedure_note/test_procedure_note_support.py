@@ -153,6 +153,8 @@ def _sentence_problems(sentence: Sentence, source: str, note: Note) -> Iterator[
         # the extraction confirms nothing was injected from a form without keeping its words
         if sentence.facts or sentence.element != "injectate" or note.injectate.statements:
             yield "only an injectate status without statements may be unquoted"
+        if not sentence.text.endswith(": recorded without dictated words to quote."):
+            yield "an unquoted sentence says so"
         return
     if not sentence.facts:
         yield "no span"

@@ -458,3 +458,7 @@ def code_note(
 
 def main() -> None:  # pragma: no cover - console script entry
     app()
+
+
+# `scribe claim` (scribe/claims/command.py) adds itself to the app
+from scribe.claims import command as _claim_command  # noqa: E402, F401

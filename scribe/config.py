@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scribe.claims.identifiers import check_npi, check_tax_id
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,3 +109,44 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once from the environment."""
     return Settings()
+
+
+class ClaimSettings(BaseSettings):
+    """Who bills the claims ``scribe claim`` writes (``SCRIBE_CLAIM_*``): the billing and
+    rendering providers, the submitter and the receiver of the X12 file, and the practice's
+    fee schedule. Unset values are never guessed: a claim that needs one is refused, naming
+    the setting."""
+
+    model_config = SettingsConfigDict(env_prefix="SCRIBE_CLAIM_", extra="ignore")
+
+    billing_name: str | None = Field(default=None, description="Practice (billing provider).")
+    billing_npi: str | None = Field(default=None, description="Billing provider NPI (type 2).")
+    billing_tax_id: str | None = Field(default=None, description="Employer identification no.")
+    billing_address: str | None = Field(default=None, description="Street address.")
+    billing_city: str | None = None
+    billing_state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    billing_zip: str | None = Field(default=None, pattern=r"^\d{5}(?:\d{4})?$")
+    billing_phone: str | None = Field(default=None, pattern=r"^\d{10}$")
+    rendering_npi: str | None = Field(default=None, description="Treating clinician's NPI.")
+    rendering_last_name: str | None = None
+    rendering_first_name: str | None = None
+    submitter_id: str | None = Field(default=None, description="ISA06/GS02 sender id.")
+    submitter_name: str | None = None
+    contact_name: str | None = None
+    receiver_id: str | None = Field(default=None, description="ISA08/GS03 receiver id.")
+    receiver_name: str | None = None
+    usage: Literal["T", "P"] = Field(default="T", description="ISA15: test or production.")
+    place_of_service: str = Field(default="11", pattern=r"^\d{2}$", description="11: office.")
+    fee_schedule: Path | None = Field(
+        default=None,
+        description="A practice's fee schedule file; default lexicons/billing/fee_schedule.yaml.",
+    )
+
+    _npi = field_validator("billing_npi", "rendering_npi")(check_npi)
+    _tax_id = field_validator("billing_tax_id")(check_tax_id)
+
+
+def get_claim_settings() -> ClaimSettings:
+    """The claim settings, read from the environment on each call (a practice may change them
+    between claims)."""
+    return ClaimSettings()

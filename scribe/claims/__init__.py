@@ -1,0 +1,1 @@
+"""Claim files: the X12 837P professional claim and the patient superbill."""

@@ -1,4 +1,4 @@
-"""/v1/encounters: create from text or audio, read, list, revisions, FHIR export."""
+"""/v1/encounters: create from text or audio, read, list, revisions, FHIR export, claim file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi import Path as PathParam
@@ -36,6 +36,7 @@ from api.schemas import (
 )
 from scribe.asr.audio import SNIFF_BYTES, probe_duration, sniff_audio_format
 from scribe.errors import AudioError
+from scribe.schemas.claim import ClaimParties
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.corrections import NoteCorrection
 from scribe.schemas.note import Note
@@ -276,3 +277,56 @@ def fhir_bundle(encounter_id: EncounterId, caller: Reader, session: SessionDep,
         lexicons=services.scribe.lexicons,
     )
     return FhirResponse(json.dumps(bundle))
+
+
+class ClaimFileResponse(Response):
+    media_type = "application/edi-x12"
+
+
+@router.post(
+    "/encounters/{encounter_id:id}/claim",
+    name="encounter.claim",
+    response_class=ClaimFileResponse,
+    responses={200: {"content": {"application/edi-x12": {"schema": {"type": "string"}},
+                                 "text/html": {"schema": {"type": "string"}}}},
+               **problems.responses(404, 409)},
+    summary="The encounter's claim: X12 837P (validated) or a superbill (HTML)",
+)  # fmt: skip
+def claim_file(
+    encounter_id: EncounterId,
+    body: ClaimParties,
+    caller: Reader,
+    session: SessionDep,
+    services: ServicesDep,
+    file_format: Annotated[
+        Literal["837p", "superbill"], Query(alias="format", description="837p or superbill.")
+    ] = "837p",
+) -> Response:
+    """The patient and payer come in the body (the service stores neither); the providers,
+    submitter, receiver and fee schedule from the SCRIBE_CLAIM_* settings. Audited as a read."""
+    from scribe.claims.errors import ClaimError
+    from scribe.claims.service import claim_837p, superbill_html
+    from scribe.config import get_claim_settings
+
+    row = service.load_visible(session, caller, encounter_id, "encounter.claim")
+    session.commit()
+    if row.status != "ready" or row.coding_json is None:
+        raise ApiProblem(409, f"the encounter is {row.status}, not ready", slug="not-ready")
+    context = service.stored_context(row)
+    context = context.model_copy(update={"dos": context.dos or row.date_of_service})
+    coding = CodingResult.model_validate_json(row.coding_json)
+    folder = services.scribe.settings.lexicon_dir
+    try:
+        settings = get_claim_settings()
+        if file_format == "837p":
+            text = claim_837p(coding, context, body, settings, lexicon_dir=folder)
+            return ClaimFileResponse(text)
+        html = superbill_html(coding, context, body, settings, lexicon_dir=folder)
+    except ValidationError as exc:  # the settings: their names, never their values
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+        raise ApiProblem(
+            409, f"claim settings are not valid: {fields}", slug="claim-refused"
+        ) from None
+    except ClaimError as exc:
+        raise ApiProblem(409, str(exc), slug="claim-refused") from None
+    return Response(html, media_type="text/html")

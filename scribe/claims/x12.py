@@ -101,7 +101,7 @@ def build_837p(
         missing.append("the patient's account number")
     if missing:
         raise MissingClaimData(missing)
-    if context.payer not in FILING:
+    if (context.payer or "commercial") not in FILING:
         raise ClaimError("an 837P goes to an insurer: a self-pay encounter gets a superbill")
     if context.abn_option == 2:
         raise ClaimError("ABN option 2: the patient pays and Medicare is not billed (superbill)")

@@ -105,16 +105,7 @@ class _Coder:
             book=self.book,
             line_codes={d.service: d.billing_code.code for d in self.drafts},
         )
-        if self.scope is not None and analysis.count(DRY_NEEDLING) > 0:
-            rule = check_scope(
-                self.context,
-                scope=self.scope,
-                day=self.view.day,
-                book=self.book,
-                evidence=side_evidence(analysis.by_service[DRY_NEEDLING]),
-            )
-            if rule is not None:
-                self.applied.append(rule.id)
+        self._check_scope(analysis, documented)
         links = link_diagnoses(
             self.note,
             self.context,
@@ -127,6 +118,29 @@ class _Coder:
             book=self.book,
         )
         return self._result(analysis, links)
+
+    def _check_scope(self, analysis: MuscleAnalysis, documented: set[str]) -> None:
+        """Who may dry needle in the practice's state: when the context gives a state, the
+        note documents dry needling, and a ``scope_of_practice`` check is in force."""
+        if self.scope is None or DRY_NEEDLING not in documented:
+            return
+        for check in self.view.documentation:
+            if check.check != "scope_of_practice":
+                continue
+            if check.services and DRY_NEEDLING not in check.services:
+                continue
+            self.applied.append(check.id)
+            rule = check_scope(
+                self.context,
+                scope=self.scope,
+                day=self.view.day,
+                book=self.book,
+                evidence=side_evidence(analysis.by_service[DRY_NEEDLING]),
+                no_rule_prompt=check.prompt,
+            )
+            if rule is not None:
+                self.applied.append(rule.id)
+            return
 
     def _first_edit(self, kind: str) -> Edit | None:
         return next((e for e in self.view.edits if e.kind == kind), None)

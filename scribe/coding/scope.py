@@ -84,11 +84,13 @@ def check_scope(
     day: dt.date,
     book: PromptBook,
     evidence: Sequence[Evidence],
+    no_rule_prompt: str,
 ) -> ScopeRule | None:
     """Raise the scope-of-practice prompt for the encounter's state and provider type, if any,
     and return the rule applied.
 
-    Call it only for a note that documents dry needling and a context that gives a state.
+    Call it only for a note that documents dry needling and a context that gives a state;
+    ``no_rule_prompt`` (the documentation check's prompt) is raised when no rule is in force.
     Silence means the data holds a rule in force that allows it without conditions.
     """
     state = context.state
@@ -115,7 +117,7 @@ def check_scope(
         return None
     rule = rule_in_force(scope, state, provider, day)
     if rule is None:
-        book.add(scope.prompts["no_rule"], rule_id=None, evidence=evidence, **fields)
+        book.add(no_rule_prompt, rule_id=None, evidence=evidence, **fields)
         return None
     training = describe_training(rule.training)
     finding = _STATUS_FINDING[rule.status]

@@ -59,6 +59,8 @@ DocumentationCheckKind = Literal[
     "diagnosis_billable",
     "diagnosis_excludes",
     "clbp_diagnosis",
+    # who may dry needle in the practice's state (scribe/coding/scope.py)
+    "scope_of_practice",
 ]
 
 # The names a prompt message may use in ``{braces}``; the engine fills the ones it knows.

@@ -25,7 +25,6 @@ ScopeFinding = Literal[
     "restricted",
     "training",
     "not_listed",
-    "no_rule",
     "provider_not_covered",
     "provider_missing",
 ]

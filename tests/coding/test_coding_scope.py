@@ -303,3 +303,18 @@ def test_scope_file_errors_name_the_field_not_the_value(
     assert field in message
     if value is not None:
         assert value not in message
+
+
+def test_scope_check_is_switched_off_in_documentation_yaml(
+    rules: BillingRules, build_note: Callable[[Mapping[str, Any]], Note]
+) -> None:
+    """The check runs because documentation.yaml lists it: without it, no scope prompt."""
+    checks = [c for c in rules.documentation if c.check == "scope_of_practice"]
+    assert [c.prompt for c in checks] == ["scope-no-rule"]
+    without = rules.model_copy(
+        update={"documentation": [c for c in rules.documentation if c.check != "scope_of_practice"]}
+    )
+    note = build_note({"muscles": ["right upper-trapezius"]})
+    context = EncounterContext(state="OR", provider="pt", dos=DOS)
+    assert "scope-prohibited" in {p.id for p in code(note, context, rules=rules).prompts}
+    assert not [p for p in code(note, context, rules=without).prompts if p.id in SCOPE_IDS]

@@ -1,10 +1,12 @@
 """Is a diagnosis the patient's, today? medspaCy ConText over the diagnoses of each sentence.
 
-The rules are the ones of ``context_rules.yaml`` that reach PROBLEM targets (generic negation,
-other people, clause ends and pseudo-triggers), plus the diagnosis rules of
-``diagnoses.yaml`` (past episodes, uncertain or conditional statements). Scopes stay inside
-their sentence, as in ``scribe_context``; in unpunctuated speech a negation reaches only the
-words right after it. A diagnosis under a family history heading is someone else's.
+The modifiers are those ``scribe_context`` already found with the rules of
+``context_rules.yaml`` that reach PROBLEM targets (generic negation, other people, clause ends),
+with the scopes it gave them, plus the matches of the diagnosis rules of ``diagnoses.yaml``
+(past episodes, uncertain or conditional statements, pseudo-triggers such as "cannot"). A
+diagnosis rule's match wins over a shared modifier inside it, as the longest match wins in
+ConText. Scopes stay inside their sentence. A diagnosis under a family history heading is
+someone else's.
 """
 
 from __future__ import annotations
@@ -31,20 +33,19 @@ _STATUS_ORDER = ("negated", "other_person", "hypothetical", "historical")
 
 
 def diagnosis_rules(lexicons: Lexicons, lexicon: DiagnosisLexicon) -> ContextLexicon:
-    """The shared rule sets that reach PROBLEM targets (or every target: clause ends,
-    pseudo-triggers) and the diagnosis rule sets, as one rule file."""
-    shared = lexicons.context
-    rule_sets = [
-        r for r in shared.rule_sets if r.allowed_types is None or TARGET in r.allowed_types
-    ]
-    terminated_by = {**shared.terminated_by, **lexicon.context.terminated_by}
+    """The diagnosis rule sets as one rule file, with the clause ends of the shared file."""
     return ContextLexicon(
         schema_version="1",
-        description="context_rules.yaml rules for PROBLEM targets and diagnoses.yaml rules",
-        source=f"{shared.source} / {lexicon.source}",
-        terminated_by=terminated_by,
-        rule_sets=[*rule_sets, *lexicon.context.rule_sets],
+        description="diagnoses.yaml rules for PROBLEM targets",
+        source=lexicon.source,
+        terminated_by={**lexicons.context.terminated_by, **lexicon.context.terminated_by},
+        rule_sets=list(lexicon.context.rule_sets),
     )
+
+
+def _reaches_problems(modifier: Any) -> bool:
+    allowed = modifier.rule.allowed_types
+    return allowed is None or TARGET in allowed
 
 
 class DiagnosisAssertion:
@@ -56,20 +57,6 @@ class DiagnosisAssertion:
         self._matcher.add(context_rules(diagnosis_rules(lexicons, lexicon)))
         self._statuses = lexicon.context.statuses
         self._other_sections = frozenset(lexicon.context.other_person_sections)
-        run_on = lexicons.context.run_on
-        self._run_on_words = run_on.min_words if run_on else 0
-        self._reach = dict(run_on.reach) if run_on else {}
-
-    def _run_on(self, sent: Span) -> bool:
-        """A long sentence without a comma or semicolon: unpunctuated speech."""
-        if not self._reach:
-            return False
-        words = 0
-        for token in sent:
-            if token.text in (",", ";", ":"):
-                return False
-            words += token.is_alpha
-        return words >= self._run_on_words
 
     def __call__(self, doc: Doc, found: list[Found]) -> None:
         if not found:
@@ -93,12 +80,21 @@ class DiagnosisAssertion:
             rule = self._matcher.rule_map[self._vocab.strings[match_id]]
             sent = sents[number]
             low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
-            reach = self._reach.get(rule.category) if self._run_on(sent) else None
-            if reach is not None:
-                low, high = max(low, start - reach), min(high, end + reach)
             modifiers.setdefault(number, []).append(
                 ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
             )
+        graph = doc._.context_graph
+        for shared in graph.modifiers if graph is not None else []:
+            start, end = shared.modifier_span
+            number = bisect_right(starts, start) - 1
+            if number not in targets or not _reaches_problems(shared):
+                continue
+            own = modifiers.get(number, [])
+            if any(m.modifier_span[0] <= start and end <= m.modifier_span[1] for m in own):
+                continue  # inside a diagnosis rule's match ("not" in "cannot")
+            low, high = shared.scope_span
+            copy = ConTextModifier(shared.rule, start, end, doc, scope_start=low, scope_end=high)
+            modifiers.setdefault(number, []).append(copy)
         for number, pairs in targets.items():
             mods = modifiers.get(number, [])[:MAX_MODIFIERS_PER_SENTENCE]
             if not mods:

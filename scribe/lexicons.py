@@ -156,7 +156,9 @@ def _entry_terms(
 ) -> Iterator[Term]:
     seen: set[str] = set()
     for phrase in [name, *synonyms]:
-        for form in spelling_variants(phrase):
+        # sorted: a set's order changes from process to process (string hashing), and matchers
+        # that keep the first of two alike names would then differ between workers
+        for form in sorted(spelling_variants(phrase)):
             if form not in seen:
                 seen.add(form)
                 yield Term(form, label, entry_id)

@@ -135,6 +135,16 @@ class Lexicons:
         muscle = self.muscle_by_id[muscle_id]
         return muscle.parent if muscle.parent else muscle.id
 
+    def bracketed_terms(self) -> Iterator[Term]:
+        """Muscle and group names with a synonym's word in brackets (``bracketed_forms``),
+        for the phrase matcher only: they are not names a reviewer types or a fuzzy match."""
+        for muscle in self.muscles.muscles:
+            for form in bracketed_forms([muscle.name, *muscle.synonyms]):
+                yield Term(form, "MUSCLE", muscle.id)
+        for group in self.muscles.groups:
+            for form in bracketed_forms([group.name, *group.synonyms]):
+                yield Term(form, "GROUP", group.id)
+
     def terms(self) -> Iterator[Term]:
         """All target strings: muscles, groups, substances and findings."""
         for muscle in self.muscles.muscles:
@@ -149,6 +159,23 @@ class Lexicons:
             for phrase in phrases.phrases:
                 yield from _entry_terms("FINDING", kind, phrase, [])
             yield from _abbreviation_terms("FINDING", kind, phrases.abbreviations)
+
+
+def bracketed_forms(names: list[str]) -> list[str]:
+    """Two names of one muscle that differ in one word, written as one with the other's word
+    in brackets, as EHR templates do: "fibularis (peroneus) longus", "peroneus (fibularis)
+    longus"."""
+    split = [" ".join(n.lower().split()).split(" ") for n in names]
+    forms: set[str] = set()
+    for words in split:
+        for other in split:
+            if len(words) != len(other) or words == other:
+                continue
+            differ = [i for i, (a, b) in enumerate(zip(words, other, strict=True)) if a != b]
+            if len(differ) == 1:
+                i = differ[0]
+                forms.add(" ".join([*words[: i + 1], f"({other[i]})", *words[i + 1 :]]))
+    return sorted(forms)
 
 
 def _entry_terms(

@@ -36,7 +36,7 @@ def target_rules(lexicons: Lexicons, *, case_sensitive: bool = False) -> list[Ta
             category=term.label,
             attributes={"entry_id": term.entry_id},
         )
-        for term in lexicons.terms()
+        for term in [*lexicons.terms(), *lexicons.bracketed_terms()]
         if term.case_sensitive == case_sensitive
     ]
 

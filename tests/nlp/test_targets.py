@@ -8,6 +8,7 @@ import pytest
 from spacy.language import Language
 
 from scribe import Scribe
+from scribe.lexicons import bracketed_forms
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]
@@ -120,3 +121,22 @@ def test_targets_canonical_names_include_the_subdivision(note_of: NoteOf) -> Non
         "gluteus medius",
         "posterior deltoid",
     ]
+
+
+def test_targets_bracketed_synonym_word_is_one_muscle(nlp: Language, note_of: NoteOf) -> None:
+    """An EHR writes a synonym's word in brackets inside the name: one muscle, with its side."""
+    assert targets(nlp, "Peroneus (fibularis) brevis") == [
+        ("Peroneus (fibularis) brevis", "MUSCLE", "fibularis-brevis")
+    ]
+    note = note_of("Dry needling performed today to the left peroneus (fibularis) brevis.")
+    treated = [(m.name, m.laterality) for m in note.muscles if m.status == "treated"]
+    assert treated == [("fibularis brevis", "left")]
+
+
+def test_targets_bracketed_forms_need_names_one_word_apart() -> None:
+    assert bracketed_forms(["fibularis longus", "peroneus longus"]) == [
+        "fibularis (peroneus) longus",
+        "peroneus (fibularis) longus",
+    ]
+    assert bracketed_forms(["upper trapezius", "trapezius upper fibers"]) == []
+    assert bracketed_forms(["gluteus medius", "glute med"]) == []

@@ -10,9 +10,10 @@ from pathlib import Path
 from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from api import problems, refusals
-from api.deps import Services
+from api.deps import JobQueue, Services
 from api.extraction import ExtractionPool
 from api.jobs import AudioJobs
 from api.keys import SqliteKeyReader
@@ -40,6 +41,15 @@ def _load_pipeline(settings: Settings) -> Scribe:
     return Scribe(settings=settings)
 
 
+def _job_queue(settings: Settings, sessions: sessionmaker[Session], pipeline: Scribe) -> JobQueue:
+    """Embedded: this process transcribes (one thread). With a broker: Celery workers do."""
+    if settings.broker_url:
+        from api.scale.dispatch import CeleryJobs  # Celery is imported only when used
+
+        return CeleryJobs(settings)
+    return AudioJobs(sessions, pipeline, settings)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -60,7 +70,7 @@ def create_app(
             scribe if scribe is not None else await to_thread.run_sync(_load_pipeline, settings)
         )
         sessions = make_sessions(engine)
-        jobs = AudioJobs(sessions, pipeline, settings)
+        jobs = _job_queue(settings, sessions, pipeline)
         extraction = ExtractionPool(
             workers=settings.extract_workers, budget_seconds=settings.extract_timeout_seconds
         )

@@ -361,4 +361,6 @@ def verify_audit() -> None:
     sys.stdout.write(f"head {report.head_seq} {report.head_hash}\n")
 
 
-__all__ = ["app"]
+from api.scale import cli as _scale_cli  # noqa: E402  (adds `scribe worker` and `scribe batch`)
+
+__all__ = ["_scale_cli", "app"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Protocol
 
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
@@ -20,12 +21,26 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.audit import Anonymous, Caller, record_now
 from api.extraction import ExtractionPool
-from api.jobs import AudioJobs
 from api.keys import KeyCheck, Role, SqliteKeyReader, check_key
 from api.persistence.group_commit import GroupCommit
 from api.problems import ApiProblem
+from api.recordings import RecordingStore
 from scribe.config import Settings
 from scribe.pipeline import Scribe
+
+
+class JobQueue(Protocol):
+    """Where recordings' jobs go: this process's own thread (``api.jobs.AudioJobs``, the
+    embedded mode) or Celery workers on other hosts (``api.scale.dispatch.CeleryJobs``)."""
+
+    store: RecordingStore
+    upload_folder: Path
+
+    def start(self) -> int: ...
+
+    def queued(self, encounter_id: str, seconds: float | None) -> None: ...
+
+    def shutdown(self) -> None: ...
 
 
 @dataclass
@@ -36,7 +51,7 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     scribe: Scribe
-    jobs: AudioJobs
+    jobs: JobQueue
     writes: GroupCommit
     extraction: ExtractionPool
     health: CapacityLimiter  # /health's own thread

@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -23,27 +22,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import record
-from api.encounters import (
-    apply_result,
-    coding_context,
-    next_revision,
-    revision_row,
-    stored_context,
-    with_recording_prompts,
-)
 from api.persistence.database import as_utc, utcnow
 from api.persistence.tables import Encounter
+from api.recording_job import GONE, fail, transcribe_and_extract
+from api.recordings import FileStore, RecordingStore, drop_audio, sweep_audio
 from scribe.config import Settings
 from scribe.errors import ScribeError
 from scribe.pipeline import Scribe
 
 _log = logging.getLogger("scribe.api.jobs")
 ACTIVE = ("queued", "transcribing", "extracting")
-PROGRESS_EVERY_SECONDS = 1.0
 POLL_SECONDS = 2.0
 HEARTBEAT_SECONDS = 10.0
 STALE_AFTER_SECONDS = 60.0
-GONE = "the server stopped and the recording is no longer kept"
+__all__ = ["GONE", "AudioJobs", "LostClaim"]
 
 
 class LostClaim(Exception):
@@ -88,6 +80,9 @@ class AudioJobs:
         self._stop = threading.Event()
         self._current: str | None = None
         self._threads: list[threading.Thread] = []
+        self._files = FileStore()
+        self.store: RecordingStore = self._files
+        self.upload_folder = settings.audio_dir
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -101,6 +96,11 @@ class AudioJobs:
             thread.start()
             self._threads.append(thread)
         return waiting
+
+    def queued(self, encounter_id: str, seconds: float | None) -> None:
+        """A recording was queued and committed (the queue's interface; see
+        ``api.scale.dispatch`` for the scale-out mode's)."""
+        self.wake()
 
     def wake(self) -> None:
         """A recording was queued (and committed): look for work now rather than at the next
@@ -258,7 +258,7 @@ class AudioJobs:
                     self._fail(row, reason)
                     record(session, None, "job.fail", encounter_id=row.id, outcome="failed",
                            organisation=row.organisation)  # fmt: skip
-                    self._drop_audio(row)
+                    self._drop_audio(session, row)
                     session.commit()
         finally:
             self.sweep_audio()
@@ -268,75 +268,30 @@ class AudioJobs:
             row = session.get(Encounter, encounter_id)
             if row is None or row.claimed_by != self.worker_id or not row.audio_path:
                 raise LostClaim
-            audio = Path(row.audio_path)
-            last = [time.monotonic()]
 
-            def progress(done: float, total: float) -> None:
-                now = time.monotonic()
-                if total <= 0 or now - last[0] < PROGRESS_EVERY_SECONDS:
-                    return
+            def beat(row: Encounter) -> None:
                 if self._stop.is_set():
                     raise LostClaim  # handed back at shutdown
-                last[0] = now
-                row.progress = round(min(0.95, 0.95 * done / total), 3)
-                row.updated_at = row.heartbeat_at = utcnow()
-                session.commit()
+                row.heartbeat_at = utcnow()
 
-            transcript = self._scribe.transcribe(audio, progress=progress)
-            row.status, row.progress, row.updated_at = "extracting", 0.95, utcnow()
-            row.transcript_json = transcript.model_dump_json()
-            row.text = transcript.text
-            session.commit()
-
-            given = stored_context(row)
-            context, history = coding_context(session, row, given)
-            result = self._scribe.extract_transcript(transcript, context)
-            row.history_json = history.model_dump_json() if history else None
-            coding = with_recording_prompts(result.coding, transcript)
-            apply_result(row, result.note, coding)
-            row.status, row.progress, row.claimed_by = "ready", 1.0, None
-            revision = revision_row(
-                row,
-                number=next_revision(session, row),
-                kind="extraction",
-                author_key=row.created_by_key,
-                author_name=row.created_by_name,
-                author_role="service",
-                note_before=None,
+            transcribe_and_extract(
+                session, row, self._scribe, Path(row.audio_path), on_progress=beat
             )
-            session.add(revision)
-            record(session, None, "job.complete", encounter_id=row.id,
-                   organisation=row.organisation)  # fmt: skip
-            self._drop_audio(row)
+            row.claimed_by = None
+            self._drop_audio(session, row)
             session.commit()
 
     # --- audio retention -------------------------------------------------------------------
 
     def _fail(self, row: Encounter, reason: str) -> None:
-        row.status, row.failure_reason, row.updated_at = "failed", reason, utcnow()
-        row.claimed_by = None
+        fail(row, reason)
 
-    def _drop_audio(self, row: Encounter) -> None:
-        """With no retention configured, the recording goes as soon as its job ends."""
-        if self._settings.audio_retention_hours == 0 and row.audio_path:
-            Path(row.audio_path).unlink(missing_ok=True)
-            row.audio_path = None
+    def _drop_audio(self, session: Session, row: Encounter) -> None:
+        drop_audio(session, self._files, row, self._settings.audio_retention_hours)
 
     def sweep_audio(self) -> int:
         """Delete kept recordings whose retention has passed; returns how many."""
-        hours = self._settings.audio_retention_hours
-        removed = 0
         with self._sessions() as session:
-            rows = session.scalars(
-                select(Encounter).where(
-                    Encounter.audio_path.is_not(None), Encounter.status.in_(("ready", "failed"))
-                )
-            ).all()
-            for row in rows:
-                age = (utcnow() - as_utc(row.updated_at)).total_seconds() / 3600
-                if age >= hours and row.audio_path:
-                    Path(row.audio_path).unlink(missing_ok=True)
-                    row.audio_path = None
-                    removed += 1
+            removed = sweep_audio(session, self._files, self._settings.audio_retention_hours)
             session.commit()
         return removed

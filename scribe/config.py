@@ -93,6 +93,31 @@ class Settings(BaseSettings):
         "as the transcription is done.",
     )
 
+    # --- scale-out: Celery workers on other hosts (`scribe worker`, docs/scaling.md) ----------
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (redis://host:6379/0 or amqp://...). Unset: recordings are "
+        "transcribed inside the API's processes (one machine). Set: the API only enqueues and "
+        "`scribe worker` processes on any host do the work; needs PostgreSQL.",
+    )
+    result_backend: str | None = Field(
+        default=None,
+        description="Celery result backend for `scribe batch` fan-out; default: the broker "
+        "URL for Redis, rpc:// for RabbitMQ.",
+    )
+    job_seconds_base: float = Field(
+        default=120.0, gt=0, description="A recording's job time limit: this many seconds..."
+    )
+    job_seconds_per_audio_second: float = Field(
+        default=2.0, gt=0, description="...plus this many per second of audio."
+    )
+    broker_visibility_timeout_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        description="Redis: a job taken by a worker that died is handed out again after this "
+        "long; default: the longest job's hard time limit plus 10 minutes.",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``data_dir/scribe.db``."""

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -146,6 +147,19 @@ class Encounter(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own mapping)
+
+
+class RecordingChunk(Base):
+    """Part of an uploaded recording kept in the database (scale-out mode: hosts share no
+    folder). Deleted with the recording, as files are in the embedded mode."""
+
+    __tablename__ = "recording_chunks"
+
+    encounter_id: Mapped[str] = mapped_column(
+        ForeignKey("encounters.id", name="fk_recording_chunks_encounter"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class NoteRevision(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -18,12 +19,13 @@ from pydantic import ValidationError
 from api import encounters as service
 from api import problems
 from api.audit import Caller, record, record_now
-from api.deps import Creator, Reader, Reviewer, ServicesDep, SessionDep
+from api.deps import Creator, JobQueue, Reader, Reviewer, ServicesDep, SessionDep
 from api.extraction import TIMEOUT_SLUG, Attempt
 from api.fhir import FhirEncounter, build_bundle
 from api.persistence.database import as_utc, private_folder
 from api.persistence.tables import Encounter
 from api.problems import ApiProblem
+from api.recording_job import QUEUE_UNAVAILABLE, fail
 from api.review import correct_note, revisions, sign_off
 from api.schemas import (
     UUID_PATTERN,
@@ -41,6 +43,7 @@ from scribe.schemas.coding import CodingResult
 from scribe.schemas.corrections import NoteCorrection
 from scribe.schemas.note import Note
 
+_log = logging.getLogger("scribe.api")
 router = APIRouter(prefix="/v1", tags=["encounters"])
 EncounterId = Annotated[str, PathParam(pattern=UUID_PATTERN, description="The encounter's id.")]
 JSON = "application/json"
@@ -148,17 +151,21 @@ def create_audio(
             f"the context is not valid JSON for EncounterContextIn ({exc.error_count()} error(s))"
         )
         raise ApiProblem(422, detail, slug="invalid-request") from None
-    settings = services.settings
-    path, fmt = _store_upload(file, settings.audio_dir, settings.max_upload_bytes)
+    settings, jobs = services.settings, services.jobs
+    path, fmt = _store_upload(file, jobs.upload_folder, settings.max_upload_bytes)
+    reference = None
     try:
         seconds = probe_duration(path)
         if seconds is not None and seconds > settings.max_audio_seconds:
             raise ApiProblem(413, f"the recording lasts {seconds:.0f} s, over the limit of "
                              f"{settings.max_audio_seconds:.0f} s", slug="too-long")  # fmt: skip
         row, _ = service.new_row(caller, source="audio", status="queued", context=given)
-        row.audio_path, row.audio_format = str(path), fmt
+        reference = jobs.store.reference(row.id, path)
+        row.audio_path, row.audio_format = reference, fmt
         session.add(row)
         record(session, caller, "encounter.create", encounter_id=row.id, detail=f"audio {fmt}")
+        session.flush()  # the recording's chunks (scale-out mode) point to the row
+        jobs.store.put(session, row.id, path)
         session.commit()
     except (ApiProblem, AudioError):
         path.unlink(missing_ok=True)
@@ -167,10 +174,34 @@ def create_audio(
         session.rollback()
         path.unlink(missing_ok=True)
         raise
-    services.jobs.wake()
+    if reference != str(path):
+        path.unlink(missing_ok=True)  # kept elsewhere (the database)
+    try:
+        jobs.queued(row.id, seconds)
+    except Exception as exc:  # the broker is unreachable past its retries
+        _queue_unavailable(session, jobs, row.id, exc)
     headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
     return Response(service.public_json(row), status_code=202,
                     media_type=JSON, headers=headers)  # fmt: skip
+
+
+def _queue_unavailable(session: SessionDep, jobs: JobQueue, encounter_id: str,
+                      exc: Exception) -> None:  # fmt: skip
+    """The job could not be sent: the encounter fails at once and its recording goes, and the
+    caller is told to upload it again (a 503), rather than waiting for a job that never runs."""
+    _log.error("could not enqueue a recording: %s", type(exc).__name__)
+    session.rollback()
+    row = session.get(Encounter, encounter_id)
+    if row is not None and row.status == "queued":
+        fail(row, QUEUE_UNAVAILABLE)
+        record(session, None, "job.fail", encounter_id=row.id, outcome="failed",
+               organisation=row.organisation)  # fmt: skip
+        if row.audio_path:
+            jobs.store.delete(session, row.audio_path)
+            row.audio_path = None
+        session.commit()
+    raise ApiProblem(503, f"{QUEUE_UNAVAILABLE}; nothing was kept, upload the recording again "
+                     "later", slug="queue-unavailable", headers={"Retry-After": "30"})  # fmt: skip
 
 
 @router.get("/encounters/{encounter_id:id}", name="encounter.read",

@@ -13,7 +13,6 @@ import numpy as np
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.persistence.tables import Encounter
 from scribe.asr.audio import load_audio
 from scribe.errors import AudioError
 
@@ -44,9 +43,9 @@ def _wav(name: str, _mtime: int, max_seconds: float) -> bytes:
     return out.getvalue()
 
 
-def audio_response(request: Request, row: Encounter, max_seconds: float) -> Response:
-    """The recording as WAV (206 for a byte range), 404 when it is not kept."""
-    path = Path(row.audio_path) if row.audio_path else None
+def audio_response(request: Request, path: Path | None, max_seconds: float) -> Response:
+    """The recording at ``path`` (a local file or copy) as WAV (206 for a byte range), 404
+    when it is not kept."""
     if path is None or not path.exists():
         return Response("the recording is not kept", status_code=404, media_type="text/plain")
     try:

@@ -9,6 +9,7 @@ from typing import Any, get_args
 
 from api.persistence.database import as_utc
 from api.persistence.tables import Encounter
+from api.recordings import DATABASE_PREFIX
 from api.schemas import EncounterContextIn, SessionHistory
 from api.web.highlight import KIND_NAMES, Highlighted, highlight
 from scribe.lexicons import Lexicons
@@ -117,9 +118,16 @@ def encounter_page(row: Encounter, *, low_confidence: float) -> EncounterPage:
         coding=coding,
         text=text,
         duration=transcript.duration if transcript else None,
-        has_audio=bool(row.audio_path) and Path(row.audio_path or "").exists(),
+        has_audio=_has_audio(row.audio_path),
         low_words=low_words,
     )
+
+
+def _has_audio(reference: str | None) -> bool:
+    """A recording is kept: in the database (scale-out mode) or as a file here."""
+    if not reference:
+        return False
+    return reference.startswith(DATABASE_PREFIX) or Path(reference).exists()
 
 
 _NAMES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}

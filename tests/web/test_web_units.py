@@ -18,7 +18,7 @@ from api.cli import app
 from api.gold import case_of, score
 from api.keys import Role
 from api.persistence.database import make_engine, make_sessions, upgrade
-from api.persistence.tables import Encounter, User
+from api.persistence.tables import User
 from api.web.accounts import AccountError, SignInError, create_user, sign_in
 from api.web.audio import audio_response
 from api.web.diffs import line_changes, note_changes
@@ -134,12 +134,12 @@ def _wav(path: Path, seconds: float = 1.0) -> Path:
 
 
 def test_web_audio_is_served_as_wav_with_byte_ranges(tmp_path: Path) -> None:
-    row = Encounter(audio_path=str(_wav(tmp_path / "a.wav")))
+    path = _wav(tmp_path / "a.wav")
 
     def ask(range_header: str | None) -> tuple[int, bytes, dict[str, str]]:
         headers = [(b"range", range_header.encode())] if range_header else []
         request = Request({"type": "http", "method": "GET", "path": "/", "headers": headers})
-        answer = audio_response(request, row, max_seconds=60)
+        answer = audio_response(request, path, max_seconds=60)
         return answer.status_code, bytes(answer.body), dict(answer.headers)
 
     status, whole, _ = ask(None)
@@ -150,7 +150,7 @@ def test_web_audio_is_served_as_wav_with_byte_ranges(tmp_path: Path) -> None:
     assert status == 206 and part == whole[100:200]
     assert headers["content-range"] == f"bytes 100-199/{len(whole)}"
     assert ask(f"bytes={len(whole) + 5}-")[0] == 416
-    row.audio_path = str(tmp_path / "gone.wav")
+    path = tmp_path / "gone.wav"
     assert ask(None)[0] == 404
 
 

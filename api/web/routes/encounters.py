@@ -141,4 +141,12 @@ def audio(
     """The recording as WAV (seekable, for playback synchronised with the transcript), while
     the service keeps it (SCRIBE_AUDIO_RETENTION_HOURS)."""
     row = load_row(services, user, encounter_id, "web.encounter.audio")
-    return audio_response(request, row, services.settings.max_audio_seconds)
+    limit = services.settings.max_audio_seconds
+    if not row.audio_path:
+        return audio_response(request, None, limit)
+    # a file here (embedded mode) or a copy of the chunks in the database (scale-out mode)
+    with (
+        services.sessions() as session,
+        services.jobs.store.local_copy(session, row.audio_path) as path,
+    ):
+        return audio_response(request, path, limit)

@@ -144,14 +144,29 @@ def test_asr_bias_invents_nothing_from_silence_noise_or_tone(bias: str, name: st
     assert transcript.text == ""
 
 
-@pytest.mark.parametrize("entry", ENGINE_DICTATIONS, ids=lambda e: e["id"])
+def _known(entry: dict[str, Any]) -> Any:
+    """A recording whose raw words are known to be misheard (``keep_misheard`` in
+    engines.yaml) is a strict expected failure of the word test only."""
+    if "keep_misheard" not in entry:
+        return entry
+    mark = pytest.mark.xfail(strict=True, reason=entry["keep_misheard"])
+    return pytest.param(entry, marks=mark, id=entry["id"])
+
+
+@pytest.mark.parametrize("entry", [_known(e) for e in ENGINE_DICTATIONS], ids=lambda e: e["id"])
 def test_asr_engine_dictations_keep_their_deciding_words(
     scribe: Scribe, entry: dict[str, Any]
 ) -> None:
     result = scribe.extract_audio(AUDIO_DIR / f"{entry['id']}.flac")
     heard = _words(result.transcript.text)
-    for word in entry["keep"]:
-        assert word in heard
+    assert set(entry["keep"]) <= heard
+
+
+@pytest.mark.parametrize("entry", ENGINE_DICTATIONS, ids=lambda e: e["id"])
+def test_asr_engine_dictations_give_their_treated_muscles(
+    scribe: Scribe, entry: dict[str, Any]
+) -> None:
+    result = scribe.extract_audio(AUDIO_DIR / f"{entry['id']}.flac")
     treated = sorted([m.name, m.laterality] for m in result.note.muscles if m.status == "treated")
     assert treated == sorted(entry["treated"])
 

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from scribe.lexicons import Lexicons, load_lexicons, plural_variants
+from scribe.lexicons import Lexicons, Term, load_lexicons, plural_variants
 from scribe.nlp.extensions import (
     TARGETS,
     doc_text,
@@ -23,20 +23,41 @@ from scribe.nlp.extensions import (
     store_target_spans,
     target_spans,
 )
+from scribe.nlp.fuzzy import common_words
 
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
+
+
+def _any_case_abbreviations(lexicons: Lexicons) -> list[Term]:
+    """Abbreviations also read in lower case ("scm", "ql", "tfl", as a recogniser or a hurried
+    typist writes them; matched on the exact text like the abbreviations themselves) when the
+    lower-case form is no English word ("ut", "tra" and "ecu" stay case-sensitive) and the
+    abbreviation needs no supporting context (RF, EDC: their check reads the written case)."""
+    common = common_words()
+    needs_context = {t.lower() for t in lexicons.muscles.context_required}
+    lower = [
+        (term.text.lower(), term)
+        for term in lexicons.terms()
+        if term.case_sensitive and term.label in ("MUSCLE", "GROUP")
+    ]
+    return [
+        Term(text, term.label, term.entry_id, case_sensitive=True)
+        for text, term in lower
+        if not any(f in common or f in needs_context for f in (text, text.removesuffix("s")))
+    ]
 
 
 def target_rules(lexicons: Lexicons, *, case_sensitive: bool = False) -> list[TargetRule]:
     """One medspaCy TargetRule per lexicon string (the case-insensitive ones, or the
     case-sensitive abbreviations such as "UT" and "QL")."""
+    extra = _any_case_abbreviations(lexicons) if case_sensitive else []
     return [
         TargetRule(
             literal=term.text,
             category=term.label,
             attributes={"entry_id": term.entry_id},
         )
-        for term in [*lexicons.terms(), *lexicons.bracketed_terms()]
+        for term in [*lexicons.terms(), *lexicons.bracketed_terms(), *extra]
         if term.case_sensitive == case_sensitive
     ]
 

@@ -70,8 +70,15 @@ def test_targets_group_terms_are_never_counted(scribe: Scribe, words: str) -> No
     assert result.coding.prompts, "a group term raises a documentation prompt"
 
 
-def test_targets_abbreviations_are_case_sensitive(nlp: Language) -> None:
-    assert targets(nlp, "ut, ql and scm are not abbreviations in lower case.") == []
+def test_targets_abbreviations_in_lower_case_only_when_no_english_word(nlp: Language) -> None:
+    """A recogniser or a hurried typist writes "scm" and "ql"; "ut" (a word), "tra" and "ecu"
+    (words), and RF or EDC (they need supporting context) count only as written."""
+    found = targets(nlp, "ut, tra, ecu, rf, edc, ql and scm in lower case.")
+    assert found == [
+        ("ql", "MUSCLE", "quadratus-lumborum"),
+        ("scm", "MUSCLE", "sternocleidomastoid"),
+    ]
+    assert targets(nlp, "Ql and Scm in mixed case.") == []
 
 
 def test_targets_substances_and_findings(nlp: Language) -> None:

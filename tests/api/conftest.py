@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from api_support import PEOPLE, Api
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from scale_support import reset_postgres
 
 from api.app import create_app
 from api.keys import issue_key
@@ -54,15 +54,6 @@ def postgres_url() -> Iterator[str | None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _fresh_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-        connection.execute(text("DROP FUNCTION IF EXISTS scribe_append_only() CASCADE"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str | None) -> str:
     """Each persistence test runs on SQLite and on PostgreSQL."""
@@ -70,7 +61,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: s
         return f"sqlite:///{tmp_path / 'scribe.db'}"
     if postgres_url is None:
         pytest.skip("no PostgreSQL server here (CI starts one: SCRIBE_REQUIRE_POSTGRES=1)")
-    _fresh_postgres(postgres_url)
+    reset_postgres(postgres_url)
     return postgres_url
 
 

@@ -46,7 +46,7 @@ def _job_queue(settings: Settings, sessions: sessionmaker[Session], pipeline: Sc
     if settings.broker_url:
         from api.scale.dispatch import CeleryJobs  # Celery is imported only when used
 
-        return CeleryJobs(settings)
+        return CeleryJobs(settings, sessions)
     return AudioJobs(sessions, pipeline, settings)
 
 

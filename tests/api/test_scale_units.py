@@ -3,6 +3,7 @@ the database, and a recording's job run in this process (idempotent, taken over,
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,13 +16,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.audit import record
 from api.keys import Role, issue_key
 from api.persistence.database import make_engine, make_sessions, upgrade, utcnow
 from api.persistence.tables import AuditEvent, Encounter, NoteRevision, RecordingChunk
 from api.recordings import CHUNK_BYTES, DatabaseStore
 from api.scale import process
 from api.scale.celery_app import celery_config, job_limits
-from api.scale.dispatch import CeleryJobs
+from api.scale.dispatch import RESEND_AFTER_SECONDS, CeleryJobs, resend_unsent
 from api.scale.process import SharedDatabaseRequired, WorkerProcess
 from api.scale.tasks import MAX_STARTS, TOO_MANY_STARTS, run_job
 from scribe import Scribe
@@ -230,3 +232,36 @@ def test_scale_job_that_keeps_killing_workers_fails(
         row = session.get(Encounter, encounter_id)
         assert row is not None and row.failure_reason == TOO_MANY_STARTS
         assert _count(session, RecordingChunk) == 0
+
+
+def test_scale_api_start_sends_again_only_jobs_never_started(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The API may die between storing a recording and sending its job: at its next start the
+    recordings waiting past RESEND_AFTER_SECONDS with no job started are sent again, oldest
+    first; a started, finished or recent one is not, and a broker error stops the round."""
+    store = DatabaseStore(tmp_path / "scratch")
+    lost, started, finished, recent = (_queue(sessions, store, None) for _ in range(4))
+    with sessions() as session:
+        for encounter_id in (lost, started, finished):
+            row = session.get(Encounter, encounter_id)
+            assert row is not None
+            row.created_at = utcnow() - dt.timedelta(seconds=RESEND_AFTER_SECONDS * 2)
+        done = session.get(Encounter, finished)
+        assert done is not None
+        done.status = "ready"
+        record(session, None, "job.start", encounter_id=started, organisation="o")
+        session.commit()
+    sent: list[str] = []
+    assert resend_unsent(sessions, sent.append, now=utcnow()) == 1
+    assert sent == [lost]
+    assert recent not in sent
+
+    def broker_down(encounter_id: str) -> None:
+        raise ConnectionError
+
+    assert resend_unsent(sessions, broker_down, now=utcnow()) == 0
+    later = utcnow() + dt.timedelta(seconds=RESEND_AFTER_SECONDS * 2)
+    sent.clear()
+    assert resend_unsent(sessions, sent.append, now=later) == 2
+    assert sent == [lost, recent]

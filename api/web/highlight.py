@@ -222,7 +222,9 @@ def _piece(
     attributes: list[str] = []
     titles: list[str] = []
     if over:
-        primary = min(over, key=lambda m: PRIORITY.index(m.kind))
+        # the most specific fact shows: the shortest mark, then by kind ("7 out of 10" inside a
+        # run-on sentence that is also the evidence of consent or a limitation)
+        primary = min(over, key=lambda m: (m.end - m.start, PRIORITY.index(m.kind)))
         classes += ["hl", f"k-{primary.kind}"] + ([primary.css] if primary.css else [])
         classes += sorted({f"also-{m.kind}" for m in over if m is not primary})
         titles += [m.label for m in over]

@@ -9,22 +9,14 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from scribe.claims.errors import MissingClaimData
+from scribe.claims.x12 import BILLING_PROVIDER_SETTINGS
 from scribe.config import ClaimSettings
 from scribe.diagnoses import icd
 from scribe.schemas.claim import ClaimParties
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.context import EncounterContext
 
-_NEEDED = (
-    "billing_name",
-    "billing_npi",
-    "billing_tax_id",
-    "billing_address",
-    "billing_city",
-    "billing_state",
-    "billing_zip",
-    "billing_phone",
-)
+_NEEDED = (*BILLING_PROVIDER_SETTINGS, "billing_phone")
 
 
 @cache

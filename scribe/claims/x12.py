@@ -30,7 +30,8 @@ REPETITION: Final = "^"
 FILING: Final = {"medicare": "MB", "commercial": "CI"}
 #: Diagnoses one claim holds (HI, 2300).
 MAX_DIAGNOSES: Final = 12
-_SETTINGS_NEEDED: Final = (
+#: Settings naming the billing provider, needed on a claim file and on a superbill alike.
+BILLING_PROVIDER_SETTINGS: Final = (
     "billing_name",
     "billing_npi",
     "billing_tax_id",
@@ -38,6 +39,9 @@ _SETTINGS_NEEDED: Final = (
     "billing_city",
     "billing_state",
     "billing_zip",
+)
+_SETTINGS_NEEDED: Final = (
+    *BILLING_PROVIDER_SETTINGS,
     "submitter_id",
     "submitter_name",
     "contact_name",

@@ -10,41 +10,65 @@ their sentence. Scopes are computed here from the sentence bounds, so no modifie
 whole document to find its sentence: the work is linear in the length of the note.
 """
 
+import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import register_extensions, sentences, target_spans
-from scribe.schemas.lexicon import ContextFusion, ContextLexicon, RunOnReach
+from scribe.nlp.extensions import doc_text, register_extensions, sentences, target_spans
+from scribe.schemas.lexicon import ContextFusion, ContextLexicon, ContextRuleSet, RunOnReach
 
 
-def context_rules(lexicon: ContextLexicon, *, apart: bool = False) -> list[ConTextRule]:
-    """Expand the grouped rule sets of the data file into medspaCy rules: those matched
-    together (overlapping matches keep the longest), or with ``apart`` those matched apart."""
-    rules: list[ConTextRule] = []
+def _rule_sets(
+    lexicon: ContextLexicon, apart: bool
+) -> Iterator[tuple[ContextRuleSet, dict[str, Any]]]:
     for rule_set in lexicon.rule_sets:
         if rule_set.apart != apart:
             continue
         terminated_by = set(lexicon.terminated_by.get(rule_set.category, []))
-        common = {
-            "category": rule_set.category,
-            "direction": rule_set.direction,
-            "allowed_types": set(rule_set.allowed_types) if rule_set.allowed_types else None,
-            "max_scope": rule_set.max_scope,
-            "terminated_by": terminated_by or None,
-        }
+        yield (
+            rule_set,
+            {
+                "category": rule_set.category,
+                "direction": rule_set.direction,
+                "allowed_types": set(rule_set.allowed_types) if rule_set.allowed_types else None,
+                "max_scope": rule_set.max_scope,
+                "terminated_by": terminated_by or None,
+            },
+        )
+
+
+def context_rules(lexicon: ContextLexicon, *, apart: bool = False) -> list[ConTextRule]:
+    """Expand the grouped rule sets of the data file into medspaCy rules: those matched
+    together (overlapping matches keep the longest), or with ``apart`` those matched apart.
+    The rule sets' regular expressions are in :func:`context_regex_rules`."""
+    rules: list[ConTextRule] = []
+    for rule_set, common in _rule_sets(lexicon, apart):
         for literal in rule_set.literals:
             rules.append(ConTextRule(literal=literal, **common))
         for pattern in rule_set.patterns:
             literal = " ".join(str(p) for p in pattern)
             rules.append(ConTextRule(literal=literal, pattern=pattern, **common))
     return rules
+
+
+def context_regex_rules(
+    lexicon: ContextLexicon, *, apart: bool = False
+) -> list[tuple[re.Pattern[str], ConTextRule]]:
+    """The rule sets' regular expressions over the note's text, each with its medspaCy rule."""
+    return [
+        (re.compile(regex), ConTextRule(literal=regex, **common))
+        for rule_set, common in _rule_sets(lexicon, apart)
+        for regex in rule_set.regexes
+    ]
 
 
 def scope_in_sentence(
@@ -114,16 +138,53 @@ class SentenceContext:
         fusions: tuple[_Fusion, ...],
         run_on: RunOnReach | None = None,
         apart: list[ConTextRule] | None = None,
+        regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
+        apart_regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
-        self._matcher = MedspacyMatcher(nlp, name="scribe_context", phrase_matcher_attr="LOWER")
+        self._matcher = MedspacyMatcher(
+            nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
+        )
         self._matcher.add(rules)
         # rules whose matches may overlap the others' (their own matcher prunes only them)
-        self._apart = MedspacyMatcher(nlp, name="scribe_context_apart", phrase_matcher_attr="LOWER")
+        self._apart = MedspacyMatcher(
+            nlp, name="scribe_context_apart", phrase_matcher_attr="LOWER", prune=False
+        )
         self._apart.add(apart or [])
+        self._rule_of: dict[int, ConTextRule] = {}
+        self._regexes = self._register(regexes or [], "scribe_context")
+        self._apart_regexes = self._register(apart_regexes or [], "scribe_context_apart")
         self.fusions = fusions
+
+    def _register(
+        self, regexes: list[tuple[re.Pattern[str], ConTextRule]], prefix: str
+    ) -> list[tuple[re.Pattern[str], int]]:
+        registered = []
+        for number, (regex, rule) in enumerate(regexes):
+            match_id = self._vocab.strings.add(f"{prefix}_regex_{number}")
+            self._rule_of[match_id] = rule
+            registered.append((regex, match_id))
+        return registered
+
+    def _matches(
+        self, doc: Doc, matcher: MedspacyMatcher, regexes: list[tuple[re.Pattern[str], int]]
+    ) -> Iterator[tuple[ConTextRule, int, int]]:
+        """Matches of the matcher's rules and of the regular expressions (those on token
+        boundaries), overlapping ones pruned together to the longest."""
+        found = matcher(doc) if matcher.rules else []
+        text = doc_text(doc)
+        for regex, match_id in regexes:
+            for match in regex.finditer(text):
+                span = doc.char_span(match.start(), match.end())
+                if span is not None and len(span):
+                    found.append((match_id, span.start, span.end))
+        for match_id, start, end in prune_overlapping_matches(found):
+            rule = self._rule_of.get(match_id)
+            if rule is None:
+                rule = matcher.rule_map[self._vocab.strings[match_id]]
+            yield rule, start, end
 
     def _run_on(self, sent: Span) -> bool:
         """A long sentence without a comma or semicolon: unpunctuated speech."""
@@ -175,11 +236,11 @@ class SentenceContext:
         by_sentence: list[list[Any]] = [[] for _ in sents]
         apart_by_sentence: list[list[Any]] = [[] for _ in sents]
         run_ons = [self._run_on(sent) for sent in sents]
-        for matcher, found in ((self._matcher, by_sentence), (self._apart, apart_by_sentence)):
-            if not matcher.rules:
-                continue
-            for match_id, start, end in matcher(doc):
-                rule = matcher.rule_map[self._vocab.strings[match_id]]
+        for matcher, regexes, found in (
+            (self._matcher, self._regexes, by_sentence),
+            (self._apart, self._apart_regexes, apart_by_sentence),
+        ):
+            for rule, start, end in self._matches(doc, matcher, regexes):
                 number = bisect_right(starts, start) - 1
                 sent = sents[number]
                 low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
@@ -232,4 +293,6 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         fusions,
         run_on=lexicons.context.run_on,
         apart=context_rules(lexicons.context, apart=True),
+        regexes=context_regex_rules(lexicons.context),
+        apart_regexes=context_regex_rules(lexicons.context, apart=True),
     )

@@ -155,6 +155,8 @@ class DiagnosisContext(Frozen):
         for rule_set in self.rule_sets:
             if rule_set.allowed_types != ["PROBLEM"]:
                 raise ValueError("diagnosis rule sets apply to PROBLEM targets only")
+            if rule_set.regexes:
+                raise ValueError("diagnosis rule sets take literals and token patterns only")
             pseudo = rule_set.direction in ("PSEUDO", "TERMINATE")
             if not pseudo and rule_set.category not in self.statuses:
                 raise ValueError(f"category {rule_set.category} gives no status")

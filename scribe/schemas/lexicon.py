@@ -185,6 +185,14 @@ class ContextRuleSet(Frozen):
     max_scope: int | None = Field(default=None, gt=0)
     literals: list[str] = Field(default_factory=list)
     patterns: list[list[dict[str, object]]] = Field(default_factory=list)
+    regexes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Regular expressions over the note's text, case-sensitive unless they say (?i). "
+            "A match counts only where it begins and ends on token boundaries. Cheaper than "
+            "token patterns whose predicates run on every word."
+        ),
+    )
     apart: bool = Field(
         default=False,
         description=(
@@ -192,6 +200,16 @@ class ContextRuleSet(Frozen):
             'modifier (an inline heading "Dry Needling:" keeps its needling words).'
         ),
     )
+
+    @field_validator("regexes")
+    @classmethod
+    def _compiles(cls, regexes: list[str]) -> list[str]:
+        for number, regex in enumerate(regexes):
+            try:
+                re.compile(regex)
+            except re.error as error:
+                raise ValueError(f"regexes[{number}] is no regular expression: {error}") from None
+        return regexes
 
 
 class ContextFusion(Frozen):

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.context import context_rules
+from scribe.nlp.context import context_regex_rules, context_rules
+from scribe.schemas.lexicon import ContextRuleSet
 
 
 def test_context_every_rule_of_the_file_is_loaded() -> None:
     lexicon = load_lexicons().context
     rules = context_rules(lexicon) + context_rules(lexicon, apart=True)
-    expected = sum(len(s.literals) + len(s.patterns) for s in lexicon.rule_sets)
+    rules += [rule for _, rule in context_regex_rules(lexicon)]
+    rules += [rule for _, rule in context_regex_rules(lexicon, apart=True)]
+    expected = sum(len(s.literals) + len(s.patterns) + len(s.regexes) for s in lexicon.rule_sets)
     assert len(rules) == expected
     assert {r.category for r in rules} == {s.category for s in lexicon.rule_sets}
 
@@ -62,3 +68,24 @@ def test_context_modifiers_stay_in_their_sentence(nlp: Language) -> None:
     doc = nlp("Plan to needle the supraspinatus next visit. Dry needling to the infraspinatus.")
     infraspinatus = next(s for s in doc.spans["targets"] if s._.entry_id == "infraspinatus")
     assert "PLANNED" not in {m.category for m in infraspinatus._.modifiers}
+
+
+def _modifier_texts(doc: Doc, category: str) -> list[str]:
+    return [
+        doc[m.modifier_span[0] : m.modifier_span[1]].text
+        for m in doc._.context_graph.modifiers
+        if m.category == category
+    ]
+
+
+def test_context_regular_expressions_match_whole_tokens_only(nlp: Language) -> None:
+    doc = nlp("Needles at GB 21, LI4 and ST-36 near the upper trapezius.")
+    assert _modifier_texts(doc, "ACUPUNCTURE") == ["GB 21", "LI4", "ST-36"]
+    # the same letters inside a longer word or number are no point name
+    doc = nlp("HGB21 and LI400 noted near the upper trapezius.")
+    assert _modifier_texts(doc, "ACUPUNCTURE") == []
+
+
+def test_context_rule_set_refuses_a_broken_regular_expression() -> None:
+    with pytest.raises(ValidationError, match=r"regexes\[0\]"):
+        ContextRuleSet(category="X", direction="PSEUDO", regexes=["(unclosed"])

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from scribe.diagnoses.lexicon import load_diagnosis_lexicon
 from scribe.diagnoses.resolve import Resolver
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import target_spans
+from scribe.nlp.extensions import doc_text, target_spans
 from scribe.nlp.injectate import InjectateFindings
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.procedure_event import ProcedureEvent
@@ -100,8 +100,8 @@ class NoteBuilder:
         """The note of ``doc``; evidence quotes ``source.original`` (the dictation before
         normalization), or the doc's own text."""
         if source is None:
-            source = normalize(doc.text)
-        if source.text != doc.text:
+            source = normalize(doc_text(doc))
+        if source.text != doc_text(doc):
             raise ValueError("the doc was not made from this normalized text")
         text = Quote(source)
         targets = target_spans(doc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +27,9 @@ from scribe.schemas.transcript import Transcript
 if TYPE_CHECKING:
     from scribe.asr.transcriber import Progress, Transcriber
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+# control characters other than line breaks and tabs, and the replacement mark of bytes that
+# were not text
+_ODD_CHARACTER = re.compile("[\x01-\x08\x0e-\x1f\ufffd]")
 
 
 class ExtractionResult(Frozen):
@@ -54,7 +57,7 @@ def check_text(text: str, *, max_chars: int) -> str:
     if "\x00" in text:
         raise BinaryInputError()
     sample = text[:4096]
-    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _CONTROL_OK) or ch == "\ufffd")
+    odd = len(_ODD_CHARACTER.findall(sample))
     if sample and odd / len(sample) > 0.05:
         raise BinaryInputError()
     if len(text) > max_chars:

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import sentence_index, sentences, target_spans
+from scribe.nlp.extensions import doc_lower, doc_text, sentence_index, sentences, target_spans
 from scribe.nlp.laterality import LateralityTagger, SideCue
 from scribe.schemas.diagnoses import DiagnosisLexicon, Region
 
@@ -126,7 +126,7 @@ class DiagnosisFinder:
                 item = self._placed(doc, item, sites, cues, bound, myo_nouns)
             found.append(item)
         covered = {i for s in named for i in range(s.start, s.end)}
-        heads = [(i, i + 1) for i, t in enumerate(doc) if t.lower_ in self._nouns]
+        heads = [(i, i + 1) for i, word in enumerate(doc_lower(doc)) if word in self._nouns]
         heads += sorted(myo_nouns.items())
         for start, end in heads:
             if start in covered:
@@ -324,7 +324,7 @@ class DiagnosisFinder:
         from scribe.diagnoses import icd
 
         found = []
-        for match in self._written.finditer(doc.text):
+        for match in self._written.finditer(doc_text(doc)):
             code = match.group(0).upper()
             if not icd.exists(code):
                 continue  # not an ICD-10-CM code at all

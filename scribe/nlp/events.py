@@ -30,6 +30,7 @@ from scribe.nlp.binding import MuscleBinder
 from scribe.nlp.context import scope_in_sentence
 from scribe.nlp.extensions import (
     by_sentence,
+    doc_lower,
     doc_text,
     register_extensions,
     sentences,
@@ -265,8 +266,7 @@ def _done_in_section(done: list[bool], sections: list[str | None]) -> list[bool]
 
 def _patient_gender(doc: Doc) -> str | None:
     male = female = 0
-    for token in doc:
-        word = token.lower_
+    for word in doc_lower(doc):
         if word in _MALE:
             male += 1
         elif word in _FEMALE:

@@ -79,6 +79,14 @@ def doc_text(doc: Doc) -> str:
     return cached
 
 
+def doc_lower(doc: Doc) -> list[str]:
+    """Each token's lower-case text, built once (iterating a Doc makes a Token per word)."""
+    cached: list[str] | None = doc.user_data.get("scribe_lower")
+    if cached is None:
+        cached = doc.user_data["scribe_lower"] = [t.lower_ for t in doc]
+    return cached
+
+
 def span_text(span: Span) -> str:
     """A span's text sliced from the cached doc text (cheaper than ``span.text``)."""
     return doc_text(span.doc)[span.start_char : span.end_char]

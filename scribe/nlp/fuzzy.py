@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
-from scribe.nlp.extensions import TARGETS, register_extensions
+from scribe.nlp.extensions import TARGETS, doc_lower, register_extensions
 
 _MIN_CHARS = 6
 _MIN_SCORE = 88.0
@@ -155,19 +155,23 @@ class FuzzyMuscleMatcher:
             found.append(span)
             blocked.update(range(start, end))
 
+        heads, tails, size = self._by_head, self._by_tail, len(lowered)
         for i, word in enumerate(lowered):
-            if i in blocked or i + 1 >= len(doc):
+            if i in blocked or i + 1 >= size:
                 continue
             nxt, end = lowered[i + 1], i + 2
-            if nxt == "'s" and i + 2 < len(doc):  # "X's Y": a possessive the recogniser added
+            if nxt == "'s" and i + 2 < size:  # "X's Y": a possessive the recogniser added
                 nxt, end = "s" + lowered[i + 2], i + 3
+            joined = min(len(word), len(nxt)) >= 3 and (word[0], len(word) + len(nxt)) in joinable
+            # most word pairs are no candidate at all: the cheap tests come first
+            if not (joined or word in heads or nxt in tails):
+                continue
             if any(k in blocked for k in range(i, end)) or not (word.isalpha() and nxt.isalpha()):
                 continue
             match = self._two_word_match(word, nxt)
             if (
                 match is None
-                and min(len(word), len(nxt)) >= 3
-                and (word[0], len(word) + len(nxt)) in joinable
+                and joined
                 and word not in self._exact_or_stop
                 and nxt not in self._exact_or_stop
             ):
@@ -200,7 +204,7 @@ class FuzzyMuscleMatcher:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        lowered = [t.lower_ for t in doc]
+        lowered = doc_lower(doc)
         words = [w if w.isalpha() else "" for w in lowered]  # "" for anything not a word
         group = list(doc.spans[TARGETS])
         tails = self._misheard_tails(doc, group, lowered)

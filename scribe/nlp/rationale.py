@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
     by_sentence,
+    doc_lower_text,
     doc_text,
     register_extensions,
     sentences,
@@ -38,17 +39,27 @@ _REFERRAL_TARGET = re.compile(
 _REFERRAL_DIRECTION = re.compile(
     r"^\s*(?:pain\s+)?(?:into|to|down|along|over|toward|towards|up|across|around)\b", re.IGNORECASE
 )
-_STATED_COUNT = re.compile(
+_SYNTAX = re.compile(r"\\.|\(\?P[<=]\w+>?|\{NUM\}")
+
+
+def compile_lowercase(source: str) -> re.Pattern[str]:
+    """A pattern searched in lower-case text (``doc_lower_text``): several times cheaper than
+    an IGNORECASE search. It may name no capital letter outside escapes and group names."""
+    if any(ch.isupper() for ch in _SYNTAX.sub("", source)):
+        raise ValueError("a pattern searched in lower-case text names a capital letter")
+    return re.compile(expand_number_placeholder(source))
+
+
+# searched in the lower-case text
+_STATED_COUNT = compile_lowercase(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
-    rf"named\s+)?(?:muscles?|muscle\s+groups)\b",
-    re.IGNORECASE,
+    rf"named\s+)?(?:muscles?|muscle\s+groups)\b"
 )
-_NEEDLE_COUNT = re.compile(
+_NEEDLE_COUNT = compile_lowercase(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>\d+)\s+(?:total|in\s+total)\b"
     rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b"
-    rf"|\bx\s*(?P<x>\d+)\s+needles?\b",
-    re.IGNORECASE,
+    rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
 )
 _CLAUSE_END = re.compile(r"[.;]|\n|$")
 _NOT_NEEDLES_BEFORE = re.compile(
@@ -143,7 +154,9 @@ def _compile_any(patterns: list[str]) -> re.Pattern[str]:
 class RationaleExtractor:
     def __init__(self, statements: StatementLexicon) -> None:
         lists = statements.statements
-        self._limitation = _compile_any(lists["functional_limitation"])
+        self._limitation = compile_lowercase(
+            "|".join(f"(?:{p})" for p in lists["functional_limitation"])
+        )
         self._tolerance = _compile_any(lists["tolerance"])
         self._consent = _compile_any(lists["consent"])
         self._consent_negated = _compile_any(lists["consent_negated"])
@@ -181,14 +194,14 @@ class RationaleExtractor:
             ):
                 result.consent = self._trimmed(sent)
         # whole-note passes: one regex scan each
-        result.functional_limitations = self._limitations(doc_text(doc), 0)
-        lowered = doc_text(doc).lower()
+        lowered = doc_lower_text(doc)
+        result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
             result.needle_counts = self._counts(
-                _NEEDLE_COUNT, doc_text(doc), 0, per_item=_LIST_ITEM_COUNT
+                _NEEDLE_COUNT, lowered, 0, per_item=_LIST_ITEM_COUNT
             )
         if "muscle" in lowered:
-            result.stated_counts = self._counts(_STATED_COUNT, doc_text(doc), 0)
+            result.stated_counts = self._counts(_STATED_COUNT, lowered, 0)
         doc._.rationale = result
         return doc
 

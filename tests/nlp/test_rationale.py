@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from scribe import Scribe
+from scribe.nlp.extensions import same_length_lower
+from scribe.nlp.rationale import compile_lowercase
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]
@@ -221,3 +223,17 @@ def test_rationale_stated_count_disagreeing_with_names_follows_the_names(scribe:
     assert [c.value for c in result.note.stated_muscle_counts] == [3]
     assert result.coding.muscle_count == 2
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_rationale_lower_case_text_keeps_every_offset() -> None:
+    # "İ" lower-cases to two characters: it is kept, so later offsets do not move
+    text = "İliopsoas: 3 NEEDLES"
+    lowered = same_length_lower(text)
+    assert len(lowered) == len(text)
+    assert lowered.endswith("3 needles")
+
+
+def test_rationale_a_lower_case_pattern_may_not_name_a_capital() -> None:
+    assert compile_lowercase(r"\bx\s*(?P<n>\d+)\s+needles?\b").search("x 3 needles")
+    with pytest.raises(ValueError, match="capital"):
+        compile_lowercase(r"\bNeedles\b")

@@ -145,6 +145,51 @@ class RationaleFindings:
     stated_counts: list[CountItem] = field(default_factory=list)
 
 
+# Evidence of a statement is its clause. Where speech was transcribed without punctuation a
+# "clause" can be the whole dictation: past this many words, the evidence is the cue and a few
+# words either side of it.
+_MAX_CLAUSE_WORDS = 24
+_REACH_WORDS = 10
+_CLAUSE_BEFORE = re.compile(r"[,;:\n]")
+_CLAUSE_AFTER = re.compile(r"[,;\n]")
+_WORD = re.compile(r"\S+")
+
+
+def _word_count(text: str, start: int, end: int) -> int:
+    return len(_WORD.findall(text, start, end))
+
+
+def _after_words(text: str, position: int, limit: int) -> int:
+    """Where the ``_REACH_WORDS`` words after ``position`` end (at most ``limit``)."""
+    words = list(_WORD.finditer(text, position, limit))[:_REACH_WORDS]
+    return words[-1].end() if words else position
+
+
+def _before_words(text: str, position: int, limit: int) -> int:
+    """Where the ``_REACH_WORDS`` words before ``position`` start (not before ``limit``)."""
+    words = list(_WORD.finditer(text, limit, position))[-_REACH_WORDS:]
+    return words[0].start() if words else position
+
+
+def _statement(text: str, offset: int, cue: re.Match[str]) -> CharSpan:
+    """The clause of sentence ``text`` that holds ``cue`` ("She tolerated it well" of "She
+    tolerated it well, no medication was injected."), trimmed; in unpunctuated speech the cue
+    and the few words around it."""
+    before = [m.end() for m in _CLAUSE_BEFORE.finditer(text, 0, cue.start())]
+    start = before[-1] if before else 0
+    after = _CLAUSE_AFTER.search(text, cue.end())
+    end = after.start() if after else len(text)
+    if _word_count(text, start, end) > _MAX_CLAUSE_WORDS:
+        start = _before_words(text, cue.start(), start)
+        end = _after_words(text, cue.end(), end)
+    clause = text[start:end]
+    stripped = clause.strip()
+    if not stripped:
+        return offset + cue.start(), offset + cue.end()
+    start += clause.index(stripped[0])
+    return offset + start, offset + start + len(stripped)
+
+
 def _compile_any(patterns: list[str]) -> re.Pattern[str]:
     """One alternation of many patterns: a single pass over the text."""
     joined = "|".join(f"(?:{expand_number_placeholder(p)})" for p in patterns)
@@ -185,14 +230,14 @@ class RationaleExtractor:
                         rom.improved,
                     )
                 )
-            if result.tolerance is None and self._tolerance.search(text):
-                result.tolerance = self._trimmed(sent)
+            if result.tolerance is None and (cue := self._tolerance.search(text)):
+                result.tolerance = _statement(text, offset, cue)
             if (
                 result.consent is None
-                and self._consent.search(text)
+                and (cue := self._consent.search(text))
                 and not self._consent_negated.search(text)
             ):
-                result.consent = self._trimmed(sent)
+                result.consent = _statement(text, offset, cue)
         # whole-note passes: one regex scan each
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
@@ -231,6 +276,8 @@ class RationaleExtractor:
         for match in self._limitation.finditer(text):
             end = _CLAUSE_END.search(text, match.end())
             stop = end.start() if end else len(text)
+            if _word_count(text, match.end(), stop) > 2 * _REACH_WORDS:
+                stop = _after_words(text, match.end(), stop)  # unpunctuated speech
             if any(s <= offset + match.start() < e for s, e in spans):
                 continue
             spans.append((offset + match.start(), offset + stop))
@@ -299,13 +346,6 @@ class RationaleExtractor:
                 )
                 items.append(CountItem((start, end), int(number), total))
         return items
-
-    @staticmethod
-    def _trimmed(sent: Span) -> CharSpan:
-        text = span_text(sent)
-        stripped = text.strip()
-        start = sent.start_char + text.index(stripped[:1]) if stripped else sent.start_char
-        return start, start + len(stripped)
 
 
 @Language.factory("scribe_rationale", default_config={"lexicon_dir": None})

@@ -237,3 +237,29 @@ def test_rationale_a_lower_case_pattern_may_not_name_a_capital() -> None:
     assert compile_lowercase(r"\bx\s*(?P<n>\d+)\s+needles?\b").search("x 3 needles")
     with pytest.raises(ValueError, match="capital"):
         compile_lowercase(r"\bNeedles\b")
+
+
+def test_rationale_tolerance_evidence_is_its_clause(note_of: NoteOf) -> None:
+    note = note_of("DN to R UT. She tolerated it well, no medication was injected.")
+    assert note.rationale.tolerance is not None
+    assert note.rationale.tolerance.text == "She tolerated it well"
+
+
+def test_rationale_evidence_in_unpunctuated_speech_is_the_words_around_the_cue(
+    note_of: NoteOf,
+) -> None:
+    run_on = (
+        "okay so today we did dry needling to the right upper trapezius and the levator "
+        "scapulae with local twitch responses in both and she gave verbal consent before we "
+        "started and she tolerated the treatment well and she is unable to sit at her desk "
+        "for more than twenty minutes because of the neck pain and we will see her next week"
+    )
+    rationale = note_of(run_on).rationale
+    assert rationale.consent is not None and rationale.tolerance is not None
+    assert "verbal consent" in rationale.consent.text
+    assert "tolerated the treatment well" in rationale.tolerance.text
+    for evidence in (rationale.consent, rationale.tolerance):
+        assert len(evidence.text.split()) <= 2 * 10 + 3
+    [limitation] = rationale.functional_limitations
+    assert limitation.text.startswith("unable to sit")
+    assert len(limitation.text.split()) <= 2 + 10

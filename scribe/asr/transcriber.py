@@ -8,9 +8,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from faster_whisper import WhisperModel
 
-from scribe.asr.audio import read_recording
+from scribe.asr.audio import SAMPLE_RATE, read_recording
 from scribe.asr.checking import WordChecker, lexicon_names, protected_words
 from scribe.asr.guards import (
     RawSegment,
@@ -101,6 +103,26 @@ class Transcriber:
         """Transcript of one recording (16 kHz mono after decoding)."""
         recording = read_recording(path, max_seconds=self.settings.max_audio_seconds)
         audio, duration = recording.samples, recording.seconds
+        raw = self.raw_segments(audio, progress=progress)
+        if progress is not None:
+            progress(duration, duration)
+        transcript = self.assemble(raw, duration)
+        declared = recording.declared_seconds
+        if declared is None:
+            return transcript
+        return transcript.model_copy(update={"declared_duration": round(declared, 3)})
+
+    def raw_segments(
+        self,
+        audio: npt.NDArray[np.float32],
+        *,
+        offset: float = 0.0,
+        progress: Progress | None = None,
+    ) -> list[RawSegment]:
+        """The decoder's segments of 16 kHz mono ``audio`` (names checked against the audio
+        where the model's settings say so), before the guards; times are shifted by
+        ``offset`` seconds (the audio's place in a longer dictation)."""
+        duration = audio.size / SAMPLE_RATE
         segments, _info = self.model.transcribe(audio, **self.decode_options())
         raw: list[RawSegment] = []
         for segment in segments:
@@ -118,15 +140,17 @@ class Transcriber:
             )
             if progress is not None:
                 progress(min(segment.end, duration), duration)
-        if progress is not None:
-            progress(duration, duration)
         if self.decoding.check_words:
             self.checker.check(audio, raw)
-        transcript = self.assemble(raw, duration)
-        declared = recording.declared_seconds
-        if declared is None:
-            return transcript
-        return transcript.model_copy(update={"declared_duration": round(declared, 3)})
+        if not offset:
+            return raw
+        return [
+            RawSegment(
+                s.start + offset, s.end + offset, s.text, s.avg_logprob, s.no_speech_prob,
+                [RawWord(w.text, w.start + offset, w.end + offset, w.probability) for w in s.words],
+            )
+            for s in raw
+        ]  # fmt: skip
 
     @staticmethod
     def _collapse_repeated_segments(

@@ -85,12 +85,24 @@ class LateralityTagger:
             self._phrases.add(side, [nlp.make_doc(p.lower()) for p in phrase_set.phrases])
             self._abbreviations.add(side, [nlp.make_doc(a) for a in phrase_set.abbreviations])
         self._exclusions.add("not_a_side", [nlp.make_doc(p.lower()) for p in lexicon.not_a_side])
+        self._key = hash(lexicon.model_dump_json())  # taggers of the same words share cues
         self._motions = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._motions.add("motion", [nlp.make_doc(p.lower()) for p in lexicon.motion_phrases])
         self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
 
     def cues(self, doc: Doc) -> list[SideCue]:
+        """The side words of the note, in text order (computed once per note and set of
+        targets: the diagnoses read them too)."""
         every = target_spans(doc)
+        key = (self._key, tuple((s.start, s.end) for s in every))
+        cached: tuple[object, list[SideCue]] | None = doc.user_data.get("scribe_side_cues")
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        cues = self._cues(doc, every)
+        doc.user_data["scribe_side_cues"] = (key, cues)
+        return list(cues)
+
+    def _cues(self, doc: Doc, every: list[Span]) -> list[SideCue]:
         targets = {i for span in every for i in range(span.start, span.end)}
         starts = {span.start for span in every}
         # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap"

@@ -32,7 +32,7 @@ _NOT_A_RATING = (
     r"needles?|times|sessions?|visits?|mm|cm|muscles?))"
 )
 _PAIN_BARE = re.compile(
-    rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|"
+    rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|started|"
     rf"went|came|down|dropped|decreased|reduced|improved|fell|to|about|around|roughly))*"
     rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
@@ -42,7 +42,8 @@ _PAIN_TIMED = re.compile(
     rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}"
     # a time since the session may stand between the value and its cue ("a 2 at 15 minutes
     # after")
-    rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards|pre|post|"
+    rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards?|pre|post|"
+    rf"(?:when|by\s+the\s+time)\s+(?:s?he|they|the\s+patient|pt)\s+(?:left|walked\s+out)|"
     rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
     rf"at\s+discharge)\b)",
     re.IGNORECASE,
@@ -51,6 +52,13 @@ _PAIN_TIMED = re.compile(
 _PAIN_ARRIVAL = re.compile(
     rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left|leaving|walked\s+out|went\s+home)\s+"
     rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
+    re.IGNORECASE,
+)
+_ENDS_WITH_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+# The value after a fall, its timing in the verb: "went down to a three", "came down to a four".
+_PAIN_FALL = re.compile(
+    rf"\b(?:went|came|dropped|fell|got|was)\s+(?:back\s+)?down\s+to\s+{_ARTICLE}(?P<v>{_SMALL})"
+    rf"\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
@@ -135,9 +143,28 @@ def _timing_from_cues(
 
 
 def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[Value]:
-    """Pain values (0-10) in one sentence, each marked before/after/unknown."""
-    if not _ANY_SMALL_NUMBER.search(text) or not _PAIN_CONTEXT.search(text):
+    """Pain values (0-10) in one sentence, each marked before/after/unknown.
+
+    A sentence that names no pain word ("came in at a seven, leaving at a three", "a five
+    before and a three after") gives its values only when it states both a value before and a
+    value after, each with its timing: that pair is a rating."""
+    if not _ANY_SMALL_NUMBER.search(text):
         return []
+    if _PAIN_CONTEXT.search(text):
+        return _pain_values(text, before, after, (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED))
+    # "came in at seven" may be a clock time: without a pain word, "at a seven" it must be
+    values = _pain_values(text, before, after, (_PAIN_TIMED,), rating_article=True)
+    return values if {"before", "after"} <= {v.timing for v in values} else []
+
+
+def _pain_values(
+    text: str,
+    before: re.Pattern[str],
+    after: re.Pattern[str],
+    patterns: tuple[re.Pattern[str], ...],
+    *,
+    rating_article: bool = False,
+) -> list[Value]:
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
 
@@ -157,10 +184,14 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
         add(match.start("b"), _value_end(text, match.end("b")), match.group("b"), "after")
     for match in _PAIN_ARRIVAL.finditer(text):
         # "came in at a seven ... left at about a three": the verb says when
+        if rating_article and not _ENDS_WITH_ARTICLE.search(text, 0, match.start("v")):
+            continue
         timing: Timing = "before" if match.group("in") else "after"
         add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), timing)
+    for match in _PAIN_FALL.finditer(text):
+        add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "after")
     loose: list[tuple[int, int, str]] = []
-    for pattern in (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED):
+    for pattern in patterns:
         for match in pattern.finditer(text):
             end = _value_end(text, match.end("v"))
             loose.append((match.start("v"), end, match.group("v")))
@@ -170,9 +201,11 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
     # a cue halfway between two values goes the way the sentence started
     first_cue = min((m.start() for p in (before, after) for m in p.finditer(text)), default=None)
     preposed = bool(loose) and first_cue is not None and first_cue < loose[0][0]
-    for i, (start, end, raw) in enumerate(loose):
-        low = loose[i - 1][1] if i > 0 else -(10**9)
-        high = loose[i + 1][0] if i + 1 < len(loose) else 10**9
+    # a cue belongs to the nearer value, whether loose or already timed by its verb
+    anchors = sorted([*((s, e) for s, e, _ in loose), *taken])
+    for start, end, raw in loose:
+        low = max((e for s, e in anchors if e <= start), default=-(10**9))
+        high = min((s for s, e in anchors if s >= end), default=10**9)
         timing = _timing_from_cues(text, start, end, before, after, (low, high), preposed=preposed)
         add(start, end, raw, timing)
     return sorted(values, key=lambda v: v.start)

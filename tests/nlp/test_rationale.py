@@ -263,3 +263,32 @@ def test_rationale_evidence_in_unpunctuated_speech_is_the_words_around_the_cue(
     [limitation] = rationale.functional_limitations
     assert limitation.text.startswith("unable to sit")
     assert len(limitation.text.split()) <= 2 + 10
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "after"),
+    [
+        # a before and an after value, each with its timing, rate pain without the word
+        ("He walked in at a six and was leaving at a two.", 6, 2),
+        ("An eight before and a four after.", 8, 4),
+        ("Nine before, five afterward.", 9, 5),
+        ("He arrived at a six and said about a three when he left.", 6, 3),
+        # the value after a fall takes its timing from the verb, not the cue of the one before
+        ("Her pain was a seven and went down to a five.", 7, 5),
+        ("Pain started at a six and came down to a two.", 6, 2),
+    ],
+)
+def test_rationale_pain_said_in_speech(
+    note_of: NoteOf, sentence: str, before: int, after: int
+) -> None:
+    pain = note_of(f"DN to R UT. {sentence}").rationale.pain
+    assert pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (before, after)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["He came in at seven and left at three.", "Two before lunch."]
+)
+def test_rationale_no_pain_from_a_lone_value_or_clock_times(note_of: NoteOf, sentence: str) -> None:
+    pain = note_of(f"DN to R UT. {sentence}").rationale.pain
+    assert pain.before is None and pain.after is None

@@ -242,7 +242,9 @@ class StructureTies:
             if self._anaphora_single.search(window) and before:
                 chosen = before[-1:]
             elif self._anaphora.search(window):
-                chosen = _last_run(before)
+                # "the gluteus medius and minimus, so those are what I needled": an anaphor
+                # whose own sentence names muscles before it points at those
+                chosen = own or _last_run(before)
             else:
                 continue
             again = "again" in window.lower()

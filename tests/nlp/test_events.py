@@ -292,3 +292,26 @@ def test_events_every_procedure_points_at_its_words(scribe: Scribe) -> None:
     assert ("trigger_point_injection", "planned") in times
     for procedure in result.note.procedures:
         assert text[procedure.start : procedure.end] == procedure.text
+
+
+def test_events_an_anaphor_points_at_the_muscles_of_its_own_sentence(scribe: Scribe) -> None:
+    text = (
+        "She blames her left infraspinatus for the ache. On palpation the taut bands were in "
+        "the left teres minor and posterior deltoid, so those were dry needled."
+    )
+    treated = {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
+    assert treated == {"teres minor", "posterior deltoid"}
+
+
+def test_events_spoken_treatment_verbs_tie_muscles_to_the_proven_procedure(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "Dry needling session today. We did the left scalenes and went after the left "
+        "pectoralis minor as well. Tolerated well."
+    )
+    treated = {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
+    assert treated == {"scalenes", "pectoralis minor"}
+    # with no procedure proven, the same verbs bill nothing
+    note = scribe.extract("We did the left scalenes and went after the left pectoralis minor.")
+    assert not [m for m in note.note.muscles if m.status == "treated"]

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
     by_sentence,
+    doc_lower,
     register_extensions,
     sentences,
     span_text,
@@ -89,6 +90,7 @@ class LateralityTagger:
         self._motions = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._motions.add("motion", [nlp.make_doc(p.lower()) for p in lexicon.motion_phrases])
         self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
+        self._counted = frozenset(tuple(n.lower().split()) for n in lexicon.counted_nouns)
 
     def cues(self, doc: Doc) -> list[SideCue]:
         """The side words of the note, in text order (computed once per note and set of
@@ -118,16 +120,26 @@ class LateralityTagger:
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         cues: list[SideCue] = []
         last_end = -1
+        target_end = {span.start: span.end for span in every}
         for match_id, start, end in raw:
             if start < last_end or any(i in excluded or i in targets for i in range(start, end)):
                 continue
             text = doc[start:end].text.lower()
+            if text == "both" and self._counts_a_noun(doc, target_end.get(end)):
+                continue  # "both multifidus levels": two levels of one muscle
             if len(text) == 1 and end < len(doc) and _is_number(doc[end]):
                 continue  # "L four L five", "L 4": a spinal level, not a side
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
             cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY, text=text))
             last_end = end
         return cues
+
+    def _counts_a_noun(self, doc: Doc, name_end: int | None) -> bool:
+        """Whether a noun that "both" counts follows the muscle name ending at ``name_end``."""
+        if name_end is None:
+            return False
+        words = doc_lower(doc)
+        return any(tuple(words[name_end : name_end + len(noun)]) == noun for noun in self._counted)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [s for s in target_spans(doc) if s.label_ in ("MUSCLE", "GROUP")]

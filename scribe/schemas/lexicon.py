@@ -174,6 +174,13 @@ class LateralityLexicon(FileHeader):
         description='Direction phrases ("to the left") that are no side after a motion word.',
     )
     motion_words: list[str] = Field(default_factory=list)
+    counted_nouns: list[str] = Field(
+        default_factory=list,
+        description=(
+            'Nouns that "both" counts when they follow the muscle name: "both multifidus '
+            'levels" is two levels, not two sides.'
+        ),
+    )
 
 
 class ContextRuleSet(Frozen):

@@ -163,3 +163,20 @@ def test_laterality_tags_group_mentions(nlp: Language) -> None:
     doc = nlp("Dry needling to the right paraspinals.")
     groups = [s for s in doc.spans["targets"] if s.label_ == "GROUP"]
     assert [(g._.entry_id, g._.laterality) for g in groups] == [("paraspinals", "right")]
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Twitches at both multifidus levels.", "Both SCM heads were tender."],
+)
+def test_laterality_both_counting_what_follows_the_name_is_no_side(
+    note_of: NoteOf, follow_up: str
+) -> None:
+    note = note_of(f"DN to the R multifidus and R sternocleidomastoid. {follow_up}")
+    assert {(m.name, m.laterality) for m in note.muscles} <= {
+        ("multifidus", "right"),
+        ("sternocleidomastoid", "right"),
+    }
+    # "both" before the name alone is still both sides
+    note = note_of("DN to both sternocleidomastoid muscles.")
+    assert [m.laterality for m in note.muscles] == ["bilateral"]

@@ -47,6 +47,27 @@ def treated(result: Any) -> list[list[str]]:
     )
 
 
+def lines(result: Any) -> list[list[Any]]:
+    """Claim lines as [code, units, modifiers]."""
+    return sorted([line.code, line.units, list(line.modifiers)] for line in result.coding.lines)
+
+
+def wanted_lines(case: GoldenCase) -> set[tuple[str, int, tuple[str, ...]]]:
+    return {
+        (line["code"], line.get("units", 1), tuple(line.get("modifiers", [])))
+        for line in case.expect.get("lines") or []
+    }
+
+
+def false_lines(scribe: Scribe, case: GoldenCase, row: Row) -> int:
+    """Lines billed from the recording that the case does not bill (a wrong code, units or
+    modifiers counts; a line left out does not). Runs saved without their lines are coded
+    again from the transcript text."""
+    billed = row["lines"] if "lines" in row else lines(scribe.extract(row["hypothesis"]))
+    got = {(c, u, tuple(m)) for c, u, m in billed}
+    return len(got - wanted_lines(case))
+
+
 def wanted(case: GoldenCase) -> set[tuple[str, str]]:
     return {
         (m["name"], side)
@@ -104,13 +125,14 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
         groups["overall"].append(row)
     print(
         f"{'engine':10s} {'n':>3s} {'WER':>6s} {'keyterm':>8s} {'P':>6s} {'R':>6s} {'F1':>6s}"
-        f" {'lines':>6s} {'review':>6s} {'RTF':>6s} | reference F1, lines; run-on F1, lines"
+        f" {'lines':>6s} {'false':>5s} {'review':>6s} {'RTF':>6s}"
+        " | reference F1, lines; run-on F1, lines"
     )
     for name, members in groups.items():
         refs = [normalise(by_id[r["case"]].text) for r in members]
         hyps = [normalise(r["hypothesis"]) for r in members]
         heard = total = tp = fp = fn = rtp = rfp = rfn = 0
-        lines = ref_lines = review = ptp = pfp = pfn = plain_lines = 0
+        lines = ref_lines = review = ptp = pfp = pfn = plain_lines = false = 0
         for row in members:
             case = by_id[row["case"]]
             h, t = key_terms(pattern, case.text, row["hypothesis"])
@@ -127,12 +149,13 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
             lines += "lines" not in row["diffs"]
             ref_lines += ref_ok
             review += bool(row.get("low_confidence"))
+            false += false_lines(scribe, case, row)
         p, r, f1 = _f1(tp, fp, fn)
         rtf = sum(x["asr_seconds"] for x in members) / sum(x["audio_seconds"] for x in members)
         n = len(members)
         print(
             f"{name:10s} {n:3d} {jiwer.wer(refs, hyps):6.3f} {heard / max(total, 1):8.1%}"
-            f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {review / n:6.1%} {rtf:6.3f}"
+            f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {false:5d} {review / n:6.1%} {rtf:6.3f}"
             f" | {_f1(rtp, rfp, rfn)[2]:.3f}, {ref_lines / n:.1%};"
             f" {_f1(ptp, pfp, pfn)[2]:.3f}, {plain_lines / n:.1%}"
         )

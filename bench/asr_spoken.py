@@ -8,7 +8,16 @@ extraction by extracting the reference text too (bench/asr_scoring.py).
 
     .venv/bin/python bench/asr_spoken.py --set heldout [--engines espeak,festival,piper]
         [--model tiny.en] [--bias hotwords] [--check on|off] [--out var/bench/run.jsonl]
+        [--param margin=10 ...] [--trace]
     .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl    # score a saved run
+    .venv/bin/python bench/asr_spoken.py --replay var/bench/run.trace.jsonl --param margin=10
+
+Checked names (scribe/asr/checking.py): --param overrides a setting of the `check:` section of
+lexicons/asr.yaml; --trace (with checking on) also writes each recording's words before
+checking and every scored reading to NAME.trace.jsonl; --replay decides again from such a trace
+with other settings, without the speech model: exact for `margin` and `separation`; where the
+other settings check fewer runs, the scores are those of the traced windows (close, not
+exact); runs the trace never scored are left as heard and counted.
 
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
 extraction and fresh sets (the ones the prompt, vocabulary and guards may be tuned on).
@@ -21,7 +30,9 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,9 +43,20 @@ import spoken  # noqa: E402
 
 from scribe import Scribe  # noqa: E402
 from scribe.asr.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from scribe.asr.checking import (  # noqa: E402
+    Span,
+    _replace,
+    _windows,
+    choose,
+    find_spans,
+    lexicon_names,
+    protected_words,
+)
+from scribe.asr.guards import RawSegment, RawWord  # noqa: E402
+from scribe.asr.transcriber import Transcriber  # noqa: E402
 from scribe.config import get_settings  # noqa: E402
 from scribe.evaluation.golden import GoldenCase, load_cases  # noqa: E402
-from scribe.schemas.lexicon import AsrDecoding  # noqa: E402
+from scribe.schemas.lexicon import AsrCheck, AsrDecoding  # noqa: E402
 
 SETS = {"heldout": ("heldout", "blind"), "tuning": ("extraction", "fresh")}
 
@@ -49,38 +71,132 @@ def spoken_cases(set_name: str) -> list[GoldenCase]:
     ]
 
 
-def run(scribe: Scribe, cases: list[GoldenCase], engines: list[str], out: Path) -> list[dict]:  # type: ignore[type-arg]
+def _row(scribe: Scribe, case: GoldenCase, how: spoken.Rendition, transcript: Any) -> dict:  # type: ignore[type-arg]
+    result = scribe.extract_transcript(transcript)
+    return {
+        "case": case.id,
+        "engine": how.engine,
+        "voice": how.voice,
+        "speed": how.speed,
+        "condition": how.condition,
+        "hypothesis": transcript.text,
+        "low_confidence": any(p.id == "asr-low-confidence" for p in result.coding.prompts),
+        "got": asr_scoring.treated(result),
+        "lines": asr_scoring.lines(result),
+        "diffs": sorted(asr_scoring.diffs(case, result)),
+    }
+
+
+def _traced(transcriber: Transcriber, store: dict[str, Any]) -> None:
+    """Keep each recording's words before checking, and each window's scores, in ``store``."""
+    checker = transcriber.checker
+    original = checker.check
+
+    def check(audio: Any, segments: list[RawSegment]) -> int:
+        store["segments"] = [asdict(s) for s in segments]
+        checker.trace = store["windows"] = []
+        return original(audio, segments)
+
+    checker.check = check  # type: ignore[method-assign]
+
+
+def run(
+    scribe: Scribe, cases: list[GoldenCase], engines: list[str], out: Path, *, trace: bool
+) -> list[dict]:  # type: ignore[type-arg]
     transcriber = scribe.transcriber
+    store: dict[str, Any] = {}
+    if trace:
+        _traced(transcriber, store)
     rows = []
+    traces = out.with_suffix(".trace.jsonl").open("w") if trace else None
     with out.open("w") as sink:
         for engine in engines:
             for index, case in enumerate(cases):
                 how = spoken.rendition(engine, index)
                 path = spoken.cached(case.text, how)
                 seconds = load_audio(path, max_seconds=3600).size / SAMPLE_RATE
+                store.clear()
                 start = time.perf_counter()
                 transcript = transcriber.transcribe(path)
                 elapsed = time.perf_counter() - start
-                result = scribe.extract_transcript(transcript)
-                row = {
-                    "case": case.id,
-                    "engine": engine,
-                    "voice": how.voice,
-                    "speed": how.speed,
-                    "condition": how.condition,
-                    "audio_seconds": round(seconds, 2),
-                    "asr_seconds": round(elapsed, 3),
-                    "hypothesis": transcript.text,
-                    "low_confidence": any(
-                        p.id == "asr-low-confidence" for p in result.coding.prompts
-                    ),
-                    "got": asr_scoring.treated(result),
-                    "diffs": sorted(asr_scoring.diffs(case, result)),
-                }
+                row = _row(scribe, case, how, transcript)
+                row |= {"audio_seconds": round(seconds, 2), "asr_seconds": round(elapsed, 3)}
                 rows.append(row)
                 sink.write(json.dumps(row) + "\n")
                 sink.flush()
+                if traces is not None:
+                    record = {"case": case.id, "engine": engine, "duration": transcript.duration}
+                    traces.write(json.dumps(record | store | {"row": row}, default=_plain) + "\n")
+    if traces is not None:
+        traces.close()
     return rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Span):
+        return asdict(value)
+    raise TypeError(type(value))
+
+
+def replay(scribe: Scribe, cases: list[GoldenCase], trace: Path, out: Path) -> list[dict]:  # type: ignore[type-arg]
+    """Rows decided again from a trace with the transcriber's present `check` settings."""
+    transcriber = scribe.transcriber
+    spec = transcriber.lexicon.check
+    vocabulary = transcriber.lexicon.vocabulary
+    names = lexicon_names(scribe.lexicons, vocabulary.excluded_groups)
+    protected = protected_words(vocabulary.terms)
+    by_id = {case.id: (index, case) for index, case in enumerate(cases)}
+    rows, unscored, readings = [], 0, 0
+    with out.open("w") as sink:
+        for line in trace.read_text().splitlines():
+            record = json.loads(line)
+            index, case = by_id[record["case"]]
+            how = spoken.rendition(record["engine"], index)
+            old = record["row"]
+            if "segments" not in record:  # checking off in the traced run
+                rows.append(old)
+                continue
+            raw = [
+                RawSegment(**{**s, "words": [RawWord(**w) for w in s["words"]]})
+                for s in record["segments"]
+            ]
+            scored: dict[tuple[int, int, int], tuple[float, dict[str, list[float]]]] = {}
+            for window in record["windows"]:
+                for span, options in window["spans"]:
+                    key = (span["segment"], span["first"], span["last"])
+                    scored[key] = (window["heard"], {o[1]: o for o in options})
+            for group in _windows(raw, find_spans(raw, names, spec, protected)):
+                heard, options = None, {}
+                for span in group:
+                    known = scored.get((span.segment, span.first, span.last))
+                    got = [known[1][n] for n in span.candidates if known and n in known[1]]
+                    unscored += len(span.candidates) - len(got)
+                    readings += len(got)
+                    if known and got:
+                        heard = known[0] if heard is None else heard
+                        options[span] = [(o[0], o[1], o[2]) for o in got]
+                if heard is None:
+                    continue
+                kept = choose(heard, options, spec)
+                for span, name, probability in sorted(
+                    kept, key=lambda k: (-k[0].segment, -k[0].first)
+                ):
+                    _replace(raw[span.segment], span, name, probability)
+            transcript = transcriber.assemble(raw, record["duration"])
+            row = _row(scribe, case, how, transcript)
+            row |= {"audio_seconds": old["audio_seconds"], "asr_seconds": old["asr_seconds"]}
+            rows.append(row)
+            sink.write(json.dumps(row) + "\n")
+    print(
+        f"replayed {len(rows)} recordings: {readings} readings scored,"
+        f" {unscored} the trace never scored"
+    )
+    return rows
+
+
+def _checking(scribe: Scribe, params: list[str]) -> AsrCheck:
+    values = dict(p.split("=", 1) for p in params)
+    return AsrCheck.model_validate({**scribe.transcriber.lexicon.check.model_dump(), **values})
 
 
 def main() -> None:
@@ -92,6 +208,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="registry name or model folder")
     parser.add_argument("--bias", choices=["none", "prompt", "hotwords", "both"], default=None)
     parser.add_argument("--check", choices=["on", "off"], default=None, help="checked names")
+    parser.add_argument("--param", action="append", default=[], help="check setting=value")
+    parser.add_argument("--trace", action="store_true", help="write the checked readings")
+    parser.add_argument("--replay", type=Path, default=None, help="decide again from a trace")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--score", type=Path, default=None, help="score a saved run only")
     parser.add_argument("--verbose", "-v", action="store_true", help="list each case's losses")
@@ -106,8 +225,6 @@ def main() -> None:
         settings = settings.model_copy(update={"asr_model": args.model})
     scribe = Scribe(settings=settings)
     if args.bias is not None or args.check is not None:
-        from scribe.asr.transcriber import Transcriber
-
         base = scribe.transcriber.decoding
         changes = {"bias": args.bias or base.bias, "check_words": base.check_words}
         if args.check is not None:
@@ -115,12 +232,21 @@ def main() -> None:
         decoding = AsrDecoding.model_validate({**base.model_dump(), **changes})
         scribe.__dict__["transcriber"] = Transcriber(settings=settings, decoding=decoding)
     transcriber = scribe.transcriber
+    if args.param:
+        check_spec = _checking(scribe, args.param)
+        transcriber.lexicon = transcriber.lexicon.model_copy(update={"check": check_spec})
+        print("check: " + ", ".join(f"{k}={v}" for k, v in check_spec.model_dump().items()))
+    if args.replay is not None:
+        out = args.out or args.replay.with_name(args.replay.name.replace(".trace", ".replay"))
+        rows = replay(scribe, cases, args.replay, out)
+        asr_scoring.report(scribe, cases, rows, verbose=args.verbose)
+        return
     bias, check = transcriber.decoding.bias, transcriber.decoding.check_words
     name = f"{args.set}-{transcriber.model_name}-{bias}" + ("-check" if check else "")
     print(f"{name} ({len(cases)} cases)")
     out = args.out or ROOT / "var" / "bench" / f"{name}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
-    rows = run(scribe, cases, args.engines.split(","), out)
+    rows = run(scribe, cases, args.engines.split(","), out, trace=args.trace and check)
     asr_scoring.report(scribe, cases, rows, verbose=args.verbose)
 
 

@@ -1,16 +1,18 @@
 """Lexicon-checked names: where recognition was unsure of words that sound like a muscle, side
 or drug name, the audio itself picks between the heard words and the lexicon's names.
 
-For each run of one to three words holding an unsure word (probability under
-``max_word_probability``) that is not itself a lexicon name, the lexicon names that look or
-sound alike (spelling or metaphone similarity at least ``min_similarity``) are candidates. Each
-reading of the window's text (heard, or with a candidate in place of the run) is scored by
-forced decoding on the audio (CTranslate2 ``Whisper.align``: the probability of each token of a
-given text, with no prompt, so the scores are the audio's and the model's alone). The heard
-reading always scores best (beam search found it); a name replaces it when it trails it by at
-most ``margin`` nats and leads the next candidate by at least ``separation`` nats. Replaced
-words carry the name's own token probability, so an unsure correction still sends the note to
-review (``asr-low-confidence``).
+For each run of up to ``max_span_words`` words holding an unsure word (probability under
+``max_word_probability``) that is not itself a lexicon name, nor a name with sure words around
+it, the lexicon names that look or sound alike (spelling or metaphone similarity at least
+``min_similarity``) are candidates. Each reading of the window's text (heard, or with a
+candidate in place of the run) is scored by forced decoding on the audio (CTranslate2
+``Whisper.align``: the probability of each token of a given text, with no prompt, so the scores
+are the audio's and the model's alone). The heard reading mostly scores best (beam search found
+it, though with the bias words); a name replaces it when it trails it by at most ``margin``
+nats and leads the next candidate by at least ``separation`` nats. Replaced words carry the
+name's own token probability, so an unsure correction still sends the note to review
+(``asr-low-confidence``). ``bench/asr_spoken.py --trace`` records the scores and ``--replay``
+decides again from them with other settings.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def find_spans(
     segments: list[RawSegment], names: list[str], spec: AsrCheck, protected: frozenset[str]
 ) -> list[Span]:
     """Runs of unsure words that look or sound like lexicon names (a run holding a word of
-    the dictation terms, such as "twitch", is left alone)."""
+    the dictation terms, such as "twitch", is left alone, and so is one whose unsure words
+    all read as a lexicon name already)."""
     known = set(names)
     spans = []
     for s, segment in enumerate(segments):
@@ -89,6 +92,8 @@ def find_spans(
                 if letters < spec.min_letters or heard in known or protected & set(heard.split()):
                     continue
                 if min(w.probability for w in run) >= spec.max_word_probability:
+                    continue
+                if _unsure_within_names(run, known, spec.max_word_probability):
                     continue
                 scored = sorted(
                     (
@@ -106,6 +111,19 @@ def find_spans(
     return spans
 
 
+def _unsure_within_names(run: list[RawWord], known: set[str], unsure_under: float) -> bool:
+    """Whether every unsure word of the run lies in words that already read as a lexicon name:
+    recognition settled on a name there, and a run reaching past it would only swap the name
+    for a look-alike or swallow the words next to it."""
+    covered: set[int] = set()
+    for first in range(len(run)):
+        for last in range(first + 1, len(run) + 1):
+            if _plain("".join(w.text for w in run[first:last])) in known:
+                covered |= set(range(first, last))
+    unsure = {i for i, w in enumerate(run) if w.probability < unsure_under}
+    return bool(covered) and unsure <= covered
+
+
 class WordChecker:
     """Scores readings of a stretch of audio with the loaded Whisper model."""
 
@@ -118,6 +136,8 @@ class WordChecker:
         self.spec = spec
         self.names = names
         self.protected = protected
+        # where a list is set (bench/asr_spoken.py --trace), each window's scores go to it
+        self.trace: list[dict[str, Any]] | None = None
         self.tokenizer = Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
         )
@@ -166,28 +186,43 @@ class WordChecker:
                 readings.append((span, name, lead, size))
         scores = self._scores(chunk, texts)
         heard = sum(scores[0])
-        best: dict[Span, list[tuple[float, str, float]]] = {}
+        options: dict[Span, list[tuple[float, str, float]]] = {}
         for (span, name, lead, size), token_logs in zip(readings, scores[1:], strict=True):
             own = token_logs[lead : lead + size] or [-9.0]
-            best.setdefault(span, []).append((sum(token_logs), name, math.exp(sum(own) / len(own))))
-        chosen: list[tuple[float, Span, str, float]] = []
-        for span, options in best.items():
-            options.sort(reverse=True)
-            top, name, probability = options[0]
-            runner = options[1][0] if len(options) > 1 else -math.inf
-            if heard - top <= self.spec.margin and top - runner >= self.spec.separation:
-                chosen.append((top, span, name, probability))
-        taken: set[tuple[int, int]] = set()
-        kept: list[tuple[Span, str, float]] = []
-        for _, span, name, probability in sorted(chosen, key=lambda c: -c[0]):
-            cells = {(span.segment, i) for i in range(span.first, span.last)}
-            if not cells & taken:
-                taken |= cells
-                kept.append((span, name, probability))
+            options.setdefault(span, []).append(
+                (sum(token_logs), name, math.exp(sum(own) / len(own)))
+            )
+        if self.trace is not None:
+            self.trace.append({"heard": heard, "spans": [[s, o] for s, o in options.items()]})
+        kept = choose(heard, options, self.spec)
         # from the last word back, so the indices of the others stay valid
         for span, name, probability in sorted(kept, key=lambda k: (-k[0].segment, -k[0].first)):
             _replace(segments[span.segment], span, name, probability)
         return len(kept)
+
+
+def choose(
+    heard: float, options: dict[Span, list[tuple[float, str, float]]], spec: AsrCheck
+) -> list[tuple[Span, str, float]]:
+    """The names that replace runs of one window: a span's best reading (total log-probability,
+    name, the name's own token probability) when it trails the heard reading by at most
+    ``margin`` and leads the span's next name by at least ``separation``; of overlapping spans
+    the best scoring."""
+    chosen: list[tuple[float, Span, str, float]] = []
+    for span, readings in options.items():
+        ranked = sorted(readings, reverse=True)
+        top, name, probability = ranked[0]
+        runner = ranked[1][0] if len(ranked) > 1 else -math.inf
+        if heard - top <= spec.margin and top - runner >= spec.separation:
+            chosen.append((top, span, name, probability))
+    taken: set[tuple[int, int]] = set()
+    kept: list[tuple[Span, str, float]] = []
+    for _, span, name, probability in sorted(chosen, key=lambda c: -c[0]):
+        cells = {(span.segment, i) for i in range(span.first, span.last)}
+        if not cells & taken:
+            taken |= cells
+            kept.append((span, name, probability))
+    return kept
 
 
 def _windows(segments: list[RawSegment], spans: list[Span]) -> list[list[Span]]:

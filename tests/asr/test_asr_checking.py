@@ -67,3 +67,34 @@ def test_checking_replacement_keeps_times_and_punctuation() -> None:
     assert [w.probability for w in segment.words] == [0.9, 0.42, 0.42, 0.9]
     assert segment.words[1].start == pytest.approx(0.4)
     assert segment.words[2].end == pytest.approx(1.1)
+
+
+def test_checking_leaves_a_heard_name_and_its_neighbours_alone(
+    setup: tuple[list[str], Transcriber],
+) -> None:
+    names, transcriber = setup
+    spec = transcriber.lexicon.check.model_copy(update={"max_span_words": 3})
+    terms = protected_words(transcriber.lexicon.vocabulary.terms)
+    heard = _segment(("needled", 0.9), ("levator", 0.9), ("scapulae", 0.4), ("today", 0.9))
+    spans = find_spans([heard], names, spec, terms)
+    assert not [s for s in spans if s.first <= 1 and s.last >= 3], "the name was heard"
+    garbled = _segment(("the", 0.9), ("levator's", 0.5), ("capyoly", 0.3))
+    spans = find_spans([garbled], names, spec, terms)
+    assert any("levator scapulae" in s.candidates for s in spans), "unsure words outside a name"
+
+
+def test_checking_chooses_a_close_name_that_stands_out() -> None:
+    spec = Transcriber().lexicon.check
+    near = Span(0, 1, 2, "mass center", ("masseter", "masseters"))
+    far = Span(0, 4, 5, "glute meat", ("gluteus medius",))
+    heard = -40.0
+    options = {
+        near: [(heard - 1.0, "masseter", 0.4), (heard - 1.0 - spec.separation - 1, "x", 0.1)],
+        far: [(heard - spec.margin - 1, "gluteus medius", 0.4)],
+    }
+    assert checking.choose(heard, options, spec) == [(near, "masseter", 0.4)]
+    tied = {near: [(heard - 1.0, "masseter", 0.4), (heard - 1.5, "masseters", 0.3)]}
+    assert checking.choose(heard, tied, spec) == [], "two names the audio cannot tell apart"
+    overlapping = Span(0, 1, 3, "mass center and", ("masseter",))
+    both = {near: options[near], overlapping: [(heard - 5.0, "masseter", 0.2)]}
+    assert checking.choose(heard, both, spec) == [(near, "masseter", 0.4)], "the best of overlaps"

@@ -17,6 +17,7 @@ from asr_support import AUDIO_DIR, write_wav
 from wordfreq import zipf_frequency
 
 from scribe.asr.audio import SAMPLE_RATE
+from scribe.asr.checking import lexicon_names
 from scribe.asr.transcriber import Transcriber
 from scribe.asr.vocabulary import bias_text, vocabulary_words
 from scribe.errors import LexiconError
@@ -135,6 +136,39 @@ def test_asr_bias_words_never_appear_in_speech_that_does_not_say_them(
     assert len(_words(transcript.text) & said) >= 8, "the speech itself is recognised"
     invented = (_words(transcript.text) & _bias_words(_transcriber(bias))) - said
     assert not invented
+
+
+@cache
+def _checking_transcriber() -> Transcriber:
+    return Transcriber(decoding=AsrDecoding(bias="hotwords", check_words=True))
+
+
+# Known failure, one reason checked names stay off by default (lexicons/asr.yaml): tiny.en is
+# unsure of "blue folder" in this recording and forced decoding accepts "levator" there (within
+# `margin` of the heard words). Strict: a fix makes the test fail until the mark goes.
+CHECK_INVENTS = pytest.mark.xfail(strict=True, reason="checking reads 'blue folder' as levator")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param(e, marks=CHECK_INVENTS, id=e["id"])
+        if e["id"] == "other-festival-errands"
+        else pytest.param(e, id=e["id"])
+        for e in OTHER_SPEECH
+    ],
+)
+def test_asr_checked_names_never_appear_in_speech_that_does_not_say_them(
+    entry: dict[str, Any],
+) -> None:
+    """Checking unsure words against the lexicon's names turns no word of other speech into a
+    muscle, side or drug name."""
+    transcriber = _checking_transcriber()
+    transcript = transcriber.transcribe(AUDIO_DIR / f"{entry['id']}.flac")
+    said = _words(entry["text"])
+    names = lexicon_names(load_lexicons(), transcriber.lexicon.vocabulary.excluded_groups)
+    rare = {w for n in names for w in n.split() if zipf_frequency(w, "en") < 4.0}
+    assert not (_words(transcript.text) & rare) - said
 
 
 @pytest.mark.parametrize("bias", MODES)

@@ -89,3 +89,8 @@ def test_context_regular_expressions_match_whole_tokens_only(nlp: Language) -> N
 def test_context_rule_set_refuses_a_broken_regular_expression() -> None:
     with pytest.raises(ValidationError, match=r"regexes\[0\]"):
         ContextRuleSet(category="X", direction="PSEUDO", regexes=["(unclosed"])
+
+
+def test_context_a_contracted_not_negates_what_follows(nlp: Language) -> None:
+    found = _negated(nlp, "He didn't want any lidocaine. There wasn't a jump sign.")
+    assert found == {"lidocaine": True, "jump sign": True}

@@ -88,6 +88,8 @@ def test_rationale_negated_findings_are_marked_negated(note_of: NoteOf) -> None:
             "Difficulty sitting through a one hour meeting",
         ),
         ("She can't lift her grandson.", "can't lift her grandson"),
+        ("He can not kneel in the garden.", "can not kneel in the garden"),
+        ("She is finding it hard to type all day.", "finding it hard to type all day"),
     ],
 )
 def test_rationale_functional_limitation_span(

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
-FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes). Prints, per
+FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken). Prints, per
 set, how many cases have every field right and how many get each field right.
 """
 
@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.folders or [
         ROOT / "fixtures/golden" / name
-        for name in ("extraction", "heldout", "blind", "fresh", "notes")
+        for name in ("extraction", "heldout", "blind", "fresh", "notes", "spoken")
     ]
     scribe = Scribe()
     groups = group_name_index(load_lexicons())

@@ -1,7 +1,8 @@
 """Golden dictations and notes (fixtures/golden/): every expected field, case by case.
 
-Five sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
-(dictations) and ``notes/`` (whole notes from EHR templates, reports and dictation systems).
+Six sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
+(dictations), ``notes/`` (whole notes from EHR templates, reports and dictation systems) and
+``spoken/`` (dictations as a recogniser writes them).
 ``known_failures.yaml`` lists the cases that still fail, on which fields and why, and the
 floor of each set: the number of its cases that must get every field right. A floor only
 rises: a case that starts passing leaves the list and the floor goes up by one.
@@ -21,7 +22,7 @@ from scribe.evaluation.golden import GoldenCase, compare, group_name_index, load
 from scribe.lexicons import load_lexicons
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-SETS = ("extraction", "heldout", "blind", "fresh", "notes")
+SETS = ("extraction", "heldout", "blind", "fresh", "notes", "spoken")
 CASES = {name: load_cases(GOLDEN / name) for name in SETS}
 ALL = [case for name in SETS for case in CASES[name]]
 KNOWN_FILE: dict[str, Any] = yaml.safe_load((GOLDEN / "known_failures.yaml").read_text())

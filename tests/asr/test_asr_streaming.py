@@ -58,9 +58,7 @@ def test_streaming_cuts_only_in_pauses_and_covers_the_whole_recording(audio_dir:
         position += size
     assert position == audio.size
     # every cut is in a pause: no speech VAD finds in the whole recording crosses it
-    speech = get_speech_timestamps(
-        audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=0)
-    )
+    speech = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=0))
     for offset, _ in fake.stretches[1:]:
         cut = round(offset * SAMPLE_RATE)
         assert not any(s["start"] < cut < s["end"] for s in speech)

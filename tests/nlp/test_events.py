@@ -315,3 +315,21 @@ def test_events_spoken_treatment_verbs_tie_muscles_to_the_proven_procedure(
     # with no procedure proven, the same verbs bill nothing
     note = scribe.extract("We did the left scalenes and went after the left pectoralis minor.")
     assert not [m for m in note.note.muscles if m.status == "treated"]
+
+
+def test_events_in_unpunctuated_speech_another_person_reaches_only_the_words_near(
+    scribe: Scribe,
+) -> None:
+    run_on = (
+        "jaw follow up she says her husband has heard her grinding her teeth most nights so i "
+        "dry needled the left masseter and then the left temporalis and she tolerated it well "
+        "nothing injected"
+    )
+    result = scribe.extract(run_on)
+    treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert treated == {("masseter", "left"), ("temporalis", "left")}
+    # said of the other person himself, it is still his
+    other = scribe.extract(
+        "her husband had his left upper trapezius dry needled at another clinic last year"
+    )
+    assert not [m for m in other.note.muscles if m.status == "treated"]

@@ -54,6 +54,12 @@ _PAIN_ARRIVAL = re.compile(
     rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
     re.IGNORECASE,
 )
+# without a pain word a sentence needs a value before: these are all the words that can time
+# one in the patterns it is read with (a cheap first test)
+_TIMING_WORD = re.compile(
+    r"\b(?:before|pre|came\s+in|coming\s+in|arrived|walked\s+in|at\s+the\s+start|on\s+arrival)\b",
+    re.IGNORECASE,
+)
 _ENDS_WITH_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
 # The value after a fall, its timing in the verb: "went down to a three", "came down to a four".
 _PAIN_FALL = re.compile(
@@ -152,6 +158,8 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
         return []
     if _PAIN_CONTEXT.search(text):
         return _pain_values(text, before, after, (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED))
+    if not _TIMING_WORD.search(text):
+        return []  # most sentences: no word that could time a value before
     # "came in at seven" may be a clock time: without a pain word, "at a seven" it must be
     values = _pain_values(text, before, after, (_PAIN_TIMED,), rating_article=True)
     return values if {"before", "after"} <= {v.timing for v in values} else []

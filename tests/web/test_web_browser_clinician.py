@@ -112,7 +112,10 @@ def test_web_encounter_page_at_tablet_width_and_by_keyboard(
 ) -> None:
     page = new_context(width=768, height=1024).new_page()
     page.goto("/login")
-    page.keyboard.type("lee")  # the username field has focus
+    # the username field has focus (autofocus applies once the page has loaded: wait for it,
+    # or keys typed on a busy machine go nowhere)
+    expect(page.locator("#username")).to_be_focused()
+    page.keyboard.type("lee")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, select
@@ -18,6 +19,7 @@ from api.persistence.database import as_utc, utcnow
 from api.persistence.group_commit import GroupCommit
 from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
+from api.recordings import RecordingStore
 from api.schemas import (
     EncounterContextIn,
     EncounterEnvelope,
@@ -238,6 +240,30 @@ def new_row(
         updated_at=now,
     )
     return row, context
+
+
+def add_recording(
+    session: Session,
+    caller: Caller,
+    store: RecordingStore,
+    row: Encounter,
+    path: Path,
+    fmt: str,
+    *,
+    how: str = "",
+) -> str:
+    """Add a new encounter ``row``, its recording (``path``, a private local file in ``fmt``)
+    and its ``encounter.create`` event to ``session`` (the caller commits, then deletes
+    ``path`` unless it is the reference kept); the recording's reference. ``how``: how the
+    recording arrived, for the event (an upload when empty)."""
+    reference = store.reference(row.id, path)
+    row.audio_path, row.audio_format = reference, fmt
+    session.add(row)
+    detail = f"audio {fmt} {how}" if how else f"audio {fmt}"
+    record(session, caller, "encounter.create", encounter_id=row.id, detail=detail)
+    session.flush()  # the recording's chunks (scale-out mode) point to the row
+    store.put(session, row.id, path)
+    return reference
 
 
 def create_from_text(

@@ -27,6 +27,7 @@ from api.encounters import (
 from api.persistence.database import utcnow
 from api.persistence.tables import Encounter
 from scribe.pipeline import Scribe
+from scribe.schemas.transcript import Transcript
 
 PROGRESS_EVERY_SECONDS = 1.0
 GONE = "the server stopped and the recording is no longer kept"
@@ -64,15 +65,34 @@ def transcribe_and_extract(
 
     transcript = scribe.transcribe(audio, progress=progress)
     row.status, row.progress, row.updated_at = "extracting", 0.95, utcnow()
+    keep_transcript(row, transcript)
+    session.commit()
+    extract_recording(session, row, scribe, transcript)
+    record_extraction(session, row)
+
+
+def keep_transcript(row: Encounter, transcript: Transcript) -> None:
+    """Store a recording's transcript (the text the note's offsets point into) on ``row``."""
     row.transcript_json = transcript.model_dump_json()
     row.text = transcript.text
-    session.commit()
 
+
+def extract_recording(
+    session: Session, row: Encounter, scribe: Scribe, transcript: Transcript
+) -> None:
+    """The note and coding of a transcribed recording, set on ``row`` (then ``ready``). Reads
+    the session history and writes nothing, so ``row`` may not be stored yet (a dictation
+    streamed while it was spoken is stored only once its note is ready)."""
     context, history = coding_context(session, row, stored_context(row))
     result = scribe.extract_transcript(transcript, context)
     row.history_json = history.model_dump_json() if history else None
     apply_result(row, result.note, with_recording_prompts(result.coding, transcript))
     row.status, row.progress = "ready", 1.0
+
+
+def record_extraction(session: Session, row: Encounter) -> None:
+    """Add the extraction revision and the ``job.complete`` event of ``row`` (stored already:
+    its revisions point to it) to ``session``, for the caller to commit."""
     session.add(
         revision_row(
             row,

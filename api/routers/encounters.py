@@ -102,7 +102,7 @@ async def create_text(body: EncounterTextCreate, caller: Creator,
     return Response(service.public_json(row), status_code=201, media_type=JSON, headers=headers)
 
 
-def _store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
+def store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
     """Copy the upload to ``folder`` after checking what its bytes are (its name and content
     type are not trusted); nothing is left behind when it is refused."""
     head = upload.file.read(SNIFF_BYTES)
@@ -152,7 +152,7 @@ def create_audio(
         )
         raise ApiProblem(422, detail, slug="invalid-request") from None
     settings, jobs = services.settings, services.jobs
-    path, fmt = _store_upload(file, jobs.upload_folder, settings.max_upload_bytes)
+    path, fmt = store_upload(file, jobs.upload_folder, settings.max_upload_bytes)
     reference = None
     try:
         seconds = probe_duration(path)
@@ -160,12 +160,7 @@ def create_audio(
             raise ApiProblem(413, f"the recording lasts {seconds:.0f} s, over the limit of "
                              f"{settings.max_audio_seconds:.0f} s", slug="too-long")  # fmt: skip
         row, _ = service.new_row(caller, source="audio", status="queued", context=given)
-        reference = jobs.store.reference(row.id, path)
-        row.audio_path, row.audio_format = reference, fmt
-        session.add(row)
-        record(session, caller, "encounter.create", encounter_id=row.id, detail=f"audio {fmt}")
-        session.flush()  # the recording's chunks (scale-out mode) point to the row
-        jobs.store.put(session, row.id, path)
+        reference = service.add_recording(session, caller, jobs.store, row, path, fmt)
         session.commit()
     except (ApiProblem, AudioError):
         path.unlink(missing_ok=True)

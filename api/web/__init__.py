@@ -15,9 +15,10 @@ from starlette.responses import Response
 
 from api.problems import ApiProblem
 from api.web.render import STATIC, WebHeaders, is_web_path, page, see_other
-from api.web.routes import admin, auth, encounters, qa, review
+from api.web.routes import admin, auth, encounters, qa, review, stream
 from api.web.security import SignInRequired, WebRefusal, sign_in_url
 from api.web.settings import WebSettings
+from api.web.streaming import StreamSlots
 
 __all__ = ["WebSettings", "install"]
 
@@ -33,8 +34,9 @@ async def _delegate(answer: Response | Awaitable[Response]) -> Response:
 
 def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     """Mount the pages, their assets and their error pages on ``app``."""
-    app.state.web_settings = settings or WebSettings()
-    for module in (auth, encounters, review, qa, admin):
+    app.state.web_settings = settings = settings or WebSettings()
+    app.state.stream_slots = StreamSlots(settings.stream_max_concurrent)
+    for module in (auth, stream, encounters, review, qa, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     api_problem = app.exception_handlers[ApiProblem]

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from api.audit import Anonymous, Caller, record_now
@@ -23,6 +24,7 @@ COOKIE = "scribe_session"
 LOGIN_COOKIE = "scribe_login"  # the sign-in form's own CSRF token, before any session
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SOCKET_SCHEMES = {"ws": "http", "wss": "https"}  # a socket's page, by the socket's scheme
 
 
 class SignInRequired(Exception):
@@ -132,6 +134,37 @@ def _same_origin(request: Request) -> bool:
     return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
 
 
+def socket_from_this_site(connection: HTTPConnection) -> bool:
+    """Whether a WebSocket handshake came from a page of this site (cross-site WebSocket
+    hijacking: the session cookie would go with a handshake another site's page starts).
+    Browsers send Origin on every handshake and a page cannot change it; only the web app's
+    recorder uses the socket, so a handshake without Origin is refused."""
+    site = connection.headers.get("sec-fetch-site")
+    origin = connection.headers.get("origin")
+    if origin is None or (site is not None and site != "same-origin"):
+        return False
+    parts, url = urlsplit(origin), connection.url
+    return (parts.scheme, parts.netloc) == (SOCKET_SCHEMES.get(url.scheme, ""), url.netloc)
+
+
+def socket_user(
+    services: Services, connection: HTTPConnection, settings: WebSettings
+) -> WebUser | None:
+    """The signed-in user behind a WebSocket handshake's session cookie, or None (blocks:
+    run it in a thread)."""
+    token = connection.cookies.get(COOKIE, "")
+    found = _lookup(services, token, settings) if token else None
+    if found is None:
+        return None
+    client = connection.client.host if connection.client else None
+    return WebUser(found, Caller(principal=found.principal, client=client))
+
+
+def tokens_match(given: str, expected: str) -> bool:
+    """A CSRF token compared in constant time."""
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
 async def csrf_token_of(request: Request) -> str:
     header = request.headers.get(CSRF_HEADER)
     if header:
@@ -151,9 +184,7 @@ def allow(*roles: Role, write: bool = False) -> Callable[..., object]:
     async def check(request: Request, user: SignedInDep, services: ServicesDep) -> WebUser:
         if write:
             given = await csrf_token_of(request)
-            if not _same_origin(request) or not secrets.compare_digest(
-                given.encode(), user.csrf_token.encode()
-            ):
+            if not _same_origin(request) or not tokens_match(given, user.csrf_token):
                 await run_in_threadpool(record_refusal, services, request, user.caller, "csrf")
                 raise WebRefusal(
                     403,

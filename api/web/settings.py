@@ -1,4 +1,5 @@
-"""The web app's own settings (``SCRIBE_WEB_*``): how long a sign-in lasts."""
+"""The web app's own settings (``SCRIBE_WEB_*``): how long a sign-in lasts, how much the
+recorder may stream."""
 
 from __future__ import annotations
 
@@ -27,4 +28,18 @@ class WebSettings(BaseSettings):
     )
     lockout_minutes: float = Field(
         default=15.0, ge=0, description="How long an account waits after too many failures."
+    )
+    stream_max_concurrent: int = Field(
+        default=4,
+        ge=0,
+        description="Dictations one worker process transcribes while they are spoken, at once; "
+        "a recorder refused a place sends its recording when the clinician stops.",
+    )
+    stream_max_piece_bytes: int = Field(
+        default=131_072,
+        ge=1_024,
+        description="Largest audio piece (one WebSocket message) a recorder may stream.",
+    )
+    stream_idle_seconds: float = Field(
+        default=20.0, gt=0, description="A stream with no message for this long is closed."
     )

@@ -1,0 +1,143 @@
+"""A dictation streamed from the browser while it is spoken: fed to the library's
+``DictationStream`` on a thread of its own, kept as 16-bit PCM, and stored at the end as a WAV
+recording with its encounter, through the same service code as an uploaded recording (the
+same store, ``encounter.create`` event, extraction, revision, ``job.complete`` event and
+retention), so the note is ready about as soon as the clinician stops."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import wave
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+import numpy.typing as npt
+from fastapi import UploadFile
+
+from api import encounters as service
+from api.audit import Caller
+from api.deps import Services
+from api.recording_job import extract_recording, keep_transcript, record_extraction
+from api.recordings import drop_audio
+from api.routers.encounters import store_upload
+from api.schemas import EncounterContextIn
+from api.web.stream_protocol import StreamLimits, StreamRefused, to_pcm16
+from scribe.asr.audio import SAMPLE_RATE
+from scribe.asr.streaming import DictationStream
+from scribe.asr.transcriber import Transcriber
+from scribe.schemas.transcript import Transcript
+
+HOW = "stream"  # the encounter.create event's detail: "audio wav stream"
+
+
+class StreamSlots:
+    """How many dictations this worker process transcribes as they are spoken at once. Taken
+    and given back on the event loop only, so a plain count is enough."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+
+    def take(self) -> bool:
+        if self.used >= self.capacity:
+            return False
+        self.used += 1
+        return True
+
+    def give_back(self) -> None:
+        self.used = max(0, self.used - 1)
+
+
+class StreamedDictation:
+    """One dictation arriving in pieces. Each piece is kept (as 16-bit PCM) and fed to a
+    ``DictationStream`` on this dictation's own thread, in order, so the event loop never waits
+    for the speech model and pieces keep arriving while a stretch is transcribed."""
+
+    def __init__(self, transcriber: Transcriber, limits: StreamLimits) -> None:
+        self._limits = limits
+        self._stream = DictationStream(transcriber)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-stream")
+        self._pcm = bytearray()
+        self._fed: list[Future[None]] = []
+
+    @property
+    def samples(self) -> int:
+        return len(self._pcm) // 2
+
+    @property
+    def stretches(self) -> int:
+        """Stretches transcribed while audio was still arriving."""
+        return self._stream.stretches
+
+    def feed(self, samples: npt.NDArray[np.float32]) -> None:
+        """Keep a piece and queue it for transcription; ``too_long`` past the limit. A piece
+        whose transcription failed ends the stream (its error is raised here)."""
+        if self.samples + samples.size > self._limits.max_samples:
+            raise StreamRefused("too_long")
+        self._check_fed()
+        self._pcm += to_pcm16(samples)
+        self._fed.append(self._thread.submit(self._stream.feed, samples))
+
+    async def finish(self, store: Callable[[Transcript, bytes], str]) -> str:
+        """Transcribe the rest, then store the encounter (on this dictation's thread, after
+        every piece); its id."""
+        return await asyncio.wrap_future(self._thread.submit(self._finish, store))
+
+    def _finish(self, store: Callable[[Transcript, bytes], str]) -> str:
+        self._check_fed()
+        return store(self._stream.finish(), self.wav())
+
+    def _check_fed(self) -> None:
+        for future in [f for f in self._fed if f.done()]:
+            self._fed.remove(future)
+            future.result()  # raises the piece's error, if any
+
+    def wav(self) -> bytes:
+        """What was received, as a 16 kHz mono 16-bit WAV recording."""
+        out = io.BytesIO()
+        with wave.open(out, "wb") as recording:
+            recording.setnchannels(1)
+            recording.setsampwidth(2)
+            recording.setframerate(SAMPLE_RATE)
+            recording.writeframes(bytes(self._pcm))
+        return out.getvalue()
+
+    async def close(self) -> None:
+        """Drop pieces not yet transcribed and wait for the one under way (its thread frees
+        its place among the streams only then)."""
+        await asyncio.to_thread(self._thread.shutdown, wait=True, cancel_futures=True)
+
+
+def store_streamed(
+    services: Services,
+    caller: Caller,
+    context: EncounterContextIn,
+    transcript: Transcript,
+    wav: bytes,
+) -> str:
+    """Store a dictation transcribed while it was spoken: the recording (checked, kept and
+    retained like an upload), the encounter with its note, and their audit events, in one
+    transaction; the encounter's id. The note is made before anything is written, so the
+    encounter is never seen half done and no recording job ever claims it."""
+    jobs, settings = services.jobs, services.settings
+    path, fmt = store_upload(UploadFile(io.BytesIO(wav)), jobs.upload_folder,
+                             settings.max_upload_bytes)  # fmt: skip
+    reference = None
+    try:
+        with services.sessions() as session:
+            row, _ = service.new_row(caller, source="audio", status="extracting", context=context)
+            keep_transcript(row, transcript)
+            extract_recording(session, row, services.scribe, transcript)
+            reference = service.add_recording(session, caller, jobs.store, row, path, fmt, how=HOW)
+            record_extraction(session, row)
+            drop_audio(session, jobs.store, row, settings.audio_retention_hours)
+            session.commit()
+            encounter_id = row.id
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if reference != str(path):
+        path.unlink(missing_ok=True)  # kept elsewhere (the database)
+    return encounter_id

@@ -209,7 +209,9 @@ class NoteBuilder:
                 by_key[(muscle_id, "left")], by_key[(muscle_id, "right")] = left, right
         # a mention without a side joins the muscle's sided entry, if it has one and they do
         # not contradict each other ("Upper trapezius needled. Upper trapezius on the left was
-        # not needled": the side needled is not said, it is not the left one)
+        # not needled": the side needled is not said, it is not the left one); of several, one
+        # that already ends with the mention's status ("L UT needled ... R UT tender, held ...
+        # twitch in the upper trap" points back at the left one, not at the side named last)
         for muscle_id, group in unspecified.items():
             for mention in group:
                 sided = [
@@ -217,7 +219,9 @@ class NoteBuilder:
                     for k in ((muscle_id, s) for s in _SIDED)
                     if k in by_key and _compatible(mention, by_key[k])
                 ]
-                by_key[sided[0] if sided else (muscle_id, "unspecified")].append(mention)
+                same = [k for k in sided if _outcome(by_key[k])[0] == mention.record["status"]]
+                chosen = (same or sided or [(muscle_id, "unspecified")])[0]
+                by_key[chosen].append(mention)
         # "R trapezius ... upper, middle and lower trapezius", "the scalenes ... anterior and
         # middle scalene": the whole named beside its parts is not another muscle
         for muscle_id, side in list(by_key):

@@ -333,3 +333,41 @@ def test_events_in_unpunctuated_speech_another_person_reaches_only_the_words_nea
         "her husband had his left upper trapezius dry needled at another clinic last year"
     )
     assert not [m for m in other.note.muscles if m.status == "treated"]
+
+
+def test_events_needles_counted_with_no_procedure_named_are_not_silent(scribe: Scribe) -> None:
+    # a verbless list after a count: nothing says what was done, so nothing is billed, but the
+    # note must not pass in silence
+    text = (
+        "Seven muscles today. Quadratus lumborum both sides, gluteus medius both sides, lumbar "
+        "multifidus both sides and the right piriformis. About twenty needles."
+    )
+    result = scribe.extract(text)
+    assert codes(result) == []
+    assert "muscle-names-missing" in prompt_ids(result)
+    # acupuncture names its procedure: its needles are not a missing dry needling
+    acupuncture = scribe.extract("Acupuncture today, twelve needles at LI4 and ST36.")
+    assert "muscle-names-missing" not in prompt_ids(acupuncture)
+
+
+def test_events_a_today_that_opens_a_clause_does_not_reach_back(scribe: Scribe) -> None:
+    text = (
+        "Last week we needled the right soleus, today I needled the right quadratus plantae "
+        "and the abductor hallucis. No injectate."
+    )
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {
+        "soleus": "historical",
+        "quadratus plantae": "treated",
+        "abductor hallucis": "treated",
+    }
+
+
+def test_events_a_back_reference_without_a_side_joins_the_side_done(scribe: Scribe) -> None:
+    text = (
+        "I dry needled the left upper trapezius and the left levator scapulae. The right upper "
+        "trapezius was tender too but I held it today. Twitch responses in the upper trap."
+    )
+    muscles = scribe.extract(text).note.muscles
+    treated = {(m.name, m.laterality) for m in muscles if m.status == "treated"}
+    assert treated == {("upper trapezius", "left"), ("levator scapulae", "left")}

@@ -73,6 +73,8 @@ def _named_muscles(doc: _Doc, check: DocumentationCheck) -> None:
             groups=f" (only {_group_names(groups)} is named)" if groups else "",
         )
         reported = True
+    if not reported and not treated and doc.note.rationale.needle_counts:
+        reported = _needles_without_procedure(doc, check)
     if not reported and doc.treated_groups and not doc.analysis.sides:
         doc.book.add(
             check.prompt,
@@ -80,6 +82,22 @@ def _named_muscles(doc: _Doc, check: DocumentationCheck) -> None:
             evidence=[_span(g) for g in doc.treated_groups],
             groups=_group_names(doc.treated_groups),
         )
+
+
+def _needles_without_procedure(doc: _Doc, check: DocumentationCheck) -> bool:
+    """Needles counted ("about twenty needles") in a note that names no procedure at all (no
+    needling, injection or acupuncture, today or any other time): a session the note does not
+    name cannot be billed, and that is said, never left silent."""
+    if doc.note.procedures:
+        return False
+    counts = doc.note.rationale.needle_counts
+    doc.book.add(
+        f"{check.prompt}-needles",
+        rule_id=check.id,
+        evidence=[_span(c) for c in counts],
+        words=", ".join(dict.fromkeys(f'"{c.text}"' for c in counts)),
+    )
+    return True
 
 
 def _status_conflict(doc: _Doc, check: DocumentationCheck) -> None:

@@ -133,6 +133,11 @@ class InjectionResolver:
         into_muscle = any(
             s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
         )
+        if not substances and any(e.kind == "dry_needling" and e.done_today for e in events):
+            # a note of dry needling today that names no substance injected anywhere: a bare
+            # "injected" beside a twitch is no injection of any substance ("nothing one
+            # injected", a recogniser's "nothing was injected"), so it bills no injection
+            return
         if trigger_point or ((named_here or event.source == "substance") and into_muscle):
             # "Injected 2 mL 1% lidocaine into the R piriformis TrP": proves it on its own;
             # "the incision was infiltrated with Marcaine" names no muscle: not a trigger point

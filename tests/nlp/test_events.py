@@ -371,3 +371,17 @@ def test_events_a_back_reference_without_a_side_joins_the_side_done(scribe: Scri
     muscles = scribe.extract(text).note.muscles
     treated = {(m.name, m.laterality) for m in muscles if m.status == "treated"}
     assert treated == {("upper trapezius", "left"), ("levator scapulae", "left")}
+
+
+def test_events_a_bare_injected_in_a_dry_needling_note_bills_no_injection(scribe: Scribe) -> None:
+    # a recogniser's "nothing was injected" heard as "nothing one injected", beside a twitch:
+    # no substance is named anywhere, so no trigger point injection is billed
+    text = (
+        "dry needling, right upper trapezius and levator scapulae, then left rhomboid major, "
+        "twitch responses in all of them, nothing one injected, she tolerated it well"
+    )
+    result = scribe.extract(text)
+    assert codes(result) == ["20561"]
+    # without dry needling in the note, injected trigger points are still an injection
+    tpi = scribe.extract("Trigger points in the left levator scapulae were injected today.")
+    assert codes(tpi) == ["20552"]

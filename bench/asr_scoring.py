@@ -5,6 +5,9 @@ A case's claim lines (or a treated muscle) lost from the recording is an extract
 the reference text (what the engine was told to say) already loses it; a run-on extraction
 loss when only the reference written as a recogniser writes it (lower case, no punctuation)
 loses it; else a recognition loss.
+
+Columns: `false` counts billed lines the case does not bill (a lower code too); `over` only
+those that claim more than was done (another service, a higher muscle band, more units).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import jiwer
 
 from scribe import Scribe
+from scribe.coding.rules import load_rules
 from scribe.evaluation.golden import GoldenCase, compare, group_name_index
 from scribe.lexicons import load_lexicons
 
@@ -66,6 +70,29 @@ def false_lines(scribe: Scribe, case: GoldenCase, row: Row) -> int:
     billed = row["lines"] if "lines" in row else lines(scribe.extract(row["hypothesis"]))
     got = {(c, u, tuple(m)) for c, u, m in billed}
     return len(got - wanted_lines(case))
+
+
+_CODES: dict[str, tuple[str, int]] = {}
+
+
+def over_lines(scribe: Scribe, case: GoldenCase, row: Row) -> int:
+    """Billed lines that claim more than the case did: a service it did not bill (an
+    injection for dry needling, a line where nothing was done), a code of a higher muscle
+    band, or more units (codes.yaml: service and min_muscles). Lower codes and changed
+    modifiers are not counted: they lose money, they claim nothing that was not done."""
+    if not _CODES:
+        _CODES.update({c.code: (c.service, c.min_muscles or 0) for c in load_rules().codes})
+    billed = row["lines"] if "lines" in row else lines(scribe.extract(row["hypothesis"]))
+    band = {
+        _CODES.get(code, (code, 0))[0]: (_CODES.get(code, (code, 0))[1], units)
+        for code, units, _ in wanted_lines(case)
+    }
+    over = 0
+    for code, units, _ in billed:
+        service, floor = _CODES.get(code, (code, 0))
+        if service not in band or floor > band[service][0] or units > band[service][1]:
+            over += 1
+    return over
 
 
 def wanted(case: GoldenCase) -> set[tuple[str, str]]:
@@ -125,14 +152,14 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
         groups["overall"].append(row)
     print(
         f"{'engine':10s} {'n':>3s} {'WER':>6s} {'keyterm':>8s} {'P':>6s} {'R':>6s} {'F1':>6s}"
-        f" {'lines':>6s} {'false':>5s} {'review':>6s} {'RTF':>6s}"
+        f" {'lines':>6s} {'false':>5s} {'over':>4s} {'review':>6s} {'RTF':>6s}"
         " | reference F1, lines; run-on F1, lines"
     )
     for name, members in groups.items():
         refs = [normalise(by_id[r["case"]].text) for r in members]
         hyps = [normalise(r["hypothesis"]) for r in members]
         heard = total = tp = fp = fn = rtp = rfp = rfn = 0
-        lines = ref_lines = review = ptp = pfp = pfn = plain_lines = false = 0
+        lines = ref_lines = review = ptp = pfp = pfn = plain_lines = false = over = 0
         for row in members:
             case = by_id[row["case"]]
             h, t = key_terms(pattern, case.text, row["hypothesis"])
@@ -150,12 +177,14 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
             ref_lines += ref_ok
             review += bool(row.get("low_confidence"))
             false += false_lines(scribe, case, row)
+            over += over_lines(scribe, case, row)
         p, r, f1 = _f1(tp, fp, fn)
         rtf = sum(x["asr_seconds"] for x in members) / sum(x["audio_seconds"] for x in members)
         n = len(members)
         print(
             f"{name:10s} {n:3d} {jiwer.wer(refs, hyps):6.3f} {heard / max(total, 1):8.1%}"
-            f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {false:5d} {review / n:6.1%} {rtf:6.3f}"
+            f" {p:6.3f} {r:6.3f} {f1:6.3f} {lines / n:6.1%} {false:5d} {over:4d}"
+            f" {review / n:6.1%} {rtf:6.3f}"
             f" | {_f1(rtp, rfp, rfn)[2]:.3f}, {ref_lines / n:.1%};"
             f" {_f1(ptp, pfp, pfn)[2]:.3f}, {plain_lines / n:.1%}"
         )

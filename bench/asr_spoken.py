@@ -20,7 +20,7 @@ other settings check fewer runs, the scores are those of the traced windows (clo
 exact); runs the trace never scored are left as heard and counted.
 
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
-extraction and fresh sets (the ones the prompt, vocabulary and guards may be tuned on).
+extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on).
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -58,7 +58,11 @@ from scribe.config import get_settings  # noqa: E402
 from scribe.evaluation.golden import GoldenCase, load_cases  # noqa: E402
 from scribe.schemas.lexicon import AsrCheck, AsrDecoding  # noqa: E402
 
-SETS = {"heldout": ("heldout", "blind"), "tuning": ("extraction", "fresh")}
+SETS = {
+    "heldout": ("heldout", "blind"),
+    "tuning": ("extraction", "fresh", "spoken"),
+    "voice": ("voice",),
+}
 
 
 def spoken_cases(set_name: str) -> list[GoldenCase]:

@@ -85,10 +85,14 @@ def _named_muscles(doc: _Doc, check: DocumentationCheck) -> None:
 
 
 def _needles_without_procedure(doc: _Doc, check: DocumentationCheck) -> bool:
-    """Needles counted ("about twenty needles") in a note that names no procedure at all (no
-    needling, injection or acupuncture, today or any other time): a session the note does not
-    name cannot be billed, and that is said, never left silent."""
-    if doc.note.procedures:
+    """Needles counted ("about twenty needles") in a note that names no procedure done (no
+    needling, injection or acupuncture today, no needling or injection at another time; "no
+    injection of any substance" names none): a session the note does not name cannot be
+    billed, and that is said, never left silent."""
+    if any(
+        p.time == "today" or (p.kind in TECHNIQUE_OF and p.time != "not_done")
+        for p in doc.note.procedures
+    ):
         return False
     counts = doc.note.rationale.needle_counts
     doc.book.add(

@@ -340,7 +340,8 @@ def test_events_needles_counted_with_no_procedure_named_are_not_silent(scribe: S
     # note must not pass in silence
     text = (
         "Seven muscles today. Quadratus lumborum both sides, gluteus medius both sides, lumbar "
-        "multifidus both sides and the right piriformis. About twenty needles."
+        "multifidus both sides and the right piriformis. About twenty needles. No injection "
+        "of any substance."
     )
     result = scribe.extract(text)
     assert codes(result) == []

@@ -94,6 +94,21 @@ def collapse_loops(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
     return kept, dropped
 
 
+_LOOP_MIN_WORDS = 6
+
+
+def is_loop(segment: RawSegment) -> bool:
+    """A segment that is mostly one phrase over and over ("follow up, follow up, ..." to the end
+    of the window): the decoder was stuck, and what was said there is not in it."""
+    words = segment.words
+    if not words:
+        return False
+    _, dropped = collapse_loops(words)
+    _, stutter = cut_stutter(words)
+    lost = max(len(dropped), len(stutter))
+    return lost >= _LOOP_MIN_WORDS and lost * 2 >= len(words)
+
+
 _STUTTER = re.compile(r"([a-z]{1,3})\1{5,}")
 
 

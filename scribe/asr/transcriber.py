@@ -19,6 +19,7 @@ from scribe.asr.guards import (
     RawWord,
     collapse_loops,
     cut_stutter,
+    is_loop,
     is_outro,
     is_silence,
     is_too_fast,
@@ -122,24 +123,9 @@ class Transcriber:
         """The decoder's segments of 16 kHz mono ``audio`` (names checked against the audio
         where the model's settings say so), before the guards; times are shifted by
         ``offset`` seconds (the audio's place in a longer dictation)."""
-        duration = audio.size / SAMPLE_RATE
-        segments, _info = self.model.transcribe(audio, **self.decode_options())
-        raw: list[RawSegment] = []
-        for segment in segments:
-            raw.append(
-                RawSegment(
-                    start=segment.start,
-                    end=segment.end,
-                    text=segment.text,
-                    avg_logprob=segment.avg_logprob,
-                    no_speech_prob=segment.no_speech_prob,
-                    words=[
-                        RawWord(w.word, w.start, w.end, w.probability) for w in segment.words or []
-                    ],
-                )
-            )
-            if progress is not None:
-                progress(min(segment.end, duration), duration)
+        raw = self._decode(audio, self.decode_options(), progress=progress)
+        if self.decoding.bias != "none":
+            raw = self._without_bias_where_looping(audio, raw)
         if self.decoding.check_words:
             self.checker.check(audio, raw)
         if not offset:
@@ -151,6 +137,54 @@ class Transcriber:
             )
             for s in raw
         ]  # fmt: skip
+
+    def _decode(
+        self,
+        audio: npt.NDArray[np.float32],
+        options: dict[str, Any],
+        *,
+        offset: float = 0.0,
+        progress: Progress | None = None,
+    ) -> list[RawSegment]:
+        duration = audio.size / SAMPLE_RATE
+        segments, _info = self.model.transcribe(audio, **options)
+        raw: list[RawSegment] = []
+        for segment in segments:
+            raw.append(
+                RawSegment(
+                    start=segment.start + offset,
+                    end=segment.end + offset,
+                    text=segment.text,
+                    avg_logprob=segment.avg_logprob,
+                    no_speech_prob=segment.no_speech_prob,
+                    words=[
+                        RawWord(w.word, w.start + offset, w.end + offset, w.probability)
+                        for w in segment.words or []
+                    ],
+                )
+            )
+            if progress is not None:
+                progress(min(segment.end, duration), duration)
+        return raw
+
+    def _without_bias_where_looping(
+        self, audio: npt.NDArray[np.float32], raw: list[RawSegment]
+    ) -> list[RawSegment]:
+        """A window the bias words sent into a loop ("follow up, follow up, ..." for a whole
+        dictation: the guards would leave nothing of it) is decoded again without them; the
+        new reading is kept when it is not a loop too. Decoding stays deterministic."""
+        if not any(is_loop(s) for s in raw):
+            return raw
+        options = {**self.decode_options(), "hotwords": None, "initial_prompt": None}
+        out: list[RawSegment] = []
+        for segment in raw:
+            if not is_loop(segment):
+                out.append(segment)
+                continue
+            piece = audio[int(segment.start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)]
+            again = self._decode(piece, options, offset=segment.start) if piece.size else []
+            out.extend(again if again and not any(is_loop(s) for s in again) else [segment])
+        return out
 
     @staticmethod
     def _collapse_repeated_segments(

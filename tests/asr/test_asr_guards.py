@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from scribe.asr.guards import (
     RawWord,
     collapse_loops,
     cut_stutter,
+    is_loop,
     is_outro,
     is_silence,
 )
@@ -369,3 +371,50 @@ def test_assemble_offsets_always_match_the_text(
     assert len(transcript.segments) + sum(
         r.reason != "repetition loop" for r in transcript.removed
     ) == len(raw)
+
+
+# --- a window the bias sent into a loop ------------------------------------------------------
+
+
+def test_loop_segment_is_mostly_one_phrase_repeated() -> None:
+    stuck = RawSegment(0.0, 18.0, "", -0.1, 0.02, words_of("follow up, " * 20))
+    assert is_loop(stuck)
+    speech = RawSegment(0.0, 6.0, "", -0.3, 0.02, words_of("the the the right upper trapezius"))
+    assert not is_loop(speech)  # a stammer, not a stuck decoder
+    assert not is_loop(RawSegment(0.0, 1.0, "", -0.3, 0.02, []))
+
+
+class _Said:
+    """A faster-whisper segment."""
+
+    def __init__(self, text: str, start: float, end: float) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.avg_logprob, self.no_speech_prob = -0.2, 0.02
+        self.words = [
+            type("W", (), {"word": w.text, "start": w.start, "end": w.end, "probability": 0.9})
+            for w in words_of(text, start=start)
+        ]
+
+
+class _BiasLoops:
+    """A model that loops whenever it is given bias words, and hears the dictation without."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def transcribe(self, audio: object, **options: object) -> tuple[list[_Said], None]:
+        self.calls.append(options)
+        if options.get("hotwords") or options.get("initial_prompt"):
+            return [_Said("follow up, " * 20, 0.0, 8.0)], None
+        return [_Said("I needled the right upper trapezius", 0.0, 3.0)], None
+
+
+def test_a_window_looping_with_the_bias_is_decoded_again_without_it() -> None:
+    model = _BiasLoops()
+    transcriber = Transcriber()  # its own: the model is replaced
+    transcriber.__dict__.update(model=model, hotwords="dry needling, trapezius")
+    raw = transcriber.raw_segments(np.zeros(16_000 * 8, dtype=np.float32))
+    assert [s.text for s in raw] == ["I needled the right upper trapezius"]
+    assert model.calls[0]["hotwords"] and model.calls[1]["hotwords"] is None
+    transcript = transcriber.assemble(raw, 8.0)
+    assert "trapezius" in transcript.text

@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.folders or [
         ROOT / "fixtures/golden" / name
-        for name in ("extraction", "heldout", "blind", "fresh", "notes", "spoken")
+        for name in ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice")
     ]
     scribe = Scribe()
     groups = group_name_index(load_lexicons())

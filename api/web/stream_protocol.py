@@ -9,7 +9,8 @@ A dictation is streamed over a WebSocket at ``/encounters/stream``:
    answers ``{"type": "started", "max_seconds": ..., "max_piece_bytes": ...}``.
 3. Then binary messages: 16 kHz mono samples, little-endian int16 (``s16le``) or float32
    (``f32le``), each at most ``max_piece_bytes`` and a whole number of samples.
-4. ``{"type": "end"}`` when the clinician stops; the answer is ``{"type": "done", "id": ...,
+4. ``{"type": "end"}`` when the clinician stops (with ``"context"`` again if the form changed
+   meanwhile: it replaces the start's); the answer is ``{"type": "done", "id": ...,
    "url": ..., "seconds_to_note": ...}`` once the encounter is stored with its note.
 
 A refusal is ``{"type": "error", "message": ...}`` (when the socket was accepted) and a close
@@ -24,7 +25,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from api.web.forms import CONTEXT_FIELDS
 from scribe.asr.audio import SAMPLE_RATE
@@ -105,7 +106,19 @@ class StreamLimits:
         )
 
 
-FieldValue = Annotated[str, Field(max_length=500)]
+def _known_fields(value: dict[str, str]) -> dict[str, str]:
+    if not set(value) <= set(CONTEXT_FIELDS):
+        raise ValueError("the context holds a field the form does not have")
+    return value
+
+
+# The new-encounter form's context fields as the form posts them (strings; checked as the
+# form's own post is, see ``api.web.forms.context_from``).
+FormContext = Annotated[
+    dict[str, Annotated[str, Field(max_length=500)]],
+    Field(max_length=len(CONTEXT_FIELDS)),
+    AfterValidator(_known_fields),
+]
 
 
 class StreamStart(BaseModel):
@@ -117,20 +130,17 @@ class StreamStart(BaseModel):
     csrf_token: str = Field(max_length=200)
     format: Literal["s16le", "f32le"]
     sample_rate: Literal[16000]
-    context: dict[str, FieldValue] = Field(default_factory=dict, max_length=len(CONTEXT_FIELDS))
-
-    @field_validator("context")
-    @classmethod
-    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
-        if not set(value) <= set(CONTEXT_FIELDS):
-            raise ValueError("the context holds a field the form does not have")
-        return value
+    context: FormContext = Field(default_factory=dict)
 
 
 class StreamEnd(BaseModel):
+    """The clinician stopped; the form's context as it is now, if sent, replaces the start's
+    (the form may be filled in while dictating, as before an upload)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["end"]
+    context: FormContext | None = None
 
 
 def parse_start(text: str) -> StreamStart:

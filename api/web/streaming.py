@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 import wave
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,6 +31,7 @@ from scribe.asr.transcriber import Transcriber
 from scribe.schemas.transcript import Transcript
 
 HOW = "stream"  # the encounter.create event's detail: "audio wav stream"
+FEED_SAMPLES = SAMPLE_RATE  # the least audio fed at a time: 1 s
 
 
 class StreamSlots:
@@ -52,15 +54,21 @@ class StreamSlots:
 
 class StreamedDictation:
     """One dictation arriving in pieces. Each piece is kept (as 16-bit PCM) and fed to a
-    ``DictationStream`` on this dictation's own thread, in order, so the event loop never waits
-    for the speech model and pieces keep arriving while a stretch is transcribed."""
+    ``DictationStream`` on this dictation's own thread, so the event loop never waits for the
+    speech model and pieces keep arriving while a stretch is transcribed. Pieces are fed at
+    least ``FEED_SAMPLES`` (1 s) at a time, and all those that arrived while the thread was busy
+    together: each feed looks for a pause in all the audio not yet transcribed, so a slow
+    machine falls behind by one feed, not by one search per piece."""
 
     def __init__(self, transcriber: Transcriber, limits: StreamLimits) -> None:
         self._limits = limits
         self._stream = DictationStream(transcriber)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-stream")
         self._pcm = bytearray()
-        self._fed: list[Future[None]] = []
+        self._lock = threading.Lock()
+        self._waiting: list[npt.NDArray[np.float32]] = []  # pieces not yet fed
+        self._waiting_samples = 0
+        self._feeding: Future[None] | None = None
 
     @property
     def samples(self) -> int:
@@ -72,27 +80,44 @@ class StreamedDictation:
         return self._stream.stretches
 
     def feed(self, samples: npt.NDArray[np.float32]) -> None:
-        """Keep a piece and queue it for transcription; ``too_long`` past the limit. A piece
-        whose transcription failed ends the stream (its error is raised here)."""
+        """Keep a piece and queue it for transcription; ``too_long`` past the limit. A feed
+        that failed ends the stream (its error is raised here)."""
         if self.samples + samples.size > self._limits.max_samples:
             raise StreamRefused("too_long")
-        self._check_fed()
+        self._check_feeding()
         self._pcm += to_pcm16(samples)
-        self._fed.append(self._thread.submit(self._stream.feed, samples))
+        with self._lock:
+            self._waiting.append(samples)
+            self._waiting_samples += samples.size
+            if self._feeding is not None or self._waiting_samples < FEED_SAMPLES:
+                return
+            self._feeding = self._thread.submit(self._drain)
+
+    def _drain(self) -> None:
+        """Feed what waits, until nothing does (on the dictation's thread)."""
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    self._feeding = None
+                    return
+                audio = np.concatenate(self._waiting)
+                self._waiting, self._waiting_samples = [], 0
+            self._stream.feed(audio)
+
+    def _check_feeding(self) -> None:
+        feeding = self._feeding
+        if feeding is not None and feeding.done():
+            feeding.result()  # raises the feed's error (the thread stopped feeding)
 
     async def finish(self, store: Callable[[Transcript, bytes], str]) -> str:
         """Transcribe the rest, then store the encounter (on this dictation's thread, after
         every piece); its id."""
+        self._check_feeding()
         return await asyncio.wrap_future(self._thread.submit(self._finish, store))
 
     def _finish(self, store: Callable[[Transcript, bytes], str]) -> str:
-        self._check_fed()
+        self._drain()  # runs after any feed under way: one thread
         return store(self._stream.finish(), self.wav())
-
-    def _check_fed(self) -> None:
-        for future in [f for f in self._fed if f.done()]:
-            self._fed.remove(future)
-            future.result()  # raises the piece's error, if any
 
     def wav(self) -> bytes:
         """What was received, as a 16 kHz mono 16-bit WAV recording."""

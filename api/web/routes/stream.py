@@ -30,6 +30,7 @@ from api.web.security import WebUser, socket_from_this_site, socket_user, tokens
 from api.web.settings import WebSettings
 from api.web.stream_protocol import (
     REFUSALS,
+    StreamEnd,
     StreamLimits,
     StreamRefused,
     decode_piece,
@@ -115,9 +116,11 @@ async def _converse(
         transcriber = await run_in_threadpool(lambda: services.scribe.transcriber)
         dictation = StreamedDictation(transcriber, limits)
         await websocket.send_text(started(limits))
-        while (piece := await _next(websocket, limits)) is not None:
+        while isinstance(piece := await _next(websocket, limits), bytes):
             dictation.feed(decode_piece(piece, start.format, limits))
         began = time.perf_counter()
+        if piece.context is not None:
+            context = _context(piece.context)
         store = partial(store_streamed, services, user.caller, context)
         encounter_id = await dictation.finish(store)
         seconds = time.perf_counter() - began
@@ -170,13 +173,12 @@ async def _text(websocket: WebSocket, limits: StreamLimits) -> str:
     return text
 
 
-async def _next(websocket: WebSocket, limits: StreamLimits) -> bytes | None:
-    """The next audio piece, or None at the end message."""
+async def _next(websocket: WebSocket, limits: StreamLimits) -> bytes | StreamEnd:
+    """The next audio piece, or the end message."""
     data, text = await _receive(websocket, limits)
     if data is not None:
         return data
-    parse_end(text or "")
-    return None
+    return parse_end(text or "")
 
 
 async def _refuse(

@@ -1,8 +1,14 @@
-// Recording in the browser: MediaRecorder, a level meter (Web Audio analyser) and a timer. The
-// recording is sent with the form's context fields; the answer names the new encounter's page.
+// Recording in the browser: MediaRecorder, a level meter (Web Audio analyser) and a timer.
+// Where the browser can (dictation-stream.js), the dictation is also streamed while it is
+// spoken, and the note is ready soon after stop; otherwise, or whenever the stream fails, the
+// MediaRecorder recording is sent with the form's context fields at stop, as before. Either
+// answer names the new encounter's page.
 "use strict";
 (function () {
   const LIMIT_SECONDS = 900; // the service refuses longer recordings
+  // the form's fields the encounter's context is made of (api/web/forms.py CONTEXT_FIELDS)
+  const CONTEXT_FIELDS = ["payer", "provider", "dos", "patient_ref", "clbp", "abn_option",
+    "session_number", "other_codes"];
 
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("new-encounter");
@@ -19,7 +25,32 @@
       return;
     }
     let recorder = null, stream = null, audio = null, began = 0, ticker = null, frame = null;
+    let streamed = null, recorded = null;
     const chunks = [];
+
+    function context() {
+      const data = new FormData(form), fields = {};
+      for (const name of CONTEXT_FIELDS) {
+        const value = data.get(name);
+        if (typeof value === "string" && value !== "") fields[name] = value;
+      }
+      return fields;
+    }
+    async function openStream(source) {
+      if (!window.scribeStream || !window.scribeStream.supported()) return null;
+      const lost = () => {
+        if (recorder && recorder.state === "recording") {
+          status.textContent = "Recording… (the recording is sent when you stop)";
+        }
+      };
+      const opened = new window.scribeStream.DictationStream(context, lost);
+      try {
+        await opened.open(audio, source);
+      } catch (e) {
+        return null; // the worklet did not load: the recording is sent at stop
+      }
+      return opened;
+    }
 
     function show(seconds) {
       const s = Math.floor(seconds);
@@ -80,16 +111,17 @@
       audio = new AudioContext();
       const analyser = audio.createAnalyser();
       analyser.fftSize = 1024;
-      audio.createMediaStreamSource(stream).connect(analyser);
+      const source = audio.createMediaStreamSource(stream);
+      source.connect(analyser);
       meter(analyser);
       chunks.length = 0;
       recorder = new MediaRecorder(stream);
       recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
-      recorder.addEventListener("stop", () => {
-        release();
-        send(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
-      });
+      recorded = new Promise((resolve) => recorder.addEventListener("stop", () => {
+        resolve(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
+      }));
       recorder.start(1000);
+      streamed = await openStream(source);
       began = performance.now();
       show(0);
       ticker = window.setInterval(() => {
@@ -100,11 +132,21 @@
       start.disabled = true;
       stop.disabled = false;
       stop.focus();
-      status.textContent = "Recording…";
+      status.textContent = streamed ? "Recording… transcribing as you speak…" : "Recording…";
     });
-    stop.addEventListener("click", () => {
+    stop.addEventListener("click", async () => {
       stop.disabled = true;
-      if (recorder && recorder.state !== "inactive") recorder.stop();
+      if (!recorder || recorder.state === "inactive") return;
+      recorder.stop();
+      window.clearInterval(ticker);
+      status.textContent = "Coding the note…";
+      const done = streamed ? await streamed.finish() : null;
+      release();
+      if (done && done.url) {
+        window.location.assign(done.url);
+        return;
+      }
+      send(await recorded);
     });
   });
 })();

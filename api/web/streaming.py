@@ -69,6 +69,7 @@ class StreamedDictation:
         self._waiting: list[npt.NDArray[np.float32]] = []  # pieces not yet fed
         self._waiting_samples = 0
         self._feeding: Future[None] | None = None
+        self._ending = False  # the end message came: what waits goes to the last stretch
 
     @property
     def samples(self) -> int:
@@ -94,15 +95,19 @@ class StreamedDictation:
             self._feeding = self._thread.submit(self._drain)
 
     def _drain(self) -> None:
-        """Feed what waits, until nothing does (on the dictation's thread)."""
+        """Feed what waits, until nothing does or the end came (on the dictation's thread)."""
         while True:
             with self._lock:
-                if not self._waiting:
+                if not self._waiting or self._ending:
                     self._feeding = None
                     return
-                audio = np.concatenate(self._waiting)
-                self._waiting, self._waiting_samples = [], 0
+                audio = self._take_waiting()
             self._stream.feed(audio)
+
+    def _take_waiting(self) -> npt.NDArray[np.float32]:
+        audio = np.concatenate(self._waiting) if self._waiting else np.zeros(0, np.float32)
+        self._waiting, self._waiting_samples = [], 0
+        return audio
 
     def _check_feeding(self) -> None:
         feeding = self._feeding
@@ -111,13 +116,18 @@ class StreamedDictation:
 
     async def finish(self, store: Callable[[Transcript, bytes], str]) -> str:
         """Transcribe the rest, then store the encounter (on this dictation's thread, after
-        every piece); its id."""
+        the feed under way); its id. Audio still waiting is transcribed with the last stretch
+        in one decoder call, so a stream that fell behind catches up at once."""
         self._check_feeding()
+        with self._lock:
+            self._ending = True
         return await asyncio.wrap_future(self._thread.submit(self._finish, store))
 
     def _finish(self, store: Callable[[Transcript, bytes], str]) -> str:
-        self._drain()  # runs after any feed under way: one thread
-        return store(self._stream.finish(), self.wav())
+        self._check_feeding()  # the feed before this ended (one thread): had it failed?
+        with self._lock:
+            rest = self._take_waiting()
+        return store(self._stream.finish(rest), self.wav())
 
     def wav(self) -> bytes:
         """What was received, as a 16 kHz mono 16-bit WAV recording."""

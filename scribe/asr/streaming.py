@@ -64,6 +64,24 @@ class DictationStream:
 
     def feed(self, samples: npt.NDArray[np.float32]) -> None:
         """Add the next piece of the recording; transcribes a finished stretch if there is one."""
+        self._append(samples)
+        if self._pending.size >= self._min_pending:
+            cut = self._last_pause()
+            if cut is not None:
+                self._transcribe(cut)
+                self.stretches += 1
+
+    def finish(self, samples: npt.NDArray[np.float32] | None = None) -> Transcript:
+        """Transcribe what is left and return the whole dictation's transcript. ``samples``:
+        the recording's last audio, transcribed in one go with what is left (a caller that fell
+        behind the speaker then makes one decoder call, not one per pause)."""
+        self._append(np.zeros(0, dtype=np.float32) if samples is None else samples)
+        self._finished = True
+        if self._pending.size:
+            self._transcribe(self._pending.size)
+        return self._transcriber.assemble(self._raw, self._done / SAMPLE_RATE)
+
+    def _append(self, samples: npt.NDArray[np.float32]) -> None:
         if self._finished:
             raise RuntimeError("the dictation stream is finished")
         piece = np.asarray(samples, dtype=np.float32)
@@ -76,20 +94,6 @@ class DictationStream:
                 f"the recording is over the limit of {self._max_samples // SAMPLE_RATE} seconds"
             )
         self._pending = np.concatenate([self._pending, piece])
-        if self._pending.size >= self._min_pending:
-            cut = self._last_pause()
-            if cut is not None:
-                self._transcribe(cut)
-                self.stretches += 1
-
-    def finish(self) -> Transcript:
-        """Transcribe what is left and return the whole dictation's transcript."""
-        if self._finished:
-            raise RuntimeError("the dictation stream is finished")
-        self._finished = True
-        if self._pending.size:
-            self._transcribe(self._pending.size)
-        return self._transcriber.assemble(self._raw, self._done / SAMPLE_RATE)
 
     def _last_pause(self) -> int | None:
         """Where the last finished pause of the waiting audio is (its middle, in samples), or

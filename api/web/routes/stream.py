@@ -41,6 +41,7 @@ from api.web.stream_protocol import (
     started,
 )
 from api.web.streaming import StreamedDictation, StreamSlots, store_streamed
+from scribe.asr.audio import SAMPLE_RATE
 from scribe.errors import ScribeError
 
 ACTION = "web.encounter.stream"
@@ -70,18 +71,17 @@ def _audit(services: Services, actor: Actor, outcome: str) -> None:
 def _admit(services: Services, websocket: WebSocket, settings: WebSettings) -> WebUser | str:
     """The user who may stream here, or why not (audited)."""
     user = socket_user(services, websocket, settings)
-    client = websocket.client.host if websocket.client else None
-    reason = None
     if user is None:
         reason = "unauthenticated"
     elif not socket_from_this_site(websocket):
         reason = "origin"
     elif user.role not in WRITERS:
         reason = "denied"
-    if reason is None and user is not None:
+    else:
         return user
-    _audit(services, user.caller if user else Anonymous(client), REFUSALS[str(reason)].outcome)
-    return str(reason)
+    client = websocket.client.host if websocket.client else None
+    _audit(services, user.caller if user else Anonymous(client), REFUSALS[reason].outcome)
+    return reason
 
 
 @router.websocket("/encounters/stream", name=ACTION)
@@ -129,7 +129,7 @@ async def _converse(
         _log.info(
             "dictation streamed: %.1f s of audio, %d stretch(es) while spoken, note %.2f s "
             "after the end",
-            dictation.samples / 16_000,
+            dictation.samples / SAMPLE_RATE,
             dictation.stretches,
             seconds,
         )

@@ -325,3 +325,22 @@ def test_web_stream_a_whole_dictation_gives_the_uploads_encounter(
     for secret in ("trapezius", "levator", PATIENT.lower(), token.lower(), "recording.flac"):
         assert secret not in logged
     assert "dictation streamed" in logged  # the stream's own line: counts and times only
+
+
+def test_web_stream_float_samples_and_the_context_at_the_end(make_client: MakeClient) -> None:
+    """float32 pieces are taken as well; the end message's context replaces the start's (the
+    form filled in while dictating), and a stream of silence is stored for review."""
+    web = make_client()
+    silence = np.zeros(SAMPLE_RATE, dtype="<f4").tobytes()
+    with web.client.websocket_connect("/encounters/stream", headers=ORIGIN) as socket:
+        socket.send_text(_start(web, fmt="f32le"))
+        assert socket.receive_json()["type"] == "started"
+        socket.send_bytes(silence)
+        socket.send_bytes(silence)
+        socket.send_text(json.dumps({"type": "end", "context": {"payer": "medicare"}}))
+        answer = socket.receive_json()
+    assert answer["type"] == "done"
+    [row] = _rows(_database(web), Encounter, id=answer["id"])
+    assert (row.payer, row.patient_ref) == ("medicare", None)
+    assert row.status == "ready" and row.needs_review
+    assert "asr-no-speech" in row.review_reasons_json

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 import uvicorn
-from web_support import WebApp, make_users
+from fastapi.testclient import TestClient
+from web_support import Browserless, WebApp, make_users
 
 from api.app import create_app
 from api.web.settings import WebSettings
@@ -151,3 +152,29 @@ def new_context(browser: Any, web_app: WebApp) -> Iterator[Callable[..., Any]]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def open_client(tmp_path: Path, scribe: Scribe) -> Iterator[Callable[..., Browserless]]:
+    """Browserless clients (TestClient) of one service on a fresh SQLite database with one user
+    per role; each call may set the service's settings, the web app's and the base URL."""
+    opened: list[TestClient] = []
+    database = f"sqlite:///{tmp_path / 'web.db'}"
+    make_users(database)
+
+    def build(
+        *,
+        base_url: str = "http://testserver",
+        service: dict[str, Any] | None = None,
+        web: dict[str, Any] | None = None,
+    ) -> Browserless:
+        settings = Settings(data_dir=tmp_path / "data", database_url=database, **(service or {}))
+        app = create_app(settings, scribe=scribe, web=WebSettings(**(web or {})))
+        client = TestClient(app, base_url=base_url)
+        client.__enter__()
+        opened.append(client)
+        return Browserless(client)
+
+    yield build
+    for client in opened:
+        client.__exit__(None, None, None)

@@ -3,43 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from web_support import DICTATION, Browserless, make_users
+from web_support import DICTATION, Browserless
 
-from api.app import create_app
 from api.persistence.database import make_engine, make_sessions, utcnow
 from api.persistence.tables import AuditEvent, Encounter, User, WebSession
-from api.web.settings import WebSettings
-from scribe import Scribe
-from scribe.config import Settings
 
 MakeClient = Callable[..., Browserless]
 
 
 @pytest.fixture
-def make_client(tmp_path: Path, scribe: Scribe) -> Iterator[MakeClient]:
-    opened: list[TestClient] = []
-    database = f"sqlite:///{tmp_path / 'web.db'}"
-    make_users(database)
-
+def make_client(open_client: MakeClient) -> MakeClient:
     def build(base_url: str = "http://testserver", **web: Any) -> Browserless:
-        settings = Settings(data_dir=tmp_path / "data", database_url=database)
-        client = TestClient(
-            create_app(settings, scribe=scribe, web=WebSettings(**web)), base_url=base_url
-        )
-        client.__enter__()
-        opened.append(client)
-        return Browserless(client)
+        built: Browserless = open_client(base_url=base_url, web=web)
+        return built
 
-    yield build
-    for client in opened:
-        client.__exit__(None, None, None)
+    return build
 
 
 def _events(database: str, **where: str) -> list[AuditEvent]:

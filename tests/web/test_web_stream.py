@@ -12,19 +12,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
-from web_support import Browserless, make_users
+from web_support import Browserless
 
-from api.app import create_app
 from api.persistence.database import make_engine, make_sessions
 from api.persistence.tables import AuditEvent, Encounter
 from api.web.routes.stream import ACTION
-from api.web.settings import WebSettings
-from scribe import Scribe
 from scribe.asr.audio import SAMPLE_RATE, load_audio
-from scribe.config import Settings
 from scribe.schemas.note import Note
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,32 +32,19 @@ MakeClient = Callable[..., Browserless]
 
 
 @pytest.fixture
-def make_client(tmp_path: Path, scribe: Scribe) -> Iterator[MakeClient]:
+def make_client(open_client: MakeClient) -> MakeClient:
     """Signed-in clients of one service (settings per client: limits, stream cap...)."""
-    opened: list[TestClient] = []
-    database = f"sqlite:///{tmp_path / 'web.db'}"
-    make_users(database)
 
     def build(
         login: str = "lee", *, service: dict[str, Any] | None = None, **web: Any
     ) -> Browserless:
-        settings = Settings(
-            data_dir=tmp_path / "data",
-            database_url=database,
-            audio_retention_hours=1.0,
-            **(service or {}),
+        browserless: Browserless = open_client(
+            service={"audio_retention_hours": 1.0, **(service or {})}, web=web
         )
-        app = create_app(settings, scribe=scribe, web=WebSettings(**web))
-        client = TestClient(app)
-        client.__enter__()
-        opened.append(client)
-        browserless = Browserless(client)
         browserless.sign_in(login)
         return browserless
 
-    yield build
-    for client in opened:
-        client.__exit__(None, None, None)
+    return build
 
 
 def _database(web: Browserless) -> str:

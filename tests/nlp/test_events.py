@@ -386,3 +386,15 @@ def test_events_a_bare_injected_in_a_dry_needling_note_bills_no_injection(scribe
     # without dry needling in the note, injected trigger points are still an injection
     tpi = scribe.extract("Trigger points in the left levator scapulae were injected today.")
     assert codes(tpi) == ["20552"]
+
+
+def test_events_but_i_held_it_points_back_at_the_muscle_before(scribe: Scribe) -> None:
+    text = (
+        "I dry needled the left levator scapulae. The right upper trapezius was tender too but "
+        "I held it today."
+    )
+    statuses = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {
+        ("levator scapulae", "left"): "treated",
+        ("upper trapezius", "right"): "negated",
+    }

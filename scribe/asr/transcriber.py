@@ -173,12 +173,13 @@ class Transcriber:
         """A window the bias words sent into a loop ("follow up, follow up, ..." for a whole
         dictation: the guards would leave nothing of it) is decoded again without them; the
         new reading is kept when it is not a loop too. Decoding stays deterministic."""
-        if not any(is_loop(s) for s in raw):
+        looping = [is_loop(s) for s in raw]
+        if not any(looping):
             return raw
         options = {**self.decode_options(), "hotwords": None, "initial_prompt": None}
         out: list[RawSegment] = []
-        for segment in raw:
-            if not is_loop(segment):
+        for segment, loops in zip(raw, looping, strict=True):
+            if not loops:
                 out.append(segment)
                 continue
             piece = audio[int(segment.start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)]

@@ -12,6 +12,7 @@ from web_support import (
     WebApp,
     horizontal_overflow,
     paste_encounter,
+    recorder_page,
     sign_in,
     unlabelled_controls,
 )
@@ -74,10 +75,7 @@ def test_web_clinician_records_in_the_browser(
     new_context: Any, web_app: WebApp, screenshots: Path
 ) -> None:
     """Chromium's fake microphone plays the demo dictation (see conftest.fake_microphone)."""
-    context = new_context()
-    context.grant_permissions(["microphone"], origin=web_app.base_url)
-    page = context.new_page()
-    sign_in(page, "lee")
+    page = recorder_page(new_context(), web_app.base_url)
     page.goto("/encounters/new")
     page.get_by_role("button", name="Start recording").click()
     # the timer runs (polled by Playwright: the page's content policy forbids eval)

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 from sqlalchemy import select
-from web_support import WebApp, sign_in
+from web_support import WebApp, recorder_page
 
 from api.persistence.database import make_engine, make_sessions
 from api.persistence.tables import AuditEvent, Encounter
@@ -52,10 +52,7 @@ def _encounter_id(page: Any) -> str:
 def test_web_recorder_streams_and_lands_on_the_coded_note(
     new_context: Any, web_app: WebApp, screenshots: Path
 ) -> None:
-    context = new_context()
-    context.grant_permissions(["microphone"], origin=web_app.base_url)
-    page = context.new_page()
-    sign_in(page, "lee")
+    page = recorder_page(new_context(), web_app.base_url)
     page.goto("/encounters/new")
     page.get_by_label("Payer").select_option("commercial")
     _record(page)
@@ -83,14 +80,11 @@ def test_web_recorder_streams_and_lands_on_the_coded_note(
 
 
 def test_web_recorder_uploads_when_the_stream_is_refused(new_context: Any, web_app: WebApp) -> None:
-    context = new_context()
-    context.grant_permissions(["microphone"], origin=web_app.base_url)
-    page = context.new_page()
+    page = recorder_page(new_context(), web_app.base_url)
     # the server's answer when every place is taken: the socket opens and closes at once
     page.route_web_socket(
         re.compile(r"/encounters/stream$"), lambda socket: socket.close(code=1013, reason="busy")
     )
-    sign_in(page, "lee")
     page.goto("/encounters/new")
     _record(page)
     expect(page.locator("#rec-status")).to_have_text(re.compile("sent when you stop"))

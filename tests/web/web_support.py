@@ -42,6 +42,14 @@ def sign_in(page: Any, login: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def recorder_page(context: Any, base_url: str, login: str = "lee") -> Any:
+    """A page of ``context`` that may use the (fake) microphone, with ``login`` signed in."""
+    context.grant_permissions(["microphone"], origin=base_url)
+    page = context.new_page()
+    sign_in(page, login)
+    return page
+
+
 REPO = Path(__file__).resolve().parents[2]
 DICTATION = (REPO / "fixtures" / "demo" / "dictation.txt").read_text(encoding="utf-8")
 

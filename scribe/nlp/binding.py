@@ -162,20 +162,21 @@ class MuscleBinder:
     def _generic_treatment(
         self, modifiers: list[list[Any]], doc: Doc, statement: tuple[int, int]
     ) -> bool:
-        """ "We worked on the right gluteus medius ... nothing was injected today": a generic
-        procedure verb outside the history and the plan, in the paragraph of a statement that
-        says nothing was injected today."""
+        """ "We worked on the right gluteus medius ... nothing was injected today", "this week I
+        went into the foot ... nothing was injected": a generic procedure verb outside the
+        history and the plan, in the paragraph of a statement that says nothing was injected,
+        where the statement or the verb's own sentence says it was today."""
         sents = sentences(doc)
         sections = sentence_sections(doc)
         paragraph = paragraphs(doc, sents)
         quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
         where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
-        if not any(m.category == "CURRENT" for m in modifiers[where]):
-            return False
+        today_said = any(m.category == "CURRENT" for m in modifiers[where])
         return any(
             m.category == "PROCEDURE"
             and sections[i] not in quiet
             and paragraph[i] == paragraph[where]
+            and (today_said or any(c.category == "CURRENT" for c in row))
             for i, row in enumerate(modifiers)
             for m in row
         )
@@ -320,12 +321,30 @@ class MuscleBinder:
                 other = other or m
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
-            if event is None:
+            if event is None or self._time_changes_between(event, m, span, modifiers):
                 continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span
         return None
+
+    @staticmethod
+    def _time_changes_between(
+        event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]
+    ) -> bool:
+        """ "last week we needled the R soleus, this week I went into the foot, the R
+        quadratus plantae ...": a procedure of another time does not reach across the words
+        that bring the clause back to today."""
+        if event.time == "today":
+            return False
+        if m.modifier_span[1] <= span.start:
+            low, high = m.modifier_span[1], span.start
+        else:
+            low, high = span.end, m.modifier_span[0]
+        return any(
+            c.category == "CURRENT" and low <= c.modifier_span[0] and c.modifier_span[1] <= high
+            for c in modifiers
+        )
 
     def _event_for(
         self,

@@ -398,3 +398,21 @@ def test_events_but_i_held_it_points_back_at_the_muscle_before(scribe: Scribe) -
         ("levator scapulae", "left"): "treated",
         ("upper trapezius", "right"): "negated",
     }
+
+
+def test_events_a_past_procedure_does_not_reach_past_a_return_to_today(scribe: Scribe) -> None:
+    # the past needling reaches only its own muscle; what follows "today" is not history
+    text = (
+        "Last visit we dry needled the left infraspinatus, today I went into the left teres "
+        "minor and the left supraspinatus. Taut bands in both. Nothing was injected."
+    )
+    statuses = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert statuses[("infraspinatus", "left")] == "historical"
+    assert statuses[("teres minor", "left")] == "treated"
+    assert statuses[("supraspinatus", "left")] == "treated"
+    # with no procedure said for today, the muscles after "today" are not billed either
+    planned = scribe.extract(
+        "Last visit we dry needled the left infraspinatus, today the left teres minor is sore."
+    )
+    assert codes(planned) == []
+    assert all(m.status != "historical" or m.name == "infraspinatus" for m in planned.note.muscles)

@@ -7,7 +7,7 @@ treated-muscle F1, code lines exactly right; and each loss is put down to recogn
 extraction by extracting the reference text too (bench/asr_scoring.py).
 
     .venv/bin/python bench/asr_spoken.py --set heldout [--engines espeak,festival,piper]
-        [--model tiny.en] [--bias hotwords] [--check on|off] [--out var/bench/run.jsonl]
+        [--model tiny.en] [--bias hotwords] [--beam 5] [--check on|off] [--out var/bench/run.jsonl]
         [--param margin=10 ...] [--trace]
     .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl    # score a saved run
     .venv/bin/python bench/asr_spoken.py --replay var/bench/run.trace.jsonl --param margin=10
@@ -211,6 +211,7 @@ def main() -> None:
     parser.add_argument("--engines", default=",".join(spoken.ENGINES))
     parser.add_argument("--model", default=None, help="registry name or model folder")
     parser.add_argument("--bias", choices=["none", "prompt", "hotwords", "both"], default=None)
+    parser.add_argument("--beam", type=int, default=None, help="beam size (1: greedy)")
     parser.add_argument("--check", choices=["on", "off"], default=None, help="checked names")
     parser.add_argument("--param", action="append", default=[], help="check setting=value")
     parser.add_argument("--trace", action="store_true", help="write the checked readings")
@@ -228,9 +229,11 @@ def main() -> None:
     if args.model:
         settings = settings.model_copy(update={"asr_model": args.model})
     scribe = Scribe(settings=settings)
-    if args.bias is not None or args.check is not None:
+    if args.bias is not None or args.check is not None or args.beam is not None:
         base = scribe.transcriber.decoding
         changes = {"bias": args.bias or base.bias, "check_words": base.check_words}
+        if args.beam is not None:
+            changes["beam_size"] = args.beam
         if args.check is not None:
             changes["check_words"] = args.check == "on"
         decoding = AsrDecoding.model_validate({**base.model_dump(), **changes})
@@ -246,7 +249,8 @@ def main() -> None:
         asr_scoring.report(scribe, cases, rows, verbose=args.verbose)
         return
     bias, check = transcriber.decoding.bias, transcriber.decoding.check_words
-    name = f"{args.set}-{transcriber.model_name}-{bias}" + ("-check" if check else "")
+    beam = transcriber.decoding.beam_size
+    name = f"{args.set}-{transcriber.model_name}-{bias}-beam{beam}" + ("-check" if check else "")
     print(f"{name} ({len(cases)} cases)")
     out = args.out or ROOT / "var" / "bench" / f"{name}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,12 @@ _MIN_CHARS = 6
 _MIN_SCORE = 88.0
 _MAX_WORDS = 3
 _MIN_WORD_SCORE = 80.0  # every word must be close on its own
+# A rare word of at least this many letters may be a one-word name misheard, when it sounds
+# like it (metaphone codes this many edits apart) and is spelt at least this close (Jaro-Winkler)
+_MIN_SOUND_LETTERS = 7
+_SOUND_FLOOR = {0: 0.85, 1: 0.9}
+# endings of anatomical adjectives, which name a region, never a misheard muscle
+_ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
 # A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
 # (Zipf 3.0: once per million words.)
 _COMMON_FREQUENCY = 1e-6
@@ -49,6 +55,12 @@ _STOP = frozenset("and the with for from into over left right both then also sid
 def common_words() -> frozenset[str]:
     """English words used at least once per million words (from ``wordfreq``), read once."""
     return frozenset(w for w, f in get_frequency_dict("en").items() if f >= _COMMON_FREQUENCY)
+
+
+@lru_cache(maxsize=1)
+def common_sounds() -> frozenset[str]:
+    """The metaphone codes of common English words of five letters or more."""
+    return frozenset(jellyfish.metaphone(w) for w in common_words() if len(w) >= 5 and w.isalpha())
 
 
 def is_common_word(word: str) -> bool:
@@ -84,6 +96,26 @@ class FuzzyMuscleMatcher:
             if term.label == "MUSCLE" and not term.case_sensitive and len(words) == 2:
                 self._by_head[words[0]].append((words, term.entry_id))
                 self._by_tail[words[1]].append((words, term.entry_id))
+        # three-word names, by their words with one left out ("tensor fascia lat")
+        self._by_two_of_three: dict[tuple[str, ...], list[tuple[list[str], str]]] = defaultdict(
+            list
+        )
+        # one-word names by first letter, with their sound ("temperless", "supinature")
+        self._sounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self._one_word_names: set[str] = set()
+        for term in lexicons.terms():
+            words = term.text.split(" ")
+            if term.label != "MUSCLE" or term.case_sensitive:
+                continue
+            if len(words) == 3:
+                for odd in range(3):
+                    key = tuple(w if k != odd else "" for k, w in enumerate(words))
+                    self._by_two_of_three[key].append((words, term.entry_id))
+            elif len(words) == 1 and len(term.text) >= _MIN_SOUND_LETTERS:
+                self._one_word_names.add(term.text)
+                self._sounds[term.text[0]].append(
+                    (term.text, jellyfish.metaphone(term.text), term.entry_id)
+                )
         self._joined = {
             t.text: t.entry_id
             for t in lexicons.terms()
@@ -100,6 +132,7 @@ class FuzzyMuscleMatcher:
         )
         # word pairs and words recur from note to note: each is judged once
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
+        self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
         self._near_a_name_word = lru_cache(maxsize=65536)(self._near_a_name_word)  # type: ignore[method-assign]
 
@@ -159,6 +192,11 @@ class FuzzyMuscleMatcher:
         for i, word in enumerate(lowered):
             if i in blocked or i + 1 >= size:
                 continue
+            if i + 2 < size and not any(k in blocked for k in (i + 1, i + 2)):
+                three = self._three_word_match(word, lowered[i + 1], lowered[i + 2])
+                if three is not None:
+                    add(i, i + 3, *three)
+                    continue
             nxt, end = lowered[i + 1], i + 2
             if nxt == "'s" and i + 2 < size:  # "X's Y": a possessive the recogniser added
                 nxt, end = "s" + lowered[i + 2], i + 3
@@ -188,6 +226,41 @@ class FuzzyMuscleMatcher:
             if words[0] != first and _sounds_alike(first, words[0]):
                 return entry_id, jellyfish.jaro_winkler_similarity(first, words[0])
         return None
+
+    def _three_word_match(self, a: str, b: str, c: str) -> tuple[str, float] | None:
+        """Two words of a three-word name exact, the third alike ("tensor fascia lat")."""
+        words = (a, b, c)
+        for odd in range(3):
+            key = tuple(w if k != odd else "" for k, w in enumerate(words))
+            for name, entry_id in self._by_two_of_three.get(key, ()):
+                if words[odd] != name[odd] and _sounds_alike(words[odd], name[odd]):
+                    return entry_id, jellyfish.jaro_winkler_similarity(words[odd], name[odd])
+        return None
+
+    def _sounds_like_a_name(self, word: str) -> tuple[str, float] | None:
+        """A long rare word that begins like a one-word name, sounds like it and is spelt
+        nearly like it ("temperless", "supinature", "infristinatus"): the closest such name."""
+        if word.endswith(_ADJECTIVE_ENDINGS):
+            return None  # "popliteal", "occipital", "supraspinous": a region or a ligament
+        if jellyfish.metaphone(word) in common_sounds():
+            return None  # "rotature" sounds like "radiator": a word misheard, not a name
+        if any(
+            len(name) >= len(word) + 3
+            and jellyfish.jaro_winkler_similarity(word, name[-len(word) :]) >= _SOUND_FLOOR[0]
+            for name in self._one_word_names
+        ):
+            return None  # "super spininus": the end of a longer name the recogniser split
+        sound = jellyfish.metaphone(word)
+        best: tuple[str, float] | None = None
+        for name, name_sound, entry_id in self._sounds.get(word[0], ()):
+            if name[:3] != word[:3] or abs(len(name) - len(word)) > 3 or name.startswith(word):
+                continue  # "piriform", "subscapular": the place, not the muscle
+            distance = jellyfish.levenshtein_distance(sound, name_sound)
+            similarity = jellyfish.jaro_winkler_similarity(word, name)
+            floor = _SOUND_FLOOR.get(distance)
+            if floor is not None and similarity >= floor and (best is None or similarity > best[1]):
+                best = (entry_id, similarity)
+        return best
 
     def _joined_match(self, first: str, second: str) -> tuple[str, float] | None:
         joined = first + second
@@ -260,7 +333,24 @@ class FuzzyMuscleMatcher:
                 (s.start, s.end) for s in group if s.label_ == "GROUP" and i <= s.start < i + n
             }
             consumed = i + n
+        taken = covered | {k for span in found for k in range(span.start, span.end)}
+        for i, word in enumerate(words):
+            if len(word) < _MIN_SOUND_LETTERS or i in taken or is_common_word(word):
+                continue
+            if word in self._exact:
+                continue
+            sounds = self._sounds_like_a_name(word)
+            if sounds is not None:
+                span = Span(doc, i, i + 1, label="MUSCLE")
+                span._.entry_id = sounds[0]
+                span._.match = "fuzzy"
+                span._.match_score = round(sounds[1], 3)
+                found.append(span)
+                replaced |= {
+                    (s.start, s.end) for s in group if s.label_ == "GROUP" and s.start == i
+                }
         if found:
+            found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]
             doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
         return doc

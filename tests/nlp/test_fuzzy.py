@@ -98,3 +98,36 @@ def test_fuzzy_match_reaches_the_note(note_of: NoteOf) -> None:
     )
     assert muscle.mentions[0].match_score < 1.0
     assert text[muscle.start : muscle.end] == "teres minr"
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        # one-word names heard as a rare word that sounds like them
+        ("multiphidis", "multifidus"),
+        ("piriformisum", "piriformis"),
+        ("temperless", "temporalis"),
+        # a three-word name with one word misheard
+        ("tensor fascia lat", "tensor-fasciae-latae"),
+    ],
+)
+def test_fuzzy_names_a_recogniser_misheard_by_sound(
+    nlp: Language, text: str, entry_id: str
+) -> None:
+    [(words, found_id, match, score)] = muscles(nlp, f"i needled the right {text} today")
+    assert (words, found_id, match) == (text, entry_id, "fuzzy")
+    assert score < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "popliteal fossa",  # a region named by its adjective
+        "occipital headache",
+        "interspinous ligament",
+        "rotature cuff",  # sounds like a common word ("radiator")
+        "super spininus",  # the end of a longer name, split by the recogniser
+    ],
+)
+def test_fuzzy_sound_matching_leaves_regions_and_split_names(nlp: Language, text: str) -> None:
+    assert muscles(nlp, f"pain over the right {text}") == []

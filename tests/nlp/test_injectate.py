@@ -26,6 +26,8 @@ def injected(note: Note) -> list[Substance]:
         "Nothing injected.",
         "No injectate.",
         "Needles inserted w/o injection of any substance.",
+        "Just dry needling, no medication.",
+        "Only dry needling was performed.",
     ],
 )
 def test_injectate_none_confirmed_phrasings(note_of: NoteOf, statement: str) -> None:

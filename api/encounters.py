@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
 from api.recordings import RecordingStore
 from api.schemas import (
+    UUID_PATTERN,
     EncounterContextIn,
     EncounterEnvelope,
     EncounterSummary,
@@ -38,6 +40,46 @@ from scribe.schemas.transcript import Transcript
 REVIEW_SEVERITIES = frozenset({"error", "warning"})
 NEEDLING_SERVICE = "dry_needling"
 HISTORY_DAYS = 366  # the benefit counts sessions per year
+_SUBMISSION_ID = re.compile(UUID_PATTERN, re.IGNORECASE)
+REPEAT = "repeat"  # the audit outcome of a submission recognised as one stored already
+
+
+class SubmissionIdError(ValueError):
+    """A submission id that is not a UUID. The message never repeats what was sent."""
+
+    def __init__(self) -> None:
+        super().__init__("the submission id is not a UUID")
+
+
+def submission_key(value: str | None) -> str | None:
+    """The submission id a client sent, as it is stored (a lower-case UUID); None when it sent
+    none (absent or empty). ``SubmissionIdError`` when it is anything but a UUID."""
+    if value is None or value == "":
+        return None
+    if not _SUBMISSION_ID.fullmatch(value):
+        raise SubmissionIdError
+    return value.lower()
+
+
+def repeated_submission(
+    session: Session, caller: Caller, submission_id: str, *, detail: str
+) -> Encounter | None:
+    """The caller's encounter stored already for ``submission_id``, its repeat audited
+    (``encounter.create``, outcome ``repeat``, ``detail`` saying how it arrived) and committed;
+    None when there is none. Only the caller's own encounters answer (the same holder id,
+    never the same name): another person's id is a new submission for this caller."""
+    row = session.scalars(
+        select(Encounter).where(
+            Encounter.owner_id == caller.principal.holder_id,
+            Encounter.submission_id == submission_id,
+            visible_to(caller),
+        )
+    ).first()
+    if row is not None:
+        record(session, caller, "encounter.create", encounter_id=row.id, outcome=REPEAT,
+               detail=detail)  # fmt: skip
+        session.commit()
+    return row
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool]:
@@ -212,10 +254,16 @@ def next_revision(session: Session, row: Encounter) -> int:
 
 
 def new_row(
-    caller: Caller, *, source: str, status: str, context: EncounterContextIn
+    caller: Caller,
+    *,
+    source: str,
+    status: str,
+    context: EncounterContextIn,
+    submission_id: str | None = None,
 ) -> tuple[Encounter, EncounterContextIn]:
     """A fresh encounter; the date of service is fixed now (today, UTC, when not given) so a
-    later re-coding applies the same year's rules."""
+    later re-coding applies the same year's rules. ``submission_id``: the client's id for this
+    submission (checked by ``submission_key``), unique per owner."""
     dos = context.dos or utcnow().date()
     context = context.model_copy(update={"dos": dos})
     now = utcnow()
@@ -226,6 +274,7 @@ def new_row(
         owner_id=principal.holder_id,
         created_by_key=principal.key_id,
         created_by_name=principal.name,
+        submission_id=submission_id,
         source=source,
         status=status,
         progress=0.0,

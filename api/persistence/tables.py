@@ -109,6 +109,9 @@ class Encounter(Base):
         Index("ix_encounters_status", "status"),
         Index("ix_encounters_history", "organisation", "patient_ref", "payer", "date_of_service"),
         Index("ix_encounters_owner", "organisation", "owner_id"),
+        # One encounter per submission of each owner: a recording's repeat (the browser's
+        # upload after a stream whose answer was lost) finds the first, even when both race.
+        Index("uq_encounters_submission", "owner_id", "submission_id", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -119,6 +122,9 @@ class Encounter(Base):
     # The credential it was created with: an API key's id, or a signed-in user's id.
     created_by_key: Mapped[str] = mapped_column(String(36))
     created_by_name: Mapped[str] = mapped_column(String(200))
+    # The id the client gave this submission (a UUID, per recording), so that a repeat of it
+    # returns this encounter instead of making another; None when the client gave none.
+    submission_id: Mapped[str | None] = mapped_column(String(36))
     source: Mapped[str] = mapped_column(String(10))  # text | audio
     status: Mapped[str] = mapped_column(String(20))
     progress: Mapped[float] = mapped_column(Float, default=0.0)

@@ -15,6 +15,7 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from api import encounters as service
 from api import problems
@@ -50,6 +51,7 @@ JSON = "application/json"
 READ = problems.responses(404)
 CREATE = problems.responses(400, 413, 415)
 CHANGE = problems.responses(400, 404, 409, 412, 413, 428)
+UPLOAD_REPEAT = "audio upload"  # the detail of a repeated upload's audit event
 
 
 class FhirResponse(Response):
@@ -134,7 +136,13 @@ def _record_timeout(services: ServicesDep, caller: Caller) -> None:
     name="encounter.create",
     status_code=202,
     response_model=EncounterPublic,
-    responses=CREATE,
+    responses={
+        200: {
+            "model": EncounterPublic,
+            "description": "A repeated submission_id: the encounter it created",
+        },
+        **CREATE,
+    },
     summary="Upload a recording; transcription and extraction run in the background",
 )
 def create_audio(
@@ -143,7 +151,18 @@ def create_audio(
     session: SessionDep,
     services: ServicesDep,
     context: Annotated[str, Form(description="EncounterContextIn as JSON.")] = "{}",
+    submission_id: Annotated[
+        str | None,
+        Form(
+            description="Your id for this submission, a UUID: sent again (a retry), it gives "
+            "back the encounter it created (200) instead of another one."
+        ),
+    ] = None,
 ) -> Response:
+    """A ``submission_id`` makes the upload idempotent for its caller: a repeat answers 200
+    with the encounter stored the first time (audited as ``encounter.create``, outcome
+    ``repeat``), even when the two arrive together. Another caller's id names nothing of
+    theirs: it is a new submission."""
     try:
         given = EncounterContextIn.model_validate_json(context or "{}")
     except ValidationError as exc:
@@ -151,6 +170,14 @@ def create_audio(
             f"the context is not valid JSON for EncounterContextIn ({exc.error_count()} error(s))"
         )
         raise ApiProblem(422, detail, slug="invalid-request") from None
+    try:
+        submission = service.submission_key(submission_id)
+    except service.SubmissionIdError as exc:
+        raise ApiProblem(422, str(exc), slug="invalid-request") from None
+    if submission is not None:
+        stored = service.repeated_submission(session, caller, submission, detail=UPLOAD_REPEAT)
+        if stored is not None:
+            return _repeat_response(stored)
     settings, jobs = services.settings, services.jobs
     path, fmt = store_upload(file, jobs.upload_folder, settings.max_upload_bytes)
     reference = None
@@ -159,12 +186,23 @@ def create_audio(
         if seconds is not None and seconds > settings.max_audio_seconds:
             raise ApiProblem(413, f"the recording lasts {seconds:.0f} s, over the limit of "
                              f"{settings.max_audio_seconds:.0f} s", slug="too-long")  # fmt: skip
-        row, _ = service.new_row(caller, source="audio", status="queued", context=given)
+        row, _ = service.new_row(caller, source="audio", status="queued", context=given,
+                                 submission_id=submission)  # fmt: skip
         reference = service.add_recording(session, caller, jobs.store, row, path, fmt)
         session.commit()
     except (ApiProblem, AudioError):
         path.unlink(missing_ok=True)
         raise
+    except IntegrityError:
+        # the same submission was stored meanwhile (a stream's commit): answer with it
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raced = None
+        if submission is not None:
+            raced = service.repeated_submission(session, caller, submission, detail=UPLOAD_REPEAT)
+        if raced is None:
+            raise
+        return _repeat_response(raced)
     except BaseException:
         session.rollback()
         path.unlink(missing_ok=True)
@@ -180,6 +218,12 @@ def create_audio(
                     media_type=JSON, headers=headers)  # fmt: skip
 
 
+def _repeat_response(row: Encounter) -> Response:
+    """The answer to a repeated submission: the encounter it created, nothing new (200)."""
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
+    return Response(service.public_json(row), status_code=200, media_type=JSON, headers=headers)
+
+
 def _queue_unavailable(session: SessionDep, jobs: JobQueue, encounter_id: str,
                       exc: Exception) -> None:  # fmt: skip
     """The job could not be sent: the encounter fails at once and its recording goes, and the
@@ -189,6 +233,7 @@ def _queue_unavailable(session: SessionDep, jobs: JobQueue, encounter_id: str,
     row = session.get(Encounter, encounter_id)
     if row is not None and row.status == "queued":
         fail(row, QUEUE_UNAVAILABLE)
+        row.submission_id = None  # sent again as told, it is a new submission
         record(session, None, "job.fail", encounter_id=row.id, outcome="failed",
                organisation=row.organisation)  # fmt: skip
         if row.audio_path:

@@ -5,8 +5,11 @@ A dictation is streamed over a WebSocket at ``/encounters/stream``:
 1. The browser opens it with the session cookie; the page's own origin must be named in
    ``Origin`` (browsers always send it on a WebSocket handshake, and a page cannot forge it).
 2. Its first message is text, the start: ``{"type": "start", "csrf_token": ..., "format":
-   "s16le" | "f32le", "sample_rate": 16000, "context": {form field: value}}``; the server
-   answers ``{"type": "started", "max_seconds": ..., "max_piece_bytes": ...}``.
+   "s16le" | "f32le", "sample_rate": 16000, "context": {form field: value}, "submission_id":
+   a UUID}``; the server answers ``{"type": "started", "max_seconds": ...,
+   "max_piece_bytes": ...}``. The recording's ``submission_id`` (optional) is sent again with
+   the upload that replaces a stream whose answer was lost: that upload then gives back the
+   streamed encounter instead of storing a second one.
 3. Then binary messages: 16 kHz mono samples, little-endian int16 (``s16le``) or float32
    (``f32le``), each at most ``max_piece_bytes`` and a whole number of samples.
 4. ``{"type": "end"}`` when the clinician stops (with ``"context"`` again if the form changed
@@ -69,6 +72,9 @@ REFUSALS: dict[str, Refusal] = {
         1003, "invalid", "Audio pieces must be whole samples in the format announced."
     ),
     "context": Refusal(1003, "invalid", "{detail}"),
+    "submission": Refusal(
+        1003, "invalid", "The recording's submission id is not a UUID. Reload the page."
+    ),
     "idle": Refusal(4408, "idle", "Nothing arrived for {idle_seconds} s."),
     "failed": Refusal(1011, "failed", "The dictation could not be coded here; it is sent instead."),
 }
@@ -122,7 +128,8 @@ FormContext = Annotated[
 
 
 class StreamStart(BaseModel):
-    """The first message: the page's CSRF token, the sample format, the form's context."""
+    """The first message: the page's CSRF token, the sample format, the form's context and
+    the recording's submission id (checked by ``api.encounters.submission_key``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -131,6 +138,7 @@ class StreamStart(BaseModel):
     format: Literal["s16le", "f32le"]
     sample_rate: Literal[16000]
     context: FormContext = Field(default_factory=dict)
+    submission_id: str | None = Field(default=None, max_length=200)
 
 
 class StreamEnd(BaseModel):

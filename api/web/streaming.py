@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 import numpy.typing as npt
 from fastapi import UploadFile
+from sqlalchemy.exc import IntegrityError
 
 from api import encounters as service
 from api.audit import Caller
@@ -31,6 +32,7 @@ from scribe.asr.transcriber import Transcriber
 from scribe.schemas.transcript import Transcript
 
 HOW = "stream"  # the encounter.create event's detail: "audio wav stream"
+REPEAT_DETAIL = f"audio wav {HOW}"  # and that of a repeated submission's event
 FEED_SAMPLES = SAMPLE_RATE  # the least audio fed at a time: 1 s
 
 
@@ -151,18 +153,27 @@ def store_streamed(
     context: EncounterContextIn,
     transcript: Transcript,
     wav: bytes,
+    *,
+    submission_id: str | None = None,
 ) -> str:
     """Store a dictation transcribed while it was spoken: the recording (checked, kept and
     retained like an upload), the encounter with its note, and their audit events, in one
     transaction; the encounter's id. The note is made before anything is written, so the
-    encounter is never seen half done and no recording job ever claims it."""
+    encounter is never seen half done and no recording job ever claims it.
+
+    With a ``submission_id`` the caller stored already (the recording's upload, sent when the
+    browser stopped waiting for this stream), that encounter's id is the answer and nothing
+    new is stored, whichever of the two commits first."""
     jobs, settings = services.jobs, services.settings
+    if submission_id is not None and (stored := _repeat(services, caller, submission_id)):
+        return stored
     path, fmt = store_upload(UploadFile(io.BytesIO(wav)), jobs.upload_folder,
                              settings.max_upload_bytes)  # fmt: skip
     reference = None
     try:
         with services.sessions() as session:
-            row, _ = service.new_row(caller, source="audio", status="extracting", context=context)
+            row, _ = service.new_row(caller, source="audio", status="extracting",
+                                     context=context, submission_id=submission_id)  # fmt: skip
             keep_transcript(row, transcript)
             extract_recording(session, row, services.scribe, transcript)
             reference = service.add_recording(session, caller, jobs.store, row, path, fmt, how=HOW)
@@ -170,9 +181,22 @@ def store_streamed(
             drop_audio(session, jobs.store, row, settings.audio_retention_hours)
             session.commit()
             encounter_id = row.id
+    except IntegrityError:
+        path.unlink(missing_ok=True)  # even when it was to be the reference: nothing was kept
+        raced = None if submission_id is None else _repeat(services, caller, submission_id)
+        if raced is None:
+            raise
+        return raced
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     if reference != str(path):
         path.unlink(missing_ok=True)  # kept elsewhere (the database)
     return encounter_id
+
+
+def _repeat(services: Services, caller: Caller, submission_id: str) -> str | None:
+    """The id of the caller's encounter stored for ``submission_id`` (its repeat audited)."""
+    with services.sessions() as session:
+        row = service.repeated_submission(session, caller, submission_id, detail=REPEAT_DETAIL)
+        return None if row is None else row.id

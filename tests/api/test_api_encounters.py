@@ -250,3 +250,29 @@ def test_api_encounters_fhir_bundle(api: Api) -> None:
                      == "Procedure")  # fmt: skip
     assert procedure["code"]["coding"][0]["code"] == "20560"
     assert len(procedure["bodySite"]) == 2
+
+
+def test_api_encounters_audio_submission_id_makes_the_upload_idempotent(api: Api) -> None:
+    data = (AUDIO / "silence.flac").read_bytes()
+    submission = "6f1d1c8e-2b7a-4d0e-9a51-3c2b1e0f4a77"
+
+    def upload(submission_id: str) -> Any:
+        return api.client.post(
+            "/v1/encounters/audio",
+            files={"file": ("a.flac", data, "audio/flac")},
+            data={"submission_id": submission_id},
+            headers=api.auth("clinician"),
+        )
+
+    first = upload(submission)
+    assert first.status_code == 202
+    body, _ = _wait(api, first.json()["id"])
+    again = upload(submission.upper())  # a retry: the same encounter, nothing new
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"] and again.json()["status"] == "ready"
+    assert again.headers["location"] == f"/v1/encounters/{body['id']}"
+    refused = upload("MRN-7731 is not an id")
+    assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM_JSON
+    assert "MRN" not in refused.text and "UUID" in refused.json()["detail"]
+    listed = api.client.get("/v1/encounters", headers=api.auth("clinician")).json()
+    assert listed["total"] == 1

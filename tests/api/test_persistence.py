@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from api.persistence.audit_chain import verify
 from api.persistence.database import (
@@ -112,3 +114,47 @@ def test_persistence_sqlite_is_durable_wal(tmp_path) -> None:  # type: ignore[no
 def test_persistence_unreachable_database_is_not_ready() -> None:
     engine = make_engine("postgresql+psycopg://nobody@/none?host=/nonexistent&connect_timeout=1")
     assert is_ready(engine) is False
+
+
+SUBMISSION = "0b7c5f52-6f1e-4c43-9d3e-5a1f0c2d9e11"
+ENCOUNTER = (
+    "INSERT INTO encounters (id, organisation, owner_id, created_by_key, created_by_name, "
+    "submission_id, source, status, progress, context_json, date_of_service, needs_review, "
+    "review_reasons_json, needling_session, created_at, updated_at, version) VALUES (:id, 'o', "
+    ":owner, :owner, 'Dr Lee', :submission, 'audio', 'queued', 0.0, '{}', '2026-12-03', false, "
+    "'[]', false, :at, :at, 1)"
+)
+
+
+def test_persistence_submission_ids_are_unique_per_owner(database_url: str) -> None:
+    """What keeps a repeated submission out when it races the first (the unique index, on
+    SQLite and PostgreSQL): one encounter per owner and id; the same id for another owner, and
+    any number of encounters without an id, are stored."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO key_holders (id, name, role, organisation, created_at) VALUES "
+                    "('h1', 'Dr Lee', 'clinician', 'o', :at), "
+                    "('h2', 'Dr Lee', 'clinician', 'o', :at)"
+                ),
+                {"at": AT},
+            )
+            for encounter_id, owner, submission in (
+                ("e1", "h1", SUBMISSION),
+                ("e2", "h2", SUBMISSION),
+                ("e3", "h1", None),
+                ("e4", "h1", None),
+            ):
+                values = {"id": encounter_id, "owner": owner, "submission": submission, "at": AT}
+                connection.execute(text(ENCOUNTER), values)
+        repeat = {"id": "e5", "owner": "h1", "submission": SUBMISSION, "at": AT}
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(ENCOUNTER), repeat)
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT count(*) FROM encounters")).scalar_one()
+        assert stored == 4
+    finally:
+        engine.dispose()

@@ -1,9 +1,12 @@
 """In a real browser: the recorder streams the dictation while it is spoken and lands on the
-coded note; when the stream is refused, the recording is uploaded at stop instead."""
+coded note; when the stream is refused, the recording is uploaded at stop instead; when the
+stream's answer is lost after its note was stored, that upload lands on the streamed note."""
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,7 @@ def test_web_recorder_streams_and_lands_on_the_coded_note(
 
     row, details = _stored(web_app, _encounter_id(page))
     assert details == ["audio wav stream"]
+    assert row.submission_id is not None and uuid.UUID(row.submission_id)
     assert (row.audio_format, row.patient_ref, row.payer) == ("wav", "MRN-3003", "commercial")
     player = page.locator("#player")  # the streamed audio is kept for playback
     duration = player.evaluate(
@@ -97,3 +101,48 @@ def test_web_recorder_uploads_when_the_stream_is_refused(new_context: Any, web_a
     row, details = _stored(web_app, _encounter_id(page))
     assert details == ["audio webm"]  # MediaRecorder's recording, through the upload
     assert row.audio_format == "webm"
+    assert row.submission_id is not None and uuid.UUID(row.submission_id)
+
+
+def test_web_recorder_upload_after_a_lost_answer_lands_on_the_streamed_note(
+    new_context: Any, web_app: WebApp
+) -> None:
+    """The server stores the streamed note, but its "done" never reaches the page: the
+    recording is uploaded at stop with the same id, and the page opens the streamed note."""
+    page = recorder_page(new_context(), web_app.base_url)
+    lost: list[dict[str, Any]] = []
+
+    def lose_the_answer(socket: Any) -> None:
+        server = socket.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            answer = json.loads(message) if isinstance(message, str) else {}
+            if answer.get("type") == "done":
+                lost.append(answer)  # the server closes next: the page sees no answer
+                return
+            socket.send(message)
+
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(r"/encounters/stream$"), lose_the_answer)
+    page.goto("/encounters/new")
+    _record(page)
+    expect(page.locator("#rec-status")).to_have_text(re.compile("transcribing as you speak"))
+    page.get_by_role("button", name="Stop and send").click()
+    page.wait_for_url(ENCOUNTER_URL, timeout=CODED)
+    [answer] = lost
+    assert _encounter_id(page) == answer["id"]
+    row, details = _stored(web_app, answer["id"])
+    assert details == ["audio wav stream", "audio upload"]  # the stream's, then the repeat
+    engine = make_engine(web_app.settings.resolved_database_url)
+    with make_sessions(engine)() as session:
+        same = session.scalars(
+            select(Encounter.id).where(Encounter.submission_id == row.submission_id)
+        ).all()
+        repeats = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.encounter_id == answer["id"], AuditEvent.outcome == "repeat"
+            )
+        ).all()
+    engine.dispose()
+    assert list(same) == [answer["id"]] and list(repeats) == ["audio upload"]

@@ -9,6 +9,7 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import JSONResponse, Response
 
@@ -79,7 +80,12 @@ async def create(request: Request, user: ClinicianWrites, services: ServicesDep)
             if upload is None:
                 raise FormError("Choose a recording to upload, or record one.")
             answer = await run_in_threadpool(
-                _create_audio, services, user, upload, context.model_dump_json()
+                _create_audio,
+                services,
+                user,
+                upload,
+                context.model_dump_json(),
+                _submission_of(form),
             )
     except (FormError, ApiProblem, ScribeError) as exc:
         # the library's and the API's messages never quote the dictation or the file name
@@ -93,8 +99,18 @@ async def create(request: Request, user: ClinicianWrites, services: ServicesDep)
     encounter_id = json.loads(bytes(answer.body))["id"]
     url = f"/encounters/{encounter_id}"
     if _wants_json(request):
-        return JSONResponse({"id": encounter_id, "url": url}, status_code=201)
+        # 200: a repeated submission (the recorder's upload of a stream stored already)
+        status = 200 if answer.status_code == 200 else 201
+        return JSONResponse({"id": encounter_id, "url": url}, status_code=status)
     return see_other(url)
+
+
+def _submission_of(form: FormData) -> str | None:
+    """The recorder's id for this recording (checked by the upload), None without one."""
+    value = form.get("submission_id")
+    if value is None or isinstance(value, str):
+        return value
+    raise FormError(_problem_text(str(service.SubmissionIdError())))
 
 
 def _problem_text(message: str) -> str:
@@ -103,7 +119,11 @@ def _problem_text(message: str) -> str:
 
 
 def _create_audio(
-    services: Services, user: WebUser, upload: StarletteUpload, context: str
+    services: Services,
+    user: WebUser,
+    upload: StarletteUpload,
+    context: str,
+    submission_id: str | None,
 ) -> Response:
     with services.sessions() as session:
         return api_routes.create_audio(
@@ -112,6 +132,7 @@ def _create_audio(
             session=session,
             services=services,
             context=context,
+            submission_id=submission_id,
         )
 
 

@@ -22,6 +22,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from api.audit import Actor, Anonymous, record_now
 from api.deps import Services
+from api.encounters import SubmissionIdError, submission_key
 from api.keys import Role
 from api.problems import ApiProblem
 from api.schemas import EncounterContextIn
@@ -113,6 +114,7 @@ async def _converse(
         if not tokens_match(start.csrf_token, user.csrf_token):
             raise StreamRefused("csrf")
         context = _context(start.context)
+        submission = _submission(start.submission_id)
         transcriber = await run_in_threadpool(lambda: services.scribe.transcriber)
         dictation = StreamedDictation(transcriber, limits)
         await websocket.send_text(started(limits))
@@ -121,7 +123,7 @@ async def _converse(
         began = time.perf_counter()
         if piece.context is not None:
             context = _context(piece.context)
-        store = partial(store_streamed, services, user.caller, context)
+        store = partial(store_streamed, services, user.caller, context, submission_id=submission)
         encounter_id = await dictation.finish(store)
         seconds = time.perf_counter() - began
         await websocket.send_text(done(encounter_id, seconds, dictation.stretches))
@@ -154,6 +156,13 @@ def _context(fields: dict[str, str]) -> EncounterContextIn:
         return context_from(FormData(list(fields.items())))
     except FormError as exc:
         raise StreamRefused("context", str(exc)) from None
+
+
+def _submission(value: str | None) -> str | None:
+    try:
+        return submission_key(value)
+    except SubmissionIdError:
+        raise StreamRefused("submission") from None
 
 
 async def _receive(websocket: WebSocket, limits: StreamLimits) -> tuple[bytes | None, str | None]:

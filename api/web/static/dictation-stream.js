@@ -18,10 +18,12 @@ window.scribeStream = (function () {
 
   class DictationStream {
     // context(): the form's context fields now; onLost(message): the stream failed while
-    // recording (the recording will be uploaded at stop).
-    constructor(context, onLost) {
+    // recording (the recording will be uploaded at stop); submission: the recording's id (a
+    // UUID, or null), sent again with that upload so that the server stores it once.
+    constructor(context, onLost, submission) {
       this.context = context;
       this.onLost = onLost;
+      this.submission = submission || null;
       this.queue = [];
       this.started = false;
       this.flushed = false;
@@ -39,10 +41,14 @@ window.scribeStream = (function () {
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       this.socket = new WebSocket(scheme + "//" + window.location.host + PATH);
       this.socket.binaryType = "arraybuffer";
-      this.socket.addEventListener("open", () => this.send(JSON.stringify({
-        type: "start", csrf_token: window.scribe.csrf(), format: "s16le", sample_rate: 16000,
-        context: this.context(),
-      })));
+      this.socket.addEventListener("open", () => {
+        const start = {
+          type: "start", csrf_token: window.scribe.csrf(), format: "s16le", sample_rate: 16000,
+          context: this.context(),
+        };
+        if (this.submission) start.submission_id = this.submission;
+        this.send(JSON.stringify(start));
+      });
       this.socket.addEventListener("message", (event) => this.message(event));
       this.socket.addEventListener("close", (event) => this.closed(event));
     }

@@ -2,7 +2,9 @@
 // Where the browser can (dictation-stream.js), the dictation is also streamed while it is
 // spoken, and the note is ready soon after stop; otherwise, or whenever the stream fails, the
 // MediaRecorder recording is sent with the form's context fields at stop, as before. Either
-// answer names the new encounter's page.
+// answer names the new encounter's page. Each recording has a random id, sent with its stream
+// and with its upload: if the stream's answer was lost after the server stored the note, the
+// upload is recognised as the same recording and answers with that encounter, not a second.
 "use strict";
 (function () {
   const LIMIT_SECONDS = 900; // the service refuses longer recordings
@@ -25,7 +27,7 @@
       return;
     }
     let recorder = null, stream = null, audio = null, began = 0, ticker = null, frame = null;
-    let streamed = null, recorded = null;
+    let streamed = null, recorded = null, submission = null;
     const chunks = [];
 
     function context() {
@@ -43,7 +45,7 @@
           status.textContent = "Recording… (the recording is sent when you stop)";
         }
       };
-      const opened = new window.scribeStream.DictationStream(context, lost);
+      const opened = new window.scribeStream.DictationStream(context, lost, submission);
       try {
         await opened.open(audio, source);
       } catch (e) {
@@ -79,6 +81,7 @@
       data.set("source", "audio");
       data.set("file", blob, "recording.webm");
       data.delete("text");
+      if (submission) data.set("submission_id", submission);
       status.textContent = "Sending the recording…";
       try {
         const answer = await fetch(form.action, {
@@ -86,7 +89,8 @@
           headers: { Accept: "application/json", "X-CSRF-Token": window.scribe.csrf() },
         });
         const body = await answer.json().catch(() => ({}));
-        if (answer.status === 201 && body.url) {
+        // 200: the server had stored this recording already (its stream's answer was lost)
+        if ((answer.status === 201 || answer.status === 200) && body.url) {
           window.location.assign(body.url);
           return;
         }
@@ -115,6 +119,9 @@
       source.connect(analyser);
       meter(analyser);
       chunks.length = 0;
+      // crypto.randomUUID exists on secure pages only (as streaming does); elsewhere the
+      // recording is uploaded without an id, as before
+      submission = window.crypto && crypto.randomUUID ? crypto.randomUUID() : null;
       recorder = new MediaRecorder(stream);
       recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
       recorded = new Promise((resolve) => recorder.addEventListener("stop", () => {

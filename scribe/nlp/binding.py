@@ -71,6 +71,25 @@ def _distance(modifier: Any, span: Span) -> int:
     return int(span.start - end if end <= span.start else start - span.end)
 
 
+def _without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
+    """ "today I needled the R levator ... her mom is coming in next week": in run-on speech a
+    plan said after the muscle, farther from it than the "today" that also reaches it, is
+    another sentence's."""
+    today = [m for m in modifiers if m.category == "CURRENT"]
+    if not today:
+        return modifiers
+    nearest = min(abs(_distance(m, span)) for m in today)
+    return [
+        m
+        for m in modifiers
+        if not (
+            m.category == "PLANNED"
+            and m.modifier_span[0] >= span.end
+            and _distance(m, span) > nearest
+        )
+    ]
+
+
 class MuscleBinder:
     def __init__(self, lexicons: Lexicons) -> None:
         spec = lexicons.procedures
@@ -85,6 +104,9 @@ class MuscleBinder:
         )
         self._anaphora_single = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("anaphora_single", [])) or "$^", re.I
+        )
+        self._examiner_clause = re.compile(
+            "|".join(f"(?:{p})" for p in statements.get("examiner_clause", [])) or "$^", re.I
         )
         self._anaphora_object = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("anaphora_object", [])) or "$^", re.I
@@ -212,6 +234,7 @@ class MuscleBinder:
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
         modifiers += self._closing_denial(mention, sentence_modifiers)
+        modifiers = _without_a_later_farther_plan(modifiers, span)
         categories = {m.category for m in modifiers}
         if "OTHER_PERSON" in categories:
             # "his wife had dry needling to her upper trapezius": not the patient's, at any time
@@ -323,10 +346,22 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or self._time_changes_between(event, m, span, modifiers):
                 continue
+            if self._exam_clause_between(m, span):
+                continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span
         return None
+
+    def _exam_clause_between(self, m: Any, span: Span) -> bool:
+        """ "I needled the R TA, I also palpated trigger points in the R EDL": the procedure
+        said before the clinician's next clause of the exam does not reach past it."""
+        end = m.modifier_span[1]
+        if end > span.start:
+            return False
+        doc = span.doc
+        between = doc[end : span.start]
+        return bool(between.text and self._examiner_clause.search(between.text))
 
     @staticmethod
     def _time_changes_between(

@@ -144,6 +144,7 @@ class EventFinder:
         span = modifier.modifier_span
         found: dict[str, Any] = {}
         current = False
+        current_gap = len(doc)  # tokens between the procedure and the nearest "today"
         named = {
             i
             for s in target_spans(doc)
@@ -156,6 +157,7 @@ class EventFinder:
             covers = other.allows("MUSCLE") and _reaches(other, span, sent, named)
             if other.category in self._current and covers:
                 current = True
+                current_gap = min(current_gap, _gap(other.modifier_span, span))
             elif other.category in self._other and covers:
                 event.experiencer = "other"
             elif other.category in self._time_of and covers:
@@ -165,6 +167,24 @@ class EventFinder:
             ):
                 found.setdefault("not_done", other)  # "has not consented to needling"
         times: tuple[EventTime, ...] = ("not_done", "planned", "past")
+        if current:
+            # run-on speech ("last visit we needled the R QL ... today I went after the R glute
+            # med", "today I needled the R levator ... her mom is coming in next week"): a
+            # time said before the procedure and nearer than "today" is its own; a time said
+            # after it, farther than "today", is another sentence's
+            past, planned = found.get("past"), found.get("planned")
+            if (
+                past is not None
+                and _before(past, span)
+                and _gap(past.modifier_span, span) < current_gap
+            ):
+                current = False
+            if (
+                planned is not None
+                and not _before(planned, span)
+                and _gap(planned.modifier_span, span) > current_gap
+            ):
+                del found["planned"]
         for time in times:
             if time in found and not (time == "past" and current):
                 event.time = time
@@ -306,3 +326,12 @@ class EventExtractor:
 def make_events(nlp: Language, name: str, lexicon_dir: str | None) -> EventExtractor:
     register_extensions()
     return EventExtractor(load_lexicons(Path(lexicon_dir) if lexicon_dir else None))
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tokens between two token ranges (0 when they touch or overlap)."""
+    return max(b[0] - a[1], a[0] - b[1], 0)
+
+
+def _before(modifier: Any, span: tuple[int, int]) -> bool:
+    return bool(modifier.modifier_span[1] <= span[0])

@@ -238,6 +238,15 @@ class StructureTies:
             stop = sent.end_char
             if after and after[0].sentence == event.sentence:
                 stop = after[0].span.start_char
+            # "... so those are what I needled, good twitches": the anaphor belongs to the
+            # procedure words nearest it, not to others beyond them
+            for other in events:
+                if other is event or other.sentence != event.sentence:
+                    continue
+                if other.end <= event.start:
+                    start = max(start, doc[other.end - 1].idx + len(doc[other.end - 1]))
+                elif other.start >= event.end:
+                    stop = min(stop, doc[other.start].idx)
             window = text[start:stop]
             if self._anaphora_single.search(window) and before:
                 chosen = before[-1:]

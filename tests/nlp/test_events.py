@@ -416,3 +416,61 @@ def test_events_a_past_procedure_does_not_reach_past_a_return_to_today(scribe: S
     )
     assert codes(planned) == []
     assert all(m.status != "historical" or m.name == "infraspinatus" for m in planned.note.muscles)
+
+
+# --- run-on speech: one "sentence" for the whole dictation ------------------------------------
+
+
+def _statuses(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
+def test_run_on_a_past_said_before_the_procedure_is_its_own(scribe: Scribe) -> None:
+    text = (
+        "last visit we needled the left infraspinatus and she says it helped a lot her husband "
+        "says she sleeps better now today i went after the left teres minor instead no "
+        "injectate used she tolerated it well"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("infraspinatus", "left")] == "historical"
+    assert statuses[("teres minor", "left")] == "treated"
+
+
+def test_run_on_a_plan_said_long_after_today_is_another_sentences(scribe: Scribe) -> None:
+    text = (
+        "today i needled the right levator scapulae and the rhomboid major both with taut bands "
+        "the levator twitched and sent pain up into her head nothing injected right side bending "
+        "was twenty degrees before and thirty after she consented and tolerated it well her "
+        "sister is also coming in next week for her shoulder"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("levator scapulae", "right")] == "treated"
+    assert statuses[("rhomboid major", "right")] == "treated"
+
+
+def test_run_on_an_anaphor_belongs_to_the_procedure_words_nearest_it(scribe: Scribe) -> None:
+    text = (
+        "he thinks it is his left piriformis again but on exam the trigger points were in the "
+        "left gluteus medius and minimus so those are what i needled good twitches no injectate"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses.get(("piriformis", "left")) != "treated"
+    assert statuses[("gluteus medius", "left")] == "treated"
+
+
+def test_run_on_another_persons_words_stop_where_the_clinician_speaks(scribe: Scribe) -> None:
+    text = (
+        "she drove in from her son's place i needled just the left soleus two needles and a "
+        "strong twitch she tolerated it well"
+    )
+    assert _statuses(scribe, text) == {("soleus", "left"): "treated"}
+
+
+def test_run_on_a_procedure_does_not_reach_past_the_next_exam_clause(scribe: Scribe) -> None:
+    text = (
+        "i needled the left tibialis anterior i also palpated trigger points in the left "
+        "extensor hallucis longus but only the tibialis was needled no injectate"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("tibialis anterior", "left")] == "treated"
+    assert statuses[("extensor hallucis longus", "left")] != "treated"

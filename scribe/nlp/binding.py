@@ -48,6 +48,13 @@ if TYPE_CHECKING:
 
 _CLOSING_REACH = 12  # tokens
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
+_FIRST_PERSON = frozenset({"i", "we"})
+_ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
+_LIST_WORDS = frozenset(
+    {"and", "&", ",", "the", "both", "left", "right", "then", "plus", "also", "on", "side",
+     "sides", "bilaterally", "bilateral", "um", "uh"}
+)  # fmt: skip
+_OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
     {
@@ -69,6 +76,30 @@ def _inside(modifier: Any, span: Span) -> bool:
 def _distance(modifier: Any, span: Span) -> int:
     start, end = modifier.modifier_span
     return int(span.start - end if end <= span.start else start - span.end)
+
+
+def _not_its_fronted_object(m: Any, span: Span) -> bool:
+    """ "I found trigger points in the R UT, levator and infraspinatus I injected lidocaine into
+    the UT and levator": a procedure said after its subject ("I injected") reaches back only
+    to a list that ends right before that subject ("the infraspinatus I dry needled"), and not
+    at all when it names its own muscles after it."""
+    start, end = m.modifier_span
+    if start < span.end:
+        return False
+    doc = span.doc
+    subject = start - 1
+    while subject > span.end and doc[subject].lower_ in _ADVERBS:
+        subject -= 1
+    if subject < span.end or doc[subject].lower_ not in _FIRST_PERSON:
+        return False
+    sentence_end = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
+    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    if any(end <= s.start <= end + _OWN_OBJECT_REACH and s.start < sentence_end for s in muscles):
+        return True  # "I injected lidocaine into the UT and levator": its own objects
+    in_list = {i for s in muscles for i in range(s.start, s.end)}
+    return any(
+        doc[i].lower_ not in _LIST_WORDS and i not in in_list for i in range(span.end, subject)
+    )
 
 
 def _without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
@@ -346,7 +377,7 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or self._time_changes_between(event, m, span, modifiers):
                 continue
-            if self._exam_clause_between(m, span):
+            if self._exam_clause_between(m, span) or _not_its_fronted_object(m, span):
                 continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None

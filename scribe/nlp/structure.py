@@ -253,7 +253,7 @@ class StructureTies:
             elif self._anaphora.search(window):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those
-                chosen = own or _last_run(before)
+                chosen = _last_list(own) if own else _last_run(before)
             else:
                 continue
             again = "again" in window.lower()
@@ -343,6 +343,25 @@ def _on_list_line(doc: Doc, span: Span) -> bool:
     text = doc_text(doc)
     start = text.rfind("\n", 0, span.start_char) + 1
     return is_list_item(text[start : span.end_char])
+
+
+_LIST_GAP = frozenset(
+    "and & + plus then also the both left right side sides bilaterally bilateral on in of um uh".split()
+)
+
+
+def _last_list(own: list[Mention]) -> list[Mention]:
+    """The mentions of the list that ends last in a sentence ("he thinks it is his R piriformis
+    ... the trigger points were in the R gluteus medius and minimus, so those are what I
+    needled"): muscles joined only by list words, sides and commas."""
+    chosen = [own[-1]]
+    for mention in reversed(own[:-1]):
+        doc = mention.span.doc
+        gap = doc[mention.span.end : chosen[0].span.start]
+        if any(t.lower_ not in _LIST_GAP and not t.is_punct and not t.is_space for t in gap):
+            break
+        chosen.insert(0, mention)
+    return chosen
 
 
 def _last_run(before: list[Mention]) -> list[Mention]:

@@ -474,3 +474,23 @@ def test_run_on_a_procedure_does_not_reach_past_the_next_exam_clause(scribe: Scr
     statuses = _statuses(scribe, text)
     assert statuses[("tibialis anterior", "left")] == "treated"
     assert statuses[("extensor hallucis longus", "left")] != "treated"
+
+
+def test_run_on_a_procedure_after_its_subject_reaches_only_its_fronted_object(
+    scribe: Scribe,
+) -> None:
+    # "I injected lidocaine into A and B ... C I dry needled only": the injection names its
+    # own muscles, the needling takes only the muscle said right before its "I"
+    text = (
+        "on the left i found trigger points in the upper trapezius the rhomboid major and the "
+        "infraspinatus i injected one percent lidocaine into the upper trapezius and the "
+        "rhomboid major half a cc each the infraspinatus i dry needled only consent signed"
+    )
+    result = scribe.extract(text)
+    assert codes(result) == ["20552", "20560"]
+    techniques = {m.name: m.techniques for m in result.note.muscles if m.status == "treated"}
+    assert techniques == {
+        "upper trapezius": ["injection"],
+        "rhomboid major": ["injection"],
+        "infraspinatus": ["needling"],
+    }

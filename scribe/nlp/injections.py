@@ -19,6 +19,7 @@ from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.schemas.lexicon import ProcedureLexicon
 
 _NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
+_INTO_EACH = re.compile(r"\binto\s+(?:each|every|all)\b", re.IGNORECASE)
 
 
 class InjectionResolver:
@@ -61,8 +62,8 @@ class InjectionResolver:
             ]
             for substance in injected:
                 substance._.status = "injected"
-        elif not beside_muscles:
-            return []
+        elif not beside_muscles and not _INTO_EACH.search(span_text(sent)):
+            return []  # "1 cc into each trigger point" points back at the muscles named before
         if not injected:
             return []
         first = injected[0]

@@ -214,7 +214,7 @@ class StructureTies:
         text = doc_text(doc)
         paragraph = paragraphs(doc, sents)
         for event in events:
-            if not event.billable_today or event.source != "words":
+            if not event.billable_today or event.source not in ("words", "substance"):
                 continue
             sent = sents[event.sentence]
             words = doc[event.start : event.end]

@@ -178,3 +178,17 @@ def test_injectate_injected_session_uses_the_injection_code(scribe: Scribe) -> N
     )
     assert [line.code for line in result.coding.lines] == ["20552"]
     assert result.coding.muscle_count == 2
+
+
+def test_injectate_into_each_trigger_point_points_back_at_the_muscles(scribe: Scribe) -> None:
+    # no injection verb: the dosed substance "into each trigger point" is the injection, and
+    # "each" points back at the muscles whose trigger points were named
+    text = (
+        "Trigger point injections. Active trigger points in the left upper trapezius and the "
+        "left rhomboid major. I prepared one percent lidocaine, half a cc into each trigger "
+        "point. Tolerated well."
+    )
+    result = scribe.extract(text)
+    assert sorted(line.code for line in result.coding.lines) == ["20552"]
+    treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert treated == {("upper trapezius", "left"), ("rhomboid major", "left")}

@@ -29,7 +29,8 @@ _PAIN_VALUE = re.compile(rf"(?P<v>{_SMALL}){_SCALE}", re.IGNORECASE)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (
     r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
-    r"needles?|times|sessions?|visits?|mm|cm|muscles?))"
+    r"needles?|times|sessions?|visits?|mm|cm|muscles?|miles?|km|kilomet(?:er|re)s?|blocks?|laps?|"
+    r"reps?|steps?|feet|yards?|flights?|o'?clock|pm|am|mg|ml|cc|units?))"
 )
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|started|"
@@ -67,8 +68,14 @@ _PAIN_FALL = re.compile(
     rf"\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
+# The value after its cue: "pain was a seven and after about a four", "a five, now a three".
+_PAIN_LATER = re.compile(
+    rf"\b(?:after(?:wards?)?|now|leaving)\s*,?\s*(?:(?:uh|um|s?he\s+said|they\s+said)\s*,?\s*)*"
+    rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
+    re.IGNORECASE,
+)
 _TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
+    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*,?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
     rf"{_ARTICLE}(?P<b>{_SMALL}){_SCALE}?",
     re.IGNORECASE,
 )
@@ -121,18 +128,23 @@ def _timing_from_cues(
     bounds: tuple[int, int] | None = None,
     *,
     preposed: bool = False,
+    owned: list[tuple[int, int]] | None = None,
 ) -> Timing:
     """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value.
 
     ``bounds`` are where the previous value ends and the next one starts: a cue nearer a
-    neighbour is the neighbour's ("8/10 before, 3/10 after": "before" is the 8's)."""
+    neighbour is the neighbour's ("8/10 before, 3/10 after": "before" is the 8's); ``owned``
+    cues already timed the value after them ("a seven and after about a four")."""
     low, high = bounds if bounds else (-(10**9), 10**9)
     left_start = max(0, start - 30)
     left, right = text[left_start:start], text[end : end + 18]
     best: tuple[int, Timing] | None = None
+    taken = owned or []
     for timing, pattern in (("before", before), ("after", after)):
         for match in pattern.finditer(left):
             cue_start, cue_end = left_start + match.start(), left_start + match.end()
+            if any(a <= cue_start < b for a, b in taken):
+                continue  # "... and after about a four": the cue of the value after it
             if cue_start - low < start - cue_end:
                 continue  # nearer the previous value: its cue, not this one's
             distance = len(left) - match.end()
@@ -140,6 +152,8 @@ def _timing_from_cues(
                 best = (distance, timing)  # type: ignore[assignment]
         for match in pattern.finditer(right):
             cue_start, cue_end = end + match.start(), end + match.end()
+            if any(a <= cue_start < b for a, b in taken):
+                continue
             if high - cue_end < cue_start - end:
                 continue  # nearer the next value
             distance = match.start()
@@ -198,6 +212,11 @@ def _pain_values(
         add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), timing)
     for match in _PAIN_FALL.finditer(text):
         add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "after")
+    owned: list[tuple[int, int]] = []  # cues that already timed the value after them
+    if not rating_article:  # only in a sentence that names pain
+        for match in _PAIN_LATER.finditer(text):
+            add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "after")
+            owned.append((match.start(), match.start("v")))
     loose: list[tuple[int, int, str]] = []
     for pattern in patterns:
         for match in pattern.finditer(text):
@@ -214,7 +233,9 @@ def _pain_values(
     for start, end, raw in loose:
         low = max((e for s, e in anchors if e <= start), default=-(10**9))
         high = min((s for s, e in anchors if s >= end), default=10**9)
-        timing = _timing_from_cues(text, start, end, before, after, (low, high), preposed=preposed)
+        timing = _timing_from_cues(
+            text, start, end, before, after, (low, high), preposed=preposed, owned=owned
+        )
         add(start, end, raw, timing)
     return sorted(values, key=lambda v: v.start)
 

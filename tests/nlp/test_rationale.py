@@ -114,6 +114,11 @@ def test_rationale_pain_alone_is_not_a_functional_limitation(note_of: NoteOf) ->
         ("NPRS 7/10 -> 3/10.", 7, 3),
         ("Pain 8/10 pre-tx, 3/10 post-tx.", 8, 3),
         ("3/10 post-tx, down from 7/10 pre-tx.", 7, 3),
+        # spoken: the value after its cue, or a fall after a comma
+        ("Her pain was an eight and afterwards about a five.", 8, 5),
+        ("Pain was six, now a two.", 6, 2),
+        ("Pain four, after, um, one.", 4, 1),
+        ("Pain eight, down to three.", 8, 3),
         ("Pain was a seven coming in and about a three leaving.", 7, 3),
     ],
 )
@@ -126,6 +131,11 @@ def test_rationale_pain_before_and_after(
     assert (pain.before.value, pain.after.value) == (before, after)
     for measure in (pain.before, pain.after):
         assert text[measure.start : measure.end] == measure.text
+
+
+def test_rationale_a_distance_after_a_cue_is_no_pain_rating(note_of: NoteOf) -> None:
+    pain = note_of("The pain starts after about 3 miles. Dry needling to the R UT.").rationale.pain
+    assert pain.before is None and pain.after is None
 
 
 def test_rationale_pain_before_only(note_of: NoteOf) -> None:

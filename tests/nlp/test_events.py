@@ -388,6 +388,18 @@ def test_events_a_bare_injected_in_a_dry_needling_note_bills_no_injection(scribe
     assert codes(tpi) == ["20552"]
 
 
+@pytest.mark.parametrize(
+    "held",
+    ["but I'm going to hold off on that one", "but she declined that today"],
+)
+def test_events_a_held_or_declined_pronoun_negates_the_muscle_before(
+    scribe: Scribe, held: str
+) -> None:
+    text = f"I dry needled the left levator scapulae. We discussed the left scalenes {held}."
+    statuses = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {("levator scapulae", "left"): "treated", ("scalenes", "left"): "negated"}
+
+
 def test_events_but_i_held_it_points_back_at_the_muscle_before(scribe: Scribe) -> None:
     text = (
         "I dry needled the left levator scapulae. The right upper trapezius was tender too but "

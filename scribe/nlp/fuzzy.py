@@ -105,6 +105,8 @@ class FuzzyMuscleMatcher:
         self._one_word_names: set[str] = set()
         for term in lexicons.terms():
             words = term.text.split(" ")
+            if term.label == "GROUP" and len(words) == 1:
+                self._one_word_names.add(term.text)  # "pair of spinals": a group's end
             if term.label != "MUSCLE" or term.case_sensitive:
                 continue
             if len(words) == 3:
@@ -237,6 +239,15 @@ class FuzzyMuscleMatcher:
                     return entry_id, jellyfish.jaro_winkler_similarity(words[odd], name[odd])
         return None
 
+    def _ends_a_longer_name(self, word: str) -> bool:
+        """ "super spininus", "pair of spinals": the end of a longer name the recogniser split
+        into words, not a name of its own."""
+        return any(
+            len(name) >= len(word) + 3
+            and jellyfish.jaro_winkler_similarity(word, name[-len(word) :]) >= _SOUND_FLOOR[0]
+            for name in self._one_word_names
+        )
+
     def _sounds_like_a_name(self, word: str) -> tuple[str, float] | None:
         """A long rare word that begins like a one-word name, sounds like it and is spelt
         nearly like it ("temperless", "supinature", "infristinatus"): the closest such name."""
@@ -244,12 +255,8 @@ class FuzzyMuscleMatcher:
             return None  # "popliteal", "occipital", "supraspinous": a region or a ligament
         if jellyfish.metaphone(word) in common_sounds():
             return None  # "rotature" sounds like "radiator": a word misheard, not a name
-        if any(
-            len(name) >= len(word) + 3
-            and jellyfish.jaro_winkler_similarity(word, name[-len(word) :]) >= _SOUND_FLOOR[0]
-            for name in self._one_word_names
-        ):
-            return None  # "super spininus": the end of a longer name the recogniser split
+        if self._ends_a_longer_name(word):
+            return None
         sound = jellyfish.metaphone(word)
         best: tuple[str, float] | None = None
         for name, name_sound, entry_id in self._sounds.get(word[0], ()):
@@ -372,6 +379,8 @@ class FuzzyMuscleMatcher:
             term, score = best[0], best[1]
             if term.startswith(phrase) or phrase.startswith(term):
                 continue  # "brachial" / "brachialis": a different word, not a typo
+            if n == 1 and self._ends_a_longer_name(phrase):
+                continue
             pairs = [
                 (a, b) for a, b in zip(phrase.split(" "), term.split(" "), strict=True) if a != b
             ]

@@ -62,6 +62,8 @@ _NEEDLE_COUNT = compile_lowercase(
     rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
 )
 _CLAUSE_END = re.compile(r"[.;]|\n|$")
+# "two needles in each", "one needle each", "three apiece": a count per muscle
+_EACH = re.compile(r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b)")
 _NOT_NEEDLES_BEFORE = re.compile(
     r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
 )
@@ -130,6 +132,7 @@ class CountItem:
     span: CharSpan
     value: int
     total: bool = False
+    each: bool = False  # "two needles in each": per muscle, not yet multiplied
 
 
 @dataclass
@@ -242,8 +245,9 @@ class RationaleExtractor:
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
-            result.needle_counts = self._counts(
-                _NEEDLE_COUNT, lowered, 0, per_item=_LIST_ITEM_COUNT
+            counts = self._counts(_NEEDLE_COUNT, lowered, 0, per_item=_LIST_ITEM_COUNT)
+            result.needle_counts = _restated_totals(
+                doc, [_per_muscle(doc, c) if c.each else c for c in counts], counts
             )
         if "muscle" in lowered:
             result.stated_counts = self._counts(_STATED_COUNT, lowered, 0)
@@ -340,12 +344,52 @@ class RationaleExtractor:
                 if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
                     continue  # "2 needles per muscle" is not a count of needles used
                 total = bool(
-                    re.search(r"(?:total|=|sum)", before)
+                    re.search(r"(?:total(?!,)|=|sum)", before)
                     or re.match(r"\s*(?:total|in\s+all)", after)
                     or match.group(0).rstrip().endswith("total")
                 )
-                items.append(CountItem((start, end), int(number), total))
+                each = bool(_EACH.match(after)) and not total
+                items.append(CountItem((start, end), int(number), total, each))
         return items
+
+
+def _per_muscle(doc: Doc, count: CountItem) -> CountItem:
+    """ "I needled the R ECRB and the supinator, two needles in each": a count per muscle
+    times the treated muscles (one per side) of its sentence, or of the one before."""
+    sents = sentences(doc)
+    at = next((i for i, s in enumerate(sents) if s.start_char <= count.span[0] < s.end_char), 0)
+    treated = [s for s in target_spans(doc) if s.label_ == "MUSCLE" and s._.status == "treated"]
+    for number in (at, at - 1):
+        if number < 0:
+            break
+        sent = sents[number]
+        here = {
+            (s._.entry_id, side)
+            for s in treated
+            if sent.start <= s.start < sent.end
+            for side in (("left", "right") if s._.laterality == "bilateral" else (s._.laterality,))
+        }
+        if here:
+            return CountItem(count.span, count.value * len(here), count.total)
+    return count
+
+
+def _restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -> list[CountItem]:
+    """ "two needles in each, so eight needles": a count that equals a per-muscle count
+    multiplied out in its sentence is the session total said again."""
+    sents = sentences(doc)
+
+    def sentence(item: CountItem) -> int:
+        at = item.span[0]
+        return next((i for i, s in enumerate(sents) if s.start_char <= at < s.end_char), -1)
+
+    products = {(sentence(c), c.value) for c, was in zip(counts, said, strict=True) if was.each}
+    return [
+        CountItem(c.span, c.value, True)
+        if not c.total and not was.each and (sentence(c), c.value) in products
+        else c
+        for c, was in zip(counts, said, strict=True)
+    ]
 
 
 @Language.factory("scribe_rationale", default_config={"lexicon_dir": None})

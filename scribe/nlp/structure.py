@@ -346,7 +346,8 @@ def _on_list_line(doc: Doc, span: Span) -> bool:
 
 
 _LIST_GAP = frozenset(
-    "and & + plus then also the both left right side sides bilaterally bilateral on in of um uh".split()
+    "and & + plus then also the both left right side sides bilaterally bilateral on in of um "
+    "uh".split()
 )
 
 

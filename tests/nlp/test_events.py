@@ -506,3 +506,13 @@ def test_run_on_a_procedure_after_its_subject_reaches_only_its_fronted_object(
         "rhomboid major": ["injection"],
         "infraspinatus": ["needling"],
     }
+
+
+def test_events_a_muscle_the_patient_asked_about_is_not_treated(scribe: Scribe) -> None:
+    text = (
+        "I needled the left adductor pollicis, she asked about the right flexor pollicis longus "
+        "as well, nothing injected, tolerated well"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("adductor pollicis", "left")] == "treated"
+    assert statuses[("flexor pollicis longus", "right")] == "planned"

@@ -127,6 +127,7 @@ def test_fuzzy_names_a_recogniser_misheard_by_sound(
         "interspinous ligament",
         "rotature cuff",  # sounds like a common word ("radiator")
         "super spininus",  # the end of a longer name, split by the recogniser
+        "pair of spinals",  # "paraspinals" split: a group, not the spinalis
     ],
 )
 def test_fuzzy_sound_matching_leaves_regions_and_split_names(nlp: Language, text: str) -> None:

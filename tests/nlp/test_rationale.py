@@ -205,6 +205,24 @@ def test_rationale_needle_counts_are_recorded(note_of: NoteOf) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        # per muscle, one per side, in the count's sentence or the one before
+        ("I dry needled the R supinator and the R brachioradialis, two needles in each.", 4),
+        ("Dry needling to the upper trapezius bilaterally. One needle each.", 2),
+        # the total said again is not more needles
+        ("I needled the left QL and the left piriformis, three in each, so six needles.", 6),
+    ],
+)
+def test_rationale_needles_per_muscle_are_multiplied_out(
+    note_of: NoteOf, text: str, needles: int
+) -> None:
+    counts = note_of(text).rationale.needle_counts
+    totals = [c.count for c in counts if c.total]
+    assert (totals[0] if totals else sum(c.count for c in counts)) == needles
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("Dry needling to the R UT and R levator with 24 needles total. No injectate.", "20560"),

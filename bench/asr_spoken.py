@@ -20,7 +20,8 @@ other settings check fewer runs, the scores are those of the traced windows (clo
 exact); runs the trace never scored are left as heard and counted.
 
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
-extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on).
+extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on);
+voice and dictated = the seventh and eighth authors' spoken sets, each measured on its own.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -62,6 +63,7 @@ SETS = {
     "heldout": ("heldout", "blind"),
     "tuning": ("extraction", "fresh", "spoken"),
     "voice": ("voice",),
+    "dictated": ("dictated",),
 }
 
 

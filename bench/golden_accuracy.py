@@ -30,7 +30,16 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.folders or [
         ROOT / "fixtures/golden" / name
-        for name in ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice")
+        for name in (
+            "extraction",
+            "heldout",
+            "blind",
+            "fresh",
+            "notes",
+            "spoken",
+            "voice",
+            "dictated",
+        )
     ]
     scribe = Scribe()
     groups = group_name_index(load_lexicons())

@@ -28,7 +28,7 @@ from scribe.schemas.note import Note
 from scribe.schemas.procedure_note import Fact, Sentence
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
-SETS = ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice")
+SETS = ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice", "dictated")
 CASES = [case for name in SETS for case in load_cases(GOLDEN / name)]
 DOS = dt.date(2026, 3, 2)
 # Every note shows each of these, as facts or as a gap.
@@ -111,7 +111,9 @@ def _names_side(span_text: str, side: str) -> bool:
 
 
 def _numbers_in(span_text: str) -> set[float]:
-    digits = alpha2digit(span_text.lower().replace("hundred and", "hundred"), "en")
+    # a dictation wrapped mid-number ("seventy\nfive") is still one number
+    spoken = " ".join(span_text.lower().split()).replace("hundred and", "hundred")
+    digits = alpha2digit(spoken, "en")
     # spoken hundreds of range of motion: "one twenty" reads "1 20", meaning 120
     digits = re.sub(r"\b([1-9]) ([1-9]\d)\b", r"\1\2", digits)
     # text2num leaves a lone "one" as a word (it may be a pronoun): "one out of ten" is 1

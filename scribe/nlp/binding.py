@@ -51,9 +51,12 @@ _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "f
 _FIRST_PERSON = frozenset({"i", "we"})
 _ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
 _LIST_WORDS = frozenset(
-    {"and", "&", ",", "the", "both", "left", "right", "then", "plus", "also", "on", "side",
-     "sides", "bilaterally", "bilateral", "um", "uh"}
+    {"and", "&", ",", "/", "+", "the", "both", "left", "right", "r", "l", "b", "bil", "bilat",
+     "lt", "rt", "then", "plus", "also", "on", "side", "sides", "bilaterally", "bilateral", "um",
+     "uh"}
 )  # fmt: skip
+_SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
+_LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
 _OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
@@ -100,6 +103,28 @@ def _not_its_fronted_object(m: Any, span: Span) -> bool:
     return any(
         doc[i].lower_ not in _LIST_WORDS and i not in in_list for i in range(span.end, subject)
     )
+
+
+def _beyond_the_list_before(m: Any, span: Span) -> bool:
+    """ "... in the R glute med, glute min and piriformis, each QL got a trigger point
+    injection": procedure words after their muscles reach back through the list that ends
+    right before them, not past it to an earlier one."""
+    start = m.modifier_span[0]
+    if start < span.end:
+        return False
+    doc = span.doc
+    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    between = [s for s in muscles if s.start >= span.end and s.end <= start]
+    if not between or start - between[-1].end > _SUBJECT_GAP:
+        return False  # only where the nearest muscle is the procedure's own ("each QL got")
+    in_list = {i for s in muscles for i in range(s.start, s.end)}
+    # walk back from the nearest muscle through list words and names to where the list began
+    i = between[-1].start - 1
+    while i >= span.end and (
+        doc[i].lower_ in _LIST_WORDS or i in in_list or _LEVEL.match(doc[i].lower_)
+    ):
+        i -= 1
+    return i >= span.end
 
 
 def _without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
@@ -377,7 +402,11 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or self._time_changes_between(event, m, span, modifiers):
                 continue
-            if self._exam_clause_between(m, span) or _not_its_fronted_object(m, span):
+            if (
+                self._exam_clause_between(m, span)
+                or _not_its_fronted_object(m, span)
+                or _beyond_the_list_before(m, span)
+            ):
                 continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None

@@ -516,3 +516,32 @@ def test_events_a_muscle_the_patient_asked_about_is_not_treated(scribe: Scribe) 
     statuses = _statuses(scribe, text)
     assert statuses[("adductor pollicis", "left")] == "treated"
     assert statuses[("flexor pollicis longus", "right")] == "planned"
+
+
+def test_run_on_procedure_words_after_their_muscle_do_not_reach_an_earlier_list(
+    scribe: Scribe,
+) -> None:
+    # "each QL got a trigger point injection": the injection's own muscle is right before it;
+    # the list before that belongs to the dry needling said after it
+    text = (
+        "trigger points in the left and right quadratus lumborum and in the right gluteus "
+        "medius and piriformis each quadratus lumborum got a trigger point injection one cc of "
+        "lidocaine per side the right gluteus medius and piriformis i dry needled only"
+    )
+    result = scribe.extract(text)
+    techniques = {
+        (m.name, m.laterality): m.techniques for m in result.note.muscles if m.status == "treated"
+    }
+    assert techniques[("gluteus medius", "right")] == ["needling"]
+    assert techniques[("piriformis", "right")] == ["needling"]
+    assert ["injection"] in techniques.values()
+
+
+def test_run_on_but_that_one_was_palpated_only_points_back(scribe: Scribe) -> None:
+    text = (
+        "i needled the left masseter one needle there was a trigger point in the left lateral "
+        "pterygoid too i checked it but that one was palpated only no injectate"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("masseter", "left")] == "treated"
+    assert statuses[("lateral pterygoid", "left")] == "palpated_only"

@@ -44,7 +44,8 @@ def _starts_item(token: Token) -> bool:
     text = token.text
     return (
         text in _LIST_MARKERS
-        or text[:1].isupper()
+        # "... on the left hand\nI needled": the pronoun is always a capital, no new sentence
+        or (text[:1].isupper() and text != "I")
         or text[:1].isdigit()
         or text.startswith("(")
         or token.is_punct

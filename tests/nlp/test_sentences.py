@@ -112,3 +112,12 @@ def test_sentences_every_token_belongs_to_one_sentence(splitter: Language) -> No
 
 def test_sentences_empty_text_is_left_alone(splitter: Language) -> None:
     assert list(splitter("").sents) == []
+
+
+def test_sentences_a_wrapped_line_that_goes_on_with_i_is_one_sentence(splitter: Language) -> None:
+    # the pronoun is a capital letter wherever it stands: it starts no sentence of its own
+    doc = splitter("Taut band at the base of the thumb. On the left hand\nI needled the thenar.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Taut band at the base of the thumb.",
+        "On the left hand\nI needled the thenar.",
+    ]

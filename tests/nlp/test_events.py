@@ -390,7 +390,10 @@ def test_events_a_bare_injected_in_a_dry_needling_note_bills_no_injection(scribe
 
 @pytest.mark.parametrize(
     "held",
-    ["but I'm going to hold off on that one", "but she declined that today"],
+    [
+        "but I'm going to hold off on that one",
+        "but she declined that today",
+    ],
 )
 def test_events_a_held_or_declined_pronoun_negates_the_muscle_before(
     scribe: Scribe, held: str
@@ -545,3 +548,12 @@ def test_run_on_but_that_one_was_palpated_only_points_back(scribe: Scribe) -> No
     statuses = _statuses(scribe, text)
     assert statuses[("masseter", "left")] == "treated"
     assert statuses[("lateral pterygoid", "left")] == "palpated_only"
+
+
+def test_events_what_the_patient_did_not_want_is_not_done(scribe: Scribe) -> None:
+    text = (
+        "I dry needled the right scalenes. She did not want the left scalenes done today. "
+        "Nothing injected."
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses == {("scalenes", "right"): "treated", ("scalenes", "left"): "negated"}

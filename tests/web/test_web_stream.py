@@ -12,11 +12,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
-from web_support import Browserless
+from web_support import Browserless, table_rows
 
-from api.persistence.database import make_engine, make_sessions
 from api.persistence.tables import AuditEvent, Encounter
 from api.web.routes.stream import ACTION
 from scribe.asr.audio import SAMPLE_RATE, load_audio
@@ -53,15 +51,7 @@ def _database(web: Browserless) -> str:
 
 
 def _rows(database: str, table: Any, **where: str) -> list[Any]:
-    engine = make_engine(database)
-    with make_sessions(engine)() as session:
-        query = select(table)
-        for name, value in where.items():
-            query = query.where(getattr(table, name) == value)
-        found = list(session.scalars(query).all())
-        session.expunge_all()
-    engine.dispose()
-    return found
+    return table_rows(database, table, **where)
 
 
 def _outcomes(web: Browserless) -> list[str]:

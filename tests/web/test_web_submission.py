@@ -17,12 +17,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect
-from web_support import Browserless
+from web_support import Browserless, table_rows
 
 import api.encounters as service
-from api.persistence.database import make_engine, make_sessions
 from api.persistence.tables import AuditEvent, Encounter
 from scribe.asr.audio import SAMPLE_RATE, load_audio
 
@@ -112,15 +110,7 @@ def _wait_done(web: Browserless, encounter_id: str) -> None:
 
 
 def _rows(web: Browserless, table: Any, **where: str) -> list[Any]:
-    engine = make_engine(web.client.app.state.services.settings.resolved_database_url)
-    with make_sessions(engine)() as session:
-        query = select(table)
-        for name, value in where.items():
-            query = query.where(getattr(table, name) == value)
-        found = list(session.scalars(query).all())
-        session.expunge_all()
-    engine.dispose()
-    return found
+    return table_rows(web.client.app.state.services.settings.resolved_database_url, table, **where)
 
 
 def _kept_files(web: Browserless) -> list[Path]:

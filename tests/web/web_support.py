@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from api.keys import Role
 from api.persistence.database import make_engine, make_sessions, upgrade
 from api.web.accounts import create_user
@@ -142,3 +144,16 @@ class Browserless:
         assert answer.status_code == 303, answer.text
         location: str = answer.headers["location"]
         return location.rsplit("/", 1)[-1]
+
+
+def table_rows(database_url: str, table: Any, **where: str) -> list[Any]:
+    """The rows of a table in the test database, filtered by equal columns, detached."""
+    engine = make_engine(database_url)
+    with make_sessions(engine)() as session:
+        query = select(table)
+        for name, value in where.items():
+            query = query.where(getattr(table, name) == value)
+        found = list(session.scalars(query).all())
+        session.expunge_all()
+    engine.dispose()
+    return found

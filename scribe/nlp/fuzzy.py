@@ -4,7 +4,8 @@ Runs after exact matching, on words no exact name covered. A candidate must be c
 lexicon name by edit similarity, word by word; it must not be merely a shorter word the name
 begins with ("brachial" is not "brachialis"), and a misspelt word must not be a common English
 word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked
-``match="fuzzy"`` with their score, never silently equal to an exact match.
+``match="fuzzy"`` with their score, never silently equal to an exact match. Abbreviations spelled
+letter by letter ("T F L") are found here too (``spelled.py``).
 """
 
 from collections import defaultdict
@@ -19,6 +20,7 @@ from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import TARGETS, doc_lower, register_extensions
+from scribe.nlp.spelled import SpelledAbbreviations
 
 _MIN_CHARS = 6
 _MIN_SCORE = 88.0
@@ -133,6 +135,7 @@ class FuzzyMuscleMatcher:
             for delta in (-2, -1, 0, 1, 2)
         )
         # word pairs and words recur from note to note: each is judged once
+        self._spelled = SpelledAbbreviations(lexicons)
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -356,6 +359,8 @@ class FuzzyMuscleMatcher:
                 replaced |= {
                     (s.start, s.end) for s in group if s.label_ == "GROUP" and s.start == i
                 }
+        taken |= {k for span in found for k in range(span.start, span.end)}
+        found += self._spelled(doc, taken | {i for s in group for i in range(s.start, s.end)})
         if found:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]

@@ -132,3 +132,24 @@ def test_fuzzy_names_a_recogniser_misheard_by_sound(
 )
 def test_fuzzy_sound_matching_leaves_regions_and_split_names(nlp: Language, text: str) -> None:
     assert muscles(nlp, f"pain over the right {text}") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("T F L", "tensor-fasciae-latae"),
+        ("S.C.M.", "sternocleidomastoid"),
+        ("T-F-L", "tensor-fasciae-latae"),
+        ("Q L", "quadratus-lumborum"),
+    ],
+)
+def test_fuzzy_an_abbreviation_spelled_letter_by_letter(
+    nlp: Language, text: str, entry_id: str
+) -> None:
+    [(words, found_id, match, _)] = muscles(nlp, f"I needled the left {text} today")
+    assert (words, found_id, match) == (text, entry_id, "fuzzy")
+
+
+@pytest.mark.parametrize("text", ["her a b c test", "plan r f next week", "grade q l"])
+def test_fuzzy_single_letters_in_words_are_no_abbreviation(nlp: Language, text: str) -> None:
+    assert muscles(nlp, f"Noted {text}.") == []

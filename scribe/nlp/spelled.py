@@ -1,0 +1,75 @@
+"""Abbreviations said letter by letter ("the left T F L", "S.C.M.", "T-F-L").
+
+A speaker spells an abbreviation; a recogniser or a typist writes its letters apart. A run of
+single letters (or one dotted token) whose letters joined are a muscle abbreviation of the
+lexicon (``TFL``, ``SCM``, ``QL``) names that muscle. Two-letter abbreviations need capitals,
+so "a b" or "r f" in running text stay words. Such mentions are marked ``match="fuzzy"``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import Lexicons
+
+_JOINERS = frozenset({"-", "."})
+_MAX_LETTERS = 4
+
+
+class SpelledAbbreviations:
+    """Finds spelled-out muscle abbreviations no other matcher covered."""
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self._entry = {
+            t.text: t.entry_id
+            for t in lexicons.terms()
+            if t.label == "MUSCLE" and t.case_sensitive and t.text.isupper() and len(t.text) >= 2
+        }
+
+    def __call__(self, doc: Doc, covered: set[int]) -> list[Span]:
+        found: list[Span] = []
+        i = 0
+        while i < len(doc):
+            letters, end = self._letters_from(doc, i, covered)
+            entry = self._entry.get("".join(letters).upper()) if len(letters) >= 2 else None
+            if entry is not None and (len(letters) >= 3 or all(c.isupper() for c in letters)):
+                span = Span(doc, i, end, label="MUSCLE")
+                span._.entry_id = entry
+                span._.match = "fuzzy"
+                span._.match_score = 0.95
+                found.append(span)
+                i = end
+                continue
+            i += 1
+        return found
+
+    @staticmethod
+    def _letters_from(doc: Doc, i: int, covered: set[int]) -> tuple[list[str], int]:
+        """The single letters spelled from token ``i`` on, and where they end."""
+        token = doc[i]
+        dotted = token.text.replace(".", "")
+        parts = token.text.strip(".").split(".")
+        if (
+            i not in covered
+            and "." in token.text
+            and dotted.isalpha()
+            and len(dotted) <= _MAX_LETTERS
+            and all(len(part) == 1 for part in parts)
+        ):
+            return list(dotted), i + 1  # "S.C.M."
+        letters: list[str] = []
+        j = i
+        while j < len(doc) and len(letters) < _MAX_LETTERS:
+            word = doc[j]
+            text = word.text[:1] if len(word.text) == 2 and word.text.endswith(".") else word.text
+            if j in covered or not (len(text) == 1 and text.isalpha()):
+                break
+            letters.append(text)
+            j += 1
+            if text != word.text:
+                break  # "S C M." ends the sentence
+            if j < len(doc) and doc[j].text in _JOINERS and not doc[j - 1].whitespace_:
+                j += 1  # "T-F-L"
+        while j > i and doc[j - 1].text in _JOINERS:
+            j -= 1
+        return letters, j

@@ -16,7 +16,8 @@ patient, reaches it:
 
 Everything else keeps the status its own words give it: negated, planned, historical, palpated
 only, or mentioned. An unchecked box, another person, acupuncture points and needle EMG never
-make a muscle treated. Structural bindings only lift mentions no word decided ("firm").
+make a muscle treated. Structural bindings only lift mentions no word decided ("firm"). Where a
+procedure's words stop reaching a muscle in run-on speech is decided in ``reach.py``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from scribe.nlp.mentions import (
     decide,
     tie,
 )
+from scribe.nlp.reach import cut_off, distance, without_a_later_farther_plan
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
 from scribe.nlp.templates import template_of
@@ -48,16 +50,6 @@ if TYPE_CHECKING:
 
 _CLOSING_REACH = 12  # tokens
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
-_FIRST_PERSON = frozenset({"i", "we"})
-_ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
-_LIST_WORDS = frozenset(
-    {"and", "&", ",", "/", "+", "the", "both", "left", "right", "r", "l", "b", "bil", "bilat",
-     "lt", "rt", "then", "plus", "also", "on", "side", "sides", "bilaterally", "bilateral", "um",
-     "uh"}
-)  # fmt: skip
-_SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
-_LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
-_OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
     {
@@ -74,76 +66,6 @@ _EVENT_CATEGORIES = frozenset(
 
 def _inside(modifier: Any, span: Span) -> bool:
     return bool(span.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= span.end)
-
-
-def _distance(modifier: Any, span: Span) -> int:
-    start, end = modifier.modifier_span
-    return int(span.start - end if end <= span.start else start - span.end)
-
-
-def _not_its_fronted_object(m: Any, span: Span) -> bool:
-    """ "I found trigger points in the R UT, levator and infraspinatus I injected lidocaine into
-    the UT and levator": a procedure said after its subject ("I injected") reaches back only
-    to a list that ends right before that subject ("the infraspinatus I dry needled"), and not
-    at all when it names its own muscles after it."""
-    start, end = m.modifier_span
-    if start < span.end:
-        return False
-    doc = span.doc
-    subject = start - 1
-    while subject > span.end and doc[subject].lower_ in _ADVERBS:
-        subject -= 1
-    if subject < span.end or doc[subject].lower_ not in _FIRST_PERSON:
-        return False
-    sentence_end = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
-    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
-    if any(end <= s.start <= end + _OWN_OBJECT_REACH and s.start < sentence_end for s in muscles):
-        return True  # "I injected lidocaine into the UT and levator": its own objects
-    in_list = {i for s in muscles for i in range(s.start, s.end)}
-    return any(
-        doc[i].lower_ not in _LIST_WORDS and i not in in_list for i in range(span.end, subject)
-    )
-
-
-def _beyond_the_list_before(m: Any, span: Span) -> bool:
-    """ "... in the R glute med, glute min and piriformis, each QL got a trigger point
-    injection": procedure words after their muscles reach back through the list that ends
-    right before them, not past it to an earlier one."""
-    start = m.modifier_span[0]
-    if start < span.end:
-        return False
-    doc = span.doc
-    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
-    between = [s for s in muscles if s.start >= span.end and s.end <= start]
-    if not between or start - between[-1].end > _SUBJECT_GAP:
-        return False  # only where the nearest muscle is the procedure's own ("each QL got")
-    in_list = {i for s in muscles for i in range(s.start, s.end)}
-    # walk back from the nearest muscle through list words and names to where the list began
-    i = between[-1].start - 1
-    while i >= span.end and (
-        doc[i].lower_ in _LIST_WORDS or i in in_list or _LEVEL.match(doc[i].lower_)
-    ):
-        i -= 1
-    return i >= span.end
-
-
-def _without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
-    """ "today I needled the R levator ... her mom is coming in next week": in run-on speech a
-    plan said after the muscle, farther from it than the "today" that also reaches it, is
-    another sentence's."""
-    today = [m for m in modifiers if m.category == "CURRENT"]
-    if not today:
-        return modifiers
-    nearest = min(abs(_distance(m, span)) for m in today)
-    return [
-        m
-        for m in modifiers
-        if not (
-            m.category == "PLANNED"
-            and m.modifier_span[0] >= span.end
-            and _distance(m, span) > nearest
-        )
-    ]
 
 
 class MuscleBinder:
@@ -290,7 +212,7 @@ class MuscleBinder:
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
         modifiers += self._closing_denial(mention, sentence_modifiers)
-        modifiers = _without_a_later_farther_plan(modifiers, span)
+        modifiers = without_a_later_farther_plan(modifiers, span)
         categories = {m.category for m in modifiers}
         if "OTHER_PERSON" in categories:
             # "his wife had dry needling to her upper trapezius": not the patient's, at any time
@@ -392,7 +314,7 @@ class MuscleBinder:
         span = mention.span
         candidates = sorted(
             (m for m in modifiers if m.category in _EVENT_CATEGORIES),
-            key=lambda m: _distance(m, span),
+            key=lambda m: distance(m, span),
         )
         other: Any | None = None
         for m in candidates:
@@ -400,46 +322,12 @@ class MuscleBinder:
                 other = other or m
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
-            if event is None or self._time_changes_between(event, m, span, modifiers):
-                continue
-            if (
-                self._exam_clause_between(m, span)
-                or _not_its_fronted_object(m, span)
-                or _beyond_the_list_before(m, span)
-            ):
+            if event is None or cut_off(event, m, span, modifiers, self._examiner_clause):
                 continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span
         return None
-
-    def _exam_clause_between(self, m: Any, span: Span) -> bool:
-        """ "I needled the R TA, I also palpated trigger points in the R EDL": the procedure
-        said before the clinician's next clause of the exam does not reach past it."""
-        end = m.modifier_span[1]
-        if end > span.start:
-            return False
-        doc = span.doc
-        between = doc[end : span.start]
-        return bool(between.text and self._examiner_clause.search(between.text))
-
-    @staticmethod
-    def _time_changes_between(
-        event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]
-    ) -> bool:
-        """ "last week we needled the R soleus, this week I went into the foot, the R
-        quadratus plantae ...": a procedure of another time does not reach across the words
-        that bring the clause back to today."""
-        if event.time == "today":
-            return False
-        if m.modifier_span[1] <= span.start:
-            low, high = m.modifier_span[1], span.start
-        else:
-            low, high = span.end, m.modifier_span[0]
-        return any(
-            c.category == "CURRENT" and low <= c.modifier_span[0] and c.modifier_span[1] <= high
-            for c in modifiers
-        )
 
     def _event_for(
         self,
@@ -498,7 +386,7 @@ class MuscleBinder:
     def _nearest(span: Span, modifiers: list[Any], categories: set[str]) -> tuple[int, int] | None:
         best = min(
             (m for m in modifiers if m.category in categories),
-            key=lambda m: _distance(m, span),
+            key=lambda m: distance(m, span),
             default=None,
         )
         return best.modifier_span if best is not None else None

@@ -1,0 +1,143 @@
+"""Where a procedure's words stop reaching a muscle, in run-on speech above all.
+
+ConText scopes reach to the end of a sentence, and a recogniser's sentence may be the whole
+dictation. These rules cut a procedure's reach where the speech itself turns: a return to today,
+the clinician's next exam clause, a subject that takes its own objects, a list that ends before
+the procedure's own muscle, or a plan said long after "today".
+
+Reads: ConText modifiers, target spans. Pure functions; ``binding.py`` calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Span
+
+from scribe.nlp.extensions import target_spans
+from scribe.nlp.mentions import MUSCLE_LIKE
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
+
+_FIRST_PERSON = frozenset({"i", "we"})
+_ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
+_LIST_WORDS = frozenset(
+    {"and", "&", ",", "/", "+", "the", "both", "left", "right", "r", "l", "b", "bil", "bilat",
+     "lt", "rt", "then", "plus", "also", "on", "side", "sides", "bilaterally", "bilateral", "um",
+     "uh"}
+)  # fmt: skip
+_SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
+_LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
+_OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
+
+
+def distance(modifier: Any, span: Span) -> int:
+    """Tokens between a modifier and a span (0 when they touch)."""
+    start, end = modifier.modifier_span
+    return int(span.start - end if end <= span.start else start - span.end)
+
+
+def cut_off(
+    event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any], examiner: re.Pattern[str]
+) -> bool:
+    """The procedure named by ``m`` does not reach the muscle ``span``."""
+    return (
+        _time_changes_between(event, m, span, modifiers)
+        or _exam_clause_between(examiner, m, span)
+        or _not_its_fronted_object(m, span)
+        or _beyond_the_list_before(m, span)
+    )
+
+
+def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """ "last week we needled the R soleus, this week I went into the foot, the R
+    quadratus plantae ...": a procedure of another time does not reach across the words
+    that bring the clause back to today."""
+    if event.time == "today":
+        return False
+    if m.modifier_span[1] <= span.start:
+        low, high = m.modifier_span[1], span.start
+    else:
+        low, high = span.end, m.modifier_span[0]
+    return any(
+        c.category == "CURRENT" and low <= c.modifier_span[0] and c.modifier_span[1] <= high
+        for c in modifiers
+    )
+
+
+def _exam_clause_between(pattern: re.Pattern[str], m: Any, span: Span) -> bool:
+    """ "I needled the R TA, I also palpated trigger points in the R EDL": the procedure
+    said before the clinician's next clause of the exam does not reach past it."""
+    end = m.modifier_span[1]
+    if end > span.start:
+        return False
+    doc = span.doc
+    between = doc[end : span.start]
+    return bool(between.text and pattern.search(between.text))
+
+
+def _not_its_fronted_object(m: Any, span: Span) -> bool:
+    """ "I found trigger points in the R UT, levator and infraspinatus I injected lidocaine into
+    the UT and levator": a procedure said after its subject ("I injected") reaches back only
+    to a list that ends right before that subject ("the infraspinatus I dry needled"), and not
+    at all when it names its own muscles after it."""
+    start, end = m.modifier_span
+    if start < span.end:
+        return False
+    doc = span.doc
+    subject = start - 1
+    while subject > span.end and doc[subject].lower_ in _ADVERBS:
+        subject -= 1
+    if subject < span.end or doc[subject].lower_ not in _FIRST_PERSON:
+        return False
+    sentence_end = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
+    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    if any(end <= s.start <= end + _OWN_OBJECT_REACH and s.start < sentence_end for s in muscles):
+        return True  # "I injected lidocaine into the UT and levator": its own objects
+    in_list = {i for s in muscles for i in range(s.start, s.end)}
+    return any(
+        doc[i].lower_ not in _LIST_WORDS and i not in in_list for i in range(span.end, subject)
+    )
+
+
+def _beyond_the_list_before(m: Any, span: Span) -> bool:
+    """ "... in the R glute med, glute min and piriformis, each QL got a trigger point
+    injection": procedure words after their muscles reach back through the list that ends
+    right before them, not past it to an earlier one."""
+    start = m.modifier_span[0]
+    if start < span.end:
+        return False
+    doc = span.doc
+    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    between = [s for s in muscles if s.start >= span.end and s.end <= start]
+    if not between or start - between[-1].end > _SUBJECT_GAP:
+        return False  # only where the nearest muscle is the procedure's own ("each QL got")
+    in_list = {i for s in muscles for i in range(s.start, s.end)}
+    # walk back from the nearest muscle through list words and names to where the list began
+    i = between[-1].start - 1
+    while i >= span.end and (
+        doc[i].lower_ in _LIST_WORDS or i in in_list or _LEVEL.match(doc[i].lower_)
+    ):
+        i -= 1
+    return i >= span.end
+
+
+def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
+    """ "today I needled the R levator ... her mom is coming in next week": in run-on speech a
+    plan said after the muscle, farther from it than the "today" that also reaches it, is
+    another sentence's."""
+    today = [m for m in modifiers if m.category == "CURRENT"]
+    if not today:
+        return modifiers
+    nearest = min(abs(distance(m, span)) for m in today)
+    return [
+        m
+        for m in modifiers
+        if not (
+            m.category == "PLANNED"
+            and m.modifier_span[0] >= span.end
+            and distance(m, span) > nearest
+        )
+    ]

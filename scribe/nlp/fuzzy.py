@@ -105,6 +105,7 @@ class FuzzyMuscleMatcher:
         # one-word names by first letter, with their sound ("temperless", "supinature")
         self._sounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._one_word_names: set[str] = set()
+        self._three_word_words: set[str] = set()
         for term in lexicons.terms():
             words = term.text.split(" ")
             if term.label == "GROUP" and len(words) == 1:
@@ -112,6 +113,7 @@ class FuzzyMuscleMatcher:
             if term.label != "MUSCLE" or term.case_sensitive:
                 continue
             if len(words) == 3:
+                self._three_word_words.update(words)
                 for odd in range(3):
                     key = tuple(w if k != odd else "" for k, w in enumerate(words))
                     self._by_two_of_three[key].append((words, term.entry_id))
@@ -197,7 +199,12 @@ class FuzzyMuscleMatcher:
         for i, word in enumerate(lowered):
             if i in blocked or i + 1 >= size:
                 continue
-            if i + 2 < size and not any(k in blocked for k in (i + 1, i + 2)):
+            # two of three words exact: the first or the second is a word of such a name
+            if (
+                i + 2 < size
+                and (word in self._three_word_words or lowered[i + 1] in self._three_word_words)
+                and not any(k in blocked for k in (i + 1, i + 2))
+            ):
                 three = self._three_word_match(word, lowered[i + 1], lowered[i + 2])
                 if three is not None:
                     add(i, i + 3, *three)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
-from scribe.nlp.extensions import target_spans
+from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE
 
 if TYPE_CHECKING:
@@ -31,6 +31,15 @@ _LIST_WORDS = frozenset(
 _SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
 _LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
 _OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
+
+
+def _muscles(doc: Doc) -> list[Span]:
+    """The doc's muscle and group mentions (built once per doc; binding reads them often)."""
+    cached: list[Span] | None = doc.user_data.get("scribe_reach_muscles")
+    if cached is None:
+        cached = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+        doc.user_data["scribe_reach_muscles"] = cached
+    return cached
 
 
 def distance(modifier: Any, span: Span) -> int:
@@ -87,19 +96,18 @@ def _not_its_fronted_object(m: Any, span: Span) -> bool:
     if start < span.end:
         return False
     doc = span.doc
+    lower = doc_lower(doc)
     subject = start - 1
-    while subject > span.end and doc[subject].lower_ in _ADVERBS:
+    while subject > span.end and lower[subject] in _ADVERBS:
         subject -= 1
-    if subject < span.end or doc[subject].lower_ not in _FIRST_PERSON:
+    if subject < span.end or lower[subject] not in _FIRST_PERSON:
         return False
-    sentence_end = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
-    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    sentence_end = sentences(doc)[sentence_index(doc)[start]].end
+    muscles = _muscles(doc)
     if any(end <= s.start <= end + _OWN_OBJECT_REACH and s.start < sentence_end for s in muscles):
         return True  # "I injected lidocaine into the UT and levator": its own objects
     in_list = {i for s in muscles for i in range(s.start, s.end)}
-    return any(
-        doc[i].lower_ not in _LIST_WORDS and i not in in_list for i in range(span.end, subject)
-    )
+    return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, subject))
 
 
 def _beyond_the_list_before(m: Any, span: Span) -> bool:
@@ -110,16 +118,15 @@ def _beyond_the_list_before(m: Any, span: Span) -> bool:
     if start < span.end:
         return False
     doc = span.doc
-    muscles = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
+    muscles = _muscles(doc)
     between = [s for s in muscles if s.start >= span.end and s.end <= start]
     if not between or start - between[-1].end > _SUBJECT_GAP:
         return False  # only where the nearest muscle is the procedure's own ("each QL got")
+    lower = doc_lower(doc)
     in_list = {i for s in muscles for i in range(s.start, s.end)}
     # walk back from the nearest muscle through list words and names to where the list began
     i = between[-1].start - 1
-    while i >= span.end and (
-        doc[i].lower_ in _LIST_WORDS or i in in_list or _LEVEL.match(doc[i].lower_)
-    ):
+    while i >= span.end and (lower[i] in _LIST_WORDS or i in in_list or _LEVEL.match(lower[i])):
         i -= 1
     return i >= span.end
 

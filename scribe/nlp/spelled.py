@@ -30,6 +30,10 @@ class SpelledAbbreviations:
         found: list[Span] = []
         i = 0
         while i < len(doc):
+            text = doc[i].text
+            if len(text) > 2 and "." not in text:
+                i += 1  # most words: neither a letter nor a dotted abbreviation
+                continue
             letters, end = self._letters_from(doc, i, covered)
             entry = self._entry.get("".join(letters).upper()) if len(letters) >= 2 else None
             if entry is not None and (len(letters) >= 3 or all(c.isupper() for c in letters)):
@@ -47,16 +51,10 @@ class SpelledAbbreviations:
     def _letters_from(doc: Doc, i: int, covered: set[int]) -> tuple[list[str], int]:
         """The single letters spelled from token ``i`` on, and where they end."""
         token = doc[i]
-        dotted = token.text.replace(".", "")
-        parts = token.text.strip(".").split(".")
-        if (
-            i not in covered
-            and "." in token.text
-            and dotted.isalpha()
-            and len(dotted) <= _MAX_LETTERS
-            and all(len(part) == 1 for part in parts)
-        ):
-            return list(dotted), i + 1  # "S.C.M."
+        if i not in covered and "." in token.text:
+            parts = token.text.strip(".").split(".")
+            if len(parts) <= _MAX_LETTERS and all(len(p) == 1 and p.isalpha() for p in parts):
+                return parts, i + 1  # "S.C.M."
         letters: list[str] = []
         j = i
         while j < len(doc) and len(letters) < _MAX_LETTERS:

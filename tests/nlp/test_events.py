@@ -557,3 +557,35 @@ def test_events_what_the_patient_did_not_want_is_not_done(scribe: Scribe) -> Non
     )
     statuses = _statuses(scribe, text)
     assert statuses == {("scalenes", "right"): "treated", ("scalenes", "left"): "negated"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was going to dry needle the right vastus lateralis today but his INR came back high, "
+        "so needling was held today. Manual therapy instead.",
+        "The plan had been to needle the left gluteus minimus today but she declined needling "
+        "because of a cold.",
+        "I had planned to needle the right vastus lateralis today, but we deferred.",
+    ],
+)
+def test_events_a_plan_for_today_cancelled_in_its_sentence_is_negated(
+    scribe: Scribe, text: str
+) -> None:
+    statuses = _statuses(scribe, text)
+    assert set(statuses.values()) == {"negated"}
+    assert codes(scribe.extract(text)) == []
+
+
+def test_events_a_plan_to_hold_off_that_was_then_done_is_treated(scribe: Scribe) -> None:
+    text = (
+        "I was going to hold off on the right levator scapulae today since it was sore but "
+        "she asked for it so we did needle it."
+    )
+    assert _statuses(scribe, text) == {("levator scapulae", "right"): "treated"}
+    assert codes(scribe.extract(text)) == ["20560"]
+
+
+def test_events_a_plan_for_today_not_cancelled_stays_planned(scribe: Scribe) -> None:
+    text = "I was going to dry needle the right upper trapezius today but ran out of time."
+    assert _statuses(scribe, text) == {("upper trapezius", "right"): "planned"}

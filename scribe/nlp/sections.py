@@ -33,6 +33,7 @@ class NoteSection:
     title_start: int
     body_start: int
     body_end: int
+    single_line: bool = False
 
 
 def _starts_line(doc: Doc, i: int) -> bool:
@@ -48,10 +49,11 @@ class SectionTagger:
         self._with_colon = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._alone = PhraseMatcher(nlp.vocab, attr="LOWER")
         for spec in lexicon.rules:
-            self._with_colon.add(spec.category, [nlp.make_doc(spec.literal.lower())])
+            key = f"{spec.category}|single" if spec.single_line else spec.category
+            self._with_colon.add(key, [nlp.make_doc(spec.literal.lower())])
             words = spec.literal.rstrip(":").strip().lower()
             if spec.literal.endswith(":") and len(words) > 2:
-                self._alone.add(spec.category, [nlp.make_doc(words)])
+                self._alone.add(key, [nlp.make_doc(words)])
         self._kinds = lexicon.document_kinds
 
     def headings(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -75,12 +77,17 @@ class SectionTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         headings = self.headings(doc)
-        sections = [
-            NoteSection(
-                category, start, end, headings[k + 1][0] if k + 1 < len(headings) else len(doc)
+        sections = []
+        for k, (start, end, key) in enumerate(headings):
+            single = key.endswith("|single")
+            # a one-line field ends no section: the lines after it go on in the one before
+            later = (
+                headings[k + 1 :]
+                if single
+                else [h for h in headings[k + 1 :] if not h[2].endswith("|single")]
             )
-            for k, (start, end, category) in enumerate(headings)
-        ]
+            stop = later[0][0] if later else len(doc)
+            sections.append(NoteSection(key.split("|")[0], start, end, stop, single_line=single))
         doc._.note_sections = sections
         counts = Counter(s.category for s in sections)
         doc._.document_kind = next(
@@ -96,7 +103,8 @@ class SectionTagger:
 
 def sentence_sections(doc: Doc) -> list[str | None]:
     """The section category of each sentence (of its first word), built once per doc. A heading
-    with text on its own line ("Indication: neck pain.") heads only its paragraph."""
+    with text on its own line ("Assessment: neck pain.") heads only its paragraph; a one-line
+    field ("Indication: active TrPs in the L infraspinatus") only that line."""
     cached: list[str | None] | None = doc.user_data.get("scribe_sentence_sections")
     if cached is not None:
         return cached
@@ -108,18 +116,16 @@ def sentence_sections(doc: Doc) -> list[str | None]:
             body = doc[section.body_start]
             line_end = text.find("\n", doc[section.title_start].idx)
             if line_end == -1 or body.idx < line_end:
-                blank = text.find("\n\n", body.idx)
-                if blank != -1:
-                    end = min(end, _token_at(doc, blank))
+                stop = text.find("\n" if section.single_line else "\n\n", body.idx)
+                if stop != -1:
+                    end = min(end, _token_at(doc, stop))
         bounds.append((section.title_start, end, section.body_end, section.category))
     cached = []
-    k = 0
     for sent in sentences(doc):
-        while k < len(bounds) and bounds[k][2] <= sent.start:
-            k += 1
-        inside = k < len(bounds) and bounds[k][0] <= sent.start < bounds[k][1]
-        # a heading line ("Dry needling:") is in the section it opens
-        cached.append(bounds[k][3] if inside else None)
+        # the latest heading whose lines hold the sentence (a one-line field inside a section
+        # is later than the section's own heading); a heading line is in the section it opens
+        inside = [b for b in bounds if b[0] <= sent.start < b[1]]
+        cached.append(inside[-1][3] if inside else None)
     doc.user_data["scribe_sentence_sections"] = cached
     return cached
 

@@ -365,6 +365,9 @@ class SectionRuleSpec(Frozen):
 
     literal: str = Field(min_length=2)
     category: SectionCategory
+    # a one-line field ("Indication: active TrPs in the L infraspinatus"): with text on its own
+    # line it heads that line only, and the lines after it are in no section
+    single_line: bool = False
 
 
 class DocumentKindRule(Frozen):

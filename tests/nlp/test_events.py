@@ -589,3 +589,15 @@ def test_events_a_plan_to_hold_off_that_was_then_done_is_treated(scribe: Scribe)
 def test_events_a_plan_for_today_not_cancelled_stays_planned(scribe: Scribe) -> None:
     text = "I was going to dry needle the right upper trapezius today but ran out of time."
     assert _statuses(scribe, text) == {("upper trapezius", "right"): "planned"}
+
+
+def test_events_the_lines_after_an_indication_are_the_procedure(scribe: Scribe) -> None:
+    text = (
+        "PROCEDURE: Trigger point injection, L shoulder\n"
+        "Indication: active trigger points in L infraspinatus with a jump sign.\n"
+        "Verbal consent obtained.\n"
+        "Injected 1% lidocaine, 2 mL into L infraspinatus.\n"
+        "Tolerated well.\n"
+    )
+    assert _statuses(scribe, text) == {("infraspinatus", "left"): "treated"}
+    assert codes(scribe.extract(text)) == ["20552"]

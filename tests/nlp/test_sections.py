@@ -31,8 +31,18 @@ def test_sections_each_sentence_knows_its_heading(nlp: Language) -> None:
 
 
 def test_sections_inline_heading_covers_its_paragraph_only(nlp: Language) -> None:
-    doc = nlp("Indication: neck pain.\nStill sore.\n\nDry needling to R UT.\n")
+    doc = nlp("Subjective: neck pain.\nStill sore.\n\nDry needling to R UT.\n")
     assert sentence_sections(doc) == ["history", "history", None]
+
+
+def test_sections_a_one_line_field_heads_its_line_and_the_section_goes_on(nlp: Language) -> None:
+    doc = nlp(
+        "PROCEDURE: Trigger point injection\nIndication: active TrPs in L infraspinatus.\n"
+        "Consent obtained.\nInjected 1% lidocaine 2 mL into L infraspinatus.\n"
+    )
+    assert sentence_sections(doc) == ["procedure", "history", "procedure", "procedure"]
+    alone = nlp("Indication: active TrPs in L infraspinatus.\nInjected 2 mL lidocaine.\n")
+    assert sentence_sections(alone) == ["history", None]
 
 
 @pytest.mark.parametrize(

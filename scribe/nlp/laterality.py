@@ -33,7 +33,8 @@ from scribe.schemas.lexicon import LateralityLexicon
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
 _PREFIX_GAP = frozenset(
-    {"-", "sided", "side", "the", "of", "'s", "(", "first", "1st", "second", "2nd", "third", "3rd"}
+    {"-", "sided", "side", "the", "of", "'s", "(", ")", "m.", "mm."}
+    | {"first", "1st", "second", "2nd", "third", "3rd"}
 )
 _POSTFIX_GAP = frozenset(
     {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"}

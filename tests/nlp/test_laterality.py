@@ -180,3 +180,15 @@ def test_laterality_both_counting_what_follows_the_name_is_no_side(
     # "both" before the name alone is still both sides
     note = note_of("DN to both sternocleidomastoid muscles.")
     assert [m.laterality for m in note.muscles] == ["bilateral"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Needled: R) glut med, piriformis. No injectate.",
+        "DN to (R) gluteus medius and piriformis. No injectate.",
+        "DN: R m. gluteus medius, piriformis. No injectate.",
+    ],
+)
+def test_laterality_side_in_brackets_or_before_m_dot(note_of: NoteOf, text: str) -> None:
+    assert sides(note_of(text)) == {"gluteus-medius": "right", "piriformis": "right"}

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.binding import MuscleBinder
 from scribe.nlp.context import scope_in_sentence
+from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import (
     by_sentence,
     doc_lower,
@@ -79,6 +80,9 @@ class EventFinder:
         )
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
+        )
+        self._dates = NoteDates(
+            statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
         )
 
     # --- events from words -------------------------------------------------------------------
@@ -192,7 +196,13 @@ class EventFinder:
                 break
         sections = self.spec.sections
         if event.time == "today" and not current:
-            if section in sections.past:
+            dated = self._dates.another_day(doc, sent)
+            if dated is not None:
+                # "TDN performed 02/11 to R ECRB" in the note of 02/18
+                event.time = "past"
+                span = doc.char_span(*dated, alignment_mode="expand")
+                event.time_cue = (span.start, span.end) if span is not None else None
+            elif section in sections.past:
                 event.time = "past"
             elif section in sections.planned and not done:
                 event.time = "planned"

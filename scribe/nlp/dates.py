@@ -1,0 +1,106 @@
+"""Dates that place a line on another day than the note's own.
+
+A note's header names its date of service ("DOS 02/18/2026", "Date: 03/19/2026"). A procedure
+line that carries a date of another day ("TDN performed 02/11 to R ECRB", a needling log row
+"01/22  fibularis longus  LTR") speaks of that day, not of today. Only dates written as dates
+count: a year, a zero-padded part ("02/11"), or a date word before it ("on 10/3"); "5/10" (a
+pain score) and "4/5" (a strength grade) are not dates. Without a date of service nothing is
+decided here.
+
+Reads: the note's text and sentences; the labels in ``lexicons/statements.yaml``
+(``service_date_label``, ``not_a_visit_date_label``). Writes nothing: pure functions for
+``events.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.extensions import doc_text
+
+# month/day[/year] or year-month-day; what the date says is checked by the calendar
+_DATE = re.compile(
+    r"(?<![\w/.-])(?:(?P<year1>(?:19|20)\d\d)-(?P<month1>\d\d?)-(?P<day1>\d\d?)"
+    r"|(?P<month>\d\d?)/(?P<day>\d\d?)(?:/(?P<year>\d\d(?:\d\d)?))?)(?![\w/-])"
+)
+_DATE_WORD = re.compile(r"\b(?:on|dated?|dos|from|since|visit)\s*[:(]?\s*$", re.IGNORECASE)
+
+Day = tuple[int, int]  # month, day
+
+
+def _day(match: re.Match[str], before: str) -> Day | None:
+    """The month and day of a date match, or None when it is not written as a date."""
+    if match.group("year1"):
+        month, day, written = int(match.group("month1")), int(match.group("day1")), True
+    else:
+        raw_month, raw_day = match.group("month"), match.group("day")
+        month, day = int(raw_month), int(raw_day)
+        padded = raw_month.startswith("0") or raw_day.startswith("0")
+        written = bool(match.group("year")) or padded or bool(_DATE_WORD.search(before))
+    if not written:
+        return None
+    try:
+        dt.date(2000, month, day)  # a leap year: 02/29 is a day
+    except ValueError:
+        return None
+    return month, day
+
+
+def days_in(text: str) -> list[tuple[Day, int, int]]:
+    """The dates written in ``text``: (month, day), start and end character."""
+    found = []
+    for match in _DATE.finditer(text):
+        day = _day(match, text[max(0, match.start() - 12) : match.start()])
+        if day is not None:
+            found.append((day, match.start(), match.end()))
+    return found
+
+
+class NoteDates:
+    """The date of service of a note and the dates of its lines."""
+
+    def __init__(self, service_labels: list[str], other_labels: list[str]) -> None:
+        self._service = re.compile("|".join(f"(?:{p})" for p in service_labels) or "$^", re.I)
+        # the label may stand a few words before its date: "consent on file 11/05/26"
+        self._not_a_visit = re.compile(
+            "(?:" + "|".join(f"(?:{p})" for p in other_labels) + r")[^.;:\n/]{0,16}$"
+            if other_labels
+            else "$^",
+            re.I,
+        )
+
+    def service_day(self, doc: Doc) -> Day | None:
+        """The first date written right after a date-of-service label, once per doc."""
+        key = "scribe_service_day"
+        if key in doc.user_data:
+            cached: Day | None = doc.user_data[key]
+            return cached
+        text = doc_text(doc)
+        day = None
+        for label in self._service.finditer(text):
+            dates = days_in(text[label.end() : label.end() + 24])
+            if dates and dates[0][1] <= 4:
+                day = dates[0][0]
+                break
+        doc.user_data[key] = day
+        return day
+
+    def another_day(self, doc: Doc, sent: Span) -> tuple[int, int] | None:
+        """The character span of a date of another day than the service in ``sent``, when the
+        sentence names no date of the service day; None otherwise."""
+        service = self.service_day(doc)
+        if service is None:
+            return None
+        text = doc_text(doc)
+        start = sent.start_char
+        other = None
+        for day, a, b in days_in(text[start : sent.end_char]):
+            if self._not_a_visit.search(text[max(0, start + a - 40) : start + a]):
+                continue  # "DOB 07/07/1977", "consent on file 11/05/26"
+            if day == service:
+                return None
+            other = other or (start + a, start + b)
+        return other

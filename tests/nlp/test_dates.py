@@ -1,0 +1,63 @@
+"""Dates of another day than the note's date of service put a procedure line in the past."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+from scribe.nlp.dates import days_in
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("TDN performed 02/11 to R ECRB", [(2, 11)]),
+        ("last on 10/3", [(10, 3)]),
+        ("Date: 03/19/2026", [(3, 19)]),
+        ("2026-03-19", [(3, 19)]),
+        ("pain 5/10 -> 2/10, strength 4/5", []),  # scores, not dates
+        ("02/30 and 13/01", []),  # no such day
+    ],
+)
+def test_dates_written_as_dates_only(text: str, days: list[tuple[int, int]]) -> None:
+    assert [day for day, _, _ in days_in(text)] == days
+
+
+def _codes(scribe: Scribe, text: str) -> list[str]:
+    return [line.code for line in scribe.extract(text).coding.lines]
+
+
+def test_dates_a_procedure_dated_another_day_is_past(scribe: Scribe) -> None:
+    text = (
+        "PT Daily Note   DOS 02/18/2026\n"
+        "Assessment (02/11): TDN performed 02/11 to R ECRB and R supinator with good LTR.\n"
+        "Treatment 02/18: TDN R ECRB and R brachioradialis. No injectate. Tolerated well.\n"
+    )
+    assert _codes(scribe, text) == ["20560"]
+
+
+def test_dates_need_a_date_of_service(scribe: Scribe) -> None:
+    text = "TDN performed 02/11 to R ECRB, R supinator and R brachioradialis. No injectate."
+    assert _codes(scribe, text) == ["20561"]
+
+
+def test_dates_of_other_things_do_not_date_the_procedure(scribe: Scribe) -> None:
+    text = (
+        "DOS: 12/03/2026\n"
+        "TrP dry needling (consent on file 11/05/26) to R ECRB, R ECRL and R supinator. "
+        "No injectate.\n"
+    )
+    assert _codes(scribe, text) == ["20561"]
+
+
+def test_dates_a_needling_log_of_earlier_visits_is_not_billed(scribe: Scribe) -> None:
+    text = (
+        "Date: 03/19/2026\n"
+        "Needling log\n"
+        "01/22  L fibularis longus  needled, LTR\n"
+        "01/29  L tibialis posterior  needled, LTR x2\n"
+        "Today: DN L soleus. No substance injected. Tolerated well.\n"
+    )
+    assert _codes(scribe, text) == ["20560"]
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses["fibularis longus"] == "historical"

@@ -601,3 +601,12 @@ def test_events_the_lines_after_an_indication_are_the_procedure(scribe: Scribe) 
     )
     assert _statuses(scribe, text) == {("infraspinatus", "left"): "treated"}
     assert codes(scribe.extract(text)) == ["20552"]
+
+
+@pytest.mark.parametrize("when", ["last wk", "last tx", "prev visit", "previous tx"])
+def test_events_abbreviated_past_times_are_past(scribe: Scribe, when: str) -> None:
+    text = f"DN today: L QL. Nothing injected. L piriformis was needled {when}."
+    assert _statuses(scribe, text) == {
+        ("quadratus lumborum", "left"): "treated",
+        ("piriformis", "left"): "historical",
+    }

@@ -88,10 +88,13 @@ class InjectionResolver:
         in_sent = targets[event.sentence]
         sent = sentences(doc)[event.sentence]
         substances = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
-        if not substances and any(
-            s.label_ == "SUBSTANCE" and s._.status == "negated" for s in in_sent
+        if (
+            not substances
+            and event.time == "today"
+            and any(s.label_ == "SUBSTANCE" and s._.status == "negated" for s in in_sent)
         ):
             # "No lidocaine was injected into the R UT": the drug is denied, so is its injection
+            # (one said of another time keeps it: "... (she had a TPI there in March)")
             event.time = "not_done"
             return
         if not substances:

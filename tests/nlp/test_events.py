@@ -610,3 +610,13 @@ def test_events_abbreviated_past_times_are_past(scribe: Scribe, when: str) -> No
         ("quadratus lumborum", "left"): "treated",
         ("piriformis", "left"): "historical",
     }
+
+
+def test_events_a_denied_drug_does_not_deny_an_injection_of_another_time(scribe: Scribe) -> None:
+    text = (
+        "Dry needling: R UT 3 needles, R levator 2 needles, R supraspinatus 2 needles.\n"
+        "No lidocaine into the R UT this time (she had a TPI w/ lidocaine there in March).\n"
+        "No injectate used today.\n"
+    )
+    assert codes(scribe.extract(text)) == ["20561"]
+    assert _statuses(scribe, text)[("upper trapezius", "right")] == "treated"

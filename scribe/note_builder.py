@@ -79,6 +79,10 @@ def _outcome(group: list[_Mention]) -> tuple[str, bool]:
     return min(statuses, key=_rank), False
 
 
+def _techniques(group: list[_Mention]) -> set[str]:
+    return {t for m in group for t in m.techniques}
+
+
 @dataclass
 class _Mention:
     muscle_id: str
@@ -202,7 +206,10 @@ class NoteBuilder:
             if not one_side:
                 continue
             left, right = both + one_side.get("left", []), both + one_side.get("right", [])
-            if _outcome(left) == _outcome(right):
+            # "TPI L UT ... R UT dry needled ... twitches in both UTs": each side keeps the
+            # technique it was given
+            same_technique = _techniques(left) == _techniques(right)
+            if _outcome(left) == _outcome(right) and same_technique:
                 by_key[(muscle_id, "bilateral")] = both + [m for g in one_side.values() for m in g]
             else:  # each side says something else: one entry per side
                 del by_key[(muscle_id, "bilateral")]

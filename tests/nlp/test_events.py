@@ -620,3 +620,16 @@ def test_events_a_denied_drug_does_not_deny_an_injection_of_another_time(scribe:
     )
     assert codes(scribe.extract(text)) == ["20561"]
     assert _statuses(scribe, text)[("upper trapezius", "right")] == "treated"
+
+
+def test_events_both_sides_named_together_keep_each_sides_technique(scribe: Scribe) -> None:
+    text = (
+        "TPI L UT and L levator scapulae - 1% lidocaine 1 mL each.\n"
+        "R UT dry needled; no lidocaine into the R UT.\n"
+        "Active TrPs with twitch responses in both UTs. Tolerated well.\n"
+    )
+    result = scribe.extract(text)
+    assert sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines) == [
+        ("20552", ()),
+        ("20560", ("59",)),
+    ]

@@ -28,6 +28,8 @@ def injected(note: Note) -> list[Substance]:
         "Needles inserted w/o injection of any substance.",
         "Just dry needling, no medication.",
         "Only dry needling was performed.",
+        "Nil injectate.",
+        "Nil injected.",
     ],
 )
 def test_injectate_none_confirmed_phrasings(note_of: NoteOf, statement: str) -> None:

@@ -23,8 +23,9 @@ from scribe.nlp.mentions import (
     decide,
     tie,
 )
+from scribe.nlp.muscle_lists import continued_list, last_list, last_run, list_like, on_list_line
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.templates import Template, header_chains, is_list_item, lead_ins
+from scribe.nlp.templates import Template, header_chains, lead_ins
 from scribe.schemas.lexicon import ProcedureLexicon
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ class StructureTies:
             elif category in self._generic_sections:
                 # "Procedure: dry needling\nR QL x5\nR piriformis x2": the section's list lines;
                 # a line about another intervention ("NMR: ... lower trap recruitment") is not
-                if _list_like(sentences(doc)[i], mentions):
+                if list_like(sentences(doc)[i], mentions):
                     event = self._first_event(effective, None, section_start[i], None, category)
                 event = event or self._first_event(
                     [e for e in events if e.kind in NOT_BILLED and e.strength == "strong"],
@@ -156,11 +157,14 @@ class StructureTies:
                     ),
                     None,
                 )
+            if event is None and mention.strength == UNDECIDED:
+                how = "list"
+                event = continued_list(doc, i, mentions, effective, sections)
             if event is None:
                 if (
                     mention.strength == UNDECIDED
                     and self._palpation_header(chains[i], modifiers)
-                    and _on_list_line(doc, mention.span)
+                    and on_list_line(doc, mention.span)
                 ):
                     # "TRIGGER POINTS IDENTIFIED ON EXAM:\n- R piriformis (active)"
                     self._set(mention, "palpated_only", WEAK, None)
@@ -253,7 +257,7 @@ class StructureTies:
             elif self._anaphora.search(window):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those
-                chosen = _last_list(own) if own else _last_run(before)
+                chosen = last_list(own) if own else last_run(before)
             else:
                 continue
             again = "again" in window.lower()
@@ -321,57 +325,3 @@ def paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
         numbers.append(number)
         previous_end = sent.end_char
     return numbers
-
-
-# words a list line of muscles may carry besides names and sides
-_LIST_WORDS = frozenset(
-    """x needles needle with and the to of in ltr ltrs twitch twitches trp trps tp tps sites site
-    units unit ml cc mg each bilateral bilat right left r l b both side sides taut band bands
-    jump sign referral refers trigger point points active latent""".split()
-)
-
-
-def _list_like(sent: Span, mentions: list[Mention]) -> bool:
-    """A line that is a list of muscles ("R QL x5, R piriformis x2 - LTR"): at most two words
-    besides names, sides, counts and finding words."""
-    inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
-    words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
-    return len(words) <= 2
-
-
-def _on_list_line(doc: Doc, span: Span) -> bool:
-    text = doc_text(doc)
-    start = text.rfind("\n", 0, span.start_char) + 1
-    return is_list_item(text[start : span.end_char])
-
-
-_LIST_GAP = frozenset(
-    "and & + plus then also the both left right side sides bilaterally bilateral on in of um "
-    "uh".split()
-)
-
-
-def _last_list(own: list[Mention]) -> list[Mention]:
-    """The mentions of the list that ends last in a sentence ("he thinks it is his R piriformis
-    ... the trigger points were in the R gluteus medius and minimus, so those are what I
-    needled"): muscles joined only by list words, sides and commas."""
-    chosen = [own[-1]]
-    for mention in reversed(own[:-1]):
-        doc = mention.span.doc
-        gap = doc[mention.span.end : chosen[0].span.start]
-        if any(t.lower_ not in _LIST_GAP and not t.is_punct and not t.is_space for t in gap):
-            break
-        chosen.insert(0, mention)
-    return chosen
-
-
-def _last_run(before: list[Mention]) -> list[Mention]:
-    """The mentions of the run of consecutive sentences with muscles that ends last."""
-    if not before:
-        return []
-    run = [before[-1]]
-    for mention in reversed(before[:-1]):
-        if run[-1].sentence - mention.sentence > 1:
-            break
-        run.append(mention)
-    return run[::-1]

@@ -633,3 +633,25 @@ def test_events_both_sides_named_together_keep_each_sides_technique(scribe: Scri
         ("20552", ()),
         ("20560", ("59",)),
     ]
+
+
+def test_events_a_bare_line_of_muscles_goes_on_with_the_list_above(scribe: Scribe) -> None:
+    text = (
+        "TDN - neck and shoulder\n"
+        "R UT x2 needles, R levator x1 needle\n"
+        "R infraspinatus x2, R pec minor x1\n"
+        "No injectate. Tolerated well.\n"
+    )
+    assert set(_statuses(scribe, text).values()) == {"treated"}
+    assert len(_statuses(scribe, text)) == 4
+
+
+def test_events_a_line_of_palpated_muscles_is_not_the_list_above(scribe: Scribe) -> None:
+    text = (
+        "TDN R UT x2 needles, R levator x1 needle\n"
+        "TrPs also in R infraspinatus, R pec minor\n"
+        "No injectate. Tolerated well.\n"
+    )
+    statuses = _statuses(scribe, text)
+    assert statuses[("infraspinatus", "right")] != "treated"
+    assert codes(scribe.extract(text)) == ["20560"]

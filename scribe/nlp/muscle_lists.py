@@ -1,0 +1,121 @@
+"""Lists of muscles: the lines and runs of names a procedure's words reach as one.
+
+Pure functions over a doc's mentions, for ``structure.py``: whether a line is a list of
+muscles, whether a bare line goes on with the list above it, and which run of names an
+anaphor ("so those are what I needled") points at.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.extensions import doc_text, sentences
+from scribe.nlp.mentions import Mention
+from scribe.nlp.templates import is_list_item
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
+
+
+# words a list line of muscles may carry besides names and sides
+_LIST_WORDS = frozenset(
+    """x needles needle with and the to of in ltr ltrs twitch twitches trp trps tp tps sites site
+    units unit ml cc mg each bilateral bilat right left r l b both side sides taut band bands
+    jump sign referral refers trigger point points active latent""".split()
+)
+
+
+def list_like(sent: Span, mentions: list[Mention]) -> bool:
+    """A line that is a list of muscles ("R QL x5, R piriformis x2 - LTR"): at most two words
+    besides names, sides, counts and finding words."""
+    inside = {i for m in mentions for i in range(m.span.start, m.span.end)}
+    words = [t for t in sent if t.is_alpha and t.i not in inside and t.lower_ not in _LIST_WORDS]
+    return len(words) <= 2
+
+
+# the words a bare line of needled muscles carries besides names: sides, counts, twitches
+_BARE_LIST_WORDS = frozenset(
+    "x needles needle and the r l b bilat bilateral right left both side sides each ltr ltrs "
+    "twitch twitches".split()
+)
+
+
+def continued_list(
+    doc: Doc,
+    i: int,
+    mentions: list[Mention],
+    effective: list[ProcedureEvent],
+    sections: list[str | None],
+) -> ProcedureEvent | None:
+    """ "UT R/L (R x2 needles, L x2 needles)\nLS R/L (R x1, L x1)\nR infra x2, R pec min x1":
+    a line that only names muscles, sides and counts goes on with the list of the lines right
+    above it (same paragraph), up to the line whose procedure, done today, they continue."""
+    sents = sentences(doc)
+    text = doc_text(doc)
+
+    def own_line(j: int) -> bool:
+        before = text[text.rfind("\n", 0, sents[j].start_char) + 1 : sents[j].start_char]
+        return not before.strip()
+
+    def bare(j: int) -> bool:
+        inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+        words = [
+            t
+            for t in sents[j]
+            if t.is_alpha and t.i not in inside and t.lower_ not in _BARE_LIST_WORDS
+        ]
+        return len(words) <= 1
+
+    if not own_line(i) or not bare(i):
+        return None
+    j = i - 1
+    while j >= 0 and sections[j] == sections[i]:
+        if text[sents[j].end_char : sents[j + 1].start_char].count("\n") >= 2:
+            return None
+        today = [e for e in effective if e.sentence == j and e.billable_today and e.muscles]
+        if today:
+            return today[0]
+        if not (own_line(j) and bare(j)):
+            return None
+        j -= 1
+    return None
+
+
+def on_list_line(doc: Doc, span: Span) -> bool:
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    return is_list_item(text[start : span.end_char])
+
+
+_LIST_GAP = frozenset(
+    "and & + plus then also the both left right side sides bilaterally bilateral on in of um "
+    "uh".split()
+)
+
+
+def last_list(own: list[Mention]) -> list[Mention]:
+    """The mentions of the list that ends last in a sentence ("he thinks it is his R piriformis
+    ... the trigger points were in the R gluteus medius and minimus, so those are what I
+    needled"): muscles joined only by list words, sides and commas."""
+    chosen = [own[-1]]
+    for mention in reversed(own[:-1]):
+        doc = mention.span.doc
+        gap = doc[mention.span.end : chosen[0].span.start]
+        if any(t.lower_ not in _LIST_GAP and not t.is_punct and not t.is_space for t in gap):
+            break
+        chosen.insert(0, mention)
+    return chosen
+
+
+def last_run(before: list[Mention]) -> list[Mention]:
+    """The mentions of the run of consecutive sentences with muscles that ends last."""
+    if not before:
+        return []
+    run = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if run[-1].sentence - mention.sentence > 1:
+            break
+        run.append(mention)
+    return run[::-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from scribe.nlp.numbers import NUMBER, parse_number
@@ -25,7 +25,8 @@ _SMALL = (
 _ANY_SMALL_NUMBER = re.compile(
     r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
 )
-_PAIN_VALUE = re.compile(rf"(?P<v>{_SMALL}){_SCALE}", re.IGNORECASE)
+# "6/10", not the "10/10" of a date ("DOB 10/10/1987")
+_PAIN_VALUE = re.compile(rf"(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (
     r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
@@ -35,6 +36,8 @@ _NOT_A_RATING = (
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|started|"
     rf"went|came|down|dropped|decreased|reduced|improved|fell|to|about|around|roughly))*"
+    # the scale's name may stand between: "Pre-tx pain (NPRS): 7"
+    rf"(?:\s*\((?:nprs|nrs|vas|0-10)\))?"
     rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
@@ -117,6 +120,51 @@ class Value:
     end: int
     value: float
     timing: Timing
+
+
+@dataclass(frozen=True)
+class SentenceValue:
+    """A pain value with its sentence's text and offset in the note."""
+
+    text: str
+    offset: int
+    value: Value
+
+
+@dataclass
+class PainPick:
+    """The note's pain before and after the session, from its sentences in order: the first
+    value timed before, the first timed after; an untimed one fills the first free slot. A
+    value in the history (the subjective report, an interval history: "S: low back pain 5/10
+    after yard work", "average pain now 4/10") is the patient's report on arrival: never the
+    value after, and the value before only when no other sentence gives one."""
+
+    before: SentenceValue | None = None
+    after: SentenceValue | None = None
+    reported: list[SentenceValue] = field(default_factory=list)
+
+    def add(self, text: str, offset: int, values: list[Value], *, history: bool) -> None:
+        if history:
+            self.reported += [SentenceValue(text, offset, v) for v in values]
+            return
+        unknown: list[Value] = []
+        for value in values:
+            item = SentenceValue(text, offset, value)
+            if value.timing == "before" and self.before is None:
+                self.before = item
+            elif value.timing == "after" and self.after is None:
+                self.after = item
+            elif value.timing == "unknown":
+                unknown.append(value)
+        for value in unknown:
+            if self.before is None and not self.reported:
+                self.before = SentenceValue(text, offset, value)
+            elif self.after is None and (value.start > 0 or self.reported):
+                self.after = SentenceValue(text, offset, value)
+
+    def chosen(self) -> tuple[SentenceValue | None, SentenceValue | None]:
+        before = self.before or (self.reported[0] if self.reported else None)
+        return before, self.after
 
 
 def _timing_from_cues(

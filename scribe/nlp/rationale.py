@@ -6,6 +6,7 @@ stated muscle counts. Each item keeps its character offsets.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.measures import Value, pain_values, rom_values
+from scribe.nlp.measures import PainPick, Value, pain_values, rom_values
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
+from scribe.nlp.sections import sentence_sections
 from scribe.schemas.lexicon import StatementLexicon
 
 CharSpan = tuple[int, int]
@@ -200,7 +202,9 @@ def _compile_any(patterns: list[str]) -> re.Pattern[str]:
 
 
 class RationaleExtractor:
-    def __init__(self, statements: StatementLexicon) -> None:
+    def __init__(self, statements: StatementLexicon, history: Iterable[str]) -> None:
+        # sections whose values are what the patient reported on arrival
+        self._history = frozenset(history)
         lists = statements.statements
         self._limitation = compile_lowercase(
             "|".join(f"(?:{p})" for p in lists["functional_limitation"])
@@ -215,14 +219,23 @@ class RationaleExtractor:
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
         targets = target_spans(doc)
-        for sent, in_sent_targets in zip(sentences(doc), by_sentence(doc, targets), strict=True):
+        sections = sentence_sections(doc)
+        pain = PainPick()
+        for number, (sent, in_sent_targets) in enumerate(
+            zip(sentences(doc), by_sentence(doc, targets), strict=True)
+        ):
             text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
-            self._pain(text, offset, result)
+            pain.add(
+                text,
+                offset,
+                pain_values(text, self._before, self._after),
+                history=sections[number] in self._history,
+            )
             for rom in rom_values(text, self._before, self._after):
                 result.rom.append(
                     RomItem(
@@ -241,6 +254,10 @@ class RationaleExtractor:
                 and not self._consent_negated.search(text)
             ):
                 result.consent = _statement(text, offset, cue)
+        before, after = (
+            None if v is None else self._measure(v.text, v.offset, v.value) for v in pain.chosen()
+        )
+        result.pain_before, result.pain_after = before, after
         # whole-note passes: one regex scan each
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
@@ -286,22 +303,6 @@ class RationaleExtractor:
                 continue
             spans.append((offset + match.start(), offset + stop))
         return spans
-
-    def _pain(self, text: str, offset: int, result: RationaleFindings) -> None:
-        values = pain_values(text, self._before, self._after)
-        unknown: list[Value] = []
-        for value in values:
-            if value.timing == "before" and result.pain_before is None:
-                result.pain_before = self._measure(text, offset, value)
-            elif value.timing == "after" and result.pain_after is None:
-                result.pain_after = self._measure(text, offset, value)
-            elif value.timing == "unknown":
-                unknown.append(value)
-        for value in unknown:
-            if result.pain_before is None:
-                result.pain_before = self._measure(text, offset, value)
-            elif result.pain_after is None and value.start > 0:
-                result.pain_after = self._measure(text, offset, value)
 
     @staticmethod
     def _measure(text: str, offset: int, value: Value) -> MeasureItem:
@@ -396,4 +397,4 @@ def _restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -
 def make_rationale(nlp: Language, name: str, lexicon_dir: str | None) -> RationaleExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return RationaleExtractor(lexicons.statements)
+    return RationaleExtractor(lexicons.statements, lexicons.procedures.sections.past)

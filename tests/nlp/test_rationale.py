@@ -322,3 +322,44 @@ def test_rationale_pain_said_in_speech(
 def test_rationale_no_pain_from_a_lone_value_or_clock_times(note_of: NoteOf, sentence: str) -> None:
     pain = note_of(f"DN to R UT. {sentence}").rationale.pain
     assert pain.before is None and pain.after is None
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        # the subjective report is the value on arrival, whatever its cue words say
+        ("S: Low back pain 5/10 after yard work.\nA: Post-adjustment pain 3/10.\n", 5, 3),
+        (
+            "Subjective: R shoulder pain 6/10; unable to reach behind her back.\n\n"
+            "Post: pain 3/10.\n",
+            6,
+            3,
+        ),
+        # a value said on arrival outside the history wins over the history's report
+        (
+            "History: average pain now 4/10.\n\n"
+            "PAIN TODAY: 5/10 on arrival.\nResponse: Pain 2/10.\n",
+            5,
+            2,
+        ),
+        ("Pre-tx pain (NPRS): 7\nDN R QL.\nPost-tx pain (NPRS): 3\n", 7, 3),
+    ],
+)
+def test_rationale_pain_in_whole_notes(
+    note_of: NoteOf, text: str, before: float, after: float
+) -> None:
+    pain = note_of(text).rationale.pain
+    assert pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (before, after)
+
+
+def test_rationale_a_date_is_no_pain_rating(note_of: NoteOf) -> None:
+    pain = note_of("Patient: TEST, A   DOB 10/10/1987\nDN R UT. Pain 2/10 after.\n").rationale.pain
+    assert pain.before is None or pain.before.value != 10
+
+
+def test_rationale_history_ranges_are_no_value_after(note_of: NoteOf) -> None:
+    text = "History: Pain: current 6/10, best 3/10, worst 8/10.\nPlan: DN R UT next visit.\n"
+    pain = note_of(text).rationale.pain
+    assert pain.before is not None and pain.before.value == 6
+    assert pain.after is None

@@ -49,6 +49,9 @@ _HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the"})
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
 _REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
+_FINDING_GAP = _REFERRING_PREPOSITIONS | {
+    "on", "and", "the", ",", "both", "side", "sides", "bilaterally", "bilateral", "bilat",
+}  # fmt: skip
 
 
 _LEVEL = re.compile(r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|at|through|to|levels?)$", re.IGNORECASE)
@@ -308,8 +311,17 @@ class LateralityTagger:
                 continue
             gap = doc[max(0, span.start - 3) : span.start]
             words = [t.lower_ for t in gap]
+            # "twitch in the QL"; "LTR at L5-S1 on both sides and in QL" (the finding's
+            # places, levels and sides, between)
             after_finding = any(
-                f.end <= span.start and span.start - f.end <= 3 for f in findings
+                f.end <= span.start
+                and (
+                    span.start - f.end <= 3
+                    or all(
+                        _is_level(t) or t.lower_ in _FINDING_GAP for t in doc[f.end : span.start]
+                    )
+                )
+                for f in findings
             ) and any(w in _REFERRING_PREPOSITIONS for w in words)
             in_run = i - 1 in back and all(
                 t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]

@@ -192,3 +192,11 @@ def test_laterality_both_counting_what_follows_the_name_is_no_side(
 )
 def test_laterality_side_in_brackets_or_before_m_dot(note_of: NoteOf, text: str) -> None:
     assert sides(note_of(text)) == {"gluteus-medius": "right", "piriformis": "right"}
+
+
+def test_laterality_a_finding_s_places_before_a_back_reference(note_of: NoteOf) -> None:
+    note = note_of(
+        "TDN: bilat lumbar multifidus at L4-5 and L5-S1, L QL, L glute med. "
+        "LTR at L5-S1 on both sides and in QL. Nothing injected."
+    )
+    assert sides(note)["quadratus-lumborum"] == "left"

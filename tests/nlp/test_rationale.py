@@ -363,3 +363,14 @@ def test_rationale_history_ranges_are_no_value_after(note_of: NoteOf) -> None:
     pain = note_of(text).rationale.pain
     assert pain.before is not None and pain.before.value == 6
     assert pain.after is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Has stopped going to her running club because of the headaches.",
+        "Running is now limited to 1 mile before the pain comes on.",
+    ],
+)
+def test_rationale_activity_given_up_or_limited(note_of: NoteOf, sentence: str) -> None:
+    assert note_of(f"DN to R UT. {sentence}").rationale.functional_limitations

@@ -14,6 +14,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
+from scribe.nlp.counts import (
+    CLAUSE_END,
+    LIST_ITEM_COUNT,
+    NEEDLE_COUNT,
+    STATED_COUNT,
+    CountItem,
+    compile_lowercase,
+    per_muscle,
+    read_counts,
+    restated_totals,
+    without_sizes,
+)
 from scribe.nlp.extensions import (
     by_sentence,
     doc_lower_text,
@@ -24,7 +36,7 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.measures import PainPick, Value, pain_values, rom_values
-from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
+from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.sections import sentence_sections
 from scribe.schemas.lexicon import StatementLexicon
 
@@ -41,43 +53,6 @@ _REFERRAL_TARGET = re.compile(
 _REFERRAL_DIRECTION = re.compile(
     r"^\s*(?:pain\s+)?(?:into|to|down|along|over|toward|towards|up|across|around)\b", re.IGNORECASE
 )
-_SYNTAX = re.compile(r"\\.|\(\?P[<=]\w+>?|\{NUM\}")
-
-
-def compile_lowercase(source: str) -> re.Pattern[str]:
-    """A pattern searched in lower-case text (``doc_lower_text``): several times cheaper than
-    an IGNORECASE search. It may name no capital letter outside escapes and group names."""
-    if any(ch.isupper() for ch in _SYNTAX.sub("", source)):
-        raise ValueError("a pattern searched in lower-case text names a capital letter")
-    return re.compile(expand_number_placeholder(source))
-
-
-# searched in the lower-case text
-_STATED_COUNT = compile_lowercase(
-    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
-    rf"named\s+)?(?:muscles?|muscle\s+groups)\b"
-)
-_NEEDLE_COUNT = compile_lowercase(
-    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
-    rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>\d+)\s+(?:total|in\s+total)\b"
-    rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b"
-    rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
-)
-_CLAUSE_END = re.compile(r"[.;]|\n|$")
-# "two needles in each", "one needle each", "three apiece": a count per muscle
-_EACH = re.compile(r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b)")
-_NOT_NEEDLES_BEFORE = re.compile(
-    r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
-)
-# a count after the next name of a list that began with "N needles" ("R QL x5 needles,
-# glute med x2"): that item's needles
-_LIST_ITEM_COUNT = re.compile(
-    r"\bx\s*(?P<n>\d{1,2})\b(?!\s*(?:wks?|weeks?|days?|months?|years?|mins?|minutes?|sessions?|"
-    r"visits?|reps?|sets?|per|each|/))",
-    re.IGNORECASE,
-)
-
-
 _TIE_GAP = frozenset(
     [
         *"in at of within over to the a his her their r l right left b bilateral bilat b/l".split(),
@@ -127,14 +102,6 @@ class RomItem:
     before_degrees: float | None
     after_degrees: float | None
     improved: bool | None
-
-
-@dataclass
-class CountItem:
-    span: CharSpan
-    value: int
-    total: bool = False
-    each: bool = False  # "two needles in each": per muscle, not yet multiplied
 
 
 @dataclass
@@ -262,12 +229,12 @@ class RationaleExtractor:
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
-            counts = self._counts(_NEEDLE_COUNT, lowered, 0, per_item=_LIST_ITEM_COUNT)
-            result.needle_counts = _restated_totals(
-                doc, [_per_muscle(doc, c) if c.each else c for c in counts], counts
+            counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=LIST_ITEM_COUNT)
+            result.needle_counts = restated_totals(
+                doc, [per_muscle(doc, c) if c.each else c for c in counts], counts
             )
         if "muscle" in lowered:
-            result.stated_counts = self._counts(_STATED_COUNT, lowered, 0)
+            result.stated_counts = read_counts(STATED_COUNT, lowered, 0)
         doc._.rationale = result
         return doc
 
@@ -295,7 +262,7 @@ class RationaleExtractor:
     def _limitations(self, text: str, offset: int) -> list[CharSpan]:
         spans: list[CharSpan] = []
         for match in self._limitation.finditer(text):
-            end = _CLAUSE_END.search(text, match.end())
+            end = CLAUSE_END.search(text, match.end())
             stop = end.start() if end else len(text)
             if _word_count(text, match.end(), stop) > 2 * _REACH_WORDS:
                 stop = _after_words(text, match.end(), stop)  # unpunctuated speech
@@ -310,87 +277,6 @@ class RationaleExtractor:
         return MeasureItem(
             (offset + value.start, offset + value.end), value.value, 10.0 if scaled else None
         )
-
-    @staticmethod
-    def _counts(
-        pattern: re.Pattern[str],
-        text: str,
-        offset: int,
-        *,
-        per_item: re.Pattern[str] | None = None,
-    ) -> list[CountItem]:
-        """Counts in ``text``. With ``per_item``, a count goes on through the rest of its clause:
-        "QL x5 needles, glute med x2, piriformis x3" is 5 + 2 + 3."""
-        items: list[CountItem] = []
-        matches: list[re.Match[str]] = list(pattern.finditer(text))
-        if per_item is not None:
-            taken = [(m.start(), m.end()) for m in matches]
-            for match in list(matches):
-                clause_end = _CLAUSE_END.search(text, match.end())
-                stop = clause_end.start() if clause_end else len(text)
-                for item in per_item.finditer(text, match.end(), stop):
-                    if _NOT_NEEDLES_BEFORE.search(text, max(0, item.start() - 16), item.start()):
-                        continue  # "LTR x2": twitches, not needles
-                    if not any(s < item.end() and item.start() < e for s, e in taken):
-                        matches.append(item)
-                        taken.append((item.start(), item.end()))
-        for match in matches:
-            raw = next(g for g in match.groups() if g is not None)
-            number = parse_number(raw)
-            if number is not None and number == int(number) and 0 < number < 200:
-                start, end = offset + match.start(), offset + match.end()
-                line_start = text.rfind("\n", 0, start) + 1
-                before = text[max(line_start, start - 30) : start].lower()
-                after = text[end : end + 14].lower()
-                if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
-                    continue  # "2 needles per muscle" is not a count of needles used
-                total = bool(
-                    re.search(r"(?:total(?!,)|=|sum)", before)
-                    or re.match(r"\s*(?:total|in\s+all)", after)
-                    or match.group(0).rstrip().endswith("total")
-                )
-                each = bool(_EACH.match(after)) and not total
-                items.append(CountItem((start, end), int(number), total, each))
-        return items
-
-
-def _per_muscle(doc: Doc, count: CountItem) -> CountItem:
-    """ "I needled the R ECRB and the supinator, two needles in each": a count per muscle
-    times the treated muscles (one per side) of its sentence, or of the one before."""
-    sents = sentences(doc)
-    at = next((i for i, s in enumerate(sents) if s.start_char <= count.span[0] < s.end_char), 0)
-    treated = [s for s in target_spans(doc) if s.label_ == "MUSCLE" and s._.status == "treated"]
-    for number in (at, at - 1):
-        if number < 0:
-            break
-        sent = sents[number]
-        here = {
-            (s._.entry_id, side)
-            for s in treated
-            if sent.start <= s.start < sent.end
-            for side in (("left", "right") if s._.laterality == "bilateral" else (s._.laterality,))
-        }
-        if here:
-            return CountItem(count.span, count.value * len(here), count.total)
-    return count
-
-
-def _restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -> list[CountItem]:
-    """ "two needles in each, so eight needles": a count that equals a per-muscle count
-    multiplied out in its sentence is the session total said again."""
-    sents = sentences(doc)
-
-    def sentence(item: CountItem) -> int:
-        at = item.span[0]
-        return next((i for i, s in enumerate(sents) if s.start_char <= at < s.end_char), -1)
-
-    products = {(sentence(c), c.value) for c, was in zip(counts, said, strict=True) if was.each}
-    return [
-        CountItem(c.span, c.value, True)
-        if not c.total and not was.each and (sentence(c), c.value) in products
-        else c
-        for c, was in zip(counts, said, strict=True)
-    ]
 
 
 @Language.factory("scribe_rationale", default_config={"lexicon_dir": None})

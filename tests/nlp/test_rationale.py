@@ -10,7 +10,7 @@ import pytest
 
 from scribe import Scribe
 from scribe.nlp.extensions import same_length_lower
-from scribe.nlp.rationale import compile_lowercase
+from scribe.nlp.counts import compile_lowercase
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]
@@ -374,3 +374,12 @@ def test_rationale_history_ranges_are_no_value_after(note_of: NoteOf) -> None:
 )
 def test_rationale_activity_given_up_or_limited(note_of: NoteOf, sentence: str) -> None:
     assert note_of(f"DN to R UT. {sentence}").rationale.functional_limitations
+
+
+def test_rationale_a_needle_size_is_no_count(note_of: NoteOf) -> None:
+    text = (
+        "Dry needling: R UT - 2 needles, R levator - 1 needle, L splenius capitis - 1 needle.\n"
+        "Sterile 0.25 x 40 needles, no injection of any substance.\n"
+    )
+    counts = note_of(text).rationale.needle_counts
+    assert sorted(c.count for c in counts) == [1, 1, 2]

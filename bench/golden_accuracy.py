@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
-FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken). Prints, per
+FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken, voice,
+dictated, ehr, outside). Prints, per
 set, how many cases have every field right and how many get each field right.
 """
 
@@ -39,6 +40,8 @@ def main() -> None:
             "spoken",
             "voice",
             "dictated",
+            "ehr",
+            "outside",
         )
     ]
     scribe = Scribe()

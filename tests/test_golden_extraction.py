@@ -1,9 +1,10 @@
 """Golden dictations and notes (fixtures/golden/): every expected field, case by case.
 
-Eight sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
+Ten sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
 (dictations), ``notes/`` (whole notes from EHR templates, reports and dictation systems),
 ``spoken/`` (dictations as a recogniser writes them), ``voice/`` (spoken dictations written
-for measuring the audio path) and ``dictated/`` (spoken dictations, a fresh held-out set).
+for measuring the audio path), ``dictated/`` (spoken dictations, a fresh held-out set),
+``ehr/`` (whole EHR exports) and ``outside/`` (passages in outside house styles).
 ``known_failures.yaml`` lists the cases that still fail, on which fields and why, and the
 floor of each set: the number of its cases that must get every field right. A floor only
 rises: a case that starts passing leaves the list and the floor goes up by one.
@@ -23,7 +24,18 @@ from scribe.evaluation.golden import GoldenCase, compare, group_name_index, load
 from scribe.lexicons import load_lexicons
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-SETS = ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice", "dictated")
+SETS = (
+    "extraction",
+    "heldout",
+    "blind",
+    "fresh",
+    "notes",
+    "spoken",
+    "voice",
+    "dictated",
+    "ehr",
+    "outside",
+)
 CASES = {name: load_cases(GOLDEN / name) for name in SETS}
 ALL = [case for name in SETS for case in CASES[name]]
 KNOWN_FILE: dict[str, Any] = yaml.safe_load((GOLDEN / "known_failures.yaml").read_text())

@@ -122,33 +122,49 @@ class EllipsisResolver:
             if (span.start, span.end) not in taken:
                 taken.add((span.start, span.end))
                 group.append(span)
-        for span in group:
+        spans = list(group)
+        for k, span in enumerate(spans):
             if span.label_ == "MUSCLE":
-                self._qualify(doc, span)
-        store_target_spans(doc, sorted(group, key=lambda s: (s.start, s.end)))
+                spans[k] = self._qualify(doc, span, spans)
+        store_target_spans(doc, sorted(spans, key=lambda s: (s.start, s.end)))
         return doc
 
-    def _qualify(self, doc: Doc, span: Span) -> None:
+    def _qualify(self, doc: Doc, span: Span, spans: list[Span]) -> Span:
         """A part named around the name: "Multifidus (lumbar)", "gastrocnemius, medial head",
+        "SCM (sternal head)",
         "medial head of the gastrocnemius" name the part the lexicon has ("lumbar
-        multifidus", "medial gastrocnemius")."""
+        multifidus", "medial gastrocnemius"); the mention then holds the part's words too."""
         name = span_text(span).lower()
-        words = [t.lower_ for t in doc[span.end : span.end + 4]]
+        words = [t.lower_ for t in doc[span.end : span.end + 5]]
         before = [t.lower_ for t in doc[max(0, span.start - 4) : span.start]]
-        qualifier = None
+        qualifier, start, end = None, span.start, span.end
         bracketed = words[:1] == ["("] and words[2:3] == [")"]
         after_comma = words[:1] == [","] and words[2:3] != [] and words[2] in _PART_NOUNS
+        # "SCM (sternal head)"
+        bracketed_part = words[:1] == ["("] and words[2:4] in (["head", ")"], ["fibers", ")"])
         if bracketed or after_comma:
-            qualifier = words[1]
+            qualifier, end = words[1], span.end + 3
+        elif bracketed_part:
+            qualifier, end = words[1], span.end + 4
         elif words[:1] and words[1:2] and words[1] in _PART_NOUNS:
-            qualifier = words[0]
+            qualifier, end = words[0], span.end + 2
         elif len(before) >= 3 and before[-1] in ("the", "of") and _part_before(before):
             qualifier = _part_before(before)
+            start = (
+                span.start - len(before) + max(i for i, w in enumerate(before) if w == qualifier)
+            )
         if qualifier is None:
-            return
+            return span
         entry_id = self._muscle_terms.get(f"{qualifier} {name}")
-        if entry_id is not None:
-            span._.entry_id = entry_id
+        if entry_id is None:
+            return span
+        span._.entry_id = entry_id
+        if any(o is not span and o.start < end and start < o.end for o in spans):
+            return span  # the part's words name something else too
+        longer = Span(doc, start, end, label=span.label_)
+        longer._.entry_id = entry_id
+        longer._.match, longer._.match_score = span._.match, span._.match_score
+        return longer
 
     def _expand(
         self, doc: Doc, edge: int, kept: list[str], *, after: bool, covered: set[int]

@@ -200,3 +200,8 @@ def test_laterality_a_finding_s_places_before_a_back_reference(note_of: NoteOf) 
         "LTR at L5-S1 on both sides and in QL. Nothing injected."
     )
     assert sides(note)["quadratus-lumborum"] == "left"
+
+
+def test_laterality_levels_joined_by_ampersand_before_a_side(note_of: NoteOf) -> None:
+    note = note_of("TDN today: lumbar multifidi L4-5 & L5-S1 bilat; L QL. No injectate.")
+    assert sides(note)["multifidus-lumborum"] == "bilateral"

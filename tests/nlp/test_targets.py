@@ -147,3 +147,25 @@ def test_targets_bracketed_forms_need_names_one_word_apart() -> None:
     ]
     assert bracketed_forms(["upper trapezius", "trapezius upper fibers"]) == []
     assert bracketed_forms(["gluteus medius", "glute med"]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "entry_id"),
+    [
+        ("DN: 1) Rt gastroc, med head - 2 needles", "gastroc, med head", "medial-gastrocnemius"),
+        (
+            "TPI into L SCM (sternal head).",
+            "SCM (sternal head)",
+            "sternal-head-of-sternocleidomastoid",
+        ),
+        (
+            "DN to the medial head of the gastrocnemius.",
+            "medial head of the gastrocnemius",
+            "medial-gastrocnemius",
+        ),
+    ],
+)
+def test_targets_a_part_named_around_the_name_is_in_the_mention(
+    nlp: Language, text: str, words: str, entry_id: str
+) -> None:
+    assert (words, entry_id) in [(w, e) for w, _, e in targets(nlp, text)]

@@ -28,7 +28,18 @@ from scribe.schemas.note import Note
 from scribe.schemas.procedure_note import Fact, Sentence
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
-SETS = ("extraction", "heldout", "blind", "fresh", "notes", "spoken", "voice", "dictated")
+SETS = (
+    "extraction",
+    "heldout",
+    "blind",
+    "fresh",
+    "notes",
+    "spoken",
+    "voice",
+    "dictated",
+    "ehr",
+    "outside",
+)
 CASES = [case for name in SETS for case in load_cases(GOLDEN / name)]
 DOS = dt.date(2026, 3, 2)
 # Every note shows each of these, as facts or as a gap.

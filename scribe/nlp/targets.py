@@ -141,7 +141,7 @@ class EllipsisResolver:
         bracketed = words[:1] == ["("] and words[2:3] == [")"]
         after_comma = words[:1] == [","] and words[2:3] != [] and words[2] in _PART_NOUNS
         # "SCM (sternal head)"
-        bracketed_part = words[:1] == ["("] and words[2:4] in (["head", ")"], ["fibers", ")"])
+        bracketed_part = words[:1] == ["("] and words[2:4] == ["head", ")"]
         if bracketed or after_comma:
             qualifier, end = words[1], span.end + 3
         elif bracketed_part:

@@ -54,7 +54,9 @@ _FINDING_GAP = _REFERRING_PREPOSITIONS | {
 }  # fmt: skip
 
 
-_LEVEL = re.compile(r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|&|at|through|to|levels?)$", re.IGNORECASE)
+_LEVEL = re.compile(
+    r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|&|at|through|to|levels?)$", re.IGNORECASE
+)
 
 
 def _is_level(token: Token) -> bool:

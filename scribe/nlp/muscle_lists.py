@@ -7,7 +7,8 @@ anaphor ("so those are what I needled") points at.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
@@ -81,6 +82,44 @@ def continued_list(
             return None
         j -= 1
     return None
+
+
+# what a spoken list said right after "today" carries between its names: "right side today
+# the lumbar multifidus at L four and L five, the quadratus lumborum, and then on the left the
+# gluteus minimus"
+_TODAY_LIST_WORDS = frozenset(
+    "the and then also on at in of left right side sides both bilateral bilaterally r l b so um "
+    "uh a levels level one two three four five six seven".split()
+)
+
+
+def today_list(
+    doc: Doc,
+    mention: Mention,
+    mentions: list[Mention],
+    modifiers: list[Any],
+    effective: list[ProcedureEvent],
+) -> ProcedureEvent | None:
+    """ "okay so today right quadratus lumborum and the right gluteus medius": a list of names
+    right after "today", with no verb, in a note that proves a procedure done today, is that
+    procedure's list (the nearest such procedure)."""
+    today = [
+        m for m in modifiers if m.category == "CURRENT" and m.modifier_span[1] <= mention.span.start
+    ]
+    if not today:
+        return None
+    cue_end = max(m.modifier_span[1] for m in today)
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+    for token in doc[cue_end : mention.span.start]:
+        if token.i in inside or token.is_punct or token.is_space:
+            continue
+        if token.lower_ not in _TODAY_LIST_WORDS and not _LEVEL_TOKEN.match(token.lower_):
+            return None
+    done = [e for e in effective if e.billable_today]
+    return min(done, key=lambda e: abs(e.start - mention.span.start), default=None)
+
+
+_LEVEL_TOKEN = re.compile(r"^(?:[ctls]\d{1,2}|\d{1,2})$")
 
 
 def on_list_line(doc: Doc, span: Span) -> bool:

@@ -23,7 +23,14 @@ from scribe.nlp.mentions import (
     decide,
     tie,
 )
-from scribe.nlp.muscle_lists import continued_list, last_list, last_run, list_like, on_list_line
+from scribe.nlp.muscle_lists import (
+    continued_list,
+    last_list,
+    last_run,
+    list_like,
+    on_list_line,
+    today_list,
+)
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.templates import Template, header_chains, lead_ins
 from scribe.schemas.lexicon import ProcedureLexicon
@@ -160,6 +167,11 @@ class StructureTies:
             if event is None and mention.strength == UNDECIDED:
                 how = "list"
                 event = continued_list(doc, i, mentions, effective, sections)
+            # a finding said after the list ("..., taut bands in both") does not take it out
+            # of today's procedure; a complaint or an exam word does
+            listed = mention.strength == UNDECIDED or mention.span._.status == "palpated_only"
+            if event is None and mention.strength in (UNDECIDED, WEAK) and listed:
+                event = today_list(doc, mention, mentions, modifiers[i], effective)
             if event is None:
                 if (
                     mention.strength == UNDECIDED

@@ -655,3 +655,22 @@ def test_events_a_line_of_palpated_muscles_is_not_the_list_above(scribe: Scribe)
     statuses = _statuses(scribe, text)
     assert statuses[("infraspinatus", "right")] != "treated"
     assert codes(scribe.extract(text)) == ["20560"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "right side today the lumbar multifidus at L four and L five, the quadratus lumborum, and "
+        "then on the left the gluteus minimus. nothing injected. the multifidus gave a twitch.",
+        "okay so today right quadratus lumborum and the right gluteus medius, taut bands in both. "
+        "needles only nothing injected. tolerated it well.",
+    ],
+)
+def test_events_a_verbless_list_after_today_in_a_needling_note(scribe: Scribe, text: str) -> None:
+    assert set(_statuses(scribe, text).values()) == {"treated"}
+
+
+def test_events_a_complaint_after_today_is_not_the_list(scribe: Scribe) -> None:
+    text = "Dry needling to the L levator scapulae, nothing injected. Today R UT sore and tight."
+    assert codes(scribe.extract(text)) == ["20560"]
+    assert _statuses(scribe, text).get(("upper trapezius", "right")) != "treated"

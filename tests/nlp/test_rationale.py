@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from scribe import Scribe
-from scribe.nlp.extensions import same_length_lower
 from scribe.nlp.counts import compile_lowercase
+from scribe.nlp.extensions import same_length_lower
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]

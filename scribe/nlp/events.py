@@ -41,6 +41,7 @@ from scribe.nlp.extensions import (
 from scribe.nlp.injections import InjectionResolver
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question
 from scribe.nlp.sections import sentence_sections
+from scribe.nlp.unreported import UnreportedProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
 
 __all__ = ["EventExtractor", "ProcedureEvent", "is_question", "modifiers_by_sentence"]
@@ -323,11 +324,13 @@ class EventExtractor:
     def __init__(self, lexicons: Lexicons) -> None:
         self._finder = EventFinder(lexicons)
         self._binder = MuscleBinder(lexicons)
+        self._unreported = UnreportedProcedures(lexicons.statements.statements)
 
     def __call__(self, doc: Doc) -> Doc:
         modifiers = modifiers_by_sentence(doc)
         events = self._finder.find(doc, modifiers)
         self._binder.bind(doc, events, modifiers)
+        self._unreported(doc, events)
         doc._.procedures = events
         return doc
 

@@ -26,6 +26,7 @@ _STATUS_OF_TIME = {
     "past": "historical",
     "not_done": "negated",
     "asked": "mentioned",
+    "mentioned": "mentioned",
 }
 
 

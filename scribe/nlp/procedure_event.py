@@ -8,7 +8,7 @@ from typing import Literal
 
 from spacy.tokens import Span
 
-EventTime = Literal["today", "planned", "past", "not_done", "asked"]
+EventTime = Literal["today", "planned", "past", "not_done", "asked", "mentioned"]
 Experiencer = Literal["patient", "other"]
 BILLABLE = ("dry_needling", "trigger_point_injection")
 

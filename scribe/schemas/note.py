@@ -27,7 +27,8 @@ ProcedureKind = Literal[
     "injection",
     "needle_electrodiagnosis",
 ]
-ProcedureTime = Literal["today", "planned", "past", "not_done", "asked"]
+# "mentioned": named in template, education or consent text, not reported as done or planned
+ProcedureTime = Literal["today", "planned", "past", "not_done", "asked", "mentioned"]
 DocumentKind = Literal[
     "clinical_note",
     "operative_report",

@@ -1,0 +1,64 @@
+"""Procedure words that report no procedure: template and boilerplate text.
+
+EHR templates name dry needling and trigger point injections in every note, done or not: an
+unchecked box ("[ ] Trigger point injection"), a box checked on a word that says it was not
+done ("Dry needling: [ ] performed [x] deferred"), a blank field ("Muscles needled: ______",
+"Muscles: N/A"), an education, consent or screening text ("Dry needling uses a thin solid
+needle ...", "DRY NEEDLING SCREENING QUESTIONNAIRE", "Alternatives discussed: ... dry
+needling"). Such words, when no muscle is tied to them, are no procedure done today, and so
+they raise no prompt that the muscles of a procedure are missing. A procedure that was tied to
+a muscle is never changed here: this pass can take no line off a claim.
+
+Reads: the note's text, sentences and procedure events (after binding); the patterns of
+``lexicons/statements.yaml`` (``about_the_procedure``, ``procedure_described``,
+``done_evidence``). Writes: ``time`` of the muscle-less events it finds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from scribe.nlp.extensions import doc_text, sentences
+from scribe.nlp.procedure_event import ProcedureEvent
+
+_UNCHECKED_BEFORE = re.compile(r"\[\s?\]\s*$")
+_CHECKED_NOT_DONE = re.compile(
+    r"\[\s*[xX✓✔]\s*\]\s*(?:deferred|declined|refused|not\s+(?:performed|done|indicated)|held|"
+    r"contraindicated|n/?a)\b",
+    re.IGNORECASE,
+)
+_BLANK_FIELD = re.compile(r"^[\s:()#-]*(?:_{2,}|n/?a\b|none\b|-{2,}|\[\s?\])", re.IGNORECASE)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
+
+
+class UnreportedProcedures:
+    def __init__(self, statements: dict[str, list[str]]) -> None:
+        self._about = _alternation(statements.get("about_the_procedure", []))
+        self._described = _alternation(statements.get("procedure_described", []))
+        self._done = _alternation(statements.get("done_evidence", []))
+
+    def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
+        text = doc_text(doc)
+        sents = sentences(doc)
+        for event in events:
+            if not event.billable_today or event.muscles or event.source != "words":
+                continue
+            words = doc[event.start : event.end]
+            line_start = text.rfind("\n", 0, words.start_char) + 1
+            line_end = text.find("\n", words.end_char)
+            line_end = len(text) if line_end == -1 else line_end
+            before, after = text[line_start : words.start_char], text[words.end_char : line_end]
+            sentence = text[sents[event.sentence].start_char : sents[event.sentence].end_char]
+            if _UNCHECKED_BEFORE.search(before) or _CHECKED_NOT_DONE.search(after):
+                event.time = "not_done"  # "[ ] Dry needling"; "DN: [ ] performed [x] deferred"
+            elif _BLANK_FIELD.match(after):
+                event.time = "mentioned"  # "Muscles needled: ______"
+            elif self._described.search(sentence) or (
+                self._about.search(sentence) and not self._done.search(sentence)
+            ):
+                event.time = "mentioned"  # education, consent, screening, a list of options

@@ -1,0 +1,49 @@
+"""Template and boilerplate procedure words report no procedure and raise no prompt."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+
+
+def _prompts(scribe: Scribe, text: str) -> set[str]:
+    return {p.id for p in scribe.extract(text).coding.prompts}
+
+
+def _codes(scribe: Scribe, text: str) -> list[str]:
+    return [line.code for line in scribe.extract(text).coding.lines]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x] Dry needling   [ ] Trigger point injection\nDN R UT and R levator. No injectate.",
+        "Dry needling:  [ ] performed   [x] deferred\nNeck pain 6/10, fever today.",
+        "DRY NEEDLING SCREENING QUESTIONNAIRE (patient-completed)\nBlood thinners? N",
+        "Dry needling uses a thin solid needle inserted into a trigger point. Risks explained.",
+        "Muscles needled: ______     Side: ______",
+        "Alternatives discussed: physical therapy, dry needling, acupuncture.",
+    ],
+)
+def test_unreported_template_words_raise_no_muscle_prompt(scribe: Scribe, text: str) -> None:
+    assert "muscle-names-missing" not in _prompts(scribe, text)
+
+
+def test_unreported_a_real_procedure_without_muscles_is_still_prompted(scribe: Scribe) -> None:
+    text = "Dry needling performed to the low back after risks were explained. Tolerated well."
+    assert "muscle-names-missing" in _prompts(scribe, text)
+
+
+def test_unreported_never_takes_a_line_off(scribe: Scribe) -> None:
+    text = "Risks of dry needling explained; consent signed. DN to R UT and L levator. Tol well."
+    assert _codes(scribe, text) == ["20560"]
+
+
+def test_unreported_an_offered_procedure_and_a_next_visit_bill_nothing(scribe: Scribe) -> None:
+    text = (
+        "DN to the R infraspinatus was offered after education; pt declined needling.\n\n"
+        "PLAN\nDry needling not performed today (evaluation only).\n"
+        "Next visit: DN to L gluteus medius and L piriformis.\n"
+    )
+    assert _codes(scribe, text) == []

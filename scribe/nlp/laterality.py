@@ -27,7 +27,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.templates import template_of
+from scribe.nlp.templates import side_boxes
 from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
@@ -171,37 +171,8 @@ class LateralityTagger:
             back = self._back_references(doc, sent_spans, first_named, findings)
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
         self._fill_from_note(doc, spans, cues, attached)
-        self._side_boxes(doc, spans, cues)
+        side_boxes(doc, spans, cues)
         return doc
-
-    @staticmethod
-    def _side_boxes(doc: Doc, spans: list[Span], cues: list[SideCue]) -> None:
-        """A template row "☒ Upper trapezius ... ☒ R ☐ L": the sides are the checked side
-        boxes after the name on its line (both checked: bilateral; none: not said)."""
-        template = template_of(doc)
-        by_line: dict[int, list[SideCue]] = {}
-        for cue in cues:
-            start, end = cue.char_span(doc)
-            if cue.side != "bilateral" and template.box_state_at(start, end) is not None:
-                by_line.setdefault(template.line_of(start), []).append(cue)
-        if not by_line:
-            return
-        for span in spans:
-            boxed = [
-                c for c in by_line.get(template.line_of(span.start_char), []) if c.start >= span.end
-            ]
-            if not boxed:
-                continue
-            checked = {
-                c.side for c in boxed if template.box_state_at(*c.char_span(doc)) == "checked"
-            }
-            side = "bilateral" if checked == {"right", "left"} else next(iter(checked), None)
-            span._.laterality = side or "unspecified"
-            span._.laterality_source = "explicit" if side else "none"
-            picked = [c for c in boxed if c.side in checked]
-            span._.side_cue = (
-                (picked[0].char_span(doc)[0], picked[-1].char_span(doc)[1]) if picked else None
-            )
 
     def _find_mirror(self, doc: Doc, sent: Span, spans: list[Span]) -> None:
         """ "The same on the left." copies the muscles of the sentence before to that side."""

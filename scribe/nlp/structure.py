@@ -64,7 +64,7 @@ class StructureTies:
         previous_end = 0
         for mention in mentions:
             span = mention.span
-            state = template.box_before(span, previous_end)
+            state = template.box_before(span, previous_end) or template.box_after(span)
             previous_end = span.end_char
             span._.checkbox = state
             if state == "unchecked" and span._.status != "treated":

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from spacy.tokens import Doc, Span
 
@@ -50,6 +51,18 @@ _TREATMENT_HEADER = re.compile(
 _INJECTION_HEADER = re.compile(
     r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication|volume|dose|units)\b", re.I
 )
+
+
+_SIDE_COLUMN = {
+    "r": "right",
+    "rt": "right",
+    "right": "right",
+    "l": "left",
+    "lt": "left",
+    "left": "left",
+}
+# what a side-column header line may hold besides its side letters: "Muscle   R   L"
+_SIDE_HEADER_REST = re.compile(r"\b(?:muscles?|name|side|needled|today)\b|[|:()/-]", re.I)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,50 @@ class Template:
             return None
         return "checked" if checked else "unchecked"
 
+    def boxes_after(self, span: Span) -> list[tuple[int, bool]]:
+        """The boxes after a name when only boxes follow it on its line ("Upper trapezius
+        [x]  [ ]"): (column in the line, checked) of each."""
+        line_start, line_end = self.lines[self.line_of(span.start_char)]
+        rest = self.text[span.end_char : line_end]
+        boxes = [m for m in _BOX.finditer(rest)]
+        if not boxes or _BOX.sub("", rest).strip():
+            return []
+        offset = span.end_char - line_start
+        return [(offset + m.start(), m.group("empty") is None) for m in boxes]
+
+    def box_after(self, span: Span) -> BoxState | None:
+        """ "Levator scapulae  [ ]  [ ]": unchecked when every box after the name is."""
+        boxes = self.boxes_after(span)
+        if not boxes:
+            return None
+        return "checked" if any(checked for _, checked in boxes) else "unchecked"
+
+    def column_sides(self, span: Span) -> set[str]:
+        """The sides of the checked boxes after a name, read from a header line of side
+        columns above its rows ("Muscle   R   L"), in the same block of lines."""
+        boxes = self.boxes_after(span)
+        line = self.line_of(span.start_char)
+        for above in range(line - 1, max(-1, line - 13), -1):
+            start, end = self.lines[above]
+            words = self.text[start:end]
+            if not words.strip():
+                return set()
+            columns = [
+                (m.start(), _SIDE_COLUMN[m.group(0).lower()])
+                for m in re.finditer(r"\b(?:r|l|rt|lt|right|left)\b", words, re.I)
+            ]
+            rest = re.sub(r"\b(?:r|l|rt|lt|right|left)\b", "", words, flags=re.I)
+            if columns and not _SIDE_HEADER_REST.sub("", rest).strip():
+                if len(columns) == len(boxes):
+                    # one box per column, in order: the reader's copy may shrink the padding
+                    return {side for (_, side), (_, on) in zip(columns, boxes, strict=True) if on}
+                return {
+                    min(columns, key=lambda c: abs(c[0] - col))[1]
+                    for col, checked in boxes
+                    if checked
+                }
+        return set()
+
     def has_boxes(self, line: int) -> bool:
         start, end = self.lines[line]
         k = bisect_right(self._box_starts, start)
@@ -165,6 +222,39 @@ class Template:
     @staticmethod
     def is_injection_table(row: TableRow) -> bool:
         return any(_INJECTION_HEADER.search(cell) for cell in row.header)
+
+
+def side_boxes(doc: Doc, spans: list[Span], cues: Sequence[Any]) -> None:
+    """A template row "☒ Upper trapezius ... ☒ R ☐ L": the sides are the checked side
+    boxes after the name on its line (both checked: bilateral; none: not said)."""
+    template = template_of(doc)
+    for span in spans:
+        # a row under a side-column header ("Muscle  R  L" / "Upper trapezius  [x]  [ ]")
+        checked = template.column_sides(span)
+        if checked:
+            span._.laterality = "bilateral" if checked == {"right", "left"} else checked.pop()
+            span._.laterality_source = "explicit"
+    by_line: dict[int, list[Any]] = {}
+    for cue in cues:
+        start, end = cue.char_span(doc)
+        if cue.side != "bilateral" and template.box_state_at(start, end) is not None:
+            by_line.setdefault(template.line_of(start), []).append(cue)
+    if not by_line:
+        return
+    for span in spans:
+        boxed = [
+            c for c in by_line.get(template.line_of(span.start_char), []) if c.start >= span.end
+        ]
+        if not boxed:
+            continue
+        checked = {c.side for c in boxed if template.box_state_at(*c.char_span(doc)) == "checked"}
+        side = "bilateral" if checked == {"right", "left"} else next(iter(checked), None)
+        span._.laterality = side or "unspecified"
+        span._.laterality_source = "explicit" if side else "none"
+        picked = [c for c in boxed if c.side in checked]
+        span._.side_cue = (
+            (picked[0].char_span(doc)[0], picked[-1].char_span(doc)[1]) if picked else None
+        )
 
 
 def template_of(doc: Doc) -> Template:

@@ -674,3 +674,20 @@ def test_events_a_complaint_after_today_is_not_the_list(scribe: Scribe) -> None:
     text = "Dry needling to the L levator scapulae, nothing injected. Today R UT sore and tight."
     assert codes(scribe.extract(text)) == ["20560"]
     assert _statuses(scribe, text).get(("upper trapezius", "right")) != "treated"
+
+
+def test_events_a_side_column_checklist_bills_only_checked_rows(scribe: Scribe) -> None:
+    text = (
+        "DRY NEEDLING - CERVICAL\n"
+        "TARGET MUSCLES (check the side needled today)\n"
+        "  Muscle                  R      L\n"
+        "  Upper trapezius        [x]    [ ]\n"
+        "  Levator scapulae       [ ]    [ ]\n"
+        "  Splenius capitis       [x]    [x]\n"
+        "  Scalenes               [ ]    [ ]\n"
+        "Injectate: [x] none   [ ] lidocaine\n"
+        "Tolerance: [x] well\n"
+    )
+    treated = {k for k, v in _statuses(scribe, text).items() if v == "treated"}
+    assert treated == {("upper trapezius", "right"), ("splenius capitis", "bilateral")}
+    assert codes(scribe.extract(text)) == ["20561"]

@@ -3,8 +3,8 @@
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
 FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken, voice,
-dictated, ehr, outside). Prints, per
-set, how many cases have every field right and how many get each field right.
+dictated, ehr, outside, boilerplate).
+Prints, per set, how many cases have every field right and how many get each field right.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def main() -> None:
             "dictated",
             "ehr",
             "outside",
+            "boilerplate",
         )
     ]
     scribe = Scribe()

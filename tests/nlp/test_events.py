@@ -691,3 +691,11 @@ def test_events_a_side_column_checklist_bills_only_checked_rows(scribe: Scribe) 
     treated = {k for k, v in _statuses(scribe, text).items() if v == "treated"}
     assert treated == {("upper trapezius", "right"), ("splenius capitis", "bilateral")}
     assert codes(scribe.extract(text)) == ["20561"]
+
+
+def test_events_a_muscle_to_be_addressed_is_planned(scribe: Scribe) -> None:
+    text = (
+        "Dry needling today: L levator scapulae. Nothing injected.\n"
+        "R upper trapezius to be addressed with manual therapy for now.\n"
+    )
+    assert _statuses(scribe, text)[("upper trapezius", "right")] != "treated"

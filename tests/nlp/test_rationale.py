@@ -383,3 +383,20 @@ def test_rationale_a_needle_size_is_no_count(note_of: NoteOf) -> None:
     )
     counts = note_of(text).rationale.needle_counts
     assert sorted(c.count for c in counts) == [1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("field", "consented"),
+    [
+        ("Consent:  [ ] verbal   [ ] written   [ ] on file", False),
+        ("Consent: N/A today", False),
+        ("Consent: ______", False),
+        ("Written consent for dry needling will be obtained next session.", False),
+        ("Consent:  [x] verbal   [ ] written", True),
+    ],
+)
+def test_rationale_consent_fields_of_templates(
+    note_of: NoteOf, field: str, consented: bool
+) -> None:
+    note = note_of(f"DN to R UT. No injectate.\n{field}\n")
+    assert (note.rationale.consent is not None) == consented

@@ -39,6 +39,7 @@ SETS = (
     "dictated",
     "ehr",
     "outside",
+    "boilerplate",
 )
 CASES = [case for name in SETS for case in load_cases(GOLDEN / name)]
 DOS = dt.date(2026, 3, 2)

@@ -81,6 +81,8 @@ class NoteDates:
         text = doc_text(doc)
         day = None
         for label in self._service.finditer(text):
+            if self._not_a_visit.search(text[max(0, label.start() - 24) : label.start()]):
+                continue  # "Onset date: 01/02/2026", "Next visit date: ..."
             dates = days_in(text[label.end() : label.end() + 24])
             if dates and dates[0][1] <= 4:
                 day = dates[0][0]

@@ -61,3 +61,11 @@ def test_dates_a_needling_log_of_earlier_visits_is_not_billed(scribe: Scribe) ->
     assert _codes(scribe, text) == ["20560"]
     statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
     assert statuses["fibularis longus"] == "historical"
+
+
+def test_dates_an_onset_date_is_no_date_of_service(scribe: Scribe) -> None:
+    text = (
+        "Onset date: 01/02/2026\n"
+        "Treatment 03/19/2026: TDN R ECRB, R supinator and R brachioradialis. No injectate.\n"
+    )
+    assert _codes(scribe, text) == ["20561"]

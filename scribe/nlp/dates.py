@@ -90,9 +90,11 @@ class NoteDates:
         doc.user_data[key] = day
         return day
 
-    def another_day(self, doc: Doc, sent: Span) -> tuple[int, int] | None:
-        """The character span of a date of another day than the service in ``sent``, when the
-        sentence names no date of the service day; None otherwise."""
+    def another_day(self, doc: Doc, sent: Span, words: Span) -> tuple[int, int] | None:
+        """The character span of a date of another day than the service in ``sent``, the
+        sentence of the procedure ``words``, when the sentence names no date of the service
+        day; a date in brackets that do not hold the words ("TDN to R ECRB (see note of
+        02/11)") dates something else."""
         service = self.service_day(doc)
         if service is None:
             return None
@@ -100,9 +102,21 @@ class NoteDates:
         start = sent.start_char
         other = None
         for day, a, b in days_in(text[start : sent.end_char]):
-            if self._not_a_visit.search(text[max(0, start + a - 40) : start + a]):
+            a, b = start + a, start + b
+            if self._not_a_visit.search(text[max(0, a - 40) : a]):
                 continue  # "DOB 07/07/1977", "consent on file 11/05/26"
             if day == service:
                 return None
-            other = other or (start + a, start + b)
+            if _bracketed_apart(text, start, a, words):
+                continue
+            other = other or (a, b)
         return other
+
+
+def _bracketed_apart(text: str, start: int, at: int, words: Span) -> bool:
+    """Whether position ``at`` is inside brackets, opened after ``start``, that do not also
+    hold ``words``."""
+    opened = text.rfind("(", start, at)
+    if opened == -1 or text.find(")", opened, at) != -1:
+        return False
+    return not opened < words.start_char < at

@@ -197,7 +197,7 @@ class EventFinder:
                 break
         sections = self.spec.sections
         if event.time == "today" and not current:
-            dated = self._dates.another_day(doc, sent)
+            dated = self._dates.another_day(doc, sent, doc[event.start : event.end])
             if dated is not None:
                 # "TDN performed 02/11 to R ECRB" in the note of 02/18
                 event.time = "past"

@@ -69,3 +69,14 @@ def test_dates_an_onset_date_is_no_date_of_service(scribe: Scribe) -> None:
         "Treatment 03/19/2026: TDN R ECRB, R supinator and R brachioradialis. No injectate.\n"
     )
     assert _codes(scribe, text) == ["20561"]
+
+
+def test_dates_a_date_of_an_earlier_session_in_brackets_does_not_date_today(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DOS 02/18/2026\n"
+        "TDN to R ECRB, R supinator and R brachioradialis (see note of 02/11) "
+        "with good LTR. No injectate.\n"
+    )
+    assert _codes(scribe, text) == ["20561"]

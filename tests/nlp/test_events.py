@@ -699,3 +699,15 @@ def test_events_a_muscle_to_be_addressed_is_planned(scribe: Scribe) -> None:
         "R upper trapezius to be addressed with manual therapy for now.\n"
     )
     assert _statuses(scribe, text)[("upper trapezius", "right")] != "treated"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Last DN (03/03, copied forward): R piriformis and R gluteus maximus.",
+        "Copied forward from the last note: DN R piriformis and R gluteus maximus.",
+    ],
+)
+def test_events_the_last_visits_needling_is_not_todays(scribe: Scribe, line: str) -> None:
+    text = f"Dry needling: [ ] performed [x] deferred\n{line}\nTx today: exercise.\n"
+    assert codes(scribe.extract(text)) == []

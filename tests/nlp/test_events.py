@@ -711,3 +711,12 @@ def test_events_a_muscle_to_be_addressed_is_planned(scribe: Scribe) -> None:
 def test_events_the_last_visits_needling_is_not_todays(scribe: Scribe, line: str) -> None:
     text = f"Dry needling: [ ] performed [x] deferred\n{line}\nTx today: exercise.\n"
     assert codes(scribe.extract(text)) == []
+
+
+def test_events_candidates_for_a_later_session_are_planned(scribe: Scribe) -> None:
+    text = (
+        "DN today: R UT, R levator. Nothing injected.\n"
+        "R rhomboid and R infraspinatus: candidates for dry needling at a later session.\n"
+    )
+    assert codes(scribe.extract(text)) == ["20560"]
+    assert _statuses(scribe, text)[("infraspinatus", "right")] == "planned"

@@ -140,7 +140,13 @@ class StructureTies:
                 if kind == "acupuncture":
                     self._set(mention, "mentioned", FIRM, None)
                     continue
-                event = self._first_event(effective, kind, section_start[i], i, category)
+                # "TrP also found in L) piriformis; only the glut meds and TFL were needled":
+                # a sentence that says what was needled decides its own names
+                own = any(
+                    e.sentence == i and e.strength == "strong" and e.muscles for e in effective
+                )
+                if mention.strength == UNDECIDED or not own:
+                    event = self._first_event(effective, kind, section_start[i], i, category)
             elif category in self._generic_sections:
                 # "Procedure: dry needling\nR QL x5\nR piriformis x2": the section's list lines;
                 # a line about another intervention ("NMR: ... lower trap recruitment") is not

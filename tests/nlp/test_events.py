@@ -720,3 +720,15 @@ def test_events_candidates_for_a_later_session_are_planned(scribe: Scribe) -> No
     )
     assert codes(scribe.extract(text)) == ["20560"]
     assert _statuses(scribe, text)[("infraspinatus", "right")] == "planned"
+
+
+def test_events_a_sentence_that_says_what_was_needled_decides_its_own_names(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DN: R glut med, R TFL. 6 needles in total.\n"
+        "TrP also found in L piriformis; only the R glut med and R TFL were needled.\n"
+        "Nil injectate.\n"
+    )
+    assert _statuses(scribe, text)[("piriformis", "left")] == "palpated_only"
+    assert codes(scribe.extract(text)) == ["20560"]

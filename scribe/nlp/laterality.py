@@ -136,7 +136,15 @@ class LateralityTagger:
             if len(text) == 1 and end < len(doc) and _is_number(doc[end]):
                 continue  # "L four L five", "L 4": a spinal level, not a side
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
-            cues.append(SideCue(start, end, side, adjacent_only=text in _ADJACENT_ONLY, text=text))
+            # "Muscles treated today (L): ...": a letter in brackets is a side wherever it stands
+            bracketed = (
+                start > 0
+                and end < len(doc)
+                and doc[start - 1].text == "("
+                and doc[end].text.startswith(")")
+            )
+            adjacent_only = text in _ADJACENT_ONLY and not bracketed
+            cues.append(SideCue(start, end, side, adjacent_only=adjacent_only, text=text))
             last_end = end
         return cues
 

@@ -205,3 +205,8 @@ def test_laterality_a_finding_s_places_before_a_back_reference(note_of: NoteOf) 
 def test_laterality_levels_joined_by_ampersand_before_a_side(note_of: NoteOf) -> None:
     note = note_of("TDN today: lumbar multifidi L4-5 & L5-S1 bilat; L QL. No injectate.")
     assert sides(note)["multifidus-lumborum"] == "bilateral"
+
+
+def test_laterality_a_side_letter_in_brackets_heads_its_list(note_of: NoteOf) -> None:
+    note = note_of("Muscles treated today (L): piriformis, gluteus minimus. Nothing injected.")
+    assert sides(note) == {"piriformis": "left", "gluteus-minimus": "left"}

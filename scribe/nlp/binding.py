@@ -149,6 +149,7 @@ class MuscleBinder:
         headings_follow_their_section(doc, events)
         effective = [e for e in effective if e.billable_today]
         structure = self._structure
+        structure.other_routes(doc, mentions, events)
         structure.checkboxes(mentions, template)
         structure.tables(mentions, template, effective, proven)
         structure.substances(mentions, events)

@@ -137,8 +137,11 @@ class InjectionResolver:
         into_muscle = any(
             s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
         )
-        if not substances and any(e.kind == "dry_needling" and e.done_today for e in events):
-            # a note of dry needling today that names no substance injected anywhere: a bare
+        if not substances and any(
+            e.kind == "dry_needling" and e.done_today and e.strength == "strong" for e in events
+        ):
+            # a note of dry needling today (in words that prove it: "25g needle" does not) that
+            # names no substance injected anywhere: a bare
             # "injected" beside a twitch is no injection of any substance ("nothing one
             # injected", a recogniser's "nothing was injected"), so it bills no injection
             return

@@ -49,6 +49,7 @@ class StructureTies:
         self._anaphora = _alternation(statements.get("anaphora", []))
         self._anaphora_single = _alternation(statements.get("anaphora_single", []))
         self._anaphora_object = _alternation(statements.get("anaphora_object", []))
+        self._routes = _alternation(list(spec.injections.not_trigger_point_routes))
 
     def _tie(
         self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
@@ -58,6 +59,21 @@ class StructureTies:
     @staticmethod
     def _set(mention: Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:
         decide(mention, status, strength, cue)
+
+    def other_routes(self, doc: Doc, mentions: list[Mention], events: list[ProcedureEvent]) -> None:
+        """ "Cyanocobalamin 1000 mcg IM, L deltoid", "Influenza vaccine 0.5 mL IM, R deltoid": a
+        muscle named as the site of an intramuscular drug, in a sentence with no needling or
+        trigger point injection of its own, is no treated muscle, whatever points back later
+        ("Tolerated all injections well")."""
+        sents = sentences(doc)
+        for mention in mentions:
+            if mention.strength not in (UNDECIDED, WEAK):
+                continue
+            if not self._routes.search(span_text(sents[mention.sentence])):
+                continue
+            if any(e.sentence == mention.sentence and e.kind in BILLABLE for e in events):
+                continue
+            self._set(mention, "mentioned", FIRM, None)
 
     # --- templates -------------------------------------------------------------------------
     def checkboxes(self, mentions: list[Mention], template: Template) -> None:

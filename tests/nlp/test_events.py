@@ -732,3 +732,26 @@ def test_events_a_sentence_that_says_what_was_needled_decides_its_own_names(
     )
     assert _statuses(scribe, text)[("piriformis", "left")] == "palpated_only"
     assert codes(scribe.extract(text)) == ["20560"]
+
+
+def test_events_a_needle_size_does_not_make_a_tpi_note_dry_needling(scribe: Scribe) -> None:
+    text = (
+        "PROCEDURE: Trigger point injections (2 muscles)\n"
+        "TECHNIQUE:\n"
+        "Each trigger point fixed between two fingers; 25g 1.5 inch needle; aspiration negative;\n"
+        "fanning technique until the twitch responses stopped.\n"
+        "Muscles injected: R upper trapezius, R levator scapulae.\n"
+        "She tolerated the injections well.\n"
+    )
+    assert codes(scribe.extract(text)) == ["20552"]
+
+
+def test_events_an_im_injection_site_is_no_treated_muscle(scribe: Scribe) -> None:
+    text = (
+        "Procedures today:\n"
+        "1. Cyanocobalamin 1000 mcg IM, L deltoid.\n"
+        "2. Trigger point injection, R upper trapezius: 1% lidocaine 3 mL.\n"
+        "Tolerated all injections well.\n"
+    )
+    assert codes(scribe.extract(text)) == ["20552"]
+    assert _statuses(scribe, text).get(("deltoid", "left")) != "treated"

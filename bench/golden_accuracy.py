@@ -3,7 +3,7 @@
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
 FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken, voice,
-dictated, ehr, outside, boilerplate).
+dictated, ehr, outside, boilerplate, injections).
 Prints, per set, how many cases have every field right and how many get each field right.
 """
 
@@ -43,6 +43,7 @@ def main() -> None:
             "ehr",
             "outside",
             "boilerplate",
+            "injections",
         )
     ]
     scribe = Scribe()

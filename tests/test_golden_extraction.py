@@ -1,11 +1,12 @@
 """Golden dictations and notes (fixtures/golden/): every expected field, case by case.
 
-Eleven sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
+Twelve sets written by different authors: ``extraction/``, ``heldout/``, ``blind/``, ``fresh/``
 (dictations), ``notes/`` (whole notes from EHR templates, reports and dictation systems),
 ``spoken/`` (dictations as a recogniser writes them), ``voice/`` (spoken dictations written
 for measuring the audio path), ``dictated/`` (spoken dictations, a fresh held-out set),
 ``ehr/`` (whole EHR exports), ``outside/`` (passages in outside house styles) and
-``boilerplate/`` (whole notes full of template text).
+``boilerplate/`` (whole notes full of template text) and ``injections/`` (physicians'
+injection notes).
 ``known_failures.yaml`` lists the cases that still fail, on which fields and why, and the
 floor of each set: the number of its cases that must get every field right. A floor only
 rises: a case that starts passing leaves the list and the floor goes up by one.
@@ -37,6 +38,7 @@ SETS = (
     "ehr",
     "outside",
     "boilerplate",
+    "injections",
 )
 CASES = {name: load_cases(GOLDEN / name) for name in SETS}
 ALL = [case for name in SETS for case in CASES[name]]

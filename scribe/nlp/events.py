@@ -75,6 +75,11 @@ class EventFinder:
         self._current = frozenset(time.current)
         self._other = frozenset(time.other_person)
         self._injections = InjectionResolver(lexicons)
+        self._section_kind: dict[str, str] = {
+            str(c): str(k)
+            for c, k in spec.sections.binding.items()
+            if k in ("dry_needling", "trigger_point_injection")
+        }
         statements = lexicons.statements.statements
         self._done = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("done_evidence", [])) or "$^", re.I
@@ -109,6 +114,10 @@ class EventFinder:
                 start, end = m.modifier_span
                 event = ProcedureEvent(trigger.kind, trigger.strength, start, end, i, sections[i])
                 event.category = m.category
+                if trigger.strength == "weak" and sections[i] in self._section_kind:
+                    # "Muscles:", "needles" under "PROCEDURE 1 - TRIGGER POINT INJECTIONS":
+                    # words that prove nothing alone speak of their section's procedure
+                    event.kind = self._section_kind[str(sections[i])]
                 self._set_time(doc, sent, event, m, mods, sections[i], asked=asked, done=done[i])
                 if pronoun_other:
                     event.experiencer = "other"

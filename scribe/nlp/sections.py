@@ -12,6 +12,7 @@ which cost a tenth of the whole extraction; nothing here needs that.)
 Reads: sentences. Writes: ``doc._.note_sections``, ``doc._.document_kind``.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,36 @@ class SectionTagger:
             if spec.literal.endswith(":") and len(words) > 2:
                 self._alone.add(key, [nlp.make_doc(words)])
         self._kinds = lexicon.document_kinds
+        self._titles = [
+            (re.compile(rf"\b{re.escape(name)}\b", re.I), category)
+            for category, names in lexicon.procedure_titles.items()
+            for name in sorted(names, key=len, reverse=True)
+        ]
+        self._not_titles = re.compile(
+            "|".join(rf"\b{re.escape(w)}\b" for w in lexicon.not_procedure_titles) or "$^", re.I
+        )
+
+    def _title_lines(self, doc: Doc) -> list[tuple[int, int, str]]:  # start, end, category
+        """ "PROCEDURE 2 - DRY NEEDLING": a line in capitals of at most eight words that names a
+        procedure (and nothing said about it) heads that procedure's section."""
+        found: list[tuple[int, int, str]] = []
+        text = doc_text(doc)
+        for line in re.finditer(r"[^\n]+", text):
+            words = line.group(0).strip()
+            # "PROCEDURE 2 - DRY NEEDLING (different muscles; no injectate)"
+            letters = [c for c in words.split("(")[0] if c.isalpha()]
+            if not letters or not all(c.isupper() for c in letters):
+                continue
+            words = words.split("(")[0]
+            if len(words.split()) > 8:
+                continue
+            if self._not_titles.search(words) or words.endswith(":"):
+                continue
+            category = next((c for pattern, c in self._titles if pattern.search(words)), None)
+            span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
+            if category is not None and span is not None:
+                found.append((span.start, span.end, category))
+        return found
 
     def headings(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start, end, category) of each heading, in text order, longest first on a tie."""
@@ -68,6 +99,7 @@ class SectionTagger:
             for match_id, start, end in self._alone(doc)
             if _starts_line(doc, start) and _ends_line(doc, end)
         ]
+        found += [h for h in self._title_lines(doc) if _starts_line(doc, h[0])]
         found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         kept: list[tuple[int, int, str]] = []
         for heading in found:

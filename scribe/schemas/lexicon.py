@@ -379,6 +379,10 @@ class DocumentKindRule(Frozen):
 class SectionLexicon(FileHeader):
     rules: list[SectionRuleSpec] = Field(min_length=1)
     document_kinds: list[DocumentKindRule] = Field(default_factory=list)
+    # a title line in capitals that names a procedure ("PROCEDURE 2 - DRY NEEDLING") heads
+    # that procedure's section, unless it also names one of ``not_procedure_titles``
+    procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
+    not_procedure_titles: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _literals_unique(self) -> SectionLexicon:

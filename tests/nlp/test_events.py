@@ -755,3 +755,19 @@ def test_events_an_im_injection_site_is_no_treated_muscle(scribe: Scribe) -> Non
     )
     assert codes(scribe.extract(text)) == ["20552"]
     assert _statuses(scribe, text).get(("deltoid", "left")) != "treated"
+
+
+def test_events_two_titled_procedure_sections_keep_their_techniques(scribe: Scribe) -> None:
+    text = (
+        "PROCEDURE 1 - TRIGGER POINT INJECTIONS\n"
+        "Muscles: R upper trapezius, R levator scapulae.\n"
+        "Medication: 1% lidocaine, 2 mL per muscle.\n"
+        "PROCEDURE 2 - DRY NEEDLING\n"
+        "Muscles: R infraspinatus, R teres minor, R posterior deltoid.\n"
+        "No medication was injected into these three muscles.\n"
+    )
+    result = scribe.extract(text)
+    assert sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines) == [
+        ("20552", ()),
+        ("20561", ("59",)),
+    ]

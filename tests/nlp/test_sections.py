@@ -60,3 +60,19 @@ def test_sections_a_one_line_field_heads_its_line_and_the_section_goes_on(nlp: L
 )
 def test_sections_document_kind_from_its_headings(nlp: Language, text: str, kind: str) -> None:
     assert nlp(text)._.document_kind == kind
+
+
+def test_sections_a_capital_title_naming_a_procedure_heads_its_section(nlp: Language) -> None:
+    doc = nlp(
+        "PROCEDURE 1 - TRIGGER POINT INJECTIONS\nMuscles: R upper trapezius.\n"
+        "PROCEDURE 2 - DRY NEEDLING (different muscles)\nMuscles: R infraspinatus.\n"
+        "DRY NEEDLING SCREENING QUESTIONNAIRE\nBlood thinners? N\n"
+    )
+    assert sentence_sections(doc)[:4] == [
+        "trigger_point_injection",
+        "trigger_point_injection",
+        "dry_needling",
+        "dry_needling",
+    ]
+    titles = [doc[s.title_start : s.body_start].text for s in doc._.note_sections]
+    assert not any("SCREENING" in title for title in titles)

@@ -40,6 +40,7 @@ SETS = (
     "ehr",
     "outside",
     "boilerplate",
+    "injections",
 )
 CASES = [case for name in SETS for case in load_cases(GOLDEN / name)]
 DOS = dt.date(2026, 3, 2)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scribe import Scribe  # noqa: E402
-from scribe.evaluation.golden import FIELDS, compare, group_name_index, load_cases  # noqa: E402
+from scribe.evaluation.golden import FIELDS, SETS, compare, group_name_index, load_cases  # noqa: E402
 from scribe.lexicons import load_lexicons  # noqa: E402
 
 
@@ -29,23 +29,7 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--verbose", "-v", action="store_true", help="print each wrong field")
     args = parser.parse_args()
-    folders = args.folders or [
-        ROOT / "fixtures/golden" / name
-        for name in (
-            "extraction",
-            "heldout",
-            "blind",
-            "fresh",
-            "notes",
-            "spoken",
-            "voice",
-            "dictated",
-            "ehr",
-            "outside",
-            "boilerplate",
-            "injections",
-        )
-    ]
+    folders = args.folders or [ROOT / "fixtures/golden" / name for name in SETS]
     scribe = Scribe()
     groups = group_name_index(load_lexicons())
     for folder in folders:

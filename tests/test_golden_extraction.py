@@ -22,24 +22,10 @@ import pytest
 import yaml
 
 from scribe import Scribe
-from scribe.evaluation.golden import GoldenCase, compare, group_name_index, load_cases
+from scribe.evaluation.golden import SETS, GoldenCase, compare, group_name_index, load_cases
 from scribe.lexicons import load_lexicons
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-SETS = (
-    "extraction",
-    "heldout",
-    "blind",
-    "fresh",
-    "notes",
-    "spoken",
-    "voice",
-    "dictated",
-    "ehr",
-    "outside",
-    "boilerplate",
-    "injections",
-)
 CASES = {name: load_cases(GOLDEN / name) for name in SETS}
 ALL = [case for name in SETS for case in CASES[name]]
 KNOWN_FILE: dict[str, Any] = yaml.safe_load((GOLDEN / "known_failures.yaml").read_text())

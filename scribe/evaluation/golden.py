@@ -36,6 +36,21 @@ FIELDS = (
 )
 # The prompts a case may expect ("prompts: [...]"): the ones that say a procedure cannot be
 # coded as documented. A case that lists none expects none of them.
+# The golden sets under fixtures/golden/, each written by another author (see its README).
+SETS = (
+    "extraction",
+    "heldout",
+    "blind",
+    "fresh",
+    "notes",
+    "spoken",
+    "voice",
+    "dictated",
+    "ehr",
+    "outside",
+    "boilerplate",
+    "injections",
+)
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 
 

@@ -21,27 +21,13 @@ import pytest
 from text_to_num import alpha2digit
 
 from scribe import EncounterContext, Scribe
-from scribe.evaluation.golden import GoldenCase, load_cases
+from scribe.evaluation.golden import SETS, GoldenCase, load_cases
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.procedure_note import ProcedureNote, build_procedure_note
 from scribe.schemas.note import Note
 from scribe.schemas.procedure_note import Fact, Sentence
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
-SETS = (
-    "extraction",
-    "heldout",
-    "blind",
-    "fresh",
-    "notes",
-    "spoken",
-    "voice",
-    "dictated",
-    "ehr",
-    "outside",
-    "boilerplate",
-    "injections",
-)
 CASES = [case for name in SETS for case in load_cases(GOLDEN / name)]
 DOS = dt.date(2026, 3, 2)
 # Every note shows each of these, as facts or as a gap.

@@ -71,12 +71,10 @@ class SectionTagger:
         found: list[tuple[int, int, str]] = []
         text = doc_text(doc)
         for line in re.finditer(r"[^\n]+", text):
-            words = line.group(0).strip()
             # "PROCEDURE 2 - DRY NEEDLING (different muscles; no injectate)"
-            letters = [c for c in words.split("(")[0] if c.isalpha()]
-            if not letters or not all(c.isupper() for c in letters):
-                continue
-            words = words.split("(")[0]
+            words = line.group(0).split("(")[0].strip()
+            if words != words.upper() or words == words.lower():
+                continue  # not in capitals (or no letters at all)
             if len(words.split()) > 8:
                 continue
             if self._not_titles.search(words) or words.endswith(":"):

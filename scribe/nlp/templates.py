@@ -122,6 +122,10 @@ class Template:
             return None
         return "checked" if checked else "unchecked"
 
+    @property
+    def has_any_boxes(self) -> bool:
+        return bool(self._boxes)
+
     def boxes_after(self, span: Span) -> list[tuple[int, bool]]:
         """The boxes after a name when only boxes follow it on its line ("Upper trapezius
         [x]  [ ]"): (column in the line, checked) of each."""
@@ -135,7 +139,7 @@ class Template:
 
     def box_after(self, span: Span) -> BoxState | None:
         """ "Levator scapulae  [ ]  [ ]": unchecked when every box after the name is."""
-        boxes = self.boxes_after(span)
+        boxes = self.boxes_after(span) if self._boxes else []
         if not boxes:
             return None
         return "checked" if any(checked for _, checked in boxes) else "unchecked"
@@ -228,6 +232,8 @@ def side_boxes(doc: Doc, spans: list[Span], cues: Sequence[Any]) -> None:
     """A template row "☒ Upper trapezius ... ☒ R ☐ L": the sides are the checked side
     boxes after the name on its line (both checked: bilateral; none: not said)."""
     template = template_of(doc)
+    if not template.has_any_boxes:
+        return
     for span in spans:
         # a row under a side-column header ("Muscle  R  L" / "Upper trapezius  [x]  [ ]")
         checked = template.column_sides(span)

@@ -60,8 +60,9 @@ def continued_list(
         before = text[text.rfind("\n", 0, sents[j].start_char) + 1 : sents[j].start_char]
         return not before.strip()
 
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+
     def bare(j: int) -> bool:
-        inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
         words = [
             t
             for t in sents[j]

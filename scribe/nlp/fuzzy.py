@@ -20,6 +20,7 @@ from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import TARGETS, doc_lower, register_extensions
+from scribe.nlp.heard import HeardNames
 from scribe.nlp.spelled import SpelledAbbreviations
 
 _MIN_CHARS = 6
@@ -138,6 +139,12 @@ class FuzzyMuscleMatcher:
         )
         # word pairs and words recur from note to note: each is judged once
         self._spelled = SpelledAbbreviations(lexicons)
+        self._heard = HeardNames(
+            lexicons,
+            is_common=is_common_word,
+            ends_a_longer_name=self._ends_a_longer_name,
+            common_sound=lambda word: jellyfish.metaphone(word) in common_sounds(),
+        )
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -367,7 +374,15 @@ class FuzzyMuscleMatcher:
                     (s.start, s.end) for s in group if s.label_ == "GROUP" and s.start == i
                 }
         taken |= {k for span in found for k in range(span.start, span.end)}
-        found += self._spelled(doc, taken | {i for s in group for i in range(s.start, s.end)})
+        taken |= {i for s in group for i in range(s.start, s.end)}
+        found += self._spelled(doc, taken)
+        taken |= {k for span in found for k in range(span.start, span.end)}
+        for start, end, entry_id, score in self._heard.find(words, taken):
+            span = Span(doc, start, end, label="MUSCLE")
+            span._.entry_id = entry_id
+            span._.match = "fuzzy"
+            span._.match_score = round(score, 3)
+            found.append(span)
         if found:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]

@@ -153,3 +153,29 @@ def test_fuzzy_an_abbreviation_spelled_letter_by_letter(
 @pytest.mark.parametrize("text", ["her a b c test", "plan r f next week", "grade q l"])
 def test_fuzzy_single_letters_in_words_are_no_abbreviation(nlp: Language, text: str) -> None:
     assert muscles(nlp, f"Noted {text}.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        # a name a recogniser wrote as several words that sound like it
+        ("medial terry goid", "medial-pterygoid"),
+        ("pronator terrace", "pronator-teres"),
+        ("flexor carpee radiallis", "flexor-carpi-radialis"),
+    ],
+)
+def test_fuzzy_names_heard_as_other_words(nlp: Language, text: str, entry_id: str) -> None:
+    [(words, found_id, match, score)] = muscles(nlp, f"i needled the right {text} today")
+    assert (words, found_id, match) == (text, entry_id, "fuzzy")
+    assert score < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lateral elbow", "posterior shoulder", "cervical rotation", "rotator cuff", "medial knee"],
+)
+def test_fuzzy_ordinary_words_near_an_abbreviated_name_are_no_name(
+    nlp: Language, text: str
+) -> None:
+    # "lateral delt", "posterior delts", "cervical rotator": abbreviations and near names
+    assert muscles(nlp, f"pain over the right {text} today") == []

@@ -1,0 +1,121 @@
+"""Muscle names a speech recogniser wrote as other words ("mass eat her", "tempura list",
+"medial tariigoid", "pronator tears").
+
+A run of one to three words, joined without spaces, is the name when it begins with the
+name's letter, is nearly as long, is spelt close to it (Jaro-Winkler) and sounds like it
+(metaphone codes at most one edit apart). Runs of ordinary English words only count when
+they sound exactly like the name and are spelt very close to it: "lateral elbow" is no
+"lateral delt". Abbreviated names ("glute med", "tib ant") are never targets, nor is a run
+that begins or ends with a small word ("tibialis and"), the start of a longer name
+("rotator" of "rotatores"), or the end of one ("spinals" of "paraspinals"). Runs on the
+words no other matcher took; the mentions are marked ``match="fuzzy"``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+import jellyfish
+
+from scribe.lexicons import Lexicons
+
+_MIN_LETTERS = 7
+_MIN_NAME_WORD = 5  # "glute med", "tib ant": abbreviations, never sound targets
+_MAX_WORDS = 3
+_MAX_LENGTH_GAP = 2
+_MIN_SIMILARITY = 0.90
+_MIN_COMMON_SIMILARITY = 0.95  # when every word of the run is an ordinary word
+_MAX_SOUND_EDITS = 1
+# words that begin or end no misheard name: articles, conjunctions, prepositions, pronouns
+_SMALL = frozenset(
+    "a an and as at but by for from her his i if in into is it its no not of on or she so "
+    "that the then there this to was we were with".split()
+)
+# one-word endings of anatomical adjectives: a region ("occipital"), never a misheard muscle
+_ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
+
+
+class HeardNames:
+    """Finds (start, end, entry_id, similarity) runs of words that are a misheard name."""
+
+    def __init__(
+        self,
+        lexicons: Lexicons,
+        *,
+        is_common: Callable[[str], bool],
+        ends_a_longer_name: Callable[[str], bool],
+        common_sound: Callable[[str], bool],
+    ) -> None:
+        by_letter: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        seen: set[str] = set()
+        for term in lexicons.terms():
+            if term.label != "MUSCLE" or term.case_sensitive:
+                continue
+            parts = term.text.split(" ")
+            joined = "".join(parts)
+            if joined in seen or any(len(p) < _MIN_NAME_WORD for p in parts):
+                continue
+            seen.add(joined)
+            by_letter[joined[0]].append((joined, jellyfish.metaphone(joined), term.entry_id))
+        self._by_letter = dict(by_letter)
+        self._is_common = is_common
+        self._ends_a_longer_name = ends_a_longer_name
+        self._common_sound = common_sound
+
+    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+        """``words``: the doc's lower-case words ("" for a token that is not a word);
+        ``taken``: token indices another matcher already used."""
+        blocked = set(taken)
+        found: list[tuple[int, int, str, float]] = []
+        for i in range(len(words)):
+            if i in blocked or not words[i] or words[i] in _SMALL:
+                continue
+            for n in range(_MAX_WORDS, 0, -1):
+                run = words[i : i + n]
+                if len(run) < n or not all(run) or any(k in blocked for k in range(i, i + n)):
+                    continue
+                if run[-1] in _SMALL:
+                    continue
+                match = self._match(tuple(run))
+                if match is not None:
+                    found.append((i, i + n, *match))
+                    blocked.update(range(i, i + n))
+                    break
+        return found
+
+    def _match(self, run: tuple[str, ...]) -> tuple[str, float] | None:
+        joined = "".join(run)
+        if len(joined) < _MIN_LETTERS:
+            return None
+        if len(run) == 1 and (
+            joined.endswith(_ADJECTIVE_ENDINGS)
+            or self._common_sound(joined)
+            or self._ends_a_longer_name(joined)
+        ):
+            return None
+        ordinary = all(self._is_common(w) for w in run)
+        if (
+            len(run) > 1
+            and self._is_common(run[0])
+            and len(run[-1]) >= 6
+            and self._ends_a_longer_name(run[-1])
+        ):
+            return None  # "super spininus": the end of a longer name, split by the recogniser
+        sound = jellyfish.metaphone(joined)
+        best: tuple[str, float] | None = None
+        for name, name_sound, entry_id in self._by_letter.get(joined[0], ()):
+            if abs(len(name) - len(joined)) > _MAX_LENGTH_GAP:
+                continue
+            if name != joined and (name.startswith(joined) or joined.startswith(name)):
+                continue  # "rotator" / "rotatores": another word, not a mishearing
+            similarity = jellyfish.jaro_winkler_similarity(joined, name)
+            if similarity < _MIN_SIMILARITY or (best is not None and similarity <= best[1]):
+                continue
+            edits = jellyfish.levenshtein_distance(sound, name_sound)
+            if edits > _MAX_SOUND_EDITS:
+                continue
+            if ordinary and (edits or similarity < _MIN_COMMON_SIMILARITY):
+                continue
+            best = (entry_id, similarity)
+        return best

@@ -87,6 +87,33 @@ def scope_in_sentence(
     return low, high
 
 
+_BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
+
+
+def within_brackets(doc: Doc, start: int, end: int, high: int, sentence: tuple[int, int]) -> int:
+    """A modifier said inside brackets does not reach past them: "Dry needling (consent
+    reviewed and signed): L masseter" plans nothing. The forward end ``high`` of the scope of
+    [start, end), clipped at the closing bracket when the modifier is inside brackets in its
+    ``sentence`` (token range). What comes before is left alone: "L levator (deferred)"."""
+    opened = False
+    for i in range(start - 1, max(sentence[0], start - _BRACKET_REACH) - 1, -1):
+        text = doc[i].text
+        if ")" in text:
+            return high
+        if "(" in text:
+            opened = True
+            break
+    if not opened:
+        return high
+    for i in range(end, min(end + _BRACKET_REACH, sentence[1])):
+        text = doc[i].text
+        if "(" in text:
+            return high
+        if ")" in text:  # "):" is one token
+            return min(high, i)
+    return high
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -140,10 +167,12 @@ class SentenceContext:
         apart: list[ConTextRule] | None = None,
         regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
         apart_regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
+        bracket_bound: list[str] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
+        self._bracket_bound = frozenset(bracket_bound or ())
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
         )
@@ -247,6 +276,8 @@ class SentenceContext:
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
                     low, high = max(low, start - reach), min(high, end + reach)
+                if rule.category in self._bracket_bound:
+                    high = within_brackets(doc, start, end, high, (sent.start, sent.end))
                 found[number].append(
                     ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
                 )
@@ -295,4 +326,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         apart=context_rules(lexicons.context, apart=True),
         regexes=context_regex_rules(lexicons.context),
         apart_regexes=context_regex_rules(lexicons.context, apart=True),
+        bracket_bound=lexicons.context.bracket_bound,
     )

@@ -3,8 +3,9 @@
 A note's header names its date of service ("DOS 02/18/2026", "Date: 03/19/2026"). A procedure
 line that carries a date of another day ("TDN performed 02/11 to R ECRB", a needling log row
 "01/22  fibularis longus  LTR") speaks of that day, not of today. Only dates written as dates
-count: a year, a zero-padded part ("02/11"), or a date word before it ("on 10/3"); "5/10" (a
-pain score) and "4/5" (a strength grade) are not dates. Without a date of service nothing is
+count: a year, a zero-padded part ("02/11"), a date word before it ("on 10/3"), or a day past
+the tenth leading a line ("10/13 DN R ECRB"); "5/10" (a pain score) and "4/5" (a strength
+grade) are not dates. Without a date of service nothing is
 decided here.
 
 Reads: the note's text and sentences; the labels in ``lexicons/statements.yaml``
@@ -28,10 +29,13 @@ _DATE = re.compile(
 )
 _DATE_WORD = re.compile(r"\b(?:on|dated?|dos|from|since|visit)\s*[:(]?\s*$", re.IGNORECASE)
 
+# only a row's bullet, pipe or indent before the date on its line
+_LINE_START = re.compile(r"[ \t|*•-]*")
+
 Day = tuple[int, int]  # month, day
 
 
-def _day(match: re.Match[str], before: str) -> Day | None:
+def _day(match: re.Match[str], before: str, lead: str) -> Day | None:
     """The month and day of a date match, or None when it is not written as a date."""
     if match.group("year1"):
         month, day, written = int(match.group("month1")), int(match.group("day1")), True
@@ -40,6 +44,8 @@ def _day(match: re.Match[str], before: str) -> Day | None:
         month, day = int(raw_month), int(raw_day)
         padded = raw_month.startswith("0") or raw_day.startswith("0")
         written = bool(match.group("year")) or padded or bool(_DATE_WORD.search(before))
+        # a log row led by its day ("10/13 DN R ECRB"): no score is out of more than ten
+        written = written or (day > 10 and bool(_LINE_START.fullmatch(lead)))
     if not written:
         return None
     try:
@@ -53,7 +59,8 @@ def days_in(text: str) -> list[tuple[Day, int, int]]:
     """The dates written in ``text``: (month, day), start and end character."""
     found = []
     for match in _DATE.finditer(text):
-        day = _day(match, text[max(0, match.start() - 12) : match.start()])
+        lead = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        day = _day(match, text[max(0, match.start() - 12) : match.start()], lead)
         if day is not None:
             found.append((day, match.start(), match.end()))
     return found
@@ -111,6 +118,37 @@ class NoteDates:
                 continue
             other = other or (a, b)
         return other
+
+    def line_of_another_day(self, doc: Doc, words: Span) -> tuple[int, int] | None:
+        """The character span of a date of another day than the service on the line of
+        ``words`` (a row of a needling log: "| 10/02/2026 | R UT, R SCM |"), when the line
+        names no date of the service day and the note has one; a date in brackets that do
+        not hold the words dates something else."""
+        service = self.service_day(doc)
+        if service is None:
+            return None
+        text = doc_text(doc)
+        start = text.rfind("\n", 0, words.start_char) + 1
+        dates = self._line_dates(doc, words.start_char)
+        if any(day == service for day, _, _ in dates):
+            return None
+        dates = [d for d in dates if not _bracketed_apart(text, start, d[1], words)]
+        return (dates[0][1], dates[0][2]) if dates else None
+
+    def line_is_dated(self, doc: Doc, at: int) -> bool:
+        """Whether the line holding character ``at`` names a date of a visit."""
+        return self.service_day(doc) is not None and bool(self._line_dates(doc, at))
+
+    def _line_dates(self, doc: Doc, at: int) -> list[tuple[Day, int, int]]:
+        text = doc_text(doc)
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        return [
+            (day, start + a, start + b)
+            for day, a, b in days_in(text[start:end])
+            if not self._not_a_visit.search(text[max(0, start + a - 40) : start + a])
+        ]
 
 
 def _bracketed_apart(text: str, start: int, at: int, words: Span) -> bool:

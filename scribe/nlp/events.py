@@ -206,7 +206,11 @@ class EventFinder:
                 break
         sections = self.spec.sections
         if event.time == "today" and not current:
-            dated = self._dates.another_day(doc, sent, doc[event.start : event.end])
+            words = doc[event.start : event.end]
+            # the procedure's own line first: a log's rows are often one "sentence"
+            dated = self._dates.line_of_another_day(doc, words)
+            if dated is None and not self._dates.line_is_dated(doc, words.start_char):
+                dated = self._dates.another_day(doc, sent, words)
             if dated is not None:
                 # "TDN performed 02/11 to R ECRB" in the note of 02/18
                 event.time = "past"

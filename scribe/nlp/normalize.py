@@ -21,6 +21,13 @@ from functools import lru_cache
 _SOFT_WRAP = (
     r"(?<=[A-Za-z,;])(?P<wrap>[ \t]*\n[ \t]*)(?=[a-z])"
     r"|\b(?:of|with|and|or|the|a|an|to|in|into|at|for|from|by|on)(?P<after>[ \t]*\n[ \t]*)(?=\S)"
+    # a line that ends on a comma goes on: "L UT,\n L levator scapulae and L rhomboid major"
+    r"|(?<=[A-Za-z],)(?P<comma>[ \t]*\n[ \t]*)(?=[A-Za-z])"
+)
+# struck-through text (Markdown "~~...~~", HTML <s>, <del>, <strike>) was withdrawn: it
+# documents nothing, so it is read as blank (its characters keep their places)
+_STRUCK = re.compile(
+    r"~~(?=\S)[^~]{1,800}?(?<=\S)~~|<(s|del|strike)>[^<]{0,800}</\1>", re.IGNORECASE
 )
 _PADDING = r"[ \t]{2,}|\t"
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
@@ -108,13 +115,16 @@ def _plain(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Plain characters, soft-wrapped lines joined and padding squeezed to one space each."""
+    """Plain characters, struck-through text blanked, soft-wrapped lines joined and padding
+    squeezed to one space each."""
     plain, plain_offsets = _plain(text)
+    if "~~" in plain or "<" in plain:
+        plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
     for match in _SPACES.finditer(plain):
-        group = "wrap" if match.group("wrap") else "after" if match.group("after") else 0
+        group = next((g for g in ("wrap", "after", "comma") if match.group(g)), 0)
         start, end = match.span(group)
         pieces.append(plain[position:start])
         offsets.extend(plain_offsets[position:start])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
+from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import doc_text, sentences, span_text
 from scribe.nlp.mentions import (
     BILLABLE,
@@ -50,6 +51,9 @@ class StructureTies:
         self._anaphora_single = _alternation(statements.get("anaphora_single", []))
         self._anaphora_object = _alternation(statements.get("anaphora_object", []))
         self._routes = _alternation(list(spec.injections.not_trigger_point_routes))
+        self._dates = NoteDates(
+            statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
+        )
 
     def _tie(
         self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
@@ -74,6 +78,23 @@ class StructureTies:
             if any(e.sentence == mention.sentence and e.kind in BILLABLE for e in events):
                 continue
             self._set(mention, "mentioned", FIRM, None)
+
+    def dated_lines(self, doc: Doc, mentions: list[Mention]) -> None:
+        """ "PRIOR DN LOG | 10/02/2026 | R UT, R levator scapulae |": a muscle that a heading,
+        a section or a list made treated, on a line dated another day than the date of
+        service, was treated that day, not today. A muscle its own sentence's procedure
+        treated is dated with that procedure (``events.py``)."""
+        for mention in mentions:
+            span = mention.span
+            if span._.status != "treated" or span._.binding in (None, "clause"):
+                continue
+            dated = self._dates.line_of_another_day(doc, span)
+            if dated is None:
+                continue
+            words = doc.char_span(*dated, alignment_mode="expand")
+            self._set(
+                mention, "historical", FIRM, None if words is None else (words.start, words.end)
+            )
 
     # --- templates -------------------------------------------------------------------------
     def checkboxes(self, mentions: list[Mention], template: Template) -> None:

@@ -245,6 +245,10 @@ class ContextLexicon(FileHeader):
         default_factory=dict, description="Category -> categories that end its scope."
     )
     run_on: RunOnReach | None = None
+    bracket_bound: list[str] = Field(
+        default_factory=list,
+        description="Categories whose scope, said inside brackets, ends at the closing one.",
+    )
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from scribe import Scribe
 from scribe.lexicons import load_lexicons
 from scribe.nlp.context import context_regex_rules, context_rules
 from scribe.schemas.lexicon import ContextRuleSet
@@ -94,3 +95,27 @@ def test_context_rule_set_refuses_a_broken_regular_expression() -> None:
 def test_context_a_contracted_not_negates_what_follows(nlp: Language) -> None:
     found = _negated(nlp, "He didn't want any lidocaine. There wasn't a jump sign.")
     assert found == {"lidocaine": True, "jump sign": True}
+
+
+def _statuses(scribe: Scribe, text: str) -> dict[str, str]:
+    return {m.name: m.status for m in scribe.extract(text).note.muscles}
+
+
+def test_context_a_plan_word_in_brackets_does_not_reach_past_them(scribe: Scribe) -> None:
+    text = (
+        "P: Dry needling (risks reviewed and written consent signed): R infraspinatus, "
+        "R teres minor. No injectate. Tolerated well."
+    )
+    assert _statuses(scribe, text) == {"infraspinatus": "treated", "teres minor": "treated"}
+    # outside brackets the plan word still plans
+    planned = "Reviewed dry needling to R infraspinatus and R teres minor with the patient."
+    assert set(_statuses(scribe, planned).values()) == {"planned"}
+
+
+def test_context_a_rule_about_who_may_needle_reports_no_needling(scribe: Scribe) -> None:
+    text = (
+        "Tx: therapeutic exercise 2 units. Note: an aide may not perform dry needling; "
+        "none was done today."
+    )
+    prompts = {p.id for p in scribe.extract(text).coding.prompts}
+    assert "muscle-names-missing" not in prompts

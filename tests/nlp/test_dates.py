@@ -80,3 +80,37 @@ def test_dates_a_date_of_an_earlier_session_in_brackets_does_not_date_today(
         "with good LTR. No injectate.\n"
     )
     assert _codes(scribe, text) == ["20561"]
+
+
+def test_dates_a_needling_log_row_of_another_day_is_past(scribe: Scribe) -> None:
+    text = (
+        "Daily note   DOS 09/15/2026\n"
+        "NEEDLING LOG\n"
+        "| Date       | Muscles needled              |\n"
+        "| 08/25/2026 | L gluteus medius, L piriformis |\n"
+        "| 09/01/2026 | L piriformis, L QL             |\n"
+        "Today: DN L gluteus medius only, 2 needles. No injectate. Tolerated well.\n"
+    )
+    assert _codes(scribe, text) == ["20560"]
+    result = scribe.extract(text)
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"gluteus medius"}
+
+
+def test_dates_a_day_past_the_tenth_leading_a_line_is_a_date() -> None:
+    assert [day for day, _, _ in days_in("  10/14 DN R supinator")] == [(10, 14)]
+    assert [day for day, _, _ in days_in("pain 7/10\n4/5 strength")] == []
+    assert [day for day, _, _ in days_in("Visit 3 of 12, 10/14 DN")] == []
+
+
+def test_dates_a_summary_s_final_visit_is_the_date_of_service(scribe: Scribe) -> None:
+    text = (
+        "Discharge summary\n"
+        "Treatment over the episode:\n"
+        "  10/06 DN R gastrocnemius, R soleus\n"
+        "  10/20 DN R soleus, R tibialis posterior\n"
+        "Final visit 11/03/2026: dry needling R soleus, 2 needles, no injectate. Tolerated.\n"
+    )
+    result = scribe.extract(text)
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"soleus"}

@@ -125,3 +125,21 @@ def test_normalize_offsets_stay_inside_the_original(pieces: list[str]) -> None:
     for i in range(len(source.text)):
         start, end = source.to_original(i, i + 1)
         assert 0 <= start < end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "struck",
+    ["~~DN R UT, R LS x 8 min~~", "<s>DN R UT, R LS x 8 min</s>", "<del>DN R UT, R LS</del>"],
+)
+def test_normalize_reads_struck_through_text_as_blank(struck: str) -> None:
+    text = f"Tx: HEP review\n{struck}\nPost: 3/10"
+    source = normalize(text)
+    assert "UT" not in source.text and "DN" not in source.text
+    assert source.text.startswith("Tx: HEP review") and source.text.endswith("Post: 3/10")
+    assert len(source.offsets) == len(source.text)
+
+
+def test_normalize_a_line_ending_on_a_comma_goes_on() -> None:
+    assert normalize("R QL,\n   R piriformis were not needled").text == (
+        "R QL, R piriformis were not needled"
+    )

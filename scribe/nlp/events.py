@@ -87,6 +87,9 @@ class EventFinder:
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
         )
+        self._response = re.compile(
+            "|".join(f"(?:{p})" for p in statements.get("response_words", [])) or "$^", re.I
+        )
         self._dates = NoteDates(
             statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
         )
@@ -179,6 +182,10 @@ class EventFinder:
             elif other.category in ("NOT_TREATED", "NEGATED_EXISTENCE") and _negates(
                 doc, other, span
             ):
+                if other.category == "NEGATED_EXISTENCE" and self._response.match(
+                    doc[span[0] : span[1]].text
+                ):
+                    continue  # "no LTR": no twitch, not no needling
                 found.setdefault("not_done", other)  # "has not consented to needling"
         times: tuple[EventTime, ...] = ("not_done", "planned", "past")
         if current:

@@ -771,3 +771,17 @@ def test_events_two_titled_procedure_sections_keep_their_techniques(scribe: Scri
         ("20552", ()),
         ("20561", ("59",)),
     ]
+
+
+def test_events_no_twitch_is_no_denial_of_the_needling(scribe: Scribe) -> None:
+    text = (
+        "Dry needling today, no injectate.\n"
+        "| Muscle       | Side | Needles | Response |\n"
+        "| Soleus       | L    | 2       | LTR x1   |\n"
+        "| Gastrocnemius | L    | 2       | no LTR   |\n"
+    )
+    result = scribe.extract(text)
+    assert {m.name: m.status for m in result.note.muscles} == {
+        "soleus": "treated",
+        "gastrocnemius": "treated",
+    }

@@ -156,6 +156,7 @@ class MuscleBinder:
         structure.same_sentence(mentions, effective)
         structure.sections_and_headers(doc, mentions, events, effective, modifiers)
         structure.anaphora_back(doc, mentions, effective, sents)
+        structure.answered_rows(mentions, effective)
         structure.dated_lines(doc, mentions)
         for mention in mentions:
             if mention.span._.status is None:

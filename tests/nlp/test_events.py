@@ -785,3 +785,30 @@ def test_events_no_twitch_is_no_denial_of_the_needling(scribe: Scribe) -> None:
         "soleus": "treated",
         "gastrocnemius": "treated",
     }
+
+
+def test_events_a_yes_no_list_under_a_needled_question_decides_each_row(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DOS 05/04/2026\n"
+        "Trigger point dry needling - muscles (needled Y/N):\n"
+        "  Infraspinatus R ....... Y (3 needles)\n"
+        "  Teres major R ......... N\n"
+        "  Posterior deltoid R ... Y (2 needles)\n"
+        "No injectate. Tolerated well.\n"
+    )
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {
+        "infraspinatus": "treated",
+        "teres major": "negated",
+        "posterior deltoid": "treated",
+    }
+
+
+def test_events_a_yes_no_answer_without_a_needled_question_decides_nothing(
+    scribe: Scribe,
+) -> None:
+    text = "Dry needling R infraspinatus today.\nTender to palpation:\n  Teres major R ... no\n"
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses.get("teres major") != "negated"

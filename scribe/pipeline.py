@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from scribe.coding import code, load_rules
 from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
 from scribe.lexicons import Lexicons, load_lexicons, read_model
 from scribe.nlp import build_nlp
+from scribe.nlp.extensions import SOURCE
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.note_builder import NoteBuilder
 from scribe.schemas.coding import CodingResult
@@ -92,8 +94,15 @@ class Scribe:
         """Extract the structured note from one dictation and code it."""
         check_text(text, max_chars=self.settings.max_input_chars)
         source = normalize(text)
-        note = self._builder.build(self.nlp(source.text), source)
+        note = self._builder.build(self.nlp(self._doc_of(source)), source)
         return ExtractionResult(note=note, coding=code(note, context, rules=self._rules))
+
+    def _doc_of(self, source: NormalizedText) -> Doc:
+        """The doc the pipeline reads, carrying the dictation as written (``SOURCE``): table
+        columns are read where the clinician's padding put them."""
+        doc = self.nlp.make_doc(source.text)
+        doc.user_data[SOURCE] = source
+        return doc
 
     @cached_property
     def transcriber(self) -> Transcriber:
@@ -126,7 +135,7 @@ class Scribe:
             note = self._builder.build(self.nlp(""), normalize(""))
         else:
             source = normalize(transcript.text)
-            note = self._builder.build(self.nlp(source.text), source)
+            note = self._builder.build(self.nlp(self._doc_of(source)), source)
         coding = self.recode(note, context, transcript=transcript)
         return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
 
@@ -186,10 +195,10 @@ class Scribe:
         limit = self.settings.max_input_chars
         sources: list[NormalizedText] = []
 
-        def checked() -> Iterator[str]:
+        def checked() -> Iterator[Doc]:
             for text in texts:
                 sources.append(normalize(check_text(text, max_chars=limit)))
-                yield sources[-1].text
+                yield self._doc_of(sources[-1])
 
         for i, doc in enumerate(self.nlp.pipe(checked(), batch_size=batch_size)):
             note = self._builder.build(doc, sources[i])

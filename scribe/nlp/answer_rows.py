@@ -3,18 +3,26 @@
 Needles" over "Soleus  R  Y  2". The answer at the end of a muscle's row says whether it was
 done; a row's side letter, leaders (dots, dashes) and needle count may stand around it.
 
-Reads: the template's lines (``templates.py``). Writes nothing: a pure function for
-``structure.py``.
+A grid whose legend says what its mark means ("(X = needled)", "key: ✓ = needled") is read the
+same way: a muscle's row of marks is a yes, and under a side-column header ("Muscle   R   L")
+each mark's column gives its side, read where the clinician's padding put it.
+
+Reads: the template's lines (``templates.py``), the mentions and the procedures done today.
+Writes: the status (and, from a grid's columns, the side) of the mentions on such rows.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from spacy.tokens import Span
 
+from scribe.nlp.mentions import FIRM, Mention, decide, tie
 from scribe.nlp.templates import template_of
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
 
 Answer = Literal["yes", "no"]
 
@@ -29,6 +37,17 @@ _ROW_REST = re.compile(
 _QUESTION = re.compile(r"\b(?:yes\s*/\s*no|y\s*/\s*n)\b", re.IGNORECASE)
 _DONE_WORD = re.compile(r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|done|performed)\b", re.I)
 _HEADER_REACH = 12  # lines looked at above a row for its header
+# after the name: only marks (and at most a needle count)
+_MARKS = re.compile(r"(?<![^\s])(?:x|✓|✔|√)(?![^\s])", re.IGNORECASE)
+_MARKS_ROW = re.compile(r"^(?:\s*(?:x|✓|✔|√))+\s*(?:\d{1,2})?\s*$", re.IGNORECASE)
+_LEGEND = re.compile(
+    r"(?:\b(?:x|check(?:ed)?|tick(?:ed)?)\b|[✓✔√])\s*\)?\s*=\s*"
+    r"(?:needled|treated|done|dn|tdn|injected)\b",
+    re.IGNORECASE,
+)
+_SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left)\b", re.IGNORECASE)
+_SIDE_HEADER_REST = re.compile(r"\b(?:muscles?|name|side|needled|today)\b|[|:()/-]", re.I)
+_SIDES = {"r": "right", "rt": "right", "right": "right", "l": "left", "lt": "left", "left": "left"}
 
 
 def row_answer(span: Span) -> Answer | None:
@@ -48,3 +67,58 @@ def row_answer(span: Span) -> Answer | None:
         if _QUESTION.search(words) and _DONE_WORD.search(words):
             return "no" if match.group("answer").lower().startswith("n") else "yes"
     return None
+
+
+def marked_sides(span: Span) -> set[str] | None:
+    """The sides marked on a muscle's row of a legend grid ("Infraspinatus   X   X" under
+    "Muscle   R   L" and "(X = needled)"): None when the row is no such row; an empty set
+    when it is but no side column stands above."""
+    template = template_of(span.doc)
+    line = template.line_of(span.start_char)
+    end = template.lines[line][1]
+    rest = template.text[span.end_char : end]
+    if not _MARKS_ROW.match(rest):
+        return None
+    columns: list[tuple[int, str]] = []
+    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
+        first, stop = template.lines[above]
+        words = template.text[first:stop]
+        if not words.strip():
+            return None
+        if not columns and _SIDE_WORD.search(words):
+            others = _SIDE_HEADER_REST.sub("", _SIDE_WORD.sub("", words)).strip()
+            if not others:
+                columns = [
+                    (template.column(first + m.start()), _SIDES[m.group(0).lower()])
+                    for m in _SIDE_WORD.finditer(words)
+                ]
+                continue
+        if _LEGEND.search(words):
+            marks = [template.column(span.end_char + m.start()) for m in _MARKS.finditer(rest)]
+            if not columns:
+                return set()
+            return {min(columns, key=lambda c: abs(c[0] - mark))[1] for mark in marks}
+    return None
+
+
+def answered_rows(
+    mentions: list[Mention], effective: list[ProcedureEvent], technique: dict[str, str | None]
+) -> None:
+    """ "DN today (needled yes/no):" over "Extensor digitorum longus L .. no": the row's
+    answer decides, over a heading's list; a "yes" (or a legend grid's mark) speaks of the
+    note's procedure done today, its strong words first."""
+    today = [e for e in effective if e.billable_today]
+    event = next((e for e in today if e.strength == "strong"), None) or next(iter(today), None)
+    for mention in mentions:
+        span = mention.span
+        answer = row_answer(span)
+        sides = marked_sides(span) if answer is None else None
+        if sides is not None:
+            answer = "yes"
+            if sides:
+                span._.laterality = "bilateral" if len(sides) == 2 else next(iter(sides))
+                span._.laterality_source = "explicit"
+        if answer == "no":
+            decide(mention, "negated", FIRM, None)
+        elif answer == "yes" and span._.status != "treated" and event is not None:
+            tie(mention, event, "list", None, technique.get(event.kind))

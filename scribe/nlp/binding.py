@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
+from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
 from scribe.nlp.mentions import (
     BILLABLE,
@@ -156,7 +157,7 @@ class MuscleBinder:
         structure.same_sentence(mentions, effective)
         structure.sections_and_headers(doc, mentions, events, effective, modifiers)
         structure.anaphora_back(doc, mentions, effective, sents)
-        structure.answered_rows(mentions, effective)
+        answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)
         for mention in mentions:
             if mention.span._.status is None:

@@ -29,6 +29,7 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
     "procedures": None,  # list[ProcedureEvent], from events.py
 }
 
+SOURCE = "scribe_source"  # doc.user_data key: the NormalizedText the doc was read from
 TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from scribe.nlp.answer_rows import row_answer
 from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import doc_text, sentences, span_text
 from scribe.nlp.mentions import (
@@ -56,6 +55,11 @@ class StructureTies:
             statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
         )
 
+    @property
+    def technique(self) -> dict[str, str | None]:
+        """The technique of each procedure kind ("needling", "injection")."""
+        return self._technique
+
     def _tie(
         self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
     ) -> None:
@@ -96,19 +100,6 @@ class StructureTies:
             self._set(
                 mention, "historical", FIRM, None if words is None else (words.start, words.end)
             )
-
-    def answered_rows(self, mentions: list[Mention], effective: list[ProcedureEvent]) -> None:
-        """ "DN today (needled yes/no):" over "Extensor digitorum longus L .. no": the row's
-        answer decides, over a heading's list; a "yes" speaks of the note's procedure done
-        today (see ``answer_rows.py``)."""
-        for mention in mentions:
-            answer = row_answer(mention.span)
-            if answer == "no":
-                self._set(mention, "negated", FIRM, None)
-            elif answer == "yes" and mention.span._.status != "treated":
-                event = next((e for e in effective if e.billable_today), None)
-                if event is not None:
-                    self._tie(mention, event, "list", None)
 
     # --- templates -------------------------------------------------------------------------
     def checkboxes(self, mentions: list[Mention], template: Template) -> None:

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from spacy.tokens import Doc, Span
 
-from scribe.nlp.extensions import doc_text, sentences
+from scribe.nlp.extensions import SOURCE, doc_text, sentences
+from scribe.nlp.normalize import NormalizedText
 
 BoxState = Literal["checked", "unchecked"]
 
@@ -90,6 +91,11 @@ class Template:
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
+        source = doc.user_data.get(SOURCE)
+        # the dictation as written, when the doc carries it: its padding places the columns
+        self._source: NormalizedText | None = (
+            source if source is not None and (source.text == self.text) else None
+        )
         self.lines = lines(self.text)
         self._line_starts = [s for s, _ in self.lines]
         self._boxes = [
@@ -169,6 +175,15 @@ class Template:
                     if checked
                 }
         return set()
+
+    def column(self, char: int) -> int:
+        """The column of character ``char`` on its line, as the clinician's padding placed it
+        (the reader's copy squeezes padding; the original text keeps it)."""
+        if self._source is None:
+            return char - self.lines[self.line_of(char)][0]
+        original = self._source.original
+        at = self._source.offsets[char]
+        return at - (original.rfind("\n", 0, at) + 1)
 
     def has_boxes(self, line: int) -> bool:
         start, end = self.lines[line]

@@ -812,3 +812,34 @@ def test_events_a_yes_no_answer_without_a_needled_question_decides_nothing(
     text = "Dry needling R infraspinatus today.\nTender to palpation:\n  Teres major R ... no\n"
     statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
     assert statuses.get("teres major") != "negated"
+
+
+def test_events_a_legend_grid_gives_treatment_and_sides_by_column(scribe: Scribe) -> None:
+    text = (
+        "DOS 05/04/2026\n"
+        "Needling grid (x = needled)\n"
+        "Muscle                R      L\n"
+        "Gluteus medius        x      x\n"
+        "Piriformis                   x\n"
+        "Quadratus lumborum    x\n"
+        "No injectate. Tolerated well, LTR in the glutes.\n"
+        "Dry needling 25 min.\n"
+    )
+    result = scribe.extract(text)
+    sides = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert sides == {
+        ("gluteus medius", "bilateral"),
+        ("piriformis", "left"),
+        ("quadratus lumborum", "right"),
+    }
+
+
+def test_events_a_grid_whose_legend_is_not_the_procedure_treats_nothing(scribe: Scribe) -> None:
+    text = (
+        "Dry needling R QL today.\n\n"
+        "Tender points (x = tender)\n"
+        "Muscle                R      L\n"
+        "Piriformis                   x\n"
+    )
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses.get("piriformis") != "treated"

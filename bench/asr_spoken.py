@@ -21,7 +21,8 @@ exact); runs the trace never scored are left as heard and counted.
 
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
 extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on);
-voice and dictated = the seventh and eighth authors' spoken sets, each measured on its own.
+voice, dictated and narrated = the seventh, eighth and thirteenth authors' spoken sets, each
+measured on its own.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -64,6 +65,7 @@ SETS = {
     "tuning": ("extraction", "fresh", "spoken"),
     "voice": ("voice",),
     "dictated": ("dictated",),
+    "narrated": ("narrated",),
 }
 
 

@@ -50,6 +50,8 @@ SETS = (
     "outside",
     "boilerplate",
     "injections",
+    "narrated",
+    "clinics",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

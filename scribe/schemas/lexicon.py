@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from scribe.schemas.common import Frozen
+from scribe.schemas.common import FileHeader, Frozen
+from scribe.schemas.sections import DocumentKind, SectionCategory, SectionLexicon
+
+__all__ = ["DocumentKind", "FileHeader", "SectionCategory", "SectionLexicon"]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -16,14 +19,6 @@ def _check_id(value: str) -> str:
     if not _ID.match(value):
         raise ValueError(f"ids are lower-case kebab-case: {value!r}")
     return value
-
-
-class FileHeader(Frozen):
-    schema_version: Literal["1"]
-    description: str = Field(min_length=10)
-    source: str = Field(min_length=3)
-    license: str | None = None
-    attribution: str | None = None
 
 
 class LexiconMuscle(Frozen):
@@ -328,68 +323,6 @@ class AsrLexicon(FileHeader):
     def _has_default(self) -> AsrLexicon:
         if "default" not in self.decoding:
             raise ValueError("decoding needs a `default` entry")
-        return self
-
-
-SectionCategory = Literal[
-    "history",
-    "family_history",
-    "medications",
-    "allergies",
-    "exam",
-    "imaging",
-    "assessment",
-    "plan",
-    "procedure",
-    "dry_needling",
-    "trigger_point_injection",
-    "acupuncture",
-    "response",
-    "billing",
-    "operative",
-    "imaging_report",
-    "electrodiagnostic",
-    "discharge",
-]
-DocumentKind = Literal[
-    "clinical_note",
-    "operative_report",
-    "imaging_report",
-    "electrodiagnostic_report",
-    "discharge_summary",
-]
-
-
-class SectionRuleSpec(Frozen):
-    """A heading, matched case-insensitively at the start of a line (medspaCy's format)."""
-
-    literal: str = Field(min_length=2)
-    category: SectionCategory
-    # a one-line field ("Indication: active TrPs in the L infraspinatus"): with text on its own
-    # line it heads that line only, and the lines after it are in no section
-    single_line: bool = False
-
-
-class DocumentKindRule(Frozen):
-    kind: DocumentKind
-    categories: list[SectionCategory] = Field(min_length=1)
-    min_headings: int = Field(default=1, ge=1)
-
-
-class SectionLexicon(FileHeader):
-    rules: list[SectionRuleSpec] = Field(min_length=1)
-    document_kinds: list[DocumentKindRule] = Field(default_factory=list)
-    # a title line in capitals that names a procedure ("PROCEDURE 2 - DRY NEEDLING") heads
-    # that procedure's section, unless it also names one of ``not_procedure_titles``
-    procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
-    not_procedure_titles: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _literals_unique(self) -> SectionLexicon:
-        literals = [r.literal.lower() for r in self.rules]
-        dupes = sorted({x for x in literals if literals.count(x) > 1})
-        if dupes:
-            raise ValueError(f"headings listed twice: {dupes}")
         return self
 
 

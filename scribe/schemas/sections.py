@@ -53,6 +53,16 @@ class DocumentKindRule(Frozen):
     min_headings: int = Field(default=1, ge=1)
 
 
+class WithinProcedure(Frozen):
+    """Headings that change meaning inside a procedure: a ``fields`` heading that comes after
+    a ``procedures`` heading, with no ``closed_by`` heading between them, is a field of that
+    procedure (its category becomes ``procedure``)."""
+
+    fields: list[SectionCategory] = Field(min_length=1)
+    procedures: list[SectionCategory] = Field(min_length=1)
+    closed_by: list[SectionCategory] = Field(default_factory=list)
+
+
 class SectionLexicon(FileHeader):
     rules: list[SectionRuleSpec] = Field(min_length=1)
     document_kinds: list[DocumentKindRule] = Field(default_factory=list)
@@ -60,6 +70,7 @@ class SectionLexicon(FileHeader):
     # that procedure's section, unless it also names one of ``not_procedure_titles``
     procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
     not_procedure_titles: list[str] = Field(default_factory=list)
+    within_procedure: WithinProcedure | None = None
 
     @model_validator(mode="after")
     def _literals_unique(self) -> SectionLexicon:

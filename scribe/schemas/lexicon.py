@@ -377,8 +377,9 @@ class InjectionRules(Frozen):
     trigger_point_findings: list[str] = Field(default_factory=list)
     chemodenervation_substances: list[str] = Field(default_factory=list)
     not_trigger_point_routes: list[str] = Field(default_factory=list)
+    not_trigger_point_sites: list[str] = Field(default_factory=list)
 
-    @field_validator("not_trigger_point_routes")
+    @field_validator("not_trigger_point_routes", "not_trigger_point_sites")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
         for pattern in value:

@@ -197,6 +197,9 @@ class RationaleExtractor:
         self._before = _compile_any(lists["before_cue"])
         self._after = _compile_any(lists["after_cue"])
         self._not_referral = _compile_any(lists["not_a_referral"])
+        self._points_back = compile_lowercase(
+            "|".join(f"(?:{p})" for p in lists.get("count_points_back", [])) or "$^"
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
@@ -252,7 +255,12 @@ class RationaleExtractor:
                 doc, [per_muscle(doc, c) if c.each else c for c in counts], counts
             )
         if "muscle" in lowered:
-            result.stated_counts = read_counts(STATED_COUNT, lowered, 0)
+            back = [m.span() for m in self._points_back.finditer(lowered)]
+            result.stated_counts = [
+                c
+                for c in read_counts(STATED_COUNT, lowered, 0)
+                if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
+            ]
         doc._.rationale = result
         return doc
 

@@ -48,7 +48,12 @@ class InjectionResolver:
         muscles, with no injection word, is an injection event of its own; so is a dosed
         substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
         muscles are listed below it."""
-        if any(e.sentence == number and e.kind != "acupuncture" for e in events):
+        if any(
+            e.sentence == number and e.kind != "acupuncture" and e.category != "NEEDLE_WORD"
+            for e in events
+        ):
+            # (a needling word that proves nothing alone, "e-stim guidance", "25g needle", does
+            # not stop the dosed drug of its sentence from being the injection)
             return []
         injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
         beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from scribe import Scribe
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]
@@ -84,3 +85,13 @@ def test_injection_kinds_procedure_medications_field_is_the_injectate(note_of: N
     assert injected(note) == {"ropivacaine"}
     assert note.rationale.pain.after is not None
     assert note.rationale.pain.after.value == 3
+
+
+def test_injection_kinds_needle_word_does_not_hide_a_dosed_toxin(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Procedure: abobotulinumtoxinA 500 units reconstituted with 2.5 mL saline, 27g needle, "
+        "electrical stimulation guidance.\nRight: soleus 150 units, tibialis posterior 150 units."
+    )
+    assert injected(result.note) == {"botulinum toxin"}
+    assert "chemodenervation-not-tpi" in {p.id for p in result.coding.prompts}
+    assert result.coding.lines == []

@@ -159,3 +159,16 @@ def test_assertion_negated_finding_is_marked(note_of: NoteOf) -> None:
 def test_assertion_sets_a_status_on_every_target(nlp: Language) -> None:
     doc = nlp("TrPs in R UT. Plan to needle L QL. No lidocaine. DN performed.")
     assert all(span._.status is not None for span in doc.spans["targets"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Because of a bupivacaine allergy, TPIs were not used; the L supinator was dry needled.",
+        "He is allergic to bupivacaine, so the L supinator was dry needled instead of injected.",
+    ],
+)
+def test_assertion_allergy_names_the_drug_without_giving_it(note_of: NoteOf, sentence: str) -> None:
+    note = note_of(sentence)
+    assert [s.status for s in note.injectate.substances if s.name == "bupivacaine"] == ["mentioned"]
+    assert note.injectate.status != "injected"

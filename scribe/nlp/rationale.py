@@ -184,7 +184,12 @@ def _procedure_names_not_done(doc: Doc) -> list[tuple[int, int]]:
 
 
 class RationaleExtractor:
-    def __init__(self, statements: StatementLexicon, history: Iterable[str]) -> None:
+    def __init__(
+        self,
+        statements: StatementLexicon,
+        history: Iterable[str],
+        needs_muscle: Iterable[str] = (),
+    ) -> None:
         # sections whose values are what the patient reported on arrival
         self._history = frozenset(history)
         lists = statements.statements
@@ -197,6 +202,7 @@ class RationaleExtractor:
         self._before = _compile_any(lists["before_cue"])
         self._after = _compile_any(lists["after_cue"])
         self._not_referral = _compile_any(lists["not_a_referral"])
+        self._needs_muscle = frozenset(needs_muscle)
         self._points_back = compile_lowercase(
             "|".join(f"(?:{p})" for p in lists.get("count_points_back", [])) or "$^"
         )
@@ -215,6 +221,10 @@ class RationaleExtractor:
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
                 if any(start <= span.start and span.end <= end for start, end in names):
                     continue  # "trigger point injections next visit": a name, not a finding
+                if span.text.lower() in self._needs_muscle and not any(
+                    t.label_ in ("MUSCLE", "GROUP") for t in in_sent_targets
+                ):
+                    continue  # "a nodule over the A1 pulley": no muscle, no trigger point
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
@@ -309,4 +319,8 @@ class RationaleExtractor:
 def make_rationale(nlp: Language, name: str, lexicon_dir: str | None) -> RationaleExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return RationaleExtractor(lexicons.statements, lexicons.procedures.sections.past)
+    return RationaleExtractor(
+        lexicons.statements,
+        lexicons.procedures.sections.past,
+        (p.lower() for spec in lexicons.findings.findings.values() for p in spec.needs_muscle),
+    )

@@ -150,10 +150,17 @@ class PhraseSet(Frozen):
     abbreviations: list[str] = Field(default_factory=list)
 
 
+class FindingPhrases(PhraseSet):
+    """A finding's phrases; ``needs_muscle``: those of them that name a finding only in a
+    sentence that names a muscle ("a knot in the R UT", not "a nodule over the A1 pulley")."""
+
+    needs_muscle: list[str] = Field(default_factory=list)
+
+
 class FindingLexicon(FileHeader):
     """Trigger-point findings by kind, and the phrases that name them."""
 
-    findings: dict[str, PhraseSet]
+    findings: dict[str, FindingPhrases]
 
 
 class LateralityLexicon(FileHeader):

@@ -1,5 +1,5 @@
-"""A trigger point named only in a procedure's name ("trigger point injections") is a finding of
-today only when that procedure was done today on a muscle (scribe/nlp/rationale.py)."""
+"""Findings a note names without having found them today: a trigger point named only in a
+procedure's name of another day, a nodule or knot in no muscle (scribe/nlp/rationale.py)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ def test_rationale_procedure_name_done_today_still_counts(note_of: NoteOf) -> No
 def test_rationale_twitch_that_speaks_of_needling_is_still_a_finding(note_of: NoteOf) -> None:
     note = note_of("Plan: trigger point injections later. Local twitch responses in the R UT.")
     assert "local_twitch_response" in kinds(note)
+
+
+def test_rationale_nodule_without_a_muscle_is_no_trigger_point(note_of: NoteOf) -> None:
+    note = note_of("Firm nodule over the dorsal wrist ganglion, tender. Plan: aspiration.")
+    assert "trigger_point" not in kinds(note)
+    assert "tenderness" in kinds(note)
+
+
+def test_rationale_knot_in_a_muscle_is_a_trigger_point(note_of: NoteOf) -> None:
+    assert "trigger_point" in kinds(note_of("Palpable knot in the L levator scapulae."))

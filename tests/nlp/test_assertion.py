@@ -172,3 +172,17 @@ def test_assertion_allergy_names_the_drug_without_giving_it(note_of: NoteOf, sen
     note = note_of(sentence)
     assert [s.status for s in note.injectate.substances if s.name == "bupivacaine"] == ["mentioned"]
     assert note.injectate.status != "injected"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Dry needling of the R gluteus minimus was offered; he refused.", "negated"),
+        ("TPI to the L scalenes was offered, but the patient declined.", "negated"),
+        ("Dry needling of the R gluteus minimus was offered for next week.", "planned"),
+    ],
+)
+def test_assertion_offered_then_declined_is_not_done(
+    note_of: NoteOf, text: str, status: str
+) -> None:
+    assert {m.status for m in note_of(text).muscles} == {status}

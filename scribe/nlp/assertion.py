@@ -32,6 +32,8 @@ def _categories(span: Span) -> set[str]:
 def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
     """``beside_muscle``: a muscle or trigger point is named in the same sentence, so dosing
     words alone ("lidocaine 1% 2 mL to the R QL") mean an injection."""
+    if "ALLERGY" in categories:
+        return "mentioned"  # "her lidocaine allergy": the drug is named, not given or denied
     if categories & set(_NEGATION):
         return "negated"
     if "DILUENT" in categories:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -122,3 +123,14 @@ def target_spans(doc: Doc) -> list[Span]:
 def store_target_spans(doc: Doc, spans: list[Span]) -> None:
     doc.spans[TARGETS] = spans
     doc.user_data["scribe_targets"] = list(spans)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def same_paragraph(doc: Doc, first: int, second: int) -> bool:
+    """Whether sentences ``first`` and ``second`` (indices, first <= second) are in one
+    paragraph: no blank line between the start of one and the start of the other."""
+    sents = sentences(doc)
+    start, end = sents[first].start_char, sents[second].start_char
+    return _BLANK_LINE.search(doc_text(doc), start, end) is None

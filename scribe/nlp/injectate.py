@@ -18,6 +18,7 @@ from scribe.nlp.extensions import (
     by_sentence,
     doc_text,
     register_extensions,
+    same_paragraph,
     sentences,
     span_text,
     target_spans,
@@ -59,9 +60,10 @@ class InjectateExtractor:
     given in a trigger point injection or chemodenervation done today (its sentence, or its
     section); the muscles that received it are the ones those procedures were tied to."""
 
-    def __init__(self, none_patterns: list[str]) -> None:
+    def __init__(self, none_patterns: list[str], not_today: frozenset[str]) -> None:
         # one alternation: a single pass over each sentence
         self._none = re.compile("|".join(f"(?:{p})" for p in none_patterns), re.IGNORECASE)
+        self._not_today = not_today  # sections of the past, of plans, of someone else
 
     def __call__(self, doc: Doc) -> Doc:
         findings = InjectateFindings()
@@ -73,6 +75,9 @@ class InjectateExtractor:
         ]
         sections = sentence_sections(doc)
         injection_sections = {e.section for e in events}
+        other = {
+            e.sentence for e in doc._.procedures or [] if e.done_today and e.kind == "injection"
+        }
         for number, (sent, in_sent) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
@@ -83,13 +88,29 @@ class InjectateExtractor:
                 m for e in here for m in e.muscles if m.label_ == "MUSCLE" and _injected(m, e)
             ]
             for substance in substances:
+                muscles = receiving
                 status = substance._.status
                 if (
                     status == "injected"
                     and not here
-                    and (not events or sections[number] not in injection_sections)
+                    and (
+                        number in other or not events or sections[number] not in injection_sections
+                    )
                 ):
                     status = "mentioned"  # injected, but not into a trigger point today
+                elif (
+                    status == "mentioned"
+                    and not here
+                    and number not in other
+                    and _dosed(substance)
+                    and (follows := self._follows(doc, number, sections)) is not None
+                ):
+                    # "TPI to the R QL.\n1% lidocaine 3 mL into each muscle": the dose line
+                    # of the trigger point injection said just before it
+                    status = "injected"
+                    muscles = [
+                        m for m in follows.muscles if m.label_ == "MUSCLE" and _injected(m, follows)
+                    ]
                 findings.substances.append(
                     SubstanceFinding(
                         span=substance,
@@ -97,7 +118,7 @@ class InjectateExtractor:
                         dose=self._dose(
                             doc, sent, substance, [o for o in substances if o is not substance]
                         ),
-                        muscles=receiving if status == "injected" else [],
+                        muscles=muscles if status == "injected" else [],
                     )
                 )
             named = any(s._.status == "injected" for s in substances)
@@ -129,6 +150,28 @@ class InjectateExtractor:
             findings.status = "not_documented"
         doc._.injectate = findings
         return doc
+
+    def _follows(self, doc: Doc, number: int, sections: list[str | None]) -> Any:
+        """The trigger point injection or chemodenervation done today that a sentence of its
+        own paragraph named last before this one, when no other injection came between."""
+        if sections[number] in self._not_today:
+            return None
+        earlier = [
+            e
+            for e in doc._.procedures or []
+            if e.sentence < number
+            and e.kind in ("injection", "trigger_point_injection", "chemodenervation")
+        ]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda e: e.start)
+        if (
+            last.kind == "injection"
+            or not last.done_today
+            or not same_paragraph(doc, last.sentence, number)
+        ):
+            return None
+        return last
 
     def _none_statements(self, sent: Span) -> list[tuple[int, int]]:
         offset = sent.start_char
@@ -171,6 +214,12 @@ class InjectateExtractor:
         return "not_documented"
 
 
+def _dosed(substance: Span) -> bool:
+    """An amount is said with the drug, and nothing says it went another way or was mixed in."""
+    categories = {m.category for m in substance._.modifiers}
+    return "DOSE" in categories and not categories & {"OTHER_ROUTE", "DILUENT"}
+
+
 def _injected(muscle: Span, event: Any) -> bool:
     """A muscle tied to an injection event received the substance (a treated one, or one
     given botulinum toxin)."""
@@ -181,4 +230,8 @@ def _injected(muscle: Span, event: Any) -> bool:
 def make_injectate(nlp: Language, name: str, lexicon_dir: str | None) -> InjectateExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return InjectateExtractor(lexicons.statements.statements["none_injected"])
+    sections = lexicons.procedures.sections
+    return InjectateExtractor(
+        lexicons.statements.statements["none_injected"],
+        frozenset(sections.past) | frozenset(sections.planned) | frozenset(sections.other_person),
+    )

@@ -14,7 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import sentences, span_text
+from scribe.nlp.extensions import same_paragraph, sentences, span_text
 from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.schemas.lexicon import ProcedureLexicon
 
@@ -30,6 +30,7 @@ class InjectionResolver:
             category for category, kind in spec.sections.binding.items() if kind != "acupuncture"
         }
         self._routes = re.compile("|".join(spec.injections.not_trigger_point_routes) or "$^", re.I)
+        self._sites = re.compile("|".join(spec.injections.not_trigger_point_sites) or "$^", re.I)
         self._tp_findings = frozenset(spec.injections.trigger_point_findings)
         self._chemo_substances = frozenset(spec.injections.chemodenervation_substances)
         self._substance_category = {s.id: s.category for s in lexicons.substances.substances}
@@ -47,7 +48,12 @@ class InjectionResolver:
         muscles, with no injection word, is an injection event of its own; so is a dosed
         substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
         muscles are listed below it."""
-        if any(e.sentence == number and e.kind != "acupuncture" for e in events):
+        if any(
+            e.sentence == number and e.kind != "acupuncture" and e.category != "NEEDLE_WORD"
+            for e in events
+        ):
+            # (a needling word that proves nothing alone, "e-stim guidance", "25g needle", does
+            # not stop the dosed drug of its sentence from being the injection)
             return []
         injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
         beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
@@ -145,6 +151,8 @@ class InjectionResolver:
             # "injected" beside a twitch is no injection of any substance ("nothing one
             # injected", a recogniser's "nothing was injected"), so it bills no injection
             return
+        if not trigger_point and not into_muscle and self._sites.search(span_text(sent)):
+            return  # "L greater trochanteric bursa injection: triamcinolone 40 mg": another one
         if trigger_point or ((named_here or event.source == "substance") and into_muscle):
             # "Injected 2 mL 1% lidocaine into the R piriformis TrP": proves it on its own;
             # "the incision was infiltrated with Marcaine" names no muscle: not a trigger point
@@ -152,13 +160,28 @@ class InjectionResolver:
         elif any(
             e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
             for e in events
-        ):
+        ) and not _follows_other_injection(doc, event, events):
             # speaks of the trigger point injection the note proved
             event.kind, event.strength = "trigger_point_injection", "weak"
 
 
 # words between a negation and the procedure it denies: "not consented to needling",
 # "did not want any further DN", "no further"
+
+
+def _follows_other_injection(doc: Doc, event: ProcedureEvent, events: list[ProcedureEvent]) -> bool:
+    """ "Facet joint injections:\nmethylprednisolone 20 mg per level": the injection said last
+    before this one, in its paragraph, was not into a trigger point; the drug is that one's."""
+    earlier = [
+        e
+        for e in events
+        if e.sentence < event.sentence
+        and e.kind in ("injection", "trigger_point_injection", "chemodenervation")
+    ]
+    if not earlier:
+        return False
+    last = max(earlier, key=lambda e: e.start)
+    return last.kind == "injection" and same_paragraph(doc, last.sentence, event.sentence)
 
 
 def _muscles_with_findings(targets: list[list[Span]], kinds: frozenset[str]) -> set[str]:

@@ -104,6 +104,13 @@ _ROM_QUALITATIVE = re.compile(
     r"(?:improved|increased|restored|better)\b",
     re.IGNORECASE,
 )
+# forward bending measured by where the fingertips reach ("Lumbar flexion: fingertips to
+# mid-shin"): the fingertip-to-floor measure, a range of motion without degrees
+_ROM_REACH = re.compile(
+    r"\bfinger\s*-?tips?\s+(?:reach(?:es|ed|ing)?\s+)?(?:to|at)\s+(?:the\s+)?(?:mid[\s-]?|distal\s+|"
+    r"proximal\s+)?(?:knees?|shins?|tibias?|ankles?|floor|toes?|feet|foot|thighs?|patellae?)\b",
+    re.IGNORECASE,
+)
 _ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
 _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
@@ -352,6 +359,12 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
             # "Flexion: fingertips to knees -> mid-shin": a change without degrees
             found.append(
                 RomValue(arrow.start(), arrow.end(), _motion(text, arrow.start()), None, None, None)
+            )
+    if not found:
+        reach = _ROM_REACH.search(text)
+        if reach and _MOTION.search(text):
+            found.append(
+                RomValue(reach.start(), reach.end(), _motion(text, reach.start()), None, None, None)
             )
     if not found:
         qualitative = _ROM_QUALITATIVE.search(text)

@@ -168,8 +168,28 @@ def _compile_any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(joined, re.IGNORECASE)
 
 
+def _procedure_names_not_done(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the procedure words ("trigger point injection") of procedures that were
+    not done on a muscle today: a trigger point in their name was not found today."""
+    procedures = doc._.procedures or []
+    done = any(
+        e.billable_today and any(m._.status == "treated" for m in e.muscles) for e in procedures
+    )
+    # (only words that name a procedure: a "twitch" that speaks of one is still a finding)
+    return [
+        (e.start, e.end)
+        for e in procedures
+        if e.strength == "strong" and not (done and e.done_today)
+    ]
+
+
 class RationaleExtractor:
-    def __init__(self, statements: StatementLexicon, history: Iterable[str]) -> None:
+    def __init__(
+        self,
+        statements: StatementLexicon,
+        history: Iterable[str],
+        needs_muscle: Iterable[str] = (),
+    ) -> None:
         # sections whose values are what the patient reported on arrival
         self._history = frozenset(history)
         lists = statements.statements
@@ -182,18 +202,29 @@ class RationaleExtractor:
         self._before = _compile_any(lists["before_cue"])
         self._after = _compile_any(lists["after_cue"])
         self._not_referral = _compile_any(lists["not_a_referral"])
+        self._needs_muscle = frozenset(needs_muscle)
+        self._points_back = compile_lowercase(
+            "|".join(f"(?:{p})" for p in lists.get("count_points_back", [])) or "$^"
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         result = RationaleFindings()
         targets = target_spans(doc)
         sections = sentence_sections(doc)
         pain = PainPick()
+        names = _procedure_names_not_done(doc)
         for number, (sent, in_sent_targets) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
             text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
+                if any(start <= span.start and span.end <= end for start, end in names):
+                    continue  # "trigger point injections next visit": a name, not a finding
+                if span.text.lower() in self._needs_muscle and not any(
+                    t.label_ in ("MUSCLE", "GROUP") for t in in_sent_targets
+                ):
+                    continue  # "a nodule over the A1 pulley": no muscle, no trigger point
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
@@ -234,7 +265,12 @@ class RationaleExtractor:
                 doc, [per_muscle(doc, c) if c.each else c for c in counts], counts
             )
         if "muscle" in lowered:
-            result.stated_counts = read_counts(STATED_COUNT, lowered, 0)
+            back = [m.span() for m in self._points_back.finditer(lowered)]
+            result.stated_counts = [
+                c
+                for c in read_counts(STATED_COUNT, lowered, 0)
+                if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
+            ]
         doc._.rationale = result
         return doc
 
@@ -283,4 +319,8 @@ class RationaleExtractor:
 def make_rationale(nlp: Language, name: str, lexicon_dir: str | None) -> RationaleExtractor:
     register_extensions()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    return RationaleExtractor(lexicons.statements, lexicons.procedures.sections.past)
+    return RationaleExtractor(
+        lexicons.statements,
+        lexicons.procedures.sections.past,
+        (p.lower() for spec in lexicons.findings.findings.values() for p in spec.needs_muscle),
+    )

@@ -14,7 +14,7 @@ Reads: sentences. Writes: ``doc._.note_sections``, ``doc._.document_kind``.
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -56,6 +56,7 @@ class SectionTagger:
             if spec.literal.endswith(":") and len(words) > 2:
                 self._alone.add(key, [nlp.make_doc(words)])
         self._kinds = lexicon.document_kinds
+        self._within = lexicon.within_procedure
         self._titles = [
             (re.compile(rf"\b{re.escape(name)}\b", re.I), category)
             for category, names in lexicon.procedure_titles.items()
@@ -105,6 +106,27 @@ class SectionTagger:
                 kept.append(heading)
         return kept
 
+    def _procedure_fields(self, sections: list[NoteSection]) -> list[NoteSection]:
+        """ "MEDICATIONS:" after "PROCEDURE:" lists the procedure's drugs: a field heading
+        inside a procedure is read as part of it (``within_procedure`` in the lexicon)."""
+        within = self._within
+        if within is None:
+            return sections
+        out: list[NoteSection] = []
+        open_procedure = False
+        for section in sections:
+            if section.single_line:
+                out.append(section)
+                continue
+            if open_procedure and section.category in within.fields:
+                section = replace(section, category="procedure")
+            elif section.category in within.procedures:
+                open_procedure = True
+            elif section.category in within.closed_by:
+                open_procedure = False
+            out.append(section)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         headings = self.headings(doc)
         sections = []
@@ -118,7 +140,7 @@ class SectionTagger:
             )
             stop = later[0][0] if later else len(doc)
             sections.append(NoteSection(key.split("|")[0], start, end, stop, single_line=single))
-        doc._.note_sections = sections
+        doc._.note_sections = self._procedure_fields(sections)
         counts = Counter(s.category for s in sections)
         doc._.document_kind = next(
             (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -9,6 +11,16 @@ class Frozen(BaseModel):
     """Base for records that must not drift once built."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileHeader(Frozen):
+    """The header every data file in ``lexicons/`` carries."""
+
+    schema_version: Literal["1"]
+    description: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    license: str | None = None
+    attribution: str | None = None
 
 
 class Evidence(Frozen):

@@ -7,7 +7,27 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from scribe.schemas.common import Frozen
+from scribe.schemas.asr_lexicon import (
+    AsrCheck,
+    AsrDecoding,
+    AsrLexicon,
+    AsrVocabulary,
+    LowConfidencePrompt,
+)
+from scribe.schemas.common import FileHeader, Frozen
+from scribe.schemas.sections import DocumentKind, SectionCategory, SectionLexicon
+
+__all__ = [
+    "AsrCheck",
+    "AsrDecoding",
+    "AsrLexicon",
+    "AsrVocabulary",
+    "DocumentKind",
+    "FileHeader",
+    "LowConfidencePrompt",
+    "SectionCategory",
+    "SectionLexicon",
+]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -16,14 +36,6 @@ def _check_id(value: str) -> str:
     if not _ID.match(value):
         raise ValueError(f"ids are lower-case kebab-case: {value!r}")
     return value
-
-
-class FileHeader(Frozen):
-    schema_version: Literal["1"]
-    description: str = Field(min_length=10)
-    source: str = Field(min_length=3)
-    license: str | None = None
-    attribution: str | None = None
 
 
 class LexiconMuscle(Frozen):
@@ -155,10 +167,17 @@ class PhraseSet(Frozen):
     abbreviations: list[str] = Field(default_factory=list)
 
 
+class FindingPhrases(PhraseSet):
+    """A finding's phrases; ``needs_muscle``: those of them that name a finding only in a
+    sentence that names a muscle ("a knot in the R UT", not "a nodule over the A1 pulley")."""
+
+    needs_muscle: list[str] = Field(default_factory=list)
+
+
 class FindingLexicon(FileHeader):
     """Trigger-point findings by kind, and the phrases that name them."""
 
-    findings: dict[str, PhraseSet]
+    findings: dict[str, FindingPhrases]
 
 
 class LateralityLexicon(FileHeader):
@@ -272,131 +291,6 @@ class StatementLexicon(FileHeader):
     statements: dict[str, list[str]]
 
 
-class LowConfidencePrompt(Frozen):
-    id: str
-    severity: Literal["error", "warning", "info"]
-    message: str = Field(description="{words} is replaced by the unsure words.")
-
-
-class AsrVocabulary(Frozen):
-    """How the words that bias recognition are picked from the lexicons (never by hand)."""
-
-    terms: list[str] = Field(description="Dictation words that are not names (procedures...).")
-    excluded_groups: list[str] = Field(description="Muscle groups no one dry needles.")
-    max_zipf: float = Field(gt=0, description="Name words more common in English are left out.")
-    max_tokens: int = Field(gt=0, le=200, description="Budget of the vocabulary, in tokens.")
-    template: str | None = Field(
-        default=None,
-        description="A sentence with {names} where the terms and names go (None: a bare list).",
-    )
-    muscle_order: list[str] = Field(
-        description="Muscle ids, most named in public reports first (bench/asr_vocabulary.py)."
-    )
-
-
-class AsrDecoding(Frozen):
-    """Decoding settings of one model."""
-
-    bias: Literal["none", "prompt", "hotwords", "both"] = Field(
-        description="prompt: first window only; hotwords: every window; both: the two at once."
-    )
-    beam_size: int = Field(default=5, ge=1, le=10)
-    check_words: bool = Field(
-        default=False, description="Score competing readings of unsure words against the audio."
-    )
-
-
-class AsrCheck(Frozen):
-    """When and how unsure words are checked against lexicon names (scribe/asr/checking.py)."""
-
-    max_word_probability: float = Field(gt=0, le=1, description="A run holding a word under it.")
-    min_similarity: float = Field(gt=0, le=100, description="Spelling or metaphone, 0-100.")
-    min_letters: int = Field(ge=1, description="Shorter runs are never checked.")
-    max_candidates: int = Field(ge=1, le=10)
-    max_span_words: int = Field(ge=1, le=4)
-    margin: float = Field(ge=0, description="Nats a name may trail the heard words by.")
-    separation: float = Field(ge=0, description="Nats a name must lead the next one by.")
-
-
-class AsrLexicon(FileHeader):
-    prompt: str = Field(min_length=10, max_length=600)
-    vocabulary: AsrVocabulary
-    check: AsrCheck
-    decoding: dict[str, AsrDecoding] = Field(
-        description="Per model name; `default` for any other model."
-    )
-    outros: list[str] = Field(default_factory=list)
-    low_confidence: LowConfidencePrompt
-
-    @model_validator(mode="after")
-    def _has_default(self) -> AsrLexicon:
-        if "default" not in self.decoding:
-            raise ValueError("decoding needs a `default` entry")
-        return self
-
-
-SectionCategory = Literal[
-    "history",
-    "family_history",
-    "medications",
-    "allergies",
-    "exam",
-    "imaging",
-    "assessment",
-    "plan",
-    "procedure",
-    "dry_needling",
-    "trigger_point_injection",
-    "acupuncture",
-    "response",
-    "billing",
-    "operative",
-    "imaging_report",
-    "electrodiagnostic",
-    "discharge",
-]
-DocumentKind = Literal[
-    "clinical_note",
-    "operative_report",
-    "imaging_report",
-    "electrodiagnostic_report",
-    "discharge_summary",
-]
-
-
-class SectionRuleSpec(Frozen):
-    """A heading, matched case-insensitively at the start of a line (medspaCy's format)."""
-
-    literal: str = Field(min_length=2)
-    category: SectionCategory
-    # a one-line field ("Indication: active TrPs in the L infraspinatus"): with text on its own
-    # line it heads that line only, and the lines after it are in no section
-    single_line: bool = False
-
-
-class DocumentKindRule(Frozen):
-    kind: DocumentKind
-    categories: list[SectionCategory] = Field(min_length=1)
-    min_headings: int = Field(default=1, ge=1)
-
-
-class SectionLexicon(FileHeader):
-    rules: list[SectionRuleSpec] = Field(min_length=1)
-    document_kinds: list[DocumentKindRule] = Field(default_factory=list)
-    # a title line in capitals that names a procedure ("PROCEDURE 2 - DRY NEEDLING") heads
-    # that procedure's section, unless it also names one of ``not_procedure_titles``
-    procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
-    not_procedure_titles: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _literals_unique(self) -> SectionLexicon:
-        literals = [r.literal.lower() for r in self.rules]
-        dupes = sorted({x for x in literals if literals.count(x) > 1})
-        if dupes:
-            raise ValueError(f"headings listed twice: {dupes}")
-        return self
-
-
 ProcedureKindId = Literal[
     "dry_needling",
     "trigger_point_injection",
@@ -448,8 +342,9 @@ class InjectionRules(Frozen):
     trigger_point_findings: list[str] = Field(default_factory=list)
     chemodenervation_substances: list[str] = Field(default_factory=list)
     not_trigger_point_routes: list[str] = Field(default_factory=list)
+    not_trigger_point_sites: list[str] = Field(default_factory=list)
 
-    @field_validator("not_trigger_point_routes")
+    @field_validator("not_trigger_point_routes", "not_trigger_point_sites")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
         for pattern in value:

@@ -159,3 +159,30 @@ def test_assertion_negated_finding_is_marked(note_of: NoteOf) -> None:
 def test_assertion_sets_a_status_on_every_target(nlp: Language) -> None:
     doc = nlp("TrPs in R UT. Plan to needle L QL. No lidocaine. DN performed.")
     assert all(span._.status is not None for span in doc.spans["targets"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Because of a bupivacaine allergy, TPIs were not used; the L supinator was dry needled.",
+        "He is allergic to bupivacaine, so the L supinator was dry needled instead of injected.",
+    ],
+)
+def test_assertion_allergy_names_the_drug_without_giving_it(note_of: NoteOf, sentence: str) -> None:
+    note = note_of(sentence)
+    assert [s.status for s in note.injectate.substances if s.name == "bupivacaine"] == ["mentioned"]
+    assert note.injectate.status != "injected"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Dry needling of the R gluteus minimus was offered; he refused.", "negated"),
+        ("TPI to the L scalenes was offered, but the patient declined.", "negated"),
+        ("Dry needling of the R gluteus minimus was offered for next week.", "planned"),
+    ],
+)
+def test_assertion_offered_then_declined_is_not_done(
+    note_of: NoteOf, text: str, status: str
+) -> None:
+    assert {m.status for m in note_of(text).muscles} == {status}

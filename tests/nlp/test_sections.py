@@ -76,3 +76,27 @@ def test_sections_a_capital_title_naming_a_procedure_heads_its_section(nlp: Lang
     ]
     titles = [doc[s.title_start : s.body_start].text for s in doc._.note_sections]
     assert not any("SCREENING" in title for title in titles)
+
+
+def test_sections_medications_heading_inside_a_procedure_is_the_procedure(nlp: Language) -> None:
+    doc = nlp(
+        "Medications:\nibuprofen 400 mg PO\n\nProcedure:\nTrigger point injection R QL.\n\n"
+        "Medications:\nbupivacaine 0.5% 3 mL\n\nPlan:\nstretches\n\nMedications:\nnaproxen\n"
+    )
+    assert sentence_sections(doc) == [
+        "medications",
+        "medications",
+        "procedure",
+        "procedure",
+        "procedure",
+        "procedure",
+        "plan",
+        "plan",
+        "medications",
+        "medications",
+    ]
+
+
+def test_sections_post_procedure_heading_is_the_response(nlp: Language) -> None:
+    doc = nlp("Post-procedure:\npain 5/10 before, 1/10 after.\n")
+    assert sentence_sections(doc) == ["response", "response"]

@@ -169,3 +169,16 @@ def test_targets_a_part_named_around_the_name_is_in_the_mention(
     nlp: Language, text: str, words: str, entry_id: str
 ) -> None:
     assert (words, entry_id) in [(w, e) for w, _, e in targets(nlp, text)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "group_id"),
+    [
+        ("Thoracic paraspinal spasm on palpation.", "paraspinal", "paraspinals"),
+        ("Suboccipital tightness with headache.", "Suboccipital", "suboccipitals"),
+    ],
+)
+def test_targets_group_named_by_its_adjective(
+    nlp: Language, sentence: str, words: str, group_id: str
+) -> None:
+    assert (words, "GROUP", group_id) in targets(nlp, sentence)

@@ -1,0 +1,72 @@
+"""Schema of ``lexicons/asr.yaml``: how speech recognition is biased and checked."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from scribe.schemas.common import FileHeader, Frozen
+
+
+class LowConfidencePrompt(Frozen):
+    id: str
+    severity: Literal["error", "warning", "info"]
+    message: str = Field(description="{words} is replaced by the unsure words.")
+
+
+class AsrVocabulary(Frozen):
+    """How the words that bias recognition are picked from the lexicons (never by hand)."""
+
+    terms: list[str] = Field(description="Dictation words that are not names (procedures...).")
+    excluded_groups: list[str] = Field(description="Muscle groups no one dry needles.")
+    max_zipf: float = Field(gt=0, description="Name words more common in English are left out.")
+    max_tokens: int = Field(gt=0, le=200, description="Budget of the vocabulary, in tokens.")
+    template: str | None = Field(
+        default=None,
+        description="A sentence with {names} where the terms and names go (None: a bare list).",
+    )
+    muscle_order: list[str] = Field(
+        description="Muscle ids, most named in public reports first (bench/asr_vocabulary.py)."
+    )
+
+
+class AsrDecoding(Frozen):
+    """Decoding settings of one model."""
+
+    bias: Literal["none", "prompt", "hotwords", "both"] = Field(
+        description="prompt: first window only; hotwords: every window; both: the two at once."
+    )
+    beam_size: int = Field(default=5, ge=1, le=10)
+    check_words: bool = Field(
+        default=False, description="Score competing readings of unsure words against the audio."
+    )
+
+
+class AsrCheck(Frozen):
+    """When and how unsure words are checked against lexicon names (scribe/asr/checking.py)."""
+
+    max_word_probability: float = Field(gt=0, le=1, description="A run holding a word under it.")
+    min_similarity: float = Field(gt=0, le=100, description="Spelling or metaphone, 0-100.")
+    min_letters: int = Field(ge=1, description="Shorter runs are never checked.")
+    max_candidates: int = Field(ge=1, le=10)
+    max_span_words: int = Field(ge=1, le=4)
+    margin: float = Field(ge=0, description="Nats a name may trail the heard words by.")
+    separation: float = Field(ge=0, description="Nats a name must lead the next one by.")
+
+
+class AsrLexicon(FileHeader):
+    prompt: str = Field(min_length=10, max_length=600)
+    vocabulary: AsrVocabulary
+    check: AsrCheck
+    decoding: dict[str, AsrDecoding] = Field(
+        description="Per model name; `default` for any other model."
+    )
+    outros: list[str] = Field(default_factory=list)
+    low_confidence: LowConfidencePrompt
+
+    @model_validator(mode="after")
+    def _has_default(self) -> AsrLexicon:
+        if "default" not in self.decoding:
+            raise ValueError("decoding needs a `default` entry")
+        return self

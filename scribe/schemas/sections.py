@@ -1,0 +1,81 @@
+"""Schema of ``lexicons/sections.yaml``: note headings, their categories, document kinds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from scribe.schemas.common import FileHeader, Frozen
+
+SectionCategory = Literal[
+    "history",
+    "family_history",
+    "medications",
+    "allergies",
+    "exam",
+    "imaging",
+    "assessment",
+    "plan",
+    "procedure",
+    "dry_needling",
+    "trigger_point_injection",
+    "acupuncture",
+    "response",
+    "billing",
+    "operative",
+    "imaging_report",
+    "electrodiagnostic",
+    "discharge",
+]
+DocumentKind = Literal[
+    "clinical_note",
+    "operative_report",
+    "imaging_report",
+    "electrodiagnostic_report",
+    "discharge_summary",
+]
+
+
+class SectionRuleSpec(Frozen):
+    """A heading, matched case-insensitively at the start of a line (medspaCy's format)."""
+
+    literal: str = Field(min_length=2)
+    category: SectionCategory
+    # a one-line field ("Indication: active TrPs in the L infraspinatus"): with text on its own
+    # line it heads that line only, and the lines after it are in no section
+    single_line: bool = False
+
+
+class DocumentKindRule(Frozen):
+    kind: DocumentKind
+    categories: list[SectionCategory] = Field(min_length=1)
+    min_headings: int = Field(default=1, ge=1)
+
+
+class WithinProcedure(Frozen):
+    """Headings that change meaning inside a procedure: a ``fields`` heading that comes after
+    a ``procedures`` heading, with no ``closed_by`` heading between them, is a field of that
+    procedure (its category becomes ``procedure``)."""
+
+    fields: list[SectionCategory] = Field(min_length=1)
+    procedures: list[SectionCategory] = Field(min_length=1)
+    closed_by: list[SectionCategory] = Field(default_factory=list)
+
+
+class SectionLexicon(FileHeader):
+    rules: list[SectionRuleSpec] = Field(min_length=1)
+    document_kinds: list[DocumentKindRule] = Field(default_factory=list)
+    # a title line in capitals that names a procedure ("PROCEDURE 2 - DRY NEEDLING") heads
+    # that procedure's section, unless it also names one of ``not_procedure_titles``
+    procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
+    not_procedure_titles: list[str] = Field(default_factory=list)
+    within_procedure: WithinProcedure | None = None
+
+    @model_validator(mode="after")
+    def _literals_unique(self) -> SectionLexicon:
+        literals = [r.literal.lower() for r in self.rules]
+        dupes = sorted({x for x in literals if literals.count(x) > 1})
+        if dupes:
+            raise ValueError(f"headings listed twice: {dupes}")
+        return self

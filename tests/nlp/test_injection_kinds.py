@@ -1,0 +1,97 @@
+"""Injections that are not into a trigger point, and the dose lines that belong to one
+(lexicons/procedures.yaml ``not_trigger_point_sites``; scribe/nlp/injectate.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scribe import Scribe
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+def injected(note: Note) -> set[str]:
+    return {
+        s.name
+        for s in note.injectate.substances
+        if s.status == "injected" and s.category != "unspecified"
+    }
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Right shoulder subacromial injection with methylprednisolone 40 mg.",
+        "Left knee joint injected with methylprednisolone 40 mg.",
+        "Caudal epidural injection, methylprednisolone 40 mg.",
+        "Right L3 medial branch block: methylprednisolone 40 mg.",
+    ],
+)
+def test_injection_kinds_another_site_keeps_its_drug_out_of_the_tpi(
+    note_of: NoteOf, other: str
+) -> None:
+    note = note_of(f"{other}\nTrigger point injection to the left infraspinatus with 2 mL saline.")
+    assert injected(note) == {"normal saline"}
+    assert [m.name for m in note.muscles if m.status == "treated"] == ["infraspinatus"]
+
+
+def test_injection_kinds_site_words_do_not_undo_an_injection_into_a_muscle(
+    note_of: NoteOf,
+) -> None:
+    note = note_of(
+        "Trigger point injection to the right gluteus medius.\n"
+        "Injected 2 mL 1% lidocaine into the right gluteus medius near the hip joint."
+    )
+    assert injected(note) == {"lidocaine"}
+
+
+def test_injection_kinds_dose_line_after_a_tpi_is_its_injectate(note_of: NoteOf) -> None:
+    note = note_of(
+        "TPIs to the right rhomboid major and right levator scapulae.\n"
+        "0.5% bupivacaine 4 mL, 2 mL into each muscle."
+    )
+    assert injected(note) == {"bupivacaine"}
+
+
+def test_injection_kinds_dose_line_after_a_blank_line_is_not_taken(note_of: NoteOf) -> None:
+    note = note_of(
+        "TPIs to the right rhomboid major and right levator scapulae.\n\n"
+        "Sent home with dexamethasone 4 mg tablets."
+    )
+    assert "dexamethasone" not in injected(note)
+
+
+def test_injection_kinds_dose_line_after_another_injection_is_that_ones(note_of: NoteOf) -> None:
+    lines = (
+        "Trigger point injection to the left piriformis with 3 mL 1% lidocaine.\n"
+        "Then a left sacroiliac joint injection under fluoroscopy.\n"
+        "Triamcinolone 40 mg and 0.25% bupivacaine 2 mL."
+    )
+    assert injected(note_of(lines)) == {"lidocaine"}
+    # under a procedure heading a dosed drug is an injection of its own: still the joint's
+    assert injected(note_of(f"Procedures:\n{lines}")) == {"lidocaine"}
+
+
+def test_injection_kinds_procedure_medications_field_is_the_injectate(note_of: NoteOf) -> None:
+    note = note_of(
+        "Current medications:\nmeloxicam 15 mg daily\n\n"
+        "PROCEDURE: trigger point injections\nLeft upper trapezius and left rhomboid minor.\n\n"
+        "MEDICATIONS:\nropivacaine 0.2% 4 mL\n\n"
+        "POST-PROCEDURE:\nPain 6/10 before and 3/10 after."
+    )
+    assert injected(note) == {"ropivacaine"}
+    assert note.rationale.pain.after is not None
+    assert note.rationale.pain.after.value == 3
+
+
+def test_injection_kinds_needle_word_does_not_hide_a_dosed_toxin(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Procedure: abobotulinumtoxinA 500 units reconstituted with 2.5 mL saline, 27g needle, "
+        "electrical stimulation guidance.\nRight: soleus 150 units, tibialis posterior 150 units."
+    )
+    assert injected(result.note) == {"botulinum toxin"}
+    assert "chemodenervation-not-tpi" in {p.id for p in result.coding.prompts}
+    assert result.coding.lines == []

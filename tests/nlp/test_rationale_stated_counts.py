@@ -1,0 +1,28 @@
+"""A count of muscles that points back at the muscles just named is not a count the clinician
+states for the session (lexicons/statements.yaml ``count_points_back``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling to the L ECRL and L supinator. Twitches in both muscles.",
+        "Needled the R scalenes, R SCM and R levator. Nothing injected into those three muscles.",
+    ],
+)
+def test_rationale_count_pointing_back_is_not_stated(note_of: NoteOf, text: str) -> None:
+    assert note_of(text).stated_muscle_counts == []
+
+
+def test_rationale_count_of_the_session_is_still_stated(note_of: NoteOf) -> None:
+    note = note_of("Dry needling of 2 muscles: the L ECRL and L supinator.")
+    assert [c.value for c in note.stated_muscle_counts] == [2]

@@ -119,3 +119,21 @@ def test_context_a_rule_about_who_may_needle_reports_no_needling(scribe: Scribe)
     )
     prompts = {p.id for p in scribe.extract(text).coding.prompts}
     assert "muscle-names-missing" not in prompts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Planned dry needling to the left gluteus medius today but he declined.",
+        "Dry needling to the left gluteus medius and left piriformis again today, but the "
+        "patient declined, she has a flight to catch.",
+    ],
+)
+def test_context_a_refusal_closing_the_clause_takes_it_back(scribe: Scribe, text: str) -> None:
+    assert set(_statuses(scribe, text).values()) == {"negated"}
+    assert scribe.extract(text).coding.lines == []
+
+
+def test_context_a_refusal_of_something_else_leaves_the_needling(scribe: Scribe) -> None:
+    text = "Dry needled the left gluteus medius today but she declined the steroid injection."
+    assert _statuses(scribe, text) == {"gluteus medius": "treated"}

@@ -16,7 +16,7 @@ from scribe.config import Settings, get_settings
 from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
 from scribe.lexicons import Lexicons, load_lexicons, read_model
 from scribe.nlp import build_nlp
-from scribe.nlp.extensions import SOURCE
+from scribe.nlp.extensions import SOURCE, SPOKEN
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.note_builder import NoteBuilder
 from scribe.schemas.coding import CodingResult
@@ -97,11 +97,13 @@ class Scribe:
         note = self._builder.build(self.nlp(self._doc_of(source)), source)
         return ExtractionResult(note=note, coding=code(note, context, rules=self._rules))
 
-    def _doc_of(self, source: NormalizedText) -> Doc:
-        """The doc the pipeline reads, carrying the dictation as written (``SOURCE``): table
-        columns are read where the clinician's padding put them."""
+    def _doc_of(self, source: NormalizedText, *, spoken: bool = False) -> Doc:
+        """The doc the pipeline reads, carrying the dictation as written (``SOURCE``: table
+        columns are read where the clinician's padding put them) and whether a recogniser
+        wrote it (``SPOKEN``: names heard as other words are looked for)."""
         doc = self.nlp.make_doc(source.text)
         doc.user_data[SOURCE] = source
+        doc.user_data[SPOKEN] = spoken
         return doc
 
     @cached_property
@@ -135,7 +137,7 @@ class Scribe:
             note = self._builder.build(self.nlp(""), normalize(""))
         else:
             source = normalize(transcript.text)
-            note = self._builder.build(self.nlp(self._doc_of(source)), source)
+            note = self._builder.build(self.nlp(self._doc_of(source, spoken=True)), source)
         coding = self.recode(note, context, transcript=transcript)
         return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
 

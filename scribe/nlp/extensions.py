@@ -31,6 +31,7 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
 }
 
 SOURCE = "scribe_source"  # doc.user_data key: the NormalizedText the doc was read from
+SPOKEN = "scribe_spoken"  # doc.user_data key: True when a speech recogniser wrote the text
 TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)
 
 

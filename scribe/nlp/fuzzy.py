@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
-from scribe.nlp.extensions import TARGETS, doc_lower, register_extensions
+from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
 from scribe.nlp.heard import HeardNames
 from scribe.nlp.spelled import SpelledAbbreviations
 
@@ -377,7 +377,7 @@ class FuzzyMuscleMatcher:
         taken |= {i for s in group for i in range(s.start, s.end)}
         found += self._spelled(doc, taken)
         taken |= {k for span in found for k in range(span.start, span.end)}
-        for start, end, entry_id, score in self._heard.find(words, taken):
+        for start, end, entry_id, score in self._heard_names(doc, words, taken):
             span = Span(doc, start, end, label="MUSCLE")
             span._.entry_id = entry_id
             span._.match = "fuzzy"
@@ -388,6 +388,15 @@ class FuzzyMuscleMatcher:
             kept = [s for s in group if (s.start, s.end) not in replaced]
             doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
         return doc
+
+    def _heard_names(
+        self, doc: Doc, words: list[str], taken: set[int]
+    ) -> list[tuple[int, int, str, float]]:
+        """Names heard as other words, in what a recogniser wrote: a transcript, or a
+        dictation given as one unbroken paragraph (typed notes and EHR exports have lines)."""
+        if not (doc.user_data.get(SPOKEN) or "\n" not in doc_text(doc).strip()):
+            return []
+        return self._heard.find(words, taken)
 
     def _match_at(self, doc: Doc, i: int, covered: set[int]) -> tuple[int, str, float] | None:
         for n in range(_MAX_WORDS, 0, -1):

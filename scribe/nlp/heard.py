@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import jellyfish
 
@@ -47,7 +48,8 @@ class HeardNames:
         ends_a_longer_name: Callable[[str], bool],
         common_sound: Callable[[str], bool],
     ) -> None:
-        by_letter: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        # by their first two letters and length: a run is compared with a handful of names
+        by_start: dict[tuple[str, int], list[tuple[str, str, str]]] = defaultdict(list)
         seen: set[str] = set()
         for term in lexicons.terms():
             if term.label != "MUSCLE" or term.case_sensitive:
@@ -57,11 +59,14 @@ class HeardNames:
             if joined in seen or any(len(p) < _MIN_NAME_WORD for p in parts):
                 continue
             seen.add(joined)
-            by_letter[joined[0]].append((joined, jellyfish.metaphone(joined), term.entry_id))
-        self._by_letter = dict(by_letter)
+            entry = (joined, jellyfish.metaphone(joined), term.entry_id)
+            by_start[(joined[:2], len(joined))].append(entry)
+        self._by_start = dict(by_start)
+        self._starts = frozenset(start for start, _ in by_start)
         self._is_common = is_common
         self._ends_a_longer_name = ends_a_longer_name
         self._common_sound = common_sound
+        self._match = lru_cache(maxsize=65536)(self._match)  # type: ignore[method-assign]
 
     def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
         """``words``: the doc's lower-case words ("" for a token that is not a word);
@@ -69,7 +74,8 @@ class HeardNames:
         blocked = set(taken)
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words)):
-            if i in blocked or not words[i] or words[i] in _SMALL:
+            word = words[i]
+            if i in blocked or word[:2] not in self._starts or len(word) < 2 or word in _SMALL:
                 continue
             for n in range(_MAX_WORDS, 0, -1):
                 run = words[i : i + n]
@@ -84,38 +90,53 @@ class HeardNames:
                     break
         return found
 
+    def _candidates(self, joined: str) -> list[tuple[str, str, str]]:
+        size, start = len(joined), joined[:2]
+        return [
+            entry
+            for n in range(size - _MAX_LENGTH_GAP, size + _MAX_LENGTH_GAP + 1)
+            for entry in self._by_start.get((start, n), ())
+        ]
+
     def _match(self, run: tuple[str, ...]) -> tuple[str, float] | None:
         joined = "".join(run)
         if len(joined) < _MIN_LETTERS:
             return None
-        if len(run) == 1 and (
-            joined.endswith(_ADJECTIVE_ENDINGS)
-            or self._common_sound(joined)
-            or self._ends_a_longer_name(joined)
-        ):
-            return None
-        ordinary = all(self._is_common(w) for w in run)
-        if (
-            len(run) > 1
-            and self._is_common(run[0])
-            and len(run[-1]) >= 6
-            and self._ends_a_longer_name(run[-1])
-        ):
-            return None  # "super spininus": the end of a longer name, split by the recogniser
-        sound = jellyfish.metaphone(joined)
+        candidates = self._candidates(joined)
+        if not candidates:
+            return None  # most runs: no name begins like them
         best: tuple[str, float] | None = None
-        for name, name_sound, entry_id in self._by_letter.get(joined[0], ()):
-            if abs(len(name) - len(joined)) > _MAX_LENGTH_GAP:
-                continue
+        sound: str | None = None
+        ordinary: bool | None = None
+        for name, name_sound, entry_id in candidates:
             if name != joined and (name.startswith(joined) or joined.startswith(name)):
                 continue  # "rotator" / "rotatores": another word, not a mishearing
             similarity = jellyfish.jaro_winkler_similarity(joined, name)
             if similarity < _MIN_SIMILARITY or (best is not None and similarity <= best[1]):
                 continue
+            sound = sound if sound is not None else jellyfish.metaphone(joined)
             edits = jellyfish.levenshtein_distance(sound, name_sound)
             if edits > _MAX_SOUND_EDITS:
                 continue
+            if ordinary is None:
+                ordinary = all(self._is_common(w) for w in run)
             if ordinary and (edits or similarity < _MIN_COMMON_SIMILARITY):
                 continue
             best = (entry_id, similarity)
+        if best is None or not self._plausible(run, joined):
+            return None
         return best
+
+    def _plausible(self, run: tuple[str, ...], joined: str) -> bool:
+        """The guards of a candidate run: a one-word run is no region adjective, no word that
+        sounds like a common one and no end of a longer name; a run of several whose first
+        word is ordinary does not end like a longer name ("super spininus")."""
+        if len(run) == 1:
+            return not (
+                joined.endswith(_ADJECTIVE_ENDINGS)
+                or self._common_sound(joined)
+                or self._ends_a_longer_name(joined)
+            )
+        return not (
+            self._is_common(run[0]) and len(run[-1]) >= 6 and self._ends_a_longer_name(run[-1])
+        )

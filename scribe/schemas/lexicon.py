@@ -15,7 +15,8 @@ from scribe.schemas.asr_lexicon import (
     LowConfidencePrompt,
 )
 from scribe.schemas.common import FileHeader, Frozen
-from scribe.schemas.sections import DocumentKind, SectionCategory, SectionLexicon
+from scribe.schemas.note import DocumentKind
+from scribe.schemas.sections import SectionCategory, SectionLexicon
 
 __all__ = [
     "AsrCheck",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from scribe.schemas.common import FileHeader, Frozen
+from scribe.schemas.note import DocumentKind
 
 SectionCategory = Literal[
     "history",
@@ -27,13 +28,6 @@ SectionCategory = Literal[
     "imaging_report",
     "electrodiagnostic",
     "discharge",
-]
-DocumentKind = Literal[
-    "clinical_note",
-    "operative_report",
-    "imaging_report",
-    "electrodiagnostic_report",
-    "discharge_summary",
 ]
 
 

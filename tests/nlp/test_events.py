@@ -843,3 +843,18 @@ def test_events_a_grid_whose_legend_is_not_the_procedure_treats_nothing(scribe: 
     )
     statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
     assert statuses.get("piriformis") != "treated"
+
+
+def test_events_the_muscles_listed_after_the_procedure_are_its_muscles(scribe: Scribe) -> None:
+    text = (
+        "Today I did dry needling for the left hip. The muscles were gluteus medius, "
+        "piriformis and tensor fasciae latae, all on the left. Nothing was injected."
+    )
+    treated = {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
+    assert treated == {"gluteus medius", "piriformis", "tensor fasciae latae"}
+
+
+def test_events_a_state_of_the_muscles_is_no_list_of_the_procedure(scribe: Scribe) -> None:
+    text = "Dry needling to the L QL. The muscles were tender: L piriformis and L gluteus medius."
+    treated = {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
+    assert treated == {"quadratus lumborum"}

@@ -95,6 +95,10 @@ class NoteBuilder:
     def __init__(self, lexicons: Lexicons) -> None:
         self._lexicons = lexicons
         self._substance_by_id = {s.id: s for s in lexicons.substances.substances}
+        # what each written name of a muscle names, to quote a muscle by words that name it
+        self._named: dict[str, str] = {
+            t.text.lower(): t.entry_id for t in lexicons.terms() if t.label == "MUSCLE"
+        }
         self._technique: dict[str, str | None] = {
             k.id: k.technique for k in lexicons.procedures.kinds
         }
@@ -270,7 +274,16 @@ class NoteBuilder:
             statuses = {m.record["status"] for m in group}
             conflict = "treated" in statuses and bool(statuses & set(_CONFLICTING))
             ranked = [m for m in group if not conflict or m.record["status"] != "treated"]
-            best = min(ranked, key=lambda m: (_rank(m.record["status"]), m.record["start"]))
+            # quoted by words that name it: "biceps femoris" names another muscle than the
+            # long head the note names elsewhere ("biceps femoris long head")
+            best = min(
+                ranked,
+                key=lambda m: (
+                    _rank(m.record["status"]),
+                    self._named.get(m.record["text"].lower(), muscle_id) != muscle_id,
+                    m.record["start"],
+                ),
+            )
             status = best.record["status"]
             located = {k: best.record[k] for k in ("start", "end", "text")}
             if status == "mentioned":

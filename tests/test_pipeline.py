@@ -194,3 +194,13 @@ def test_pipeline_long_negation_dictation_stays_in_bounded_sentences(scribe: Scr
         per_sentence[sent] = per_sentence.get(sent, 0) + 1
     assert max(per_sentence.values()) <= MAX_MODIFIERS_PER_SENTENCE
     assert scribe.extract(text).coding.lines == []
+
+
+def test_a_muscle_is_quoted_by_words_that_name_it(scribe: Scribe) -> None:
+    text = (
+        "TrP in the L biceps femoris with a twitch on palpation. "
+        "Dry needled the L biceps femoris long head, no injectate."
+    )
+    [muscle] = [m for m in scribe.extract(text).note.muscles if m.status == "treated"]
+    assert muscle.name == "long head of biceps femoris"
+    assert muscle.text == "biceps femoris long head"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from spacy.tokens import Span
 
 from scribe.nlp.mentions import FIRM, Mention, decide, tie
-from scribe.nlp.templates import template_of
+from scribe.nlp.templates import side_header, template_of
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -45,9 +45,6 @@ _LEGEND = re.compile(
     r"(?:needled|treated|done|dn|tdn|injected)\b",
     re.IGNORECASE,
 )
-_SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left)\b", re.IGNORECASE)
-_SIDE_HEADER_REST = re.compile(r"\b(?:muscles?|name|side|needled|today)\b|[|:()/-]", re.I)
-_SIDES = {"r": "right", "rt": "right", "right": "right", "l": "left", "lt": "left", "left": "left"}
 
 
 def row_answer(span: Span) -> Answer | None:
@@ -85,14 +82,10 @@ def marked_sides(span: Span) -> set[str] | None:
         words = template.text[first:stop]
         if not words.strip():
             return None
-        if not columns and _SIDE_WORD.search(words):
-            others = _SIDE_HEADER_REST.sub("", _SIDE_WORD.sub("", words)).strip()
-            if not others:
-                columns = [
-                    (template.column(first + m.start()), _SIDES[m.group(0).lower()])
-                    for m in _SIDE_WORD.finditer(words)
-                ]
-                continue
+        header = [] if columns else side_header(words)
+        if header:
+            columns = [(template.column(first + offset), side) for offset, side in header]
+            continue
         if _LEGEND.search(words):
             marks = [template.column(span.end_char + m.start()) for m in _MARKS.finditer(rest)]
             if not columns:

@@ -143,7 +143,7 @@ class FuzzyMuscleMatcher:
             lexicons,
             is_common=is_common_word,
             ends_a_longer_name=self._ends_a_longer_name,
-            common_sound=lambda word: jellyfish.metaphone(word) in common_sounds(),
+            may_be_a_name=self._may_be_a_name,
         )
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
@@ -265,14 +265,18 @@ class FuzzyMuscleMatcher:
             for name in self._one_word_names
         )
 
+    def _may_be_a_name(self, word: str) -> bool:
+        """Whether one misheard word may stand for a one-word name at all."""
+        if word.endswith(_ADJECTIVE_ENDINGS):
+            return False  # "popliteal", "occipital", "supraspinous": a region or a ligament
+        if jellyfish.metaphone(word) in common_sounds():
+            return False  # "rotature" sounds like "radiator": a word misheard, not a name
+        return not self._ends_a_longer_name(word)
+
     def _sounds_like_a_name(self, word: str) -> tuple[str, float] | None:
         """A long rare word that begins like a one-word name, sounds like it and is spelt
         nearly like it ("temperless", "supinature", "infristinatus"): the closest such name."""
-        if word.endswith(_ADJECTIVE_ENDINGS):
-            return None  # "popliteal", "occipital", "supraspinous": a region or a ligament
-        if jellyfish.metaphone(word) in common_sounds():
-            return None  # "rotature" sounds like "radiator": a word misheard, not a name
-        if self._ends_a_longer_name(word):
+        if not self._may_be_a_name(word):
             return None
         sound = jellyfish.metaphone(word)
         best: tuple[str, float] | None = None

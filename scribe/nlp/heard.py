@@ -33,8 +33,6 @@ _SMALL = frozenset(
     "a an and as at but by for from her his i if in into is it its no not of on or she so "
     "that the then there this to was we were with".split()
 )
-# one-word endings of anatomical adjectives: a region ("occipital"), never a misheard muscle
-_ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
 
 
 class HeardNames:
@@ -46,7 +44,7 @@ class HeardNames:
         *,
         is_common: Callable[[str], bool],
         ends_a_longer_name: Callable[[str], bool],
-        common_sound: Callable[[str], bool],
+        may_be_a_name: Callable[[str], bool],
     ) -> None:
         # by their first two letters and length: a run is compared with a handful of names
         by_start: dict[tuple[str, int], list[tuple[str, str, str]]] = defaultdict(list)
@@ -65,7 +63,7 @@ class HeardNames:
         self._starts = frozenset(start for start, _ in by_start)
         self._is_common = is_common
         self._ends_a_longer_name = ends_a_longer_name
-        self._common_sound = common_sound
+        self._may_be_a_name = may_be_a_name
         self._match = lru_cache(maxsize=65536)(self._match)  # type: ignore[method-assign]
 
     def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
@@ -128,15 +126,12 @@ class HeardNames:
         return best
 
     def _plausible(self, run: tuple[str, ...], joined: str) -> bool:
-        """The guards of a candidate run: a one-word run is no region adjective, no word that
-        sounds like a common one and no end of a longer name; a run of several whose first
-        word is ordinary does not end like a longer name ("super spininus")."""
+        """The guards of a candidate run: one word must pass the fuzzy matcher's own test of a
+        one-word name (no region adjective, no common word's sound, no end of a longer name);
+        a run of several whose first word is ordinary does not end like a longer name
+        ("super spininus")."""
         if len(run) == 1:
-            return not (
-                joined.endswith(_ADJECTIVE_ENDINGS)
-                or self._common_sound(joined)
-                or self._ends_a_longer_name(joined)
-            )
+            return self._may_be_a_name(joined)
         return not (
             self._is_common(run[0]) and len(run[-1]) >= 6 and self._ends_a_longer_name(run[-1])
         )

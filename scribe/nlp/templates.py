@@ -66,6 +66,18 @@ _SIDE_COLUMN = {
 _SIDE_HEADER_REST = re.compile(r"\b(?:muscles?|name|side|needled|today)\b|[|:()/-]", re.I)
 
 
+_SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left)\b", re.IGNORECASE)
+
+
+def side_header(line: str) -> list[tuple[int, str]]:
+    """The side columns of a header line of nothing but side letters and a few header words
+    ("Muscle   R   L"): (offset in the line, side) of each; empty for any other line."""
+    columns = [(m.start(), _SIDE_COLUMN[m.group(0).lower()]) for m in _SIDE_WORD.finditer(line)]
+    if columns and not _SIDE_HEADER_REST.sub("", _SIDE_WORD.sub("", line)).strip():
+        return columns
+    return []
+
+
 @dataclass(frozen=True)
 class TableRow:
     """One row of a ``|`` table: its cells (character ranges) and the header row's cells."""
@@ -160,12 +172,8 @@ class Template:
             words = self.text[start:end]
             if not words.strip():
                 return set()
-            columns = [
-                (m.start(), _SIDE_COLUMN[m.group(0).lower()])
-                for m in re.finditer(r"\b(?:r|l|rt|lt|right|left)\b", words, re.I)
-            ]
-            rest = re.sub(r"\b(?:r|l|rt|lt|right|left)\b", "", words, flags=re.I)
-            if columns and not _SIDE_HEADER_REST.sub("", rest).strip():
+            columns = side_header(words)
+            if columns:
                 if len(columns) == len(boxes):
                     # one box per column, in order: the reader's copy may shrink the padding
                     return {side for (_, side), (_, on) in zip(columns, boxes, strict=True) if on}

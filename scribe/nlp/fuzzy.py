@@ -20,7 +20,7 @@ from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
-from scribe.nlp.heard import HeardNames
+from scribe.nlp.heard import HeardNames, names_across_pauses, names_split_into_words
 from scribe.nlp.spelled import SpelledAbbreviations
 
 _MIN_CHARS = 6
@@ -158,30 +158,35 @@ class FuzzyMuscleMatcher:
         return near is not None and near[0] != word
 
     def _split_words(self, doc: Doc, words: list[str]) -> list[Span]:
-        """A recogniser splits a word: "semi spinalis capitis", "sub scapularis". The two
-        halves joined must give a lexicon name exactly."""
-        found: list[Span] = []
-        i = 0
-        while i < len(words) - 1:
-            first = words[i] + words[i + 1] if words[i] and words[i + 1] else ""
-            if first not in self._first_words:
-                i += 1
-                continue
-            for n in range(_MAX_WORDS, 1, -1):
-                rest = words[i + 2 : i + n]
-                if len(rest) < n - 2 or not all(rest):
-                    continue
-                entry = self._joined.get(" ".join([first, *rest]))
-                if entry is not None:
-                    span = Span(doc, i, i + n, label="MUSCLE")
-                    span._.entry_id = entry
-                    span._.match = "fuzzy"
-                    span._.match_score = 0.95
-                    found.append(span)
-                    i += n - 1
-                    break
-            i += 1
-        return found
+        """ "semi spinalis capitis", "sub scapularis" (``heard.names_split_into_words``)."""
+        return [
+            self._fuzzy_span(doc, start, end, entry_id, 0.95)
+            for start, end, entry_id in names_split_into_words(
+                words, self._first_words, self._joined.get
+            )
+        ]
+
+    @staticmethod
+    def _fuzzy_span(doc: Doc, start: int, end: int, entry_id: str, score: float) -> Span:
+        span = Span(doc, start, end, label="MUSCLE")
+        span._.entry_id = entry_id
+        span._.match = "fuzzy"
+        span._.match_score = round(score, 3)
+        return span
+
+    def _across_pauses(self, doc: Doc, lowered: list[str], group: list[Span]) -> list[Span]:
+        """ "the right gluteus, medius": a name with the speaker's pause written inside it, in
+        what a recogniser wrote (``heard.names_across_pauses``)."""
+        if not self._recognised(doc):
+            return []
+        blocked = {i for s in group if len(s) > 1 for i in range(s.start, s.end)}
+        named = {s.start for s in group if len(s) == 1 and s.label_ != "GROUP"}
+        return [
+            self._fuzzy_span(doc, *found)
+            for found in names_across_pauses(
+                lowered, self._joined.get, self._two_word_match, blocked, named
+            )
+        ]
 
     def _misheard_tails(self, doc: Doc, group: list[Span], lowered: list[str]) -> list[Span]:
         """Names a recogniser half misheard, matched by sound (metaphone) and spelling
@@ -321,6 +326,7 @@ class FuzzyMuscleMatcher:
             doc.spans[TARGETS] = group
         exact = {(s.start, s.end) for s in group if s.label_ == "MUSCLE"}
         split = [s for s in self._split_words(doc, words) if (s.start, s.end) not in exact]
+        split += self._across_pauses(doc, lowered, group)
         if split:
             inside = {
                 (s.start, s.end)
@@ -381,12 +387,7 @@ class FuzzyMuscleMatcher:
         taken |= {i for s in group for i in range(s.start, s.end)}
         found += self._spelled(doc, taken)
         taken |= {k for span in found for k in range(span.start, span.end)}
-        for start, end, entry_id, score in self._heard_names(doc, words, taken):
-            span = Span(doc, start, end, label="MUSCLE")
-            span._.entry_id = entry_id
-            span._.match = "fuzzy"
-            span._.match_score = round(score, 3)
-            found.append(span)
+        found += [self._fuzzy_span(doc, *heard) for heard in self._heard_names(doc, words, taken)]
         if found:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]
@@ -396,11 +397,16 @@ class FuzzyMuscleMatcher:
     def _heard_names(
         self, doc: Doc, words: list[str], taken: set[int]
     ) -> list[tuple[int, int, str, float]]:
-        """Names heard as other words, in what a recogniser wrote: a transcript, or a
-        dictation given as one unbroken paragraph (typed notes and EHR exports have lines)."""
-        if not (doc.user_data.get(SPOKEN) or "\n" not in doc_text(doc).strip()):
+        """Names heard as other words, in what a recogniser wrote."""
+        if not self._recognised(doc):
             return []
         return self._heard.find(words, taken)
+
+    @staticmethod
+    def _recognised(doc: Doc) -> bool:
+        """What a recogniser wrote: a transcript, or a dictation given as one unbroken
+        paragraph (typed notes and EHR exports have lines)."""
+        return bool(doc.user_data.get(SPOKEN)) or "\n" not in doc_text(doc).strip()
 
     def _match_at(self, doc: Doc, i: int, covered: set[int]) -> tuple[int, str, float] | None:
         for n in range(_MAX_WORDS, 0, -1):

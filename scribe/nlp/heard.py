@@ -9,6 +9,10 @@ they sound exactly like the name and are spelt very close to it: "lateral elbow"
 that begins or ends with a small word ("tibialis and"), the start of a longer name
 ("rotator" of "rotatores"), or the end of one ("spinals" of "paraspinals"). Runs on the
 words no other matcher took; the mentions are marked ``match="fuzzy"``.
+
+Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
+spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
+("gluteus, medius", ``names_across_pauses``).
 """
 
 from __future__ import annotations
@@ -135,3 +139,67 @@ class HeardNames:
         return not (
             self._is_common(run[0]) and len(run[-1]) >= 6 and self._ends_a_longer_name(run[-1])
         )
+
+
+def names_across_pauses(
+    lowered: list[str],
+    exact: Callable[[str], str | None],
+    alike: Callable[[str, str], tuple[str, float] | None],
+    blocked: set[int],
+    named: set[int],
+) -> list[tuple[int, int, str, float]]:
+    """ "the right gluteus, medius, and the right gluteus, minimus": a recogniser wrote the
+    speaker's pause inside a name as a comma. The words on either side of the comma, read
+    without it, are the name: exactly (``exact``), or, for two words, one word of a two-word
+    name and a word that sounds like the other (``alike``: "gluteus, meditus").
+
+    ``lowered``: the doc's lower-case tokens; ``blocked``: tokens of names of several words,
+    which no join takes; ``named``: tokens another matcher read as a one-word muscle, which
+    give way to an exact name only (a one-word group, "gluteus", gives way to either)."""
+    found: list[tuple[int, int, str, float]] = []
+    taken = set(blocked)
+    for k, token in enumerate(lowered):
+        if token != ",":
+            continue
+        for before, after in ((2, 1), (1, 2), (1, 1)):
+            i, j = k - before, k + 1 + after
+            if i < 0 or j > len(lowered):
+                continue
+            run = lowered[i:k] + lowered[k + 1 : j]
+            if not all(w.isalpha() for w in run) or any(x in taken for x in range(i, j)):
+                continue
+            entry = exact(" ".join(run))
+            match = (entry, 0.95) if entry is not None else None
+            if match is None and len(run) == 2 and not named & {i, j - 1}:
+                match = alike(run[0], run[1])
+            if match is not None:
+                found.append((i, j, *match))
+                taken.update(range(i, j))
+                break
+    return found
+
+
+def names_split_into_words(
+    words: list[str], first_words: set[str], exact: Callable[[str], str | None]
+) -> list[tuple[int, int, str]]:
+    """ "semi spinalis capitis", "sub scapularis": a recogniser split a name's word in two.
+    The two halves joined must begin a lexicon name (``first_words``) and, with the words
+    after them, give it exactly. ``words``: lower-case words, "" for a token that is not one."""
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words) - 1:
+        first = words[i] + words[i + 1] if words[i] and words[i + 1] else ""
+        if first not in first_words:
+            i += 1
+            continue
+        for n in range(_MAX_WORDS, 1, -1):
+            rest = words[i + 2 : i + n]
+            if len(rest) < n - 2 or not all(rest):
+                continue
+            entry = exact(" ".join([first, *rest]))
+            if entry is not None:
+                found.append((i, i + n, entry))
+                i += n - 1
+                break
+        i += 1
+    return found

@@ -179,3 +179,38 @@ def test_fuzzy_ordinary_words_near_an_abbreviated_name_are_no_name(
 ) -> None:
     # "lateral delt", "posterior delts", "cervical rotator": abbreviations and near names
     assert muscles(nlp, f"pain over the right {text} today") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        # the speaker's pause inside a name, written by the recogniser as a comma
+        ("gluteus, medius", "gluteus-medius"),
+        ("tensor fasciae, latae", "tensor-fasciae-latae"),
+        ("levator, scapulae", "levator-scapulae"),
+        # one word of the name exact, the other misheard
+        ("gluteus, meditus", "gluteus-medius"),
+        ("spleenius, capitis", "splenius-capitis"),
+    ],
+)
+def test_fuzzy_a_name_broken_by_a_pause(nlp: Language, text: str, entry_id: str) -> None:
+    [(words, found_id, match, _)] = muscles(nlp, f"today i needled the right {text} and stopped")
+    assert (words, found_id, match) == (text, entry_id, "fuzzy")
+
+
+def test_fuzzy_a_list_is_not_joined_across_its_commas(nlp: Language) -> None:
+    found = muscles(nlp, "i needled the upper trapezius, levator scapulae, rhomboid major, teres")
+    assert [(w, e) for w, e, _, _ in found] == [
+        ("upper trapezius", "upper-trapezius"),
+        ("levator scapulae", "levator-scapulae"),
+        ("rhomboid major", "rhomboid-major"),
+    ]
+    # "gluteus, medial gastrocnemius": the next word belongs to a name of its own
+    found = muscles(nlp, "i needled the right gluteus, medial gastrocnemius")
+    assert [e for _, e, _, _ in found] == ["medial-gastrocnemius"]
+
+
+def test_fuzzy_pauses_are_read_only_in_what_a_recogniser_wrote(nlp: Language) -> None:
+    # a typed note with lines: "Gluteus, medius" is left as written
+    found = muscles(nlp, "Assessment:\nR gluteus, meditus tender.\nPlan: DN next visit.")
+    assert found == []

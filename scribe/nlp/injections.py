@@ -97,10 +97,17 @@ class InjectionResolver:
         if (
             not substances
             and event.time == "today"
-            and any(s.label_ == "SUBSTANCE" and s._.status == "negated" for s in in_sent)
+            and any(
+                s.label_ == "SUBSTANCE"
+                and s._.status == "negated"
+                and not _another_procedure_between(event, s, events)
+                for s in in_sent
+            )
         ):
             # "No lidocaine was injected into the R UT": the drug is denied, so is its injection
-            # (one said of another time keeps it: "... (she had a TPI there in March)")
+            # (one said of another time keeps it: "... (she had a TPI there in March)"); a
+            # denial said after another procedure is that one's ("trigger point injection to
+            # the R infraspinatus and then dry needling to the R UT with no injectate")
             event.time = "not_done"
             return
         if not substances:
@@ -182,6 +189,17 @@ def _follows_other_injection(doc: Doc, event: ProcedureEvent, events: list[Proce
         return False
     last = max(earlier, key=lambda e: e.start)
     return last.kind == "injection" and same_paragraph(doc, last.sentence, event.sentence)
+
+
+def _another_procedure_between(
+    event: ProcedureEvent, span: Span, events: list[ProcedureEvent]
+) -> bool:
+    """Another kind of procedure is named between ``event`` and ``span``, in its sentence."""
+    low, high = (event.end, span.start) if event.end <= span.start else (span.end, event.start)
+    return any(
+        e.kind != event.kind and e.sentence == event.sentence and low <= e.start and e.end <= high
+        for e in events
+    )
 
 
 def _muscles_with_findings(targets: list[list[Span]], kinds: frozenset[str]) -> set[str]:

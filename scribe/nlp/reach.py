@@ -3,7 +3,8 @@
 ConText scopes reach to the end of a sentence, and a recogniser's sentence may be the whole
 dictation. These rules cut a procedure's reach where the speech itself turns: a return to today,
 the clinician's next exam clause, a subject that takes its own objects, a list that ends before
-the procedure's own muscle, or a plan said long after "today".
+the procedure's own muscle, a muscle that an earlier procedure names as its object, or a plan
+said long after "today".
 
 Reads: ConText modifiers, target spans. Pure functions; ``binding.py`` calls them.
 """
@@ -31,6 +32,11 @@ _LIST_WORDS = frozenset(
 _SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
 _LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
 _OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
+# words between a procedure and the muscles it names: "dry needling to the left levator"
+_OBJECT_WORDS = _LIST_WORDS | frozenset({"to", "into", "in", "of", "at", "for"})
+_PROCEDURE_WORDS = frozenset({"TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD"})
+# the procedure named, not a word that implies it ("a twitch response in the glute med")
+_PROCEDURE_NAMES = _PROCEDURE_WORDS - {"NEEDLE_WORD"}
 
 
 def _muscles(doc: Doc) -> list[Span]:
@@ -57,6 +63,8 @@ def cut_off(
         or _exam_clause_between(examiner, m, span)
         or _not_its_fronted_object(m, span)
         or _beyond_the_list_before(m, span)
+        or _object_of_the_procedure_before(m, span, modifiers)
+        or _names_its_own_muscles(m, span)
     )
 
 
@@ -129,6 +137,49 @@ def _beyond_the_list_before(m: Any, span: Span) -> bool:
     while i >= span.end and (lower[i] in _LIST_WORDS or i in in_list or _LEVEL.match(lower[i])):
         i -= 1
     return i >= span.end
+
+
+def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """ "Dry needling to the left levator scapulae, then trigger point injection to the R UT":
+    a procedure said after a muscle does not reach back to a muscle that a procedure said
+    right before it names as its object (only a side, "to the", or a list between)."""
+    if m.modifier_span[0] < span.end:
+        return False
+    doc = span.doc
+    lower = doc_lower(doc)
+    in_list = {i for s in _muscles(doc) for i in range(s.start, s.end)}
+    sentence = sentence_index(doc)
+    for before in modifiers:
+        end = before.modifier_span[1]
+        if before is m or before.category not in _PROCEDURE_WORDS or end > span.start:
+            continue
+        if sentence[end - 1] != sentence[span.start]:
+            continue
+        if all(lower[i] in _OBJECT_WORDS or i in in_list for i in range(end, span.start)):
+            return True
+    return False
+
+
+def _names_its_own_muscles(m: Any, span: Span) -> bool:
+    """ "... trigger points in the upper trapezius on both sides and in the right levator
+    scapulae, each with a palpable taut band, consent verbal and written, trigger point
+    injections into the upper trapezius bilaterally": a procedure followed by its own muscles
+    does not reach back past other words to the muscles named before it (a list that runs
+    right up to it is its own: "R UT and levator, dry needling")."""
+    start, end = m.modifier_span
+    if start < span.end or m.category not in _PROCEDURE_NAMES:
+        return False
+    doc = span.doc
+    lower = doc_lower(doc)
+    muscles = _muscles(doc)
+    sentence = sentence_index(doc)
+    own = next((s for s in muscles if end <= s.start < end + _OWN_OBJECT_REACH), None)
+    if own is None or sentence[own.start] != sentence[start]:
+        return False
+    if any(lower[i] not in _OBJECT_WORDS for i in range(end, own.start)):
+        return False  # "dry needling was well tolerated by the UT": not its object
+    in_list = {i for s in muscles for i in range(s.start, s.end)}
+    return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, start))
 
 
 def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:

@@ -1,0 +1,101 @@
+"""Sessions with both trigger point injections and dry needling, said in one breath: which
+procedure each muscle had (scribe/nlp/reach.py), and which procedure a "no injectate" belongs
+to (scribe/nlp/injections.py)."""
+
+from __future__ import annotations
+
+from scribe import Scribe
+from scribe.pipeline import ExtractionResult
+
+
+def lines(result: ExtractionResult) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines)
+
+
+def techniques(result: ExtractionResult) -> dict[str, list[str]]:
+    return {m.name: m.techniques for m in result.note.muscles if m.status == "treated"}
+
+
+def test_mixed_a_muscle_named_by_the_procedure_before_it_is_that_procedures(
+    scribe: Scribe,
+) -> None:
+    # the injection said after the levator does not reach back to the needling's own muscle
+    result = scribe.extract(
+        "Dry needling to the left levator scapulae, then trigger point injection to the right "
+        "upper trapezius with 1% lidocaine 2 mL."
+    )
+    assert techniques(result) == {
+        "levator scapulae": ["needling"],
+        "upper trapezius": ["injection"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_refused_drug_does_not_undo_the_needling_said_before(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Dry needling to the left levator scapulae, then trigger point injection to the R UT, "
+        "no lidocaine used."
+    )
+    assert techniques(result) == {"levator scapulae": ["needling"]}
+    assert lines(result) == [("20560", ())]
+
+
+def test_mixed_no_injectate_after_the_needling_is_the_needlings(scribe: Scribe) -> None:
+    # the drug's name was misheard: the injection is still stated, and "no injectate" is said
+    # of the dry needling that comes between
+    result = scribe.extract(
+        "trigger point injection with pivocaine to the right infraspinatus where there was an "
+        "active trigger point and then dry needling to the right upper trapezius with no "
+        "injectate the patient tolerated both well"
+    )
+    assert techniques(result) == {
+        "infraspinatus": ["injection"],
+        "upper trapezius": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_denied_drug_still_undoes_its_own_injection(scribe: Scribe) -> None:
+    result = scribe.extract("No lidocaine was injected into the R UT. Dry needling to the R UT.")
+    assert lines(result) == [("20560", ())]
+    result = scribe.extract("Trigger point injection to the R UT, no lidocaine used.")
+    assert lines(result) == []
+
+
+def test_mixed_a_procedure_that_names_its_own_muscles_does_not_reach_back(
+    scribe: Scribe,
+) -> None:
+    # the findings name the levator; the injection names its own muscles, and the levator is
+    # needled later
+    result = scribe.extract(
+        "procedure note indication myofascial neck pain with active trigger points in the "
+        "upper trapezius on both sides and in the right levator scapulae each with a palpable "
+        "taut band consent verbal and written, trigger point injections into the upper "
+        "trapezius bilaterally, one milliliter of 1% lidocame per side, the right levator "
+        "scapulae was dry needled only, no medication into the levator"
+    )
+    assert techniques(result) == {
+        "upper trapezius": ["injection"],
+        "levator scapulae": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_list_right_before_the_procedure_is_its_own(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "right upper trapezius and levator scapulae, dry needling to the right rhomboid major "
+        "as well, no injectate"
+    )
+    assert set(techniques(result)) == {"upper trapezius", "levator scapulae", "rhomboid major"}
+
+
+def test_mixed_trigger_point_injection_with_a_pause_inside_its_name(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "trigger point, injection to the left quadratus lumborum with two milliliters of "
+        "markane, then dry needling to the left gluteus medius and the left piriformis"
+    )
+    assert techniques(result) == {
+        "quadratus lumborum": ["injection"],
+        "gluteus medius": ["needling"],
+        "piriformis": ["needling"],
+    }

@@ -17,7 +17,7 @@ from scribe.errors import BinaryInputError, EmptyInputError, InputTooLargeError
 from scribe.lexicons import Lexicons, load_lexicons, read_model
 from scribe.nlp import build_nlp
 from scribe.nlp.extensions import SOURCE, SPOKEN
-from scribe.nlp.normalize import NormalizedText, normalize
+from scribe.nlp.normalize import NormalizedText, normalize, read_as_meant
 from scribe.note_builder import NoteBuilder
 from scribe.schemas.coding import CodingResult
 from scribe.schemas.common import Frozen
@@ -136,7 +136,7 @@ class Scribe:
         if not transcript.text.strip():
             note = self._builder.build(self.nlp(""), normalize(""))
         else:
-            source = normalize(transcript.text)
+            source = read_as_meant(normalize(transcript.text), self._confusions)
             note = self._builder.build(self.nlp(self._doc_of(source, spoken=True)), source)
         coding = self.recode(note, context, transcript=transcript)
         return AudioExtractionResult(transcript=transcript, note=note, coding=coding)
@@ -144,6 +144,11 @@ class Scribe:
     @cached_property
     def _asr_lexicon(self) -> AsrLexicon:
         return read_model(self._folder / "asr.yaml", AsrLexicon)
+
+    @cached_property
+    def _confusions(self) -> list[tuple[re.Pattern[str], str]]:
+        """What a recogniser writes for words it misheard (asr.yaml ``heard_as``)."""
+        return [(re.compile(c.heard, re.I), c.meant) for c in self._asr_lexicon.heard_as]
 
     @property
     def lexicons(self) -> Lexicons:

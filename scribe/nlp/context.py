@@ -172,6 +172,7 @@ class SentenceContext:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
+        self._long_sentence = run_on.max_sentence_words if run_on else None
         self._bracket_bound = frozenset(bracket_bound or ())
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
@@ -216,15 +217,18 @@ class SentenceContext:
             yield rule, start, end
 
     def _run_on(self, sent: Span) -> bool:
-        """A long sentence without a comma or semicolon: unpunctuated speech."""
+        """A long sentence without a comma or semicolon (unpunctuated speech), or one longer
+        than anyone writes (a recogniser's commas where the speaker paused)."""
         if not self._reach:
             return False
         words = 0
+        commas = False
         for token in sent:
-            if token.text in (",", ";", ":"):
-                return False
+            commas = commas or token.text in (",", ";", ":")
             words += token.is_alpha
-        return words >= self._run_on_words
+        if self._long_sentence is not None and words > self._long_sentence:
+            return True
+        return not commas and words >= self._run_on_words
 
     def _fuse(self, doc: Doc, modifiers: list[Any], first: int, last: int) -> list[Any]:
         """Merge "declined" + "DN", "consider" + "needling" into one modifier."""

@@ -87,6 +87,9 @@ class EventFinder:
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
         )
+        self._needles_only = re.compile(
+            "|".join(f"(?:{p})" for p in statements.get("dry_needling_only", [])) or "$^", re.I
+        )
         self._response = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("response_words", [])) or "$^", re.I
         )
@@ -134,11 +137,19 @@ class EventFinder:
                 if event.category in self._acupuncture_takes:
                     event.kind = "acupuncture"  # "SI11 needled in the infraspinatus fossa"
         denied = [m.span() for m in self._nothing_injected.finditer(doc_text(doc))]
+        # "just dry needling" in a note that names no drug injected: a bare "injected" is none
+        # ("good twitch, known medication was injected, just dry needling": a recogniser's "no")
+        needles_alone = bool(self._needles_only.search(doc_text(doc))) and not (
+            self._injections.names_a_drug(targets)
+        )
         for event in events:
             if event.kind in ("injection", "trigger_point_injection"):
                 words = doc[event.start : event.end]
                 if any(a <= words.start_char and words.end_char <= b for a, b in denied):
                     event.time = "not_done"  # "nothing was injected", "no medication injected"
+                    continue
+                if needles_alone and event.kind == "injection":
+                    event.time = "not_done"
                     continue
                 self._injections.resolve(doc, event, events, targets)
         return events

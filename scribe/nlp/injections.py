@@ -82,6 +82,16 @@ class InjectionResolver:
             event.time = "planned"
         return [event]
 
+    def names_a_drug(self, targets: list[list[Span]]) -> bool:
+        """The note names a drug it injected (not only "medication" or "injectate")."""
+        return any(
+            s.label_ == "SUBSTANCE"
+            and s._.status == "injected"
+            and self._substance_category.get(s._.entry_id or "") != "unspecified"
+            for row in targets
+            for s in row
+        )
+
     def resolve(
         self,
         doc: Doc,

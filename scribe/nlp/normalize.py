@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -134,3 +135,32 @@ def normalize(text: str) -> NormalizedText:
     pieces.append(plain[position:])
     offsets.extend(plain_offsets[position:])
     return NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))
+
+
+def read_as_meant(
+    source: NormalizedText, confusions: Sequence[tuple[re.Pattern[str], str]]
+) -> NormalizedText:
+    """A transcript with the words a recogniser writes for others ("inducted" for
+    "injected") read as the words meant. Each character put in keeps the offset of the word it
+    replaces, so evidence still quotes what the recogniser wrote."""
+    for pattern, meant in confusions:
+        text = source.text
+        pieces: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if end <= start:
+                continue
+            pieces.append(text[position:start])
+            offsets.extend(source.offsets[position:start])
+            word = meant[0].upper() + meant[1:] if text[start].isupper() else meant
+            pieces.append(word)
+            offsets.extend(source.offsets[min(start + k, end - 1)] for k in range(len(word)))
+            position = end
+        if position == 0:
+            continue
+        pieces.append(text[position:])
+        offsets.extend(source.offsets[position:])
+        source = NormalizedText(source.original, "".join(pieces), tuple(offsets))
+    return source

@@ -112,8 +112,15 @@ def _not_its_fronted_object(m: Any, span: Span) -> bool:
         return False
     sentence_end = sentences(doc)[sentence_index(doc)[start]].end
     muscles = _muscles(doc)
-    if any(end <= s.start <= end + _OWN_OBJECT_REACH and s.start < sentence_end for s in muscles):
-        return True  # "I injected lidocaine into the UT and levator": its own objects
+    if any(
+        end <= s.start <= end + _OWN_OBJECT_REACH
+        and s.start < sentence_end
+        and not any(lower[i] in (",", ";") for i in range(end, s.start))
+        for s in muscles
+    ):
+        # "I injected lidocaine into the UT and levator": its own objects (not "... I dry
+        # needled only, no injectate into the levator", a clause of its own)
+        return True
     in_list = {i for s in muscles for i in range(s.start, s.end)}
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, subject))
 

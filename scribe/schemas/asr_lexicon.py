@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from scribe.schemas.common import FileHeader, Frozen
 
@@ -55,6 +56,20 @@ class AsrCheck(Frozen):
     separation: float = Field(ge=0, description="Nats a name must lead the next one by.")
 
 
+class HeardAs(Frozen):
+    """Words a recogniser writes for a dictation word it misheard, read as that word."""
+
+    heard: str = Field(description="Regular expression (case-insensitive) of what was written.")
+    meant: str = Field(min_length=1, description="The dictation word it stands for.")
+    note: str = Field(min_length=1, description="Where the confusion was seen, and how often.")
+
+    @field_validator("heard")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
 class AsrLexicon(FileHeader):
     prompt: str = Field(min_length=10, max_length=600)
     vocabulary: AsrVocabulary
@@ -63,6 +78,9 @@ class AsrLexicon(FileHeader):
         description="Per model name; `default` for any other model."
     )
     outros: list[str] = Field(default_factory=list)
+    heard_as: list[HeardAs] = Field(
+        default_factory=list, description="Read in transcripts only, never in typed notes."
+    )
     low_confidence: LowConfidencePrompt
 
     @model_validator(mode="after")

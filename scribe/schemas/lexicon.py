@@ -254,9 +254,13 @@ class ContextFusion(Frozen):
 
 
 class RunOnReach(Frozen):
-    """Unpunctuated speech: how far some modifiers reach in a long sentence with no comma."""
+    """Unpunctuated speech: how far some modifiers reach in a long sentence with no comma, or
+    in one so long that only a recogniser writes it."""
 
     min_words: int = Field(ge=5)
+    max_sentence_words: int | None = Field(
+        default=None, ge=20, description="A sentence of more words is a run-on, commas or not."
+    )
     reach: dict[str, int] = Field(default_factory=dict, description="Category -> tokens.")
 
 

@@ -13,7 +13,7 @@ def lines(result: ExtractionResult) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def techniques(result: ExtractionResult) -> dict[str, list[str]]:
-    return {m.name: m.techniques for m in result.note.muscles if m.status == "treated"}
+    return {m.name: list(m.techniques) for m in result.note.muscles if m.status == "treated"}
 
 
 def test_mixed_a_muscle_named_by_the_procedure_before_it_is_that_procedures(

@@ -1,0 +1,103 @@
+"""What a recogniser writes, read as the clinician said it: words it writes for others
+(lexicons/asr.yaml ``heard_as``), pauses written as commas, sentences no one writes, and
+"just dry needling" against a drug it misheard into being."""
+
+from __future__ import annotations
+
+import re
+
+from scribe import Scribe
+from scribe.nlp.normalize import normalize, read_as_meant
+from scribe.pipeline import AudioExtractionResult, ExtractionResult
+from scribe.schemas.transcript import Transcript
+
+
+def transcript(text: str) -> Transcript:
+    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
+
+
+def lines(result: ExtractionResult | AudioExtractionResult) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines)
+
+
+def test_reading_as_meant_keeps_the_words_heard_for_evidence() -> None:
+    confusions = [(re.compile(r"\binduct(?=ed\b)", re.I), "inject")]
+    source = read_as_meant(normalize("Then I Inducted the right UT"), confusions)
+    assert source.text == "Then I Injected the right UT"
+    start, end = source.to_original(7, 15)
+    assert source.original[start:end] == "Inducted"
+
+
+MIXED = (
+    "exam showed trigger points in the right upper trapezius and levator scapulae, I inducted "
+    "the upper trapezius with 1% lidocaine 2 mL, and then the levator scapulae I dry needled "
+    "only, no inductate into the levator, she tolerated both"
+)
+
+
+def test_reading_a_recognisers_inducted_as_injected(scribe: Scribe) -> None:
+    result = scribe.extract_transcript(transcript(MIXED))
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+    [trapezius] = [m for m in result.note.muscles if m.name == "upper trapezius"]
+    assert trapezius.techniques == ["injection"]
+    cues = [
+        mention.status_cue.text
+        for mention in trapezius.mentions
+        if mention.status == "treated" and mention.status_cue is not None
+    ]
+    assert "inducted" in cues  # the note quotes what the recogniser wrote
+
+
+def test_reading_as_meant_is_for_transcripts_only(scribe: Scribe) -> None:
+    typed = scribe.extract(MIXED.replace(", I inducted", ".\nI inducted"))
+    assert ("20552", ()) not in lines(typed)
+
+
+def test_reading_known_medication_as_no_medication(scribe: Scribe) -> None:
+    text = (
+        "dry needling to the left supraspinatus infraspinatus and posterior deltoid, trigger "
+        "points in all of them, known medication was injected, she tolerated it well"
+    )
+    assert lines(scribe.extract_transcript(transcript(text))) == [("20561", ())]
+
+
+def test_just_dry_needling_outweighs_a_drug_left_unnamed(scribe: Scribe) -> None:
+    text = (
+        "the left supraspinatus, infraspinatus and posterior deltoid, trigger points in all of "
+        "them, good twitch, medication was injected, just dry needling, tolerated well"
+    )
+    assert lines(scribe.extract(text)) == [("20561", ())]
+
+
+def test_just_dry_needling_leaves_a_named_drug_injected(scribe: Scribe) -> None:
+    text = (
+        "Trigger point injection to the R upper trapezius with 1% lidocaine 1 mL. "
+        "L levator scapulae: dry needling only. Tolerated well."
+    )
+    assert lines(scribe.extract(text)) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_nothing_injected_with_a_pause_written_as_a_comma(scribe: Scribe) -> None:
+    for said in ("just the needles nothing, injected", "injectate nothing, injected"):
+        text = (
+            "dry needled the left glute med, the piriformis and the tensor fascia lata, "
+            f"{said} got twitches in the glute med, tolerated it fine"
+        )
+        result = scribe.extract(text)
+        assert lines(result) == [("20561", ())], said
+        assert result.note.injectate.status == "none_confirmed", said
+
+
+def test_a_negation_reaches_only_nearby_words_in_a_sentence_no_one_writes(
+    scribe: Scribe,
+) -> None:
+    # one recogniser "sentence" of 70 words: "without pain" does not reach the lidocaine
+    text = (
+        "this is the doctor dictating on a patient with right neck and shoulder blade pain, he "
+        "has difficulty sleeping on his right side and can't lift his toddler without pain, exam "
+        "showed trigger points with taut bands in the right upper trapezius, levator scapulae, "
+        "rhomboid major and infraspinatus, after verbal consent I injected the upper trapezius "
+        "and the levator with a mix of 1% lidocaine and marcaine, and then the rhomboid major "
+        "and the infraspinatus I dry needled only, he tolerated everything well"
+    )
+    assert lines(scribe.extract(text)) == [("20552", ()), ("20560", ("59",))]

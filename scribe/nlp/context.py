@@ -114,6 +114,30 @@ def within_brackets(doc: Doc, start: int, end: int, high: int, sentence: tuple[i
     return high
 
 
+# words that join the names of a list: "L UT, L levator scapulae and L rhomboid major"
+_LIST_JOINS = frozenset({",", "and", "&", "/", "+", "or", "nor", "l", "r", "b", "left", "right",
+                         "lt", "rt", "bilateral", "bilat", "the", "both"})  # fmt: skip
+
+
+# a verb that says the words before it are several: "A, B and C were not needled"
+_PLURAL = frozenset({"were", "are", "weren't", "aren't", "have"})
+
+
+def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]) -> int:
+    """The start of the backward scope ``low`` of a modifier at ``start``, moved back to the
+    first name of the list of names that runs right up to the modifier (within its sentence,
+    from ``first``) when the modifier says they are several: "L UT, L levator scapulae and L
+    rhomboid major were not needled". A modifier with other words before it keeps its scope."""
+    if doc[start].lower_ not in _PLURAL:
+        return low  # "I needled the R UT and the R SCM was palpated only": the SCM alone
+    i = start
+    while i > first and (i - 1 in names or doc[i - 1].lower_ in _LIST_JOINS):
+        i -= 1
+    while i < start and i not in names:
+        i += 1  # the list begins at a name, not at the "and" or side word before it
+    return min(low, i)
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -168,12 +192,14 @@ class SentenceContext:
         regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
         apart_regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
         bracket_bound: list[str] | None = None,
+        list_bound: list[str] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
         self._long_sentence = run_on.max_sentence_words if run_on else None
         self._bracket_bound = frozenset(bracket_bound or ())
+        self._list_bound = frozenset(list_bound or ())
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
         )
@@ -269,6 +295,10 @@ class SentenceContext:
         by_sentence: list[list[Any]] = [[] for _ in sents]
         apart_by_sentence: list[list[Any]] = [[] for _ in sents]
         run_ons = [self._run_on(sent) for sent in sents]
+        names = {
+            i for span in spans if span.label_ in ("MUSCLE", "GROUP")
+            for i in range(span.start, span.end)
+        }  # fmt: skip
         for matcher, regexes, found in (
             (self._matcher, self._regexes, by_sentence),
             (self._apart, self._apart_regexes, apart_by_sentence),
@@ -282,6 +312,8 @@ class SentenceContext:
                     low, high = max(low, start - reach), min(high, end + reach)
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
+                if rule.category in self._list_bound and low < start:
+                    low = through_the_list(doc, start, low, sent.start, names)
                 found[number].append(
                     ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
                 )
@@ -331,4 +363,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         regexes=context_regex_rules(lexicons.context),
         apart_regexes=context_regex_rules(lexicons.context, apart=True),
         bracket_bound=lexicons.context.bracket_bound,
+        list_bound=lexicons.context.list_bound,
     )

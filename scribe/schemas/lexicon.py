@@ -273,6 +273,10 @@ class ContextLexicon(FileHeader):
         default_factory=list,
         description="Categories whose scope, said inside brackets, ends at the closing one.",
     )
+    list_bound: list[str] = Field(
+        default_factory=list,
+        description="Categories whose backward scope takes in the whole list of names it reaches.",
+    )
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 

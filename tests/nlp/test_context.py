@@ -137,3 +137,27 @@ def test_context_a_refusal_closing_the_clause_takes_it_back(scribe: Scribe, text
 def test_context_a_refusal_of_something_else_leaves_the_needling(scribe: Scribe) -> None:
     text = "Dry needled the left gluteus medius today but she declined the steroid injection."
     assert _statuses(scribe, text) == {"gluteus medius": "treated"}
+
+
+def test_context_a_denial_after_a_list_reaches_every_name_of_it(scribe: Scribe) -> None:
+    # the rule's max_scope counts words: a long list with sides still takes the whole list
+    note = scribe.extract(
+        "Dry needling was not done today. L UT, L levator scapulae and L rhomboid major were not "
+        "needled."
+    ).note
+    assert {m.name: m.status for m in note.muscles} == {
+        "upper trapezius": "negated",
+        "levator scapulae": "negated",
+        "rhomboid major": "negated",
+    }
+
+
+def test_context_a_singular_denial_after_a_list_keeps_its_own_reach(scribe: Scribe) -> None:
+    # "was": the words before it are not all said to be palpated only
+    note = scribe.extract(
+        "I needled the left infraspinatus, the left teres minor and the left posterior deltoid "
+        "was palpated only, no injectate"
+    ).note
+    statuses = {m.name: m.status for m in note.muscles}
+    assert statuses["infraspinatus"] == "treated"
+    assert statuses["posterior deltoid"] == "palpated_only"

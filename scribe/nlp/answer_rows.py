@@ -5,7 +5,8 @@ done; a row's side letter, leaders (dots, dashes) and needle count may stand aro
 
 A grid whose legend says what its mark means ("(X = needled)", "key: ✓ = needled") is read the
 same way: a muscle's row of marks is a yes, and under a side-column header ("Muscle   R   L")
-each mark's column gives its side, read where the clinician's padding put it.
+each mark's column gives its side, read where the clinician's padding put it. So is a chart
+whose mark stands under a column headed by the procedure ("Muscle   Side   DN").
 
 Reads: the template's lines (``templates.py``), the mentions and the procedures done today.
 Writes: the status (and, from a grid's columns, the side) of the mentions on such rows.
@@ -94,6 +95,39 @@ def marked_sides(span: Span) -> set[str] | None:
     return None
 
 
+# after the name: at most a side, then one mark ("Gluteus medius   R   ✓")
+_SIDE_AND_MARK = re.compile(
+    r"^\s*(?:(?:r|l|b|rt|lt|right|left|bilat\w*|b/l)\s+)?(?P<mark>x|✓|✔|√)\s*$", re.IGNORECASE
+)
+_HEADER_WORD = re.compile(r"\S+")
+
+
+def ticked_column(span: Span) -> bool:
+    """A muscle's row of a chart whose mark stands under a column headed by the procedure
+    ("Muscle   Side   DN" over "Piriformis   R   ✓"): the header word nearest the mark's column,
+    in the same block of lines, is a procedure word."""
+    template = template_of(span.doc)
+    line = template.line_of(span.start_char)
+    end = template.lines[line][1]
+    match = _SIDE_AND_MARK.match(template.text[span.end_char : end])
+    if match is None:
+        return False
+    mark = template.column(span.end_char + match.start("mark"))
+    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
+        first, stop = template.lines[above]
+        words = template.text[first:stop]
+        if not words.strip():
+            return False
+        if _MARKS.search(words) or _SIDE_AND_MARK.search(words):
+            continue  # another row of the chart
+        found = [
+            (template.column(first + w.start()), w.group(0)) for w in _HEADER_WORD.finditer(words)
+        ]
+        _, nearest = min(found, key=lambda c: abs(c[0] - mark))
+        return bool(_DONE_WORD.fullmatch(nearest.strip(":()")))
+    return False
+
+
 def answered_rows(
     mentions: list[Mention], effective: list[ProcedureEvent], technique: dict[str, str | None]
 ) -> None:
@@ -106,6 +140,8 @@ def answered_rows(
         span = mention.span
         answer = row_answer(span)
         sides = marked_sides(span) if answer is None else None
+        if answer is None and sides is None and ticked_column(span):
+            answer = "yes"
         if sides is not None:
             answer = "yes"
             if sides:

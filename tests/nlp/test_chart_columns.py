@@ -1,0 +1,47 @@
+"""Charts whose mark stands under a column headed by the procedure ("Muscle   Side   DN"):
+scribe/nlp/answer_rows.py ``ticked_column``."""
+
+from __future__ import annotations
+
+from scribe import Scribe
+
+
+def test_chart_a_mark_under_the_procedure_column_is_treated(scribe: Scribe) -> None:
+    text = (
+        "DOS 05/04/2026\n"
+        "Treatment chart:\n"
+        "  Muscle               Side  DN\n"
+        "  Gluteus medius       R     ✓\n"
+        "  Piriformis           R     ✓\n"
+        "No injectate. Tolerated well.\n"
+    )
+    note = scribe.extract(text).note
+    assert {(m.name, m.laterality, m.status) for m in note.muscles} == {
+        ("gluteus medius", "right", "treated"),
+        ("piriformis", "right", "treated"),
+    }
+
+
+def test_chart_a_mark_under_another_column_treats_nothing(scribe: Scribe) -> None:
+    text = (
+        "Dry needling R QL today.\n"
+        "  Muscle               Side  TTP   DN\n"
+        "  Piriformis           R     ✓\n"
+    )
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses.get("piriformis") != "treated"
+
+
+def test_chart_that_the_narrative_contradicts_is_a_status_conflict(scribe: Scribe) -> None:
+    text = (
+        "Treatment chart:\n"
+        "  Muscle               Side  DN\n"
+        "  Gluteus medius       R     ✓\n"
+        "  Piriformis           R     ✓\n"
+        "Narrative: Needled R glute med with LTRs. R piriformis not needled today. No injectate.\n"
+    )
+    result = scribe.extract(text)
+    [piriformis] = [m for m in result.note.muscles if m.name == "piriformis"]
+    assert piriformis.status_conflict
+    assert "status-conflict" in {p.id for p in result.coding.prompts}
+    assert [line.code for line in result.coding.lines] == ["20560"]

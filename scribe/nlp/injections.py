@@ -34,6 +34,15 @@ class InjectionResolver:
         self._tp_findings = frozenset(spec.injections.trigger_point_findings)
         self._chemo_substances = frozenset(spec.injections.chemodenervation_substances)
         self._substance_category = {s.id: s.category for s in lexicons.substances.substances}
+        statements = lexicons.statements.statements
+        self._points_back = re.compile(
+            "|".join(
+                f"(?:{p})"
+                for p in statements.get("anaphora", []) + statements.get("anaphora_single", [])
+            )
+            or "$^",
+            re.IGNORECASE,
+        )
 
     def substance_events(
         self,
@@ -143,6 +152,13 @@ class InjectionResolver:
             or bool(
                 {s._.entry_id for s in in_sent if s.label_ == "MUSCLE"}
                 & _muscles_with_findings(targets, self._tp_findings)
+            )
+            # "Trigger point deep in the left soleus ... I injected that one with lidocaine"
+            or (
+                event.sentence > 0
+                and not any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
+                and bool(self._points_back.search(span_text(sent)))
+                and bool(_muscles_with_findings([targets[event.sentence - 1]], self._tp_findings))
             )
         )
         if categories and categories <= self._chemo_substances and not trigger_point:

@@ -99,3 +99,21 @@ def test_mixed_trigger_point_injection_with_a_pause_inside_its_name(scribe: Scri
         "gluteus medius": ["needling"],
         "piriformis": ["needling"],
     }
+
+
+def test_mixed_an_injection_that_points_back_at_a_trigger_point(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Exquisitely tender trigger point in the right infraspinatus with a jump sign. I "
+        "injected that one with one milliliter of lidocaine. The right teres minor I dry "
+        "needled, nothing injected there."
+    )
+    assert techniques(result) == {"infraspinatus": ["injection"], "teres minor": ["needling"]}
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_an_injection_pointing_back_at_no_trigger_point_is_no_tpi(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Right knee effusion. I injected that one with 40 mg of triamcinolone. Dry needling to "
+        "the right vastus lateralis."
+    )
+    assert lines(result) == [("20560", ())]

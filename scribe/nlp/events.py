@@ -137,10 +137,17 @@ class EventFinder:
                 if event.category in self._acupuncture_takes:
                     event.kind = "acupuncture"  # "SI11 needled in the infraspinatus fossa"
         denied = [m.span() for m in self._nothing_injected.finditer(doc_text(doc))]
-        # "just dry needling" in a note that names no drug injected: a bare "injected" is none
-        # ("good twitch, known medication was injected, just dry needling": a recogniser's "no")
-        needles_alone = bool(self._needles_only.search(doc_text(doc))) and not (
-            self._injections.names_a_drug(targets)
+        # "just dry needling" in a note that names no drug injected and no trigger point
+        # injection: a bare "injected" is none ("good twitch, known medication was injected,
+        # just dry needling": a recogniser's "no"); in a note of both procedures, "the left
+        # piriformis was dry needled only" speaks of that muscle
+        needles_alone = (
+            bool(self._needles_only.search(doc_text(doc)))
+            and not self._injections.names_a_drug(targets)
+            and not any(
+                e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
+                for e in events
+            )
         )
         for event in events:
             if event.kind in ("injection", "trigger_point_injection"):

@@ -176,11 +176,18 @@ class InjectionResolver:
         into_muscle = any(
             s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
         )
-        if not substances and any(
-            e.kind == "dry_needling" and e.done_today and e.strength == "strong" for e in events
+        if (
+            not substances
+            and any(
+                e.kind == "dry_needling" and e.done_today and e.strength == "strong" for e in events
+            )
+            and not any(
+                e.kind == "trigger_point_injection" and e.done_today and e.strength == "strong"
+                for e in events
+            )
         ):
             # a note of dry needling today (in words that prove it: "25g needle" does not) that
-            # names no substance injected anywhere: a bare
+            # names no substance injected anywhere and no trigger point injection: a bare
             # "injected" beside a twitch is no injection of any substance ("nothing one
             # injected", a recogniser's "nothing was injected"), so it bills no injection
             return

@@ -85,6 +85,38 @@ def continued_list(
     return None
 
 
+def listed_after_its_procedure(
+    doc: Doc,
+    i: int,
+    mentions: list[Mention],
+    effective: list[ProcedureEvent],
+    about: re.Pattern[str],
+) -> ProcedureEvent | None:
+    """ "Dry needling note, neck pain about a month. Right upper trapezius and levator
+    scapula.": a sentence of nothing but names and sides, right after the sentence of its
+    paragraph that names a procedure done today with no muscles of its own, is its list; not
+    after a sentence about the procedure (``about``: "Dry needling discussed today.")."""
+    if i == 0:
+        return None
+    sents = sentences(doc)
+    text = doc_text(doc)
+    if "\n\n" in text[sents[i - 1].end_char : sents[i].start_char]:
+        return None
+    if about.search(sents[i - 1].text):
+        return None
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+    words = [t for t in sents[i] if t.is_alpha and t.i not in inside]
+    if not any(m.sentence == i for m in mentions) or any(
+        t.lower_ not in _BARE_LIST_WORDS for t in words
+    ):
+        return None
+    before = [e for e in effective if e.sentence == i - 1 and e.billable_today]
+    own = range(sents[i].start, sents[i].end)
+    if not before or any(s.start not in own for e in before for s in e.muscles):
+        return None
+    return next((e for e in before if e.strength == "strong"), before[0])
+
+
 # what a spoken list said right after "today" carries between its names: "right side today
 # the lumbar multifidus at L four and L five, the quadratus lumborum, and then on the left the
 # gluteus minimus"

@@ -29,6 +29,7 @@ from scribe.nlp.muscle_lists import (
     last_list,
     last_run,
     list_like,
+    listed_after_its_procedure,
     on_list_line,
     today_list,
 )
@@ -50,6 +51,7 @@ class StructureTies:
         self._anaphora = _alternation(statements.get("anaphora", []))
         self._anaphora_single = _alternation(statements.get("anaphora_single", []))
         self._anaphora_object = _alternation(statements.get("anaphora_object", []))
+        self._about_the_procedure = _alternation(statements.get("about_the_procedure", []))
         self._routes = _alternation(list(spec.injections.not_trigger_point_routes))
         self._dates = NoteDates(
             statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
@@ -215,6 +217,9 @@ class StructureTies:
             if event is None and mention.strength == UNDECIDED:
                 how = "list"
                 event = continued_list(doc, i, mentions, effective, sections)
+                event = event or listed_after_its_procedure(
+                    doc, i, mentions, effective, self._about_the_procedure
+                )
             # a finding said after the list ("..., taut bands in both") does not take it out
             # of today's procedure; a complaint or an exam word does
             listed = mention.strength == UNDECIDED or mention.span._.status == "palpated_only"

@@ -117,3 +117,17 @@ def test_mixed_an_injection_pointing_back_at_no_trigger_point_is_no_tpi(scribe: 
         "the right vastus lateralis."
     )
     assert lines(result) == [("20560", ())]
+
+
+def test_mixed_a_bare_injected_speaks_of_the_trigger_point_injection_named(
+    scribe: Scribe,
+) -> None:
+    # the drug's name was misheard ("lidocame"): the note names a trigger point injection and
+    # dry needling, and "dry needled only" is said of one muscle
+    result = scribe.extract(
+        "trigger point injection and dry needling, left low back, taut bands with trigger "
+        "points in the left quadratus lumborum, gluteus medius and gluteus minimus, those were "
+        "injected with one percent lidocame, the left piriformis was dry needled only, no "
+        "medication into that one"
+    )
+    assert lines(result) == [("20553", ()), ("20560", ("59",))]

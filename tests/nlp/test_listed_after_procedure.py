@@ -1,0 +1,28 @@
+"""A sentence of nothing but names after the sentence that names the procedure done today
+(scribe/nlp/muscle_lists.py ``listed_after_its_procedure``)."""
+
+from __future__ import annotations
+
+from scribe import Scribe
+
+
+def _treated(scribe: Scribe, text: str) -> set[str]:
+    return {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
+
+
+def test_a_bare_list_after_the_procedure_is_its_list(scribe: Scribe) -> None:
+    text = (
+        "Dry needling note, office worker with neck pain for a month. Right upper trapezius and "
+        "levator scapula. No injectate. Tolerated fine."
+    )
+    assert _treated(scribe, text) == {"upper trapezius", "levator scapulae"}
+
+
+def test_a_bare_list_after_talk_about_the_procedure_is_not(scribe: Scribe) -> None:
+    text = "Dry needling discussed today. Right upper trapezius and levator scapula."
+    assert _treated(scribe, text) == set()
+
+
+def test_a_bare_list_after_a_procedure_with_its_own_muscles_is_not(scribe: Scribe) -> None:
+    text = "Dry needling to the left quadratus lumborum today. Right upper trapezius and levator."
+    assert _treated(scribe, text) == {"quadratus lumborum"}

@@ -66,6 +66,7 @@ SETS = {
     "voice": ("voice",),
     "dictated": ("dictated",),
     "narrated": ("narrated",),
+    "recorded": ("recorded",),
 }
 
 

@@ -52,6 +52,7 @@ SETS = (
     "injections",
     "narrated",
     "clinics",
+    "recorded",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -20,7 +20,12 @@ from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
-from scribe.nlp.heard import HeardNames, names_across_pauses, names_split_into_words
+from scribe.nlp.heard import (
+    HeardDrugs,
+    HeardNames,
+    names_across_pauses,
+    names_split_into_words,
+)
 from scribe.nlp.spelled import SpelledAbbreviations
 
 _MIN_CHARS = 6
@@ -145,6 +150,7 @@ class FuzzyMuscleMatcher:
             ends_a_longer_name=self._ends_a_longer_name,
             may_be_a_name=self._may_be_a_name,
         )
+        self._drugs = HeardDrugs(lexicons, is_common=is_common_word, sounds_alike=_sounds_alike)
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -388,6 +394,13 @@ class FuzzyMuscleMatcher:
         found += self._spelled(doc, taken)
         taken |= {k for span in found for k in range(span.start, span.end)}
         found += [self._fuzzy_span(doc, *heard) for heard in self._heard_names(doc, words, taken)]
+        if self._recognised(doc):
+            # drug names misheard: any target's words are taken
+            taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
+            for start, end, entry_id, score in self._drugs.find(words, taken):
+                drug = self._fuzzy_span(doc, start, end, entry_id, score)
+                drug.label_ = "SUBSTANCE"
+                found.append(drug)
         if found:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]

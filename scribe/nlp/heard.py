@@ -12,7 +12,8 @@ words no other matcher took; the mentions are marked ``match="fuzzy"``.
 
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
-("gluteus, medius", ``names_across_pauses``).
+("gluteus, medius", ``names_across_pauses``). Drug names heard as a word like them
+("kennelog", "bupovacane", "markane") are ``HeardDrugs``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _MAX_LENGTH_GAP = 2
 _MIN_SIMILARITY = 0.90
 _MIN_COMMON_SIMILARITY = 0.95  # when every word of the run is an ordinary word
 _MAX_SOUND_EDITS = 1
+_MIN_DRUG_LETTERS = 5
 # words that begin or end no misheard name: articles, conjunctions, prepositions, pronouns
 _SMALL = frozenset(
     "a an and as at but by for from her his i if in into is it its no not of on or she so "
@@ -203,3 +205,52 @@ def names_split_into_words(
                 break
         i += 1
     return found
+
+
+class HeardDrugs:
+    """Finds (start, end, entry_id, similarity) words that are a drug's name misheard: a rare
+    word of at least five letters that begins with the name's letter and sounds like it
+    (``sounds_alike``: metaphone codes and spelling close). Generic words ("medication") are
+    never targets; neither is a word another matcher took."""
+
+    def __init__(
+        self,
+        lexicons: Lexicons,
+        *,
+        is_common: Callable[[str], bool],
+        sounds_alike: Callable[[str, str], bool],
+    ) -> None:
+        names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for substance in lexicons.substances.substances:
+            if substance.category == "unspecified":
+                continue
+            for name in {substance.name.lower(), *(n.lower() for n in substance.synonyms)}:
+                if " " not in name and len(name) >= _MIN_DRUG_LETTERS and name.isalpha():
+                    names[name[0]].append((name, substance.id))
+        self._names = dict(names)
+        self._known = frozenset(n for group in names.values() for n, _ in group)
+        self._is_common = is_common
+        self._sounds_alike = sounds_alike
+
+    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+        blocked = set(taken)
+        found: list[tuple[int, int, str, float]] = []
+        for i, word in enumerate(words):
+            if (
+                i in blocked
+                or len(word) < _MIN_DRUG_LETTERS
+                or word in self._known
+                or word[0] not in self._names
+                or self._is_common(word)
+            ):
+                continue
+            best: tuple[str, float] | None = None
+            for name, entry_id in self._names[word[0]]:
+                if not self._sounds_alike(word, name):
+                    continue
+                similarity = jellyfish.jaro_winkler_similarity(word, name)
+                if best is None or similarity > best[1]:
+                    best = (entry_id, similarity)
+            if best is not None:
+                found.append((i, i + 1, *best))
+        return found

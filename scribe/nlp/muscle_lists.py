@@ -93,15 +93,16 @@ def listed_after_its_procedure(
     about: re.Pattern[str],
 ) -> ProcedureEvent | None:
     """ "Dry needling note, neck pain about a month. Right upper trapezius and levator
-    scapula.": a sentence of nothing but names and sides, right after the sentence of its
-    paragraph that names a procedure done today with no muscles of its own, is its list; not
-    after a sentence about the procedure (``about``: "Dry needling discussed today.")."""
+    scapula.": a sentence of nothing but names and sides, right after the sentence on its line
+    that names a procedure done today with no muscles of its own, is its list; not after a
+    sentence about the procedure (``about``: "Dry needling discussed today.")."""
     if i == 0:
         return None
     sents = sentences(doc)
     text = doc_text(doc)
-    if "\n\n" in text[sents[i - 1].end_char : sents[i].start_char]:
-        return None
+    words_end = max((t.idx + len(t.text) for t in sents[i - 1] if not t.is_space), default=0)
+    if "\n" in text[words_end : sents[i].start_char]:
+        return None  # prose only: a chart's header line ("Muscle  Side  DN") states nothing
     if about.search(sents[i - 1].text):
         return None
     inside = {k for m in mentions for k in range(m.span.start, m.span.end)}

@@ -101,3 +101,27 @@ def test_a_negation_reaches_only_nearby_words_in_a_sentence_no_one_writes(
         "and the infraspinatus I dry needled only, he tolerated everything well"
     )
     assert lines(scribe.extract(text)) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_reading_drug_names_heard_as_words_like_them(scribe: Scribe) -> None:
+    text = (
+        "trigger point injection to the right infraspinatus with bupovacane and one milliliter "
+        "of kennelog, then dry needling to the right upper trapezius with no injectate"
+    )
+    result = scribe.extract_transcript(transcript(text))
+    assert {(s.name, s.status) for s in result.note.injectate.substances} == {
+        ("bupivacaine", "injected"),
+        ("triamcinolone", "injected"),
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_reading_drug_names_leaves_common_words_and_other_letters_alone(
+    scribe: Scribe,
+) -> None:
+    # "marking" is an English word; "arcane" does not begin like "marcaine"
+    text = (
+        "dry needling to the right upper trapezius, marking the arcane points, no injectate, "
+        "tolerated well"
+    )
+    assert scribe.extract_transcript(transcript(text)).note.injectate.substances == []

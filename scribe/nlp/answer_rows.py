@@ -15,12 +15,13 @@ Writes: the status (and, from a grid's columns, the side) of the mentions on suc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from spacy.tokens import Span
 
 from scribe.nlp.mentions import FIRM, Mention, decide, tie
-from scribe.nlp.templates import side_header, template_of
+from scribe.nlp.templates import Template, side_header, template_of
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -48,20 +49,32 @@ _LEGEND = re.compile(
 )
 
 
+def _row(span: Span) -> tuple[Template, int, str]:
+    """The template, the line of a muscle name, and the rest of its line after the name."""
+    template = template_of(span.doc)
+    line = template.line_of(span.start_char)
+    return template, line, template.text[span.end_char : template.lines[line][1]]
+
+
+def _block_above(template: Template, line: int) -> Iterator[tuple[int, str]]:
+    """The lines above ``line`` in its block (up to a blank line), nearest first: (where the
+    line starts, its text)."""
+    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
+        first, stop = template.lines[above]
+        words = template.text[first:stop]
+        if not words.strip():
+            return
+        yield first, words
+
+
 def row_answer(span: Span) -> Answer | None:
     """The yes/no answer ending the row of a muscle name, when a question header about the
     procedure stands above the row in the same block of lines."""
-    template = template_of(span.doc)
-    line = template.line_of(span.start_char)
-    _, end = template.lines[line]
-    match = _ROW_REST.match(template.text[span.end_char : end])
+    template, line, rest = _row(span)
+    match = _ROW_REST.match(rest)
     if match is None:
         return None
-    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
-        start, stop = template.lines[above]
-        words = template.text[start:stop]
-        if not words.strip():
-            return None
+    for _, words in _block_above(template, line):
         if _QUESTION.search(words) and _DONE_WORD.search(words):
             return "no" if match.group("answer").lower().startswith("n") else "yes"
     return None
@@ -71,18 +84,11 @@ def marked_sides(span: Span) -> set[str] | None:
     """The sides marked on a muscle's row of a legend grid ("Infraspinatus   X   X" under
     "Muscle   R   L" and "(X = needled)"): None when the row is no such row; an empty set
     when it is but no side column stands above."""
-    template = template_of(span.doc)
-    line = template.line_of(span.start_char)
-    end = template.lines[line][1]
-    rest = template.text[span.end_char : end]
+    template, line, rest = _row(span)
     if not _MARKS_ROW.match(rest):
         return None
     columns: list[tuple[int, str]] = []
-    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
-        first, stop = template.lines[above]
-        words = template.text[first:stop]
-        if not words.strip():
-            return None
+    for first, words in _block_above(template, line):
         header = [] if columns else side_header(words)
         if header:
             columns = [(template.column(first + offset), side) for offset, side in header]
@@ -106,18 +112,12 @@ def ticked_column(span: Span) -> bool:
     """A muscle's row of a chart whose mark stands under a column headed by the procedure
     ("Muscle   Side   DN" over "Piriformis   R   ✓"): the header word nearest the mark's column,
     in the same block of lines, is a procedure word."""
-    template = template_of(span.doc)
-    line = template.line_of(span.start_char)
-    end = template.lines[line][1]
-    match = _SIDE_AND_MARK.match(template.text[span.end_char : end])
+    template, line, rest = _row(span)
+    match = _SIDE_AND_MARK.match(rest)
     if match is None:
         return False
     mark = template.column(span.end_char + match.start("mark"))
-    for above in range(line - 1, max(-1, line - _HEADER_REACH), -1):
-        first, stop = template.lines[above]
-        words = template.text[first:stop]
-        if not words.strip():
-            return False
+    for first, words in _block_above(template, line):
         if _MARKS.search(words) or _SIDE_AND_MARK.search(words):
             continue  # another row of the chart
         found = [

@@ -138,6 +138,28 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
     return min(low, i)
 
 
+_DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"
+
+
+def before_a_finding(doc: Doc, end: int, high: int, spans: list[Span]) -> int:
+    """The end of the forward scope ``high`` of a negation ending at ``end``: when the first
+    target it reaches is a drug ("no injectate into those, good twitch responses"), the scope
+    ends at the first comma or semicolon after which a finding is the next target."""
+    following = [s for s in spans if end <= s.start < high]
+    if (
+        not following
+        or following[0].label_ != "SUBSTANCE"
+        or following[0].start - end > _DRUG_REACH
+    ):
+        return high
+    for i in range(following[0].end, high):
+        if doc[i].text in (",", ";"):
+            nxt = next((s for s in following if s.start > i), None)
+            if nxt is not None and nxt.label_ == "FINDING":
+                return i
+    return high
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -193,6 +215,7 @@ class SentenceContext:
         apart_regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
         bracket_bound: list[str] | None = None,
         list_bound: list[str] | None = None,
+        drug_bound: list[str] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
@@ -200,6 +223,7 @@ class SentenceContext:
         self._long_sentence = run_on.max_sentence_words if run_on else None
         self._bracket_bound = frozenset(bracket_bound or ())
         self._list_bound = frozenset(list_bound or ())
+        self._drug_bound = frozenset(drug_bound or ())
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
         )
@@ -314,6 +338,8 @@ class SentenceContext:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
+                if rule.category in self._drug_bound and high > end:
+                    high = before_a_finding(doc, end, high, spans)
                 found[number].append(
                     ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
                 )
@@ -364,4 +390,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         apart_regexes=context_regex_rules(lexicons.context, apart=True),
         bracket_bound=lexicons.context.bracket_bound,
         list_bound=lexicons.context.list_bound,
+        drug_bound=lexicons.context.drug_bound,
     )

@@ -277,6 +277,10 @@ class ContextLexicon(FileHeader):
         default_factory=list,
         description="Categories whose backward scope takes in the whole list of names it reaches.",
     )
+    drug_bound: list[str] = Field(
+        default_factory=list,
+        description="Categories whose forward scope, first reaching a drug, ends before a finding.",
+    )
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 

@@ -161,3 +161,18 @@ def test_context_a_singular_denial_after_a_list_keeps_its_own_reach(scribe: Scri
     statuses = {m.name: m.status for m in note.muscles}
     assert statuses["infraspinatus"] == "treated"
     assert statuses["posterior deltoid"] == "palpated_only"
+
+
+def test_context_a_denied_drug_does_not_deny_the_findings_after_it(scribe: Scribe) -> None:
+    rationale = scribe.extract(
+        "The right teres minor and the posterior deltoid I dry needled, no injectate into "
+        "those, good twitch responses."
+    ).note.rationale
+    assert [(f.kind, f.negated) for f in rationale.findings] == [("local_twitch_response", False)]
+
+
+def test_context_a_list_of_denied_drugs_stays_denied(scribe: Scribe) -> None:
+    substances = scribe.extract(
+        "No lidocaine, steroid or saline was injected. Dry needling to the R UT."
+    ).note.injectate.substances
+    assert {s.status for s in substances} == {"negated"}

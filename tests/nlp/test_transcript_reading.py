@@ -125,3 +125,14 @@ def test_reading_drug_names_leaves_common_words_and_other_letters_alone(
         "tolerated well"
     )
     assert scribe.extract_transcript(transcript(text)).note.injectate.substances == []
+
+
+def test_reading_to_needled_as_the_plans_verb(scribe: Scribe) -> None:
+    text = (
+        "we talked through dry needling but she wasn't comfortable with it so we held off, "
+        "there's a trigger point in the right piriformis, plan for next visitors to needled the "
+        "right piriformis and the right gluteus maximus if she's agreeable"
+    )
+    result = scribe.extract_transcript(transcript(text))
+    assert not [m for m in result.note.muscles if m.status == "treated"]
+    assert lines(result) == []

@@ -83,11 +83,12 @@ _TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
-# Mouth opening is measured in millimetres; only a before -> after pair is read in those units.
+# Mouth opening is measured in millimetres: a before -> after pair, or a value said right after
+# "open" (_OPENING_MM).
 _ROM_UNITS = r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b)"
 _ROM_CONTEXT = re.compile(
     r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
-    r"opening|"
+    r"opening|opens?|opened|"
     r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
     re.IGNORECASE,
 )
@@ -97,6 +98,13 @@ _ROM_TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
+# a mouth opening in millimetres, said a few words after "open": "Mouth opening 29 mm", "can
+# only open about twenty eight millimeters" (a needle's "40 mm" is no opening)
+_OPENING_MM = re.compile(
+    rf"\bopen(?:ing|s|ed)?\b(?:\s+(?:was|is|of|about|only|to|at|approximately|approx|~))*\s+"
+    rf"(?P<v>{NUMBER})\s*(?:mm\b|millimet(?:er|re)s?\b)",
+    re.IGNORECASE,
+)
 _ROM_QUALITATIVE = re.compile(
     r"\b(?:improved|increased|better|restored|full|gained|improvement\s+in|increase\s+in)\s+"
     r"(?:\w+\s+){0,3}?(?:rom|range\s+of\s+motion|range|mobility|rotation|flexion|extension|abduction)\b|"
@@ -334,7 +342,9 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
             RomValue(match.start(), match.end(), _motion(text, match.start()), a, b, b > a)
         )
     if not found:
-        single = [m for m in _ROM_VALUE.finditer(text)]
+        single = sorted(
+            [*_ROM_VALUE.finditer(text), *_OPENING_MM.finditer(text)], key=lambda m: m.start()
+        )
         pre: tuple[re.Match[str], float] | None = None
         post: tuple[re.Match[str], float] | None = None
         for match in single:

@@ -27,3 +27,22 @@ def test_measures_fingertip_reach_is_a_rom_measure(sentence: str) -> None:
 
 def test_measures_fingertips_without_a_motion_are_no_rom() -> None:
     assert rom_values("Numbness in the fingertips to the touch.", NEVER, NEVER) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("O: Mouth opening 29 mm pain-free.", 29.0),
+        ("She can only open about twenty eight millimeters.", 28.0),
+        ("After treatment opening was thirty eight millimeters.", 38.0),
+    ],
+)
+def test_measures_a_mouth_opening_in_millimetres_is_a_rom_measure(
+    sentence: str, value: float
+) -> None:
+    [rom] = rom_values(sentence, NEVER, NEVER)
+    assert value in (rom.before_degrees, rom.after_degrees)
+
+
+def test_measures_a_needle_length_is_no_opening() -> None:
+    assert rom_values("Opened a 0.25 x 40 mm needle pack, 30 mm deep.", NEVER, NEVER) == []

@@ -88,7 +88,7 @@ _DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
 _ROM_UNITS = r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b)"
 _ROM_CONTEXT = re.compile(
     r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
-    r"opening|opens?|opened|"
+    r"opening|opens?|opened|forward\s+bend(?:ing|s)?|"
     r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
     re.IGNORECASE,
 )
@@ -124,7 +124,7 @@ _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
     r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
     r"abduction|adduction|side[\s-]?bending|lateral\s+bending|dorsiflexion|plantar\s?flexion|"
-    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening)",
+    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening|forward\s+bend(?:ing|s)?)",
     re.IGNORECASE,
 )
 

@@ -46,3 +46,13 @@ def test_measures_a_mouth_opening_in_millimetres_is_a_rom_measure(
 
 def test_measures_a_needle_length_is_no_opening() -> None:
     assert rom_values("Opened a 0.25 x 40 mm needle pack, 30 mm deep.", NEVER, NEVER) == []
+
+
+def test_measures_a_forward_bend_to_a_landmark_is_a_rom_measure() -> None:
+    [rom] = rom_values(
+        "His forward bend went from fingertips at mid shin to almost touching his ankles.",
+        NEVER,
+        NEVER,
+    )
+    assert rom.motion == "forward bend"
+    assert rom_values("She bends forward to tie her shoes with pain.", NEVER, NEVER) == []

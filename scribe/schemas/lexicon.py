@@ -297,6 +297,16 @@ class ContextLexicon(FileHeader):
                 seen[key] = where
         return self
 
+    @model_validator(mode="after")
+    def _bounds_name_categories(self) -> ContextLexicon:
+        # a category misspelt in a scope rule would silently do nothing
+        known = {rule_set.category for rule_set in self.rule_sets}
+        for field in ("bracket_bound", "list_bound", "drug_bound"):
+            unknown = sorted(set(getattr(self, field)) - known)
+            if unknown:
+                raise ValueError(f"{field} names no rule category: {', '.join(unknown)}")
+        return self
+
 
 class StatementLexicon(FileHeader):
     """Regular expressions (case-insensitive) for statements matched on sentence text."""

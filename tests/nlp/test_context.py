@@ -176,3 +176,11 @@ def test_context_a_list_of_denied_drugs_stays_denied(scribe: Scribe) -> None:
         "No lidocaine, steroid or saline was injected. Dry needling to the R UT."
     ).note.injectate.substances
     assert {s.status for s in substances} == {"negated"}
+
+
+def test_context_a_scope_bound_must_name_a_rule_category() -> None:
+    lexicon = load_lexicons().context
+    data = lexicon.model_dump()
+    data["list_bound"] = ["NOT_TREATD"]
+    with pytest.raises(ValidationError, match="list_bound names no rule category: NOT_TREATD"):
+        type(lexicon).model_validate(data)

@@ -39,7 +39,7 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.injections import InjectionResolver
-from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question
+from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.unreported import UnreportedProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
@@ -144,10 +144,7 @@ class EventFinder:
         needles_alone = (
             bool(self._needles_only.search(doc_text(doc)))
             and not self._injections.names_a_drug(targets)
-            and not any(
-                e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
-                for e in events
-            )
+            and not said_done_today(events, "trigger_point_injection")
         )
         for event in events:
             if event.kind in ("injection", "trigger_point_injection"):

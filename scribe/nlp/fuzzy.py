@@ -181,10 +181,8 @@ class FuzzyMuscleMatcher:
         return span
 
     def _across_pauses(self, doc: Doc, lowered: list[str], group: list[Span]) -> list[Span]:
-        """ "the right gluteus, medius": a name with the speaker's pause written inside it, in
-        what a recogniser wrote (``heard.names_across_pauses``)."""
-        if not self._recognised(doc):
-            return []
+        """ "the right gluteus, medius": a name with the speaker's pause written inside it
+        (``heard.names_across_pauses``)."""
         blocked = {i for s in group if len(s) > 1 for i in range(s.start, s.end)}
         named = {s.start for s in group if len(s) == 1 and s.label_ != "GROUP"}
         return [
@@ -332,7 +330,11 @@ class FuzzyMuscleMatcher:
             doc.spans[TARGETS] = group
         exact = {(s.start, s.end) for s in group if s.label_ == "MUSCLE"}
         split = [s for s in self._split_words(doc, words) if (s.start, s.end) not in exact]
-        split += self._across_pauses(doc, lowered, group)
+        # what a recogniser wrote: a transcript, or a dictation given as one unbroken paragraph
+        # (typed notes and EHR exports have lines)
+        recognised = bool(doc.user_data.get(SPOKEN)) or "\n" not in doc_text(doc).strip()
+        if recognised:
+            split += self._across_pauses(doc, lowered, group)
         if split:
             inside = {
                 (s.start, s.end)
@@ -393,9 +395,9 @@ class FuzzyMuscleMatcher:
         taken |= {i for s in group for i in range(s.start, s.end)}
         found += self._spelled(doc, taken)
         taken |= {k for span in found for k in range(span.start, span.end)}
-        found += [self._fuzzy_span(doc, *heard) for heard in self._heard_names(doc, words, taken)]
-        if self._recognised(doc):
-            # drug names misheard: any target's words are taken
+        if recognised:
+            # names heard as other words, then drug names misheard
+            found += [self._fuzzy_span(doc, *heard) for heard in self._heard.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             for start, end, entry_id, score in self._drugs.find(words, taken):
                 drug = self._fuzzy_span(doc, start, end, entry_id, score)
@@ -406,20 +408,6 @@ class FuzzyMuscleMatcher:
             kept = [s for s in group if (s.start, s.end) not in replaced]
             doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
         return doc
-
-    def _heard_names(
-        self, doc: Doc, words: list[str], taken: set[int]
-    ) -> list[tuple[int, int, str, float]]:
-        """Names heard as other words, in what a recogniser wrote."""
-        if not self._recognised(doc):
-            return []
-        return self._heard.find(words, taken)
-
-    @staticmethod
-    def _recognised(doc: Doc) -> bool:
-        """What a recogniser wrote: a transcript, or a dictation given as one unbroken
-        paragraph (typed notes and EHR exports have lines)."""
-        return bool(doc.user_data.get(SPOKEN)) or "\n" not in doc_text(doc).strip()
 
     def _match_at(self, doc: Doc, i: int, covered: set[int]) -> tuple[int, str, float] | None:
         for n in range(_MAX_WORDS, 0, -1):

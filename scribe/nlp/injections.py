@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import same_paragraph, sentences, span_text
-from scribe.nlp.procedure_event import ProcedureEvent
+from scribe.nlp.procedure_event import ProcedureEvent, said_done_today
 from scribe.schemas.lexicon import ProcedureLexicon
 
 _NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
@@ -178,13 +178,8 @@ class InjectionResolver:
         )
         if (
             not substances
-            and any(
-                e.kind == "dry_needling" and e.done_today and e.strength == "strong" for e in events
-            )
-            and not any(
-                e.kind == "trigger_point_injection" and e.done_today and e.strength == "strong"
-                for e in events
-            )
+            and said_done_today(events, "dry_needling")
+            and not said_done_today(events, "trigger_point_injection")
         ):
             # a note of dry needling today (in words that prove it: "25g needle" does not) that
             # names no substance injected anywhere and no trigger point injection: a bare
@@ -197,10 +192,9 @@ class InjectionResolver:
             # "Injected 2 mL 1% lidocaine into the R piriformis TrP": proves it on its own;
             # "the incision was infiltrated with Marcaine" names no muscle: not a trigger point
             event.kind, event.strength = "trigger_point_injection", "strong"
-        elif any(
-            e.kind == "trigger_point_injection" and e.strength == "strong" and e.done_today
-            for e in events
-        ) and not _follows_other_injection(doc, event, events):
+        elif said_done_today(events, "trigger_point_injection") and not _follows_other_injection(
+            doc, event, events
+        ):
             # speaks of the trigger point injection the note proved
             event.kind, event.strength = "trigger_point_injection", "weak"
 

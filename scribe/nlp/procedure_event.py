@@ -47,6 +47,11 @@ class ProcedureEvent:
             self.bindings.append(how)
 
 
+def said_done_today(events: list[ProcedureEvent], kind: str) -> bool:
+    """The note names a procedure of ``kind`` done today in words that prove it."""
+    return any(e.kind == kind and e.strength == "strong" and e.done_today for e in events)
+
+
 def is_question(sent: Span) -> bool:
     """The sentence asks (it ends with a question mark)."""
     doc = sent.doc

@@ -11,7 +11,7 @@ whole document to find its sentence: the work is linear in the length of the not
 """
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -141,21 +141,28 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
 _DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"
 
 
-def before_a_finding(doc: Doc, end: int, high: int, spans: list[Span]) -> int:
+def before_a_finding(
+    doc: Doc, end: int, high: int, spans: list[Span], span_starts: list[int]
+) -> int:
     """The end of the forward scope ``high`` of a negation ending at ``end``: when the first
     target it reaches is a drug ("no injectate into those, good twitch responses"), the scope
-    ends at the first comma or semicolon after which a finding is the next target."""
-    following = [s for s in spans if end <= s.start < high]
+    ends at the first comma or semicolon after which a finding is the next target. ``spans``
+    are the doc's targets in order, ``span_starts`` their first tokens."""
+    k = bisect_left(span_starts, end)
     if (
-        not following
-        or following[0].label_ != "SUBSTANCE"
-        or following[0].start - end > _DRUG_REACH
+        k == len(spans)
+        or spans[k].start >= high
+        or spans[k].label_ != "SUBSTANCE"
+        or spans[k].start - end > _DRUG_REACH
     ):
         return high
-    for i in range(following[0].end, high):
+    after = k + 1  # the next target after token i
+    for i in range(spans[k].end, high):
+        while after < len(spans) and spans[after].start <= i:
+            after += 1
         if doc[i].text in (",", ";"):
-            nxt = next((s for s in following if s.start > i), None)
-            if nxt is not None and nxt.label_ == "FINDING":
+            nxt = spans[after] if after < len(spans) else None
+            if nxt is not None and nxt.start < high and nxt.label_ == "FINDING":
                 return i
     return high
 
@@ -319,6 +326,8 @@ class SentenceContext:
         by_sentence: list[list[Any]] = [[] for _ in sents]
         apart_by_sentence: list[list[Any]] = [[] for _ in sents]
         run_ons = [self._run_on(sent) for sent in sents]
+        ordered = sorted(spans, key=lambda span: span.start)
+        span_starts = [span.start for span in ordered]
         names = {
             i for span in spans if span.label_ in ("MUSCLE", "GROUP")
             for i in range(span.start, span.end)
@@ -339,7 +348,7 @@ class SentenceContext:
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
                 if rule.category in self._drug_bound and high > end:
-                    high = before_a_finding(doc, end, high, spans)
+                    high = before_a_finding(doc, end, high, ordered, span_starts)
                 found[number].append(
                     ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
                 )

@@ -10,6 +10,7 @@ extraction by extracting the reference text too (bench/asr_scoring.py).
         [--model tiny.en] [--bias hotwords] [--beam 5] [--check on|off] [--out var/bench/run.jsonl]
         [--param margin=10 ...] [--trace]
     .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl    # score a saved run
+    .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl --reread  # by today's code
     .venv/bin/python bench/asr_spoken.py --replay var/bench/run.trace.jsonl --param margin=10
 
 Checked names (scribe/asr/checking.py): --param overrides a setting of the `check:` section of
@@ -59,6 +60,7 @@ from scribe.asr.transcriber import Transcriber  # noqa: E402
 from scribe.config import get_settings  # noqa: E402
 from scribe.evaluation.golden import GoldenCase, load_cases  # noqa: E402
 from scribe.schemas.lexicon import AsrCheck, AsrDecoding  # noqa: E402
+from scribe.schemas.transcript import Transcript  # noqa: E402
 
 SETS = {
     "heldout": ("heldout", "blind"),
@@ -139,6 +141,25 @@ def run(
     if traces is not None:
         traces.close()
     return rows
+
+
+def reread(scribe: Scribe, cases: list[GoldenCase], rows: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """Saved rows read again by the present code, through the same path as a recording's
+    transcript (``extract_transcript``: misheard words read as meant). The saved run kept no
+    word probabilities, so whether the note went to review is the run's own."""
+    by_id = {case.id: case for case in cases}
+    fresh = []
+    for row in rows:
+        transcript = Transcript(
+            text=row["hypothesis"],
+            language="en",
+            duration=row["audio_seconds"],
+            model="saved run",
+        )
+        how = spoken.Rendition(row["engine"], row["voice"], row["speed"], row["condition"])
+        again = _row(scribe, by_id[row["case"]], how, transcript)
+        fresh.append(row | {k: again[k] for k in ("got", "lines", "diffs")})
+    return fresh
 
 
 def _plain(value: Any) -> Any:
@@ -223,12 +244,18 @@ def main() -> None:
     parser.add_argument("--replay", type=Path, default=None, help="decide again from a trace")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--score", type=Path, default=None, help="score a saved run only")
+    parser.add_argument(
+        "--reread", action="store_true", help="with --score: extract the saved transcripts again"
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="list each case's losses")
     args = parser.parse_args()
     cases = spoken_cases(args.set)
     if args.score is not None:
         rows = [json.loads(line) for line in args.score.read_text().splitlines()]
-        asr_scoring.report(Scribe(), cases, rows, verbose=args.verbose)
+        scribe = Scribe()
+        if args.reread:
+            rows = reread(scribe, cases, rows)
+        asr_scoring.report(scribe, cases, rows, verbose=args.verbose)
         return
     settings = get_settings()
     if args.model:

@@ -39,22 +39,45 @@ STATED_COUNT = compile_lowercase(
 )
 NEEDLE_COUNT = compile_lowercase(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
-    rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>\d+)\s+(?:total|in\s+total)\b"
-    rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b"
+    rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
+    # "Needle: 27 g" is the needle's gauge
+    rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b(?!\s*(?:g|ga|gauge)\b)"
     rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
+    # "0.20 x 30 mm needles x3" (the size is blanked out before this is searched)
+    rf"|\bneedles?\s+x\s*(?P<y>\d{{1,2}})\b(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|sessions?|visits?))"
 )
 CLAUSE_END = re.compile(r"[.;]|\n|$")
 # "two needles in each", "one needle each", "three apiece": a count per muscle
 _EACH = re.compile(r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b)")
+# "two needles per side": per side treated
+_PER_SIDE = re.compile(r"\s*(?:per|each|a)\s+side\b")
 _NOT_NEEDLES_BEFORE = re.compile(
     r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
 )
 # a count after the next name of a list that began with "N needles" ("R QL x5 needles,
-# glute med x2"): that item's needles
+# glute med x2"): that item's needles; and the counts before "x2 needles" in such a list
+# ("TDN L VL x3, VMO x2, RF x2 needles")
 LIST_ITEM_COUNT = re.compile(
     r"\bx\s*(?P<n>\d{1,2})\b(?!\s*(?:wks?|weeks?|days?|months?|years?|mins?|minutes?|sessions?|"
     r"visits?|reps?|sets?|per|each|/))",
     re.IGNORECASE,
+)
+# "three needles in the brachialis, two in the biceps and two in the pronator teres": the
+# next muscle's needles, said without the word
+PROSE_ITEM_COUNT = compile_lowercase(
+    rf"(?<!\bto )(?<!\bfrom )\b(?P<n>{NUMBER})\s+(?:more\s+)?(?:needles?\s+)?(?:in|into|at)\s+"
+    rf"(?:the|his|her|their)\b(?!\s+(?:end|start|beginning|time|same|moment)\b)"
+)
+_PROSE_ITEM_START = re.compile(r"\s*(?:in|into|at)\s+(?:the|his|her|their)\b")
+_X_COUNT = re.compile(r"x\s*\d")
+# a list item's next count lies at most this far from the one before
+_ITEM_GAP = 60
+# "Rt ECRB (3), supinator (1), FDS (2)" under a heading that says the brackets hold needles
+_BRACKETED_HEADING = re.compile(r"\(\s*(?:number\s+of\s+|no\.\s*of\s+|#\s*)?needles?\s*\)\s*:")
+_BRACKETED_ITEM = re.compile(r"\(\s*(?P<n>\d{1,2})\s*\)")
+# "four needles in the soleus, actually make that three": the count said again replaces it
+_CORRECTION = re.compile(
+    r"^[\s,]*(?:\w+[\s,]+){0,4}?(?:actually|make\s+that|i\s+mean|sorry|scratch\s+that|correction)\b"
 )
 
 
@@ -73,6 +96,62 @@ class CountItem:
     value: int
     total: bool = False
     each: bool = False  # "two needles in each": per muscle, not yet multiplied
+    per_side: bool = False  # "two needles per side": per side, not yet multiplied
+
+
+def _items_after(
+    text: str, start: int, stop: int, per_item: re.Pattern[str], *, chained: bool
+) -> list[re.Match[str]]:
+    """A list's counts after ``start`` in its clause: each within ``_ITEM_GAP`` of the one
+    before when ``chained``."""
+    found: list[re.Match[str]] = []
+    reach = start
+    for item in per_item.finditer(text, start, stop):
+        if chained and item.start() - reach > _ITEM_GAP:
+            break
+        if _NOT_NEEDLES_BEFORE.search(text, max(0, item.start() - 16), item.start()):
+            continue  # "LTR x2": twitches, not needles
+        if chained and item.group("n") in ("both", "single", "couple"):
+            continue
+        found.append(item)
+        reach = item.end()
+    return found
+
+
+def _items_before(text: str, match: re.Match[str]) -> list[re.Match[str]]:
+    """ "TDN L VL x3, VMO x2, RF x2 needles": the list's earlier counts, back to the start of
+    its clause, each within ``_ITEM_GAP`` of the next."""
+    clause_start = max(text.rfind(c, 0, match.start()) for c in ".;:\n") + 1
+    items = list(LIST_ITEM_COUNT.finditer(text, clause_start, match.start()))
+    kept: list[re.Match[str]] = []
+    reach = match.start()
+    for item in reversed(items):
+        if reach - item.end() > _ITEM_GAP:
+            break
+        if _NOT_NEEDLES_BEFORE.search(text, max(0, item.start() - 16), item.start()):
+            break
+        kept.append(item)
+        reach = item.start()
+    return kept
+
+
+def _list_items(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The counts of each needle list's other items (``LIST_ITEM_COUNT``, ``PROSE_ITEM_COUNT``,
+    bracketed counts under a heading)."""
+    items: list[re.Match[str]] = []
+    for match in matches:
+        clause_end = CLAUSE_END.search(text, match.end())
+        stop = clause_end.start() if clause_end else len(text)
+        items += _items_after(text, match.end(), stop, LIST_ITEM_COUNT, chained=False)
+        if _X_COUNT.match(match.group(0)):
+            items += _items_before(text, match)
+        if _PROSE_ITEM_START.match(text, match.end()):
+            items += _items_after(text, match.end(), stop, PROSE_ITEM_COUNT, chained=True)
+    for heading in _BRACKETED_HEADING.finditer(text):
+        line_end = text.find("\n", heading.end())
+        stop = len(text) if line_end < 0 else line_end
+        items += _items_after(text, heading.end(), stop, _BRACKETED_ITEM, chained=True)
+    return items
 
 
 def read_counts(
@@ -80,24 +159,22 @@ def read_counts(
     text: str,
     offset: int,
     *,
-    per_item: re.Pattern[str] | None = None,
+    per_item: bool = False,
 ) -> list[CountItem]:
-    """Counts in ``text``. With ``per_item``, a count goes on through the rest of its clause:
-    "QL x5 needles, glute med x2, piriformis x3" is 5 + 2 + 3."""
+    """Counts in ``text``. With ``per_item``, the other items of a needle list count too: "QL
+    x5 needles, glute med x2, piriformis x3" is 5 + 2 + 3, as is "QL x5, glute med x2,
+    piriformis x3 needles" and "five needles in the QL, two in the glute med and three in the
+    piriformis". A count corrected at once ("four, actually make that three") is the second."""
     items: list[CountItem] = []
     matches: list[re.Match[str]] = list(pattern.finditer(text))
-    if per_item is not None:
+    if per_item:
         taken = [(m.start(), m.end()) for m in matches]
-        for match in list(matches):
-            clause_end = CLAUSE_END.search(text, match.end())
-            stop = clause_end.start() if clause_end else len(text)
-            for item in per_item.finditer(text, match.end(), stop):
-                if _NOT_NEEDLES_BEFORE.search(text, max(0, item.start() - 16), item.start()):
-                    continue  # "LTR x2": twitches, not needles
-                if not any(s < item.end() and item.start() < e for s, e in taken):
-                    matches.append(item)
-                    taken.append((item.start(), item.end()))
-    for match in matches:
+        for item in _list_items(text, matches):
+            if not any(s < item.end() and item.start() < e for s, e in taken):
+                matches.append(item)
+                taken.append((item.start(), item.end()))
+        matches.sort(key=lambda m: m.start())
+    for index, match in enumerate(matches):
         raw = next(g for g in match.groups() if g is not None)
         number = parse_number(raw)
         if number is not None and number == int(number) and 0 < number < 200:
@@ -107,19 +184,28 @@ def read_counts(
             after = text[end : end + 14].lower()
             if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
                 continue  # "2 needles per muscle" is not a count of needles used
+            following = matches[index + 1] if index + 1 < len(matches) else None
+            if (
+                per_item
+                and following is not None
+                and _CORRECTION.match(text[match.end() : following.start()])
+            ):
+                continue  # "four needles, actually make that three"
             total = bool(
                 re.search(r"(?:total(?!,)|=|sum)", before)
                 or re.match(r"\s*(?:total|in\s+all)", after)
                 or match.group(0).rstrip().endswith("total")
             )
             each = bool(_EACH.match(after)) and not total
-            items.append(CountItem((start, end), int(number), total, each))
+            per_side = bool(_PER_SIDE.match(after)) and not total
+            items.append(CountItem((start, end), int(number), total, each, per_side))
     return items
 
 
 def per_muscle(doc: Doc, count: CountItem) -> CountItem:
     """ "I needled the R ECRB and the supinator, two needles in each": a count per muscle
-    times the treated muscles (one per side) of its sentence, or of the one before."""
+    times the treated muscles (one per side) of its sentence, or of the one before; a count
+    per side ("levator scapulae bilaterally, 2 needles per side") times their sides."""
     sents = sentences(doc)
     at = next((i for i, s in enumerate(sents) if s.start_char <= count.span[0] < s.end_char), 0)
     treated = [s for s in target_spans(doc) if s.label_ == "MUSCLE" and s._.status == "treated"]
@@ -134,7 +220,8 @@ def per_muscle(doc: Doc, count: CountItem) -> CountItem:
             for side in (("left", "right") if s._.laterality == "bilateral" else (s._.laterality,))
         }
         if here:
-            return CountItem(count.span, count.value * len(here), count.total)
+            times = len({side for _, side in here}) if count.per_side else len(here)
+            return CountItem(count.span, count.value * times, count.total)
     return count
 
 
@@ -147,10 +234,14 @@ def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) ->
         at = item.span[0]
         return next((i for i, s in enumerate(sents) if s.start_char <= at < s.end_char), -1)
 
-    products = {(sentence(c), c.value) for c, was in zip(counts, said, strict=True) if was.each}
+    products = {
+        (sentence(c), c.value)
+        for c, was in zip(counts, said, strict=True)
+        if was.each or was.per_side
+    }
     return [
         CountItem(c.span, c.value, True)
-        if not c.total and not was.each and (sentence(c), c.value) in products
+        if not c.total and not (was.each or was.per_side) and (sentence(c), c.value) in products
         else c
         for c, was in zip(counts, said, strict=True)
     ]

@@ -16,7 +16,6 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import load_lexicons
 from scribe.nlp.counts import (
     CLAUSE_END,
-    LIST_ITEM_COUNT,
     NEEDLE_COUNT,
     STATED_COUNT,
     CountItem,
@@ -260,9 +259,9 @@ class RationaleExtractor:
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
-            counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=LIST_ITEM_COUNT)
+            counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=True)
             result.needle_counts = restated_totals(
-                doc, [per_muscle(doc, c) if c.each else c for c in counts], counts
+                doc, [per_muscle(doc, c) if c.each or c.per_side else c for c in counts], counts
             )
         if "muscle" in lowered:
             back = [m.span() for m in self._points_back.finditer(lowered)]

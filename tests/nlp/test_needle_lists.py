@@ -1,0 +1,74 @@
+"""Needles counted item by item (DOMAIN.md section 8): a list of muscles each with its own
+needles, said in prose, as "xN" before or after the word, in brackets under a heading, per side,
+corrected at once; and numbers near "needle" that count no needles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scribe.schemas.note import Note
+
+NoteOf = Callable[[str], Note]
+
+
+def needles(note: Note) -> int | None:
+    counts = note.rationale.needle_counts
+    totals = [c.count for c in counts if c.total]
+    return totals[0] if totals else (sum(c.count for c in counts) if counts else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # prose: the next items' counts are said without the word "needles"
+        (
+            "Dry needled the left infraspinatus and teres minor, five needles in the "
+            "infraspinatus and one in the teres minor. No injectate.",
+            6,
+        ),
+        (
+            "I needled the R gluteus medius, piriformis and QL, 2 needles into the glute med, "
+            "3 into the piriformis, 1 into the QL.",
+            6,
+        ),
+        # a total, then how it was spread: the total is not added to its parts
+        (
+            "Dry needling to the R UT and R levator, 9 needles, 5 in the UT and 4 in the levator.",
+            9,
+        ),
+        # "xN" after each name, the word "needles" only at the end
+        ("Tx: TDN R UT x4, levator x2, rhomboid x1 needles. No injectate.", 7),
+        # the needle's size is blanked out; the count follows the word
+        ("TDN L soleus, 0.30 x 60 mm needles x5, LTR x3. Nothing injected.", 5),
+        # under a heading that says the brackets hold needles
+        ("Dry needling - muscle (needles): L QL (4), L glute med (2), L piriformis (3).", 9),
+        # per side of a bilateral muscle
+        ("Dry needling: upper trapezius bilaterally, 3 needles per side. No injectate.", 6),
+        # a count corrected as it is said
+        (
+            "I needled the right vastus lateralis and rectus femoris. Five needles in the "
+            "vastus lateralis, sorry, four needles, and two in the rectus femoris.",
+            6,
+        ),
+        # a count said in words before "total"
+        ("Dry needled the right masseter and temporalis with fine needles, about six total.", 6),
+    ],
+)
+def test_needles_of_each_listed_muscle_are_added(note_of: NoteOf, text: str, expected: int) -> None:
+    assert needles(note_of(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the gauge of the needle
+        "Trigger point injection to the L UT. Needle: 25 g 1.5 in. Lidocaine 1% 1 mL.",
+        # numbers after a needle count that count other things
+        "Dry needled the R UT, 3 needles in the UT, pain went from 7 to 3 at the end of the visit.",
+    ],
+)
+def test_numbers_near_needles_that_count_no_needles(note_of: NoteOf, text: str) -> None:
+    counts = [c.count for c in note_of(text).rationale.needle_counts]
+    assert counts in ([], [3])

@@ -202,6 +202,58 @@ def read_counts(
     return items
 
 
+# a table's column of needles: its heading cell
+_NEEDLES_HEADING = re.compile(
+    r"(?:#|no\.|number)?\s*(?:of\s+)?needles?(?:\s+(?:used|placed|count))?(?:\s*\(\s*(?:n|#)\s*\))?",
+    re.IGNORECASE,
+)
+_PIPE_CELL = re.compile(r"(?<=\|)[^|\n]*(?=\|)")
+_TAB_CELL = re.compile(r"(?:(?<=\t)|^)[^\t\n]*(?=\t|$)", re.MULTILINE)
+_CELL_COUNT = re.compile(r"\s*(?P<n>\d{1,2})\s*")
+_RULE_ROW = re.compile(r"^[\s|:\-–—=+]+$")
+
+
+def _cells(line: str, start: int) -> list[tuple[int, str]]:
+    """A table row's cells with where each begins: between pipes, or between tabs."""
+    pattern = _PIPE_CELL if "|" in line else _TAB_CELL if "\t" in line else None
+    if pattern is None:
+        return []
+    return [(start + m.start(), m.group(0)) for m in pattern.finditer(line)]
+
+
+def table_counts(text: str, offset: int) -> list[CountItem]:
+    """ "| Muscle | Side | Needles |" over "| Infraspinatus | L | 3 |": each row's needles, from
+    the column whose heading names them, down to the end of the table."""
+    items: list[CountItem] = []
+    lines: list[tuple[int, str]] = []
+    at = 0
+    for line in text.split("\n"):
+        lines.append((at, line))
+        at += len(line) + 1
+    column: int | None = None
+    width = 0
+    for start, line in lines:
+        cells = _cells(line, start)
+        if column is not None:
+            if _RULE_ROW.match(line) and line.strip():
+                continue
+            if len(cells) != width:
+                column = None
+            else:
+                where, cell = cells[column]
+                number = _CELL_COUNT.fullmatch(cell)
+                if number and int(number.group("n")) > 0:
+                    span = (offset + where + number.start("n"), offset + where + number.end("n"))
+                    items.append(CountItem(span, int(number.group("n"))))
+                continue
+        headings = [
+            i for i, (_, cell) in enumerate(cells) if _NEEDLES_HEADING.fullmatch(cell.strip())
+        ]
+        if len(cells) >= 3 and len(headings) == 1:
+            column, width = headings[0], len(cells)
+    return items
+
+
 def per_muscle(doc: Doc, count: CountItem) -> CountItem:
     """ "I needled the R ECRB and the supinator, two needles in each": a count per muscle
     times the treated muscles (one per side) of its sentence, or of the one before; a count

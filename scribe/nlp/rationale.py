@@ -6,6 +6,7 @@ stated muscle counts. Each item keeps its character offsets.
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +24,16 @@ from scribe.nlp.counts import (
     per_muscle,
     read_counts,
     restated_totals,
+    table_counts,
     without_sizes,
 )
 from scribe.nlp.extensions import (
+    SOURCE,
     by_sentence,
     doc_lower_text,
     doc_text,
     register_extensions,
+    same_length_lower,
     sentences,
     span_text,
     target_spans,
@@ -124,6 +128,20 @@ _REACH_WORDS = 10
 _CLAUSE_BEFORE = re.compile(r"[,;:\n]")
 _CLAUSE_AFTER = re.compile(r"[,;\n]")
 _WORD = re.compile(r"\S+")
+
+
+def _table_counts(doc: Doc, lowered: str) -> list[CountItem]:
+    """Needles in a table's column, read from the note as written where the doc carries it:
+    the reader's copy squeezes the tabs between a flowsheet's columns into spaces."""
+    source = doc.user_data.get(SOURCE)
+    if source is None or source.text != doc_text(doc) or "\t" not in source.original:
+        return table_counts(lowered, 0)
+    items = table_counts(same_length_lower(source.original), 0)
+    place = source.offsets
+    return [
+        CountItem((bisect_left(place, c.span[0]), bisect_left(place, c.span[1] - 1) + 1), c.value)
+        for c in items
+    ]
 
 
 def _word_count(text: str, start: int, end: int) -> int:
@@ -260,8 +278,12 @@ class RationaleExtractor:
         result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
             counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=True)
-            result.needle_counts = restated_totals(
-                doc, [per_muscle(doc, c) if c.each or c.per_side else c for c in counts], counts
+            result.needle_counts = sorted(
+                restated_totals(
+                    doc, [per_muscle(doc, c) if c.each or c.per_side else c for c in counts], counts
+                )
+                + _table_counts(doc, lowered),
+                key=lambda c: c.span,
             )
         if "muscle" in lowered:
             back = [m.span() for m in self._points_back.finditer(lowered)]

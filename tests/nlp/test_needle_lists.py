@@ -72,3 +72,37 @@ def test_needles_of_each_listed_muscle_are_added(note_of: NoteOf, text: str, exp
 def test_numbers_near_needles_that_count_no_needles(note_of: NoteOf, text: str) -> None:
     counts = [c.count for c in note_of(text).rationale.needle_counts]
     assert counts in ([], [3])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pipe table whose column heading names the needles; a row of none adds nothing
+        (
+            "Dry needling today:\n"
+            "| Muscle | Side | No. of needles | Twitch |\n"
+            "|---|---|---|---|\n"
+            "| Gluteus medius | L | 4 | yes |\n"
+            "| Piriformis | L | 0 | held, pt guarding |\n"
+            "| QL | L | 3 | no |\n"
+            "No injectate.",
+            7,
+        ),
+        # a tab-separated flowsheet: the tabs are read from the note as written
+        (
+            "DN flowsheet\nMuscle\tSide\tNeedles\tLTR\nInfraspinatus\tR\t5\tY\n"
+            "Teres minor\tR\t2\tN\nNothing injected.",
+            7,
+        ),
+    ],
+)
+def test_needles_of_a_table_column_are_added(note_of: NoteOf, text: str, expected: int) -> None:
+    assert needles(note_of(text)) == expected
+
+
+def test_a_table_without_a_needles_column_counts_no_needles(note_of: NoteOf) -> None:
+    text = (
+        "| Muscle | Side | Pain (0-10) | Twitch |\n|---|---|---|---|\n"
+        "| Upper trapezius | R | 6 | yes |\nDry needled the R upper trapezius, no injectate."
+    )
+    assert needles(note_of(text)) is None

@@ -8,7 +8,7 @@ extraction by extracting the reference text too (bench/asr_scoring.py).
 
     .venv/bin/python bench/asr_spoken.py --set heldout [--engines espeak,festival,piper]
         [--model tiny.en] [--bias hotwords] [--beam 5] [--check on|off] [--out var/bench/run.jsonl]
-        [--param margin=10 ...] [--trace]
+        [--param margin=10 ...] [--trace] [--decode vad_filter=false ...]
     .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl    # score a saved run
     .venv/bin/python bench/asr_spoken.py --score var/bench/run.jsonl --reread  # by today's code
     .venv/bin/python bench/asr_spoken.py --replay var/bench/run.trace.jsonl --param margin=10
@@ -240,6 +240,12 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=None, help="beam size (1: greedy)")
     parser.add_argument("--check", choices=["on", "off"], default=None, help="checked names")
     parser.add_argument("--param", action="append", default=[], help="check setting=value")
+    parser.add_argument(
+        "--decode",
+        action="append",
+        default=[],
+        help="WhisperModel.transcribe option=value (a JSON value), to measure a setting",
+    )
     parser.add_argument("--trace", action="store_true", help="write the checked readings")
     parser.add_argument("--replay", type=Path, default=None, help="decide again from a trace")
     parser.add_argument("--out", type=Path, default=None)
@@ -271,6 +277,11 @@ def main() -> None:
         decoding = AsrDecoding.model_validate({**base.model_dump(), **changes})
         scribe.__dict__["transcriber"] = Transcriber(settings=settings, decoding=decoding)
     transcriber = scribe.transcriber
+    if args.decode:
+        overrides = {k: json.loads(v) for k, v in (d.split("=", 1) for d in args.decode)}
+        defaults = transcriber.decode_options
+        transcriber.decode_options = lambda: {**defaults(), **overrides}  # type: ignore[method-assign]
+        print("decode: " + ", ".join(f"{k}={v}" for k, v in overrides.items()))
     if args.param:
         check_spec = _checking(scribe, args.param)
         transcriber.lexicon = transcriber.lexicon.model_copy(update={"check": check_spec})
@@ -283,6 +294,7 @@ def main() -> None:
     bias, check = transcriber.decoding.bias, transcriber.decoding.check_words
     beam = transcriber.decoding.beam_size
     name = f"{args.set}-{transcriber.model_name}-{bias}-beam{beam}" + ("-check" if check else "")
+    name += "".join(f"-{d}" for d in args.decode)
     print(f"{name} ({len(cases)} cases)")
     out = args.out or ROOT / "var" / "bench" / f"{name}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)

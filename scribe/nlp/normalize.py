@@ -31,6 +31,20 @@ _STRUCK = re.compile(
     r"~~(?=\S)[^~]{1,800}?(?<=\S)~~|<(s|del|strike)>[^<]{0,800}</\1>", re.IGNORECASE
 )
 _PADDING = r"[ \t]{2,}|\t"
+# punctuation said aloud, as users of dictation software do ("upper trapezius comma levator
+# scapulae period"): read as the mark where the note says such words at least twice, words no
+# prose uses; "period" then too, unless it is a span of time ("a period of rest")
+_SAID_MARKS = re.compile(r"\b(?:comma|full\s+stop|new\s+paragraph|new\s+line|semicolon)\b", re.I)
+_MARKS_LOOKED_AT = 20_000
+_PERIODS_OF_TIME = ("a", "the", "this", "that", "each", "per", "same", "time", "grace", "waiting",
+                    "trial", "rest", "recovery", "healing", "refractory", "menstrual", "washout")  # fmt: skip
+_NOT_A_MARK = "".join(rf"(?<!\b{w} )" for w in _PERIODS_OF_TIME)
+_SPOKEN_MARKS = (
+    (re.compile(r"[ \t]*\bcomma\b", re.I), ","),
+    (re.compile(r"[ \t]*\bsemicolon\b", re.I), ";"),
+    (re.compile(rf"[ \t]*{_NOT_A_MARK}\b(?:period|full\s+stop)\b(?!\s+of\b)", re.I), "."),
+    (re.compile(r"[ \t]*\bnew\s+(?:paragraph|line)\b[ \t]*", re.I), "\n"),
+)
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -134,7 +148,10 @@ def normalize(text: str) -> NormalizedText:
         position = end
     pieces.append(plain[position:])
     offsets.extend(plain_offsets[position:])
-    return NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))
+    squeezed = NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))
+    if len(_SAID_MARKS.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < 2:
+        return squeezed
+    return read_as_meant(squeezed, _SPOKEN_MARKS)
 
 
 def read_as_meant(
@@ -156,7 +173,9 @@ def read_as_meant(
             offsets.extend(source.offsets[position:start])
             word = meant[0].upper() + meant[1:] if text[start].isupper() else meant
             pieces.append(word)
-            offsets.extend(source.offsets[min(start + k, end - 1)] for k in range(len(word)))
+            # a mark said aloud takes the place of the spaces before it, and quotes its word
+            lead = len(match.group(0)) - len(match.group(0).lstrip())
+            offsets.extend(source.offsets[min(start + lead + k, end - 1)] for k in range(len(word)))
             position = end
         if position == 0:
             continue

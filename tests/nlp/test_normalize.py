@@ -143,3 +143,37 @@ def test_normalize_a_line_ending_on_a_comma_goes_on() -> None:
     assert normalize("R QL,\n   R piriformis were not needled").text == (
         "R QL, R piriformis were not needled"
     )
+
+
+def test_punctuation_said_aloud_is_read_as_the_mark() -> None:
+    text = (
+        "dry needled the left gluteus medius comma piriformis and QL on the left period "
+        "new paragraph no injectate period"
+    )
+    source = normalize(text)
+    assert (
+        source.text
+        == "dry needled the left gluteus medius, piriformis and QL on the left.\nno injectate."
+    )
+    # the mark quotes the word it was read from
+    comma = source.text.index(",")
+    start, _ = source.to_original(comma, comma + 1)
+    assert text[start:].startswith("comma piriformis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no mark said aloud: "period" is a span of time
+        "Dry needling deferred for a period of two weeks; no needling this period.",
+        # one "comma" alone is not dictated punctuation
+        "Pt had a brief period of dizziness, no comma or confusion noted.",
+    ],
+)
+def test_prose_words_for_marks_stay_words(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_a_span_of_time_stays_a_word_in_dictated_punctuation() -> None:
+    source = normalize("needled the R UT comma levator period the grace period ends comma ok")
+    assert source.text == "needled the R UT, levator. the grace period ends, ok"

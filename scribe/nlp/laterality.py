@@ -37,7 +37,7 @@ _PREFIX_GAP = frozenset(
     | {"first", "1st", "second", "2nd", "third", "3rd"}
 )
 _POSTFIX_GAP = frozenset(
-    {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":"}
+    {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":", "all"}
     # "upper traps needled bilaterally", "glute med was treated on both sides"
     | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
 )

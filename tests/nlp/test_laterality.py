@@ -26,6 +26,19 @@ def test_laterality_side_word_carries_through_a_list(note_of: NoteOf) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needled the supinator, brachioradialis and ECRL, all on left side.",
+        "Muscles dry needled: supinator, brachioradialis and ECRL, all left side.",
+    ],
+)
+def test_laterality_a_side_said_of_all_after_a_list(note_of: NoteOf, text: str) -> None:
+    # another muscle with its own side: the list's side is not the note's only side
+    got = sides(note_of(f"{text} Plan: the right supinator next visit."))
+    assert got["brachioradialis"] == got["extensor-carpi-radialis-longus"] == "left"
+
+
 def test_laterality_new_side_word_starts_a_new_run(note_of: NoteOf) -> None:
     note = note_of("DN to R UT, levator scapulae, L rhomboid major and middle trapezius.")
     assert sides(note) == {

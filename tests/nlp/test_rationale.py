@@ -161,7 +161,16 @@ def test_rationale_no_rom_without_a_measure(note_of: NoteOf) -> None:
     assert note_of("DN to R UT. Tolerated well.").rationale.rom == []
 
 
-@pytest.mark.parametrize("sentence", ["Pt tolerated well.", "Tol well.", "She tolerated it fine."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pt tolerated well.",
+        "Tol well.",
+        "She tolerated it fine.",
+        "He tolerate good.",
+        "She tolerates the needling well.",
+    ],
+)
 def test_rationale_tolerance(note_of: NoteOf, sentence: str) -> None:
     tolerance = note_of(f"DN to R UT. {sentence}").rationale.tolerance
     assert tolerance is not None

@@ -169,6 +169,8 @@ def test_rationale_no_rom_without_a_measure(note_of: NoteOf) -> None:
         "She tolerated it fine.",
         "He tolerate good.",
         "She tolerates the needling well.",
+        "Patient is tolerating good.",
+        "He handled it really well.",
     ],
 )
 def test_rationale_tolerance(note_of: NoteOf, sentence: str) -> None:

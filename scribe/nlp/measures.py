@@ -46,7 +46,7 @@ _PAIN_TIMED = re.compile(
     rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}"
     # a time since the session may stand between the value and its cue ("a 2 at 15 minutes
     # after")
-    rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards?|pre|post|"
+    rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards?|pre|post|prior|following|"
     rf"(?:when|by\s+the\s+time)\s+(?:s?he|they|the\s+patient|pt)\s+(?:left|walked\s+out)|"
     rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
     rf"at\s+discharge)\b)",
@@ -75,6 +75,13 @@ _PAIN_FALL = re.compile(
 _PAIN_LATER = re.compile(
     rf"\b(?:after(?:wards?)?|now|leaving)\s*,?\s*(?:(?:uh|um|s?he\s+said|they\s+said)\s*,?\s*)*"
     rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
+    re.IGNORECASE,
+)
+# "pain three out of ten before and after, no change": one value for both
+_PAIN_UNCHANGED = re.compile(
+    rf"{_ARTICLE}(?P<v>{_SMALL}){_SCALE}?\s*,?\s*(?:both\s+)?(?:before\s+and\s+after|pre\s+and\s+post)\b"
+    # "6/10 before and after treatment 3/10" gives the value after too
+    rf"(?![^.;\n]{{0,30}}?\b{_SMALL})",
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
@@ -262,6 +269,12 @@ def _pain_values(
         taken.append((start, end))
         values.append(Value(start, end, number, timing))
 
+    for match in _PAIN_UNCHANGED.finditer(text):
+        start, end = match.start("v"), _value_end(text, match.end("v"))
+        number = parse_number(match.group("v"))
+        if number is not None and 0 <= number <= 10:
+            taken.append((start, end))
+            values += [Value(start, end, number, "before"), Value(start, end, number, "after")]
     for match in _TRANSITION.finditer(text):
         if "/" not in match.group(0) and not _is_pain_transition(text, match):
             continue

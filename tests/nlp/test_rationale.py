@@ -120,6 +120,11 @@ def test_rationale_pain_alone_is_not_a_functional_limitation(note_of: NoteOf) ->
         ("Pain four, after, um, one.", 4, 1),
         ("Pain eight, down to three.", 8, 3),
         ("Pain was a seven coming in and about a three leaving.", 7, 3),
+        # one value said of both: no change
+        ("Pain five out of ten before and after, unchanged.", 5, 5),
+        ("NPRS 4/10 both pre and post.", 4, 4),
+        ("Pain was seven prior and two following.", 7, 2),
+        ("Pain 6/10 before and after treatment 2/10.", 6, 2),
     ],
 )
 def test_rationale_pain_before_and_after(

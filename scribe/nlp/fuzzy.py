@@ -21,6 +21,7 @@ from wordfreq import get_frequency_dict
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
 from scribe.nlp.heard import (
+    HeardByFirstWord,
     HeardDrugs,
     HeardNames,
     names_across_pauses,
@@ -151,6 +152,7 @@ class FuzzyMuscleMatcher:
             may_be_a_name=self._may_be_a_name,
         )
         self._drugs = HeardDrugs(lexicons, is_common=is_common_word, sounds_alike=_sounds_alike)
+        self._by_first_word = HeardByFirstWord(lexicons, is_common=is_common_word)
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -290,7 +292,10 @@ class FuzzyMuscleMatcher:
         sound = jellyfish.metaphone(word)
         best: tuple[str, float] | None = None
         for name, name_sound, entry_id in self._sounds.get(word[0], ()):
-            if name[:3] != word[:3] or abs(len(name) - len(word)) > 3 or name.startswith(word):
+            # the same beginning, in spelling or in sound ("ileopsoza" for iliopsoas)
+            if name[:3] != word[:3] and (name[:2] != word[:2] or name_sound[:3] != sound[:3]):
+                continue
+            if abs(len(name) - len(word)) > 3 or name.startswith(word):
                 continue  # "piriform", "subscapular": the place, not the muscle
             distance = jellyfish.levenshtein_distance(sound, name_sound)
             similarity = jellyfish.jaro_winkler_similarity(word, name)
@@ -398,6 +403,8 @@ class FuzzyMuscleMatcher:
         if recognised:
             # names heard as other words, then drug names misheard
             found += [self._fuzzy_span(doc, *heard) for heard in self._heard.find(words, taken)]
+            taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
+            found += [self._fuzzy_span(doc, *h) for h in self._by_first_word.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             for start, end, entry_id, score in self._drugs.find(words, taken):
                 drug = self._fuzzy_span(doc, start, end, entry_id, score)

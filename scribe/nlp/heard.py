@@ -12,7 +12,8 @@ words no other matcher took; the mentions are marked ``match="fuzzy"``.
 
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
-("gluteus, medius", ``names_across_pauses``). Drug names heard as a word like them
+("gluteus, medius", ``names_across_pauses``); and a name whose first word was heard and the
+rest garbled ("tensor fishy", ``HeardByFirstWord``). Drug names heard as a word like them
 ("kennelog", "bupovacane", "markane") are ``HeardDrugs``.
 """
 
@@ -205,6 +206,63 @@ def names_split_into_words(
                 break
         i += 1
     return found
+
+
+# words that place a part ("lateral", "deep", "upper"): they begin names but also positions and
+# other structures ("lateral decubitus", "deep tendon"), so never a name's sure first word
+_POSITION_WORDS = frozenset(
+    "lateral medial anterior posterior superior inferior middle upper lower deep superficial "
+    "long short external internal transverse oblique first second third fourth greater lesser "
+    "major minor left right dorsal palmar plantar radial ulnar".split()
+)
+
+
+def _first_sound(word: str) -> str:
+    """The letter a word begins with as heard: "phase" and "fishy" both begin with f."""
+    return "f" if word.startswith("ph") else word[0]
+
+
+class HeardByFirstWord:
+    """ "tensor fishy", "tensor phase", "splenius cervisis": a name's first word heard exactly
+    and its second heard as a rare word that begins with the same sound, where only one name
+    of that first word has a second word beginning so. Finds (start, end, entry_id, score)."""
+
+    _SCORE = 0.8
+
+    def __init__(self, lexicons: Lexicons, *, is_common: Callable[[str], bool]) -> None:
+        heads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        known: set[str] = set()
+        for term in lexicons.terms():
+            if term.case_sensitive:
+                continue
+            words = term.text.split(" ")
+            known.update(words)
+            if (
+                term.label == "MUSCLE"
+                and len(words) >= 2
+                and words[1].isalpha()
+                and words[0] not in _POSITION_WORDS
+            ):
+                heads[words[0]][_first_sound(words[1])].add(term.entry_id)
+        self._heads = {head: dict(by_sound) for head, by_sound in heads.items()}
+        self._known = frozenset(known)
+        self._is_common = is_common
+
+    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+        blocked = set(taken)
+        found: list[tuple[int, int, str, float]] = []
+        for i in range(len(words) - 1):
+            by_sound = self._heads.get(words[i])
+            heard = words[i + 1]
+            if by_sound is None or i in blocked or i + 1 in blocked or len(heard) < 3:
+                continue
+            if heard in _SMALL or heard in self._known or self._is_common(heard):
+                continue
+            entries = by_sound.get(_first_sound(heard), set())
+            if len(entries) == 1:
+                found.append((i, i + 2, next(iter(entries)), self._SCORE))
+                blocked.update((i, i + 1))
+        return found
 
 
 class HeardDrugs:

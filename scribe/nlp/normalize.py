@@ -36,14 +36,23 @@ _PADDING = r"[ \t]{2,}|\t"
 # prose uses; "period" then too, unless it is a span of time ("a period of rest")
 _SAID_MARKS = re.compile(r"\b(?:comma|full\s+stop|new\s+paragraph|new\s+line|semicolon)\b", re.I)
 _MARKS_LOOKED_AT = 20_000
-_PERIODS_OF_TIME = ("a", "the", "this", "that", "each", "per", "same", "time", "grace", "waiting",
-                    "trial", "rest", "recovery", "healing", "refractory", "menstrual", "washout")  # fmt: skip
+_PERIODS_OF_TIME = ("a", "the", "this", "that", "each", "per", "same", "time", "grace",
+                    "waiting", "trial", "rest", "recovery", "healing", "refractory", "menstrual",
+                    "washout")  # fmt: skip
 _NOT_A_MARK = "".join(rf"(?<!\b{w} )" for w in _PERIODS_OF_TIME)
+# a mark the recogniser wrote beside the word ("sides, period six") is the same mark
+_BESIDE = r"[ \t]*[,;.]?"
 _SPOKEN_MARKS = (
-    (re.compile(r"[ \t]*\bcomma\b", re.I), ","),
-    (re.compile(r"[ \t]*\bsemicolon\b", re.I), ";"),
-    (re.compile(rf"[ \t]*{_NOT_A_MARK}\b(?:period|full\s+stop)\b(?!\s+of\b)", re.I), "."),
-    (re.compile(r"[ \t]*\bnew\s+(?:paragraph|line)\b[ \t]*", re.I), "\n"),
+    (re.compile(rf"{_BESIDE}[ \t]*\bcomma\b[,;.]?", re.I), ","),
+    (re.compile(rf"{_BESIDE}[ \t]*\bsemicolon\b[,;.]?", re.I), ";"),
+    (
+        re.compile(
+            rf"{_BESIDE}[ \t]*{_NOT_A_MARK}\b(?:period|full\s+stop)\b(?!\s+of\b)[,;.]?", re.I
+        ),
+        ".",
+    ),
+    # a line break keeps the full stop before it
+    (re.compile(r"[ \t]*,?[ \t]*\bnew\s+(?:paragraph|line)\b[,;.]?[ \t]*", re.I), "\n"),
 )
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")

@@ -136,3 +136,33 @@ def test_reading_to_needled_as_the_plans_verb(scribe: Scribe) -> None:
     result = scribe.extract_transcript(transcript(text))
     assert not [m for m in result.note.muscles if m.status == "treated"]
     assert lines(result) == []
+
+
+def _treated(result: AudioExtractionResult) -> set[tuple[str, str]]:
+    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+
+
+def test_reading_a_name_by_its_first_word_and_the_sound_of_the_next(scribe: Scribe) -> None:
+    # the first word heard right, the next garbled but beginning as the name's second word
+    # does, and only one name of that first word beginning so
+    said = "dry needled the left splenius servikus and the left tensor fassiola, no injectate"
+    assert _treated(scribe.extract_transcript(transcript(said))) == {
+        ("splenius cervicis", "left"),
+        ("tensor fasciae latae", "left"),
+    }
+
+
+def test_a_position_word_is_no_names_first_word(scribe: Scribe) -> None:
+    # "lateral decubitus" is a position, not the lateral deltoid (a report written as one
+    # paragraph is read as a recogniser's text)
+    text = (
+        "She was placed in the left lateral decubitus position, and the medications were "
+        "administered."
+    )
+    assert scribe.extract(text).note.muscles == []
+
+
+def test_reading_a_one_word_name_that_begins_with_the_same_sound(scribe: Scribe) -> None:
+    # "ileopsoza": spelt from "ile", heard from "ili", as iliopsoas sounds
+    said = "dry needling to the left ileopsoza, one needle, no injectate"
+    assert _treated(scribe.extract_transcript(transcript(said))) == {("iliopsoas", "left")}

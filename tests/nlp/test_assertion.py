@@ -67,6 +67,12 @@ def test_assertion_not_needled_is_negated(note_of: NoteOf, text: str, negated: s
         ("DN to R QL. If symptoms persist we may needle the scalenes.", "scalenes"),
         ("DN to R QL. We'll consider needling the piriformis.", "piriformis"),
         ("DN to R infraspinatus today. Plan: DN to R supraspinatus next visit.", "supraspinatus"),
+        # the procedure to begin later
+        ("DN to R QL today. Will begin TDN to the R piriformis at visit 3.", "piriformis"),
+        (
+            "DN to R QL today; we will start dry needling the R TFL once cleared.",
+            "tensor-fasciae-latae",
+        ),
     ],
 )
 def test_assertion_plans_are_planned(note_of: NoteOf, text: str, planned: str) -> None:

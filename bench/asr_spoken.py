@@ -22,8 +22,8 @@ exact); runs the trace never scored are left as heard and counted.
 
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
 extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on);
-voice, dictated and narrated = the seventh, eighth and thirteenth authors' spoken sets, each
-measured on its own.
+voice, dictated, narrated, recorded and phoned = the seventh, eighth, thirteenth, fifteenth and
+sixteenth authors' spoken sets, each measured on its own.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -69,6 +69,7 @@ SETS = {
     "dictated": ("dictated",),
     "narrated": ("narrated",),
     "recorded": ("recorded",),
+    "phoned": ("phoned",),
 }
 
 

@@ -53,6 +53,8 @@ SETS = (
     "narrated",
     "clinics",
     "recorded",
+    "phoned",
+    "charts",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

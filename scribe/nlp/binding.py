@@ -40,6 +40,7 @@ from scribe.nlp.mentions import (
     decide,
     tie,
 )
+from scribe.nlp.procedure_event import said_done_today
 from scribe.nlp.reach import cut_off, distance, without_a_later_farther_plan
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
@@ -101,7 +102,9 @@ class MuscleBinder:
         proven = {e.kind for e in events if e.billable_today and e.strength == "strong"}
         weak_ok = doc._.document_kind not in self._no_weak_reports
         statement = self._nothing_injected.search(doc_text(doc)) if weak_ok else None
-        if statement is not None:
+        # a botulinum toxin injection done today: "no local anesthetic given" speaks of the
+        # toxin's injection, and its needle is the injection's, never a dry needling
+        if statement is not None and not said_done_today(events, "chemodenervation"):
             # "24 needles in 3 muscles ... No injectate": a note that says nothing was injected
             # documents its needles, or the muscles it "worked on", as dry needling
             proven |= {e.kind for e in events if e.kind == "dry_needling" and e.billable_today}

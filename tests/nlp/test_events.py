@@ -249,6 +249,20 @@ def test_events_chemodenervation_is_not_a_trigger_point_injection(scribe: Scribe
     assert [p.kind for p in result.note.procedures if p.time == "today"] == ["chemodenervation"]
 
 
+def test_events_no_anesthetic_beside_a_toxin_injection_proves_no_dry_needling(
+    scribe: Scribe,
+) -> None:
+    # "no local anesthetic given" speaks of the toxin's injection, and its needle is the
+    # injection's: no dry needling line
+    result = scribe.extract(
+        "Procedure: incobotulinumtoxinA 100 units under EMG guidance, 30-gauge hollow needle.\n"
+        "Muscles: R sternocleidomastoid 40 units, L splenius capitis 60 units.\n"
+        "No local anesthetic given. Tolerated well."
+    )
+    assert codes(result) == []
+    assert "chemodenervation-not-tpi" in prompt_ids(result)
+
+
 def test_events_botulinum_toxin_into_trigger_points_is_a_trigger_point_injection(
     scribe: Scribe,
 ) -> None:

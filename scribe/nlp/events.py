@@ -38,7 +38,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.injections import InjectionResolver
+from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.unreported import UnreportedProcedures
@@ -152,7 +152,7 @@ class EventFinder:
                 if any(a <= words.start_char and words.end_char <= b for a, b in denied):
                     event.time = "not_done"  # "nothing was injected", "no medication injected"
                     continue
-                if needles_alone and event.kind == "injection":
+                if needles_alone and event.kind == "injection" and not doses_after(doc, event):
                     event.time = "not_done"
                     continue
                 self._injections.resolve(doc, event, events, targets)

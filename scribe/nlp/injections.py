@@ -14,7 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.extensions import same_paragraph, sentences, span_text
+from scribe.nlp.extensions import doc_text, same_paragraph, sentences, span_text
 from scribe.nlp.procedure_event import ProcedureEvent, said_done_today
 from scribe.schemas.lexicon import ProcedureLexicon
 
@@ -180,6 +180,7 @@ class InjectionResolver:
             not substances
             and said_done_today(events, "dry_needling")
             and not said_done_today(events, "trigger_point_injection")
+            and not doses_after(doc, event)
         ):
             # a note of dry needling today (in words that prove it: "25g needle" does not) that
             # names no substance injected anywhere and no trigger point injection: a bare
@@ -197,6 +198,25 @@ class InjectionResolver:
         ):
             # speaks of the trigger point injection the note proved
             event.kind, event.strength = "trigger_point_injection", "weak"
+
+
+# a dose given: "2 cc each", "three milliliters", "0.25%" (a drug whose name was misheard
+# still leaves its dose)
+_DOSE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(?:cc'?s?|ml|mls|milliliters?|"
+    r"millilitres?)\b|\d\s*%|\bpercent\b",
+    re.IGNORECASE,
+)
+_DOSE_REACH = 80  # characters after the injection word
+
+
+def doses_after(doc: Doc, event: ProcedureEvent) -> bool:
+    """ "I injected the upper trapezius and the levator with marking 0.25%, 2ccs each": an
+    injection whose dose follows it was given, whatever the drug was heard as."""
+    words = doc[event.start : event.end]
+    sent = sentences(doc)[event.sentence]
+    stop = min(sent.end_char, words.end_char + _DOSE_REACH)
+    return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
 
 
 # words between a negation and the procedure it denies: "not consented to needling",

@@ -166,3 +166,26 @@ def test_reading_a_one_word_name_that_begins_with_the_same_sound(scribe: Scribe)
     # "ileopsoza": spelt from "ile", heard from "ili", as iliopsoas sounds
     said = "dry needling to the left ileopsoza, one needle, no injectate"
     assert _treated(scribe.extract_transcript(transcript(said))) == {("iliopsoas", "left")}
+
+
+def test_an_injection_with_its_dose_was_given_whatever_the_drug_was_heard_as(
+    scribe: Scribe,
+) -> None:
+    # "Marcaine" heard as "marking": the dose says a drug went in, so the injection is kept
+    said = (
+        "trigger points in the right gluteus medius and the right piriformis, I injected the "
+        "gluteus medius with marking point five percent, three cc, then the piriformis was dry "
+        "needled only, nothing injected there"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_a_bare_injected_without_a_dose_in_a_needling_note_stays_no_injection(
+    scribe: Scribe,
+) -> None:
+    said = (
+        "dry needled the right upper trapezius, good twitch, medication was injected, just dry "
+        "needling today"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

@@ -160,6 +160,24 @@ class InjectionResolver:
                 and bool(self._points_back.search(span_text(sent)))
                 and bool(_muscles_with_findings([targets[event.sentence - 1]], self._tp_findings))
             )
+            # "Active trigger point in the R levator scapulae. Consent given. Injected with 2 mL
+            # of 1% lidocaine.": the injection said with no object of its own, a drug named
+            or (
+                bool(substances)
+                and event.source == "words"
+                and opens_its_sentence(doc, event)
+                and not _follows_other_injection(doc, event, events)
+                and not any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
+                # "... into the subacromial bursa", "... IM": another site, another route
+                and not self._sites.search(span_text(sent))
+                and not self._routes.search(span_text(sent))
+                and bool(
+                    _muscles_with_findings(
+                        targets[max(0, event.sentence - _ELLIPSIS_REACH) : event.sentence],
+                        self._tp_findings,
+                    )
+                )
+            )
         )
         if categories and categories <= self._chemo_substances and not trigger_point:
             event.kind, event.strength = "chemodenervation", "strong"
@@ -247,6 +265,20 @@ def _another_procedure_between(
         e.kind != event.kind and e.sentence == event.sentence and low <= e.start and e.end <= high
         for e in events
     )
+
+
+# sentences before an injection said without its object ("Injected with 2 mL of 1% lidocaine")
+# where the trigger points it went into may be named
+_ELLIPSIS_REACH = 2
+
+
+def opens_its_sentence(doc: Doc, event: ProcedureEvent) -> bool:
+    """ "Injected with 2 mL of 1% lidocaine": the procedure's word begins its sentence (its
+    object left unsaid)."""
+    sent = sentences(doc)[event.sentence]
+    first = next((t for t in sent if not (t.is_space or t.is_punct)), None)
+    # the act ("Injected", "Injection"), not the field of its drug ("Injectate: ...")
+    return first is not None and first.i == event.start and first.lower_ != "injectate"
 
 
 def _muscles_with_findings(targets: list[list[Span]], kinds: frozenset[str]) -> set[str]:

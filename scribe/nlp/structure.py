@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import doc_text, sentences, span_text
+from scribe.nlp.injections import opens_its_sentence
 from scribe.nlp.mentions import (
     BILLABLE,
     FIRM,
@@ -319,6 +320,16 @@ class StructureTies:
             window = text[start:stop]
             if self._anaphora_single.search(window) and before:
                 chosen = before[-1:]
+            elif (
+                event.kind == "trigger_point_injection"
+                and not own
+                and before
+                and before[-1].sentence >= event.sentence - 2
+                and opens_its_sentence(doc, event)
+            ):
+                # "Active TrP in the R levator scapulae. Consent given. Injected with 2 mL of 1%
+                # lidocaine.": the trigger points named just before
+                chosen = last_run(before)
             elif self._anaphora.search(window):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those

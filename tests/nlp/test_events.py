@@ -263,6 +263,30 @@ def test_events_no_anesthetic_beside_a_toxin_injection_proves_no_dry_needling(
     assert "chemodenervation-not-tpi" in prompt_ids(result)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the injection said with no object, right after the trigger points it went into
+        (
+            "Active trigger point with a jump sign in the left rhomboid major. Consent signed. "
+            "Injected with 1.5 mL of 0.5% bupivacaine.",
+            ["20552"],
+        ),
+        # another site or route named: not a trigger point injection
+        (
+            "Active trigger point in the left rhomboid major. Injected with 1 mL of 1% "
+            "lidocaine into the subacromial bursa.",
+            [],
+        ),
+        ("Active trigger point in the left rhomboid major. Injected 30 mg ketorolac IM.", []),
+    ],
+)
+def test_events_an_injection_said_without_its_object(
+    scribe: Scribe, text: str, expected: list[str]
+) -> None:
+    assert codes(scribe.extract(text)) == expected
+
+
 def test_events_botulinum_toxin_into_trigger_points_is_a_trigger_point_injection(
     scribe: Scribe,
 ) -> None:

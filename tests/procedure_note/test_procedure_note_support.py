@@ -77,13 +77,16 @@ def _words(text: str) -> str:
 
 def _names_muscle(span_text: str, name: str, *, fuzzy: bool) -> bool:
     """The span holds every word of one of the muscle's names (a list may share a word: "upper
-    and middle trapezius"), one of its abbreviations, or, for a spelling matched approximately,
-    something close to one of its names."""
+    and middle trapezius"), one of its abbreviations (or spelt letter by letter), or, for a
+    spelling matched approximately, something close to one of its names."""
     phrases, abbreviations = _muscle_terms()[name]
     words = set(_words(span_text).split())
     if any(set(_words(p).split()) <= words for p in phrases):
         return True
     if set(re.findall(r"[A-Za-z]+", span_text)) & abbreviations:
+        return True
+    # an abbreviation spelt letter by letter ("E C R B")
+    if "".join(re.findall(r"[A-Za-z]", span_text)).upper() in {a.upper() for a in abbreviations}:
         return True
     if fuzzy:
         squashed = _words(span_text).replace(" ", "")

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from scribe.nlp.extensions import sentences, target_spans
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
+from scribe.nlp.templates import pipe_cells
 
 CharSpan = tuple[int, int]
 
@@ -207,18 +208,19 @@ _NEEDLES_HEADING = re.compile(
     r"(?:#|no\.|number)?\s*(?:of\s+)?needles?(?:\s+(?:used|placed|count))?(?:\s*\(\s*(?:n|#)\s*\))?",
     re.IGNORECASE,
 )
-_PIPE_CELL = re.compile(r"(?<=\|)[^|\n]*(?=\|)")
 _TAB_CELL = re.compile(r"(?:(?<=\t)|^)[^\t\n]*(?=\t|$)", re.MULTILINE)
 _CELL_COUNT = re.compile(r"\s*(?P<n>\d{1,2})\s*")
 _RULE_ROW = re.compile(r"^[\s|:\-–—=+]+$")
 
 
 def _cells(line: str, start: int) -> list[tuple[int, str]]:
-    """A table row's cells with where each begins: between pipes, or between tabs."""
-    pattern = _PIPE_CELL if "|" in line else _TAB_CELL if "\t" in line else None
-    if pattern is None:
-        return []
-    return [(start + m.start(), m.group(0)) for m in pattern.finditer(line)]
+    """A table row's cells with where each begins: between pipes (``templates.pipe_cells``),
+    or between tabs."""
+    if "|" in line:
+        return [(start + a, line[a:b]) for a, b in pipe_cells(line, 0, len(line))]
+    if "\t" in line:
+        return [(start + m.start(), m.group(0)) for m in _TAB_CELL.finditer(line)]
+    return []
 
 
 def table_counts(text: str, offset: int) -> list[CountItem]:

@@ -206,15 +206,17 @@ class Template:
             if (
                 end > start
                 and self.text.count("|", start, end) >= 1
-                and _cells(self.text, start, end)
+                and pipe_cells(self.text, start, end)
             ):
                 block.append(number)
                 continue
             if len(block) >= 2:
                 first = self.lines[block[0]]
-                header = tuple(self.text[a:b].strip().lower() for a, b in _cells(self.text, *first))
+                header = tuple(
+                    self.text[a:b].strip().lower() for a, b in pipe_cells(self.text, *first)
+                )
                 for k, line in enumerate(block):
-                    cells = tuple(_cells(self.text, *self.lines[line]))
+                    cells = tuple(pipe_cells(self.text, *self.lines[line]))
                     rows[line] = TableRow(cells, header, is_header=k == 0)
             block = []
         return rows
@@ -294,7 +296,7 @@ def template_of(doc: Doc) -> Template:
     return cached
 
 
-def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The cells of a ``|`` row, leading and trailing bars ignored; [] when not a row."""
     line = text[start:end]
     if line.strip().startswith("|") is False and line.count("|") < 1:

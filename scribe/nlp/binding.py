@@ -329,7 +329,7 @@ class MuscleBinder:
                 other = other or m
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
-            if event is None or cut_off(event, m, span, modifiers, self._examiner_clause):
+            if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):
                 continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None

@@ -37,6 +37,7 @@ _OBJECT_WORDS = _LIST_WORDS | frozenset({"to", "into", "in", "of", "at", "for"})
 _PROCEDURE_WORDS = frozenset({"TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD"})
 # the procedure named, not a word that implies it ("a twitch response in the glute med")
 _PROCEDURE_NAMES = _PROCEDURE_WORDS - {"NEEDLE_WORD"}
+_BRACKET_REACH = 30  # tokens looked at back from a procedure's words for an open bracket
 
 
 def _muscles(doc: Doc) -> list[Span]:
@@ -55,7 +56,12 @@ def distance(modifier: Any, span: Span) -> int:
 
 
 def cut_off(
-    event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any], examiner: re.Pattern[str]
+    event: ProcedureEvent,
+    m: Any,
+    span: Span,
+    modifiers: list[Any],
+    examiner: re.Pattern[str],
+    events: list[ProcedureEvent],
 ) -> bool:
     """The procedure named by ``m`` does not reach the muscle ``span``."""
     return (
@@ -65,6 +71,7 @@ def cut_off(
         or _beyond_the_list_before(m, span)
         or _object_of_the_procedure_before(m, span, modifiers)
         or _names_its_own_muscles(m, span)
+        or _aside_in_brackets(event, m, span, events)
     )
 
 
@@ -187,6 +194,42 @@ def _names_its_own_muscles(m: Any, span: Span) -> bool:
         return False  # "dry needling was well tolerated by the UT": not its object
     in_list = {i for s in muscles for i in range(s.start, s.end)}
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, start))
+
+
+def _aside_in_brackets(
+    event: ProcedureEvent, m: Any, span: Span, events: list[ProcedureEvent]
+) -> bool:
+    """ "Dry needling (no injectate; different muscles from the TPI): R levator scapulae": a
+    procedure named in brackets that close before the muscle is an aside when another
+    procedure, done today, is named before the brackets in the same sentence."""
+    start, end = m.modifier_span
+    if end > span.start:
+        return False
+    doc = span.doc
+    sentence = sentences(doc)[sentence_index(doc)[span.start]]
+    opened = closed = None
+    for i in range(start - 1, max(sentence.start, start - _BRACKET_REACH) - 1, -1):
+        if ")" in doc[i].text:
+            return False
+        if "(" in doc[i].text:
+            opened = i
+            break
+    for i in range(end, span.start):
+        if "(" in doc[i].text:
+            return False
+        if ")" in doc[i].text:
+            closed = i
+            break
+    if opened is None or closed is None:
+        return False
+    return any(
+        other.kind != event.kind
+        and other.billable_today
+        and other.sentence == event.sentence
+        and sentence.start <= other.start
+        and other.end <= opened
+        for other in events
+    )
 
 
 def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:

@@ -896,3 +896,14 @@ def test_events_a_state_of_the_muscles_is_no_list_of_the_procedure(scribe: Scrib
     text = "Dry needling to the L QL. The muscles were tender: L piriformis and L gluteus medius."
     treated = {m.name for m in scribe.extract(text).note.muscles if m.status == "treated"}
     assert treated == {"quadratus lumborum"}
+
+
+def test_a_twitch_drawn_by_palpation_is_an_exam_finding(scribe: Scribe) -> None:
+    # snapping palpation draws a twitch: the exam's, not a needle's
+    result = scribe.extract(
+        "Exam: TrPs in R levator scapulae and R splenius cervicis with local twitch on "
+        "palpation. Dry needling: R upper trapezius (2 needles), LTR x2."
+    )
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"upper trapezius"}
+    assert "local_twitch_response" in {f.kind for f in result.note.rationale.findings}

@@ -131,3 +131,25 @@ def test_mixed_a_bare_injected_speaks_of_the_trigger_point_injection_named(
         "medication into that one"
     )
     assert lines(result) == [("20553", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_procedure_named_in_brackets_is_an_aside(scribe: Scribe) -> None:
+    # the TPI in brackets says which muscles the dry needling is not; the needling reaches them
+    result = scribe.extract(
+        "A) TPI: R upper trapezius - 2 mL of 1% lidocaine.\n"
+        "B) Dry needling (no injectate; different muscles from the TPI): R levator scapulae "
+        "(2 needles) and R splenius cervicis (2 needles)."
+    )
+    assert techniques(result) == {
+        "upper trapezius": ["injection"],
+        "levator scapulae": ["needling"],
+        "splenius cervicis": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_procedure_in_brackets_alone_still_names_the_procedure(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Procedure (TPI): R upper trapezius and R levator, 1% lidocaine 2 mL each."
+    )
+    assert lines(result) == [("20552", ())]

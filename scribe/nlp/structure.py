@@ -330,7 +330,7 @@ class StructureTies:
                 # "Active TrP in the R levator scapulae. Consent given. Injected with 2 mL of 1%
                 # lidocaine.": the trigger points named just before
                 chosen = last_run(before)
-            elif self._anaphora.search(window):
+            elif self._points_back(window, text[start : words.start_char], words.text):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those
                 chosen = last_list(own) if own else last_run(before)
@@ -345,6 +345,22 @@ class StructureTies:
                     or (again and status == "historical")
                 ):
                     self._tie(mention, event, "anaphora", (words.start, words.end))
+
+    def _points_back(self, window: str, before_words: str, words: str) -> bool:
+        """An anaphor in ``window``, unless the only one is the determiner of the procedure's
+        own noun: "aspiration negative before each injection:" counts injections, it does not
+        point at the muscles named before ("both needled" does)."""
+        found = list(self._anaphora.finditer(window))
+        if not found:
+            return False
+        noun = not words.lower().endswith("ed")
+        determiner = before_words.rstrip().lower()
+        return not (
+            noun
+            and len(found) == 1
+            and determiner.endswith(found[0].group(0).lower())
+            and determiner.endswith(window[: found[0].end()].rstrip().lower())
+        )
 
     def same_sentence(self, mentions: list[Mention], effective: list[ProcedureEvent]) -> None:
         """ "I needled the scalenes, the SCM and the levator; then on the right just the upper

@@ -40,6 +40,15 @@ _NOT_DONE_CELL = re.compile(
     r"treated|today))\b",
     re.IGNORECASE,
 )
+# a cell that names its own column: "Muscle: soleus", "Needles: 1", "# needles: 2"
+_CELL_LABEL = re.compile(r"\s*([A-Za-z#][\w #/?.()-]{0,24}?)\s*:\s*(?=\S)")
+# what a row that names its own columns says of its procedure: "Method: TPI", "Agent:
+# lidocaine 1% 1 mL" / "Method: DN"
+_INJECTION_CELL = re.compile(
+    r"\b(?:tpis?|inject(?:ion|ed)s?|trigger\s+point\s+injections?)\b|\b\d+(?:\.\d+)?\s*(?:ml|cc)\b",
+    re.I,
+)
+_NEEDLING_CELL = re.compile(r"\b(?:t?dn|dry\s+needl\w*|needled)\b", re.I)
 _DONE_COLUMN = re.compile(
     r"\b(?:needled|treated|done|performed|dn|tdn|tpi|injected|today|action|status)\b", re.I
 )
@@ -85,6 +94,8 @@ class TableRow:
     cells: tuple[tuple[int, int], ...]
     header: tuple[str, ...]
     is_header: bool
+    # a row that names its own columns says its procedure in its cells ("Method: TPI")
+    injected: bool | None = None
 
 
 def lines(text: str) -> list[tuple[int, int]]:
@@ -210,7 +221,8 @@ class Template:
             ):
                 block.append(number)
                 continue
-            if len(block) >= 2:
+            labelled = {line: self._labelled_row(line) for line in block}
+            if len(block) >= 2 and labelled[block[0]] is None:
                 first = self.lines[block[0]]
                 header = tuple(
                     self.text[a:b].strip().lower() for a, b in pipe_cells(self.text, *first)
@@ -218,8 +230,36 @@ class Template:
                 for k, line in enumerate(block):
                     cells = tuple(pipe_cells(self.text, *self.lines[line]))
                     rows[line] = TableRow(cells, header, is_header=k == 0)
+            else:
+                rows.update((line, row) for line, row in labelled.items() if row is not None)
             block = []
         return rows
+
+    def _labelled_row(self, line: int) -> TableRow | None:
+        """ "Row 1 | Muscle: soleus | Side: R | Method: TPI | Needles: 1": a row whose cells
+        carry their own column names is its own header (the first such row is no header of the
+        rows under it): each named cell's title is its name, its content what follows."""
+        cells = pipe_cells(self.text, *self.lines[line])
+        titles: list[str] = []
+        values: list[tuple[int, int]] = []
+        for a, b in cells:
+            label = _CELL_LABEL.match(self.text, a, b)
+            if label is None:
+                titles.append(self.text[a:b].strip().lower())
+                values.append((a, b))
+            else:
+                titles.append(label.group(1).strip().lower())
+                values.append((label.end(), b))
+        named = sum(1 for a, b in cells if _CELL_LABEL.match(self.text, a, b))
+        if named < 2 or 2 * named < len(cells):
+            return None
+        said = " | ".join(self.text[a:b] for a, b in values)
+        injected = None
+        if _INJECTION_CELL.search(said):
+            injected = True
+        elif _NEEDLING_CELL.search(said):
+            injected = False
+        return TableRow(tuple(values), tuple(titles), is_header=False, injected=injected)
 
     def row_of(self, span: Span) -> TableRow | None:
         return self.rows.get(self.line_of(span.start_char))
@@ -246,10 +286,14 @@ class Template:
 
     @staticmethod
     def is_treatment_table(row: TableRow) -> bool:
+        if row.injected is not None:
+            return True
         return any(_TREATMENT_HEADER.search(cell) for cell in row.header)
 
     @staticmethod
     def is_injection_table(row: TableRow) -> bool:
+        if row.injected is not None:
+            return row.injected
         return any(_INJECTION_HEADER.search(cell) for cell in row.header)
 
 

@@ -45,3 +45,24 @@ def test_chart_that_the_narrative_contradicts_is_a_status_conflict(scribe: Scrib
     assert piriformis.status_conflict
     assert "status-conflict" in {p.id for p in result.coding.prompts}
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def _techniques(text: str, scribe: Scribe) -> dict[str, list[str]]:
+    note = scribe.extract(text).note
+    return {m.name: list(m.techniques) for m in note.muscles if m.status == "treated"}
+
+
+def test_rows_that_name_their_own_columns_each_say_their_procedure(scribe: Scribe) -> None:
+    # no header row: the first row is a row like the others, and each row's "Method" decides
+    text = (
+        "PROCEDURE LOG\n"
+        "1 | Muscle: infraspinatus | Side: L | Method: TPI | Drug: lidocaine 1% 2 mL\n"
+        "2 | Muscle: teres minor | Side: L | Method: TPI | Drug: lidocaine 1% 1 mL\n"
+        "3 | Muscle: posterior deltoid | Side: L | Method: DN | Drug: none | Needles: 2\n"
+        "Tolerated well.\n"
+    )
+    assert _techniques(text, scribe) == {
+        "infraspinatus": ["injection"],
+        "teres minor": ["injection"],
+        "posterior deltoid": ["needling"],
+    }

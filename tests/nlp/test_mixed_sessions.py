@@ -153,3 +153,23 @@ def test_mixed_a_procedure_in_brackets_alone_still_names_the_procedure(scribe: S
         "Procedure (TPI): R upper trapezius and R levator, 1% lidocaine 2 mL each."
     )
     assert lines(result) == [("20552", ())]
+
+
+def test_mixed_each_before_the_injections_own_noun_points_at_nothing(scribe: Scribe) -> None:
+    # "before each injection" counts injections; the muscles are the list that follows it
+    result = scribe.extract(
+        "Findings: trigger points in the R QL, R gluteus medius and R piriformis.\n\n"
+        "TRIGGER POINT INJECTION\n"
+        "1% lidocaine, negative aspiration before each injection:\n"
+        " * R QL: 2 mL\n"
+        "\n"
+        "DRY NEEDLING (no injectate)\n"
+        " * R gluteus medius - 2 needles\n"
+        " * R piriformis - 1 needle\n"
+    )
+    assert techniques(result) == {
+        "quadratus lumborum": ["injection"],
+        "gluteus medius": ["needling"],
+        "piriformis": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]

@@ -55,6 +55,7 @@ SETS = (
     "recorded",
     "phoned",
     "charts",
+    "audited",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

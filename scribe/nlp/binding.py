@@ -350,8 +350,15 @@ class MuscleBinder:
             # "treated", "performed": the procedure the note proved, if it proved one
             if not (proven and weak_ok):
                 return None
-            here = [e for e in events if e.sentence == mention.sentence and e.billable_today]
-            return here[0] if here else self._proven_event(events, proven)
+            here = [e for e in events if e.sentence == mention.sentence]
+            today = [e for e in here if e.billable_today]
+            if today:
+                return today[0]
+            # "Prior treatment: DN performed to R glute max ...": the sentence's own procedure
+            # is of another time, and "performed" is said of it, not of today's (unless the
+            # muscle's own words say today: "last week the soleus, this week I went into ...")
+            now = any(x.category == "CURRENT" for x in mention.span._.modifiers)
+            return None if here and not now else self._proven_event(events, proven)
         event = by_modifier.get(m.modifier_span)
         if event is None:
             return None

@@ -278,11 +278,24 @@ class RationaleExtractor:
         result.functional_limitations = self._limitations(lowered, 0)
         if "needle" in lowered or "insertion" in lowered:
             counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=True)
+            # needles counted in the history ("copied forward from the last visit: ... 2
+            # needles each") are another visit's
+            earlier = [
+                (sent.start_char, sent.end_char)
+                for sent, section in zip(sentences(doc), sections, strict=True)
+                if section == "history"
+            ]
             result.needle_counts = sorted(
-                restated_totals(
-                    doc, [per_muscle(doc, c) if c.each or c.per_side else c for c in counts], counts
-                )
-                + _table_counts(doc, lowered),
+                (
+                    c
+                    for c in restated_totals(
+                        doc,
+                        [per_muscle(doc, c) if c.each or c.per_side else c for c in counts],
+                        counts,
+                    )
+                    + _table_counts(doc, lowered)
+                    if not any(a <= c.span[0] < b for a, b in earlier)
+                ),
                 key=lambda c: c.span,
             )
         if "muscle" in lowered:

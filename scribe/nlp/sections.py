@@ -37,6 +37,10 @@ class NoteSection:
     single_line: bool = False
 
 
+# a banner line: "---- copied forward from 08/28/2030 ----", "=== end copied text ==="
+_BANNER = re.compile(r"^\s*(?:[-=*#~_<>\[]\s*){2,}")
+
+
 def _starts_line(doc: Doc, i: int) -> bool:
     return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
@@ -62,6 +66,10 @@ class SectionTagger:
             for category, names in lexicon.procedure_titles.items()
             for name in sorted(names, key=len, reverse=True)
         ]
+        carried = lexicon.carried_forward
+        self._carried_opens = [re.compile(p) for p in carried.opens] if carried else []
+        self._carried_closes = [re.compile(p) for p in carried.closes] if carried else []
+        self._carried_words = carried.max_words if carried else 0
         self._not_titles = re.compile(
             "|".join(rf"\b{re.escape(w)}\b" for w in lexicon.not_procedure_titles) or "$^", re.I
         )
@@ -84,6 +92,48 @@ class SectionTagger:
             span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
             if category is not None and span is not None:
                 found.append((span.start, span.end, category))
+        return found
+
+    def _carried_blocks(self, doc: Doc) -> list[tuple[int, int, int, bool]]:
+        """(title start, title end, body end, whole) of each block copied from an earlier
+        visit: a heading line ("Last visit (05/02) - copied forward:") or banner ("----
+        copied forward from 08/28 ----") that says so, to the first blank line or closing line
+        after it, or to the next heading. A banner answered by a closing banner ("---- end
+        copied text ----") holds everything between them (``whole``), headings included."""
+        if not self._carried_opens:
+            return []
+        text = doc_text(doc)
+        found: list[tuple[int, int, int, bool]] = []
+        for line in re.finditer(r"[^\n]+", text):
+            words = line.group(0)
+            label, colon, _ = words.partition(":")
+            banner = _BANNER.match(words) is not None
+            if not (colon or banner) or len(label.split()) > self._carried_words:
+                continue
+            if not any(p.search(label) for p in self._carried_opens):
+                continue
+            body_end = len(text)
+            # a banner that opens the copy runs to the banner that ends it, blank lines and all
+            ends_by_banner = banner and any(
+                _BANNER.match(row.group(0)) and self._carried_closes[0].search(row.group(0))
+                for row in re.finditer(r"[^\n]+", text[line.end() :])
+            )
+            for later in re.finditer(r"[^\n]*(?:\n|$)", text[line.end() + 1 :]):
+                row = later.group(0)
+                start = line.end() + 1 + later.start()
+                if not row.strip():
+                    if ends_by_banner:
+                        continue
+                    body_end = start
+                    break
+                if any(p.search(row) for p in self._carried_closes):
+                    closing_banner = _BANNER.match(row) is not None
+                    body_end = start + len(row) if closing_banner else start
+                    break
+            title = doc.char_span(line.start(), line.end(), alignment_mode="expand")
+            if title is None:
+                continue
+            found.append((title.start, title.end, _token_at(doc, body_end), ends_by_banner))
         return found
 
     def headings(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -128,7 +178,16 @@ class SectionTagger:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        headings = self.headings(doc)
+        carried = self._carried_blocks(doc)
+        # headings inside a copied block are the earlier visit's: the block is history
+        headings = [
+            h
+            for h in self.headings(doc)
+            if not any(a <= h[0] < c if whole else a == h[0] for a, _, c, whole in carried)
+        ]
+        headings += [(start, end, "history|carried") for start, end, _, _ in carried]
+        headings.sort(key=lambda h: h[0])
+        ends = {start: body_end for start, _, body_end, _ in carried}
         sections = []
         for k, (start, end, key) in enumerate(headings):
             single = key.endswith("|single")
@@ -139,6 +198,8 @@ class SectionTagger:
                 else [h for h in headings[k + 1 :] if not h[2].endswith("|single")]
             )
             stop = later[0][0] if later else len(doc)
+            if start in ends:
+                stop = min(stop, ends[start])
             sections.append(NoteSection(key.split("|")[0], start, end, stop, single_line=single))
         doc._.note_sections = self._procedure_fields(sections)
         counts = Counter(s.category for s in sections)

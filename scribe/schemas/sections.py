@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from scribe.schemas.common import FileHeader, Frozen
 from scribe.schemas.note import DocumentKind
@@ -57,6 +58,24 @@ class WithinProcedure(Frozen):
     closed_by: list[SectionCategory] = Field(default_factory=list)
 
 
+class CarriedForward(Frozen):
+    """Text an EHR copied from an earlier visit ("---- copied forward from 08/28 ----", "Last
+    visit (05/02) - copied forward:"): an ``opens`` line (its words before any colon, at most
+    ``max_words`` of them) opens a block of the history that runs to the first blank line, or
+    to a ``closes`` line ("---- end copied text ----", "Today:"), whichever comes first."""
+
+    opens: list[str] = Field(min_length=1)
+    closes: list[str] = Field(default_factory=list)
+    max_words: int = Field(default=12, ge=2)
+
+    @field_validator("opens", "closes")
+    @classmethod
+    def _compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+
 class SectionLexicon(FileHeader):
     rules: list[SectionRuleSpec] = Field(min_length=1)
     document_kinds: list[DocumentKindRule] = Field(default_factory=list)
@@ -65,6 +84,7 @@ class SectionLexicon(FileHeader):
     procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
     not_procedure_titles: list[str] = Field(default_factory=list)
     within_procedure: WithinProcedure | None = None
+    carried_forward: CarriedForward | None = None
 
     @model_validator(mode="after")
     def _literals_unique(self) -> SectionLexicon:

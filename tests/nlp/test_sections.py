@@ -100,3 +100,69 @@ def test_sections_medications_heading_inside_a_procedure_is_the_procedure(nlp: L
 def test_sections_post_procedure_heading_is_the_response(nlp: Language) -> None:
     doc = nlp("Post-procedure:\npain 5/10 before, 1/10 after.\n")
     assert sentence_sections(doc) == ["response", "response"]
+
+
+def _treated(text: str) -> dict[str, str]:
+    from scribe import Scribe
+
+    return {m.name: m.status for m in Scribe().extract(text).note.muscles}
+
+
+def test_sections_a_block_copied_from_the_last_visit_is_history(nlp: Language) -> None:
+    doc = nlp(
+        "Pain 4/10.\n"
+        "Previous visit (10/02) - carried forward:\n"
+        "TDN L infraspinatus and L teres minor.\n"
+        "\n"
+        "Procedure: TDN L infraspinatus, 2 needles.\n"
+    )
+    assert sentence_sections(doc) == [None, "history", "history", "procedure"]
+
+
+def test_sections_a_banner_copy_holds_its_own_headings_up_to_its_end_banner() -> None:
+    statuses = _treated(
+        "=== copied forward from 10/02 ===\n"
+        "Procedure: TDN to L infraspinatus, L teres minor and L posterior deltoid.\n"
+        "\n"
+        "Response: tolerated well.\n"
+        "=== end of copied text ===\n"
+        "\n"
+        "Procedure: TDN to L infraspinatus, 2 needles, LTR. Tolerated well.\n"
+    )
+    assert statuses == {
+        "infraspinatus": "treated",
+        "teres minor": "historical",
+        "posterior deltoid": "historical",
+    }
+
+
+def test_sections_a_sentence_about_the_last_visit_opens_no_block(nlp: Language) -> None:
+    # no heading, no banner: a remark, and the procedure after it is today's
+    statuses = _treated("Last visit helped a lot.\nTDN to L infraspinatus, 2 needles, LTR.\n")
+    assert statuses == {"infraspinatus": "treated"}
+
+
+def test_sections_performed_under_a_past_heading_is_the_past_procedures() -> None:
+    statuses = _treated(
+        "Prior treatment:\n"
+        "TDN performed to L infraspinatus and L teres minor.\n"
+        "\n"
+        "Procedure: TDN to L infraspinatus, 2 needles. Tolerated well.\n"
+    )
+    assert statuses == {"infraspinatus": "treated", "teres minor": "historical"}
+
+
+def test_sections_needles_counted_in_a_copied_block_are_not_todays() -> None:
+    from scribe import Scribe
+
+    note = (
+        Scribe()
+        .extract(
+            "Last visit - copied forward:\n"
+            "TDN L infraspinatus and L teres minor, 3 needles each.\n"
+            "\n"
+            "Procedure: TDN to L infraspinatus, 2 needles. Tolerated well.\n"
+        )
+        .note
+    )
+    assert [c.count for c in note.rationale.needle_counts] == [2]

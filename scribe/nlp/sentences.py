@@ -17,6 +17,12 @@ _ABBREVIATIONS = frozenset(
 )
 # a line that ends on one of these words goes on on the next line: "DN to ... incl.\nR QL"
 _CONTINUES = frozenset({"incl", "including", "e.g", "i.e", "vs", "w/", "with", "esp"})
+# words that never end a sentence: "dry needling to the\nR UT and\nR levator"
+_NEEDS_MORE = frozenset({"to", "into", "of", "the", "and", "or", "&", "a", "an"})
+# a procedure said at the end of a line, its side and muscle on the next: "Today: TDN\nR
+# infraspinatus only" is one sentence wrapped
+_PROCEDURE_AT_WRAP = frozenset({"dn", "tdn", "tpi", "tpis", "needling", "needled", "injected"})
+_SIDES_AFTER_WRAP = frozenset({"r", "l", "b", "rt", "lt", "right", "left", "bilateral", "bilat"})
 # Abbreviations that may also end a sentence ("glute med."): split when a capital follows.
 _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
@@ -59,12 +65,20 @@ def _is_list_number(doc: Doc, i: int) -> bool:
     return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
 
-def _continues(doc: Doc, i: int) -> bool:
-    """The line before the break at ``i`` ends on a word that needs what follows."""
+def _continues(doc: Doc, i: int, nxt: Token) -> bool:
+    """The line before the break at ``i`` ends on a word that needs what follows, or on a
+    procedure whose side and muscle the next line names."""
     j = i - 1
     if j >= 0 and doc[j].text == ".":
-        j -= 1
-    return j >= 0 and doc[j].lower_ in _CONTINUES
+        return j >= 1 and doc[j - 1].lower_ in _CONTINUES
+    if j < 0:
+        return False
+    last = doc[j].lower_
+    return (
+        last in _CONTINUES
+        or last in _NEEDS_MORE
+        or (last in _PROCEDURE_AT_WRAP and nxt.lower_ in _SIDES_AFTER_WRAP)
+    )
 
 
 def _line_ends_sentence(token: Token) -> bool:
@@ -92,7 +106,7 @@ def dictation_sentences(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             blank_line = token.text.count("\n") > 1
             prev = doc[i - 1] if i > 0 else None
-            if not blank_line and _continues(doc, i):
+            if not blank_line and _continues(doc, i, nxt):
                 continue
             if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
                 starts[nxt.i] = True

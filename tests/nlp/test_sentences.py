@@ -121,3 +121,23 @@ def test_sentences_a_wrapped_line_that_goes_on_with_i_is_one_sentence(splitter: 
         "Taut band at the base of the thumb.",
         "On the left hand\nI needled the thenar.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Today: TDN\nR infraspinatus only, 4 needles.",
+        "Dry needling to the\nL gluteus medius, 2 needles.",
+        "Dry needling to L QL and\nL gluteus medius.",
+    ],
+)
+def test_sentences_a_hard_wrap_inside_a_procedure_clause_goes_on(
+    splitter: Language, text: str
+) -> None:
+    assert len(split(splitter, text)) == 1
+
+
+def test_sentences_a_line_ending_on_a_procedure_before_other_words_still_splits(
+    splitter: Language,
+) -> None:
+    assert len(split(splitter, "Consent for TDN\nPain 5/10 after.")) == 2

@@ -37,6 +37,8 @@ class NoteSection:
     single_line: bool = False
 
 
+# a procedure code in a line ("20552 - TPI"): a billing line, never a title
+_CODE = re.compile(r"\b\d{5}\b")
 # a banner line: "---- copied forward from 08/28/2030 ----", "=== end copied text ==="
 _BANNER = re.compile(r"^\s*(?:[-=*#~_<>\[]\s*){2,}")
 
@@ -84,8 +86,8 @@ class SectionTagger:
             words = line.group(0).split("(")[0].strip()
             if words != words.upper() or words == words.lower():
                 continue  # not in capitals (or no letters at all)
-            if len(words.split()) > 8:
-                continue
+            if len(words.split()) > 8 or _CODE.search(words):
+                continue  # "20552 - TPI (R QL)" under "CODING": a code line, no title
             if self._not_titles.search(words) or words.endswith(":"):
                 continue
             category = next((c for pattern, c in self._titles if pattern.search(words)), None)

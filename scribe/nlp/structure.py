@@ -196,7 +196,11 @@ class StructureTies:
                 # "Procedure: dry needling\nR QL x5\nR piriformis x2": the section's list lines;
                 # a line about another intervention ("NMR: ... lower trap recruitment") is not
                 if list_like(sentences(doc)[i], mentions):
-                    event = self._first_event(effective, None, section_start[i], None, category)
+                    # "1) TPI, R QL ... 2) Dry needling, R glute med ... LTRs in glute med":
+                    # the procedure said last before the line, else the section's first
+                    event = self._last_event_before(
+                        effective, section_start[i], i, category
+                    ) or self._first_event(effective, None, section_start[i], None, category)
                 event = event or self._first_event(
                     [e for e in events if e.kind in NOT_BILLED and e.strength == "strong"],
                     None,
@@ -268,6 +272,25 @@ class StructureTies:
             if kind is not None and event.kind == kind:
                 return event
         return None
+
+    @staticmethod
+    def _last_event_before(
+        events: list[ProcedureEvent], first: int, last: int, category: str | None
+    ) -> ProcedureEvent | None:
+        """The billable procedure done today named last in a section (by its name, not a
+        "needle" that may be an injection's), from its sentence ``first`` up to ``last``."""
+        return next(
+            (
+                e
+                for e in reversed(events)
+                if first <= e.sentence <= last
+                and e.section == category
+                and e.kind in BILLABLE
+                and e.billable_today
+                and e.strength == "strong"
+            ),
+            None,
+        )
 
     # --- anaphora ------------------------------------------------------------------------------
     def anaphora_back(

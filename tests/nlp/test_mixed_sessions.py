@@ -173,3 +173,27 @@ def test_mixed_each_before_the_injections_own_noun_points_at_nothing(scribe: Scr
         "piriformis": ["needling"],
     }
     assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_list_line_in_a_procedure_section_is_the_procedure_named_last(
+    scribe: Scribe,
+) -> None:
+    # a bare list line belongs to the procedure named last before it, not the section's first
+    result = scribe.extract(
+        "PROCEDURE\n"
+        "Trigger point injection, L infraspinatus: 2 mL 1% lidocaine.\n"
+        "Dry needling after that, no injectate.\n"
+        "L teres minor x2, L posterior deltoid x1.\n"
+    )
+    assert techniques(result) == {
+        "infraspinatus": ["injection"],
+        "teres minor": ["needling"],
+        "posterior deltoid": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_mixed_a_clinic_named_meridian_is_no_acupuncture(scribe: Scribe) -> None:
+    result = scribe.extract("Meridian Spine Associates\nDN today: LTRs in L teres minor.\n")
+    assert "acupuncture" not in {p.kind for p in result.note.procedures}
+    assert techniques(result) == {"teres minor": ["needling"]}

@@ -166,3 +166,8 @@ def test_sections_needles_counted_in_a_copied_block_are_not_todays() -> None:
         .note
     )
     assert [c.count for c in note.rationale.needle_counts] == [2]
+
+
+def test_sections_a_code_line_in_capitals_is_no_procedure_title(nlp: Language) -> None:
+    doc = nlp("CODING\n20552 - TPI (L QL)\n20560-59 - DN\n")
+    assert sentence_sections(doc) == ["billing", "billing", "billing"]

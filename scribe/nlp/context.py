@@ -208,6 +208,34 @@ def _end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) ->
             modifier.update_scope(doc[start:end])
 
 
+def _terminate_inside(doc: Doc, modifiers: list[Any]) -> None:
+    """A terminating word ends every scope that reaches across it. medspaCy compares scopes
+    for overlap, and a scope wholly inside the terminator's (a backward "was not needled" of
+    ``max_scope`` words in "DN to R UT but L UT was not needled") is missed by its test, so the
+    negation reached back past "but" to the R UT. A modifier said right after the terminator
+    ("...; not needled") opens no clause of its own and keeps its reach."""
+    stops = [m for m in modifiers if m.direction.upper() == "TERMINATE"]
+    if not stops:
+        return
+    for modifier in modifiers:
+        if modifier.direction.upper() == "TERMINATE":
+            continue
+        start, end = modifier.scope_span
+        first, last = modifier.modifier_span
+        for stop in stops:
+            at, after = stop.modifier_span
+            # "L lateral pterygoid: suspected involvement; not needled": a clause with no
+            # subject of its own, the modifier right after the terminator, is about the one
+            # before it
+            elliptical = all(t.is_space or t.is_punct for t in doc[after:first])
+            if after <= first and after > start and not elliptical:
+                start = after
+            if at >= last and at < end:
+                end = at
+        if (start, end) != modifier.scope_span:
+            modifier.update_scope(doc[start:end])
+
+
 class SentenceContext:
     """ConText over the targets of each sentence (see the module docstring)."""
 
@@ -223,6 +251,7 @@ class SentenceContext:
         bracket_bound: list[str] | None = None,
         list_bound: list[str] | None = None,
         drug_bound: list[str] | None = None,
+        said_of_a_name: list[str] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
@@ -231,6 +260,7 @@ class SentenceContext:
         self._bracket_bound = frozenset(bracket_bound or ())
         self._list_bound = frozenset(list_bound or ())
         self._drug_bound = frozenset(drug_bound or ())
+        self._said_of_a_name = frozenset(w.lower() for w in said_of_a_name or ())
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
         )
@@ -339,6 +369,15 @@ class SentenceContext:
             for rule, start, end in self._matches(doc, matcher, regexes):
                 number = bisect_right(starts, start) - 1
                 sent = sents[number]
+                if (
+                    rule.category == "TERMINATE"
+                    and start - 1 in names
+                    and doc[start:end].text.lower() in self._said_of_a_name
+                    and not any(end <= i < sent.end for i in names)
+                ):
+                    # "R adductor pollicis only, one muscle, two needles": said of the name,
+                    # the last one of its sentence ("R UT only, L UT was not needled" ends)
+                    continue
                 low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
@@ -371,6 +410,7 @@ class SentenceContext:
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
                 part.update_scopes()  # procedure words need their time even with no target
+                _terminate_inside(doc, modifiers)
             if apart:
                 _end_scopes_before(doc, modifiers, apart)
             if in_sentence:
@@ -400,4 +440,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         bracket_bound=lexicons.context.bracket_bound,
         list_bound=lexicons.context.list_bound,
         drug_bound=lexicons.context.drug_bound,
+        said_of_a_name=lexicons.context.said_of_a_name,
     )

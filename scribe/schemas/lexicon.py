@@ -281,6 +281,12 @@ class ContextLexicon(FileHeader):
         default_factory=list,
         description="Categories whose forward scope, first reaching a drug, ends before a finding.",
     )
+    said_of_a_name: list[str] = Field(
+        default_factory=list,
+        description="Terminating words that, said right after the last muscle name of a "
+        "sentence, restrict that name and end no scope ('R adductor pollicis only, one "
+        "muscle, two needles').",
+    )
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 

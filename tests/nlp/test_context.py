@@ -184,3 +184,42 @@ def test_context_a_scope_bound_must_name_a_rule_category() -> None:
     data["list_bound"] = ["NOT_TREATD"]
     with pytest.raises(ValidationError, match="list_bound names no rule category: NOT_TREATD"):
         type(lexicon).model_validate(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DN to R UT but L UT was not needled today.",
+        "DN to R UT only, L UT was not needled today.",
+        "TDN R UT only; L UT held today.",
+    ],
+)
+def test_context_a_denial_after_a_terminator_does_not_reach_back_past_it(
+    scribe: Scribe, text: str
+) -> None:
+    statuses = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {
+        ("upper trapezius", "right"): "treated",
+        ("upper trapezius", "left"): "negated",
+    }
+
+
+def test_context_a_denial_right_after_the_terminator_is_about_the_clause_before(
+    scribe: Scribe,
+) -> None:
+    note = scribe.extract(
+        "L masseter: TrP, needled. L lateral pterygoid: likely involved; not needled."
+    ).note
+    assert {m.name: m.status for m in note.muscles} == {
+        "masseter": "treated",
+        "lateral pterygoid": "negated",
+    }
+
+
+def test_context_only_after_the_last_name_restricts_it_and_the_clause_goes_on(
+    scribe: Scribe,
+) -> None:
+    note = scribe.extract(
+        "Left flexor carpi ulnaris only, one muscle, three needles. Nothing injected."
+    ).note
+    assert {m.name: m.status for m in note.muscles} == {"flexor carpi ulnaris": "treated"}

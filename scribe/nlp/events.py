@@ -309,7 +309,16 @@ def _reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) 
     )
 
 
+_FIELD_MARKS = frozenset({":", "-", "–", "—", "="})
+
+
 def _negates(doc: Doc, negation: Any, span: tuple[int, int]) -> bool:
+    if negation.modifier_span[0] >= span[1]:
+        # "Dry needling: HELD", "TDN - deferred": the refusal is the field's value
+        after = doc[span[1] : negation.modifier_span[0]]
+        end = negation.modifier_span[1]
+        whole = end >= len(doc) or doc[end].is_punct or doc[end].is_space  # not "no injectate"
+        return 0 < len(after) <= 2 and all(t.text in _FIELD_MARKS for t in after) and whole
     gap = span[0] - negation.modifier_span[1]
     if not 0 <= gap <= 3:
         return False

@@ -907,3 +907,15 @@ def test_a_twitch_drawn_by_palpation_is_an_exam_finding(scribe: Scribe) -> None:
     treated = {m.name for m in result.note.muscles if m.status == "treated"}
     assert treated == {"upper trapezius"}
     assert "local_twitch_response" in {f.kind for f in result.note.rationale.findings}
+
+
+@pytest.mark.parametrize("value", ["HELD", "deferred", "not done"])
+def test_a_procedure_field_whose_value_refuses_it_was_not_done(scribe: Scribe, value: str) -> None:
+    result = scribe.extract(f"Treatment today:\n- Dry needling: {value}.\n- Ther-ex 20 min.\n")
+    assert not [p for p in result.note.procedures if p.time == "today"]
+    assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}
+
+
+def test_a_procedure_field_that_only_denies_a_drug_was_done(scribe: Scribe) -> None:
+    result = scribe.extract("Dry needling: no injectate, L QL x2. Tolerated well.")
+    assert [(line.code, line.units) for line in result.coding.lines] == [("20560", 1)]

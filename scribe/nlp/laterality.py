@@ -20,8 +20,10 @@ from spacy.tokens import Doc, Span, Token
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
+    SOURCE,
     by_sentence,
     doc_lower,
+    doc_text,
     register_extensions,
     sentences,
     span_text,
@@ -133,7 +135,12 @@ class LateralityTagger:
             text = doc[start:end].text.lower()
             if text == "both" and self._counts_a_noun(doc, target_end.get(end)):
                 continue  # "both multifidus levels": two levels of one muscle
-            if len(text) == 1 and end < len(doc) and _is_number(doc[end]):
+            if (
+                len(text) == 1
+                and end < len(doc)
+                and _is_number(doc[end])
+                and not _columns_apart(doc, end)
+            ):
                 continue  # "L four L five", "L 4": a spinal level, not a side
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
             # "Muscles treated today (L): ...": a letter in brackets is a side wherever it stands
@@ -369,6 +376,18 @@ class LateralityTagger:
                 span._.laterality = free[0].side
                 span._.laterality_source = "context"
                 span._.side_cue = free[0].char_span(doc)
+
+
+def _columns_apart(doc: Doc, i: int) -> bool:
+    """Whether the token ``i`` and the one before it stand in two columns of the note as
+    written ("Infraspinatus<TAB>L<TAB>3": the side column, then the needles), which the
+    reader's copy squeezes to one space."""
+    source = doc.user_data.get(SOURCE)
+    if source is None or source.text != doc_text(doc) or i == 0:
+        return False
+    start, end = source.to_original(doc[i - 1].idx + len(doc[i - 1]), doc[i].idx)
+    gap = source.original[start:end]
+    return "\t" in gap or "  " in gap
 
 
 @Language.factory("scribe_laterality", default_config={"lexicon_dir": None})

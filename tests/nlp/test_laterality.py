@@ -223,3 +223,12 @@ def test_laterality_levels_joined_by_ampersand_before_a_side(note_of: NoteOf) ->
 def test_laterality_a_side_letter_in_brackets_heads_its_list(note_of: NoteOf) -> None:
     note = note_of("Muscles treated today (L): piriformis, gluteus minimus. Nothing injected.")
     assert sides(note) == {"piriformis": "left", "gluteus-minimus": "left"}
+
+
+def test_a_side_column_before_a_needle_column_is_a_side_not_a_level(scribe: Scribe) -> None:
+    # "L<TAB>3" are two columns (side, needles); "L 4" in prose is a spinal level
+    text = "Dry needling:\nMuscle\tSide\tNeedles\nGluteus medius\tL\t3\nPiriformis\tR\t2\n"
+    sides = {m.name: m.laterality for m in scribe.extract(text).note.muscles}
+    assert sides == {"gluteus medius": "left", "piriformis": "right"}
+    prose = scribe.extract("Dry needling to the multifidus at L 4, 2 needles.").note
+    assert [m.laterality for m in prose.muscles] == ["unspecified"]

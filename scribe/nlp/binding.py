@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 _CLOSING_REACH = 12  # tokens
+_PASSIVE_NOT_INJECTED = re.compile(r"^(?:(?:was|were)\s+)?not\s+injected$", re.I)
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
@@ -221,6 +222,12 @@ class MuscleBinder:
         modifiers += self._closing_denial(mention, sentence_modifiers)
         modifiers = without_a_later_farther_plan(modifiers, span)
         categories = {m.category for m in modifiers}
+        if "dry_needling" not in proven and (
+            denial := self._not_injected(mention, sentence_modifiers)
+        ):
+            # "the L upper trapezius was NOT injected today", in a note of injections alone
+            self._set(mention, "negated", FIRM, denial)
+            return
         if "OTHER_PERSON" in categories:
             # "his wife had dry needling to her upper trapezius": not the patient's, at any time
             cue = self._nearest(span, modifiers, {"OTHER_PERSON"})
@@ -276,6 +283,22 @@ class MuscleBinder:
         }
         words = [m.modifier_span for m in modifiers if m.category == "PALPATED"]
         return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
+
+    @staticmethod
+    def _not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, int] | None:
+        """ "The L upper trapezius was not injected": a passive denial of the injection said
+        right after the muscle, its subject (the same words after a drug deny the drug)."""
+        span = mention.span
+        doc = span.doc
+        for m in sentence_modifiers:
+            start, end = m.modifier_span
+            if m.category != "NEGATED_EXISTENCE" or not 0 <= start - span.end <= 1:
+                continue
+            if _PASSIVE_NOT_INJECTED.match(doc[start:end].text) and all(
+                t.lower_ in ("was", "were", "is", "are") for t in doc[span.end : start]
+            ):
+                return (start, end)
+        return None
 
     @staticmethod
     def _closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:

@@ -7,7 +7,7 @@ pipeline uses this small rule-based splitter instead.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -98,6 +98,12 @@ def dictation_sentences(doc: Doc) -> Doc:
     orth = doc.to_array(ORTH)
     final = {doc.vocab.strings.add(p) for p in _FINAL_PUNCT}
     candidates = [i for i in range(len(doc)) if spaces[i] or int(orth[i]) in final]
+    # "2 mL. The R levator ...": the tokenizer keeps some abbreviations with their full stop
+    lower = doc.to_array(LOWER)
+    stopped = {doc.vocab.strings.add(f"{word}.") for word in _FINAL_ABBREVIATIONS}
+    with_stop = {i for i in range(len(doc)) if int(lower[i]) in stopped}
+    if with_stop:
+        candidates = sorted({*candidates, *with_stop})
     for i in candidates:
         token = doc[i]
         nxt = _next_word(doc, i)
@@ -110,6 +116,9 @@ def dictation_sentences(doc: Doc) -> Doc:
                 continue
             if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
                 starts[nxt.i] = True
+        elif i in with_stop:
+            if nxt.text[:1].isupper():
+                starts[nxt.i] = True  # "2 mL. Tolerated well."
         elif token.text in _FINAL_PUNCT:
             before = doc[i - 1].lower_ if i > 0 else ""
             if _is_list_number(doc, i - 1):

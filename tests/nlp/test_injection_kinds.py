@@ -95,3 +95,24 @@ def test_injection_kinds_needle_word_does_not_hide_a_dosed_toxin(scribe: Scribe)
     assert injected(result.note) == {"botulinum toxin"}
     assert "chemodenervation-not-tpi" in {p.id for p in result.coding.prompts}
     assert result.coding.lines == []
+
+
+def test_a_muscle_said_not_injected_in_a_note_of_injections_alone_is_negated(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "TPI to L infraspinatus and L teres minor, 1% lidocaine 2 mL per muscle.\n"
+        "Addendum: the L teres minor was not injected today; only the infraspinatus was."
+    )
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses == {"infraspinatus": "treated", "teres minor": "negated"}
+    assert "status-conflict" in {p.id for p in result.coding.prompts}
+
+
+def test_a_muscle_said_not_injected_but_dry_needled_stays_treated(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "TPI to L infraspinatus with 1% lidocaine 2 mL. The L teres minor was not injected, "
+        "dry needled only, 2 needles."
+    )
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses == {"infraspinatus": "treated", "teres minor": "treated"}

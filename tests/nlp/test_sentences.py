@@ -141,3 +141,12 @@ def test_sentences_a_line_ending_on_a_procedure_before_other_words_still_splits(
     splitter: Language,
 ) -> None:
     assert len(split(splitter, "Consent for TDN\nPain 5/10 after.")) == 2
+
+
+def test_sentences_an_abbreviation_the_tokenizer_keeps_with_its_stop_ends_a_sentence() -> None:
+    # the product's tokenizer keeps "mL." whole, so the stop is no token of its own
+    from scribe import Scribe
+
+    nlp = Scribe().nlp
+    sents = [s.text.strip() for s in nlp("Lidocaine 1% 2 mL. Tolerated well.").sents]
+    assert sents == ["Lidocaine 1% 2 mL.", "Tolerated well."]

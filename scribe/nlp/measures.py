@@ -25,8 +25,15 @@ _SMALL = (
 _ANY_SMALL_NUMBER = re.compile(
     r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
 )
-# "6/10", not the "10/10" of a date ("DOB 10/10/1987")
-_PAIN_VALUE = re.compile(rf"(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE)
+# "6/10", not the "10/10" of a date ("DOB 10/10/1987") nor the place of a visit in a course
+# of care ("Visit 6/10", "session #4/8")
+_COURSE_COUNT = (
+    r"(?<!visit )(?<!visit #)(?<!visit: )(?<!visits )(?<!session )(?<!session #)"
+    r"(?<!session: )(?<!sessions )(?<!appointment )(?<!week )(?<!wk )"
+)
+_PAIN_VALUE = re.compile(
+    rf"{_COURSE_COUNT}(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE
+)
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (
     r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"

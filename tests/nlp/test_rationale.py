@@ -143,6 +143,14 @@ def test_rationale_a_distance_after_a_cue_is_no_pain_rating(note_of: NoteOf) -> 
     assert pain.before is None and pain.after is None
 
 
+@pytest.mark.parametrize("place", ["Visit 6/10", "Session #4/8", "Visit: 3/12"])
+def test_rationale_the_place_of_a_visit_in_its_course_is_no_pain_rating(
+    note_of: NoteOf, place: str
+) -> None:
+    pain = note_of(f"{place}. Neck pain 7/10. DN to the R UT. Post 2/10.").rationale.pain
+    assert pain.before is not None and pain.before.value == 7
+
+
 def test_rationale_pain_before_only(note_of: NoteOf) -> None:
     pain = note_of("NPRS 6/10 on arrival. Dry needling to the R UT.").rationale.pain
     assert pain.before is not None and pain.before.value == 6

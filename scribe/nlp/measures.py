@@ -27,12 +27,9 @@ _ANY_SMALL_NUMBER = re.compile(
 )
 # "6/10", not the "10/10" of a date ("DOB 10/10/1987") nor the place of a visit in a course
 # of care ("Visit 6/10", "session #4/8")
-_COURSE_COUNT = (
-    r"(?<!visit )(?<!visit #)(?<!visit: )(?<!visits )(?<!session )(?<!session #)"
-    r"(?<!session: )(?<!sessions )(?<!appointment )(?<!week )(?<!wk )"
-)
-_PAIN_VALUE = re.compile(
-    rf"{_COURSE_COUNT}(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE
+_PAIN_VALUE = re.compile(rf"(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE)
+_COURSE_COUNT = re.compile(
+    r"\b(?:visits?|sessions?|appointments?|week|wk)\s*[:#]?\s*$", re.IGNORECASE
 )
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (
@@ -303,6 +300,8 @@ def _pain_values(
     loose: list[tuple[int, int, str]] = []
     for pattern in patterns:
         for match in pattern.finditer(text):
+            if pattern is _PAIN_VALUE and _COURSE_COUNT.search(text, 0, match.start()):
+                continue
             end = _value_end(text, match.end("v"))
             loose.append((match.start("v"), end, match.group("v")))
     loose.sort(key=lambda v: (v[0], -v[1]))

@@ -18,7 +18,10 @@ _ABBREVIATIONS = frozenset(
 # a line that ends on one of these words goes on on the next line: "DN to ... incl.\nR QL"
 _CONTINUES = frozenset({"incl", "including", "e.g", "i.e", "vs", "w/", "with", "esp"})
 # words that never end a sentence: "dry needling to the\nR UT and\nR levator"
-_NEEDS_MORE = frozenset({"to", "into", "of", "the", "and", "or", "&", "a", "an"})
+_NEEDS_MORE = frozenset(
+    {"to", "into", "of", "the", "and", "or", "&", "a", "an", "for", "from", "at", "by", "via",
+     "per", "prior", "previous", "his", "her", "their", "my", "our"}
+)  # fmt: skip
 # a procedure said at the end of a line, its side and muscle on the next: "Today: TDN\nR
 # infraspinatus only" is one sentence wrapped
 _PROCEDURE_AT_WRAP = frozenset({"dn", "tdn", "tpi", "tpis", "needling", "needled", "injected"})

@@ -129,6 +129,7 @@ def test_sentences_a_wrapped_line_that_goes_on_with_i_is_one_sentence(splitter: 
         "Today: TDN\nR infraspinatus only, 4 needles.",
         "Dry needling to the\nL gluteus medius, 2 needles.",
         "Dry needling to L QL and\nL gluteus medius.",
+        "Dizzy after prior\nSCM needling.",
     ],
 )
 def test_sentences_a_hard_wrap_inside_a_procedure_clause_goes_on(

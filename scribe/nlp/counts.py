@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from scribe.nlp.extensions import sentences, target_spans
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
-from scribe.nlp.templates import pipe_cells
+from scribe.nlp.tables import pipe_cells
 
 CharSpan = tuple[int, int]
 

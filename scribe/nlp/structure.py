@@ -125,7 +125,7 @@ class StructureTies:
     ) -> None:
         for mention in mentions:
             row = template.row_of(mention.span)
-            if row is None or row.is_header or not template.is_treatment_table(row):
+            if row is None or row.is_header or not row.is_treatment:
                 continue
             if mention.strength == FIRM:
                 continue
@@ -135,7 +135,7 @@ class StructureTies:
                 continue
             kind = (
                 "trigger_point_injection"
-                if template.is_injection_table(row) and "trigger_point_injection" in proven
+                if row.is_injection and "trigger_point_injection" in proven
                 else "dry_needling"
             )
             event = next((e for e in events if e.kind == kind and e.billable_today), None)

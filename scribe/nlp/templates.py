@@ -1,7 +1,7 @@
 """EHR template structure read from the text: checkboxes, table rows, list blocks.
 
 Pure functions over the doc's text: which box stands in front of a word (checked or not), which
-lines are rows of a ``|`` table and what their columns say, and which lines a header line
+lines are rows of a ``|`` table (read in ``tables.py``), and which lines a header line
 ("Muscles needled:", "TDN today:") heads. ``binding.py`` uses them to tie the muscles of a
 template to the procedure its heading names, and never an unchecked box.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import SOURCE, doc_text, sentences
 from scribe.nlp.normalize import NormalizedText
+from scribe.nlp.tables import TableRow, row_verdict, table_rows
 
 BoxState = Literal["checked", "unchecked"]
 
@@ -26,43 +26,6 @@ _BOX = re.compile(
     r"\[\s*[xX✓✔✗✘*]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✓✔✅]"
     r"|(?P<empty>\[\s*\]|\(\s{0,2}\)|[☐□✗✘❌])"
 )
-# a cell that says no: "no", "n", "-", "0", "none", "not done", "deferred", "held", "✗"
-_NO_CELL = re.compile(
-    r"^\s*(?:no|n|-+|–|—|0|none|not\s+(?:done|needled|performed|today)|deferred|held|"
-    r"skipped|declined|✗|✘|❌)\s*\.?\s*$",
-    re.IGNORECASE,
-)
-_PALPATED_CELL = re.compile(
-    r"\b(?:palpated|assessed|examined)\s+only\b|\bonly\s+(?:palpated|assessed)\b", re.I
-)
-_NOT_DONE_CELL = re.compile(
-    r"\b(?:deferred|held|skipped|declined|refused|omitted|not\s+(?:needled|done|performed|"
-    r"treated|today))\b",
-    re.IGNORECASE,
-)
-# a cell that names its own column: "Muscle: soleus", "Needles: 1", "# needles: 2"
-_CELL_LABEL = re.compile(r"\s*([A-Za-z#][\w #/?.()-]{0,24}?)\s*:\s*(?=\S)")
-# what a row that names its own columns says of its procedure: "Method: TPI", "Agent:
-# lidocaine 1% 1 mL" / "Method: DN"
-_INJECTION_CELL = re.compile(
-    r"\b(?:tpis?|inject(?:ion|ed)s?|trigger\s+point\s+injections?)\b|\b\d+(?:\.\d+)?\s*(?:ml|cc)\b",
-    re.I,
-)
-_NEEDLING_CELL = re.compile(r"\b(?:t?dn|dry\s+needl\w*|needled)\b", re.I)
-_DONE_COLUMN = re.compile(
-    r"\b(?:needled|treated|done|performed|dn|tdn|tpi|injected|today|action|status)\b", re.I
-)
-_COUNT_COLUMN = re.compile(r"\b(?:needles?|#|count|insertions?|n)\b", re.I)
-_TREATMENT_HEADER = re.compile(
-    r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|treatment|performed|done|action|sites?|"
-    r"volume|dose|units)\b",
-    re.I,
-)
-_INJECTION_HEADER = re.compile(
-    r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication|volume|dose|units)\b", re.I
-)
-
-
 _SIDE_COLUMN = {
     "r": "right",
     "rt": "right",
@@ -85,17 +48,6 @@ def side_header(line: str) -> list[tuple[int, str]]:
     if columns and not _SIDE_HEADER_REST.sub("", _SIDE_WORD.sub("", line)).strip():
         return columns
     return []
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One row of a ``|`` table: its cells (character ranges) and the header row's cells."""
-
-    cells: tuple[tuple[int, int], ...]
-    header: tuple[str, ...]
-    is_header: bool
-    # a row that names its own columns says its procedure in its cells ("Method: TPI")
-    injected: bool | None = None
 
 
 def lines(text: str) -> list[tuple[int, int]]:
@@ -125,7 +77,7 @@ class Template:
             (m.start(), m.end(), m.group("empty") is None) for m in _BOX.finditer(self.text)
         ]
         self._box_starts = [b[0] for b in self._boxes]
-        self.rows = self._tables()
+        self.rows = table_rows(self.text, self.lines)
 
     def line_of(self, char: int) -> int:
         return bisect_right(self._line_starts, char) - 1
@@ -209,92 +161,11 @@ class Template:
         k = bisect_right(self._box_starts, start)
         return k < len(self._boxes) and self._boxes[k][0] < end
 
-    # --- tables ----------------------------------------------------------------------------
-    def _tables(self) -> dict[int, TableRow]:
-        rows: dict[int, TableRow] = {}
-        block: list[int] = []
-        for number, (start, end) in enumerate([*self.lines, (0, 0)]):
-            if (
-                end > start
-                and self.text.count("|", start, end) >= 1
-                and pipe_cells(self.text, start, end)
-            ):
-                block.append(number)
-                continue
-            labelled = {line: self._labelled_row(line) for line in block}
-            if len(block) >= 2 and labelled[block[0]] is None:
-                first = self.lines[block[0]]
-                header = tuple(
-                    self.text[a:b].strip().lower() for a, b in pipe_cells(self.text, *first)
-                )
-                for k, line in enumerate(block):
-                    cells = tuple(pipe_cells(self.text, *self.lines[line]))
-                    rows[line] = TableRow(cells, header, is_header=k == 0)
-            else:
-                rows.update((line, row) for line, row in labelled.items() if row is not None)
-            block = []
-        return rows
-
-    def _labelled_row(self, line: int) -> TableRow | None:
-        """ "Row 1 | Muscle: soleus | Side: R | Method: TPI | Needles: 1": a row whose cells
-        carry their own column names is its own header (the first such row is no header of the
-        rows under it): each named cell's title is its name, its content what follows."""
-        cells = pipe_cells(self.text, *self.lines[line])
-        titles: list[str] = []
-        values: list[tuple[int, int]] = []
-        for a, b in cells:
-            label = _CELL_LABEL.match(self.text, a, b)
-            if label is None:
-                titles.append(self.text[a:b].strip().lower())
-                values.append((a, b))
-            else:
-                titles.append(label.group(1).strip().lower())
-                values.append((label.end(), b))
-        named = sum(1 for a, b in cells if _CELL_LABEL.match(self.text, a, b))
-        if named < 2 or 2 * named < len(cells):
-            return None
-        said = " | ".join(self.text[a:b] for a, b in values)
-        injected = None
-        if _INJECTION_CELL.search(said):
-            injected = True
-        elif _NEEDLING_CELL.search(said):
-            injected = False
-        return TableRow(tuple(values), tuple(titles), is_header=False, injected=injected)
-
     def row_of(self, span: Span) -> TableRow | None:
         return self.rows.get(self.line_of(span.start_char))
 
     def row_verdict(self, row: TableRow) -> str | None:
-        """What a row says against treatment: "negated" when a cell says it was not done
-        ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is
-        zero or blank; None otherwise."""
-        verdict = None
-        for k, (a, b) in enumerate(row.cells):
-            cell = self.text[a:b]
-            if _PALPATED_CELL.search(cell):
-                return "palpated_only"
-            if _NOT_DONE_CELL.search(cell):
-                return "negated"
-            if k >= len(row.header):
-                continue
-            title = row.header[k]
-            if _DONE_COLUMN.search(title) and _NO_CELL.match(cell):
-                return "negated"
-            if _COUNT_COLUMN.search(title) and _NO_CELL.match(cell):
-                verdict = "mentioned"
-        return verdict
-
-    @staticmethod
-    def is_treatment_table(row: TableRow) -> bool:
-        if row.injected is not None:
-            return True
-        return any(_TREATMENT_HEADER.search(cell) for cell in row.header)
-
-    @staticmethod
-    def is_injection_table(row: TableRow) -> bool:
-        if row.injected is not None:
-            return row.injected
-        return any(_INJECTION_HEADER.search(cell) for cell in row.header)
+        return row_verdict(self.text, row)
 
 
 def side_boxes(doc: Doc, spans: list[Span], cues: Sequence[Any]) -> None:
@@ -338,27 +209,6 @@ def template_of(doc: Doc) -> Template:
     if cached is None:
         cached = doc.user_data["scribe_template"] = Template(doc)
     return cached
-
-
-def pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The cells of a ``|`` row, leading and trailing bars ignored; [] when not a row."""
-    line = text[start:end]
-    if line.strip().startswith("|") is False and line.count("|") < 1:
-        return []
-    cells: list[tuple[int, int]] = []
-    position = start
-    for piece in line.split("|"):
-        cells.append((position, position + len(piece)))
-        position += len(piece) + 1
-    if line.strip().startswith("|"):
-        cells = cells[1:]
-    if line.strip().endswith("|"):
-        cells = cells[:-1]
-    if len(cells) < 2 or all(not text[a:b].strip() for a, b in cells):
-        return []
-    if all(set(text[a:b].strip()) <= set("-:= ") for a, b in cells):
-        return [(a, a) for a, _ in cells]  # a "|---|---|" rule line: part of the table
-    return cells
 
 
 _LIST_ITEM = re.compile(

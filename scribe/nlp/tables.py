@@ -1,0 +1,165 @@
+"""Rows of ``|`` tables in a note: their cells, the column each cell stands under, and what a
+row says of its muscle's treatment.
+
+A block of two or more ``|`` lines is a table whose first line is its header; a row whose cells
+name their own columns ("Row 1 | Muscle: soleus | Method: TPI | Needles: 1") is its own header
+wherever it stands. Pure functions over the note's text; ``templates.py`` keeps the rows of a
+doc, ``structure.py`` ties the muscles of a treatment table to its procedure, ``counts.py``
+reads a needle column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# a cell that says no: "no", "n", "-", "0", "none", "not done", "deferred", "held", "✗"
+_NO_CELL = re.compile(
+    r"^\s*(?:no|n|-+|–|—|0|none|not\s+(?:done|needled|performed|today)|deferred|held|"
+    r"skipped|declined|✗|✘|❌)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_PALPATED_CELL = re.compile(
+    r"\b(?:palpated|assessed|examined)\s+only\b|\bonly\s+(?:palpated|assessed)\b", re.I
+)
+_NOT_DONE_CELL = re.compile(
+    r"\b(?:deferred|held|skipped|declined|refused|omitted|not\s+(?:needled|done|performed|"
+    r"treated|today))\b",
+    re.IGNORECASE,
+)
+# a cell that names its own column: "Muscle: soleus", "Needles: 1", "# needles: 2"
+_CELL_LABEL = re.compile(r"\s*([A-Za-z#][\w #/?.()-]{0,24}?)\s*:\s*(?=\S)")
+# what a row that names its own columns says of its procedure: "Method: TPI", "Agent:
+# lidocaine 1% 1 mL" / "Method: DN"
+_INJECTION_CELL = re.compile(
+    r"\b(?:tpis?|inject(?:ion|ed)s?|trigger\s+point\s+injections?)\b|\b\d+(?:\.\d+)?\s*(?:ml|cc)\b",
+    re.I,
+)
+_NEEDLING_CELL = re.compile(r"\b(?:t?dn|dry\s+needl\w*|needled)\b", re.I)
+_DONE_COLUMN = re.compile(
+    r"\b(?:needled|treated|done|performed|dn|tdn|tpi|injected|today|action|status)\b", re.I
+)
+_COUNT_COLUMN = re.compile(r"\b(?:needles?|#|count|insertions?|n)\b", re.I)
+_TREATMENT_HEADER = re.compile(
+    r"\b(?:needl\w*|dn|tdn|tpi|inject\w*|treated|treatment|performed|done|action|sites?|"
+    r"volume|dose|units)\b",
+    re.I,
+)
+_INJECTION_HEADER = re.compile(
+    r"\b(?:tpi|inject\w*|injectate|mL|ml|cc|drug|medication|volume|dose|units)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a ``|`` table: its cells (character ranges) and the header row's cells."""
+
+    cells: tuple[tuple[int, int], ...]
+    header: tuple[str, ...]
+    is_header: bool
+    # a row that names its own columns says its procedure in its cells ("Method: TPI")
+    injected: bool | None = None
+
+    @property
+    def is_treatment(self) -> bool:
+        """A row of a table whose columns speak of the procedure."""
+        if self.injected is not None:
+            return True
+        return any(_TREATMENT_HEADER.search(cell) for cell in self.header)
+
+    @property
+    def is_injection(self) -> bool:
+        """A row of a table whose columns speak of an injection."""
+        if self.injected is not None:
+            return self.injected
+        return any(_INJECTION_HEADER.search(cell) for cell in self.header)
+
+
+def table_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, TableRow]:
+    """The table rows of a note, by line number (``lines``: [start, end) of each line)."""
+    rows: dict[int, TableRow] = {}
+    block: list[int] = []
+    for number, (start, end) in enumerate([*lines, (0, 0)]):
+        if end > start and text.count("|", start, end) >= 1 and pipe_cells(text, start, end):
+            block.append(number)
+            continue
+        labelled = {line: _labelled_row(text, *lines[line]) for line in block}
+        if len(block) >= 2 and labelled[block[0]] is None:
+            header = tuple(text[a:b].strip().lower() for a, b in pipe_cells(text, *lines[block[0]]))
+            for k, line in enumerate(block):
+                cells = tuple(pipe_cells(text, *lines[line]))
+                rows[line] = TableRow(cells, header, is_header=k == 0)
+        else:
+            rows.update((line, row) for line, row in labelled.items() if row is not None)
+        block = []
+    return rows
+
+
+def _labelled_row(text: str, start: int, end: int) -> TableRow | None:
+    """ "Row 1 | Muscle: soleus | Side: R | Method: TPI | Needles: 1": a row whose cells carry
+    their own column names is its own header (the first such row is no header of the rows
+    under it): each named cell's title is its name, its content what follows."""
+    cells = pipe_cells(text, start, end)
+    titles: list[str] = []
+    values: list[tuple[int, int]] = []
+    named = 0
+    for a, b in cells:
+        label = _CELL_LABEL.match(text, a, b)
+        if label is None:
+            titles.append(text[a:b].strip().lower())
+            values.append((a, b))
+        else:
+            named += 1
+            titles.append(label.group(1).strip().lower())
+            values.append((label.end(), b))
+    if named < 2 or 2 * named < len(cells):
+        return None
+    said = " | ".join(text[a:b] for a, b in values)
+    injected = None
+    if _INJECTION_CELL.search(said):
+        injected = True
+    elif _NEEDLING_CELL.search(said):
+        injected = False
+    return TableRow(tuple(values), tuple(titles), is_header=False, injected=injected)
+
+
+def row_verdict(text: str, row: TableRow) -> str | None:
+    """What a row says against treatment: "negated" when a cell says it was not done
+    ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is zero or
+    blank; None otherwise."""
+    verdict = None
+    for k, (a, b) in enumerate(row.cells):
+        cell = text[a:b]
+        if _PALPATED_CELL.search(cell):
+            return "palpated_only"
+        if _NOT_DONE_CELL.search(cell):
+            return "negated"
+        if k >= len(row.header):
+            continue
+        title = row.header[k]
+        if _DONE_COLUMN.search(title) and _NO_CELL.match(cell):
+            return "negated"
+        if _COUNT_COLUMN.search(title) and _NO_CELL.match(cell):
+            verdict = "mentioned"
+    return verdict
+
+
+def pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a ``|`` row, leading and trailing bars ignored; [] when not a row."""
+    line = text[start:end]
+    if line.strip().startswith("|") is False and line.count("|") < 1:
+        return []
+    cells: list[tuple[int, int]] = []
+    position = start
+    for piece in line.split("|"):
+        cells.append((position, position + len(piece)))
+        position += len(piece) + 1
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|"):
+        cells = cells[:-1]
+    if len(cells) < 2 or all(not text[a:b].strip() for a, b in cells):
+        return []
+    if all(set(text[a:b].strip()) <= set("-:= ") for a, b in cells):
+        return [(a, a) for a, _ in cells]  # a "|---|---|" rule line: part of the table
+    return cells

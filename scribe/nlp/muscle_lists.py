@@ -40,6 +40,10 @@ def list_like(sent: Span, mentions: list[Mention]) -> bool:
 _BARE_LIST_WORDS = frozenset(
     "x needles needle and the r l b bilat bilateral right left both side sides each ltr ltrs "
     "twitch twitches".split()
+    # the count said with the list: "the supraspinatus and also the teres minor, three
+    # muscles total"
+    + "also plus then muscle muscles total in all one two three four five six seven eight "
+    "nine ten".split()
 )
 
 

@@ -26,3 +26,13 @@ def test_a_bare_list_after_talk_about_the_procedure_is_not(scribe: Scribe) -> No
 def test_a_bare_list_after_a_procedure_with_its_own_muscles_is_not(scribe: Scribe) -> None:
     text = "Dry needling to the left quadratus lumborum today. Right upper trapezius and levator."
     assert _treated(scribe, text) == {"quadratus lumborum"}
+
+
+def test_a_bare_list_with_its_count_after_the_procedure_is_its_list(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Today dry needling for the right hip. The gluteus medius, the piriformis and also "
+        "the TFL, three muscles total. Nothing injected."
+    )
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"gluteus medius", "piriformis", "tensor fasciae latae"}
+    assert [(line.code, line.units) for line in result.coding.lines] == [("20561", 1)]

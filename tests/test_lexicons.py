@@ -243,3 +243,10 @@ def test_lexicons_context_rules_accept_distinct_literals() -> None:
         {"category": "PLANNED", "direction": "FORWARD", "literals": ["plan to needle"]},
     )
     assert len(ContextLexicon.model_validate(data).rule_sets) == 2
+
+
+def test_lexicon_patterns_that_do_not_compile_are_refused_on_load() -> None:
+    from scribe.schemas.sections import CarriedForward
+
+    with pytest.raises(ValidationError, match="no regular expression"):
+        CarriedForward(opens=["(copied forward"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class Frozen(BaseModel):
@@ -29,3 +30,16 @@ class Evidence(Frozen):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+
+
+def _compile_each(patterns: list[str]) -> list[str]:
+    for number, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"[{number}] is no regular expression: {error}") from None
+    return patterns
+
+
+# regular expressions of a lexicon, each checked to compile when the file is loaded
+Patterns = Annotated[list[str], AfterValidator(_compile_each)]

@@ -14,7 +14,7 @@ from scribe.schemas.asr_lexicon import (
     AsrVocabulary,
     LowConfidencePrompt,
 )
-from scribe.schemas.common import FileHeader, Frozen
+from scribe.schemas.common import FileHeader, Frozen, Patterns
 from scribe.schemas.note import DocumentKind
 from scribe.schemas.sections import SectionCategory, SectionLexicon
 
@@ -370,15 +370,8 @@ class ProcedureSections(Frozen):
 class InjectionRules(Frozen):
     trigger_point_findings: list[str] = Field(default_factory=list)
     chemodenervation_substances: list[str] = Field(default_factory=list)
-    not_trigger_point_routes: list[str] = Field(default_factory=list)
-    not_trigger_point_sites: list[str] = Field(default_factory=list)
-
-    @field_validator("not_trigger_point_routes", "not_trigger_point_sites")
-    @classmethod
-    def _patterns_compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            re.compile(pattern)
-        return value
+    not_trigger_point_routes: Patterns = Field(default_factory=list)
+    not_trigger_point_sites: Patterns = Field(default_factory=list)
 
 
 class ProcedureLexicon(FileHeader):

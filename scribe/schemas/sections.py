@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from scribe.schemas.common import FileHeader, Frozen
+from scribe.schemas.common import FileHeader, Frozen, Patterns
 from scribe.schemas.note import DocumentKind
 
 SectionCategory = Literal[
@@ -64,16 +63,9 @@ class CarriedForward(Frozen):
     ``max_words`` of them) opens a block of the history that runs to the first blank line, or
     to a ``closes`` line ("---- end copied text ----", "Today:"), whichever comes first."""
 
-    opens: list[str] = Field(min_length=1)
-    closes: list[str] = Field(default_factory=list)
+    opens: Patterns = Field(min_length=1)
+    closes: Patterns = Field(default_factory=list)
     max_words: int = Field(default=12, ge=2)
-
-    @field_validator("opens", "closes")
-    @classmethod
-    def _compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            re.compile(pattern)
-        return value
 
 
 class SectionLexicon(FileHeader):

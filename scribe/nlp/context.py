@@ -90,28 +90,38 @@ def scope_in_sentence(
 _BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
 
 
+def enclosing_brackets(
+    doc: Doc, start: int, end: int, sentence: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The open and close bracket tokens around the words [start, end) within their
+    ``sentence`` (token range), looked for ``_BRACKET_REACH`` tokens each way; None when the
+    words are not inside brackets."""
+    opened = None
+    for i in range(start - 1, max(sentence[0], start - _BRACKET_REACH) - 1, -1):
+        text = doc[i].text
+        if ")" in text:
+            return None
+        if "(" in text:
+            opened = i
+            break
+    if opened is None:
+        return None
+    for i in range(end, min(end + _BRACKET_REACH, sentence[1])):
+        text = doc[i].text
+        if "(" in text:
+            return None
+        if ")" in text:  # "):" is one token
+            return opened, i
+    return None
+
+
 def within_brackets(doc: Doc, start: int, end: int, high: int, sentence: tuple[int, int]) -> int:
     """A modifier said inside brackets does not reach past them: "Dry needling (consent
     reviewed and signed): L masseter" plans nothing. The forward end ``high`` of the scope of
     [start, end), clipped at the closing bracket when the modifier is inside brackets in its
     ``sentence`` (token range). What comes before is left alone: "L levator (deferred)"."""
-    opened = False
-    for i in range(start - 1, max(sentence[0], start - _BRACKET_REACH) - 1, -1):
-        text = doc[i].text
-        if ")" in text:
-            return high
-        if "(" in text:
-            opened = True
-            break
-    if not opened:
-        return high
-    for i in range(end, min(end + _BRACKET_REACH, sentence[1])):
-        text = doc[i].text
-        if "(" in text:
-            return high
-        if ")" in text:  # "):" is one token
-            return min(high, i)
-    return high
+    brackets = enclosing_brackets(doc, start, end, sentence)
+    return high if brackets is None else min(high, brackets[1])
 
 
 # words that join the names of a list: "L UT, L levator scapulae and L rhomboid major"

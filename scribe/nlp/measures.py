@@ -300,7 +300,8 @@ def _pain_values(
     loose: list[tuple[int, int, str]] = []
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if pattern is _PAIN_VALUE and _COURSE_COUNT.search(text, 0, match.start()):
+            start = match.start()
+            if pattern is _PAIN_VALUE and _COURSE_COUNT.search(text, max(0, start - 20), start):
                 continue
             end = _value_end(text, match.end("v"))
             loose.append((match.start("v"), end, match.group("v")))

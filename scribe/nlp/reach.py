@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
+from scribe.nlp.context import enclosing_brackets
 from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE
 
@@ -37,7 +38,6 @@ _OBJECT_WORDS = _LIST_WORDS | frozenset({"to", "into", "in", "of", "at", "for"})
 _PROCEDURE_WORDS = frozenset({"TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD"})
 # the procedure named, not a word that implies it ("a twitch response in the glute med")
 _PROCEDURE_NAMES = _PROCEDURE_WORDS - {"NEEDLE_WORD"}
-_BRACKET_REACH = 30  # tokens looked at back from a procedure's words for an open bracket
 
 
 def _muscles(doc: Doc) -> list[Span]:
@@ -207,21 +207,10 @@ def _aside_in_brackets(
         return False
     doc = span.doc
     sentence = sentences(doc)[sentence_index(doc)[span.start]]
-    opened = closed = None
-    for i in range(start - 1, max(sentence.start, start - _BRACKET_REACH) - 1, -1):
-        if ")" in doc[i].text:
-            return False
-        if "(" in doc[i].text:
-            opened = i
-            break
-    for i in range(end, span.start):
-        if "(" in doc[i].text:
-            return False
-        if ")" in doc[i].text:
-            closed = i
-            break
-    if opened is None or closed is None:
+    brackets = enclosing_brackets(doc, start, end, (sentence.start, sentence.end))
+    if brackets is None or brackets[1] >= span.start:
         return False
+    opened = brackets[0]
     return any(
         other.kind != event.kind
         and other.billable_today

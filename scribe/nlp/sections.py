@@ -105,6 +105,7 @@ class SectionTagger:
         if not self._carried_opens:
             return []
         text = doc_text(doc)
+        closes = self._carried_closes
         found: list[tuple[int, int, int, bool]] = []
         for line in re.finditer(r"[^\n]+", text):
             words = line.group(0)
@@ -117,7 +118,7 @@ class SectionTagger:
             body_end = len(text)
             # a banner that opens the copy runs to the banner that ends it, blank lines and all
             ends_by_banner = banner and any(
-                _BANNER.match(row.group(0)) and self._carried_closes[0].search(row.group(0))
+                _BANNER.match(row.group(0)) and any(p.search(row.group(0)) for p in closes)
                 for row in re.finditer(r"[^\n]+", text[line.end() :])
             )
             for later in re.finditer(r"[^\n]*(?:\n|$)", text[line.end() + 1 :]):
@@ -128,7 +129,7 @@ class SectionTagger:
                         continue
                     body_end = start
                     break
-                if any(p.search(row) for p in self._carried_closes):
+                if any(p.search(row) for p in closes):
                     closing_banner = _BANNER.match(row) is not None
                     body_end = start + len(row) if closing_banner else start
                     break

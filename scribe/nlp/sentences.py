@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy
 from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 # Tokens that end with a full stop without ending the sentence ("Pt. tolerated", "R. UT").
@@ -30,6 +31,10 @@ _SIDES_AFTER_WRAP = frozenset({"r", "l", "b", "rt", "lt", "right", "left", "bila
 _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
     abd add ther ex cont est hx dx tx sx fx st no""".split()
+)
+# their hashes with the stop kept on ("ml.", "min."), as the tokenizer may keep it
+_STOPPED_ABBREVIATIONS = numpy.array(
+    sorted(StringStore().add(f"{word}.") for word in _FINAL_ABBREVIATIONS), dtype=numpy.uint64
 )
 _SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
 _LIST_MARKERS = frozenset(
@@ -102,9 +107,9 @@ def dictation_sentences(doc: Doc) -> Doc:
     final = {doc.vocab.strings.add(p) for p in _FINAL_PUNCT}
     candidates = [i for i in range(len(doc)) if spaces[i] or int(orth[i]) in final]
     # "2 mL. The R levator ...": the tokenizer keeps some abbreviations with their full stop
-    lower = doc.to_array(LOWER)
-    stopped = {doc.vocab.strings.add(f"{word}.") for word in _FINAL_ABBREVIATIONS}
-    with_stop = {i for i in range(len(doc)) if int(lower[i]) in stopped}
+    with_stop = set(
+        numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _STOPPED_ABBREVIATIONS)).tolist()
+    )
     if with_stop:
         candidates = sorted({*candidates, *with_stop})
     for i in candidates:

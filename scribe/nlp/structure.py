@@ -374,16 +374,12 @@ class StructureTies:
         own noun: "aspiration negative before each injection:" counts injections, it does not
         point at the muscles named before ("both needled" does)."""
         found = list(self._anaphora.finditer(window))
-        if not found:
-            return False
-        noun = not words.lower().endswith("ed")
-        determiner = before_words.rstrip().lower()
-        return not (
-            noun
-            and len(found) == 1
-            and determiner.endswith(found[0].group(0).lower())
-            and determiner.endswith(window[: found[0].end()].rstrip().lower())
-        )
+        if len(found) != 1 or words.lower().endswith("ed"):
+            return bool(found)
+        # ``window`` and ``before_words`` start at the same place: the anaphor is the noun's
+        # determiner when nothing but space stands between it and the procedure's words
+        anaphor_end = found[0].end()
+        return anaphor_end > len(before_words) or bool(before_words[anaphor_end:].strip())
 
     def same_sentence(self, mentions: list[Mention], effective: list[ProcedureEvent]) -> None:
         """ "I needled the scalenes, the SCM and the levator; then on the right just the upper

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 
 class Frozen(BaseModel):
@@ -32,12 +32,13 @@ class Evidence(Frozen):
     text: str
 
 
-def _compile_each(patterns: list[str]) -> list[str]:
+def _compile_each(patterns: list[str], info: ValidationInfo) -> list[str]:
     for number, pattern in enumerate(patterns):
         try:
             re.compile(pattern)
         except re.error as error:
-            raise ValueError(f"[{number}] is no regular expression: {error}") from None
+            where = f"{info.field_name}[{number}]"
+            raise ValueError(f"{where} is no regular expression: {error}") from None
     return patterns
 
 

@@ -212,7 +212,7 @@ class ContextRuleSet(Frozen):
     max_scope: int | None = Field(default=None, gt=0)
     literals: list[str] = Field(default_factory=list)
     patterns: list[list[dict[str, object]]] = Field(default_factory=list)
-    regexes: list[str] = Field(
+    regexes: Patterns = Field(
         default_factory=list,
         description=(
             "Regular expressions over the note's text, case-sensitive unless they say (?i). "
@@ -227,16 +227,6 @@ class ContextRuleSet(Frozen):
             'modifier (an inline heading "Dry Needling:" keeps its needling words).'
         ),
     )
-
-    @field_validator("regexes")
-    @classmethod
-    def _compiles(cls, regexes: list[str]) -> list[str]:
-        for number, regex in enumerate(regexes):
-            try:
-                re.compile(regex)
-            except re.error as error:
-                raise ValueError(f"regexes[{number}] is no regular expression: {error}") from None
-        return regexes
 
 
 class ContextFusion(Frozen):

@@ -136,14 +136,14 @@ def test_mixed_a_bare_injected_speaks_of_the_trigger_point_injection_named(
 def test_mixed_a_procedure_named_in_brackets_is_an_aside(scribe: Scribe) -> None:
     # the TPI in brackets says which muscles the dry needling is not; the needling reaches them
     result = scribe.extract(
-        "A) TPI: R upper trapezius - 2 mL of 1% lidocaine.\n"
-        "B) Dry needling (no injectate; different muscles from the TPI): R levator scapulae "
-        "(2 needles) and R splenius cervicis (2 needles)."
+        "A) TPI: L infraspinatus - 1 mL of 0.5% bupivacaine.\n"
+        "B) Dry needling (separate from the TPI): L teres minor (2 needles) and L posterior "
+        "deltoid (1 needle)."
     )
     assert techniques(result) == {
-        "upper trapezius": ["injection"],
-        "levator scapulae": ["needling"],
-        "splenius cervicis": ["needling"],
+        "infraspinatus": ["injection"],
+        "teres minor": ["needling"],
+        "posterior deltoid": ["needling"],
     }
     assert lines(result) == [("20552", ()), ("20560", ("59",))]
 

@@ -1,4 +1,5 @@
-"""Pain and range-of-motion values before and after the session, from sentence text."""
+"""Pain values before and after the session, from sentence text, and the cues that time a
+value (shared with the range-of-motion reader, ``motion.py``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scribe.nlp.numbers import NUMBER, parse_number
+from scribe.nlp.numbers import parse_number
 
 Timing = Literal["before", "after", "unknown"]
 
-_SCALE = r"(?:\s*(?:/|out\s+of|of)\s*(?:10|ten)\b)"
+# "6/10", "six out of ten", "six over ten"; "five from ten" as some speakers say it (not the
+# start of a fall: "from 10 to 4")
+_SCALE = (
+    r"(?:\s*(?:(?:/|out\s+of|of|over)\s*(?:10|ten)\b|from\s+(?:10|ten)\b(?!\s*(?:to\b|->|→|-))))"
+)
 _ARTICLE = r"(?:(?:about|around|approximately|roughly|maybe|like)\s+)?(?:(?:a|an)\s+)?"
 _PAIN_CONTEXT = re.compile(
     r"\b(?:pain|nprs|nrs|vas|discomfort|soreness|symptoms?|rated|rates|intensity|headaches?|ha)\b"
@@ -35,7 +40,8 @@ _COURSE_COUNT = re.compile(
 _NOT_A_RATING = (
     r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
     r"needles?|times|sessions?|visits?|mm|cm|muscles?|miles?|km|kilomet(?:er|re)s?|blocks?|laps?|"
-    r"reps?|steps?|feet|yards?|flights?|o'?clock|pm|am|mg|ml|cc|units?))"
+    r"reps?|steps?|feet|yards?|flights?|o'?clock|pm|am|mg|ml|cc|units?|inch(?:es)?|pounds?|lbs?|kg|"
+    r"percent|fingers?|yrs?|yo\b)|[-\u2010][a-z])"  # nor a compound: "a two-week trip"
 )
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|started|"
@@ -45,6 +51,9 @@ _PAIN_BARE = re.compile(
     rf"\s*[:=]?\s*{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
+# A rating said with its article in a sentence about pain: "pain coming in was a seven", "she
+# called it a three" (never a measure: "a two-week flare", "a two inch scar")
+_PAIN_RATED = re.compile(rf"\b(?:a|an)\s+(?P<v>{_SMALL})\b{_NOT_A_RATING}", re.IGNORECASE)
 # A value with its timing right after it: "a two after", "an eight before", "three leaving".
 _PAIN_TIMED = re.compile(
     rf"\b{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}"
@@ -77,7 +86,9 @@ _PAIN_FALL = re.compile(
 )
 # The value after its cue: "pain was a seven and after about a four", "a five, now a three".
 _PAIN_LATER = re.compile(
-    rf"\b(?:after(?:wards?)?|now|leaving)\s*,?\s*(?:(?:uh|um|s?he\s+said|they\s+said)\s*,?\s*)*"
+    rf"\b(?:after(?:wards?)?|now|leaving|"
+    rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
+    rf"(?:(?:uh|um|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|called\s+it))\s*,?\s*)*"
     rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
@@ -89,53 +100,12 @@ _PAIN_UNCHANGED = re.compile(
     re.IGNORECASE,
 )
 _TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*,?\s*(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
+    rf"(?:\bfrom\s+)?{_ARTICLE}(?P<a>{_SMALL}){_SCALE}?\s*,?\s*"
+    # "four out of ten going to one", "a six dropping down to a two"
+    rf"(?:(?:going|went|goes|coming|came|dropping|dropped|decreasing|decreased|reducing|reduced|"
+    rf"improving|improved|falling|fell)\s+)?"
+    rf"(?:->|→|-->|=>|>|\bto\b|\bdown\s+to\b|\bthen\b)\s*"
     rf"{_ARTICLE}(?P<b>{_SMALL}){_SCALE}?",
-    re.IGNORECASE,
-)
-_DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
-# Mouth opening is measured in millimetres: a before -> after pair, or a value said right after
-# "open" (_OPENING_MM).
-_ROM_UNITS = r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b)"
-_ROM_CONTEXT = re.compile(
-    r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
-    r"opening|opens?|opened|forward\s+bend(?:ing|s)?|"
-    r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
-    re.IGNORECASE,
-)
-_ROM_TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_ROM_UNITS}?\s*(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
-    rf"(?P<b>{NUMBER}){_ROM_UNITS}",
-    re.IGNORECASE,
-)
-_ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
-# a mouth opening in millimetres, said a few words after "open": "Mouth opening 29 mm", "can
-# only open about twenty eight millimeters" (a needle's "40 mm" is no opening)
-_OPENING_MM = re.compile(
-    rf"\bopen(?:ing|s|ed)?\b(?:\s+(?:was|is|of|about|only|to|at|approximately|approx|~))*\s+"
-    rf"(?P<v>{NUMBER})\s*(?:mm\b|millimet(?:er|re)s?\b)",
-    re.IGNORECASE,
-)
-_ROM_QUALITATIVE = re.compile(
-    r"\b(?:improved|increased|better|restored|full|gained|improvement\s+in|increase\s+in)\s+"
-    r"(?:\w+\s+){0,3}?(?:rom|range\s+of\s+motion|range|mobility|rotation|flexion|extension|abduction)\b|"
-    r"\b(?:rom|range\s+of\s+motion|mobility|rotation|flexion|extension|abduction)\s+(?:\w+\s+){0,4}?"
-    r"(?:improved|increased|restored|better)\b",
-    re.IGNORECASE,
-)
-# forward bending measured by where the fingertips reach ("Lumbar flexion: fingertips to
-# mid-shin"): the fingertip-to-floor measure, a range of motion without degrees
-_ROM_REACH = re.compile(
-    r"\bfinger\s*-?tips?\s+(?:reach(?:es|ed|ing)?\s+)?(?:to|at)\s+(?:the\s+)?(?:mid[\s-]?|distal\s+|"
-    r"proximal\s+)?(?:knees?|shins?|tibias?|ankles?|floor|toes?|feet|foot|thighs?|patellae?)\b",
-    re.IGNORECASE,
-)
-_ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
-_MOTION = re.compile(
-    r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
-    r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
-    r"abduction|adduction|side[\s-]?bending|lateral\s+bending|dorsiflexion|plantar\s?flexion|"
-    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening|forward\s+bend(?:ing|s)?)",
     re.IGNORECASE,
 )
 
@@ -193,7 +163,7 @@ class PainPick:
         return before, self.after
 
 
-def _timing_from_cues(
+def timing_from_cues(
     text: str,
     start: int,
     end: int,
@@ -207,8 +177,11 @@ def _timing_from_cues(
     """The nearest "pre"/"post"/"reduced to"... cue a little before or after the value.
 
     ``bounds`` are where the previous value ends and the next one starts: a cue nearer a
-    neighbour is the neighbour's ("8/10 before, 3/10 after": "before" is the 8's); ``owned``
-    cues already timed the value after them ("a seven and after about a four")."""
+    neighbour is the neighbour's ("8/10 before, 3/10 after": "before" is the 8's), unless it
+    opens the clause of the value it times ("an eight, after the injections maybe a four":
+    "after" is the four's); ``owned`` cues already timed the value after them ("a seven and
+    after about a four"). A value with no cue near it takes the nearest one earlier in its own
+    clause ("a six at the start, and at the end she thought about it and said a two")."""
     low, high = bounds if bounds else (-(10**9), 10**9)
     left_start = max(0, start - 30)
     left, right = text[left_start:start], text[end : end + 18]
@@ -219,7 +192,9 @@ def _timing_from_cues(
             cue_start, cue_end = left_start + match.start(), left_start + match.end()
             if any(a <= cue_start < b for a, b in taken):
                 continue  # "... and after about a four": the cue of the value after it
-            if cue_start - low < start - cue_end:
+            if cue_start - low < start - cue_end and not _opens_clause(
+                text, low, cue_start, cue_end, start
+            ):
                 continue  # nearer the previous value: its cue, not this one's
             distance = len(left) - match.end()
             if best is None or distance < best[0] or (distance == best[0] and preposed):
@@ -230,10 +205,36 @@ def _timing_from_cues(
                 continue
             if high - cue_end < cue_start - end:
                 continue  # nearer the next value
+            if _opens_clause(text, end, cue_start, cue_end, high):
+                continue  # the next value's, in the clause the cue opens
             distance = match.start()
             if best is None or distance < best[0] or (distance == best[0] and not preposed):
                 best = (distance, timing)  # type: ignore[assignment]
+    if best is None:
+        clause = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
+        if max(0, low) <= clause < left_start:
+            cues = [
+                (m.start(), timing)
+                for timing, pattern in (("before", before), ("after", after))
+                for m in pattern.finditer(text, clause, left_start)
+                if not any(a <= m.start() < b for a, b in taken)
+            ]
+            if cues:
+                return max(cues)[1]  # type: ignore[return-value]
     return best[1] if best else "unknown"
+
+
+_CLAUSE_BREAK = re.compile(r"[,;]")
+
+
+def _opens_clause(text: str, previous_end: int, cue_start: int, cue_end: int, value: int) -> bool:
+    """Whether a cue begins a clause that runs on to the value: a comma or semicolon between
+    the previous value and the cue, none between the cue and the value."""
+    if not 0 <= previous_end <= cue_start or value > len(text):
+        return False
+    return bool(_CLAUSE_BREAK.search(text, previous_end, cue_start)) and not _CLAUSE_BREAK.search(
+        text, cue_end, value
+    )
 
 
 def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[Value]:
@@ -245,7 +246,9 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
     if not _ANY_SMALL_NUMBER.search(text):
         return []
     if _PAIN_CONTEXT.search(text):
-        return _pain_values(text, before, after, (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED))
+        return _pain_values(
+            text, before, after, (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED, _PAIN_RATED)
+        )
     if not _TIMING_WORD.search(text):
         return []  # most sentences: no word that could time a value before
     # "came in at seven" may be a clock time: without a pain word, "at a seven" it must be
@@ -316,7 +319,7 @@ def _pain_values(
     for start, end, raw in loose:
         low = max((e for s, e in anchors if e <= start), default=-(10**9))
         high = min((s for s, e in anchors if s >= end), default=10**9)
-        timing = _timing_from_cues(
+        timing = timing_from_cues(
             text, start, end, before, after, (low, high), preposed=preposed, owned=owned
         )
         add(start, end, raw, timing)
@@ -336,87 +339,8 @@ def _is_pain_transition(text: str, match: re.Match[str]) -> bool:
         r"\s*(?:times|days|weeks|months|years|sessions|visits|minutes|needles|mm|degrees|°)", after
     ):
         return False
-    return bool(re.search(r"\b(?:pain|nprs|nrs|vas|rated|rating|discomfort|from)\b", before))
-
-
-@dataclass(frozen=True)
-class RomValue:
-    start: int
-    end: int
-    motion: str | None
-    before_degrees: float | None
-    after_degrees: float | None
-    improved: bool | None
-
-
-def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[RomValue]:
-    """Range-of-motion changes in one sentence (degrees when stated)."""
-    if not _ROM_CONTEXT.search(text):
-        return []
-    found: list[RomValue] = []
-    for match in _ROM_TRANSITION.finditer(text):
-        a, b = parse_number(match.group("a")), parse_number(match.group("b"))
-        if a is None or b is None or a > 360 or b > 360:
-            continue
-        found.append(
-            RomValue(match.start(), match.end(), _motion(text, match.start()), a, b, b > a)
+    return bool(
+        re.search(
+            r"\b(?:pain|nprs|nrs|vas|rated|rating|discomfort|soreness|headaches?|from)\b", before
         )
-    if not found:
-        single = sorted(
-            [*_ROM_VALUE.finditer(text), *_OPENING_MM.finditer(text)], key=lambda m: m.start()
-        )
-        pre: tuple[re.Match[str], float] | None = None
-        post: tuple[re.Match[str], float] | None = None
-        for match in single:
-            number = parse_number(match.group("v"))
-            if number is None or number > 360:
-                continue
-            timing = _timing_from_cues(text, match.start(), match.end(), before, after)
-            if timing == "after" and post is None:
-                post = (match, number)
-            elif timing != "after" and pre is None:
-                pre = (match, number)
-        if pre or post:
-            start = min(m.start() for m, _ in (x for x in (pre, post) if x))
-            end = max(m.end() for m, _ in (x for x in (pre, post) if x))
-            a = pre[1] if pre else None
-            b = post[1] if post else None
-            improved = (b > a) if a is not None and b is not None else None
-            found.append(RomValue(start, end, _motion(text, start), a, b, improved))
-    if not found:
-        arrow = _ROM_ARROW.search(text)
-        if arrow and _MOTION.search(text):
-            # "Flexion: fingertips to knees -> mid-shin": a change without degrees
-            found.append(
-                RomValue(arrow.start(), arrow.end(), _motion(text, arrow.start()), None, None, None)
-            )
-    if not found:
-        reach = _ROM_REACH.search(text)
-        if reach and _MOTION.search(text):
-            found.append(
-                RomValue(reach.start(), reach.end(), _motion(text, reach.start()), None, None, None)
-            )
-    if not found:
-        qualitative = _ROM_QUALITATIVE.search(text)
-        if qualitative:
-            found.append(
-                RomValue(
-                    qualitative.start(),
-                    qualitative.end(),
-                    _motion(text, qualitative.end()),
-                    None,
-                    None,
-                    True,
-                )
-            )
-    return found
-
-
-def _motion(text: str, position: int) -> str | None:
-    """The motion named closest before a value (or anywhere in the sentence)."""
-    motions = list(_MOTION.finditer(text))
-    if not motions:
-        return None
-    before = [m for m in motions if m.start() < position]
-    chosen = before[-1] if before else motions[0]
-    return chosen.group(0).lower()
+    )

@@ -38,7 +38,8 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.measures import PainPick, Value, pain_values, rom_values
+from scribe.nlp.measures import PainPick, Value, pain_values
+from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.sections import sentence_sections
 from scribe.schemas.lexicon import StatementLexicon

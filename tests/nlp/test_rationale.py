@@ -330,6 +330,22 @@ def test_rationale_evidence_in_unpunctuated_speech_is_the_words_around_the_cue(
         # the value after a fall takes its timing from the verb, not the cue of the one before
         ("Her pain was a seven and went down to a five.", 7, 5),
         ("Pain started at a six and came down to a two.", 6, 2),
+        # a rating said with its article, timed by a cue some words away
+        ("His pain on arrival was a nine and by the end he rated it a four.", 9, 4),
+        ("Pain at the start of the visit was a five, at the end she called it a one.", 5, 1),
+        # the scale said as "over ten", or "from ten" as some speakers put it
+        ("Pain seven over ten pre, four over ten post.", 7, 4),
+        ("Pain before six from ten, after three from ten.", 6, 3),
+        # a fall said with its verb between the two values
+        ("Pain seven out of ten dropping to two.", 7, 2),
+        ("Her soreness was a six going down to a three.", 6, 3),
+        # "post" with the procedure's name, and the speaker's "she says" before the value
+        ("Pain seven, post needling two.", 7, 2),
+        ("At first he say the pain is seven, after he say three.", 7, 3),
+        # a cue opening the next clause is that clause's value's, not the one before it
+        ("Pain was a nine, after the needling she guessed about a five.", 9, 5),
+        # a headache rated from one value to another
+        ("Her headache went from a six to a three during the visit.", 6, 3),
     ],
 )
 def test_rationale_pain_said_in_speech(
@@ -341,7 +357,14 @@ def test_rationale_pain_said_in_speech(
 
 
 @pytest.mark.parametrize(
-    "sentence", ["He came in at seven and left at three.", "Two before lunch."]
+    "sentence",
+    [
+        "He came in at seven and left at three.",
+        "Two before lunch.",
+        # a measure said with its article is no rating, even beside the word pain
+        "Pain began after a two-week trip and a five hour drive.",
+        "Pain under a two inch scar, worse lifting a ten pound bag.",
+    ],
 )
 def test_rationale_no_pain_from_a_lone_value_or_clock_times(note_of: NoteOf, sentence: str) -> None:
     pain = note_of(f"DN to R UT. {sentence}").rationale.pain

@@ -1,5 +1,5 @@
 """Forward bending measured by where the fingertips reach is a range of motion without degrees
-(scribe/nlp/measures.py)."""
+(scribe/nlp/motion.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from scribe.nlp.measures import rom_values
+from scribe.nlp.motion import rom_values
 
 NEVER = re.compile(r"$^")
 

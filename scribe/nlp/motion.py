@@ -10,19 +10,27 @@ from dataclasses import dataclass
 from scribe.nlp.measures import timing_from_cues
 from scribe.nlp.numbers import NUMBER, parse_number
 
-_DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)"
+# (never a temperature: "temp 38.4 °C")
+_DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)(?!\s*(?:[cf]|celsius|fahrenheit)\b)"
 # Mouth opening is measured in millimetres: a before -> after pair, or a value said right after
 # "open" (_OPENING_MM).
-_ROM_UNITS = r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b)"
+_ROM_UNITS = (
+    r"\s*(?:°|º|degrees?|deg\b|degs\b|mm\b|millimet(?:er|re)s?\b|cm\b|centimet(?:er|re)s?\b)"
+)
 _ROM_CONTEXT = re.compile(
     r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|side[\s-]?bending|"
     r"opening|opens?|opened|forward\s+bend(?:ing|s)?|"
-    r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|degrees?|deg)\b|°",
+    r"dorsiflexion|plantar\s?flexion|elevation|slr|straight\s+leg\s+raise|knee[\s-]to[\s-]wall|"
+    r"degrees?|deg)\b(?!\s*(?:[cf]|celsius|fahrenheit)\b)|°(?!\s*[cf]\b)",
     re.IGNORECASE,
 )
+# a change with its unit said once, after either value: "from 20 to 35 degrees", "went from
+# eight centimeters to eleven" (never a count: "40 mm to 3 muscles")
 _ROM_TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?(?P<a>{NUMBER}){_ROM_UNITS}?\s*(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
-    rf"(?P<b>{NUMBER}){_ROM_UNITS}",
+    rf"(?:\bfrom\s+)?(?P<a>{NUMBER})(?P<unit_a>{_ROM_UNITS})?\s*"
+    rf"(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
+    rf"(?P<b>{NUMBER})(?P<unit_b>{_ROM_UNITS})?"
+    r"(?!\s*(?:/|%|muscles?|needles?|times|sessions?|visits?|reps?|sets?)\b)",
     re.IGNORECASE,
 )
 _ROM_VALUE = re.compile(rf"(?P<v>{NUMBER}){_DEGREES}", re.IGNORECASE)
@@ -43,8 +51,22 @@ _ROM_QUALITATIVE = re.compile(
 # forward bending measured by where the fingertips reach ("Lumbar flexion: fingertips to
 # mid-shin"): the fingertip-to-floor measure, a range of motion without degrees
 _ROM_REACH = re.compile(
-    r"\bfinger\s*-?tips?\s+(?:reach(?:es|ed|ing)?\s+)?(?:to|at)\s+(?:the\s+)?(?:mid[\s-]?|distal\s+|"
+    r"\bfinger\s*-?tips?\s+(?:(?:reach(?:es|ed|ing)?|went|go(?:es)?|got|moved|came)\s+)?"
+    # where they started, when said: "fingertips from his knees down to mid shin"
+    r"(?:from\s+(?:the\s+|his\s+|her\s+|their\s+)?\w+\s+(?:down\s+|up\s+)?)?"
+    r"(?:to|at)\s+(?:the\s+)?(?:mid[\s-]?|distal\s+|"
     r"proximal\s+)?(?:knees?|shins?|tibias?|ankles?|floor|toes?|feet|foot|thighs?|patellae?)\b",
+    re.IGNORECASE,
+)
+# an angle said without its unit right after the motion: "flexion was about one twenty",
+# "SLR 60" (at least 20: never a strength grade, a count or a pain value)
+_ROM_BARE = re.compile(
+    rf"\b(?:rotation|flexion|extension|abduction|adduction|side[\s-]?bending|dorsiflexion|"
+    rf"plantar\s?flexion|elevation|slr|straight\s+leg\s+raise)\b"
+    rf"(?:\s+(?:was|is|of|about|around|approximately|approx|to|at|now|measured|only))*\s+"
+    rf"(?P<v>{NUMBER})\b"
+    r"(?!\s*(?:/|%|\+|-|reps?\b|sets?\b|times\b|x\b|sec|min|hours?\b|lbs?\b|pounds?\b|kg\b|"
+    r"mm\b|cm\b|needles?\b|muscles?\b))",
     re.IGNORECASE,
 )
 _ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
@@ -52,7 +74,8 @@ _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
     r"r|l)\s+){0,2}(?:(?:internal|external|lateral|active|passive)\s+)?(?:rotation|flexion|extension|"
     r"abduction|adduction|side[\s-]?bending|lateral\s+bending|dorsiflexion|plantar\s?flexion|"
-    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening|forward\s+bend(?:ing|s)?)",
+    r"elevation|slr|straight\s+leg\s+raise|(?:mouth\s+|jaw\s+)?opening|forward\s+bend(?:ing|s)?|"
+    r"knee[\s-]to[\s-]wall)",
     re.IGNORECASE,
 )
 
@@ -73,6 +96,8 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
         return []
     found: list[RomValue] = []
     for match in _ROM_TRANSITION.finditer(text):
+        if not (match.group("unit_a") or match.group("unit_b")):
+            continue  # "3 to 4 times a week": no measure
         a, b = parse_number(match.group("a")), parse_number(match.group("b"))
         if a is None or b is None or a > 360 or b > 360:
             continue
@@ -101,6 +126,15 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
             b = post[1] if post else None
             improved = (b > a) if a is not None and b is not None else None
             found.append(RomValue(start, end, _motion(text, start), a, b, improved))
+    if not found:
+        for match in _ROM_BARE.finditer(text):
+            number = parse_number(match.group("v"))
+            if number is not None and 20 <= number <= 180:
+                timing = timing_from_cues(text, match.start("v"), match.end("v"), before, after)
+                a, b = (number, None) if timing != "after" else (None, number)
+                motion = _motion(text, match.start())
+                found.append(RomValue(match.start(), match.end(), motion, a, b, None))
+                break
     if not found:
         arrow = _ROM_ARROW.search(text)
         if arrow and _MOTION.search(text):

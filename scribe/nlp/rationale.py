@@ -47,15 +47,21 @@ from scribe.schemas.lexicon import StatementLexicon
 CharSpan = tuple[int, int]
 
 _BARE_REFERRAL = re.compile(r"^(?:refer\w*|radiat\w*)$", re.IGNORECASE)
+# "referred right up into her temples": an adverb may stand before the direction
+_REFERRAL_ADVERB = r"(?:(?:right|straight|all\s+the\s+way|directly)\s+)?"
 _REFERRAL_TARGET = re.compile(
-    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
+    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?"
+    + _REFERRAL_ADVERB
+    + r"(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|"
     r"\bwhen\b|\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
     re.IGNORECASE,
 )
 _REFERRAL_DIRECTION = re.compile(
-    r"^\s*(?:pain\s+)?(?:into|to|down|along|over|toward|towards|up|across|around)\b", re.IGNORECASE
+    r"^\s*(?:pain\s+)?" + _REFERRAL_ADVERB + r"(?:into|to|down|along|over|toward|towards|up|across|"
+    r"around)\b",
+    re.IGNORECASE,
 )
 _TIE_GAP = frozenset(
     [

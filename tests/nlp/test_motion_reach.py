@@ -17,6 +17,8 @@ NEVER = re.compile(r"$^")
     [
         "Trunk flexion: fingertips to distal thigh.",
         "Forward flexion with fingertips reaching to the floor.",
+        # where the reach started, said before where it ended
+        "Trunk flexion: fingertips went from the knees down to the ankles.",
     ],
 )
 def test_measures_fingertip_reach_is_a_rom_measure(sentence: str) -> None:
@@ -56,3 +58,36 @@ def test_measures_a_forward_bend_to_a_landmark_is_a_rom_measure() -> None:
     )
     assert rom.motion == "forward bend"
     assert rom_values("She bends forward to tie her shoes with pain.", NEVER, NEVER) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "after"),
+    [
+        # the unit said once, after the first value or after the second
+        ("Knee to wall improved from 6 cm to 9.", 6.0, 9.0),
+        ("Knee-to-wall went from seven to ten centimetres.", 7.0, 10.0),
+    ],
+)
+def test_measures_a_change_with_its_unit_said_once(
+    sentence: str, before: float, after: float
+) -> None:
+    [rom] = rom_values(sentence, NEVER, NEVER)
+    assert (rom.before_degrees, rom.after_degrees) == (before, after)
+
+
+def test_measures_an_angle_said_without_its_unit() -> None:
+    [rom] = rom_values("Supine shoulder flexion was about one thirty.", NEVER, NEVER)
+    assert rom.before_degrees == 130.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Temp 38.1 °C, DN deferred.",
+        "Rotation exercises 3 to 4 times a day.",
+        "Hip flexion 4+/5 and extension 4/5.",
+        "Cervical rotation drills, 2 sets of 15.",
+    ],
+)
+def test_measures_temperatures_counts_and_grades_are_no_rom(sentence: str) -> None:
+    assert rom_values(sentence, NEVER, NEVER) == []

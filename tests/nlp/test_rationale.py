@@ -57,6 +57,8 @@ def test_rationale_findings_quote_their_words_and_muscle(note_of: NoteOf) -> Non
             "TrP in the L glute min refers down the lateral thigh. DN to L glute min.",
             "lateral thigh",
         ),
+        # an adverb before the direction
+        ("DN to L gastroc; the TrP referred straight down into the heel.", "heel"),
     ],
 )
 def test_rationale_referral_target(note_of: NoteOf, text: str, target: str) -> None:
@@ -90,6 +92,9 @@ def test_rationale_negated_findings_are_marked_negated(note_of: NoteOf) -> None:
         ("She can't lift her grandson.", "can't lift her grandson"),
         ("He can not kneel in the garden.", "can not kneel in the garden"),
         ("She is finding it hard to type all day.", "finding it hard to type all day"),
+        ("He hasn't been able to garden since May.", "hasn't been able to garden since May"),
+        ("She keeps cutting her walks short.", "cutting her walks short"),
+        ("He has been leaving school early.", "leaving school early"),
     ],
 )
 def test_rationale_functional_limitation_span(
@@ -104,6 +109,13 @@ def test_rationale_functional_limitation_span(
 def test_rationale_pain_alone_is_not_a_functional_limitation(note_of: NoteOf) -> None:
     note = note_of("Neck pain 6/10. Dry needling to the R UT.")
     assert note.rationale.functional_limitations == []
+
+
+@pytest.mark.parametrize("sentence", ["Tolerated DN without difficulty.", "No difficulty noted."])
+def test_rationale_no_difficulty_is_no_functional_limitation(
+    note_of: NoteOf, sentence: str
+) -> None:
+    assert note_of(f"DN to R UT. {sentence}").rationale.functional_limitations == []
 
 
 @pytest.mark.parametrize(

@@ -223,6 +223,10 @@ def test_rationale_consent(note_of: NoteOf, sentence: str) -> None:
         pytest.param(
             "Patient did not consent to dry needling today.",
         ),
+        # a consent missing from the chart, or still to come
+        "Signed consent not found in the chart.",
+        "DN may start when the consent form is returned signed.",
+        "Will review the needling consent at the next visit.",
     ],
 )
 def test_rationale_consent_negated_is_not_consent(note_of: NoteOf, sentence: str) -> None:

@@ -42,6 +42,7 @@ from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.unreported import UnreportedProcedures
+from scribe.nlp.withdrawn import WithdrawnNeedling
 from scribe.schemas.lexicon import ProcedureLexicon
 
 __all__ = ["EventExtractor", "ProcedureEvent", "is_question", "modifiers_by_sentence"]
@@ -369,12 +370,14 @@ class EventExtractor:
         self._finder = EventFinder(lexicons)
         self._binder = MuscleBinder(lexicons)
         self._unreported = UnreportedProcedures(lexicons.statements.statements)
+        self._withdrawn = WithdrawnNeedling(lexicons.statements.statements)
 
     def __call__(self, doc: Doc) -> Doc:
         modifiers = modifiers_by_sentence(doc)
         events = self._finder.find(doc, modifiers)
         self._binder.bind(doc, events, modifiers)
         self._unreported(doc, events)
+        self._withdrawn(doc, events)
         doc._.procedures = events
         return doc
 

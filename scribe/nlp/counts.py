@@ -49,9 +49,12 @@ NEEDLE_COUNT = compile_lowercase(
 )
 CLAUSE_END = re.compile(r"[.;]|\n|$")
 # "two needles in each", "one needle each", "three apiece": a count per muscle
-_EACH = re.compile(r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b)")
+# (also written "/ea", "ea.")
+_EACH = re.compile(
+    r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b|/\s*ea\b|ea\b\.?)"
+)
 # "two needles per side": per side treated
-_PER_SIDE = re.compile(r"\s*(?:per|each|a)\s+side\b")
+_PER_SIDE = re.compile(r"\s*(?:(?:per|each|a)\s+side|/\s*side)\b")
 _NOT_NEEDLES_BEFORE = re.compile(
     r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
 )

@@ -46,6 +46,9 @@ def needles(note: Note) -> int | None:
         ("Dry needling - muscle (needles): L QL (4), L glute med (2), L piriformis (3).", 9),
         # per side of a bilateral muscle
         ("Dry needling: upper trapezius bilaterally, 3 needles per side. No injectate.", 6),
+        # the same written short: "/side", and "/ea" for each
+        ("TDN B gastroc med head, 2 needles/side. No injectate.", 4),
+        ("TDN L QL, L glute med, L piriformis, x3 needles/ea. No injectate.", 9),
         # a count corrected as it is said
         (
             "I needled the right vastus lateralis and rectus femoris. Five needles in the "

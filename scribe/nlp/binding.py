@@ -315,6 +315,8 @@ class MuscleBinder:
             if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
                 continue
             gap = doc[span.end : start]
+            if doc[start].lower_ == "but" and len(gap) and gap[-1].text == ",":
+                gap = gap[:-1]  # "..., but that one I did not needle": it points back
             if any(t.text in (",", ";", ".") for t in gap):
                 continue
             if any(

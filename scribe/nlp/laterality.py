@@ -314,7 +314,7 @@ class LateralityTagger:
             in_run = i - 1 in back and all(
                 t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]
             )
-            if after_finding or in_run:
+            if after_finding or in_run or _described_again(doc, span, findings):
                 back.add(i)
         return back
 
@@ -376,6 +376,24 @@ class LateralityTagger:
                 span._.laterality = free[0].side
                 span._.laterality_source = "context"
                 span._.side_cue = free[0].char_span(doc)
+
+
+def _described_again(doc: Doc, span: Span, findings: list[Span]) -> bool:
+    """ "I needled the right glute min ... Got a twitch on the left piriformis, and the glute
+    min referred down his thigh": "the" name of a muscle named before with one side, said
+    with no side of its own in a sentence that reports findings, points back at it."""
+    if span.start == 0 or doc[span.start - 1].lower_ not in ("the", "that", "this"):
+        return False
+    if not any(f.sent.start == span.sent.start for f in findings):
+        return False
+    earlier = {
+        s._.laterality
+        for s in target_spans(doc)
+        if s._.entry_id == span._.entry_id
+        and s.end <= span.sent.start
+        and s._.laterality_source == "explicit"
+    }
+    return len(earlier) == 1 and earlier != {"bilateral"}
 
 
 def _columns_apart(doc: Doc, i: int) -> bool:

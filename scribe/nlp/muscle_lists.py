@@ -104,10 +104,15 @@ def listed_after_its_procedure(
         return None
     sents = sentences(doc)
     text = doc_text(doc)
-    words_end = max((t.idx + len(t.text) for t in sents[i - 1] if not t.is_space), default=0)
+    # a side said alone between them opens the list: "Dry needling. Left side. Glute med,
+    # piriformis."
+    k = i - 1
+    while k > 0 and _only_a_side(sents[k]) and not any(m.sentence == k for m in mentions):
+        k -= 1
+    words_end = max((t.idx + len(t.text) for t in sents[k] if not t.is_space), default=0)
     if "\n" in text[words_end : sents[i].start_char]:
         return None  # prose only: a chart's header line ("Muscle  Side  DN") states nothing
-    if about.search(sents[i - 1].text):
+    if about.search(sents[k].text):
         return None
     inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
     words = [t for t in sents[i] if t.is_alpha and t.i not in inside]
@@ -115,11 +120,22 @@ def listed_after_its_procedure(
         t.lower_ not in _BARE_LIST_WORDS for t in words
     ):
         return None
-    before = [e for e in effective if e.sentence == i - 1 and e.billable_today]
+    before = [e for e in effective if e.sentence == k and e.billable_today]
     own = range(sents[i].start, sents[i].end)
     if not before or any(s.start not in own for e in before for s in e.muscles):
         return None
     return next((e for e in before if e.strength == "strong"), before[0])
+
+
+_SIDE_WORDS = frozenset(
+    "left right side sides both bilateral bilaterally on the r l b rt lt only".split()
+)
+
+
+def _only_a_side(sent: Span) -> bool:
+    """ "Left side.", "Bilaterally.": a sentence of nothing but a side."""
+    words = [t.lower_ for t in sent if t.is_alpha]
+    return bool(words) and len(words) <= 3 and all(w in _SIDE_WORDS for w in words)
 
 
 # what a spoken list said right after "today" carries between its names: "right side today

@@ -56,6 +56,7 @@ SETS = (
     "phoned",
     "charts",
     "audited",
+    "withheld",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

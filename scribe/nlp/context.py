@@ -177,6 +177,15 @@ def before_a_finding(
     return high
 
 
+_FUSED = " + needling>"
+
+
+def is_fused(modifier: Any) -> bool:
+    """A planning or not-done word merged with the procedure's name ("declined TPI",
+    "scheduled for trigger point injections")."""
+    return bool(modifier.rule.literal.endswith(_FUSED))
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -186,7 +195,7 @@ class _Fusion:
         self.nouns = {n.lower() for n in spec.nouns}
         self.max_gap = spec.max_gap
         self.rule = ConTextRule(
-            literal=f"<{spec.category.lower()} + needling>",
+            literal=f"<{spec.category.lower()}{_FUSED}",
             category=spec.category,
             direction=spec.direction,
             allowed_types=set(spec.allowed_types),

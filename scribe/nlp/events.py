@@ -42,7 +42,7 @@ from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.unreported import UnreportedProcedures
-from scribe.nlp.withdrawn import WithdrawnNeedling
+from scribe.nlp.withdrawn import WithdrawnProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
 
 __all__ = ["EventExtractor", "ProcedureEvent", "is_question", "modifiers_by_sentence"]
@@ -370,7 +370,7 @@ class EventExtractor:
         self._finder = EventFinder(lexicons)
         self._binder = MuscleBinder(lexicons)
         self._unreported = UnreportedProcedures(lexicons.statements.statements)
-        self._withdrawn = WithdrawnNeedling(lexicons.statements.statements)
+        self._withdrawn = WithdrawnProcedures(lexicons.statements.statements)
 
     def __call__(self, doc: Doc) -> Doc:
         modifiers = modifiers_by_sentence(doc)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
+from scribe.nlp.context import is_fused
 from scribe.nlp.counts import (
     CLAUSE_END,
     NEEDLE_COUNT,
@@ -200,11 +201,15 @@ def _procedure_names_not_done(doc: Doc) -> list[tuple[int, int]]:
         e.billable_today and any(m._.status == "treated" for m in e.muscles) for e in procedures
     )
     # (only words that name a procedure: a "twitch" that speaks of one is still a finding)
+    graph = doc._.context_graph
+    planned_or_denied = [
+        m.modifier_span for m in (graph.modifiers if graph is not None else []) if is_fused(m)
+    ]
     return [
         (e.start, e.end)
         for e in procedures
         if e.strength == "strong" and not (done and e.done_today)
-    ]
+    ] + planned_or_denied
 
 
 class RationaleExtractor:

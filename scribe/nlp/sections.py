@@ -26,6 +26,10 @@ from scribe.nlp.extensions import doc_text, register_extensions, sentences
 from scribe.schemas.lexicon import SectionLexicon
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 @dataclass(frozen=True)
 class NoteSection:
     """A heading and the lines it heads (token offsets)."""
@@ -100,8 +104,9 @@ class SectionTagger:
         """(title start, title end, body end, whole) of each block copied from an earlier
         visit: a heading line ("Last visit (05/02) - copied forward:") or banner ("----
         copied forward from 08/28 ----") that says so, to the first blank line or closing line
-        after it, or to the next heading. A banner answered by a closing banner ("---- end
-        copied text ----") holds everything between them (``whole``), headings included."""
+        after it, to the next heading, or where the indented lines under it end. A banner
+        answered by a closing banner ("---- end copied text ----") holds everything between
+        them (``whole``), headings included."""
         if not self._carried_opens:
             return []
         text = doc_text(doc)
@@ -121,12 +126,20 @@ class SectionTagger:
                 _BANNER.match(row.group(0)) and any(p.search(row.group(0)) for p in closes)
                 for row in re.finditer(r"[^\n]+", text[line.end() :])
             )
+            # a copy laid out as an indented block ends where the indentation does
+            indent = _indent(words)
+            body_indent: int | None = None
             for later in re.finditer(r"[^\n]*(?:\n|$)", text[line.end() + 1 :]):
                 row = later.group(0)
                 start = line.end() + 1 + later.start()
                 if not row.strip():
                     if ends_by_banner:
                         continue
+                    body_end = start
+                    break
+                if body_indent is None:
+                    body_indent = _indent(row)
+                elif not ends_by_banner and body_indent > indent >= _indent(row):
                     body_end = start
                     break
                 if any(p.search(row) for p in closes):

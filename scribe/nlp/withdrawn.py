@@ -1,16 +1,19 @@
-"""Dry needling taken back by a later sentence: "She was booked for needling to the right upper
+"""A procedure taken back by a later sentence: "She was booked for needling to the right upper
 trap and levator today. ... she declined and neither one was needled", "Offered DN to R SCM and
-R anterior scalene today. Pt declined DN today", "DN to R UT planned today. No needling was
-performed."
+R anterior scalene today. Pt declined DN today", "He was booked today for trigger point
+injections ... he declined the injections", "Procedure NOT performed".
 
-A sentence that denies the procedure as a whole (it names no muscle, group, side or place of
-its own, and nothing "further" or "other": ``procedure_withdrawn`` and ``withdrawal_partial``
-of ``lexicons/statements.yaml``) takes back a dry needling of today said shortly before it in
-the same section: one planned for today (the sentence says "today"), or one said as done today
-in a sentence that brings no evidence it was done (no "performed", twitch or tolerance:
-``done_evidence``). That procedure's muscles become not needled, with the denial as their cue.
-A muscle another sentence still says was needled keeps that mention, and the note then holds a
-status conflict for review: this pass never adds a muscle or a line to a claim.
+A sentence that denies a procedure as a whole (it names no muscle, group, side or place of its
+own, and nothing "further" or "other") takes back that procedure when it was planned for today
+or said as done today with no evidence it was done (no "performed", twitch or tolerance:
+``done_evidence``), shortly before it in the same section (a plan for today: anywhere before it
+in the section). The denials are ``needling_withdrawn``, ``injection_withdrawn`` and
+``procedure_withdrawn`` (either procedure) of ``lexicons/statements.yaml``; what makes one
+partial is ``withdrawal_partial``. The muscles taken back are not treated: negated, or still
+planned when another procedure of today treated them ("booked for TPIs to the upper traps ...
+declined the injections ... I then dry needled the upper trapezius"). A muscle another sentence
+still says was treated keeps that mention, and the note then holds a status conflict for review:
+this pass never adds a muscle or a line to a claim.
 
 Reads: sentences, sections, targets, procedure events after binding. Writes: ``time`` of the
 events taken back and ``status``/``status_cue`` of their muscle mentions.
@@ -19,6 +22,7 @@ events taken back and ``status``/``status_cue`` of their muscle mentions.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
@@ -26,26 +30,62 @@ from scribe.nlp.extensions import by_sentence, sentences, span_text, target_span
 from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.nlp.sections import sentence_sections
 
-# how many sentences back a denial reaches
+# how many sentences back a denial reaches a procedure said as done; a plan for today, booked
+# or scheduled, may stand further back in its section
 _REACH = 3
-_TODAY = re.compile(r"\b(?:today|this\s+(?:visit|session|appointment))\b", re.IGNORECASE)
+_PLAN_REACH = 10
+_FOR_TODAY = re.compile(
+    r"\b(?:today|this\s+(?:visit|session|appointment)|scheduled|booked)\b", re.IGNORECASE
+)
 # a plan that also names a later visit is that visit's ("today we talked about needling the
 # R UT next visit")
 _LATER = re.compile(
-    r"\b(?:next|future|tomorrow|following\s+(?:visit|session|week)|upcoming)\b", re.IGNORECASE
+    r"\b(?:next|future|tomorrow|following\s+(?:visit|session|week)|upcoming|once|"
+    r"will\s+(?:begin|start|initiate)|visit\s+#?\d+)\b",
+    re.IGNORECASE,
 )
+_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn)\b", re.IGNORECASE)
+_INJECTION_WORDS = re.compile(r"\b(?:inject\w*|tpis?)\b", re.IGNORECASE)
 _OWN_TARGETS = frozenset({"MUSCLE", "GROUP"})
+_NEEDLING = frozenset({"dry_needling"})
+_INJECTION = frozenset({"trigger_point_injection", "injection"})
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
 
 
-class WithdrawnNeedling:
+@dataclass(frozen=True)
+class Denial:
+    start: int  # characters in the sentence
+    end: int
+    kinds: frozenset[str]
+
+
+class WithdrawnProcedures:
     def __init__(self, statements: dict[str, list[str]]) -> None:
-        self._withdrawn = _alternation(statements.get("procedure_withdrawn", []))
+        self._denials = [
+            (_alternation(statements.get("needling_withdrawn", [])), _NEEDLING),
+            (_alternation(statements.get("injection_withdrawn", [])), _INJECTION),
+            (_alternation(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
+        ]
         self._partial = _alternation(statements.get("withdrawal_partial", []))
+        self._object = _alternation(statements.get("withdrawal_object", []))
         self._done = _alternation(statements.get("done_evidence", []))
+
+    def _denial(self, text: str, start: int = 0) -> Denial | None:
+        """The sentence's denial from ``start`` on, unless it is partial: a word of part of the
+        procedure or of another day in its clause, or a place right after it."""
+        found = [(m, kinds) for p, kinds in self._denials if (m := p.search(text, start))]
+        if not found:
+            return None
+        kinds = frozenset().union(*(k for _, k in found))
+        first = min(m.start() for m, _ in found)
+        denial = Denial(first, max(m.end() for m, _ in found if m.start() == first), kinds)
+        low, high = _clause(text, denial.start, denial.end)
+        if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
+            return None
+        return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
         sents = sentences(doc)
@@ -55,75 +95,94 @@ class WithdrawnNeedling:
         for i, text in enumerate(texts):
             own = [t for t in targets[i] if t.label_ in _OWN_TARGETS]
             if own:
-                self._after_its_muscles(sents[i], i, text, own, events)
-                continue  # "no needling to the L UT today": a denial of its own muscle
-            denial = self._withdrawn.search(text)
-            if denial is None or self._partial.search(text):
+                # "no needling to the L UT today" denies its own muscle; a denial after the last
+                # muscle of its sentence takes back what the sentence planned for today
+                tail = max(t.end_char for t in own) - sents[i].start_char
+                denial = self._denial(text, tail)
+                if denial is not None and _planned_for_today(text):
+                    self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
                 continue
-            cue = (sents[i].start_char + denial.start(), sents[i].start_char + denial.end())
-            earlier = [j for j in range(max(0, i - _REACH), i) if sections[j] == sections[i]]
-            for event in events:
-                if event.kind != "dry_needling" or event.experiencer != "patient":
-                    continue
-                if event.sentence == i and not event.muscles:
-                    event.time = "not_done"  # the denial's own words: "neither was needled"
-                elif event.sentence in earlier and self._taken_back(event, texts):
-                    _withdraw(event, cue)
-            # muscles a plan for today named ("booked for needling ... today", "offered DN
-            # to ... today") with no procedure of their own
-            for j in earlier:
-                if not _planned_for_today(texts[j]):
-                    continue
-                for span in targets[j]:
-                    if span.label_ in _OWN_TARGETS and span._.status == "planned":
-                        span._.status = "negated"
-                        span._.status_cue = cue
+            denial = self._denial(text)
+            if denial is None:
+                continue
+            earlier = [j for j in range(max(0, i - _PLAN_REACH), i) if sections[j] == sections[i]]
+            self._take_back(doc, sents[i], denial, earlier, texts, targets, events, own=i)
 
-    def _after_its_muscles(
-        self, sent: Span, number: int, text: str, own: list[Span], events: list[ProcedureEvent]
+    def _take_back(
+        self,
+        doc: Doc,
+        sent: Span,
+        denial: Denial,
+        earlier: list[int],
+        texts: list[str],
+        targets: list[list[Span]],
+        events: list[ProcedureEvent],
+        *,
+        own: int,
     ) -> None:
-        """ "She was booked for needling to the R UT and R levator today, and ... she declined
-        and neither one was needled": a denial said after the last muscle of its sentence takes
-        back the muscles that sentence planned for today."""
-        tail_start = max(t.end_char for t in own) - sent.start_char
-        denial = self._withdrawn.search(text, tail_start)
-        if denial is None or self._partial.search(text, tail_start):
-            return
-        if not _planned_for_today(text[: denial.start()]):
-            return
-        cue = (sent.start_char + denial.start(), sent.start_char + denial.end())
-        for span in own:
-            if span._.status == "planned":
-                span._.status = "negated"
-                span._.status_cue = cue
+        cue = (sent.start_char + denial.start, sent.start_char + denial.end)
+        taken: list[Span] = []
         for event in events:
-            if (
-                event.sentence == number
-                and event.kind == "dry_needling"
-                and not event.muscles
-                and sent.doc[event.start].idx >= cue[0]
-            ):
-                event.time = "not_done"  # the denial's own words: "neither was needled"
+            if event.kind not in denial.kinds or event.experiencer != "patient":
+                continue
+            if event.sentence == own and not event.muscles:
+                if doc[event.start].idx >= cue[0]:
+                    event.time = "not_done"  # the denial's own words: "neither was needled"
+            elif event.sentence in earlier and self._taken_back(event, texts, own):
+                event.time = "not_done"
+                taken += event.muscles
+        # muscles a plan for today named with no procedure of its own ("booked for needling
+        # ... today", "offered DN to ... today")
+        for j in earlier:
+            said = texts[j] if j != own else texts[j][: denial.start]
+            if not _planned_for_today(said) or not denial.kinds & _kinds_named(said):
+                continue
+            taken += [s for s in targets[j] if s.label_ in _OWN_TARGETS and s._.status == "planned"]
+        treated_elsewhere = {
+            s._.entry_id
+            for s in target_spans(doc)
+            if s._.status == "treated" and all(s is not t for t in taken)
+        }
+        for span in taken:
+            if span._.status not in ("treated", "planned"):
+                continue
+            span._.status = "planned" if span._.entry_id in treated_elsewhere else "negated"
+            span._.status_cue = cue
+            span._.technique = None
+            span._.binding = None
+            span._.event = None
 
-    def _taken_back(self, event: ProcedureEvent, texts: list[str]) -> bool:
+    def _taken_back(self, event: ProcedureEvent, texts: list[str], own: int) -> bool:
         if not event.muscles:
             return False
         said = texts[event.sentence]
         if event.time == "planned":
             return _planned_for_today(said)  # "DN planned for the R UT today"
-        return event.time == "today" and not self._done.search(said)
+        if event.sentence == own:  # denials are no evidence ("nothing was needled")
+            for pattern, _ in self._denials:
+                said = pattern.sub(lambda m: " " * len(m.group(0)), said)
+        near = own - event.sentence <= _REACH
+        return near and event.time == "today" and not self._done.search(said)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:.]|\b(?:but|and|so|because)\b", re.IGNORECASE)
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding ``text[start:end]`` begins and ends."""
+    low = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_BREAK.search(text, end)
+    return low, after.start() if after else len(text)
 
 
 def _planned_for_today(text: str) -> bool:
-    return bool(_TODAY.search(text)) and not _LATER.search(text)
+    return bool(_FOR_TODAY.search(text)) and not _LATER.search(text)
 
 
-def _withdraw(event: ProcedureEvent, cue: tuple[int, int]) -> None:
-    event.time = "not_done"
-    for span in event.muscles:
-        if span._.status in ("treated", "planned"):
-            span._.status = "negated"
-            span._.status_cue = cue
-            span._.technique = None
-            span._.binding = None
-            span._.event = None
+def _kinds_named(text: str) -> frozenset[str]:
+    kinds: frozenset[str] = frozenset()
+    if _NEEDLING_WORDS.search(text):
+        kinds |= _NEEDLING
+    if _INJECTION_WORDS.search(text):
+        kinds |= _INJECTION
+    return kinds

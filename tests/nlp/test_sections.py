@@ -136,6 +136,17 @@ def test_sections_a_banner_copy_holds_its_own_headings_up_to_its_end_banner() ->
     }
 
 
+def test_sections_an_indented_copy_ends_where_its_indentation_does() -> None:
+    statuses = _treated(
+        "Visit 6.\n"
+        "Needling table (pulled forward from last visit):\n"
+        "    L infraspinatus   yes\n"
+        "    L teres minor     yes\n"
+        "Comment: TDN to L infraspinatus only, 2 needles, LTR. Tolerated well.\n"
+    )
+    assert statuses == {"infraspinatus": "treated"}
+
+
 def test_sections_a_sentence_about_the_last_visit_opens_no_block(nlp: Language) -> None:
     # no heading, no banner: a remark, and the procedure after it is today's
     statuses = _treated("Last visit helped a lot.\nTDN to L infraspinatus, 2 needles, LTR.\n")

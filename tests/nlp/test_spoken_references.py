@@ -50,3 +50,14 @@ def test_the_name_said_again_with_findings_keeps_its_first_side(scribe: Scribe) 
         ("levator scapulae", "bilateral"): "treated",
         ("scalenes", "right"): "treated",
     }
+
+
+def test_a_muscle_taken_back_as_it_is_said_is_not_needled(scribe: Scribe) -> None:
+    text = (
+        "Dry needling to the right soleus, hold on, scratch that, wrong chart. For this patient "
+        "I dry needled the left gastrocnemius, no injectate."
+    )
+    assert muscles(scribe, text) == {
+        ("soleus", "right"): "negated",
+        ("gastrocnemius", "left"): "treated",
+    }

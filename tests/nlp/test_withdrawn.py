@@ -50,7 +50,50 @@ def test_a_partial_or_other_day_denial_takes_nothing_back(scribe: Scribe, text: 
     assert lines == ["20560"]
 
 
-def test_a_plan_for_a_later_visit_stays_a_plan(scribe: Scribe) -> None:
-    muscles, lines = statuses(scribe, "Plan: DN to the L QL next visit. No needling today.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a needling planned for today, stopped before it began; the denial's clause has a
+        # place of its own ("to the nurse") that is not the procedure's
+        "The plan for today was dry needling to the left quadratus lumborum. His temperature "
+        "was high, so I sent him to the nurse and we ended up not needling any of them.",
+        # "make the needling", as some speakers say it
+        "Today I am planning to make dry needling in the left quadratus lumborum. But she has a "
+        "fever, so we do not make the needling today.",
+        # injections booked for today, declined
+        "He was booked today for trigger point injections to the left quadratus lumborum. He "
+        "declined the injections.",
+        # a procedure note's scheduled procedure, not performed
+        "Scheduled procedure: TPI to the left quadratus lumborum with lidocaine.\n"
+        "INR 3.9 this morning.\nDecision: procedure not performed.",
+    ],
+)
+def test_a_procedure_planned_for_today_and_denied_is_not_billed(scribe: Scribe, text: str) -> None:
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {("quadratus lumborum", "left"): "negated"}
+    assert lines == []
+
+
+def test_a_declined_injection_leaves_the_needling_done_instead(scribe: Scribe) -> None:
+    text = (
+        "She was booked today for TPIs to the right upper trapezius. She declined the "
+        "injections, so I dry needled the right upper trapezius instead, LTR x2."
+    )
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {("upper trapezius", "right"): "treated"}
+    assert lines == ["20560"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan: DN to the L QL next visit. No needling today.",
+        # a plan for a later visit, with today's denial in the same sentence and after it
+        "Dry needling is planned but not done today: will begin at visit 3 with the L QL. "
+        "No needling was performed at this visit.",
+    ],
+)
+def test_a_plan_for_a_later_visit_stays_a_plan(scribe: Scribe, text: str) -> None:
+    muscles, lines = statuses(scribe, text)
     assert muscles == {("quadratus lumborum", "left"): "planned"}
     assert lines == []

@@ -70,6 +70,7 @@ class WithdrawnProcedures:
             (_alternation(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
         ]
         self._partial = _alternation(statements.get("withdrawal_partial", []))
+        self._side_corrected = _alternation(statements.get("side_corrected", []))
         self._object = _alternation(statements.get("withdrawal_object", []))
         self._done = _alternation(statements.get("done_evidence", []))
 
@@ -90,6 +91,7 @@ class WithdrawnProcedures:
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
         sents = sentences(doc)
         texts = [span_text(s) for s in sents]
+        self._corrected_sides(doc, sents, texts)
         sections = sentence_sections(doc)
         targets = by_sentence(doc, target_spans(doc))
         for i, text in enumerate(texts):
@@ -151,6 +153,29 @@ class WithdrawnProcedures:
             span._.technique = None
             span._.binding = None
             span._.event = None
+
+    def _corrected_sides(self, doc: Doc, sents: list[Span], texts: list[str]) -> None:
+        """ "ADDENDUM: Laterality entered in error above. Needling today was to the L medial
+        gastrocnemius and L soleus.": after a note says its side was written in error, a muscle
+        it then says was treated on one side was not treated on the other side written before."""
+        at = next((i for i, t in enumerate(texts) if self._side_corrected.search(t)), None)
+        if at is None:
+            return
+        start = sents[at].start
+        muscles = [s for s in target_spans(doc) if s.label_ == "MUSCLE" and s._.status == "treated"]
+        corrected: dict[str, set[str]] = {}
+        for span in muscles:
+            if span.start >= start and span._.laterality in ("left", "right"):
+                corrected.setdefault(span._.entry_id, set()).add(span._.laterality)
+        words = sents[at]
+        for span in muscles:
+            sides = corrected.get(span._.entry_id)
+            if span.start < start and sides and span._.laterality not in sides | {"unspecified"}:
+                span._.status = "negated"
+                span._.status_cue = (words.start_char, words.end_char)
+                span._.technique = None
+                span._.binding = None
+                span._.event = None
 
     def _taken_back(self, event: ProcedureEvent, texts: list[str], own: int) -> bool:
         if not event.muscles:

@@ -24,6 +24,9 @@ def _codes(scribe: Scribe, text: str) -> list[str]:
         "Dry needling uses a thin solid needle inserted into a trigger point. Risks explained.",
         "Muscles needled: ______     Side: ______",
         "Alternatives discussed: physical therapy, dry needling, acupuncture.",
+        # patient education: a leaflet, and the soreness to expect after needling
+        "Gave her the clinic leaflet on dry needling to read at home.",
+        "Education: expected post-needling soreness and bruising discussed.",
     ],
 )
 def test_unreported_template_words_raise_no_muscle_prompt(scribe: Scribe, text: str) -> None:

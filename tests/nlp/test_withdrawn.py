@@ -97,3 +97,19 @@ def test_a_plan_for_a_later_visit_stays_a_plan(scribe: Scribe, text: str) -> Non
     muscles, lines = statuses(scribe, text)
     assert muscles == {("quadratus lumborum", "left"): "planned"}
     assert lines == []
+
+
+def test_a_side_written_in_error_is_replaced_by_the_corrected_one(scribe: Scribe) -> None:
+    text = (
+        "TDN R infraspinatus, R teres minor, LTR x2. Tol well.\n"
+        "ADDENDUM: side documented in error above. TDN was to the L infraspinatus and L teres "
+        "minor today."
+    )
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {
+        ("infraspinatus", "right"): "negated",
+        ("teres minor", "right"): "negated",
+        ("infraspinatus", "left"): "treated",
+        ("teres minor", "left"): "treated",
+    }
+    assert lines == ["20560"]

@@ -120,6 +120,7 @@ class InjectionResolver:
                 s.label_ == "SUBSTANCE"
                 and s._.status == "negated"
                 and not _another_procedure_between(event, s, events)
+                and not _declined_drug(doc, s)
                 for s in in_sent
             )
         ):
@@ -226,6 +227,16 @@ _DOSE = re.compile(
     re.IGNORECASE,
 )
 _DOSE_REACH = 80  # characters after the injection word
+
+
+_WANTED = frozenset({"want", "wanted", "wants", "wish", "wished", "like", "choose", "chose"})
+
+
+def _declined_drug(doc: Doc, substance: Span) -> bool:
+    """ "I did a trigger point injection there with saline, she didn't want any anesthetic or
+    steroid": a drug the patient did not want is a choice of injectate, not an injection
+    denied."""
+    return any(t.lower_ in _WANTED for t in doc[max(0, substance.start - 5) : substance.start])
 
 
 def doses_after(doc: Doc, event: ProcedureEvent) -> bool:

@@ -62,6 +62,16 @@ def test_mixed_a_denied_drug_still_undoes_its_own_injection(scribe: Scribe) -> N
     assert lines(result) == []
 
 
+def test_mixed_a_drug_the_patient_did_not_want_leaves_the_injection_done(scribe: Scribe) -> None:
+    # the injectate itself misheard ("normal sailing"): the refused drugs are a choice of
+    # injectate, not the injection denied
+    result = scribe.extract(
+        "Tender trigger point in the left piriformis, so I did a trigger point injection there "
+        "with normal sailing, he did not want any steroid or lidocaine, tolerated it fine."
+    )
+    assert lines(result) == [("20552", ())]
+
+
 def test_mixed_a_procedure_that_names_its_own_muscles_does_not_reach_back(
     scribe: Scribe,
 ) -> None:

@@ -34,6 +34,12 @@ TargetLabel = Literal["MUSCLE", "GROUP", "SUBSTANCE", "FINDING"]
 _NO_PLURAL = re.compile(r"(?:is|ae|um|i|s|x|al|ar|ii|ata)$")
 
 
+def any_of(patterns: list[str]) -> re.Pattern[str]:
+    """A lexicon's list of regular expressions as one case-insensitive alternation (one pass
+    over the text); an empty list matches nothing."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
+
+
 def read_model(
     path: Path, model: type[Model], *, error: type[LexiconError] = LexiconError
 ) -> Model:

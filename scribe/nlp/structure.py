@@ -7,11 +7,11 @@ mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
+from scribe.lexicons import any_of
 from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import doc_text, sentences, span_text
 from scribe.nlp.injections import opens_its_sentence
@@ -49,11 +49,11 @@ class StructureTies:
         self._technique: dict[str, str | None] = {k.id: k.technique for k in spec.kinds}
         self._section_kind = dict(spec.sections.binding)
         self._generic_sections = frozenset(spec.sections.generic)
-        self._anaphora = _alternation(statements.get("anaphora", []))
-        self._anaphora_single = _alternation(statements.get("anaphora_single", []))
-        self._anaphora_object = _alternation(statements.get("anaphora_object", []))
-        self._about_the_procedure = _alternation(statements.get("about_the_procedure", []))
-        self._routes = _alternation(list(spec.injections.not_trigger_point_routes))
+        self._anaphora = any_of(statements.get("anaphora", []))
+        self._anaphora_single = any_of(statements.get("anaphora_single", []))
+        self._anaphora_object = any_of(statements.get("anaphora_object", []))
+        self._about_the_procedure = any_of(statements.get("about_the_procedure", []))
+        self._routes = any_of(list(spec.injections.not_trigger_point_routes))
         self._dates = NoteDates(
             statements.get("service_date_label", []), statements.get("not_a_visit_date_label", [])
         )
@@ -399,10 +399,6 @@ class StructureTies:
             if here:
                 event = min(here, key=lambda e: abs(e.start - mention.span.start))
                 self._tie(mention, event, "clause", (event.start, event.end))
-
-
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
 
 
 def headings_follow_their_section(doc: Doc, events: list[ProcedureEvent]) -> None:

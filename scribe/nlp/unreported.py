@@ -20,6 +20,7 @@ import re
 
 from spacy.tokens import Doc
 
+from scribe.lexicons import any_of
 from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.procedure_event import ProcedureEvent
 
@@ -32,15 +33,11 @@ _CHECKED_NOT_DONE = re.compile(
 _BLANK_FIELD = re.compile(r"^[\s:()#-]*(?:_{2,}|n/?a\b|none\b|-{2,}|\[\s?\])", re.IGNORECASE)
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
-
-
 class UnreportedProcedures:
     def __init__(self, statements: dict[str, list[str]]) -> None:
-        self._about = _alternation(statements.get("about_the_procedure", []))
-        self._described = _alternation(statements.get("procedure_described", []))
-        self._done = _alternation(statements.get("done_evidence", []))
+        self._about = any_of(statements.get("about_the_procedure", []))
+        self._described = any_of(statements.get("procedure_described", []))
+        self._done = any_of(statements.get("done_evidence", []))
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
         text = doc_text(doc)

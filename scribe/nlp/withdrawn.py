@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from scribe.lexicons import any_of
 from scribe.nlp.extensions import by_sentence, sentences, span_text, target_spans
 from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.nlp.sections import sentence_sections
@@ -51,10 +52,6 @@ _NEEDLING = frozenset({"dry_needling"})
 _INJECTION = frozenset({"trigger_point_injection", "injection"})
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "$^", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Denial:
     start: int  # characters in the sentence
@@ -65,14 +62,14 @@ class Denial:
 class WithdrawnProcedures:
     def __init__(self, statements: dict[str, list[str]]) -> None:
         self._denials = [
-            (_alternation(statements.get("needling_withdrawn", [])), _NEEDLING),
-            (_alternation(statements.get("injection_withdrawn", [])), _INJECTION),
-            (_alternation(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
+            (any_of(statements.get("needling_withdrawn", [])), _NEEDLING),
+            (any_of(statements.get("injection_withdrawn", [])), _INJECTION),
+            (any_of(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
         ]
-        self._partial = _alternation(statements.get("withdrawal_partial", []))
-        self._side_corrected = _alternation(statements.get("side_corrected", []))
-        self._object = _alternation(statements.get("withdrawal_object", []))
-        self._done = _alternation(statements.get("done_evidence", []))
+        self._partial = any_of(statements.get("withdrawal_partial", []))
+        self._side_corrected = any_of(statements.get("side_corrected", []))
+        self._object = any_of(statements.get("withdrawal_object", []))
+        self._done = any_of(statements.get("done_evidence", []))
 
     def _denial(self, text: str, start: int = 0) -> Denial | None:
         """The sentence's denial from ``start`` on, unless it is partial: a word of part of the

@@ -42,6 +42,8 @@ def test_a_needling_denied_as_a_whole_is_not_billed(scribe: Scribe, text: str) -
         # a denial of part of the procedure
         "DN to L QL. No needling on the right side.",
         "DN to L QL. Needling deferred last visit.",
+        # a place of its own, after a possessive
+        "DN to L QL. She declined needling to her neck.",
     ],
 )
 def test_a_partial_or_other_day_denial_takes_nothing_back(scribe: Scribe, text: str) -> None:

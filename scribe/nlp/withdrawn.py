@@ -66,15 +66,21 @@ class WithdrawnProcedures:
             (any_of(statements.get("injection_withdrawn", [])), _INJECTION),
             (any_of(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
         ]
+        self._refused = any_of(statements.get("refused_with_no_object", []))
         self._partial = any_of(statements.get("withdrawal_partial", []))
         self._side_corrected = any_of(statements.get("side_corrected", []))
         self._object = any_of(statements.get("withdrawal_object", []))
         self._done = any_of(statements.get("done_evidence", []))
 
-    def _denial(self, text: str, start: int = 0) -> Denial | None:
+    def _denial(self, text: str, start: int = 0, *, refused: bool = False) -> Denial | None:
         """The sentence's denial from ``start`` on, unless it is partial: a word of part of the
-        procedure or of another day in its clause, or a place right after it."""
-        found = [(m, kinds) for p, kinds in self._denials if (m := p.search(text, start))]
+        procedure or of another day in its clause, or a place right after it. With
+        ``refused``, a refusal with no object ("DN R UT planned today, pt declined") denies the
+        procedures the sentence named before it."""
+        denials = list(self._denials)
+        if refused:
+            denials.append((self._refused, _kinds_named(text[:start])))
+        found = [(m, kinds) for p, kinds in denials if (m := p.search(text, start)) and kinds]
         if not found:
             return None
         kinds = frozenset().union(*(k for _, k in found))
@@ -97,7 +103,7 @@ class WithdrawnProcedures:
                 # "no needling to the L UT today" denies its own muscle; a denial after the last
                 # muscle of its sentence takes back what the sentence planned for today
                 tail = max(t.end_char for t in own) - sents[i].start_char
-                denial = self._denial(text, tail)
+                denial = self._denial(text, tail, refused=True)
                 if denial is not None and _planned_for_today(text):
                     self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
                 continue

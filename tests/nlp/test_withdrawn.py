@@ -65,6 +65,8 @@ def test_a_partial_or_other_day_denial_takes_nothing_back(scribe: Scribe, text: 
         # injections booked for today, declined
         "He was booked today for trigger point injections to the left quadratus lumborum. He "
         "declined the injections.",
+        # a refusal with no object, after the muscles the sentence planned for today
+        "TDN L QL planned today, patient refused.",
         # a procedure note's scheduled procedure, not performed
         "Scheduled procedure: TPI to the left quadratus lumborum with lidocaine.\n"
         "INR 3.9 this morning.\nDecision: procedure not performed.",
@@ -114,4 +116,23 @@ def test_a_side_written_in_error_is_replaced_by_the_corrected_one(scribe: Scribe
         ("infraspinatus", "left"): "treated",
         ("teres minor", "left"): "treated",
     }
+    assert lines == ["20560"]
+
+
+def test_a_plan_for_today_done_in_part_raises_no_conflict(scribe: Scribe) -> None:
+    text = (
+        "Planned today: TDN L QL, L piriformis.\n"
+        "Procedure: TDN L QL, 2 needles, LTR. Then dizzy, procedure stopped; L piriformis NOT "
+        "needled today.\nTolerated fair."
+    )
+    result = scribe.extract(text)
+    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert muscles == {("quadratus lumborum", "left"): "treated", ("piriformis", "left"): "negated"}
+    assert [line.code for line in result.coding.lines] == ["20560"]
+    assert "status-conflict" not in {p.id for p in result.coding.prompts}
+
+
+def test_a_refusal_of_something_else_takes_nothing_back(scribe: Scribe) -> None:
+    muscles, lines = statuses(scribe, "DN to L QL. Offered TENS, pt declined.")
+    assert muscles == {("quadratus lumborum", "left"): "treated"}
     assert lines == ["20560"]

@@ -183,7 +183,7 @@ class LateralityTagger:
                 header_side = self._header_cue(sent, sent_cues, header_side)
                 self._find_mirror(doc, sent, spans)
                 continue
-            back = self._back_references(doc, sent_spans, first_named, findings)
+            back = self._back_references(doc, sent_spans, first_named, findings, spans)
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
@@ -289,7 +289,11 @@ class LateralityTagger:
 
     @staticmethod
     def _back_references(
-        doc: Doc, spans: list[Span], first_named: dict[str, int], findings: list[Span]
+        doc: Doc,
+        spans: list[Span],
+        first_named: dict[str, int],
+        findings: list[Span],
+        every: list[Span],
     ) -> set[int]:
         """Mentions that point back at a muscle already named: "twitch responses in the QL
         and the piriformis" after both were listed with their sides."""
@@ -314,7 +318,7 @@ class LateralityTagger:
             in_run = i - 1 in back and all(
                 t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]
             )
-            if after_finding or in_run or _described_again(doc, span, findings):
+            if after_finding or in_run or _described_again(doc, span, findings, every):
                 back.add(i)
         return back
 
@@ -378,7 +382,7 @@ class LateralityTagger:
                 span._.side_cue = free[0].char_span(doc)
 
 
-def _described_again(doc: Doc, span: Span, findings: list[Span]) -> bool:
+def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Span]) -> bool:
     """ "I needled the right glute min ... Got a twitch on the left piriformis, and the glute
     min referred down his thigh": "the" name of a muscle named before with one side, said
     with no side of its own in a sentence that reports findings, points back at it."""
@@ -388,7 +392,7 @@ def _described_again(doc: Doc, span: Span, findings: list[Span]) -> bool:
         return False
     earlier = {
         s._.laterality
-        for s in target_spans(doc)
+        for s in every  # the note's muscle and group mentions, sides set up to this sentence
         if s._.entry_id == span._.entry_id
         and s.end <= span.sent.start
         and s._.laterality_source == "explicit"

@@ -190,6 +190,29 @@ class NoteBuilder:
                 )
         return copies
 
+    @staticmethod
+    def _contradicted(text: Quote, mentions: list[_Mention], denials: list[Any]) -> list[_Mention]:
+        """ "DN performed to R UT with LTR. No needling was performed.": each muscle the
+        denial contradicts is also said not treated, at the denial's words."""
+        by_offsets = {(m.record["start"], m.record["end"]): m for m in mentions}
+        copies = []
+        for start, end, names in denials:
+            cue = text(start, end)
+            for offsets in names:
+                quoted = text(*offsets)
+                source = by_offsets.get((quoted["start"], quoted["end"]))
+                if source is None or source.record["status"] != "treated":
+                    continue
+                record = {
+                    **source.record,
+                    "status": "negated",
+                    "status_cue": cue,
+                    "technique": None,
+                    "binding": None,
+                }
+                copies.append(_Mention(source.muscle_id, record, source.findings, set()))
+        return copies
+
     def _grouped(self, mentions: list[_Mention]) -> dict[tuple[str, str], list[_Mention]]:
         by_key: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
         unspecified: dict[str, list[_Mention]] = defaultdict(list)
@@ -266,6 +289,7 @@ class NoteBuilder:
             self._mention(text, s, kinds_by_span[(s.start, s.end)], techniques) for s in spans
         ]
         mentions += self._mirrored(text, mentions, doc._.mirrors or [])
+        mentions += self._contradicted(text, mentions, doc._.contradicted or [])
         muscles: list[Data] = []
         others: list[Data] = []
         for (muscle_id, side), group in self._grouped(mentions).items():

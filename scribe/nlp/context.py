@@ -186,6 +186,16 @@ def is_fused(modifier: Any) -> bool:
     return bool(modifier.rule.literal.endswith(_FUSED))
 
 
+def _predicate(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> Any | None:
+    """The modifier right after the merged words that says what happened to the procedure
+    they name ("no needling *was performed to* the L UT"): it belongs to them, so it neither
+    ends their scope nor makes the muscle after it treated."""
+    if not following or following[0].category not in fusion.predicates:
+        return None
+    gap = doc[end : following[0].modifier_span[0]]
+    return following[0] if all(t.lower_ in fusion.predicate_fillers for t in gap) else None
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -194,6 +204,9 @@ class _Fusion:
         self.fillers = {f.lower() for f in spec.fillers}
         self.nouns = {n.lower() for n in spec.nouns}
         self.max_gap = spec.max_gap
+        self.category = spec.category
+        self.predicates = set(spec.predicates)
+        self.predicate_fillers = {f.lower() for f in spec.predicate_fillers}
         self.rule = ConTextRule(
             literal=f"<{spec.category.lower()}{_FUSED}",
             category=spec.category,
@@ -201,6 +214,13 @@ class _Fusion:
             allowed_types=set(spec.allowed_types),
             max_scope=spec.max_scope,
             terminated_by=set(lexicon.terminated_by.get(spec.category, [])) or None,
+        )
+
+    def names_procedure(self, doc: Doc, modifier: Any) -> bool:
+        """A modifier of this category whose own words end with the procedure's name."""
+        said = _text(doc, modifier)
+        return modifier.category == self.category and any(
+            said.endswith(f" {noun}") for noun in self.nouns
         )
 
 
@@ -337,36 +357,45 @@ class SentenceContext:
         return not commas and words >= self._run_on_words
 
     def _fuse(self, doc: Doc, modifiers: list[Any], first: int, last: int) -> list[Any]:
-        """Merge "declined" + "DN", "consider" + "needling" into one modifier."""
+        """Merge "declined" + "DN", "consider" + "needling" into one modifier, and a denied
+        procedure with what the sentence says of it ("no needling" + "was performed to")."""
         modifiers.sort(key=lambda m: m.modifier_span[0])
         out: list[Any] = []
         i = 0
         while i < len(modifiers):
             head = modifiers[i]
-            fused = None
-            if i + 1 < len(modifiers):
-                noun = modifiers[i + 1]
-                gap = doc[head.modifier_span[1] : noun.modifier_span[0]]
-                for fusion in self.fusions:
-                    if (
-                        len(gap) <= fusion.max_gap
-                        and all(t.lower_ in fusion.fillers for t in gap)
-                        and _text(doc, head) in fusion.heads
-                        and _text(doc, noun) in fusion.nouns
-                    ):
-                        start, end = head.modifier_span[0], noun.modifier_span[1]
-                        low, high = scope_in_sentence(fusion.rule, start, end, first, last)
-                        fused = ConTextModifier(
-                            fusion.rule, start, end, doc, scope_start=low, scope_end=high
-                        )
-                        break
-            if fused is not None:
-                out.append(fused)
-                i += 2
-            else:
+            rule, end, taken = head.rule, head.modifier_span[1], 1
+            following = modifiers[i + 1 : i + 2]
+            for fusion in self.fusions:
+                merged = bool(following) and self._merges(doc, fusion, head, following[0])
+                if merged:
+                    rule, end, taken = fusion.rule, following[0].modifier_span[1], 2
+                # "no needling" is one literal: what it is said of still belongs to it
+                elif not (fusion.predicates and fusion.names_procedure(doc, head)):
+                    continue
+                verb = _predicate(doc, fusion, modifiers[i + taken : i + taken + 1], end)
+                if verb is not None:
+                    end, taken = verb.modifier_span[1], taken + 1
+                if merged or verb is not None:
+                    break
+            if taken == 1:
                 out.append(head)
-                i += 1
+            else:
+                start = head.modifier_span[0]
+                low, high = scope_in_sentence(rule, start, end, first, last)
+                out.append(ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high))
+            i += taken
         return out
+
+    @staticmethod
+    def _merges(doc: Doc, fusion: _Fusion, head: Any, noun: Any) -> bool:
+        gap = doc[head.modifier_span[1] : noun.modifier_span[0]]
+        return (
+            len(gap) <= fusion.max_gap
+            and all(t.lower_ in fusion.fillers for t in gap)
+            and _text(doc, head) in fusion.heads
+            and _text(doc, noun) in fusion.nouns
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         spans = target_spans(doc)

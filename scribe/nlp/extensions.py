@@ -25,6 +25,9 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
     "injectate": None,
     "rationale": None,
     "mirrors": None,  # [(start_char, end_char, side, [(start_char, end_char) of mirrored names])]
+    # a denial of a procedure the note proved done just before: [(start_char, end_char of the
+    # denial, [(start_char, end_char) of the names it contradicts])] (withdrawn.py)
+    "contradicted": None,
     "document_kind": "clinical_note",  # DocumentKind, from the section headings
     "note_sections": None,  # list[NoteSection], from sections.py
     "procedures": None,  # list[ProcedureEvent], from events.py

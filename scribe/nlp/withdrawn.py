@@ -12,11 +12,15 @@ in the section). The denials are ``needling_withdrawn``, ``injection_withdrawn``
 partial is ``withdrawal_partial``. The muscles taken back are not treated: negated, or still
 planned when another procedure of today treated them ("booked for TPIs to the upper traps ...
 declined the injections ... I then dry needled the upper trapezius"). A muscle another sentence
-still says was treated keeps that mention, and the note then holds a status conflict for review:
-this pass never adds a muscle or a line to a claim.
+still says was treated keeps that mention, and the note then holds a status conflict for review.
+This pass never adds a muscle or a line to a claim.
+
+A denial that follows a procedure said done with evidence ("DN performed to R UT with LTR. No
+needling was performed.") takes nothing back: the note says both, and each of its muscles is
+recorded in ``doc._.contradicted`` so the note holds a status conflict for review.
 
 Reads: sentences, sections, targets, procedure events after binding. Writes: ``time`` of the
-events taken back and ``status``/``status_cue`` of their muscle mentions.
+events taken back, ``status``/``status_cue`` of their muscle mentions, ``doc._.contradicted``.
 """
 
 from __future__ import annotations
@@ -136,6 +140,11 @@ class WithdrawnProcedures:
             elif event.sentence in earlier and self._taken_back(event, texts, own):
                 event.time = "not_done"
                 taken += event.muscles
+            elif event.sentence in earlier and _proved_near(event, own):
+                # "DN performed to R UT with LTR. No needling was performed.": the note says
+                # both; each muscle goes to review as a status conflict, billed by neither
+                names = [(m.start_char, m.end_char) for m in event.muscles]
+                doc._.contradicted = [*(doc._.contradicted or []), (*cue, names)]
         # muscles a plan for today named with no procedure of its own ("booked for needling
         # ... today", "offered DN to ... today")
         for j in earlier:
@@ -191,6 +200,11 @@ class WithdrawnProcedures:
                 said = pattern.sub(lambda m: " " * len(m.group(0)), said)
         near = own - event.sentence <= _REACH
         return near and event.time == "today" and not self._done.search(said)
+
+
+def _proved_near(event: ProcedureEvent, denial: int) -> bool:
+    """A procedure said done today, with its muscles, a few sentences before the denial."""
+    return event.time == "today" and bool(event.muscles) and denial - event.sentence <= _REACH
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:.]|\b(?:but|and|so|because)\b", re.IGNORECASE)

@@ -241,6 +241,15 @@ class ContextFusion(Frozen):
     fillers: list[str] = Field(default_factory=list)
     nouns: list[str] = Field(min_length=1)
     max_gap: int = Field(default=4, ge=0, description="Filler words allowed between them.")
+    predicates: list[str] = Field(
+        default_factory=list,
+        description="Categories of a modifier right after the needling words that says what "
+        "happened to them and so belongs to the merged one: the 'was performed to' of 'no "
+        "needling was performed to the L UT'.",
+    )
+    predicate_fillers: list[str] = Field(
+        default_factory=list, description="Words allowed between the needling words and it."
+    )
 
 
 class RunOnReach(Frozen):

@@ -223,3 +223,20 @@ def test_context_only_after_the_last_name_restricts_it_and_the_clause_goes_on(
         "Left flexor carpi ulnaris only, one muscle, three needles. Nothing injected."
     ).note
     assert {m.name: m.status for m in note.muscles} == {"flexor carpi ulnaris": "treated"}
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "No needling was performed to the right gluteus medius.",
+        "No dry needling performed on R glute med.",
+        "Dry needling was not performed to the right gluteus medius.",
+        "TDN was not done on the R gluteus medius.",
+    ],
+)
+def test_what_a_denied_needling_is_said_of_is_not_needled(scribe: Scribe, denial: str) -> None:
+    """ "was performed to" after "no needling" belongs to the denial: the muscle after it is
+    not needled, even after a needling of another muscle the sentence before."""
+    result = scribe.extract(f"DN to the L piriformis with LTR. {denial}")
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses == {("piriformis", "left"): "treated", ("gluteus medius", "right"): "negated"}

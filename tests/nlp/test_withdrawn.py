@@ -1,6 +1,6 @@
 """Dry needling taken back by a later denial of the whole procedure (scribe/nlp/withdrawn.py):
-its muscles are not needled and nothing is billed; a denial of only part of it, of another day,
-or one that follows evidence the needling was done, takes nothing back."""
+its muscles are not needled and nothing is billed; a denial of only part of it, or of another day,
+takes nothing back; one that follows evidence the needling was done is a conflict for review."""
 
 from __future__ import annotations
 
@@ -136,3 +136,25 @@ def test_a_refusal_of_something_else_takes_nothing_back(scribe: Scribe) -> None:
     muscles, lines = statuses(scribe, "DN to L QL. Offered TENS, pt declined.")
     assert muscles == {("quadratus lumborum", "left"): "treated"}
     assert lines == ["20560"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling performed to the left quadratus lumborum, LTR x2. No needling was done.",
+        "DN L QL, tolerated well. Needling was not performed today.",
+    ],
+)
+def test_a_denial_after_proof_of_needling_is_a_conflict_for_review(
+    scribe: Scribe, text: str
+) -> None:
+    """The note says both: neither is chosen, the muscle is not billed and a reviewer is told."""
+    result = scribe.extract(text)
+    [muscle] = result.note.muscles
+    assert (muscle.name, muscle.laterality, muscle.status_conflict) == (
+        "quadratus lumborum",
+        "left",
+        True,
+    )
+    assert result.coding.lines == []
+    assert "status-conflict" in [p.id for p in result.coding.prompts]

@@ -57,6 +57,7 @@ SETS = (
     "charts",
     "audited",
     "withheld",
+    "counted",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -196,6 +196,18 @@ def _predicate(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> A
     return following[0] if all(t.lower_ in fusion.predicate_fillers for t in gap) else None
 
 
+_AND = frozenset({"and", "or", ",", "/", "&", "and/or"})
+
+
+def _joined(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> Any | None:
+    """Another procedure name joined to the merged one by "and" or "or"."""
+    if not following or _text(doc, following[0]) not in fusion.nouns:
+        return None
+    gap = doc[end : following[0].modifier_span[0]]
+    joined = len(gap) > 0 and all(t.lower_ in _AND | fusion.fillers for t in gap)
+    return following[0] if joined and any(t.lower_ in _AND for t in gap) else None
+
+
 class _Fusion:
     """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
 
@@ -370,6 +382,9 @@ class SentenceContext:
                 merged = bool(following) and self._merges(doc, fusion, head, following[0])
                 if merged:
                     rule, end, taken = fusion.rule, following[0].modifier_span[1], 2
+                    # "declined injections and needling of the R UT": the procedures it joins
+                    while (also := _joined(doc, fusion, modifiers[i + taken :], end)) is not None:
+                        end, taken = also.modifier_span[1], taken + 1
                 # "no needling" is one literal: what it is said of still belongs to it
                 elif not (fusion.predicates and fusion.names_procedure(doc, head)):
                     continue

@@ -240,3 +240,16 @@ def test_what_a_denied_needling_is_said_of_is_not_needled(scribe: Scribe, denial
     result = scribe.extract(f"DN to the L piriformis with LTR. {denial}")
     statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
     assert statuses == {("piriformis", "left"): "treated", ("gluteus medius", "right"): "negated"}
+
+
+def test_a_refusal_of_two_procedures_joined_by_and_covers_both(scribe: Scribe) -> None:
+    """ "declined injections and needling of the L QL": the second procedure's name belongs to
+    the refusal, so it does not make the muscle after it treated."""
+    result = scribe.extract(
+        "DN to the R piriformis with LTR. He declined injections and needling of the L QL."
+    )
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses == {
+        ("piriformis", "right"): "treated",
+        ("quadratus lumborum", "left"): "negated",
+    }

@@ -173,6 +173,30 @@ def today_list(
     return min(done, key=lambda e: abs(e.start - mention.span.start), default=None)
 
 
+def after_a_semicolon(
+    mention: Mention, mentions: list[Mention], effective: list[ProcedureEvent]
+) -> ProcedureEvent | None:
+    """ "Tx: R UFT, LS, rhomb maj/min; L UFT": a name after a semicolon, with nothing but sides
+    and list words before it, goes on with the list the name right before the semicolon
+    belongs to, when that name was needled or injected today."""
+    doc = mention.span.doc
+    before = [
+        m for m in mentions if m.sentence == mention.sentence and m.span.end <= mention.span.start
+    ]
+    if not before:
+        return None
+    gap = doc[before[-1].span.end : mention.span.start]
+    if sum(t.text == ";" for t in gap) != 1 or any(
+        t.is_alpha and t.lower_ not in _BARE_LIST_WORDS for t in gap
+    ):
+        return None
+    previous = before[-1].span
+    return next(
+        (e for e in effective if e.billable_today and any(s is previous for s in e.muscles)),
+        None,
+    )
+
+
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]\d{1,2}|\d{1,2})$")
 
 

@@ -26,6 +26,7 @@ from scribe.nlp.mentions import (
     tie,
 )
 from scribe.nlp.muscle_lists import (
+    after_a_semicolon,
     continued_list,
     last_list,
     last_run,
@@ -225,6 +226,7 @@ class StructureTies:
                 event = event or listed_after_its_procedure(
                     doc, i, mentions, effective, self._about_the_procedure
                 )
+                event = event or after_a_semicolon(mention, mentions, effective)
             # a finding said after the list ("..., taut bands in both") does not take it out
             # of today's procedure; a complaint or an exam word does
             listed = mention.strength == UNDECIDED or mention.span._.status == "palpated_only"

@@ -185,6 +185,9 @@ class EllipsisResolver:
             word = doc[j].lower_
             phrase = " ".join([*kept, word]) if after else " ".join([word, *kept])
             entry_id = self._muscle_terms.get(phrase)
+            if entry_id is None and after and kept and kept[-1].endswith("s"):
+                # "rhomboids maj and min": the part of one of them is named in the singular
+                entry_id = self._muscle_terms.get(" ".join([*kept[:-1], kept[-1][:-1], word]))
             if entry_id is None:
                 return found
             span = Span(doc, j, j + 1, label="MUSCLE")

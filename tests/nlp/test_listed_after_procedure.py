@@ -36,3 +36,12 @@ def test_a_bare_list_with_its_count_after_the_procedure_is_its_list(scribe: Scri
     treated = {m.name for m in result.note.muscles if m.status == "treated"}
     assert treated == {"gluteus medius", "piriformis", "tensor fasciae latae"}
     assert [(line.code, line.units) for line in result.coding.lines] == [("20561", 1)]
+
+
+def test_tx_heads_the_treatment_list_and_a_semicolon_goes_on_with_it(scribe: Scribe) -> None:
+    """ "Tx:" is the shorthand of "treatment:"; after a semicolon, a bare side and name go on
+    with the list; a name after another treatment's words does not."""
+    text = "TDN today. Tx: R glute med, piriformis; L QL. Tol well."
+    assert _treated(scribe, text) == {"gluteus medius", "piriformis", "quadratus lumborum"}
+    text = "TDN today. Tx: R glute med; ice to L QL."
+    assert _treated(scribe, text) == {"gluteus medius"}

@@ -98,6 +98,8 @@ def test_targets_substances_and_findings(nlp: Language) -> None:
             ["upper-trapezius", "middle-trapezius", "lower-trapezius"],
         ),
         ("gluteus medius and minimus", ["gluteus-medius", "gluteus-minimus"]),
+        # the part of one of them named after a plural
+        ("pectorals major and minor", ["pectoralis-major", "pectoralis-minor"]),
     ],
 )
 def test_targets_ellipsis_names_each_muscle(nlp: Language, text: str, expected: list[str]) -> None:

@@ -66,7 +66,12 @@ class InjectionResolver:
             return []
         injected = [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
         beside_muscles = any(s.label_ in ("MUSCLE", "GROUP") for s in in_sent)
-        if not (injected and beside_muscles) and section in self._procedure_sections:
+        # "0.25% bupivacaine, 1 mL into each site:" says where a dose went as plainly as a
+        # procedure heading does
+        into_each = bool(_INTO_EACH.search(span_text(sent)))
+        if not (injected and beside_muscles) and (
+            section in self._procedure_sections or (into_each and not injected)
+        ):
             injected = [
                 s
                 for s in in_sent
@@ -77,7 +82,7 @@ class InjectionResolver:
             ]
             for substance in injected:
                 substance._.status = "injected"
-        elif not beside_muscles and not _INTO_EACH.search(span_text(sent)):
+        elif not beside_muscles and not into_each:
             return []  # "1 cc into each trigger point" points back at the muscles named before
         if not injected:
             return []

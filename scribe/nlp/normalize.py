@@ -30,6 +30,9 @@ _SOFT_WRAP = (
 _STRUCK = re.compile(
     r"~~(?=\S)[^~]{1,800}?(?<=\S)~~|<(s|del|strike)>[^<]{0,800}</\1>", re.IGNORECASE
 )
+# a plural left open, "injection(s)", "muscle(s)": read as the plural (same length, so every
+# character keeps its place)
+_OPEN_PLURAL = re.compile(r"(?<=[a-z])\(s\)(?![A-Za-z])", re.IGNORECASE)
 _PADDING = r"[ \t]{2,}|\t"
 # punctuation said aloud, as users of dictation software do ("upper trapezius comma levator
 # scapulae period"): read as the mark where the note says such words at least twice, words no
@@ -139,11 +142,13 @@ def _plain(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Plain characters, struck-through text blanked, soft-wrapped lines joined and padding
-    squeezed to one space each."""
+    """Plain characters, struck-through text blanked, open plurals ("injection(s)") closed,
+    soft-wrapped lines joined and padding squeezed to one space each."""
     plain, plain_offsets = _plain(text)
     if "~~" in plain or "<" in plain:
         plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
+    if "(s)" in plain or "(S)" in plain:
+        plain = _OPEN_PLURAL.sub("s  ", plain)
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0

@@ -116,3 +116,19 @@ def test_a_muscle_said_not_injected_but_dry_needled_stays_treated(scribe: Scribe
     )
     statuses = {m.name: m.status for m in result.note.muscles}
     assert statuses == {"infraspinatus": "treated", "teres minor": "treated"}
+
+
+def test_a_dose_into_each_site_heads_the_numbered_sites_below(scribe: Scribe) -> None:
+    text = (
+        "Procedure: trigger point injection(s)\n"
+        "Technique: 1% lidocaine, 0.5 mL into each site:\n"
+        "   1. L gluteus medius\n"
+        "   2. L piriformis\n"
+        "Tolerated well.\n"
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("gluteus medius", "treated"),
+        ("piriformis", "treated"),
+    }
+    assert [line.code for line in result.coding.lines] == ["20552"]

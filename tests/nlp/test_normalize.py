@@ -177,3 +177,10 @@ def test_prose_words_for_marks_stay_words(text: str) -> None:
 def test_a_span_of_time_stays_a_word_in_dictated_punctuation() -> None:
     source = normalize("needled the R UT comma levator period the grace period ends comma ok")
     assert source.text == "needled the R UT, levator. the grace period ends, ok"
+
+
+def test_normalize_reads_an_open_plural_as_the_plural_in_place() -> None:
+    source = normalize("Procedure: trigger point injection(s), R QL.")
+    assert source.text.startswith("Procedure: trigger point injections ")
+    assert len(source.offsets) == len(source.text)
+    assert source.original[source.offsets[source.text.index("R QL")]] == "R"

@@ -6,7 +6,8 @@ done; a row's side letter, leaders (dots, dashes) and needle count may stand aro
 A grid whose legend says what its mark means ("(X = needled)", "key: ✓ = needled") is read the
 same way: a muscle's row of marks is a yes, and under a side-column header ("Muscle   R   L")
 each mark's column gives its side, read where the clinician's padding put it. So is a chart
-whose mark stands under a column headed by the procedure ("Muscle   Side   DN").
+whose mark stands under a column headed by the procedure ("Muscle   Side   DN"), and a grid of
+boxes under a side-column header that says what its marks mean ("Muscle treated   R   L").
 
 Reads: the template's lines (``templates.py``), the mentions and the procedures done today.
 Writes: the status (and, from a grid's columns, the side) of the mentions on such rows.
@@ -128,6 +129,20 @@ def ticked_column(span: Span) -> bool:
     return False
 
 
+def checked_under_a_done_header(span: Span) -> bool:
+    """A muscle's row of boxes with one checked, under a side-column header that says what a
+    mark means ("Muscle treated   R   L   Bilat   # needles" over "Upper trapezius  [ ]  [ ]
+    [x]  4"): the header is the row's legend."""
+    template, line, _ = _row(span)
+    boxes = template.boxes_after(span)
+    if not any(checked for _, checked in boxes):
+        return False
+    for _, words in _block_above(template, line):
+        if side_header(words):
+            return bool(_DONE_WORD.search(words))
+    return False
+
+
 def answered_rows(
     mentions: list[Mention], effective: list[ProcedureEvent], technique: dict[str, str | None]
 ) -> None:
@@ -142,6 +157,8 @@ def answered_rows(
         sides = marked_sides(span) if answer is None else None
         if answer is None and sides is None and ticked_column(span):
             answer = "yes"
+        if answer is None and sides is None and checked_under_a_done_header(span):
+            answer = "yes"  # its sides were read from the box columns (laterality.py)
         if sides is not None:
             answer = "yes"
             if sides:

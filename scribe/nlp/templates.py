@@ -33,12 +33,22 @@ _SIDE_COLUMN = {
     "l": "left",
     "lt": "left",
     "left": "left",
+    "b": "bilateral",
+    "bil": "bilateral",
+    "bilat": "bilateral",
+    "bilateral": "bilateral",
+    "both": "bilateral",
 }
-# what a side-column header line may hold besides its side letters: "Muscle   R   L"
-_SIDE_HEADER_REST = re.compile(r"\b(?:muscles?|name|side|needled|today)\b|[|:()/-]", re.I)
+# what a side-column header line may hold besides its side letters: "Muscle   R   L",
+# "Muscle treated   R   L   Bilat   # needles"
+_SIDE_HEADER_REST = re.compile(
+    r"\b(?:muscles?|name|side|needled|treated|today|needles?|count)\b|[|:()/#-]", re.I
+)
 
 
-_SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left)\b", re.IGNORECASE)
+# a needle count closing a row of boxes: "4", "x2", "3 needles"
+_NEEDLE_COUNT_CELL = re.compile(r"(?:x\s*)?\d{1,2}(?:\s*needles?)?", re.IGNORECASE)
+_SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left|b|bil|bilat|bilateral|both)\b", re.IGNORECASE)
 
 
 def side_header(line: str) -> list[tuple[int, str]]:
@@ -109,11 +119,15 @@ class Template:
 
     def boxes_after(self, span: Span) -> list[tuple[int, bool]]:
         """The boxes after a name when only boxes follow it on its line ("Upper trapezius
-        [x]  [ ]"): (column in the line, checked) of each."""
+        [x]  [ ]"), with at most a needle count after them ("[ ]  [x]  4"): (column in the
+        line, checked) of each."""
         line_start, line_end = self.lines[self.line_of(span.start_char)]
         rest = self.text[span.end_char : line_end]
         boxes = [m for m in _BOX.finditer(rest)]
-        if not boxes or _BOX.sub("", rest).strip():
+        after_boxes = rest[boxes[-1].end() :] if boxes else ""
+        if not boxes or _BOX.sub("", rest[: boxes[-1].end()]).strip():
+            return []
+        if after_boxes.strip() and not _NEEDLE_COUNT_CELL.fullmatch(after_boxes.strip()):
             return []
         offset = span.end_char - line_start
         return [(offset + m.start(), m.group("empty") is None) for m in boxes]

@@ -66,3 +66,35 @@ def test_rows_that_name_their_own_columns_each_say_their_procedure(scribe: Scrib
         "teres minor": ["injection"],
         "posterior deltoid": ["needling"],
     }
+
+
+def test_a_grid_of_boxes_under_a_treated_header_gives_sides_and_treatment(scribe: Scribe) -> None:
+    """The side-column header says what a box means ("Muscle needled"); a needle count may
+    close the row; an unticked row is no treatment."""
+    text = (
+        "Dry needling form\n"
+        "\n"
+        "Muscle needled        Rt    Lt    Both   # needles\n"
+        "Gluteus medius        [x]   [ ]   [ ]       3\n"
+        "Piriformis            [ ]   [ ]   [x]       4\n"
+        "Quadratus lumborum    [ ]   [ ]   [ ]\n"
+        "\n"
+        "Tolerated well.\n"
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("gluteus medius", "right", "treated"),
+        ("piriformis", "bilateral", "treated"),
+    }
+    assert [line.code for line in result.coding.lines] == ["20561"]
+
+
+def test_a_grid_of_boxes_under_a_plain_side_header_says_nothing_was_done(scribe: Scribe) -> None:
+    text = (
+        "Dry needling discussed.\n"
+        "\n"
+        "Trigger points      R     L\n"
+        "Gluteus medius      [x]   [ ]\n"
+        "Piriformis          [x]   [x]\n"
+    )
+    assert scribe.extract(text).coding.lines == []

@@ -16,7 +16,7 @@ from typing import Literal
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import (
@@ -29,6 +29,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
+from scribe.nlp.side_references import LIST_GAP, back_references, is_level, is_number
 from scribe.nlp.templates import side_boxes
 from scribe.schemas.lexicon import LateralityLexicon
 
@@ -43,32 +44,14 @@ _POSTFIX_GAP = frozenset(
     # "upper traps needled bilaterally", "glute med was treated on both sides"
     | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
 )
-_LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
 _HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
 _HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the"})
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
-_RUN_GAP = _LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
-_REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
-_FINDING_GAP = _REFERRING_PREPOSITIONS | {
-    "on", "and", "the", ",", "both", "side", "sides", "bilaterally", "bilateral", "bilat",
-}  # fmt: skip
-
-
-_LEVEL = re.compile(
-    r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|&|at|through|to|levels?)$", re.IGNORECASE
+_BRACKETED_SIDE = re.compile(
+    r"\(\s*(?:r|l|rt|lt|right|left|bilat\w*|b/l|both)\.?(?:\s+sides?)?(?:\s+only)?\s*\)\s*:?$",
+    re.IGNORECASE,
 )
-
-
-def _is_level(token: Token) -> bool:
-    """Spinal levels between a name and its side: "multifidi at L4-5 and L5-S1 bilat"."""
-    return bool(_LEVEL.match(token.text))
-
-
-def _is_number(token: Token) -> bool:
-    """A cardinal ("4", "four"); spaCy's like_num also takes ordinals ("first")."""
-    return token.is_digit or token.lower_ in _NUMBER_WORDS
 
 
 @dataclass(frozen=True)
@@ -138,7 +121,7 @@ class LateralityTagger:
             if (
                 len(text) == 1
                 and end < len(doc)
-                and _is_number(doc[end])
+                and is_number(doc[end])
                 and not _columns_apart(doc, end)
             ):
                 continue  # "L four L five", "L 4": a spinal level, not a side
@@ -183,7 +166,7 @@ class LateralityTagger:
                 header_side = self._header_cue(sent, sent_cues, header_side)
                 self._find_mirror(doc, sent, spans)
                 continue
-            back = self._back_references(doc, sent_spans, first_named, findings, spans)
+            back = back_references(doc, sent_spans, first_named, findings, spans)
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
@@ -237,6 +220,15 @@ class LateralityTagger:
         )
         if len(usable) == 1 and (heading or (len(words) <= _HEADER_MAX_WORDS and side_only)):
             return usable[0]
+        # a heading line closed by its side in brackets: "Intervention - Dry needling (lt only)"
+        closing = _BRACKETED_SIDE.search(text)
+        if (
+            len(usable) == 1
+            and closing
+            and "\n" in sent.text_with_ws
+            and sent.start_char + closing.start() <= usable[0].char_span(sent.doc)[0]
+        ):
+            return usable[0]
         if "\n\n" in sent.text_with_ws or (words and span_text(sent).rstrip().endswith(":")):
             return None
         return previous
@@ -288,41 +280,6 @@ class LateralityTagger:
         return used
 
     @staticmethod
-    def _back_references(
-        doc: Doc,
-        spans: list[Span],
-        first_named: dict[str, int],
-        findings: list[Span],
-        every: list[Span],
-    ) -> set[int]:
-        """Mentions that point back at a muscle already named: "twitch responses in the QL
-        and the piriformis" after both were listed with their sides."""
-        back: set[int] = set()
-        for i, span in enumerate(spans):
-            if first_named[span._.entry_id] >= span.start:
-                continue
-            gap = doc[max(0, span.start - 3) : span.start]
-            words = [t.lower_ for t in gap]
-            # "twitch in the QL"; "LTR at L5-S1 on both sides and in QL" (the finding's
-            # places, levels and sides, between)
-            after_finding = any(
-                f.end <= span.start
-                and (
-                    span.start - f.end <= 3
-                    or all(
-                        _is_level(t) or t.lower_ in _FINDING_GAP for t in doc[f.end : span.start]
-                    )
-                )
-                for f in findings
-            ) and any(w in _REFERRING_PREPOSITIONS for w in words)
-            in_run = i - 1 in back and all(
-                t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]
-            )
-            if after_finding or in_run or _described_again(doc, span, findings, every):
-                back.add(i)
-        return back
-
-    @staticmethod
     def _set(doc: Doc, span: Span, cue: SideCue, source: str) -> None:
         span._.laterality = cue.side
         span._.laterality_source = source
@@ -341,7 +298,7 @@ class LateralityTagger:
         for cue in cues:
             if cue.start < span.end:
                 continue
-            gap = [t for t in doc[span.end : cue.start] if not _is_level(t)]
+            gap = [t for t in doc[span.end : cue.start] if not is_level(t)]
             near = len(gap) <= 3 and cue.start - span.end <= 12
             if near and all(t.lower_ in _POSTFIX_GAP for t in gap):
                 return cue
@@ -354,7 +311,7 @@ class LateralityTagger:
         """ "upper traps and levators bilaterally": a side after a list covers the list."""
         for j in range(i + 1, len(spans)):
             gap = doc[spans[j - 1].end : spans[j].start]
-            if not all(t.lower_ in _LIST_GAP for t in gap):
+            if not all(t.lower_ in LIST_GAP for t in gap):
                 return None
             if j in postfix_of:
                 return postfix_of[j]
@@ -380,24 +337,6 @@ class LateralityTagger:
                 span._.laterality = free[0].side
                 span._.laterality_source = "context"
                 span._.side_cue = free[0].char_span(doc)
-
-
-def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Span]) -> bool:
-    """ "I needled the right glute min ... Got a twitch on the left piriformis, and the glute
-    min referred down his thigh": "the" name of a muscle named before with one side, said
-    with no side of its own in a sentence that reports findings, points back at it."""
-    if span.start == 0 or doc[span.start - 1].lower_ not in ("the", "that", "this"):
-        return False
-    if not any(f.sent.start == span.sent.start for f in findings):
-        return False
-    earlier = {
-        s._.laterality
-        for s in every  # the note's muscle and group mentions, sides set up to this sentence
-        if s._.entry_id == span._.entry_id
-        and s.end <= span.sent.start
-        and s._.laterality_source == "explicit"
-    }
-    return len(earlier) == 1 and earlier != {"bilateral"}
 
 
 def _columns_apart(doc: Doc, i: int) -> bool:

@@ -232,3 +232,31 @@ def test_a_side_column_before_a_needle_column_is_a_side_not_a_level(scribe: Scri
     assert sides == {"gluteus medius": "left", "piriformis": "right"}
     prose = scribe.extract("Dry needling to the multifidus at L 4, 2 needles.").note
     assert [m.laterality for m in prose.muscles] == ["unspecified"]
+
+
+def test_a_heading_closed_by_its_side_in_brackets_sides_the_rows_below(scribe: Scribe) -> None:
+    text = (
+        "Exam: TrPs in rt gluteus medius.\n"
+        "Dry needling (lt only)\n"
+        "  gluteus medius .... 2 needles\n"
+        "  piriformis ........ 1 needle\n"
+        "Tolerated well.\n"
+    )
+    result = scribe.extract(text)
+    treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert treated == {("gluteus medius", "left"), ("piriformis", "left")}
+
+
+def test_a_needle_tally_points_back_at_the_muscles_named_before(scribe: Scribe) -> None:
+    """ "4 each side" is said of the multifidus alone; the names after it, said again with
+    their counts, are the left ones listed before."""
+    text = (
+        "DN: B cervical multifidus C4-C6; L splenius capitis; L levator scapulae.\n"
+        "Needles: multifidus 2 each side, splenius 2, levator 1.\n"
+    )
+    muscles = {(m.name, m.laterality) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("multifidus cervicis", "bilateral"),
+        ("splenius capitis", "left"),
+        ("levator scapulae", "left"),
+    }

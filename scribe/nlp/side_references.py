@@ -1,0 +1,110 @@
+"""Mentions that point back at a muscle named before, and so take their side from it rather
+than from the side words around them: a finding's place ("twitch responses in the QL"), a name
+described again ("the glute min referred down his thigh"), a needle tally ("Needles:
+multifidus 4 each side, QL 3"). Also the spinal levels and numbers that are never sides.
+
+Pure functions over a doc's spans, for ``laterality.py``.
+"""
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from scribe.nlp.extensions import span_text
+
+LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
+_RUN_GAP = LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
+_REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
+_FINDING_GAP = _REFERRING_PREPOSITIONS | {
+    "on", "and", "the", ",", "both", "side", "sides", "bilaterally", "bilateral", "bilat",
+}  # fmt: skip
+
+
+_LEVEL = re.compile(
+    r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|&|at|through|to|levels?)$", re.IGNORECASE
+)
+
+
+def is_level(token: Token) -> bool:
+    """Spinal levels between a name and its side: "multifidi at L4-5 and L5-S1 bilat"."""
+    return bool(_LEVEL.match(token.text))
+
+
+def is_number(token: Token) -> bool:
+    """A cardinal ("4", "four"); spaCy's like_num also takes ordinals ("first")."""
+    return token.is_digit or token.lower_ in _NUMBER_WORDS
+
+
+def back_references(
+    doc: Doc,
+    spans: list[Span],
+    first_named: dict[str, int],
+    findings: list[Span],
+    every: list[Span],
+) -> set[int]:
+    """Mentions that point back at a muscle already named: "twitch responses in the QL
+    and the piriformis" after both were listed with their sides."""
+    back: set[int] = set()
+    for i, span in enumerate(spans):
+        if _tallied_again(doc, span, every):
+            back.add(i)
+            continue
+        if first_named[span._.entry_id] >= span.start:
+            continue
+        gap = doc[max(0, span.start - 3) : span.start]
+        words = [t.lower_ for t in gap]
+        # "twitch in the QL"; "LTR at L5-S1 on both sides and in QL" (the finding's
+        # places, levels and sides, between)
+        after_finding = any(
+            f.end <= span.start
+            and (
+                span.start - f.end <= 3
+                or all(is_level(t) or t.lower_ in _FINDING_GAP for t in doc[f.end : span.start])
+            )
+            for f in findings
+        ) and any(w in _REFERRING_PREPOSITIONS for w in words)
+        in_run = i - 1 in back and all(
+            t.lower_ in _RUN_GAP for t in doc[spans[i - 1].end : span.start]
+        )
+        if after_finding or in_run or _described_again(doc, span, findings, every):
+            back.add(i)
+    return back
+
+
+def _tallied_again(doc: Doc, span: Span, every: list[Span]) -> bool:
+    """ "PROCEDURE: B lumbar multifidus L3-L5; L QL; L iliocostalis lumborum. Needles:
+    multifidus 4 each side, QL 3, iliocostalis 2.": a name said again with its needle count,
+    in a sentence that counts needles, points back at the muscle named before it (by its
+    whole name or a shorter one), and takes no side from the tally's words."""
+    after = doc[span.end : span.end + 2]
+    counted = bool(after) and (
+        is_number(after[0]) or (after[0].lower_ == "x" and len(after) > 1 and is_number(after[1]))
+    )
+    if not counted or not any(t.lower_.startswith("needle") for t in span.sent):
+        return False
+    said = span_text(span).lower()
+    return any(
+        s.end <= span.sent.start
+        and s.label_ == "MUSCLE"
+        and (s._.entry_id == span._.entry_id or said in span_text(s).lower())
+        for s in every
+    )
+
+
+def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Span]) -> bool:
+    """ "I needled the right glute min ... Got a twitch on the left piriformis, and the glute
+    min referred down his thigh": "the" name of a muscle named before with one side, said
+    with no side of its own in a sentence that reports findings, points back at it."""
+    if span.start == 0 or doc[span.start - 1].lower_ not in ("the", "that", "this"):
+        return False
+    if not any(f.sent.start == span.sent.start for f in findings):
+        return False
+    earlier = {
+        s._.laterality
+        for s in every  # the note's muscle and group mentions, sides set up to this sentence
+        if s._.entry_id == span._.entry_id
+        and s.end <= span.sent.start
+        and s._.laterality_source == "explicit"
+    }
+    return len(earlier) == 1 and earlier != {"bilateral"}

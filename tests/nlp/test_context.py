@@ -253,3 +253,22 @@ def test_a_refusal_of_two_procedures_joined_by_and_covers_both(scribe: Scribe) -
         ("piriformis", "right"): "treated",
         ("quadratus lumborum", "left"): "negated",
     }
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "No treatment to the L gluteus medius.",
+        "L gluteus medius needling was cancelled.",
+        "Instead of needling the L gluteus medius we did soft tissue work.",
+        "L gluteus medius treated with manual therapy only.",
+        "Needling of the L gluteus medius was stopped, before any needle was placed.",
+    ],
+)
+def test_a_muscle_said_not_needled_in_outside_words_is_not_billed(
+    scribe: Scribe, said: str
+) -> None:
+    result = scribe.extract(f"TDN to L piriformis and L QL, LTR, tolerated well. {said}")
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses["gluteus medius"] != "treated"
+    assert [line.code for line in result.coding.lines] == ["20560"]

@@ -272,3 +272,25 @@ def test_a_muscle_said_not_needled_in_outside_words_is_not_billed(
     statuses = {m.name: m.status for m in result.note.muscles}
     assert statuses["gluteus medius"] != "treated"
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Her massage therapist worked on the L gluteus medius.",
+        "The L gluteus medius was treated by her chiropractor.",
+        "L gluteus medius stretched post needling.",
+    ],
+)
+def test_another_clinicians_care_or_treatment_is_not_our_needling(
+    scribe: Scribe, said: str
+) -> None:
+    result = scribe.extract(f"TDN to L piriformis and L QL, LTR, tolerated well. {said}")
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses.get("gluteus medius") != "treated"
+    assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_the_notes_own_chiropractor_still_needles(scribe: Scribe) -> None:
+    text = "Chiropractor: Dr. Ames. TDN to L piriformis, L QL and L gluteus medius, LTR."
+    assert [line.code for line in scribe.extract(text).coding.lines] == ["20561"]

@@ -196,6 +196,39 @@ def _predicate(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> A
     return following[0] if all(t.lower_ in fusion.predicate_fillers for t in gap) else None
 
 
+_JOIN_GAP = 3  # words between two modifiers of one category said as one
+
+
+def _join_same_category(
+    doc: Doc, modifiers: list[Any], names: set[int], first: int, last: int
+) -> list[Any]:
+    """ "the right upper trap will be next session": a plan word and a time to come said a few
+    words after it, with no name between them, are one plan; medspaCy would end the scope of
+    each at the other (same category), so the name before "will" would not be planned by
+    "next session"."""
+    out: list[Any] = []
+    for modifier in modifiers:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.category == modifier.category == "PLANNED"
+            and before.rule.direction.upper() == "FORWARD"
+            and modifier.rule.direction.upper() != "FORWARD"
+            and before.rule.allowed_types == modifier.rule.allowed_types
+            and 0 <= modifier.modifier_span[0] - before.modifier_span[1] <= _JOIN_GAP
+            and not any(
+                i in names for i in range(before.modifier_span[1], modifier.modifier_span[0])
+            )
+        ):
+            rule = modifier.rule
+            start, end = before.modifier_span[0], modifier.modifier_span[1]
+            low, high = scope_in_sentence(rule, start, end, first, last)
+            out[-1] = ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
+            continue
+        out.append(modifier)
+    return out
+
+
 _AND = frozenset({"and", "or", ",", "/", "&", "and/or"})
 
 
@@ -469,6 +502,7 @@ class SentenceContext:
             del modifiers[MAX_MODIFIERS_PER_SENTENCE:]
             if self.fusions and len(modifiers) > 1:
                 modifiers = self._fuse(doc, modifiers, sent.start, sent.end)
+                modifiers = _join_same_category(doc, modifiers, names, sent.start, sent.end)
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:

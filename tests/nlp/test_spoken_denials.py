@@ -1,0 +1,39 @@
+"""Muscles a speaker says were not needled, in a run-on transcript (no punctuation) whose first
+clause needled others: the words of speech that deny, defer or limit the needling of one muscle
+keep it out of the claim, however far the needling verb reaches."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+
+NEEDLED = (
+    "all right so today i dry needled the right gluteus medius and the right piriformis "
+    "and got a couple of nice twitches"
+)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "then the left quadratus lumborum i left alone today",
+        "i did not get to the left quadratus lumborum",
+        "the left quadratus lumborum we just palpated",
+        "on the left quadratus lumborum i only did soft tissue",
+        "the left quadratus lumborum will be next session",
+        "he said no to the left quadratus lumborum",
+    ],
+)
+def test_a_muscle_said_not_needled_in_a_run_on_is_not_billed(scribe: Scribe, said: str) -> None:
+    result = scribe.extract(f"{NEEDLED} {said}")
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("gluteus medius", "right")] == "treated"
+    assert statuses.get(("quadratus lumborum", "left"), "mentioned") != "treated"
+    assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_left_alone_is_no_side(scribe: Scribe) -> None:
+    result = scribe.extract("Dry needled the upper trapezius. The levator I left alone today.")
+    sides = {m.name: m.laterality for m in result.note.muscles}
+    assert sides == {"upper trapezius": "unspecified", "levator scapulae": "unspecified"}

@@ -21,8 +21,9 @@ from spacy.tokens import Doc, Span
 
 from scribe.diagnoses.finder import Found
 from scribe.lexicons import Lexicons
-from scribe.nlp.context import MAX_MODIFIERS_PER_SENTENCE, context_rules, scope_in_sentence
+from scribe.nlp.context import MAX_MODIFIERS_PER_SENTENCE, context_rules
 from scribe.nlp.extensions import sentences
+from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.sections import sentence_sections
 from scribe.schemas.diagnoses import DiagnosisLexicon
 from scribe.schemas.lexicon import ContextLexicon

@@ -24,7 +24,13 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
 from scribe.nlp.extensions import doc_text, register_extensions, sentences, target_spans
-from scribe.schemas.lexicon import ContextFusion, ContextLexicon, ContextRuleSet, RunOnReach
+from scribe.nlp.fusions import (
+    Fusion,
+    fuse,
+    join_same_category,
+    scope_in_sentence,
+)
+from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
 
 
 def _rule_sets(
@@ -69,22 +75,6 @@ def context_regex_rules(
         for rule_set, common in _rule_sets(lexicon, apart)
         for regex in rule_set.regexes
     ]
-
-
-def scope_in_sentence(
-    rule: ConTextRule, start: int, end: int, first: int, last: int
-) -> tuple[int, int]:
-    """A modifier's scope inside its sentence [first, last): medspaCy's directions and
-    ``max_scope``, without looking beyond the sentence."""
-    direction = rule.direction.upper()
-    limit = rule.max_scope
-    if direction == "FORWARD":
-        return end, min(last, end + limit) if limit else last
-    if direction == "BACKWARD":
-        return (max(first, start - limit) if limit else first), start
-    low = max(first, start - limit) if limit else first
-    high = min(last, end + limit) if limit else last
-    return low, high
 
 
 _BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
@@ -177,104 +167,7 @@ def before_a_finding(
     return high
 
 
-_FUSED = " + needling>"
-
-
-def is_fused(modifier: Any) -> bool:
-    """A planning or not-done word merged with the procedure's name ("declined TPI",
-    "scheduled for trigger point injections")."""
-    return bool(modifier.rule.literal.endswith(_FUSED))
-
-
-def _predicate(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> Any | None:
-    """The modifier right after the merged words that says what happened to the procedure
-    they name ("no needling *was performed to* the L UT"): it belongs to them, so it neither
-    ends their scope nor makes the muscle after it treated."""
-    if not following or following[0].category not in fusion.predicates:
-        return None
-    gap = doc[end : following[0].modifier_span[0]]
-    return following[0] if all(t.lower_ in fusion.predicate_fillers for t in gap) else None
-
-
-_JOIN_GAP = 3  # words between two modifiers of one category said as one
-
-
-def _join_same_category(
-    doc: Doc, modifiers: list[Any], names: set[int], first: int, last: int
-) -> list[Any]:
-    """ "the right upper trap will be next session": a plan word and a time to come said a few
-    words after it, with no name between them, are one plan; medspaCy would end the scope of
-    each at the other (same category), so the name before "will" would not be planned by
-    "next session"."""
-    out: list[Any] = []
-    for modifier in modifiers:
-        before = out[-1] if out else None
-        if (
-            before is not None
-            and before.category == modifier.category == "PLANNED"
-            and before.rule.direction.upper() == "FORWARD"
-            and modifier.rule.direction.upper() != "FORWARD"
-            and before.rule.allowed_types == modifier.rule.allowed_types
-            and 0 <= modifier.modifier_span[0] - before.modifier_span[1] <= _JOIN_GAP
-            and not any(
-                i in names for i in range(before.modifier_span[1], modifier.modifier_span[0])
-            )
-        ):
-            rule = modifier.rule
-            start, end = before.modifier_span[0], modifier.modifier_span[1]
-            low, high = scope_in_sentence(rule, start, end, first, last)
-            out[-1] = ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
-            continue
-        out.append(modifier)
-    return out
-
-
-_AND = frozenset({"and", "or", ",", "/", "&", "and/or"})
-
-
-def _joined(doc: Doc, fusion: "_Fusion", following: list[Any], end: int) -> Any | None:
-    """Another procedure name joined to the merged one by "and" or "or"."""
-    if not following or _text(doc, following[0]) not in fusion.nouns:
-        return None
-    gap = doc[end : following[0].modifier_span[0]]
-    joined = len(gap) > 0 and all(t.lower_ in _AND | fusion.fillers for t in gap)
-    return following[0] if joined and any(t.lower_ in _AND for t in gap) else None
-
-
-class _Fusion:
-    """A :class:`ContextFusion` ready to apply: word sets and the merged modifier's rule."""
-
-    def __init__(self, spec: ContextFusion, lexicon: ContextLexicon) -> None:
-        self.heads = {h.lower() for h in spec.heads}
-        self.fillers = {f.lower() for f in spec.fillers}
-        self.nouns = {n.lower() for n in spec.nouns}
-        self.max_gap = spec.max_gap
-        self.category = spec.category
-        self.predicates = set(spec.predicates)
-        self.predicate_fillers = {f.lower() for f in spec.predicate_fillers}
-        self.rule = ConTextRule(
-            literal=f"<{spec.category.lower()}{_FUSED}",
-            category=spec.category,
-            direction=spec.direction,
-            allowed_types=set(spec.allowed_types),
-            max_scope=spec.max_scope,
-            terminated_by=set(lexicon.terminated_by.get(spec.category, [])) or None,
-        )
-
-    def names_procedure(self, doc: Doc, modifier: Any) -> bool:
-        """A modifier of this category whose own words end with the procedure's name."""
-        said = _text(doc, modifier)
-        return modifier.category == self.category and any(
-            said.endswith(f" {noun}") for noun in self.nouns
-        )
-
-
 MAX_MODIFIERS_PER_SENTENCE = 64
-
-
-def _text(doc: Doc, modifier: Any) -> str:
-    start, end = modifier.modifier_span
-    return doc[start:end].text.lower()
 
 
 def _end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) -> None:
@@ -327,7 +220,7 @@ class SentenceContext:
         self,
         nlp: Language,
         rules: list[ConTextRule],
-        fusions: tuple[_Fusion, ...],
+        fusions: tuple[Fusion, ...],
         run_on: RunOnReach | None = None,
         apart: list[ConTextRule] | None = None,
         regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
@@ -401,50 +294,6 @@ class SentenceContext:
             return True
         return not commas and words >= self._run_on_words
 
-    def _fuse(self, doc: Doc, modifiers: list[Any], first: int, last: int) -> list[Any]:
-        """Merge "declined" + "DN", "consider" + "needling" into one modifier, and a denied
-        procedure with what the sentence says of it ("no needling" + "was performed to")."""
-        modifiers.sort(key=lambda m: m.modifier_span[0])
-        out: list[Any] = []
-        i = 0
-        while i < len(modifiers):
-            head = modifiers[i]
-            rule, end, taken = head.rule, head.modifier_span[1], 1
-            following = modifiers[i + 1 : i + 2]
-            for fusion in self.fusions:
-                merged = bool(following) and self._merges(doc, fusion, head, following[0])
-                if merged:
-                    rule, end, taken = fusion.rule, following[0].modifier_span[1], 2
-                    # "declined injections and needling of the R UT": the procedures it joins
-                    while (also := _joined(doc, fusion, modifiers[i + taken :], end)) is not None:
-                        end, taken = also.modifier_span[1], taken + 1
-                # "no needling" is one literal: what it is said of still belongs to it
-                elif not (fusion.predicates and fusion.names_procedure(doc, head)):
-                    continue
-                verb = _predicate(doc, fusion, modifiers[i + taken : i + taken + 1], end)
-                if verb is not None:
-                    end, taken = verb.modifier_span[1], taken + 1
-                if merged or verb is not None:
-                    break
-            if taken == 1:
-                out.append(head)
-            else:
-                start = head.modifier_span[0]
-                low, high = scope_in_sentence(rule, start, end, first, last)
-                out.append(ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high))
-            i += taken
-        return out
-
-    @staticmethod
-    def _merges(doc: Doc, fusion: _Fusion, head: Any, noun: Any) -> bool:
-        gap = doc[head.modifier_span[1] : noun.modifier_span[0]]
-        return (
-            len(gap) <= fusion.max_gap
-            and all(t.lower_ in fusion.fillers for t in gap)
-            and _text(doc, head) in fusion.heads
-            and _text(doc, noun) in fusion.nouns
-        )
-
     def __call__(self, doc: Doc) -> Doc:
         spans = target_spans(doc)
         sents = sentences(doc)
@@ -501,8 +350,8 @@ class SentenceContext:
             # every other, so only the first ones are kept
             del modifiers[MAX_MODIFIERS_PER_SENTENCE:]
             if self.fusions and len(modifiers) > 1:
-                modifiers = self._fuse(doc, modifiers, sent.start, sent.end)
-                modifiers = _join_same_category(doc, modifiers, names, sent.start, sent.end)
+                modifiers = fuse(doc, self.fusions, modifiers, sent.start, sent.end)
+                modifiers = join_same_category(doc, modifiers, names, sent.start, sent.end)
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
@@ -525,7 +374,7 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
     register_extensions()
     ConText.register_graph_attributes()
     lexicons = load_lexicons(Path(lexicon_dir) if lexicon_dir else None)
-    fusions = tuple(_Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
+    fusions = tuple(Fusion(spec, lexicons.context) for spec in lexicons.context.fusions)
     return SentenceContext(
         nlp,
         context_rules(lexicons.context),

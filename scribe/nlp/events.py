@@ -27,7 +27,6 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.binding import MuscleBinder
-from scribe.nlp.context import scope_in_sentence
 from scribe.nlp.dates import NoteDates
 from scribe.nlp.extensions import (
     by_sentence,
@@ -38,6 +37,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
+from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections

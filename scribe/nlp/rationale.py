@@ -15,7 +15,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.context import is_fused
 from scribe.nlp.counts import (
     CLAUSE_END,
     NEEDLE_COUNT,
@@ -39,6 +38,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
+from scribe.nlp.fusions import is_fused
 from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder

@@ -205,8 +205,10 @@ def timing_from_cues(
                 continue
             if high - cue_end < cue_start - end:
                 continue  # nearer the next value
-            if _opens_clause(text, end, cue_start, cue_end, high):
-                continue  # the next value's, in the clause the cue opens
+            if _opens_clause(text, end, cue_start, cue_end, high) or _LABEL_ONLY.fullmatch(
+                text, cue_end, min(high, len(text))
+            ):
+                continue  # the next value's: in the clause the cue opens, or its label's
             distance = match.start()
             if best is None or distance < best[0] or (distance == best[0] and not preposed):
                 best = (distance, timing)  # type: ignore[assignment]
@@ -225,6 +227,10 @@ def timing_from_cues(
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]")
+# nothing but a scale's name between a cue and the next value: "Pre NPRS 6 Post NPRS 3"
+_LABEL_ONLY = re.compile(
+    r"\s*(?:nprs|nrs|vas|vnrs|pain(?:\s+(?:score|level|rating))?)\s*[:=]?\s*", re.IGNORECASE
+)
 
 
 def _opens_clause(text: str, previous_end: int, cue_start: int, cue_end: int, value: int) -> bool:

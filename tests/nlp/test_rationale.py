@@ -463,3 +463,13 @@ def test_rationale_consent_fields_of_templates(
 ) -> None:
     note = note_of(f"DN to R UT. No injectate.\n{field}\n")
     assert (note.rationale.consent is not None) == consented
+
+
+def test_pain_cues_said_before_the_scale_name_belong_to_the_value_after_it(
+    scribe: Scribe,
+) -> None:
+    """ "Pre VAS 7   Post VAS 2": "Post" is the label of the second rating, not a cue said
+    after the first."""
+    pain = scribe.extract("DN to L piriformis. Pre VAS 7   Post VAS 2").note.rationale.pain
+    assert pain is not None and pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (7.0, 2.0)

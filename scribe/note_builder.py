@@ -137,6 +137,7 @@ class NoteBuilder:
                 "stated_muscle_counts": [
                     {"value": c.value, **text(*c.span)} for c in rationale.stated_counts
                 ],
+                "unread_names": [text(*span) for span in doc._.unread_names or []],
                 "diagnoses": self._diagnoses(doc, doc._.diagnoses or [], text),
                 "text_length": len(source.original),
             }

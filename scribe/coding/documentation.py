@@ -117,6 +117,18 @@ def _status_conflict(doc: _Doc, check: DocumentationCheck) -> None:
         )
 
 
+def _unread_names(doc: _Doc, check: DocumentationCheck) -> None:
+    """ "Tx: R UFT, LS, rhomb maj/min; L UFT": items of a list of needled muscles that name no
+    muscle the tool knows may be muscles needled today, left out of the count: never silent."""
+    if doc.note.unread_names:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(item) for item in doc.note.unread_names],
+            words=", ".join(dict.fromkeys(f'"{item.text}"' for item in doc.note.unread_names)),
+        )
+
+
 def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
     procedures = _today(doc, check.procedure_kinds)
     if procedures:
@@ -249,9 +261,12 @@ def _tolerance(doc: _Doc, check: DocumentationCheck) -> None:
 
 
 # checks about what the note says was done: they run on every note
-_PROCEDURE_CHECKS: Final = frozenset({"named_muscles", "status_conflict", "procedure_not_billed"})
+_PROCEDURE_CHECKS: Final = frozenset(
+    {"named_muscles", "unread_names", "status_conflict", "procedure_not_billed"}
+)
 _CHECKS: Final[dict[DocumentationCheckKind, Callable[[_Doc, DocumentationCheck], None]]] = {
     "named_muscles": _named_muscles,
+    "unread_names": _unread_names,
     "status_conflict": _status_conflict,
     "procedure_not_billed": _procedure_not_billed,
     "group_terms": _group_terms,

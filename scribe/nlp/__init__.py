@@ -8,7 +8,8 @@ and case-sensitive abbreviations) -> ``scribe_fuzzy`` -> ``scribe_ellipsis`` ->
 ``scribe_context`` (medspaCy ConText) -> ``scribe_laterality`` -> ``scribe_assertion``
 (substances, findings) -> ``scribe_events`` (procedures, and the muscles tied to them) ->
 ``scribe_injectate`` -> ``scribe_rationale`` -> ``scribe_diagnoses`` (diagnoses and
-complaints, in ``scribe.diagnoses``).
+complaints, in ``scribe.diagnoses``) -> ``scribe_unread`` (list items that name no known
+muscle).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from scribe.nlp import (  # noqa: F401  (importing registers the factories)
     sections,
     sentences,
     targets,
+    unread,
 )
 
 # PyRuSH (imported by medspaCy) logs DEBUG lines through loguru; none may reach a user.
@@ -51,6 +53,7 @@ PIPELINE = (
     "scribe_injectate",
     "scribe_rationale",
     "scribe_diagnoses",
+    "scribe_unread",
 )
 
 

@@ -28,6 +28,8 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
     # a denial of a procedure the note proved done just before: [(start_char, end_char of the
     # denial, [(start_char, end_char) of the names it contradicts])] (withdrawn.py)
     "contradicted": None,
+    # words in a list of needled muscles that name no known muscle: [(start_char, end_char)]
+    "unread_names": None,
     "document_kind": "clinical_note",  # DocumentKind, from the section headings
     "note_sections": None,  # list[NoteSection], from sections.py
     "procedures": None,  # list[ProcedureEvent], from events.py

@@ -42,6 +42,7 @@ AbnAction = Literal["bill", "self_pay", "no_service"]
 CoverageStatus = Literal["covered", "benefit_only", "verify", "investigational", "not_covered"]
 DocumentationCheckKind = Literal[
     "named_muscles",
+    "unread_names",
     "status_conflict",
     "procedure_not_billed",
     "group_terms",

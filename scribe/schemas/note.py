@@ -260,6 +260,11 @@ class Note(Frozen):
     injectate: Injectate
     rationale: Rationale = Field(default_factory=Rationale)
     stated_muscle_counts: list[StatedCount] = Field(default_factory=list)
+    unread_names: list[Evidence] = Field(
+        default_factory=list,
+        description="Items of a list of needled muscles that name no muscle the lexicon "
+        "knows ('LS', 'rhomb maj/min'): muscles that may have been needled and are not counted.",
+    )
     diagnoses: list[Diagnosis] = Field(
         default_factory=list, description="Diagnoses and complaints stated, with their codes."
     )

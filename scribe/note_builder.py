@@ -167,17 +167,22 @@ class NoteBuilder:
         return _Mention(span._.entry_id, record, kinds, own | ({technique} if technique else set()))
 
     @staticmethod
-    def _mirrored(text: Quote, mentions: list[_Mention], mirrors: list[Any]) -> list[_Mention]:
-        """ "The same on the left": a treated mention of each mirrored muscle on that side."""
+    def _treated_at(
+        text: Quote, mentions: list[_Mention], offsets: list[tuple[int, int]]
+    ) -> list[_Mention]:
+        """The treated mentions at these offsets (of the text the NLP read)."""
         by_offsets = {(m.record["start"], m.record["end"]): m for m in mentions}
+        found = (by_offsets.get((q["start"], q["end"])) for q in (text(*o) for o in offsets))
+        return [m for m in found if m is not None and m.record["status"] == "treated"]
+
+    def _mirrored(
+        self, text: Quote, mentions: list[_Mention], mirrors: list[Any]
+    ) -> list[_Mention]:
+        """ "The same on the left": a treated mention of each mirrored muscle on that side."""
         copies = []
         for start, end, side, sources in mirrors:
             cue = text(start, end)
-            for offsets in sources:
-                quoted = text(*offsets)
-                source = by_offsets.get((quoted["start"], quoted["end"]))
-                if source is None or source.record["status"] != "treated":
-                    continue
+            for source in self._treated_at(text, mentions, sources):
                 record = {
                     **source.record,
                     **cue,
@@ -191,19 +196,15 @@ class NoteBuilder:
                 )
         return copies
 
-    @staticmethod
-    def _contradicted(text: Quote, mentions: list[_Mention], denials: list[Any]) -> list[_Mention]:
+    def _contradicted(
+        self, text: Quote, mentions: list[_Mention], denials: list[Any]
+    ) -> list[_Mention]:
         """ "DN performed to R UT with LTR. No needling was performed.": each muscle the
         denial contradicts is also said not treated, at the denial's words."""
-        by_offsets = {(m.record["start"], m.record["end"]): m for m in mentions}
         copies = []
         for start, end, names in denials:
             cue = text(start, end)
-            for offsets in names:
-                quoted = text(*offsets)
-                source = by_offsets.get((quoted["start"], quoted["end"]))
-                if source is None or source.record["status"] != "treated":
-                    continue
+            for source in self._treated_at(text, mentions, names):
                 record = {
                     **source.record,
                     "status": "negated",

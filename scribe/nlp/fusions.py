@@ -106,6 +106,7 @@ class Fusion:
         self.heads = {h.lower() for h in spec.heads}
         self.fillers = {f.lower() for f in spec.fillers}
         self.nouns = {n.lower() for n in spec.nouns}
+        self._noun_endings = tuple(f" {noun}" for noun in self.nouns)
         self.max_gap = spec.max_gap
         self.category = spec.category
         self.predicates = set(spec.predicates)
@@ -121,9 +122,8 @@ class Fusion:
 
     def names_procedure(self, doc: Doc, modifier: Any) -> bool:
         """A modifier of this category whose own words end with the procedure's name."""
-        said = _text(doc, modifier)
-        return modifier.category == self.category and any(
-            said.endswith(f" {noun}") for noun in self.nouns
+        return modifier.category == self.category and _text(doc, modifier).endswith(
+            self._noun_endings
         )
 
 

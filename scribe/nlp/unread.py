@@ -63,13 +63,8 @@ class UnreadListItems:
         targets = target_spans(doc)
         if not any(s.label_ == "MUSCLE" and s._.status == "treated" for s in targets):
             return doc
-        graph = getattr(doc._, "context_graph", None)
-        said = {
-            i
-            for m in (graph.modifiers if graph is not None else [])
-            for i in range(*m.modifier_span)
-        }
         inside = {i for s in targets for i in range(s.start, s.end)}
+        said: set[int] | None = None  # the modifiers' words, looked up only when needed
         for sent, in_sent in zip(sentences(doc), by_sentence(doc, targets), strict=True):
             needled = [
                 s
@@ -79,9 +74,13 @@ class UnreadListItems:
             if not needled:
                 continue
             for item in self._items(sent, needled[0].start):
-                if any(t.i in inside or t.i in said for t in item):
+                if any(t.i in inside for t in item) or not self._unread(item):
                     continue
-                if self._unread(item):
+                if said is None:
+                    graph = getattr(doc._, "context_graph", None)
+                    modifiers = graph.modifiers if graph is not None else []
+                    said = {i for m in modifiers for i in range(*m.modifier_span)}
+                if not any(t.i in said for t in item):
                     doc._.unread_names.append((item[0].idx, item[-1].idx + len(item[-1])))
         return doc
 

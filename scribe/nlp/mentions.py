@@ -68,3 +68,17 @@ def tie(
         span._.technique = technique
         span._.binding = how
         span._.event = event
+
+
+def untie(mention: Mention) -> None:
+    """Take a mention back from the procedure it was tied to (a box on it says it was not)."""
+    span = mention.span
+    event = span._.event
+    if event is not None:
+        index = next((k for k, s in enumerate(event.muscles) if s is span), None)
+        if index is not None:
+            del event.muscles[index]
+            del event.bindings[index]
+    span._.technique = None
+    span._.binding = None
+    span._.event = None

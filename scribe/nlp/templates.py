@@ -46,6 +46,8 @@ _SIDE_HEADER_REST = re.compile(
 )
 
 
+# what may stand between a box and the name it is written on: "[ ] R levator"
+_SIDE_BEFORE_NAME = re.compile(r"\s*(?:(?:r|l|rt|lt|b|right|left|bilat\w*|b/l)\.?\s+)?", re.I)
 # a needle count closing a row of boxes: "4", "x2", "3 needles"
 _NEEDLE_COUNT_CELL = re.compile(r"(?:x\s*)?\d{1,2}(?:\s*needles?)?", re.IGNORECASE)
 _SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left|b|bil|bilat|bilateral|both)\b", re.IGNORECASE)
@@ -100,6 +102,32 @@ class Template:
         if k < 0 or self._boxes[k][0] < floor:
             return None
         return "checked" if self._boxes[k][2] else "unchecked"
+
+    def box_on_name(self, span: Span, next_start: int, first_name: int) -> BoxState | None:
+        """The box written on a name itself, in a row of boxed names: "DN performed: [x] R UT
+        [ ] R levator" (the box right before the name, at most a side between), or "R UT [x]
+        R levator [ ]" (the line's first box stands after its first name: each name's box is
+        the one right after it, before the next name)."""
+        line_start, line_end = self.lines[self.line_of(span.start_char)]
+        k = bisect_right(self._box_starts, line_start - 1)
+        if k >= len(self._boxes) or self._boxes[k][0] >= line_end:
+            return None
+        if self._boxes[k][0] > first_name:  # boxes follow their names
+            j = bisect_right(self._box_starts, span.end_char - 1)
+            if j >= len(self._boxes):
+                return None
+            box_start, _, checked = self._boxes[j]
+            between = self.text[span.end_char : box_start]
+            if box_start >= min(next_start, line_end) or between.strip(" :-"):
+                return None
+            return "checked" if checked else "unchecked"
+        j = bisect_right(self._box_starts, span.start_char) - 1
+        if j < 0 or self._boxes[j][0] < line_start:
+            return None
+        _, box_end, checked = self._boxes[j]
+        if not _SIDE_BEFORE_NAME.fullmatch(self.text[box_end : span.start_char]):
+            return None
+        return "checked" if checked else "unchecked"
 
     def box_state_at(self, start: int, end: int) -> BoxState | None:
         """The box right before [start, end) on its line ("[x] R   [ ] L")."""

@@ -98,3 +98,16 @@ def test_a_grid_of_boxes_under_a_plain_side_header_says_nothing_was_done(scribe:
         "Piriformis          [x]   [x]\n"
     )
     assert scribe.extract(text).coding.lines == []
+
+
+def test_boxes_written_on_the_names_of_one_line_decide_each_name(scribe: Scribe) -> None:
+    """An unchecked box on a name in a row of boxed names is no treatment, though the row
+    follows "DN performed:"; boxes before and after their names alike."""
+    for text in (
+        "DN performed:  [x] L glute med   [ ] L piriformis   [ ] L QL   [x] L TFL",
+        "DN performed:  L glute med [x]   L piriformis [ ]   L QL [ ]   L TFL [x]",
+    ):
+        result = scribe.extract(text)
+        treated = {m.name for m in result.note.muscles if m.status == "treated"}
+        assert treated == {"gluteus medius", "tensor fasciae latae"}
+        assert [line.code for line in result.coding.lines] == ["20560"]

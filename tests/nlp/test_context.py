@@ -294,3 +294,19 @@ def test_another_clinicians_care_or_treatment_is_not_our_needling(
 def test_the_notes_own_chiropractor_still_needles(scribe: Scribe) -> None:
     text = "Chiropractor: Dr. Ames. TDN to L piriformis, L QL and L gluteus medius, LTR."
     assert [line.code for line in scribe.extract(text).coding.lines] == ["20561"]
+
+
+@pytest.mark.parametrize(
+    "course",
+    [
+        "Order: DN to L glute med, L piriformis, L QL x 6 visits.",
+        "Authorization: TDN L glute med, L piriformis, L QL approved for 8 visits.",
+        "Educated pt on DN to L glute med, L piriformis and L QL.",
+    ],
+)
+def test_an_order_an_authorization_or_education_is_no_needling_today(
+    scribe: Scribe, course: str
+) -> None:
+    result = scribe.extract(f"{course} Today: TDN L TFL only, LTR, tolerated well.")
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"tensor fasciae latae"}

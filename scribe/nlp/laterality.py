@@ -47,7 +47,7 @@ _POSTFIX_GAP = frozenset(
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
 _HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
-_HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the"})
+_HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the", "treated", "needled"})
 _BRACKETED_SIDE = re.compile(
     r"\(\s*(?:r|l|rt|lt|right|left|bilat\w*|b/l|both)\.?(?:\s+sides?)?(?:\s+only)?\s*\)\s*:?$",
     re.IGNORECASE,

@@ -260,3 +260,16 @@ def test_a_needle_tally_points_back_at_the_muscles_named_before(scribe: Scribe) 
         ("splenius capitis", "left"),
         ("levator scapulae", "left"),
     }
+
+
+def test_a_side_treated_header_sides_the_rows_below_it(scribe: Scribe) -> None:
+    text = (
+        "Hx: right ankle sprain in 2030.\n"
+        "\n"
+        "Dry needling\n"
+        "Side needled: LEFT\n"
+        "  Soleus            2\n"
+        "  Tibialis posterior  0  (held - bruising)\n"
+    )
+    muscles = {(m.name, m.laterality, m.status) for m in scribe.extract(text).note.muscles}
+    assert muscles == {("soleus", "left", "treated"), ("tibialis posterior", "left", "negated")}

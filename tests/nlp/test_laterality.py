@@ -273,3 +273,14 @@ def test_a_side_treated_header_sides_the_rows_below_it(scribe: Scribe) -> None:
     )
     muscles = {(m.name, m.laterality, m.status) for m in scribe.extract(text).note.muscles}
     assert muscles == {("soleus", "left", "treated"), ("tibialis posterior", "left", "negated")}
+
+
+def test_on_the_left_at_a_spinal_level_is_a_side(scribe: Scribe) -> None:
+    text = "TDN today: cervical multifidus on the left at C5-6, right levator palpated only."
+    muscles = {(m.name, m.laterality) for m in scribe.extract(text).note.muscles}
+    assert ("multifidus cervicis", "left") in muscles
+
+
+def test_a_patient_who_left_at_a_time_gives_no_side(scribe: Scribe) -> None:
+    text = "TDN to upper trapezius and levator, tolerated well. Pt left at 3:15 in good spirits."
+    assert {m.laterality for m in scribe.extract(text).note.muscles} == {"unspecified"}

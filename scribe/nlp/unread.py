@@ -7,9 +7,11 @@ silence.
 An item is a stretch of the list between commas or semicolons, from the first muscle of the
 sentence tied to a procedure done today to the end of the sentence. It is unread when it
 holds no target of any kind (muscle, group, finding, substance) and no ConText modifier, and
-what is left once sides, counts and list words are set aside is at most three words, at least
-one of them no common English word ("LS", "rhomb", "infrasp"). Prose ("tolerated well", "good
-response") is common words and is never reported.
+what is left once sides, counts and list words are set aside is either at most three words, one
+of them the beginning of a muscle name's word that is no common English word ("rhomb maj/min",
+"infrasp"), or one abbreviation in capitals that names no other treatment or person
+(``not_a_muscle_abbreviation`` in ``lexicons/statements.yaml``: "LS", not "HEP"). Prose
+("tolerated well", "pincer grasp", "after negative aspiration") is never reported.
 
 Reads: sentences, targets (with their status and event), the ConText modifiers. Writes:
 ``doc._.unread_names`` [(start_char, end_char)].

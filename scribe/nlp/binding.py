@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
 from scribe.nlp.answer_rows import answered_rows
+from scribe.nlp.boxed_names import boxed_names
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
 from scribe.nlp.mentions import (
     BILLABLE,
@@ -155,7 +156,7 @@ class MuscleBinder:
         effective = [e for e in effective if e.billable_today]
         structure = self._structure
         structure.other_routes(doc, mentions, events)
-        structure.checkboxes(mentions, template)
+        boxed_names(mentions, template)
         structure.tables(mentions, template, effective, proven)
         structure.substances(mentions, events)
         structure.same_sentence(mentions, effective)

@@ -1,5 +1,6 @@
-"""Ties from the note's structure: template boxes and tables, procedure sections and header
-lines, the list after a procedure statement, words that point back, and injected substances.
+"""Ties from the note's structure: template tables (boxes on names are ``boxed_names.py``),
+procedure sections and header lines, the list after a procedure statement, words that point
+back, and injected substances.
 
 ``binding.py`` first decides each mention from its own words; the ties here only lift
 mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
@@ -24,7 +25,6 @@ from scribe.nlp.mentions import (
     Mention,
     decide,
     tie,
-    untie,
 )
 from scribe.nlp.muscle_lists import (
     after_a_semicolon,
@@ -107,30 +107,6 @@ class StructureTies:
             )
 
     # --- templates -------------------------------------------------------------------------
-    def checkboxes(self, mentions: list[Mention], template: Template) -> None:
-        previous_end = 0
-        first_on_line: dict[int, int] = {}
-        for mention in mentions:
-            first_on_line.setdefault(
-                template.line_of(mention.span.start_char), mention.span.start_char
-            )
-        for k, mention in enumerate(mentions):
-            span = mention.span
-            following = mentions[k + 1].span.start_char if k + 1 < len(mentions) else 1 << 30
-            first = first_on_line[template.line_of(span.start_char)]
-            on_name = template.box_on_name(span, following, first)
-            state = on_name or template.box_before(span, previous_end) or template.box_after(span)
-            previous_end = span.end_char
-            span._.checkbox = state
-            if state == "unchecked" and span._.status != "treated":
-                # an unchecked box is no treatment, whatever the heading above says
-                self._set(mention, span._.status or "mentioned", FIRM, None)
-            elif on_name == "unchecked":
-                # "DN performed: [x] R UT  [ ] R levator": the box on the name says it was not,
-                # whatever the clause's procedure reached
-                untie(mention)
-                self._set(mention, "mentioned", FIRM, None)
-
     def tables(
         self,
         mentions: list[Mention],

@@ -23,9 +23,6 @@ NEEDLED = (
         "on the left quadratus lumborum i only did soft tissue",
         "the left quadratus lumborum will be next session",
         "he said no to the left quadratus lumborum",
-        # "today" said at the start of a run-on does not reach a muscle of another day
-        "the left quadratus lumborum was done last session",
-        "the left quadratus lumborum he had done at another clinic",
         "he has a trigger point in the left quadratus lumborum too that we'll get to",
         "the left quadratus lumborum can wait",
         "he asked me to skip the left quadratus lumborum",

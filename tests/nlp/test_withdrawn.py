@@ -158,13 +158,3 @@ def test_a_denial_after_proof_of_needling_is_a_conflict_for_review(
     )
     assert result.coding.lines == []
     assert "status-conflict" in [p.id for p in result.coding.prompts]
-
-
-def test_no_procedure_performed_takes_back_the_day(scribe: Scribe) -> None:
-    text = (
-        "She was to have dry needling to the left quadratus lumborum today. "
-        "We talked it through at length. No procedure performed today."
-    )
-    muscles, lines = statuses(scribe, text)
-    assert muscles == {("quadratus lumborum", "left"): "negated"}
-    assert lines == []

@@ -27,7 +27,7 @@ from scribe.nlp.extensions import doc_text, register_extensions, sentences, targ
 from scribe.nlp.fusions import (
     Fusion,
     fuse,
-    join_same_category,
+    join_plan_and_time,
     scope_in_sentence,
 )
 from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
@@ -351,7 +351,7 @@ class SentenceContext:
             del modifiers[MAX_MODIFIERS_PER_SENTENCE:]
             if self.fusions and len(modifiers) > 1:
                 modifiers = fuse(doc, self.fusions, modifiers, sent.start, sent.end)
-                modifiers = join_same_category(doc, modifiers, names, sent.start, sent.end)
+                modifiers = join_plan_and_time(doc, modifiers, names, sent.start, sent.end)
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:

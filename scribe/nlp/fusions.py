@@ -54,10 +54,10 @@ def _predicate(doc: Doc, fusion: Fusion, following: list[Any], end: int) -> Any 
     return following[0] if all(t.lower_ in fusion.predicate_fillers for t in gap) else None
 
 
-_JOIN_GAP = 3  # words between two modifiers of one category said as one
+_JOIN_GAP = 3  # words between a plan word and the time to come said with it
 
 
-def join_same_category(
+def join_plan_and_time(
     doc: Doc, modifiers: list[Any], names: set[int], first: int, last: int
 ) -> list[Any]:
     """ "the right upper trap will be next session": a plan word and a time to come said a few

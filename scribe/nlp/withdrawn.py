@@ -96,6 +96,7 @@ class WithdrawnProcedures:
         return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
+        doc._.contradicted = []
         sents = sentences(doc)
         texts = [span_text(s) for s in sents]
         self._corrected_sides(doc, sents, texts)
@@ -144,7 +145,7 @@ class WithdrawnProcedures:
                 # "DN performed to R UT with LTR. No needling was performed.": the note says
                 # both; each muscle goes to review as a status conflict, billed by neither
                 names = [(m.start_char, m.end_char) for m in event.muscles]
-                doc._.contradicted = [*(doc._.contradicted or []), (*cue, names)]
+                doc._.contradicted.append((*cue, names))
         # muscles a plan for today named with no procedure of its own ("booked for needling
         # ... today", "offered DN to ... today")
         for j in earlier:

@@ -395,6 +395,7 @@ class NoteBuilder:
             "section": event.section,
             "muscles": list(refs.values()),
             "time_cue": text(cue.start_char, cue.end_char) if cue is not None else None,
+            "named_as": event.named_as,
         }
 
     # --- injectate -----------------------------------------------------------------------

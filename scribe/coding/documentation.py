@@ -140,6 +140,23 @@ def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
         )
 
 
+def _procedure_named_as(doc: _Doc, check: DocumentationCheck) -> None:
+    """ "Trigger point injection to the R UT, no medication injected": coded as the procedure
+    the note shows (needle insertion without injection), never in silence."""
+    procedures = [
+        p
+        for p in doc.note.procedures
+        if p.named_as in check.procedure_kinds and p.time == "today" and p.experiencer == "patient"
+    ]
+    if procedures:
+        doc.book.add(
+            check.prompt,
+            rule_id=check.id,
+            evidence=[_span(p) for p in procedures],
+            words=", ".join(dict.fromkeys(f'"{p.text}"' for p in procedures)),
+        )
+
+
 def _group_terms(doc: _Doc, check: DocumentationCheck) -> None:
     if doc.treated_groups:
         doc.book.add(
@@ -262,13 +279,20 @@ def _tolerance(doc: _Doc, check: DocumentationCheck) -> None:
 
 # checks about what the note says was done: they run on every note
 _PROCEDURE_CHECKS: Final = frozenset(
-    {"named_muscles", "unread_names", "status_conflict", "procedure_not_billed"}
+    {
+        "named_muscles",
+        "unread_names",
+        "status_conflict",
+        "procedure_not_billed",
+        "procedure_named_as",
+    }
 )
 _CHECKS: Final[dict[DocumentationCheckKind, Callable[[_Doc, DocumentationCheck], None]]] = {
     "named_muscles": _named_muscles,
     "unread_names": _unread_names,
     "status_conflict": _status_conflict,
     "procedure_not_billed": _procedure_not_billed,
+    "procedure_named_as": _procedure_named_as,
     "group_terms": _group_terms,
     "laterality": _laterality,
     "subdivisions": _subdivisions,

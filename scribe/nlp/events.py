@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.binding import MuscleBinder
 from scribe.nlp.dates import NoteDates
+from scribe.nlp.dry_injections import dry_injections
 from scribe.nlp.extensions import (
     by_sentence,
     doc_lower,
@@ -67,6 +68,7 @@ class EventFinder:
         self._trigger = {t.category: t for t in spec.triggers}
         self._acupuncture_takes = frozenset(spec.acupuncture_takes)
         self._ignored = frozenset(spec.sections.ignored)
+        self._not_today = frozenset(spec.sections.past) | frozenset(spec.sections.planned)
         time = spec.time
         self._time_of = {
             **dict.fromkeys(time.past, "past"),
@@ -157,6 +159,7 @@ class EventFinder:
                     event.time = "not_done"
                     continue
                 self._injections.resolve(doc, event, events, targets)
+        dry_injections(doc, events, targets, denied, sections, self._not_today)
         return events
 
     def _set_time(

@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
+from scribe.nlp.dry_injections import INJECTION, injected_anywhere, inserted_dry
 from scribe.nlp.extensions import doc_text, same_paragraph, sentences, span_text
 from scribe.nlp.procedure_event import ProcedureEvent, said_done_today
 from scribe.schemas.lexicon import ProcedureLexicon
@@ -132,8 +133,13 @@ class InjectionResolver:
             # "No lidocaine was injected into the R UT": the drug is denied, so is its injection
             # (one said of another time keeps it: "... (she had a TPI there in March)"); a
             # denial said after another procedure is that one's ("trigger point injection to
-            # the R infraspinatus and then dry needling to the R UT with no injectate")
-            event.time = "not_done"
+            # the R infraspinatus and then dry needling to the R UT with no injectate"). A
+            # trigger point injection that put nothing in at all ("TPI to the R UT without
+            # medication") is a needle insertion without injection
+            if event.kind == INJECTION and not injected_anywhere(targets):
+                inserted_dry(event)
+            else:
+                event.time = "not_done"
             return
         if not substances:
             # "50 units were injected in the rectus femoris": what the note injected elsewhere

@@ -32,6 +32,9 @@ class ProcedureEvent:
     proven: bool = False
     muscles: list[Span] = field(default_factory=list)
     bindings: list[str] = field(default_factory=list)  # how each muscle was tied to it
+    # the kind the note's words name when it shows the procedure was another ("trigger point
+    # injection ... nothing injected" is dry needling named as an injection)
+    named_as: str | None = None
 
     @property
     def done_today(self) -> bool:

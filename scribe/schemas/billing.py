@@ -45,6 +45,7 @@ DocumentationCheckKind = Literal[
     "unread_names",
     "status_conflict",
     "procedure_not_billed",
+    "procedure_named_as",
     "group_terms",
     "laterality",
     "subdivisions",
@@ -520,7 +521,8 @@ class DocumentationCheck(DatedRule):
     procedure_kinds: list[str] = Field(
         default_factory=list,
         description="procedure_not_billed: the procedures (of the note's procedures list) done "
-        "today that the product does not code and must say so.",
+        "today that the product does not code and must say so; procedure_named_as: the names "
+        "under which a procedure done today was coded as another.",
     )
     diagnosis_codes: list[str] = Field(
         default_factory=list,
@@ -535,8 +537,10 @@ class DocumentationCheck(DatedRule):
     def _kinds_for_rationale(self) -> DocumentationCheck:
         if self.check == "rationale" and not self.finding_kinds:
             raise ValueError(f"{self.id}: the rationale check needs finding_kinds")
-        if self.check == "procedure_not_billed" and not self.procedure_kinds:
-            raise ValueError(f"{self.id}: the procedure_not_billed check needs procedure_kinds")
+        if self.check in ("procedure_not_billed", "procedure_named_as") and not (
+            self.procedure_kinds
+        ):
+            raise ValueError(f"{self.id}: the {self.check} check needs procedure_kinds")
         if self.check in ("diagnosis_support", "clbp_diagnosis") and not self.diagnosis_codes:
             raise ValueError(f"{self.id}: the {self.check} check needs diagnosis_codes")
         return self

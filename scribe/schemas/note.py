@@ -204,6 +204,11 @@ class Procedure(Evidence):
     time_cue: Evidence | None = Field(
         default=None, description="The words that put it out of today, if any."
     )
+    named_as: ProcedureKind | None = Field(
+        default=None,
+        description="The procedure its words name, when the note shows it was another: a "
+        "trigger point injection that put nothing in is dry needling.",
+    )
 
 
 DiagnosisStatus = Literal["current", "negated", "historical", "other_person", "hypothetical"]

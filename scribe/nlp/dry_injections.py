@@ -1,0 +1,106 @@
+"""A trigger point injection that put nothing in.
+
+"Trigger point injection to the R UT, no medication injected", "TPI x2 R UT. Nothing was
+injected.": the needle went into the trigger point and no substance did. 20552/20553 are
+injections of a substance; a needle insertion without injection of any substance is 20560/20561
+(DOMAIN.md section 4). Such a procedure is dry needling. It keeps the name the note gave it
+(``ProcedureEvent.named_as``), so that a prompt asks the clinician to confirm the code instead
+of the code changing in silence, and instead of the muscles being dropped as "not injected".
+
+A denial speaks of the injection when it is said:
+- of a substance in the injection's own sentence ("TPI to the R UT without medication"), with
+  no other procedure named between them (``InjectionResolver.resolve``);
+- in the injection's sentence, after it, with no other procedure named between them
+  ("Trigger point injections to R UT; nothing injected");
+- in a sentence of today's work that names no procedure of its own, in a note whose only
+  needling today is the injection ("TPI x2 R UT. Nothing was injected.").
+It never does when any substance is injected anywhere in the note ("TPI with 1% lidocaine ...
+no steroid was injected" denies the steroid only).
+
+Reads the events of ``scribe_events`` while they are found and the targets' substance statuses.
+Writes ``ProcedureEvent.kind`` and ``ProcedureEvent.named_as``.
+"""
+
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.extensions import sentences
+from scribe.nlp.procedure_event import ProcedureEvent
+
+INJECTION = "trigger_point_injection"
+
+
+def inserted_dry(event: ProcedureEvent) -> None:
+    """The injection put nothing in: a needle insertion without injection."""
+    event.named_as = event.kind
+    event.kind = "dry_needling"
+
+
+def injected_anywhere(targets: list[list[Span]]) -> bool:
+    """Some substance went in, somewhere in the note."""
+    return any(s.label_ == "SUBSTANCE" and s._.status == "injected" for row in targets for s in row)
+
+
+def dry_injections(
+    doc: Doc,
+    events: list[ProcedureEvent],
+    targets: list[list[Span]],
+    denials: list[tuple[int, int]],
+    sections: list[str | None],
+    not_today: frozenset[str],
+) -> None:
+    """Trigger point injections done today that a "nothing was injected" statement speaks of
+    become dry needling named as an injection. ``denials`` are the statements' character
+    offsets, ``sections`` each sentence's section, ``not_today`` the sections of the past and
+    of plans."""
+    if not denials or injected_anywhere(targets):
+        return
+    sents = sentences(doc)
+    # in words that prove a procedure ("LTR" names needling, proves none)
+    today = [
+        e
+        for e in events
+        if e.done_today and e.strength == "strong" and e.kind in ("dry_needling", INJECTION)
+    ]
+    for event in [e for e in today if e.kind == INJECTION and e.source == "words"]:
+        others = [e for e in today if e is not event]
+        for start, end in denials:
+            number = _sentence_of(sents, start)
+            if number == event.sentence:
+                after = doc[event.end - 1].idx < start
+                between = [
+                    e
+                    for e in others
+                    if e.sentence == number and doc[e.start].idx > doc[event.end - 1].idx
+                    and doc[e.start].idx < start
+                ]
+                if after and not between:
+                    inserted_dry(event)
+                    break
+            elif (
+                number is not None
+                and not others
+                and not _names_a_procedure(doc, events, number, (start, end))
+                and sections[number] not in not_today
+            ):
+                inserted_dry(event)
+                break
+
+
+def _sentence_of(sents: list[Span], char: int) -> int | None:
+    for number, sent in enumerate(sents):
+        if sent.start_char <= char < sent.end_char:
+            return number
+    return None
+
+
+def _names_a_procedure(
+    doc: Doc, events: list[ProcedureEvent], number: int, denial: tuple[int, int]
+) -> bool:
+    """The sentence names a procedure besides the words of the denial ("Nothing was
+    injected" names an injection it denies)."""
+    return any(
+        e.sentence == number
+        and not (denial[0] <= doc[e.start].idx and doc[e.end - 1].idx < denial[1])
+        for e in events
+    )
+

@@ -58,6 +58,7 @@ SETS = (
     "audited",
     "withheld",
     "counted",
+    "combined",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -70,7 +70,8 @@ def dry_injections(
                 between = [
                     e
                     for e in others
-                    if e.sentence == number and doc[e.start].idx > doc[event.end - 1].idx
+                    if e.sentence == number
+                    and doc[e.start].idx > doc[event.end - 1].idx
                     and doc[e.start].idx < start
                 ]
                 if after and not between:
@@ -103,4 +104,3 @@ def _names_a_procedure(
         and not (denial[0] <= doc[e.start].idx and doc[e.end - 1].idx < denial[1])
         for e in events
     )
-

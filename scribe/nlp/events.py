@@ -199,7 +199,7 @@ class EventFinder:
             elif other.category in self._time_of and covers:
                 found.setdefault(self._time_of[other.category], other)
             elif other.category in ("NOT_TREATED", "NEGATED_EXISTENCE") and _negates(
-                doc, other, span
+                doc, other, span, named
             ):
                 if other.category == "NEGATED_EXISTENCE" and self._response.match(
                     doc[span[0] : span[1]].text
@@ -316,12 +316,36 @@ def _reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) 
 _FIELD_MARKS = frozenset({":", "-", "–", "—", "="})
 
 
-def _negates(doc: Doc, negation: Any, span: tuple[int, int]) -> bool:
+_PASSIVE = frozenset({"was", "were", "is", "are"})
+# the words of a procedure's object: "to the left QL", "into the R UT and R levator"
+_OBJECT_PREPOSITIONS = frozenset({"to", "into", "in", "of", "on"})
+_OBJECT_WORDS = _OBJECT_PREPOSITIONS | frozenset(
+    "the a an and left right l r lt rt bilateral bilat b/l both sides side x1 x2 x3".split()
+)
+_OBJECT_LENGTH = 12
+
+
+def _negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> bool:
+    """The negation denies the procedure: said just before it, as its field's value, or as
+    its own predicate. ``named`` are the token offsets of the sentence's muscle names."""
     if negation.modifier_span[0] >= span[1]:
         # "Dry needling: HELD", "TDN - deferred": the refusal is the field's value
         after = doc[span[1] : negation.modifier_span[0]]
         end = negation.modifier_span[1]
         whole = end >= len(doc) or doc[end].is_punct or doc[end].is_space  # not "no injectate"
+        if doc[negation.modifier_span[0]].lower_ in _PASSIVE and (
+            not after
+            or (
+                # the procedure named as a noun with its object: not "I dry needled the R
+                # supraspinatus, the R teres minor was not needled"
+                after[0].lower_ in _OBJECT_PREPOSITIONS
+                and len(after) <= _OBJECT_LENGTH
+                and all(t.i in named or t.lower_ in _OBJECT_WORDS for t in after)
+            )
+        ):
+            # "the injection was not given", "Trigger point injection to the L QL was not
+            # given": the procedure's own predicate, said after its object
+            return True
         return 0 < len(after) <= 2 and all(t.text in _FIELD_MARKS for t in after) and whole
     gap = span[0] - negation.modifier_span[1]
     if not 0 <= gap <= 3:

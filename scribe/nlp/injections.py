@@ -122,6 +122,9 @@ class InjectionResolver:
         if (
             not substances
             and event.time == "today"
+            # "pt declined lidocaine, so saline was used": another drug of the sentence may
+            # be the one injected
+            and not any(s.label_ == "SUBSTANCE" and s._.status == "mentioned" for s in in_sent)
             and any(
                 s.label_ == "SUBSTANCE"
                 and s._.status == "negated"

@@ -33,6 +33,10 @@ _STRUCK = re.compile(
 # a plural left open, "injection(s)", "muscle(s)": read as the plural (same length, so every
 # character keeps its place)
 _OPEN_PLURAL = re.compile(r"(?<=[a-z])\(s\)(?![A-Za-z])", re.IGNORECASE)
+# a product named with its strength, "Kenalog-40", "Kenalog-10": the name read apart from
+# its strength (same length) so that the drug is found; one or two letters before a hyphen
+# and a number are a level or a point ("C-7", "GB-21")
+_STRENGTH = re.compile(r"(?<=[A-Za-z]{3})-(?=\d{1,3}\b)")
 _PADDING = r"[ \t]{2,}|\t"
 # punctuation said aloud, as users of dictation software do ("upper trapezius comma levator
 # scapulae period"): read as the mark where the note says such words at least twice, words no
@@ -143,12 +147,15 @@ def _plain(text: str) -> tuple[str, list[int]]:
 
 def normalize(text: str) -> NormalizedText:
     """Plain characters, struck-through text blanked, open plurals ("injection(s)") closed,
-    soft-wrapped lines joined and padding squeezed to one space each."""
+    a product's strength read apart from its name ("Kenalog-40"), soft-wrapped lines joined
+    and padding squeezed to one space each."""
     plain, plain_offsets = _plain(text)
     if "~~" in plain or "<" in plain:
         plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
     if "(s)" in plain or "(S)" in plain:
         plain = _OPEN_PLURAL.sub("s  ", plain)
+    if "-" in plain:
+        plain = _STRENGTH.sub(" ", plain)
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0

@@ -1,0 +1,140 @@
+"""Was something injected, or was the needle dry, whatever the procedure is called
+(DOMAIN.md section 4: no substance at all is 20560/20561; any substance is 20552/20553)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+
+
+def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
+    result = scribe.extract(text)
+    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
+
+
+def _treated(scribe: Scribe, text: str) -> set[tuple[str, str]]:
+    result = scribe.extract(text)
+    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the denial in the injection's sentence, of a substance
+        "Trigger point injections to the L QL and L glute med, no medication used. Tol well.",
+        "Performed TPI without any medication to L QL and L gluteus medius.",
+        # the denial after it, with no substance named
+        "Trigger point injections to L QL and L glute med; nothing injected.",
+        # the denial in a sentence of its own, in a note with no other needling
+        "TPI x2: L QL, L glute med. No injectate.",
+    ],
+)
+def test_a_trigger_point_injection_that_put_nothing_in_is_needle_insertion(
+    scribe: Scribe, text: str
+) -> None:
+    result = scribe.extract(text)
+    assert [(line.code, line.modifiers) for line in result.coding.lines] == [("20560", [])]
+    assert result.note.injectate.status == "none_confirmed"
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("quadratus lumborum", "treated"),
+        ("gluteus medius", "treated"),
+    }
+    prompts = [p for p in result.coding.prompts if p.id == "injection-without-substance"]
+    assert len(prompts) == 1, "never a silent change of code"
+    named = [p for p in result.note.procedures if p.named_as == "trigger_point_injection"]
+    assert [p.kind for p in named] == ["dry_needling"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # another drug is denied, one went in
+        ("TPI to the L QL with 2 mL 1% lidocaine. No steroid was injected.", "20552"),
+        # another drug of the sentence may be the one injected
+        ("TPI to the L QL; she declined lidocaine; sterile saline was used.", "20552"),
+        # a denial said of the dry needling of another muscle
+        (
+            "Trigger point injection to the L QL with bupivacaine, then dry needling of the "
+            "L glute med with no injectate.",
+            "20552",
+        ),
+    ],
+)
+def test_an_injection_of_some_substance_stays_an_injection(
+    scribe: Scribe, text: str, code: str
+) -> None:
+    result = scribe.extract(text)
+    assert code in {line.code for line in result.coding.lines}
+    assert "injection-without-substance" not in [p.id for p in result.coding.prompts]
+
+
+def test_a_procedure_denied_by_its_own_predicate_is_not_done(scribe: Scribe) -> None:
+    text = (
+        "Trigger point injection to the L QL was not given; she had taken an anticoagulant. "
+        "Dry needling of the L glute med instead, no injectate."
+    )
+    assert _treated(scribe, text) == {("gluteus medius", "left")}
+    assert _lines(scribe, text) == {("20560", ())}
+
+
+def test_listed_for_is_a_booking(scribe: Scribe) -> None:
+    text = (
+        "She was listed for trigger point injections to the L QL. Today dry needling of the "
+        "L glute med and L TFL, no injectate."
+    )
+    assert _treated(scribe, text) == {("gluteus medius", "left"), ("tensor fasciae latae", "left")}
+
+
+def test_acupuncture_needles_are_the_needles_of_dry_needling(scribe: Scribe) -> None:
+    text = "Dry needling of the L QL and L glute med with acupuncture needles. No injectate."
+    assert _treated(scribe, text) == {("quadratus lumborum", "left"), ("gluteus medius", "left")}
+    assert _lines(scribe, text) == {("20560", ())}
+
+
+@pytest.mark.parametrize("label", ["Sites:", "Sites (2 muscles):", "Injection sites:"])
+def test_a_sites_line_lists_the_procedure_sites(scribe: Scribe, label: str) -> None:
+    text = (
+        "PROCEDURE NOTE\n"
+        "Procedure: trigger point injections\n"
+        "Exam: taut bands with jump sign in the L QL and L glute med.\n"
+        "Injectate: 1% lidocaine 1 mL per site.\n"
+        f"{label} L QL; L glute med\n"
+    )
+    assert _treated(scribe, text) == {("quadratus lumborum", "left"), ("gluteus medius", "left")}
+    assert _lines(scribe, text) == {("20552", ())}
+
+
+def test_a_site_label_inside_a_line_lists_nothing(scribe: Scribe) -> None:
+    text = "DN to L glute med, no injectate. Pain site: L QL, worse sitting."
+    assert _treated(scribe, text) == {("gluteus medius", "left")}
+
+
+def test_a_product_named_with_its_strength_is_the_drug(scribe: Scribe) -> None:
+    result = scribe.extract("TPI L QL with Kenalog-40 0.5 mL and 1% lidocaine 1 mL.")
+    assert {s.name for s in result.note.injectate.substances if s.status == "injected"} == {
+        "triamcinolone",
+        "lidocaine",
+    }
+
+
+def test_wet_needling_injects(scribe: Scribe) -> None:
+    text = "Wet needling of the L QL and L glute med, 0.5 mL normal saline into each trigger point."
+    assert _lines(scribe, text) == {("20552", ())}
+
+
+def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> None:
+    text = (
+        "I needled the L glute med, there wasn't a twitch or any release so we injected the "
+        "L QL with 1 mL of 1% lidocaine."
+    )
+    result = scribe.extract(text)
+    assert [s.name for s in result.note.injectate.substances if s.status == "injected"] == [
+        "lidocaine"
+    ]
+    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+
+
+def test_tolerance_written_as_a_field(scribe: Scribe) -> None:
+    result = scribe.extract("DN L QL, no injectate. Tol: good.")
+    assert result.note.rationale.tolerance is not None

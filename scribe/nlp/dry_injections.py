@@ -72,7 +72,7 @@ def dry_injections(
                     for e in others
                     if e.sentence == number
                     and doc[e.start].idx > doc[event.end - 1].idx
-                    and doc[e.start].idx < start
+                    and doc[e.start].idx <= start  # "dry needled only": that one's own
                 ]
                 if after and not between:
                     inserted_dry(event)

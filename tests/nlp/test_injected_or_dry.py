@@ -138,3 +138,16 @@ def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> Non
 def test_tolerance_written_as_a_field(scribe: Scribe) -> None:
     result = scribe.extract("DN L QL, no injectate. Tol: good.")
     assert result.note.rationale.tolerance is not None
+
+
+def test_the_subject_after_so_still_begins_its_own_words(scribe: Scribe) -> None:
+    text = "She declined DN to the L SCM, so we dry needled the L UT and the L splenius capitis."
+    assert _treated(scribe, text) == {("upper trapezius", "left"), ("splenius capitis", "left")}
+
+
+def test_dry_needled_only_speaks_of_its_own_muscles(scribe: Scribe) -> None:
+    text = (
+        "Trigger points in the L QL and L glute med with twitch responses. I injected the L QL, "
+        "2 cc, then the L glute med was dry needled only, nothing injected there."
+    )
+    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}

@@ -129,8 +129,7 @@ def _unread_names(doc: _Doc, check: DocumentationCheck) -> None:
         )
 
 
-def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
-    procedures = _today(doc, check.procedure_kinds)
+def _report_procedures(doc: _Doc, check: DocumentationCheck, procedures: list[Procedure]) -> None:
     if procedures:
         doc.book.add(
             check.prompt,
@@ -138,23 +137,21 @@ def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
             evidence=[_span(p) for p in procedures],
             words=", ".join(dict.fromkeys(f'"{p.text}"' for p in procedures)),
         )
+
+
+def _procedure_not_billed(doc: _Doc, check: DocumentationCheck) -> None:
+    _report_procedures(doc, check, _today(doc, check.procedure_kinds))
 
 
 def _procedure_named_as(doc: _Doc, check: DocumentationCheck) -> None:
     """ "Trigger point injection to the R UT, no medication injected": coded as the procedure
     the note shows (needle insertion without injection), never in silence."""
-    procedures = [
+    named = [
         p
         for p in doc.note.procedures
         if p.named_as in check.procedure_kinds and p.time == "today" and p.experiencer == "patient"
     ]
-    if procedures:
-        doc.book.add(
-            check.prompt,
-            rule_id=check.id,
-            evidence=[_span(p) for p in procedures],
-            words=", ".join(dict.fromkeys(f'"{p.text}"' for p in procedures)),
-        )
+    _report_procedures(doc, check, named)
 
 
 def _group_terms(doc: _Doc, check: DocumentationCheck) -> None:

@@ -97,7 +97,17 @@ class InjectateExtractor:
                         number in other or not events or sections[number] not in injection_sections
                     )
                 ):
-                    status = "mentioned"  # injected, but not into a trigger point today
+                    follows = None if number in other else self._follows(doc, number, sections)
+                    if follows is None:
+                        status = "mentioned"  # injected, but not into a trigger point today
+                    else:
+                        # "Procedure performed: Trigger point injection, L QL ... Findings: ...
+                        # Injectate: D5W, 2 mL per trigger point": that injection's drug
+                        muscles = [
+                            m
+                            for m in follows.muscles
+                            if m.label_ == "MUSCLE" and _injected(m, follows)
+                        ]
                 elif (
                     status == "mentioned"
                     and not here

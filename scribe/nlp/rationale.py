@@ -51,7 +51,7 @@ _BARE_REFERRAL = re.compile(r"^(?:refer\w*|radiat\w*)$", re.IGNORECASE)
 # "referred right up into her temples": an adverb may stand before the direction
 _REFERRAL_ADVERB = r"(?:(?:right|straight|all\s+the\s+way|directly)\s+)?"
 _REFERRAL_TARGET = re.compile(
-    r"^\s*(?:pain\s+|symptoms\s+|pattern\s+)?"
+    r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)\s+|pattern\s+)?"
     + _REFERRAL_ADVERB
     + r"(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
@@ -60,7 +60,9 @@ _REFERRAL_TARGET = re.compile(
     re.IGNORECASE,
 )
 _REFERRAL_DIRECTION = re.compile(
-    r"^\s*(?:pain\s+)?" + _REFERRAL_ADVERB + r"(?:into|to|down|along|over|toward|towards|up|across|"
+    r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?pain\s+)?"
+    + _REFERRAL_ADVERB
+    + r"(?:into|to|down|along|over|toward|towards|up|across|"
     r"around)\b",
     re.IGNORECASE,
 )

@@ -151,3 +151,29 @@ def test_dry_needled_only_speaks_of_its_own_muscles(scribe: Scribe) -> None:
         "2 cc, then the L glute med was dry needled only, nothing injected there."
     )
     assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+
+
+def test_a_drug_line_after_the_injection_line_is_its_drug(scribe: Scribe) -> None:
+    text = (
+        "Procedure performed: trigger point injection, L QL and L glute med\n"
+        "Findings: taut bands with twitch in both.\n"
+        "Injectate: bupivacaine 0.25%, 1 mL per trigger point.\n"
+    )
+    result = scribe.extract(text)
+    [drug] = [
+        s
+        for s in result.note.injectate.substances
+        if s.status == "injected" and s.category != "unspecified"
+    ]
+    assert drug.name == "bupivacaine"
+    assert {m.name for m in drug.muscles} == {"quadratus lumborum", "gluteus medius"}
+
+
+def test_options_laid_before_the_patient_are_not_done(scribe: Scribe) -> None:
+    text = (
+        "Taut bands in the L QL. We reviewed the options, trigger point injections with "
+        "lidocaine versus dry needling of the L QL. She wants to think about it."
+    )
+    result = scribe.extract(text)
+    assert [s.name for s in result.note.injectate.substances if s.status == "injected"] == []
+    assert result.coding.lines == []

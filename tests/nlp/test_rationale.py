@@ -59,6 +59,8 @@ def test_rationale_findings_quote_their_words_and_muscle(note_of: NoteOf) -> Non
         ),
         # an adverb before the direction
         ("DN to L gastroc; the TrP referred straight down into the heel.", "heel"),
+        # the pain named between the verb and its direction, as second-language speakers say it
+        ("TrP in L glute min, it refer the pain to the knee. DN to L glute min.", "knee"),
     ],
 )
 def test_rationale_referral_target(note_of: NoteOf, text: str, target: str) -> None:

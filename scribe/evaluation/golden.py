@@ -59,6 +59,7 @@ SETS = (
     "withheld",
     "counted",
     "combined",
+    "progress",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

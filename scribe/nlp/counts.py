@@ -39,7 +39,8 @@ STATED_COUNT = compile_lowercase(
     rf"named\s+)?(?:muscles?|muscle\s+groups)\b"
 )
 NEEDLE_COUNT = compile_lowercase(
-    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
+    # not a code's modifier: "20560-59 Needle insertion w/o injection"
+    rf"(?<!\d-)\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
     # "Needle: 27 g" is the needle's gauge
     rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b(?!\s*(?:g|ga|gauge)\b)"

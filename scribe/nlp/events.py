@@ -42,7 +42,7 @@ from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.unreported import UnreportedProcedures
+from scribe.nlp.unreported import UnreportedProcedures, answered_not_done
 from scribe.nlp.withdrawn import WithdrawnProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
 
@@ -160,6 +160,11 @@ class EventFinder:
                     continue
                 self._injections.resolve(doc, event, events, targets)
         dry_injections(doc, events, targets, denied, sections, self._not_today)
+        for event in events:
+            if event.done_today and event.source == "words":
+                words = doc[event.start : event.end]
+                if answered_not_done(doc_text(doc), words.start_char, words.end_char):
+                    event.time = "not_done"  # "DRY NEEDLING\n[ ] Performed [x] Not performed"
         return events
 
     def _set_time(

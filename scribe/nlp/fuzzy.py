@@ -333,8 +333,14 @@ class FuzzyMuscleMatcher:
             group = sorted([*(s for s in group if (s.start, s.end) not in inside), *tails],
                            key=lambda s: (s.start, s.end))  # fmt: skip
             doc.spans[TARGETS] = group
-        exact = {(s.start, s.end) for s in group if s.label_ == "MUSCLE"}
-        split = [s for s in self._split_words(doc, words) if (s.start, s.end) not in exact]
+        exact = [(s.start, s.end) for s in group if s.label_ == "MUSCLE"]
+        # a name split in two ("sterno cleido") inside a name already read whole ("sterno
+        # cleido mastoid") is that name
+        split = [
+            s
+            for s in self._split_words(doc, words)
+            if not any(a <= s.start and s.end <= b for a, b in exact)
+        ]
         # what a recogniser wrote: a transcript, or a dictation given as one unbroken paragraph
         # (typed notes and EHR exports have lines)
         recognised = bool(doc.user_data.get(SPOKEN)) or "\n" not in doc_text(doc).strip()

@@ -55,6 +55,17 @@ def _ends_line(doc: Doc, i: int) -> bool:
     return i >= len(doc) or (doc[i].is_space and "\n" in doc[i].text)
 
 
+def _ends_heading_line(doc: Doc, i: int) -> bool:
+    """The line ends here, or after a note in brackets: "PLAN OF CARE (recertification
+    02/19 - 04/02)"."""
+    if _ends_line(doc, i):
+        return True
+    if doc[i].text != "(":
+        return False
+    rest = doc_text(doc)[doc[i].idx :].split("\n", 1)[0].rstrip()
+    return rest.endswith(")") and rest.count("(") == 1
+
+
 class SectionTagger:
     def __init__(self, nlp: Language, lexicon: SectionLexicon) -> None:
         self._with_colon = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -162,7 +173,7 @@ class SectionTagger:
         found += [
             (start, end, doc.vocab.strings[match_id])
             for match_id, start, end in self._alone(doc)
-            if _starts_line(doc, start) and _ends_line(doc, end)
+            if _starts_line(doc, start) and _ends_heading_line(doc, end)
         ]
         found += [h for h in self._title_lines(doc) if _starts_line(doc, h[0])]
         found.sort(key=lambda h: (h[0], -(h[1] - h[0])))

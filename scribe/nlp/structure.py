@@ -190,7 +190,7 @@ class StructureTies:
                     # "1) TPI, R QL ... 2) Dry needling, R glute med ... LTRs in glute med":
                     # the procedure said last before the line, else the section's first
                     event = self._last_event_before(
-                        effective, section_start[i], i, category
+                        doc, effective, section_start[i], i, category
                     ) or self._first_event(effective, None, section_start[i], None, category)
                 event = event or self._first_event(
                     [e for e in events if e.kind in NOT_BILLED and e.strength == "strong"],
@@ -267,10 +267,12 @@ class StructureTies:
 
     @staticmethod
     def _last_event_before(
-        events: list[ProcedureEvent], first: int, last: int, category: str | None
+        doc: Doc, events: list[ProcedureEvent], first: int, last: int, category: str | None
     ) -> ProcedureEvent | None:
         """The billable procedure done today named last in a section (by its name, not a
-        "needle" that may be an injection's), from its sentence ``first`` up to ``last``."""
+        "needle" that may be an injection's; or by the words that head a list, "Injected,
+        1% lidocaine, 1 mL per site:"), from its sentence ``first`` up to ``last``."""
+        sents = sentences(doc)
         return next(
             (
                 e
@@ -279,7 +281,12 @@ class StructureTies:
                 and e.section == category
                 and e.kind in BILLABLE
                 and e.billable_today
-                and e.strength == "strong"
+                and (
+                    e.strength == "strong"
+                    or (
+                        opens_its_sentence(doc, e) and sents[e.sentence].text.rstrip().endswith(":")
+                    )
+                )
             ),
             None,
         )

@@ -30,6 +30,9 @@ _CHECKED_NOT_DONE = re.compile(
     r"contraindicated|n/?a)\b",
     re.IGNORECASE,
 )
+# a box checked on "performed" or "done" ("[x] Performed"): the procedure was done
+_CHECKED_DONE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*(?:performed|done|completed|yes)\b", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^[\s:()\-#/.\d]*$")
 _BLANK_FIELD = re.compile(r"^[\s:()#-]*(?:_{2,}|n/?a\b|none\b|-{2,}|\[\s?\])", re.IGNORECASE)
 
 
@@ -59,3 +62,16 @@ class UnreportedProcedures:
                 self._about.search(sentence) and not self._done.search(sentence)
             ):
                 event.time = "mentioned"  # education, consent, screening, a list of options
+
+
+def answered_not_done(text: str, start: int, end: int) -> bool:
+    """ "DRY NEEDLING (2039-11-19)\n[ ] Performed   [x] Not performed": the boxes answered on
+    the rest of the procedure's line, or on the line below a heading that says nothing more
+    (a date at most), check a box that says it was not done and none that says it was."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    answers = text[end:line_end]
+    if _DATE_ONLY.match(answers):
+        next_end = text.find("\n", line_end + 1)
+        answers = text[line_end + 1 : len(text) if next_end == -1 else next_end]
+    return bool(_CHECKED_NOT_DONE.search(answers)) and not _CHECKED_DONE.search(answers)

@@ -214,3 +214,9 @@ def test_fuzzy_pauses_are_read_only_in_what_a_recogniser_wrote(nlp: Language) ->
     # a typed note with lines: "Gluteus, medius" is left as written
     found = muscles(nlp, "Assessment:\nR gluteus, meditus tender.\nPlan: DN next visit.")
     assert found == []
+
+
+def test_a_name_read_whole_is_not_read_again_in_part(nlp: Language) -> None:
+    # "sterno cleido" alone sounds like the muscle, but here it is part of the whole name
+    found = muscles(nlp, "dry needling to the right sterno cleido mastoid today")
+    assert [(words, match) for words, _, match, _ in found] == [("sterno cleido mastoid", "exact")]

@@ -36,8 +36,11 @@ def test_mixed_a_refused_drug_does_not_undo_the_needling_said_before(scribe: Scr
         "Dry needling to the left levator scapulae, then trigger point injection to the R UT, "
         "no lidocaine used."
     )
-    assert techniques(result) == {"levator scapulae": ["needling"]}
+    # the injection put nothing in: a needle insertion without injection (DOMAIN section 4),
+    # coded with the dry needling and flagged, never dropped in silence
+    assert techniques(result) == {"levator scapulae": ["needling"], "upper trapezius": ["needling"]}
     assert lines(result) == [("20560", ())]
+    assert "injection-without-substance" in [p.id for p in result.coding.prompts]
 
 
 def test_mixed_no_injectate_after_the_needling_is_the_needlings(scribe: Scribe) -> None:
@@ -58,8 +61,11 @@ def test_mixed_no_injectate_after_the_needling_is_the_needlings(scribe: Scribe) 
 def test_mixed_a_denied_drug_still_undoes_its_own_injection(scribe: Scribe) -> None:
     result = scribe.extract("No lidocaine was injected into the R UT. Dry needling to the R UT.")
     assert lines(result) == [("20560", ())]
+    # no 20552: what is left of the injection is a needle insertion without injection, coded
+    # as one with a prompt (it was dropped in silence before)
     result = scribe.extract("Trigger point injection to the R UT, no lidocaine used.")
-    assert lines(result) == []
+    assert lines(result) == [("20560", ())]
+    assert "injection-without-substance" in [p.id for p in result.coding.prompts]
 
 
 def test_mixed_a_drug_the_patient_did_not_want_leaves_the_injection_done(scribe: Scribe) -> None:

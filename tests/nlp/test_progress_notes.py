@@ -1,0 +1,96 @@
+"""Long notes in which today's needling is a small part: progress reports, re-evaluations and
+discharge summaries look back over earlier visits and forward over the plan of care, and only
+what was done today is billed (DOMAIN.md section 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+
+
+def _treated(scribe: Scribe, text: str) -> set[tuple[str, str]]:
+    result = scribe.extract(text)
+    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+
+
+def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
+    result = scribe.extract(text)
+    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
+
+
+@pytest.mark.parametrize(
+    "look_back",
+    [
+        "over the course of care we dry needled the left QL and the left TFL",
+        "we dry needled the left QL and the left TFL at visits two through six",
+        "the last visit was the ninth and on that day we dry needled the left QL and the left TFL",
+        "last visit which was the ninth I needled the left QL and the left TFL",
+    ],
+)
+def test_a_look_back_over_earlier_visits_is_not_today(scribe: Scribe, look_back: str) -> None:
+    text = (
+        f"progress note she is at visit ten {look_back} and today I dry needled the left "
+        "gluteus medius only no injectate"
+    )
+    assert _treated(scribe, text) == {("gluteus medius", "left")}
+
+
+def test_a_summary_of_prior_visits_is_history(scribe: Scribe) -> None:
+    text = (
+        "SUMMARY OF PRIOR VISITS\n"
+        "TDN to L QL and L TFL with good response.\n\n"
+        "TREATMENT TODAY\n"
+        "TDN L gluteus medius, LTR x2. No injectate.\n"
+    )
+    assert _treated(scribe, text) == {("gluteus medius", "left")}
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        # a heading with a note in brackets after it
+        "PLAN OF CARE (recertified 03/01 - 04/12)\nTDN to L QL and L TFL.\n",
+        "Plan: 2x/wk. Interventions: therex, and TDN as indicated to L QL and L TFL.\n",
+    ],
+)
+def test_the_plan_of_care_targets_are_planned(scribe: Scribe, plan: str) -> None:
+    text = f"TREATMENT TODAY\nTDN L gluteus medius, LTR x2. No injectate.\n\n{plan}"
+    assert _treated(scribe, text) == {("gluteus medius", "left")}
+    assert _lines(scribe, text) == {("20560", ())}
+
+
+def test_targets_per_plan_of_care_declined_today_bill_nothing(scribe: Scribe) -> None:
+    text = (
+        "DRY NEEDLING (03/14)\n"
+        "[ ] Performed  [x] Not performed  Reason: [x] Pt declined\n"
+        "Targets per POC: L QL, L TFL.\n"
+    )
+    result = scribe.extract(text)
+    assert result.coding.lines == []
+    assert not [m for m in result.note.muscles if m.status == "treated"]
+
+
+def test_a_box_answered_performed_keeps_the_procedure(scribe: Scribe) -> None:
+    text = "DRY NEEDLING (03/14)\n[x] Performed  [ ] Not performed\nL QL, L TFL. No injectate.\n"
+    assert _lines(scribe, text) == {("20560", ())}
+
+
+def test_each_list_goes_with_the_procedure_that_heads_it(scribe: Scribe) -> None:
+    text = (
+        "PROCEDURE: Trigger point injections and dry needling\n"
+        "Consent obtained.\n"
+        "  Injected, 1% lidocaine 1 mL per site:\n"
+        "    1. L QL\n"
+        "    2. L TFL\n"
+        "    3. L gluteus minimus\n"
+        "  Dry needled, no medication or other substance injected:\n"
+        "    4. L gluteus medius\n"
+    )
+    assert _lines(scribe, text) == {("20553", ()), ("20560", ("59",))}
+
+
+def test_a_code_modifier_is_no_needle_count(scribe: Scribe) -> None:
+    text = "DN to L QL, 4 needles, no injectate.\nCHARGES: 20560-59 Needle insertion w/o injection"
+    result = scribe.extract(text)
+    assert [c.count for c in result.note.rationale.needle_counts] == [4]

@@ -357,6 +357,13 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):
                 continue
+            if m.category == "PROCEDURE" and any(
+                o is not m
+                and o.modifier_span == (event.start, event.end)
+                and cut_off(event, o, span, modifiers, self._examiner_clause, events)
+                for o in modifiers
+            ):
+                continue  # "I did": as far as the procedure it says reaches, no farther
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span
@@ -379,7 +386,10 @@ class MuscleBinder:
             here = [e for e in events if e.sentence == mention.sentence]
             today = [e for e in here if e.billable_today]
             if today:
-                return today[0]
+                # "... then for the R infraspinatus and the teres minor I did dry needling
+                # only": the procedure said next to the verb, in a run-on of two
+                said_at = m.modifier_span
+                return min(today, key=lambda e: max(e.start - said_at[1], said_at[0] - e.end, 0))
             # "Prior treatment: DN performed to R glute max ...": the sentence's own procedure
             # is of another time, and "performed" is said of it, not of today's (unless the
             # muscle's own words say today: "last week the soleus, this week I went into ...")

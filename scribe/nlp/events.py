@@ -38,10 +38,10 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.injections import InjectionResolver, doses_after
 from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
 from scribe.nlp.sections import sentence_sections
+from scribe.nlp.time_reach import gap, negates, reaches, said_before
 from scribe.nlp.unreported import UnreportedProcedures, answered_not_done
 from scribe.nlp.withdrawn import WithdrawnProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
@@ -195,15 +195,15 @@ class EventFinder:
         for other in mods:
             if other is modifier or tuple_overlaps(other.modifier_span, span):
                 continue
-            covers = other.allows("MUSCLE") and _reaches(other, span, sent, named)
+            covers = other.allows("MUSCLE") and reaches(other, span, sent, named)
             if other.category in self._current and covers:
                 current = True
-                current_gap = min(current_gap, _gap(other.modifier_span, span))
+                current_gap = min(current_gap, gap(other.modifier_span, span))
             elif other.category in self._other and covers:
                 event.experiencer = "other"
             elif other.category in self._time_of and covers:
                 found.setdefault(self._time_of[other.category], other)
-            elif other.category in ("NOT_TREATED", "NEGATED_EXISTENCE") and _negates(
+            elif other.category in ("NOT_TREATED", "NEGATED_EXISTENCE") and negates(
                 doc, other, span, named
             ):
                 if other.category == "NEGATED_EXISTENCE" and self._response.match(
@@ -220,14 +220,14 @@ class EventFinder:
             past, planned = found.get("past"), found.get("planned")
             if (
                 past is not None
-                and _before(past, span)
-                and _gap(past.modifier_span, span) < current_gap
+                and said_before(past, span)
+                and gap(past.modifier_span, span) < current_gap
             ):
                 current = False
             if (
                 planned is not None
-                and not _before(planned, span)
-                and _gap(planned.modifier_span, span) > current_gap
+                and not said_before(planned, span)
+                and gap(planned.modifier_span, span) > current_gap
             ):
                 del found["planned"]
         for time in times:
@@ -276,88 +276,6 @@ class EventFinder:
         words = {t.lower_ for t in sent}
         said = {g for g, pronouns in (("male", _MALE), ("female", _FEMALE)) if words & pronouns}
         return any(g in others and g != patient for g in said)
-
-
-_DENIAL_GAP = frozenset(
-    "consented consent agreed agree wanted want wish wished to for any the further more yet "
-    "receive have undergo proceed with a an".split()
-)
-
-
-# words that may stand between a procedure and the time word after it: "needling was
-# deferred", "DN held today", "needling at the next visit"
-_LINKS = frozenset("was were is are has have had been be being today then also at the to".split())
-
-
-def _reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) -> bool:
-    """Whether a time word ("deferred", "next visit") speaks of a procedure word. Its ConText
-    scope covers it; or it comes right after it ("needling deferred", "needling was held",
-    "needling at the next visit"), where ConText cut its scope at the procedure word; or it
-    closes the procedure's own clause, with no muscle named between ("dry needling of the
-    lumbopelvic region is contraindicated")."""
-    if tuple_overlaps(modifier.scope_span, span):
-        return True
-    start, end = modifier.modifier_span
-    if end <= span[0]:
-        # right before it: "candidate for dry needling", "candidacy for needling"
-        return span[0] - end <= 1 and all(t.lower_ in _LINKS for t in sent.doc[end : span[0]])
-    if start < span[1]:
-        return False
-    low, _high = scope_in_sentence(
-        modifier.rule, start, modifier.modifier_span[1], sent.start, sent.end
-    )
-    if low >= span[1]:
-        return False
-    gap = sent.doc[span[1] : start]
-    if all(t.lower_ in _LINKS for t in gap):
-        return True
-    return (
-        modifier.category in ("NOT_TREATED", "PLANNED")
-        and len(gap) <= 6
-        and not any(t.is_punct or t.i in named for t in gap)
-    )
-
-
-_FIELD_MARKS = frozenset({":", "-", "–", "—", "="})
-
-
-_PASSIVE = frozenset({"was", "were", "is", "are"})
-# the words of a procedure's object: "to the left QL", "into the R UT and R levator"
-_OBJECT_PREPOSITIONS = frozenset({"to", "into", "in", "of", "on"})
-_OBJECT_WORDS = _OBJECT_PREPOSITIONS | frozenset(
-    "the a an and left right l r lt rt bilateral bilat b/l both sides side x1 x2 x3".split()
-)
-_OBJECT_LENGTH = 12
-
-
-def _negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> bool:
-    """The negation denies the procedure: said just before it, as its field's value, or as
-    its own predicate. ``named`` are the token offsets of the sentence's muscle names."""
-    if negation.modifier_span[0] >= span[1]:
-        # "Dry needling: HELD", "TDN - deferred": the refusal is the field's value
-        after = doc[span[1] : negation.modifier_span[0]]
-        end = negation.modifier_span[1]
-        whole = end >= len(doc) or doc[end].is_punct or doc[end].is_space  # not "no injectate"
-        if doc[negation.modifier_span[0]].lower_ in _PASSIVE and (
-            not after
-            or (
-                # the procedure named as a noun with its object: not "I dry needled the R
-                # supraspinatus, the R teres minor was not needled"
-                after[0].lower_ in _OBJECT_PREPOSITIONS
-                and len(after) <= _OBJECT_LENGTH
-                and all(t.i in named or t.lower_ in _OBJECT_WORDS for t in after)
-            )
-        ):
-            # "the injection was not given", "Trigger point injection to the L QL was not
-            # given": the procedure's own predicate, said after its object
-            return True
-        return 0 < len(after) <= 2 and all(t.text in _FIELD_MARKS for t in after) and whole
-    gap = span[0] - negation.modifier_span[1]
-    if not 0 <= gap <= 3:
-        return False
-    if gap == 0:
-        return True
-    return all(t.lower_ in _DENIAL_GAP for t in doc[negation.modifier_span[1] : span[0]])
 
 
 def _done_in_section(done: list[bool], sections: list[str | None]) -> list[bool]:
@@ -418,12 +336,3 @@ class EventExtractor:
 def make_events(nlp: Language, name: str, lexicon_dir: str | None) -> EventExtractor:
     register_extensions()
     return EventExtractor(load_lexicons(Path(lexicon_dir) if lexicon_dir else None))
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Tokens between two token ranges (0 when they touch or overlap)."""
-    return max(b[0] - a[1], a[0] - b[1], 0)
-
-
-def _before(modifier: Any, span: tuple[int, int]) -> bool:
-    return bool(modifier.modifier_span[1] <= span[0])

@@ -94,3 +94,13 @@ def test_a_code_modifier_is_no_needle_count(scribe: Scribe) -> None:
     text = "DN to L QL, 4 needles, no injectate.\nCHARGES: 20560-59 Needle insertion w/o injection"
     result = scribe.extract(text)
     assert [c.count for c in result.note.rationale.needle_counts] == [4]
+
+
+def test_a_run_on_of_two_procedures_keeps_each_its_own_muscles(scribe: Scribe) -> None:
+    text = (
+        "exam there are trigger points in the left QL and the left TFL that reproduce her pain "
+        "consent given I did trigger point injections into the left gluteus medius with one cc "
+        "of one percent lidocaine then for the left QL and the left TFL I did dry needling only "
+        "with no medication injected she tolerated it well"
+    )
+    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}

@@ -1,0 +1,106 @@
+"""Whether a time or denial word speaks of a procedure word of its sentence.
+
+ConText scopes end at a procedure word that another rule matched, so the words said right
+after a procedure ("needling deferred", "the injection was not given", "Dry needling: HELD")
+and the time said before it decide here whether they are its own.
+
+Pure functions over ConText modifiers and token offsets; ``events.py`` calls them.
+"""
+
+from typing import Any
+
+from medspacy.util import tuple_overlaps
+from spacy.tokens import Doc, Span
+
+from scribe.nlp.fusions import scope_in_sentence
+
+_DENIAL_GAP = frozenset(
+    "consented consent agreed agree wanted want wish wished to for any the further more yet "
+    "receive have undergo proceed with a an".split()
+)
+
+
+# words that may stand between a procedure and the time word after it: "needling was
+# deferred", "DN held today", "needling at the next visit"
+_LINKS = frozenset("was were is are has have had been be being today then also at the to".split())
+
+
+def reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) -> bool:
+    """Whether a time word ("deferred", "next visit") speaks of a procedure word. Its ConText
+    scope covers it; or it comes right after it ("needling deferred", "needling was held",
+    "needling at the next visit"), where ConText cut its scope at the procedure word; or it
+    closes the procedure's own clause, with no muscle named between ("dry needling of the
+    lumbopelvic region is contraindicated")."""
+    if tuple_overlaps(modifier.scope_span, span):
+        return True
+    start, end = modifier.modifier_span
+    if end <= span[0]:
+        # right before it: "candidate for dry needling", "candidacy for needling"
+        return span[0] - end <= 1 and all(t.lower_ in _LINKS for t in sent.doc[end : span[0]])
+    if start < span[1]:
+        return False
+    low, _high = scope_in_sentence(
+        modifier.rule, start, modifier.modifier_span[1], sent.start, sent.end
+    )
+    if low >= span[1]:
+        return False
+    gap = sent.doc[span[1] : start]
+    if all(t.lower_ in _LINKS for t in gap):
+        return True
+    return (
+        modifier.category in ("NOT_TREATED", "PLANNED")
+        and len(gap) <= 6
+        and not any(t.is_punct or t.i in named for t in gap)
+    )
+
+
+_FIELD_MARKS = frozenset({":", "-", "–", "—", "="})
+
+
+_PASSIVE = frozenset({"was", "were", "is", "are"})
+# the words of a procedure's object: "to the left QL", "into the R UT and R levator"
+_OBJECT_PREPOSITIONS = frozenset({"to", "into", "in", "of", "on"})
+_OBJECT_WORDS = _OBJECT_PREPOSITIONS | frozenset(
+    "the a an and left right l r lt rt bilateral bilat b/l both sides side x1 x2 x3".split()
+)
+_OBJECT_LENGTH = 12
+
+
+def negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> bool:
+    """The negation denies the procedure: said just before it, as its field's value, or as
+    its own predicate. ``named`` are the token offsets of the sentence's muscle names."""
+    if negation.modifier_span[0] >= span[1]:
+        # "Dry needling: HELD", "TDN - deferred": the refusal is the field's value
+        after = doc[span[1] : negation.modifier_span[0]]
+        end = negation.modifier_span[1]
+        whole = end >= len(doc) or doc[end].is_punct or doc[end].is_space  # not "no injectate"
+        if doc[negation.modifier_span[0]].lower_ in _PASSIVE and (
+            not after
+            or (
+                # the procedure named as a noun with its object: not "I dry needled the R
+                # supraspinatus, the R teres minor was not needled"
+                after[0].lower_ in _OBJECT_PREPOSITIONS
+                and len(after) <= _OBJECT_LENGTH
+                and all(t.i in named or t.lower_ in _OBJECT_WORDS for t in after)
+            )
+        ):
+            # "the injection was not given", "Trigger point injection to the L QL was not
+            # given": the procedure's own predicate, said after its object
+            return True
+        return 0 < len(after) <= 2 and all(t.text in _FIELD_MARKS for t in after) and whole
+    apart = span[0] - negation.modifier_span[1]
+    if not 0 <= apart <= 3:
+        return False
+    if apart == 0:
+        return True
+    return all(t.lower_ in _DENIAL_GAP for t in doc[negation.modifier_span[1] : span[0]])
+
+
+def gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tokens between two token ranges (0 when they touch or overlap)."""
+    return max(b[0] - a[1], a[0] - b[1], 0)
+
+
+def said_before(modifier: Any, span: tuple[int, int]) -> bool:
+    """The modifier's words end before the procedure's begin."""
+    return bool(modifier.modifier_span[1] <= span[0])

@@ -104,3 +104,19 @@ def test_a_run_on_of_two_procedures_keeps_each_its_own_muscles(scribe: Scribe) -
         "with no medication injected she tolerated it well"
     )
     assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+
+
+def test_the_exam_said_as_its_own_clause_is_not_the_needling_before_it(scribe: Scribe) -> None:
+    text = (
+        "my supervisor did the needling herself today palpation showed trigger points in the "
+        "left masseter and the right masseter was tender too treatment dry needling to the left "
+        "masseter no injectate"
+    )
+    assert _treated(scribe, text) == {("masseter", "left")}
+
+
+def test_a_hands_on_release_is_another_treatment(scribe: Scribe) -> None:
+    text = (
+        "DN to L masseter, no injectate, LTR x2, then intraoral release to the R medial pterygoid."
+    )
+    assert _treated(scribe, text) == {("masseter", "left")}

@@ -31,6 +31,7 @@ from scribe.lexicons import Lexicons
 from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.boxed_names import boxed_names
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
+from scribe.nlp.mention_denials import closing_denial, denied_findings, not_injected
 from scribe.nlp.mentions import (
     BILLABLE,
     FIRM,
@@ -51,8 +52,6 @@ from scribe.schemas.lexicon import ProcedureKind
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
-_CLOSING_REACH = 12  # tokens
-_PASSIVE_NOT_INJECTED = re.compile(r"^(?:(?:was|were)\s+)?not\s+injected$", re.I)
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
@@ -220,12 +219,10 @@ class MuscleBinder:
         procedure words that reached a mention those words took out of today."""
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
-        modifiers += self._closing_denial(mention, sentence_modifiers)
+        modifiers += closing_denial(mention, sentence_modifiers)
         modifiers = without_a_later_farther_plan(modifiers, span)
         categories = {m.category for m in modifiers}
-        if "dry_needling" not in proven and (
-            denial := self._not_injected(mention, sentence_modifiers)
-        ):
+        if "dry_needling" not in proven and (denial := not_injected(mention, sentence_modifiers)):
             # "the L upper trapezius was NOT injected today", in a note of injections alone
             self._set(mention, "negated", FIRM, denial)
             return
@@ -267,69 +264,11 @@ class MuscleBinder:
             return
         if "OTHER_TREATMENT" in categories:
             self._set(mention, "mentioned", OTHER_TREATMENT, None)
-        elif "PALPATED" in categories and not self._denied_findings(span, modifiers):
+        elif "PALPATED" in categories and not denied_findings(span, modifiers):
             cue = self._nearest(span, modifiers, {"PALPATED"})
             self._set(mention, "palpated_only", WEAK, cue)
         elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
-
-    @staticmethod
-    def _denied_findings(span: Span, modifiers: list[Any]) -> bool:
-        """ "L upper trapezius: mild tenderness, no trigger point": the trigger point words that
-        reach the muscle all name a finding the note denies."""
-        denied = {
-            (s.start, s.end)
-            for s in target_spans(span.doc)
-            if s.label_ == "FINDING" and s._.status == "negated"
-        }
-        words = [m.modifier_span for m in modifiers if m.category == "PALPATED"]
-        return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
-
-    @staticmethod
-    def _not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, int] | None:
-        """ "The L upper trapezius was not injected": a passive denial of the injection said
-        right after the muscle, its subject (the same words after a drug deny the drug)."""
-        span = mention.span
-        doc = span.doc
-        for m in sentence_modifiers:
-            start, end = m.modifier_span
-            if m.category != "NEGATED_EXISTENCE" or not 0 <= start - span.end <= 1:
-                continue
-            if _PASSIVE_NOT_INJECTED.match(doc[start:end].text) and all(
-                t.lower_ in ("was", "were", "is", "are") for t in doc[span.end : start]
-            ):
-                return (start, end)
-        return None
-
-    @staticmethod
-    def _closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:
-        """ "R SCM to be needled at the next visit - not done today": a denial that closes the
-        mention's clause, with no other muscle or clause break between them, is about it even
-        past the reach ConText gives it."""
-        span = mention.span
-        doc = span.doc
-        out = []
-        for m in sentence_modifiers:
-            if m.category != "NOT_TREATED" or m.direction.upper() == "FORWARD":
-                continue
-            start = m.modifier_span[0]
-            if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
-                continue
-            gap = doc[span.end : start]
-            if doc[start].lower_ == "but" and len(gap) and gap[-1].text == ",":
-                gap = gap[:-1]  # "..., but that one I did not needle": it points back
-            if any(t.text in (",", ";", ".") for t in gap):
-                continue
-            if any(
-                other.category == "TERMINATE" and span.end <= other.modifier_span[0] < start
-                for other in sentence_modifiers
-            ):
-                continue
-            targets = target_spans(doc)
-            if any(s.label_ in MUSCLE_LIKE and span.end <= s.start < start for s in targets):
-                continue
-            out.append(m)
-        return out
 
     def _reaching_event(
         self,

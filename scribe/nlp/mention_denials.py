@@ -1,0 +1,77 @@
+"""Denials said of one muscle mention that ConText's scopes miss: a finding the note denies,
+a passive "was not injected" after the muscle, and a denial that closes the mention's clause
+past the reach ConText gives it.
+
+Pure functions over ConText modifiers and target spans; ``binding.py`` calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Span
+
+from scribe.nlp.extensions import target_spans
+from scribe.nlp.mentions import MUSCLE_LIKE, Mention
+
+_CLOSING_REACH = 12  # tokens
+_PASSIVE_NOT_INJECTED = re.compile(r"^(?:(?:was|were)\s+)?not\s+injected$", re.I)
+
+
+def denied_findings(span: Span, modifiers: list[Any]) -> bool:
+    """ "L upper trapezius: mild tenderness, no trigger point": the trigger point words that
+    reach the muscle all name a finding the note denies."""
+    denied = {
+        (s.start, s.end)
+        for s in target_spans(span.doc)
+        if s.label_ == "FINDING" and s._.status == "negated"
+    }
+    words = [m.modifier_span for m in modifiers if m.category == "PALPATED"]
+    return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
+
+
+def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, int] | None:
+    """ "The L upper trapezius was not injected": a passive denial of the injection said
+    right after the muscle, its subject (the same words after a drug deny the drug)."""
+    span = mention.span
+    doc = span.doc
+    for m in sentence_modifiers:
+        start, end = m.modifier_span
+        if m.category != "NEGATED_EXISTENCE" or not 0 <= start - span.end <= 1:
+            continue
+        if _PASSIVE_NOT_INJECTED.match(doc[start:end].text) and all(
+            t.lower_ in ("was", "were", "is", "are") for t in doc[span.end : start]
+        ):
+            return (start, end)
+    return None
+
+
+def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:
+    """ "R SCM to be needled at the next visit - not done today": a denial that closes the
+    mention's clause, with no other muscle or clause break between them, is about it even
+    past the reach ConText gives it."""
+    span = mention.span
+    doc = span.doc
+    out = []
+    for m in sentence_modifiers:
+        if m.category != "NOT_TREATED" or m.direction.upper() == "FORWARD":
+            continue
+        start = m.modifier_span[0]
+        if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
+            continue
+        gap = doc[span.end : start]
+        if doc[start].lower_ == "but" and len(gap) and gap[-1].text == ",":
+            gap = gap[:-1]  # "..., but that one I did not needle": it points back
+        if any(t.text in (",", ";", ".") for t in gap):
+            continue
+        if any(
+            other.category == "TERMINATE" and span.end <= other.modifier_span[0] < start
+            for other in sentence_modifiers
+        ):
+            continue
+        targets = target_spans(doc)
+        if any(s.label_ in MUSCLE_LIKE and span.end <= s.start < start for s in targets):
+            continue
+        out.append(m)
+    return out

@@ -153,6 +153,9 @@ def _beyond_the_list_before(m: Any, span: Span) -> bool:
     return i >= span.end
 
 
+_PASSIVE_AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "also"})
+
+
 def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) -> bool:
     """ "Dry needling to the left levator scapulae, then trigger point injection to the R UT":
     a procedure said after a muscle does not reach back to a muscle that a procedure said
@@ -161,6 +164,11 @@ def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) ->
         return False
     doc = span.doc
     lower = doc_lower(doc)
+    # "TPI to the L QL, then the L glute med was dry needled only": the muscle is the subject
+    # of the procedure said right after it, whatever came before
+    between = [lower[i] for i in range(span.end, m.modifier_span[0])]
+    if between and all(w in _PASSIVE_AUXILIARIES for w in between):
+        return False
     in_list = {i for s in _muscles(doc) for i in range(s.start, s.end)}
     sentence = sentence_index(doc)
     for before in modifiers:

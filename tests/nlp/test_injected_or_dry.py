@@ -177,3 +177,8 @@ def test_options_laid_before_the_patient_are_not_done(scribe: Scribe) -> None:
     result = scribe.extract(text)
     assert [s.name for s in result.note.injectate.substances if s.status == "injected"] == []
     assert result.coding.lines == []
+
+
+def test_the_subject_of_a_passive_procedure_is_its_own(scribe: Scribe) -> None:
+    text = "TPI to the L QL, then the L glute med was dry needled only. Tol well."
+    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}

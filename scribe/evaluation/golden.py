@@ -60,6 +60,7 @@ SETS = (
     "counted",
     "combined",
     "progress",
+    "transcribed",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -15,7 +15,9 @@ A denial speaks of the injection when it is said:
 - in a sentence of today's work that names no procedure of its own, in a note whose only
   needling today is the injection ("TPI x2 R UT. Nothing was injected.").
 It never does when any substance is injected anywhere in the note ("TPI with 1% lidocaine ...
-no steroid was injected" denies the steroid only).
+no steroid was injected" denies the steroid only). An injection its own sentence names again as
+not done ("... a trigger point injection today but ... the injection was deferred, nothing was
+injected") was not done at all.
 
 Reads the events of ``scribe_events`` while they are found and the targets' substance statuses.
 Writes ``ProcedureEvent.kind`` and ``ProcedureEvent.named_as``.
@@ -62,6 +64,11 @@ def dry_injections(
         if e.done_today and e.strength == "strong" and e.kind in ("dry_needling", INJECTION)
     ]
     for event in [e for e in today if e.kind == INJECTION and e.source == "words"]:
+        if _named_again_as_not_done(doc, event, events, denials):
+            # "we had planned a trigger point injection today but ... the injection was
+            # deferred, nothing was injected today": no needle went in either
+            event.time = "not_done"
+            continue
         others = [e for e in today if e is not event]
         for start, end in denials:
             number = _sentence_of(sents, start)
@@ -104,3 +111,24 @@ def _names_a_procedure(
         and not (denial[0] <= doc[e.start].idx and doc[e.end - 1].idx < denial[1])
         for e in events
     )
+
+
+def _named_again_as_not_done(
+    doc: Doc, event: ProcedureEvent, events: list[ProcedureEvent], denials: list[tuple[int, int]]
+) -> bool:
+    """Its sentence names the injection again, later, as not done ("the injection was
+    deferred"), in words that are no "nothing was injected" statement ("no injection of
+    medication" denies a substance, not the needle)."""
+    for other in events:
+        if (
+            other is event
+            or other.sentence != event.sentence
+            or other.start < event.end
+            or other.kind not in ("injection", INJECTION)
+            or other.time != "not_done"
+        ):
+            continue
+        at = doc[other.start].idx
+        if not any(a <= at < b for a, b in denials):
+            return True
+    return False

@@ -44,6 +44,12 @@ _ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
 _COMMON_FREQUENCY = 1e-6
 
 
+# a one-word name written as three or four words: each short, the name long
+_SPLIT_WORD_LETTERS = 6
+_SPLIT_NAME_LETTERS = 8
+_SPLIT_SIMILARITY = 0.85
+
+
 def _sound_distance(a: str, b: str) -> int:
     return int(jellyfish.levenshtein_distance(jellyfish.metaphone(a), jellyfish.metaphone(b)))
 
@@ -227,6 +233,10 @@ class FuzzyMuscleMatcher:
                 if three is not None:
                     add(i, i + 3, *three)
                     continue
+            many = self._split_in_many(lowered, i, blocked)
+            if many is not None:
+                add(i, many[0], many[1], many[2])
+                continue
             nxt, end = lowered[i + 1], i + 2
             if nxt == "'s" and i + 2 < size:  # "X's Y": a possessive the recogniser added
                 nxt, end = "s" + lowered[i + 2], i + 3
@@ -303,6 +313,36 @@ class FuzzyMuscleMatcher:
             if floor is not None and similarity >= floor and (best is None or similarity > best[1]):
                 best = (entry_id, similarity)
         return best
+
+    def _split_in_many(
+        self, lowered: list[str], i: int, blocked: set[int]
+    ) -> tuple[int, str, float] | None:
+        """ "pear a form is": a one-word name a recogniser wrote as three or four short words.
+        Joined, they must sound exactly like the name (metaphone), be spelt close to it
+        (Jaro-Winkler), begin like it and be about as long; none may be a word of a name.
+        (end, entry id, similarity) of the longest such run."""
+        first = lowered[i]
+        if len(first) < 3 or first in self._exact_or_stop or not first.isalpha():
+            return None
+        for n in (4, 3):
+            words = lowered[i : i + n]
+            if len(words) < n or any(k in blocked for k in range(i, i + n)):
+                continue
+            if not all(w.isalpha() and len(w) <= _SPLIT_WORD_LETTERS for w in words):
+                continue
+            if any(w in self._exact for w in words):
+                continue
+            joined = "".join(words)
+            if len(joined) < _SPLIT_NAME_LETTERS or (joined[0], len(joined)) not in self._joinable:
+                continue
+            sound = jellyfish.metaphone(joined)
+            for term, entry_id in self._index.get((1, joined[0]), {}).items():
+                if abs(len(term) - len(joined)) > 2 or jellyfish.metaphone(term) != sound:
+                    continue
+                similarity = jellyfish.jaro_winkler_similarity(joined, term)
+                if similarity >= _SPLIT_SIMILARITY:
+                    return i + n, entry_id, similarity
+        return None
 
     def _joined_match(self, first: str, second: str) -> tuple[str, float] | None:
         joined = first + second

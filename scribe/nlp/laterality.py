@@ -40,7 +40,8 @@ _PREFIX_GAP = frozenset(
     | {"first", "1st", "second", "2nd", "third", "3rd"}
 )
 _POSTFIX_GAP = frozenset(
-    {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":", "all"}
+    # "'s": a recogniser's possessive on a plural ("the upper trap's bilaterally")
+    {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":", "all", "'s"}
     # "upper traps needled bilaterally", "glute med was treated on both sides"
     | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
 )

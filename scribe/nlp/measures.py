@@ -209,11 +209,15 @@ def timing_from_cues(
                 text, cue_end, min(high, len(text))
             ):
                 continue  # the next value's: in the clause the cue opens, or its label's
+            if _ANOTHER_EVENT.match(text, cue_end):
+                continue  # "seven out of ten after written consent I did ...": not the session
             distance = match.start()
             if best is None or distance < best[0] or (distance == best[0] and not preposed):
                 best = (distance, timing)  # type: ignore[assignment]
     if best is None:
         clause = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
+        # in run-on speech the "clause" may be the whole dictation: only the words just before
+        clause = max(clause, start - _CLAUSE_CUE_REACH)
         if max(0, low) <= clause < left_start:
             cues = [
                 (m.start(), timing)
@@ -227,6 +231,14 @@ def timing_from_cues(
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]")
+_CLAUSE_CUE_REACH = 60  # characters before a value where its clause's cue may stand
+# what an "after" said after a value may time instead of the session: consent, a talk, a
+# time-out ("pain today is eight out of ten after written consent and a time out I injected")
+_ANOTHER_EVENT = re.compile(
+    r"\s+(?:(?:written|verbal|informed)\s+)?consent\b|\s+a\s+time[\s-]?out\b"
+    r"|\s+(?:we|i)\s+(?:went\s+over|discussed|explained|reviewed|talked|obtained|got\s+consent)\b",
+    re.IGNORECASE,
+)
 # nothing but a scale's name between a cue and the next value: "Pre NPRS 6 Post NPRS 3"
 _LABEL_ONLY = re.compile(
     r"\s*(?:nprs|nrs|vas|vnrs|pain(?:\s+(?:score|level|rating))?)\s*[:=]?\s*", re.IGNORECASE

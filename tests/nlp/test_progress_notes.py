@@ -120,3 +120,20 @@ def test_a_hands_on_release_is_another_treatment(scribe: Scribe) -> None:
         "DN to L masseter, no injectate, LTR x2, then intraoral release to the R medial pterygoid."
     )
     assert _treated(scribe, text) == {("masseter", "left")}
+
+
+def test_pain_in_a_run_on_takes_no_cue_from_far_before_or_from_consent(scribe: Scribe) -> None:
+    text = (
+        "she is back to not being able to lift her grandson and the trigger point in the left "
+        "levator refers into her head pain today is eight out of ten after written consent and "
+        "a time out I injected the left levator with two cc of one percent lidocaine she "
+        "tolerated it well pain after was four out of ten"
+    )
+    pain = scribe.extract(text).note.rationale.pain
+    assert (
+        pain.before.value if pain.before else None,
+        pain.after.value if pain.after else None,
+    ) == (
+        8.0,
+        4.0,
+    )

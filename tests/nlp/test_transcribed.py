@@ -1,0 +1,50 @@
+"""What a recogniser writes for a dictation: names split into short words, a possessive on a
+plural, the present tense, an injection planned and then put off in the same breath."""
+
+from __future__ import annotations
+
+from scribe import Scribe
+
+
+def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
+    result = scribe.extract(text)
+    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
+
+
+def test_a_one_word_name_written_as_several_short_words(scribe: Scribe) -> None:
+    result = scribe.extract("we dry needled the left pair of formis, no injectate")
+    assert [(m.name, m.laterality, m.match) for m in result.note.muscles] == [
+        ("piriformis", "left", "fuzzy")
+    ]
+
+
+def test_ordinary_short_words_are_no_name(scribe: Scribe) -> None:
+    result = scribe.extract("I went over the form and he is fine. Dry needling to the R UT.")
+    assert [m.name for m in result.note.muscles] == ["upper trapezius"]
+
+
+def test_a_possessive_on_a_plural_keeps_the_side_after_it(scribe: Scribe) -> None:
+    text = "today we needled the upper trap's bilaterally and the left levator, nothing injected"
+    assert _lines(scribe, text) == {("20561", ())}
+
+
+def test_the_present_tense_reports_an_injection(scribe: Scribe) -> None:
+    text = (
+        "So this is trigger point injection. The trigger point in the left levator and left "
+        "rhomboid minor, with jump sign. After she sign the consent, we inject in each point one "
+        "cc of the mixture, so the left levator and the left rhomboid minor."
+    )
+    assert _lines(scribe, text) == {("20552", ())}
+
+
+def test_an_injection_put_off_in_its_own_sentence_is_not_coded_as_needling(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "Trigger points in the L QL. We had planned a trigger point injection of the L QL today "
+        "but she just started an anticoagulant so the injection was deferred, nothing was "
+        "injected today."
+    )
+    result = scribe.extract(text)
+    assert result.coding.lines == []
+    assert "injection-without-substance" not in [p.id for p in result.coding.prompts]

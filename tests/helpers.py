@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from scribe import Scribe
 from scribe.schemas.note import Note
 
 
@@ -31,3 +32,15 @@ def evidence_objects(data: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(data, list):
         for value in data:
             yield from evidence_objects(value)
+
+
+def claim_lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
+    """(code, modifiers) of each claim line of a dictation."""
+    result = scribe.extract(text)
+    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
+
+
+def treated_sides(scribe: Scribe, text: str) -> set[tuple[str, str]]:
+    """(name, laterality) of each muscle a dictation says was treated today."""
+    result = scribe.extract(text)
+    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}

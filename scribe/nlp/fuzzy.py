@@ -22,11 +22,13 @@ from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
 from scribe.nlp.heard import (
     HeardByFirstWord,
-    HeardDrugs,
     HeardNames,
+    name_split_in_many,
     names_across_pauses,
     names_split_into_words,
+    split_names,
 )
+from scribe.nlp.heard_drugs import HeardDrugs
 from scribe.nlp.spelled import SpelledAbbreviations
 
 _MIN_CHARS = 6
@@ -42,12 +44,6 @@ _ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
 # A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
 # (Zipf 3.0: once per million words.)
 _COMMON_FREQUENCY = 1e-6
-
-
-# a one-word name written as three or four words: each short, the name long
-_SPLIT_WORD_LETTERS = 6
-_SPLIT_NAME_LETTERS = 8
-_SPLIT_SIMILARITY = 0.85
 
 
 def _sound_distance(a: str, b: str) -> int:
@@ -93,6 +89,13 @@ class FuzzyMuscleMatcher:
             if size <= _MAX_WORDS:
                 index[(size, term.text[0])][term.text] = term.entry_id
         self._index = dict(index)
+        # one-word names by first letter, with their sound, for names split into many words
+        self._split_names = split_names(
+            (term, entry_id)
+            for (size, _), terms in self._index.items()
+            if size == 1
+            for term, entry_id in terms.items()
+        )
         self._exact = {t.text for t in lexicons.terms() if not t.case_sensitive}
         # words of names by first letter and length: a word within ratio 80 of another has
         # nearly its length, so only a handful of candidates are ever compared
@@ -233,7 +236,9 @@ class FuzzyMuscleMatcher:
                 if three is not None:
                     add(i, i + 3, *three)
                     continue
-            many = self._split_in_many(lowered, i, blocked)
+            many = name_split_in_many(
+                lowered, i, blocked, self._exact, self._exact_or_stop, self._split_names
+            )
             if many is not None:
                 add(i, many[0], many[1], many[2])
                 continue
@@ -313,36 +318,6 @@ class FuzzyMuscleMatcher:
             if floor is not None and similarity >= floor and (best is None or similarity > best[1]):
                 best = (entry_id, similarity)
         return best
-
-    def _split_in_many(
-        self, lowered: list[str], i: int, blocked: set[int]
-    ) -> tuple[int, str, float] | None:
-        """ "pear a form is": a one-word name a recogniser wrote as three or four short words.
-        Joined, they must sound exactly like the name (metaphone), be spelt close to it
-        (Jaro-Winkler), begin like it and be about as long; none may be a word of a name.
-        (end, entry id, similarity) of the longest such run."""
-        first = lowered[i]
-        if len(first) < 3 or first in self._exact_or_stop or not first.isalpha():
-            return None
-        for n in (4, 3):
-            words = lowered[i : i + n]
-            if len(words) < n or any(k in blocked for k in range(i, i + n)):
-                continue
-            if not all(w.isalpha() and len(w) <= _SPLIT_WORD_LETTERS for w in words):
-                continue
-            if any(w in self._exact for w in words):
-                continue
-            joined = "".join(words)
-            if len(joined) < _SPLIT_NAME_LETTERS or (joined[0], len(joined)) not in self._joinable:
-                continue
-            sound = jellyfish.metaphone(joined)
-            for term, entry_id in self._index.get((1, joined[0]), {}).items():
-                if abs(len(term) - len(joined)) > 2 or jellyfish.metaphone(term) != sound:
-                    continue
-                similarity = jellyfish.jaro_winkler_similarity(joined, term)
-                if similarity >= _SPLIT_SIMILARITY:
-                    return i + n, entry_id, similarity
-        return None
 
     def _joined_match(self, first: str, second: str) -> tuple[str, float] | None:
         joined = first + second

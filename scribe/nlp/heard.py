@@ -12,15 +12,16 @@ words no other matcher took; the mentions are marked ``match="fuzzy"``.
 
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
-("gluteus, medius", ``names_across_pauses``); and a name whose first word was heard and the
-rest garbled ("tensor fishy", ``HeardByFirstWord``). Drug names heard as a word like them
-("kennelog", "bupovacane", "markane") are ``HeardDrugs``.
+("gluteus, medius", ``names_across_pauses``); a name whose first word was heard and the
+rest garbled ("tensor fishy", ``HeardByFirstWord``); and a one-word name written as three or
+four short words that sound exactly like it ("pear a form is", ``name_split_in_many``, which
+runs on typed text too). Drug names heard as other words are ``heard_drugs.py``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 
 import jellyfish
@@ -30,13 +31,12 @@ from scribe.lexicons import Lexicons
 _MIN_LETTERS = 7
 _MIN_NAME_WORD = 5  # "glute med", "tib ant": abbreviations, never sound targets
 _MAX_WORDS = 3
-_MAX_LENGTH_GAP = 2
-_MIN_SIMILARITY = 0.90
+MAX_LENGTH_GAP = 2
+MIN_SIMILARITY = 0.90
 _MIN_COMMON_SIMILARITY = 0.95  # when every word of the run is an ordinary word
 _MAX_SOUND_EDITS = 1
-_MIN_DRUG_LETTERS = 5
 # words that begin or end no misheard name: articles, conjunctions, prepositions, pronouns
-_SMALL = frozenset(
+SMALL_WORDS = frozenset(
     "a an and as at but by for from her his i if in into is it its no not of on or she so "
     "that the then there this to was we were with".split()
 )
@@ -80,13 +80,13 @@ class HeardNames:
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words)):
             word = words[i]
-            if i in blocked or word[:2] not in self._starts or len(word) < 2 or word in _SMALL:
+            if i in blocked or word[:2] not in self._starts or len(word) < 2 or word in SMALL_WORDS:
                 continue
             for n in range(_MAX_WORDS, 0, -1):
                 run = words[i : i + n]
                 if len(run) < n or not all(run) or any(k in blocked for k in range(i, i + n)):
                     continue
-                if run[-1] in _SMALL:
+                if run[-1] in SMALL_WORDS:
                     continue
                 match = self._match(tuple(run))
                 if match is not None:
@@ -99,7 +99,7 @@ class HeardNames:
         size, start = len(joined), joined[:2]
         return [
             entry
-            for n in range(size - _MAX_LENGTH_GAP, size + _MAX_LENGTH_GAP + 1)
+            for n in range(size - MAX_LENGTH_GAP, size + MAX_LENGTH_GAP + 1)
             for entry in self._by_start.get((start, n), ())
         ]
 
@@ -117,7 +117,7 @@ class HeardNames:
             if name != joined and (name.startswith(joined) or joined.startswith(name)):
                 continue  # "rotator" / "rotatores": another word, not a mishearing
             similarity = jellyfish.jaro_winkler_similarity(joined, name)
-            if similarity < _MIN_SIMILARITY or (best is not None and similarity <= best[1]):
+            if similarity < MIN_SIMILARITY or (best is not None and similarity <= best[1]):
                 continue
             sound = sound if sound is not None else jellyfish.metaphone(joined)
             edits = jellyfish.levenshtein_distance(sound, name_sound)
@@ -256,7 +256,7 @@ class HeardByFirstWord:
             heard = words[i + 1]
             if by_sound is None or i in blocked or i + 1 in blocked or len(heard) < 3:
                 continue
-            if heard in _SMALL or heard in self._known or self._is_common(heard):
+            if heard in SMALL_WORDS or heard in self._known or self._is_common(heard):
                 continue
             entries = by_sound.get(_first_sound(heard), set())
             if len(entries) == 1:
@@ -265,50 +265,53 @@ class HeardByFirstWord:
         return found
 
 
-class HeardDrugs:
-    """Finds (start, end, entry_id, similarity) words that are a drug's name misheard: a rare
-    word of at least five letters that begins with the name's letter and sounds like it
-    (``sounds_alike``: metaphone codes and spelling close). Generic words ("medication") are
-    never targets; neither is a word another matcher took."""
+# a one-word muscle name written as three or four words: each short, the name long
+_SPLIT_WORD_LETTERS = 6
+_SPLIT_NAME_LETTERS = 8
+_SPLIT_SIMILARITY = 0.85
+SplitNames = dict[str, list[tuple[str, str, str]]]  # first letter: (name, metaphone, entry id)
 
-    def __init__(
-        self,
-        lexicons: Lexicons,
-        *,
-        is_common: Callable[[str], bool],
-        sounds_alike: Callable[[str, str], bool],
-    ) -> None:
-        names: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for substance in lexicons.substances.substances:
-            if substance.category == "unspecified":
-                continue
-            for name in {substance.name.lower(), *(n.lower() for n in substance.synonyms)}:
-                if " " not in name and len(name) >= _MIN_DRUG_LETTERS and name.isalpha():
-                    names[name[0]].append((name, substance.id))
-        self._names = dict(names)
-        self._known = frozenset(n for group in names.values() for n, _ in group)
-        self._is_common = is_common
-        self._sounds_alike = sounds_alike
 
-    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
-        blocked = set(taken)
-        found: list[tuple[int, int, str, float]] = []
-        for i, word in enumerate(words):
-            if (
-                i in blocked
-                or len(word) < _MIN_DRUG_LETTERS
-                or word in self._known
-                or word[0] not in self._names
-                or self._is_common(word)
-            ):
+def split_names(names: Iterable[tuple[str, str]]) -> SplitNames:
+    """(name, entry id) pairs of one-word names, indexed for ``name_split_in_many``."""
+    out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for name, entry_id in names:
+        if name.isalpha():
+            out[name[0]].append((name, jellyfish.metaphone(name), entry_id))
+    return dict(out)
+
+
+def name_split_in_many(
+    words: list[str],
+    i: int,
+    blocked: set[int],
+    exact: Container[str],
+    exact_or_stop: Container[str],
+    names: SplitNames,
+) -> tuple[int, str, float] | None:
+    """ "pear a form is": a one-word name a recogniser wrote as three or four short words
+    starting at ``i``. Joined, they must sound exactly like the name (metaphone), be spelt
+    close to it (Jaro-Winkler), begin like it and be about as long; none may be a word of a
+    name (``exact``). (end, entry id, similarity) of the longest such run."""
+    first = words[i]
+    if len(first) < 3 or first in exact_or_stop or not first.isalpha():
+        return None
+    for n in (4, 3):
+        run = words[i : i + n]
+        if len(run) < n or any(k in blocked for k in range(i, i + n)):
+            continue
+        if not all(w.isalpha() and len(w) <= _SPLIT_WORD_LETTERS for w in run):
+            continue
+        if any(w in exact for w in run):
+            continue
+        joined = "".join(run)
+        if len(joined) < _SPLIT_NAME_LETTERS:
+            continue
+        sound = jellyfish.metaphone(joined)
+        for name, name_sound, entry_id in names.get(joined[0], ()):
+            if abs(len(name) - len(joined)) > MAX_LENGTH_GAP or name_sound != sound:
                 continue
-            best: tuple[str, float] | None = None
-            for name, entry_id in self._names[word[0]]:
-                if not self._sounds_alike(word, name):
-                    continue
-                similarity = jellyfish.jaro_winkler_similarity(word, name)
-                if best is None or similarity > best[1]:
-                    best = (entry_id, similarity)
-            if best is not None:
-                found.append((i, i + 1, *best))
-        return found
+            similarity = jellyfish.jaro_winkler_similarity(joined, name)
+            if similarity >= _SPLIT_SIMILARITY:
+                return i + n, entry_id, similarity
+    return None

@@ -4,18 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import claim_lines, treated_sides
 
 from scribe import Scribe
-
-
-def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
-    result = scribe.extract(text)
-    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
-
-
-def _treated(scribe: Scribe, text: str) -> set[tuple[str, str]]:
-    result = scribe.extract(text)
-    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
 
 
 @pytest.mark.parametrize(
@@ -74,8 +65,8 @@ def test_a_procedure_denied_by_its_own_predicate_is_not_done(scribe: Scribe) -> 
         "Trigger point injection to the L QL was not given; she had taken an anticoagulant. "
         "Dry needling of the L glute med instead, no injectate."
     )
-    assert _treated(scribe, text) == {("gluteus medius", "left")}
-    assert _lines(scribe, text) == {("20560", ())}
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
+    assert claim_lines(scribe, text) == {("20560", ())}
 
 
 def test_listed_for_is_a_booking(scribe: Scribe) -> None:
@@ -83,13 +74,19 @@ def test_listed_for_is_a_booking(scribe: Scribe) -> None:
         "She was listed for trigger point injections to the L QL. Today dry needling of the "
         "L glute med and L TFL, no injectate."
     )
-    assert _treated(scribe, text) == {("gluteus medius", "left"), ("tensor fasciae latae", "left")}
+    assert treated_sides(scribe, text) == {
+        ("gluteus medius", "left"),
+        ("tensor fasciae latae", "left"),
+    }
 
 
 def test_acupuncture_needles_are_the_needles_of_dry_needling(scribe: Scribe) -> None:
     text = "Dry needling of the L QL and L glute med with acupuncture needles. No injectate."
-    assert _treated(scribe, text) == {("quadratus lumborum", "left"), ("gluteus medius", "left")}
-    assert _lines(scribe, text) == {("20560", ())}
+    assert treated_sides(scribe, text) == {
+        ("quadratus lumborum", "left"),
+        ("gluteus medius", "left"),
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}
 
 
 @pytest.mark.parametrize("label", ["Sites:", "Sites (2 muscles):", "Injection sites:"])
@@ -101,13 +98,16 @@ def test_a_sites_line_lists_the_procedure_sites(scribe: Scribe, label: str) -> N
         "Injectate: 1% lidocaine 1 mL per site.\n"
         f"{label} L QL; L glute med\n"
     )
-    assert _treated(scribe, text) == {("quadratus lumborum", "left"), ("gluteus medius", "left")}
-    assert _lines(scribe, text) == {("20552", ())}
+    assert treated_sides(scribe, text) == {
+        ("quadratus lumborum", "left"),
+        ("gluteus medius", "left"),
+    }
+    assert claim_lines(scribe, text) == {("20552", ())}
 
 
 def test_a_site_label_inside_a_line_lists_nothing(scribe: Scribe) -> None:
     text = "DN to L glute med, no injectate. Pain site: L QL, worse sitting."
-    assert _treated(scribe, text) == {("gluteus medius", "left")}
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
 
 
 def test_a_product_named_with_its_strength_is_the_drug(scribe: Scribe) -> None:
@@ -120,7 +120,7 @@ def test_a_product_named_with_its_strength_is_the_drug(scribe: Scribe) -> None:
 
 def test_wet_needling_injects(scribe: Scribe) -> None:
     text = "Wet needling of the L QL and L glute med, 0.5 mL normal saline into each trigger point."
-    assert _lines(scribe, text) == {("20552", ())}
+    assert claim_lines(scribe, text) == {("20552", ())}
 
 
 def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> None:
@@ -132,7 +132,7 @@ def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> Non
     assert [s.name for s in result.note.injectate.substances if s.status == "injected"] == [
         "lidocaine"
     ]
-    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+    assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
 
 
 def test_tolerance_written_as_a_field(scribe: Scribe) -> None:
@@ -142,7 +142,10 @@ def test_tolerance_written_as_a_field(scribe: Scribe) -> None:
 
 def test_the_subject_after_so_still_begins_its_own_words(scribe: Scribe) -> None:
     text = "She declined DN to the L SCM, so we dry needled the L UT and the L splenius capitis."
-    assert _treated(scribe, text) == {("upper trapezius", "left"), ("splenius capitis", "left")}
+    assert treated_sides(scribe, text) == {
+        ("upper trapezius", "left"),
+        ("splenius capitis", "left"),
+    }
 
 
 def test_dry_needled_only_speaks_of_its_own_muscles(scribe: Scribe) -> None:
@@ -150,7 +153,7 @@ def test_dry_needled_only_speaks_of_its_own_muscles(scribe: Scribe) -> None:
         "Trigger points in the L QL and L glute med with twitch responses. I injected the L QL, "
         "2 cc, then the L glute med was dry needled only, nothing injected there."
     )
-    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+    assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
 
 
 def test_a_drug_line_after_the_injection_line_is_its_drug(scribe: Scribe) -> None:
@@ -181,4 +184,4 @@ def test_options_laid_before_the_patient_are_not_done(scribe: Scribe) -> None:
 
 def test_the_subject_of_a_passive_procedure_is_its_own(scribe: Scribe) -> None:
     text = "TPI to the L QL, then the L glute med was dry needled only. Tol well."
-    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+    assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}

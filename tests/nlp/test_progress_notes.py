@@ -5,18 +5,9 @@ what was done today is billed (DOMAIN.md section 3)."""
 from __future__ import annotations
 
 import pytest
+from helpers import claim_lines, treated_sides
 
 from scribe import Scribe
-
-
-def _treated(scribe: Scribe, text: str) -> set[tuple[str, str]]:
-    result = scribe.extract(text)
-    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
-
-
-def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
-    result = scribe.extract(text)
-    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
 
 
 @pytest.mark.parametrize(
@@ -33,7 +24,7 @@ def test_a_look_back_over_earlier_visits_is_not_today(scribe: Scribe, look_back:
         f"progress note she is at visit ten {look_back} and today I dry needled the left "
         "gluteus medius only no injectate"
     )
-    assert _treated(scribe, text) == {("gluteus medius", "left")}
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
 
 
 def test_a_summary_of_prior_visits_is_history(scribe: Scribe) -> None:
@@ -43,7 +34,7 @@ def test_a_summary_of_prior_visits_is_history(scribe: Scribe) -> None:
         "TREATMENT TODAY\n"
         "TDN L gluteus medius, LTR x2. No injectate.\n"
     )
-    assert _treated(scribe, text) == {("gluteus medius", "left")}
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
 
 
 @pytest.mark.parametrize(
@@ -56,8 +47,8 @@ def test_a_summary_of_prior_visits_is_history(scribe: Scribe) -> None:
 )
 def test_the_plan_of_care_targets_are_planned(scribe: Scribe, plan: str) -> None:
     text = f"TREATMENT TODAY\nTDN L gluteus medius, LTR x2. No injectate.\n\n{plan}"
-    assert _treated(scribe, text) == {("gluteus medius", "left")}
-    assert _lines(scribe, text) == {("20560", ())}
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
+    assert claim_lines(scribe, text) == {("20560", ())}
 
 
 def test_targets_per_plan_of_care_declined_today_bill_nothing(scribe: Scribe) -> None:
@@ -73,7 +64,7 @@ def test_targets_per_plan_of_care_declined_today_bill_nothing(scribe: Scribe) ->
 
 def test_a_box_answered_performed_keeps_the_procedure(scribe: Scribe) -> None:
     text = "DRY NEEDLING (03/14)\n[x] Performed  [ ] Not performed\nL QL, L TFL. No injectate.\n"
-    assert _lines(scribe, text) == {("20560", ())}
+    assert claim_lines(scribe, text) == {("20560", ())}
 
 
 def test_each_list_goes_with_the_procedure_that_heads_it(scribe: Scribe) -> None:
@@ -87,7 +78,7 @@ def test_each_list_goes_with_the_procedure_that_heads_it(scribe: Scribe) -> None
         "  Dry needled, no medication or other substance injected:\n"
         "    4. L gluteus medius\n"
     )
-    assert _lines(scribe, text) == {("20553", ()), ("20560", ("59",))}
+    assert claim_lines(scribe, text) == {("20553", ()), ("20560", ("59",))}
 
 
 def test_a_code_modifier_is_no_needle_count(scribe: Scribe) -> None:
@@ -103,7 +94,7 @@ def test_a_run_on_of_two_procedures_keeps_each_its_own_muscles(scribe: Scribe) -
         "of one percent lidocaine then for the left QL and the left TFL I did dry needling only "
         "with no medication injected she tolerated it well"
     )
-    assert _lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+    assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
 
 
 def test_the_exam_said_as_its_own_clause_is_not_the_needling_before_it(scribe: Scribe) -> None:
@@ -112,14 +103,14 @@ def test_the_exam_said_as_its_own_clause_is_not_the_needling_before_it(scribe: S
         "left masseter and the right masseter was tender too treatment dry needling to the left "
         "masseter no injectate"
     )
-    assert _treated(scribe, text) == {("masseter", "left")}
+    assert treated_sides(scribe, text) == {("masseter", "left")}
 
 
 def test_a_hands_on_release_is_another_treatment(scribe: Scribe) -> None:
     text = (
         "DN to L masseter, no injectate, LTR x2, then intraoral release to the R medial pterygoid."
     )
-    assert _treated(scribe, text) == {("masseter", "left")}
+    assert treated_sides(scribe, text) == {("masseter", "left")}
 
 
 def test_pain_in_a_run_on_takes_no_cue_from_far_before_or_from_consent(scribe: Scribe) -> None:

@@ -3,12 +3,9 @@ plural, the present tense, an injection planned and then put off in the same bre
 
 from __future__ import annotations
 
+from helpers import claim_lines
+
 from scribe import Scribe
-
-
-def _lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
-    result = scribe.extract(text)
-    return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
 
 
 def test_a_one_word_name_written_as_several_short_words(scribe: Scribe) -> None:
@@ -25,7 +22,7 @@ def test_ordinary_short_words_are_no_name(scribe: Scribe) -> None:
 
 def test_a_possessive_on_a_plural_keeps_the_side_after_it(scribe: Scribe) -> None:
     text = "today we needled the upper trap's bilaterally and the left levator, nothing injected"
-    assert _lines(scribe, text) == {("20561", ())}
+    assert claim_lines(scribe, text) == {("20561", ())}
 
 
 def test_the_present_tense_reports_an_injection(scribe: Scribe) -> None:
@@ -34,7 +31,7 @@ def test_the_present_tense_reports_an_injection(scribe: Scribe) -> None:
         "rhomboid minor, with jump sign. After she sign the consent, we inject in each point one "
         "cc of the mixture, so the left levator and the left rhomboid minor."
     )
-    assert _lines(scribe, text) == {("20552", ())}
+    assert claim_lines(scribe, text) == {("20552", ())}
 
 
 def test_an_injection_put_off_in_its_own_sentence_is_not_coded_as_needling(
@@ -48,3 +45,14 @@ def test_an_injection_put_off_in_its_own_sentence_is_not_coded_as_needling(
     result = scribe.extract(text)
     assert result.coding.lines == []
     assert "injection-without-substance" not in [p.id for p in result.coding.prompts]
+
+
+def test_a_drug_name_written_as_several_words(scribe: Scribe) -> None:
+    text = (
+        "I did a trigger point injection to the left levator with one cc of triam sin alone "
+        "and it went well"
+    )
+    result = scribe.extract(text)
+    assert [(s.name, s.text) for s in result.note.injectate.substances] == [
+        ("triamcinolone", "triam sin alone")
+    ]

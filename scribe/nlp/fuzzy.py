@@ -8,6 +8,7 @@ word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked
 letter by letter ("T F L") are found here too (``spelled.py``).
 """
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,24 @@ _ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
 # A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
 # (Zipf 3.0: once per million words.)
 _COMMON_FREQUENCY = 1e-6
+
+
+# a line of a typed note or export: a heading or field ("Plan:", "R UT -"), a list item, a box,
+# a table row
+_STRUCTURED_LINE = re.compile(
+    r"^\s*(?:[A-Za-z][\w /&().'-]{0,40}:|[-*•>#|]|\d+[.)]\s|\[|\(\s?[xX ]?\s?\))|[:|]\s*$"
+)
+_PROSE_LINE_LETTERS = 50  # the lines of wrapped prose are long
+
+
+def _reads_as_prose(text: str) -> bool:
+    """One paragraph, or prose wrapped over long lines with no structure."""
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    if len(lines) <= 1:
+        return True
+    if any(_STRUCTURED_LINE.search(line) for line in lines):
+        return False
+    return all(len(line) >= _PROSE_LINE_LETTERS for line in lines[:-1])
 
 
 def _sound_distance(a: str, b: str) -> int:
@@ -356,9 +375,10 @@ class FuzzyMuscleMatcher:
             for s in self._split_words(doc, words)
             if not any(a <= s.start and s.end <= b for a, b in exact)
         ]
-        # what a recogniser wrote: a transcript, or a dictation given as one unbroken paragraph
-        # (typed notes and EHR exports have lines)
-        recognised = bool(doc.user_data.get(SPOKEN)) or "\n" not in doc_text(doc).strip()
+        # what a recogniser wrote: a transcript, or a dictation given as prose (one paragraph,
+        # or wrapped over lines with no heading, field, list or box: typed notes and EHR
+        # exports have those)
+        recognised = bool(doc.user_data.get(SPOKEN)) or _reads_as_prose(doc_text(doc))
         if recognised:
             split += self._across_pauses(doc, lowered, group)
         if split:

@@ -56,3 +56,22 @@ def test_a_drug_name_written_as_several_words(scribe: Scribe) -> None:
     assert [(s.name, s.text) for s in result.note.injectate.substances] == [
         ("triamcinolone", "triam sin alone")
     ]
+
+
+# a dictation wrapped where a sentence starts: the lines are not joined back
+_WRAPPED = (
+    "So this is a trigger point injection note, the patient has pain in the left neck. We\n"
+    "Injected the left levator trigger point with one cc of triam sin alone and it went well.\n"
+    "She tolerated it."
+)
+
+
+def test_a_dictation_wrapped_over_lines_is_still_read_as_speech(scribe: Scribe) -> None:
+    result = scribe.extract(_WRAPPED)
+    assert [s.name for s in result.note.injectate.substances] == ["triamcinolone"]
+
+
+def test_a_note_with_fields_is_read_as_typed(scribe: Scribe) -> None:
+    # the same words under a field label: a typed note, whose words are taken as written
+    result = scribe.extract("Procedure:\n" + _WRAPPED)
+    assert "triamcinolone" not in [s.name for s in result.note.injectate.substances]

@@ -69,17 +69,6 @@ def test_a_procedure_denied_by_its_own_predicate_is_not_done(scribe: Scribe) -> 
     assert claim_lines(scribe, text) == {("20560", ())}
 
 
-def test_listed_for_is_a_booking(scribe: Scribe) -> None:
-    text = (
-        "She was listed for trigger point injections to the L QL. Today dry needling of the "
-        "L glute med and L TFL, no injectate."
-    )
-    assert treated_sides(scribe, text) == {
-        ("gluteus medius", "left"),
-        ("tensor fasciae latae", "left"),
-    }
-
-
 def test_acupuncture_needles_are_the_needles_of_dry_needling(scribe: Scribe) -> None:
     text = "Dry needling of the L QL and L glute med with acupuncture needles. No injectate."
     assert treated_sides(scribe, text) == {
@@ -116,11 +105,6 @@ def test_a_product_named_with_its_strength_is_the_drug(scribe: Scribe) -> None:
         "triamcinolone",
         "lidocaine",
     }
-
-
-def test_wet_needling_injects(scribe: Scribe) -> None:
-    text = "Wet needling of the L QL and L glute med, 0.5 mL normal saline into each trigger point."
-    assert claim_lines(scribe, text) == {("20552", ())}
 
 
 def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> None:
@@ -170,16 +154,6 @@ def test_a_drug_line_after_the_injection_line_is_its_drug(scribe: Scribe) -> Non
     ]
     assert drug.name == "bupivacaine"
     assert {m.name for m in drug.muscles} == {"quadratus lumborum", "gluteus medius"}
-
-
-def test_options_laid_before_the_patient_are_not_done(scribe: Scribe) -> None:
-    text = (
-        "Taut bands in the L QL. We reviewed the options, trigger point injections with "
-        "lidocaine versus dry needling of the L QL. She wants to think about it."
-    )
-    result = scribe.extract(text)
-    assert [s.name for s in result.note.injectate.substances if s.status == "injected"] == []
-    assert result.coding.lines == []
 
 
 def test_the_subject_of_a_passive_procedure_is_its_own(scribe: Scribe) -> None:

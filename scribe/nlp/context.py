@@ -30,6 +30,7 @@ from scribe.nlp.fusions import (
     join_plan_and_time,
     scope_in_sentence,
 )
+from scribe.nlp.numbers import expand_number_placeholder
 from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
 
 
@@ -71,7 +72,7 @@ def context_regex_rules(
 ) -> list[tuple[re.Pattern[str], ConTextRule]]:
     """The rule sets' regular expressions over the note's text, each with its medspaCy rule."""
     return [
-        (re.compile(regex), ConTextRule(literal=regex, **common))
+        (re.compile(expand_number_placeholder(regex)), ConTextRule(literal=regex, **common))
         for rule_set, common in _rule_sets(lexicon, apart)
         for regex in rule_set.regexes
     ]
@@ -129,13 +130,30 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
     from ``first``) when the modifier says they are several: "L UT, L levator scapulae and L
     rhomboid major were not needled". A modifier with other words before it keeps its scope."""
     if doc[start].lower_ not in _PLURAL:
-        return low  # "I needled the R UT and the R SCM was palpated only": the SCM alone
+        # "I needled the R UT and the R SCM was palpated only": the SCM alone
+        return max(low, _subject_after_a_clause(doc, start, first, names))
     i = start
     while i > first and (i - 1 in names or doc[i - 1].lower_ in _LIST_JOINS):
         i -= 1
     while i < start and i not in names:
         i += 1  # the list begins at a name, not at the "and" or side word before it
     return min(low, i)
+
+
+def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -> int:
+    """Where the subject of a singular modifier at ``start`` begins when a comma parts it from
+    a clause said before it in its sentence (from ``first``): in "I dry needled the R
+    supraspinatus and R infraspinatus, the R teres minor was not needled" only the teres minor
+    was not needled. A sentence of nothing but names ("L UT, L levator was not needled") is a
+    list said of together, and ``first`` is returned."""
+    i = start
+    while i > first and (i - 1 in names or doc[i - 1].lower_ in _LIST_JOINS - {","}):
+        i -= 1
+    if i in (start, first) or doc[i - 1].text not in (",", ";"):
+        return first
+    if all(j in names or doc[j].lower_ in _LIST_JOINS for j in range(first, i - 1)):
+        return first
+    return i
 
 
 _DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"

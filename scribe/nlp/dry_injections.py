@@ -12,8 +12,10 @@ A denial speaks of the injection when it is said:
   no other procedure named between them (``InjectionResolver.resolve``);
 - in the injection's sentence, after it, with no other procedure named between them
   ("Trigger point injections to R UT; nothing injected");
-- in a sentence of today's work that names no procedure of its own, in a note whose only
-  needling today is the injection ("TPI x2 R UT. Nothing was injected.").
+- in a sentence of today's work that names no procedure of its own ("TPI x2 R UT. Nothing was
+  injected."), also beside dry needling when the note names no substance but to deny it ("TPI R
+  UT. DN L UT. Nothing injected.": no substance is documented for the injection, and the note
+  denies any).
 It never does when any substance is injected anywhere in the note ("TPI with 1% lidocaine ...
 no steroid was injected" denies the steroid only). An injection its own sentence names again as
 not done ("... a trigger point injection today but ... the injection was deferred, nothing was
@@ -57,6 +59,11 @@ def dry_injections(
     if not denials or injected_anywhere(targets):
         return
     sents = sentences(doc)
+    # a drug named anywhere but as denied: beside other needling, the note may say it went
+    # into the injection in words read later ("3 mL bupivacaine 0.25%" on the line below)
+    named_anywhere = any(
+        s.label_ == "SUBSTANCE" and s._.status != "negated" for row in targets for s in row
+    )
     # in words that prove a procedure ("LTR" names needling, proves none)
     today = [
         e
@@ -86,7 +93,7 @@ def dry_injections(
                     break
             elif (
                 number is not None
-                and not others
+                and (not others or not named_anywhere)
                 and not _names_a_procedure(doc, events, number, (start, end))
                 and sections[number] not in not_today
             ):

@@ -70,14 +70,18 @@ class SectionTagger:
     def __init__(self, nlp: Language, lexicon: SectionLexicon) -> None:
         self._with_colon = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._alone = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._endings: dict[str, str] = {}  # heading words -> key, for titles ending in them
         for spec in lexicon.rules:
             key = f"{spec.category}|single" if spec.single_line else spec.category
             self._with_colon.add(key, [nlp.make_doc(spec.literal.lower())])
             words = spec.literal.rstrip(":").strip().lower()
             if spec.literal.endswith(":") and len(words) > 2:
                 self._alone.add(key, [nlp.make_doc(words)])
+                if not spec.single_line:
+                    self._endings[" ".join(words.split())] = key
         self._kinds = lexicon.document_kinds
         self._within = lexicon.within_procedure
+        self._plan = lexicon.within_plan
         self._titles = [
             (re.compile(rf"\b{re.escape(name)}\b", re.I), category)
             for category, names in lexicon.procedure_titles.items()
@@ -109,6 +113,32 @@ class SectionTagger:
             span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
             if category is not None and span is not None:
                 found.append((span.start, span.end, category))
+        return found
+
+    def _titles_ending_in_a_heading(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """ "SUMMARY OF PRIOR VISITS", "UPDATED PLAN OF CARE": a title in capitals, alone on
+        its line, of at most eight words, whose last words are a heading's, is that heading
+        (not when the words before them name a title about it: ``not_procedure_titles``)."""
+        found: list[tuple[int, int, str]] = []
+        for line in re.finditer(r"[^\n]+", doc_text(doc)):
+            words = line.group(0).split("(")[0].strip().rstrip(":").split()
+            title = " ".join(words)
+            if title != title.upper() or title == title.lower() or not 1 < len(words) <= 8:
+                continue
+            # the longest ending that is a heading, unless the words before it say the title
+            # is about it ("PATIENT EDUCATION - DRY NEEDLING")
+            key = next(
+                (
+                    self._endings[ending]
+                    for k in range(1, len(words))
+                    if (ending := " ".join(words[k:]).lower()) in self._endings
+                    and not self._not_titles.search(" ".join(words[:k]))
+                ),
+                None,
+            )
+            span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
+            if key is not None and span is not None and _CODE.search(title) is None:
+                found.append((span.start, span.end, key))
         return found
 
     def _carried_blocks(self, doc: Doc) -> list[tuple[int, int, int, bool]]:
@@ -176,6 +206,7 @@ class SectionTagger:
             if _starts_line(doc, start) and _ends_heading_line(doc, end)
         ]
         found += [h for h in self._title_lines(doc) if _starts_line(doc, h[0])]
+        found += [h for h in self._titles_ending_in_a_heading(doc) if _starts_line(doc, h[0])]
         found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         kept: list[tuple[int, int, str]] = []
         for heading in found:
@@ -204,6 +235,30 @@ class SectionTagger:
             out.append(section)
         return out
 
+    def _plan_fields(self, doc: Doc, sections: list[NoteSection]) -> list[NoteSection]:
+        """ "Interventions: therex, HEP, TDN to ..." under "PLAN OF CARE" is the plan's: a
+        field heading with its text on its line, inside a plan whose heading is alone on its
+        line, until the next heading alone on its line (``within_plan`` in the lexicon)."""
+        within = self._plan
+        if within is None:
+            return sections
+        fields = {f.rstrip(":").strip() for f in within.fields}
+        out: list[NoteSection] = []
+        plan: str | None = None  # the category of the plan open now
+        for section in sections:
+            alone = _ends_heading_line(doc, section.body_start) or (
+                section.body_start < len(doc)
+                and doc[section.body_start].is_space
+                and "\n" in doc[section.body_start].text
+            )
+            title = doc[section.title_start : section.body_start].text.strip().rstrip(":")
+            if alone:
+                plan = section.category if section.category in within.plans else None
+            elif plan is not None and title.strip().lower() in fields:
+                section = replace(section, category=plan)
+            out.append(section)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         carried = self._carried_blocks(doc)
         # headings inside a copied block are the earlier visit's: the block is history
@@ -228,7 +283,7 @@ class SectionTagger:
             if start in ends:
                 stop = min(stop, ends[start])
             sections.append(NoteSection(key.split("|")[0], start, end, stop, single_line=single))
-        doc._.note_sections = self._procedure_fields(sections)
+        doc._.note_sections = self._plan_fields(doc, self._procedure_fields(sections))
         counts = Counter(s.category for s in sections)
         doc._.document_kind = next(
             (

@@ -57,6 +57,16 @@ class WithinProcedure(Frozen):
     closed_by: list[SectionCategory] = Field(default_factory=list)
 
 
+class WithinPlan(Frozen):
+    """Fields of a plan: a heading of ``fields`` with its text on its own line
+    ("Interventions: therex, HEP, TDN to ...") inside a section opened by a ``plans`` heading
+    alone on its line ("PLAN OF CARE") lists what the plan will do (its category becomes the
+    plan's). The plan ends at the next heading alone on its line."""
+
+    plans: list[SectionCategory] = Field(min_length=1)
+    fields: list[str] = Field(min_length=1)
+
+
 class CarriedForward(Frozen):
     """Text an EHR copied from an earlier visit ("---- copied forward from 08/28 ----", "Last
     visit (05/02) - copied forward:"): an ``opens`` line (its words before any colon, at most
@@ -76,6 +86,7 @@ class SectionLexicon(FileHeader):
     procedure_titles: dict[SectionCategory, list[str]] = Field(default_factory=dict)
     not_procedure_titles: list[str] = Field(default_factory=list)
     within_procedure: WithinProcedure | None = None
+    within_plan: WithinPlan | None = None
     carried_forward: CarriedForward | None = None
 
     @model_validator(mode="after")
@@ -84,4 +95,7 @@ class SectionLexicon(FileHeader):
         dupes = sorted({x for x in literals if literals.count(x) > 1})
         if dupes:
             raise ValueError(f"headings listed twice: {dupes}")
+        unknown = sorted(set(self.within_plan.fields) - set(literals)) if self.within_plan else []
+        if unknown:
+            raise ValueError(f"plan fields that are no heading: {unknown}")
         return self

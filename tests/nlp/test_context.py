@@ -163,6 +163,37 @@ def test_context_a_singular_denial_after_a_list_keeps_its_own_reach(scribe: Scri
     assert statuses["posterior deltoid"] == "palpated_only"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I dry needled the R supraspinatus and R infraspinatus, the R teres minor was not needled.",
+        "DN to the R supraspinatus and R infraspinatus today; the R teres minor wasn't needled.",
+        "Needled R supraspinatus, R infraspinatus, the R teres minor was not treated.",
+    ],
+)
+def test_context_a_singular_denial_after_a_clause_is_said_of_its_own_subject(
+    scribe: Scribe, text: str
+) -> None:
+    # the comma parts the subject of "was not needled" from the clause of the needling
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {
+        "supraspinatus": "treated",
+        "infraspinatus": "treated",
+        "teres minor": "negated",
+    }
+
+
+def test_context_a_singular_denial_after_a_bare_list_is_said_of_the_list(
+    scribe: Scribe,
+) -> None:
+    note = scribe.extract("DN to the R UT. L UT, L levator was not needled.").note
+    assert {(m.name, m.laterality): m.status for m in note.muscles} == {
+        ("upper trapezius", "right"): "treated",
+        ("upper trapezius", "left"): "negated",
+        ("levator scapulae", "left"): "negated",
+    }
+
+
 def test_context_a_denied_drug_does_not_deny_the_findings_after_it(scribe: Scribe) -> None:
     rationale = scribe.extract(
         "The right teres minor and the posterior deltoid I dry needled, no injectate into "

@@ -19,6 +19,8 @@ from scribe import Scribe
         "Trigger point injections to L QL and L glute med; nothing injected.",
         # the denial in a sentence of its own, in a note with no other needling
         "TPI x2: L QL, L glute med. No injectate.",
+        # ... or beside dry needling, with no substance documented anywhere
+        "TPI L QL. DN L glute med. Nothing injected.",
     ],
 )
 def test_a_trigger_point_injection_that_put_nothing_in_is_needle_insertion(
@@ -117,6 +119,16 @@ def test_a_consequence_with_its_own_subject_ends_a_denial(scribe: Scribe) -> Non
         "lidocaine"
     ]
     assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+
+
+def test_so_after_a_comma_ends_a_denial_whatever_its_subject(scribe: Scribe) -> None:
+    text = "She declined lidocaine, so sterile saline was used for the TPI to the L QL."
+    result = scribe.extract(text)
+    assert {s.name: s.status for s in result.note.injectate.substances} == {
+        "lidocaine": "negated",
+        "normal saline": "injected",
+    }
+    assert claim_lines(scribe, text) == {("20552", ())}
 
 
 def test_tolerance_written_as_a_field(scribe: Scribe) -> None:

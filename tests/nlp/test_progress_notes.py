@@ -15,6 +15,16 @@ from scribe import Scribe
     [
         "over the course of care we dry needled the left QL and the left TFL",
         "last visit which was the ninth I needled the left QL and the left TFL",
+        # visits named by their numbers, several of them
+        "we needled the left QL and the left TFL during sessions two to four",
+        "the left QL and the left TFL were needled on treatments 3, 5 and 7",
+        "the first four sessions we needled the left QL and the left TFL",
+        # a day already spoken of
+        "she came in on the second as well and at that appointment I needled the left QL and "
+        "the left TFL",
+        # the whole span of care
+        "throughout the treatment episode we needled the left QL and the left TFL",
+        "for the length of the plan of care we needled the left QL and the left TFL",
     ],
 )
 def test_a_look_back_over_earlier_visits_is_not_today(scribe: Scribe, look_back: str) -> None:
@@ -35,12 +45,25 @@ def test_a_summary_of_prior_visits_is_history(scribe: Scribe) -> None:
     assert treated_sides(scribe, text) == {("gluteus medius", "left")}
 
 
+@pytest.mark.parametrize("title", ["EARLIER TREATMENT HISTORY", "REVIEW OF PREVIOUS SESSIONS"])
+def test_a_title_ending_in_a_history_heading_is_history(scribe: Scribe, title: str) -> None:
+    text = (
+        f"{title}\n"
+        "TDN to L QL and L TFL with good response.\n\n"
+        "TREATMENT TODAY\n"
+        "TDN L gluteus medius, LTR x2. No injectate.\n"
+    )
+    assert treated_sides(scribe, text) == {("gluteus medius", "left")}
+
+
 @pytest.mark.parametrize(
     "plan",
     [
         # a heading with a note in brackets after it
         "PLAN OF CARE (recertified 03/01 - 04/12)\nTDN to L QL and L TFL.\n",
         "Plan: 2x/wk. Interventions: therex, and TDN as indicated to L QL and L TFL.\n",
+        # the plan's own fields, each on its line
+        "UPDATED PLAN OF CARE\nFrequency: 1x/wk x 4 wk\nTreatment: HEP, TDN to L QL, L TFL\n",
     ],
 )
 def test_the_plan_of_care_targets_are_planned(scribe: Scribe, plan: str) -> None:

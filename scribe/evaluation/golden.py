@@ -61,6 +61,7 @@ SETS = (
     "combined",
     "progress",
     "transcribed",
+    "timeline",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -9,6 +9,7 @@ Reads: targets, ConText modifiers. Writes: ``status`` on substance, finding and 
 """
 
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -29,6 +30,30 @@ def _categories(span: Span) -> set[str]:
     }
 
 
+_PAST = frozenset({"HISTORICAL", "OTHER_VISIT"})
+
+
+def _nearer_time(span: Span, categories: set[str]) -> set[str]:
+    """A drug that both "today" and an earlier time reach takes the nearer one: "no steroid
+    today, we did mix in Kenalog back in March" (run-on speech: "today" reaches the whole
+    sentence); on a tie, today."""
+    if "CURRENT" not in categories or not categories & _PAST:
+        return categories
+
+    def apart(m: Any) -> int:
+        start, end = m.modifier_span
+        return int(span.start - end if end <= span.start else max(0, start - span.end))
+
+    outside = [
+        m
+        for m in span._.modifiers
+        if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
+    ]
+    today = min(apart(m) for m in outside if m.category == "CURRENT")
+    past = min(apart(m) for m in outside if m.category in _PAST)
+    return categories - {"CURRENT"} if past < today else categories - _PAST
+
+
 def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
     """``beside_muscle``: a muscle or trigger point is named in the same sentence, so dosing
     words alone ("lidocaine 1% 2 mL to the R QL") mean an injection."""
@@ -40,7 +65,7 @@ def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
         return "mentioned"  # "reconstituted with 2 mL saline": mixed into the drug
     if "PLANNED" in categories:
         return "planned"
-    if "HISTORICAL" in categories and "CURRENT" not in categories:
+    if categories & _PAST and "CURRENT" not in categories:
         return "historical"
     if categories & {"INJECTED", "INJECTION_WORD", "CHEMODENERVATION"}:
         return "injected"
@@ -62,6 +87,7 @@ class AssertionResolver:
                     continue
                 categories = _categories(span)
                 if span.label_ == "SUBSTANCE":
+                    categories = _nearer_time(span, categories)
                     status = substance_status(categories, beside_muscle=beside_muscle)
                     span._.status = "mentioned" if question and status == "injected" else status
                 else:

@@ -44,6 +44,7 @@ from scribe.nlp.mentions import (
 )
 from scribe.nlp.procedure_event import said_done_today
 from scribe.nlp.reach import cut_off, distance, without_a_later_farther_plan
+from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
 from scribe.nlp.templates import template_of
@@ -65,6 +66,22 @@ _EVENT_CATEGORIES = frozenset(
         "OTHER_TREATMENT",
     }
 )
+
+
+# words of a time before today; another visit (OTHER_VISIT) is one when no plan word reaches
+_PAST = ("HISTORICAL", "OTHER_VISIT")
+
+
+def _today_is_its_time(modifiers: list[Any], span: Span) -> bool:
+    """A "today" reaches the mention, and a past time said before it does not stand between
+    them: "on the fourteenth we did the L SCM ... today I needled the L splenius" keeps the
+    SCM in the past (in run-on speech "today" reaches back over the whole sentence), while
+    "today, as last week, DN to the R UT" is today's."""
+    today = [m for m in modifiers if m.category == "CURRENT"]
+    if not today:
+        return False
+    past_before = [m for m in modifiers if m.category in _PAST and m.modifier_span[1] <= span.start]
+    return not past_before or any(m.modifier_span[1] <= span.start for m in today)
 
 
 def _inside(modifier: Any, span: Span) -> bool:
@@ -152,6 +169,7 @@ class MuscleBinder:
             if event.source == "words" and statuses and not event.muscles:
                 event.time = "not_done" if "negated" in statuses else "planned"
         headings_follow_their_section(doc, events)
+        said_again(doc, events, modifiers)
         effective = [e for e in effective if e.billable_today]
         structure = self._structure
         structure.other_routes(doc, mentions, events)
@@ -235,11 +253,12 @@ class MuscleBinder:
             ("NOT_TREATED", "negated"),
             ("PLANNED", "planned"),
             ("HISTORICAL", "historical"),
+            ("OTHER_VISIT", "historical"),
             ("PALPATED_ONLY", "palpated_only"),
         )
         for category, status in firm:
             if category in categories and not (
-                category == "HISTORICAL" and "CURRENT" in categories
+                category in _PAST and _today_is_its_time(modifiers, span)
             ):
                 self._set(mention, status, FIRM, self._nearest(span, modifiers, {category}))
                 if status in ("negated", "planned"):

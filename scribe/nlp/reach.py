@@ -195,13 +195,37 @@ def _names_its_own_muscles(m: Any, span: Span) -> bool:
     lower = doc_lower(doc)
     muscles = _muscles(doc)
     sentence = sentence_index(doc)
-    own = next((s for s in muscles if end <= s.start < end + _OWN_OBJECT_REACH), None)
+    # what was given goes between the procedure and its objects: "trigger point injections
+    # with 0.5% bupivacaine into the R QL", "dry needling with no injectate into the R piriformis"
+    given = _what_was_given(doc, end)
+    reach = end + _OWN_OBJECT_REACH + (given - end)
+    own = next((s for s in muscles if given <= s.start < reach), None)
     if own is None or sentence[own.start] != sentence[start]:
         return False
-    if any(lower[i] not in _OBJECT_WORDS for i in range(end, own.start)):
+    if any(lower[i] not in _OBJECT_WORDS for i in range(given, own.start)):
         return False  # "dry needling was well tolerated by the UT": not its object
     in_list = {i for s in muscles for i in range(s.start, s.end)}
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, start))
+
+
+_GIVEN_WORDS = frozenset(
+    {"with", "without", "no", "any", "of", "percent", "%", "point", "ml", "cc", "mg", "units",
+     "plain", "and", "each"}
+)  # fmt: skip
+
+
+def _what_was_given(doc: Doc, end: int) -> int:
+    """Where the words after a procedure's name ending at ``end`` that say what it gave ("with
+    1% lidocaine 1 mL", "with no injectate") stop: ``end`` when they do not begin with
+    "with"/"without" and name a substance."""
+    if end >= len(doc) or doc[end].lower_ not in ("with", "without"):
+        return end
+    drugs = {i for s in target_spans(doc) if s.label_ == "SUBSTANCE" for i in range(s.start, s.end)}
+    i, named = end, False
+    while i < len(doc) and (i in drugs or doc[i].lower_ in _GIVEN_WORDS or doc[i].like_num):
+        named = named or i in drugs
+        i += 1
+    return i if named else end
 
 
 def _aside_in_brackets(

@@ -74,6 +74,7 @@ def negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> 
         after = doc[span[1] : negation.modifier_span[0]]
         end = negation.modifier_span[1]
         whole = end >= len(doc) or doc[end].is_punct or doc[end].is_space  # not "no injectate"
+        after = _without_the_plan_before(after)
         if doc[negation.modifier_span[0]].lower_ in _PASSIVE and (
             not after
             or (
@@ -94,6 +95,33 @@ def negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> 
     if apart == 0:
         return True
     return all(t.lower_ in _DENIAL_GAP for t in doc[negation.modifier_span[1] : span[0]])
+
+
+_PLAN_WORDS = frozenset({"scheduled", "planned", "booked"})
+_PLAN_PREDICATE = (
+    _PASSIVE
+    | _PLAN_WORDS
+    | frozenset("originally initially for today this visit session to be and but , then".split())
+)
+_PLAN_PREDICATE_LENGTH = 7
+
+
+def _without_the_plan_before(after: Span) -> Span:
+    """The words between a procedure and its denial, less a plan said of the procedure first
+    and joined to the denial: "Dry needling of the R UT and R SCM *was scheduled for today and*
+    was NOT performed"."""
+    first = next((t.i for t in after if t.lower_ in _PASSIVE), None)
+    if first is None:
+        return after
+    plan = after.doc[first : after.end]
+    if (
+        len(plan) <= _PLAN_PREDICATE_LENGTH
+        and plan[-1].lower_ in ("and", "but", ",")
+        and any(t.lower_ in _PLAN_WORDS for t in plan)
+        and all(t.lower_ in _PLAN_PREDICATE for t in plan)
+    ):
+        return after.doc[after.start : first]
+    return after
 
 
 def gap(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -111,7 +111,13 @@ def listed_after_its_procedure(
         k -= 1
     words_end = max((t.idx + len(t.text) for t in sents[k] if not t.is_space), default=0)
     if "\n" in text[words_end : sents[i].start_char]:
-        return None  # prose only: a chart's header line ("Muscle  Side  DN") states nothing
+        # prose only: a chart's header line ("Muscle  Side  DN") states nothing; but a line
+        # indented under the procedure's own line is its detail ("Rx) Dry needling. Consent
+        # gained. No injectate.\n  L infraspinatus, L teres major")
+        above = _procedure_line_above(text, sents, i, mentions, effective)
+        if above is None:
+            return None
+        k = above
     if about.search(sents[k].text):
         return None
     inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
@@ -125,6 +131,41 @@ def listed_after_its_procedure(
     if not before or any(s.start not in own for e in before for s in e.muscles):
         return None
     return next((e for e in before if e.strength == "strong"), before[0])
+
+
+def _line_of(text: str, char: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, char) + 1
+    end = text.find("\n", char)
+    return start, len(text) if end == -1 else end
+
+
+def _indent(text: str, start: int) -> int:
+    line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _procedure_line_above(
+    text: str, sents: list[Span], i: int, mentions: list[Mention], effective: list[ProcedureEvent]
+) -> int | None:
+    """The sentence naming a procedure done today, with no muscles of its own, on the line right
+    above sentence ``i``'s line when that line is indented deeper; the other sentences of that
+    line name no muscle."""
+    own_start, _ = _line_of(text, sents[i].start_char)
+    if own_start == 0 or text[own_start - 1] != "\n":
+        return None
+    above_start, above_end = _line_of(text, own_start - 1)
+    if _indent(text, own_start) <= _indent(text, above_start):
+        return None
+    on_line = [
+        k for k, sent in enumerate(sents) if above_start <= sent.start_char < above_end and k < i
+    ]
+    if not on_line or any(m.sentence in on_line for m in mentions):
+        return None
+    named = [
+        k for k in on_line if any(e.sentence == k and e.billable_today and e.strength == "strong"
+                                  for e in effective)
+    ]  # fmt: skip
+    return named[0] if len(named) == 1 else None
 
 
 _SIDE_WORDS = frozenset(

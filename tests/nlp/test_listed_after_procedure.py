@@ -45,3 +45,12 @@ def test_tx_heads_the_treatment_list_and_a_semicolon_goes_on_with_it(scribe: Scr
     assert _treated(scribe, text) == {"gluteus medius", "piriformis", "quadratus lumborum"}
     text = "TDN today. Tx: R glute med; ice to L QL."
     assert _treated(scribe, text) == {"gluteus medius"}
+
+
+def test_a_list_indented_under_the_procedure_line_is_its_list(scribe: Scribe) -> None:
+    text = (
+        "Tx) Trigger point dry needling. Verbal consent. Nothing injected.\n"
+        "    R gluteus medius, R piriformis, R TFL (3 muscles).\n"
+        "    LTR x2 glute med.\n"
+    )
+    assert _treated(scribe, text) == {"gluteus medius", "piriformis", "tensor fasciae latae"}

@@ -31,7 +31,12 @@ from scribe.lexicons import Lexicons
 from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.boxed_names import boxed_names
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
-from scribe.nlp.mention_denials import closing_denial, denied_findings, not_injected
+from scribe.nlp.mention_denials import (
+    closing_denial,
+    denied_findings,
+    injection_not_given_but_needled,
+    not_injected,
+)
 from scribe.nlp.mentions import (
     BILLABLE,
     FIRM,
@@ -181,6 +186,7 @@ class MuscleBinder:
         structure.anaphora_back(doc, mentions, effective, sents)
         answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)
+        injection_not_given_but_needled(mentions, events)
         for mention in mentions:
             if mention.span._.status is None:
                 mention.span._.status = "mentioned"

@@ -56,6 +56,16 @@ def dry_injections(
     become dry needling named as an injection. ``denials`` are the statements' character
     offsets, ``sections`` each sentence's section, ``not_today`` the sections of the past and
     of plans."""
+    for event in events:
+        if (
+            event.kind == INJECTION
+            and event.done_today
+            and event.source == "words"
+            and _named_again_as_not_done(doc, event, events, denials)
+        ):
+            # "we had planned a trigger point injection today but ... the injection was
+            # deferred": no needle went in either, whatever drug it was to give
+            event.time = "not_done"
     if not denials or injected_anywhere(targets):
         return
     sents = sentences(doc)
@@ -71,11 +81,6 @@ def dry_injections(
         if e.done_today and e.strength == "strong" and e.kind in ("dry_needling", INJECTION)
     ]
     for event in [e for e in today if e.kind == INJECTION and e.source == "words"]:
-        if _named_again_as_not_done(doc, event, events, denials):
-            # "we had planned a trigger point injection today but ... the injection was
-            # deferred, nothing was injected today": no needle went in either
-            event.time = "not_done"
-            continue
         others = [e for e in today if e is not event]
         for start, end in denials:
             number = _sentence_of(sents, start)

@@ -8,12 +8,15 @@ Pure functions over ConText modifiers and target spans; ``binding.py`` calls the
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span
 
 from scribe.nlp.extensions import target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
 
 _CLOSING_REACH = 12  # tokens
 _PASSIVE_NOT_INJECTED = re.compile(r"^(?:(?:was|were)\s+)?not\s+injected$", re.I)
@@ -75,3 +78,36 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
             continue
         out.append(m)
     return out
+
+
+_INJECTIONS = ("injection", "trigger_point_injection")
+
+
+def injection_not_given_but_needled(mentions: list[Mention], events: list[ProcedureEvent]) -> None:
+    """ "He was listed for a TPI into the L glute min, ... so the injection was not given ...
+    I needled the L glute min dry": a muscle an injection not given was to go into, that dry
+    needling reached today, was not injected, which is no denial of its needling: the
+    injection's mention is only mentioned (no status conflict with the needling's)."""
+    doc = mentions[0].span.doc if mentions else None
+    if doc is None:
+        return
+    not_given = {
+        (doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))
+        for e in events
+        if e.kind in _INJECTIONS and e.time == "not_done" and e.source == "words"
+    }
+    needled = {
+        (m.span._.entry_id, m.span._.laterality)
+        for m in mentions
+        if m.span._.status == "treated"
+        and m.span._.event is not None
+        and m.span._.event.kind == "dry_needling"
+    }
+    for mention in mentions:
+        span = mention.span
+        if (
+            span._.status == "negated"
+            and span._.status_cue in not_given
+            and (span._.entry_id, span._.laterality) in needled
+        ):
+            span._.status = "mentioned"

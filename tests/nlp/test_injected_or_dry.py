@@ -171,3 +171,18 @@ def test_a_drug_line_after_the_injection_line_is_its_drug(scribe: Scribe) -> Non
 def test_the_subject_of_a_passive_procedure_is_its_own(scribe: Scribe) -> None:
     text = "TPI to the L QL, then the L glute med was dry needled only. Tol well."
     assert claim_lines(scribe, text) == {("20552", ()), ("20560", ("59",))}
+
+
+def test_an_injection_named_again_as_not_given_is_not_done_and_its_muscle_needled_dry_counts(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "She came in for a TPI with 1% lidocaine to the R QL, but she reported a lidocaine "
+        "allergy, so the injection was not given. Dry needling to the R QL instead, no injectate."
+    )
+    result = scribe.extract(text)
+    assert claim_lines(scribe, text) == {("20560", ())}
+    assert [(m.name, m.status, m.status_conflict) for m in result.note.muscles] == [
+        ("quadratus lumborum", "treated", False)
+    ]
+    assert result.note.injectate.status == "none_confirmed"

@@ -43,6 +43,7 @@ from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, s
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.time_reach import gap, negates, reaches, said_before
 from scribe.nlp.unreported import UnreportedProcedures, answered_not_done
+from scribe.nlp.wet_needling import wet_needling
 from scribe.nlp.withdrawn import WithdrawnProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
 
@@ -160,6 +161,7 @@ class EventFinder:
                     continue
                 self._injections.resolve(doc, event, events, targets)
         dry_injections(doc, events, targets, denied, sections, self._not_today)
+        wet_needling(events, targets)
         for event in events:
             if event.done_today and event.source == "words":
                 words = doc[event.start : event.end]

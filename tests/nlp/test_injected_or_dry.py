@@ -186,3 +186,28 @@ def test_an_injection_named_again_as_not_given_is_not_done_and_its_muscle_needle
         ("quadratus lumborum", "treated", False)
     ]
     assert result.note.injectate.status == "none_confirmed"
+
+
+def test_needling_that_put_a_substance_in_is_a_trigger_point_injection(scribe: Scribe) -> None:
+    text = "Needling of the R infraspinatus trigger point, 1 mL 0.5% lidocaine injected, LTR x2."
+    result = scribe.extract(text)
+    assert claim_lines(scribe, text) == {("20552", ())}
+    assert "needling-with-substance" in [p.id for p in result.coding.prompts]
+    named = [p for p in result.note.procedures if p.named_as == "dry_needling"]
+    assert [p.kind for p in named] == ["trigger_point_injection"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a drug of another route
+        "DN to the R infraspinatus, LTR x2. Lidocaine 5% patch at home for the neck.",
+        # a mixed session names its own injection
+        "TPI with 1 mL 1% lidocaine to the L QL; dry needling of the R infraspinatus.",
+        "DN to R infraspinatus and R teres minor; 1 mL 1% lidocaine injected into the R QL.",
+    ],
+)
+def test_needling_beside_a_drug_it_did_not_give_stays_needling(scribe: Scribe, text: str) -> None:
+    result = scribe.extract(text)
+    assert "needling-with-substance" not in [p.id for p in result.coding.prompts]
+    assert any(code in ("20560", "20561") for code, _ in claim_lines(scribe, text))

@@ -31,6 +31,7 @@ from scribe.nlp.extensions import sentences
 from scribe.nlp.procedure_event import ProcedureEvent
 
 INJECTION = "trigger_point_injection"
+_POINTING_BACK = frozenset({"the", "that", "this", "those", "these"})
 
 
 def inserted_dry(event: ProcedureEvent) -> None:
@@ -129,8 +130,10 @@ def _named_again_as_not_done(
     doc: Doc, event: ProcedureEvent, events: list[ProcedureEvent], denials: list[tuple[int, int]]
 ) -> bool:
     """Its sentence names the injection again, later, as not done ("the injection was
-    deferred"), in words that are no "nothing was injected" statement ("no injection of
-    medication" denies a substance, not the needle)."""
+    deferred"): by a noun that points back at it ("the injection", "that TPI"; "no lidocaine
+    was injected into the R UT" denies a drug, not the injection), in words that are no
+    "nothing was injected" statement ("no injection of medication" denies a substance, not
+    the needle)."""
     for other in events:
         if (
             other is event
@@ -138,6 +141,8 @@ def _named_again_as_not_done(
             or other.start < event.end
             or other.kind not in ("injection", INJECTION)
             or other.time != "not_done"
+            or other.start == 0
+            or doc[other.start - 1].lower_ not in _POINTING_BACK
         ):
             continue
         at = doc[other.start].idx

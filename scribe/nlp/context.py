@@ -156,6 +156,26 @@ def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -
     return i
 
 
+def _object_in_its_brackets(
+    doc: Doc, rule: ConTextRule, start: int, end: int, low: int, sent: Span, targets: list[Span]
+) -> int:
+    """A modifier said inside brackets with its own object after it there ("0.9% saline 1 mL
+    (pt declined anesthetic; ...)") is a clause of the aside: it does not reach back out of the
+    brackets. One with no object speaks of the words before them: of the name they follow
+    alone when they open right after it ("DN to the R UT and R levator (deferred)": the levator
+    only), else as far as its scope goes."""
+    brackets = enclosing_brackets(doc, start, end, (sent.start, sent.end))
+    if brackets is None:
+        return low
+    opened, closed = brackets
+    allowed = {t.upper() for t in rule.allowed_types or ()}
+    if any(end <= t.start and t.end <= closed for t in targets):
+        return max(low, opened + 1)  # its object, whatever the rule modifies
+    fits = [t for t in targets if not allowed or t.label_ in allowed]
+    said_of = next((t for t in fits if t.end == opened and t.start >= low), None)
+    return said_of.start if said_of is not None else low
+
+
 _DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"
 
 
@@ -347,6 +367,8 @@ class SentenceContext:
                     low, high = max(low, start - reach), min(high, end + reach)
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
+                if low < start:
+                    low = _object_in_its_brackets(doc, rule, start, end, low, sent, ordered)
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
                 if rule.category in self._drug_bound and high > end:

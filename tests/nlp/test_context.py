@@ -194,6 +194,24 @@ def test_context_a_singular_denial_after_a_bare_list_is_said_of_the_list(
     }
 
 
+def test_context_a_status_in_brackets_after_a_name_is_said_of_that_name(scribe: Scribe) -> None:
+    note = scribe.extract("DN to the L QL and L glute med (deferred). No injectate.").note
+    assert {m.name: m.status for m in note.muscles} == {
+        "quadratus lumborum": "treated",
+        "gluteus medius": "negated",
+    }
+
+
+def test_context_a_denial_in_brackets_with_its_own_object_stays_inside(scribe: Scribe) -> None:
+    injectate = scribe.extract(
+        "TPI to the L QL, 0.5 mL sterile saline (she declined lidocaine)."
+    ).note.injectate
+    assert {s.name: s.status for s in injectate.substances} == {
+        "normal saline": "injected",
+        "lidocaine": "negated",
+    }
+
+
 def test_context_a_denied_drug_does_not_deny_the_findings_after_it(scribe: Scribe) -> None:
     rationale = scribe.extract(
         "The right teres minor and the posterior deltoid I dry needled, no injectate into "

@@ -8,7 +8,6 @@ word (word frequencies from the ``wordfreq`` package). Fuzzy mentions are marked
 letter by letter ("T F L") are found here too (``spelled.py``).
 """
 
-import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +16,6 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from wordfreq import get_frequency_dict
 
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
@@ -31,6 +29,14 @@ from scribe.nlp.heard import (
 )
 from scribe.nlp.heard_drugs import HeardDrugs
 from scribe.nlp.spelled import SpelledAbbreviations
+from scribe.nlp.word_sounds import (
+    STOP_WORDS,
+    common_sounds,
+    is_common_word,
+    reads_as_prose,
+    sound_distance,
+    sounds_alike,
+)
 
 _MIN_CHARS = 6
 _MIN_SCORE = 88.0
@@ -42,60 +48,6 @@ _MIN_SOUND_LETTERS = 7
 _SOUND_FLOOR = {0: 0.85, 1: 0.9}
 # endings of anatomical adjectives, which name a region, never a misheard muscle
 _ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
-# A word this common in English is a word, not a typo: "cervical rotation" is no muscle.
-# (Zipf 3.0: once per million words.)
-_COMMON_FREQUENCY = 1e-6
-
-
-# a line of a typed note or export: a heading or field ("Plan:", "R UT -"), a list item, a box,
-# a table row
-_STRUCTURED_LINE = re.compile(
-    r"^\s*(?:[A-Za-z][\w /&().'-]{0,40}:|[-*•>#|]|\d+[.)]\s|\[|\(\s?[xX ]?\s?\))|[:|]\s*$"
-)
-_PROSE_LINE_LETTERS = 50  # the lines of wrapped prose are long
-
-
-def _reads_as_prose(text: str) -> bool:
-    """One paragraph, or prose wrapped over long lines with no structure."""
-    lines = [line for line in text.strip().split("\n") if line.strip()]
-    if len(lines) <= 1:
-        return True
-    if any(_STRUCTURED_LINE.search(line) for line in lines):
-        return False
-    return all(len(line) >= _PROSE_LINE_LETTERS for line in lines[:-1])
-
-
-def _sound_distance(a: str, b: str) -> int:
-    return int(jellyfish.levenshtein_distance(jellyfish.metaphone(a), jellyfish.metaphone(b)))
-
-
-def _sounds_alike(heard: str, word: str) -> bool:
-    """A misheard word for a name's word: alike in sound and spelling, at least 3 letters."""
-    if len(heard) < 3 or heard in _STOP:
-        return False
-    similarity = jellyfish.jaro_winkler_similarity(heard, word)
-    distance = _sound_distance(heard, word)
-    return (distance == 0 and similarity >= 0.7) or (distance == 1 and similarity >= 0.84)
-
-
-_STOP = frozenset("and the with for from into over left right both then also side sides".split())
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """English words used at least once per million words (from ``wordfreq``), read once."""
-    return frozenset(w for w, f in get_frequency_dict("en").items() if f >= _COMMON_FREQUENCY)
-
-
-@lru_cache(maxsize=1)
-def common_sounds() -> frozenset[str]:
-    """The metaphone codes of common English words of five letters or more."""
-    return frozenset(jellyfish.metaphone(w) for w in common_words() if len(w) >= 5 and w.isalpha())
-
-
-def is_common_word(word: str) -> bool:
-    """Common English words are never treated as misspellings."""
-    return word in common_words()
 
 
 class FuzzyMuscleMatcher:
@@ -162,7 +114,7 @@ class FuzzyMuscleMatcher:
             for t in lexicons.terms()
             if t.label == "MUSCLE" and not t.case_sensitive
         }
-        self._exact_or_stop = frozenset(self._exact | _STOP)
+        self._exact_or_stop = frozenset(self._exact | STOP_WORDS)
         # (first letter, length) of two words joined that could be near a one-word name
         self._joinable = frozenset(
             (term[0], len(term) + delta)
@@ -179,7 +131,7 @@ class FuzzyMuscleMatcher:
             ends_a_longer_name=self._ends_a_longer_name,
             may_be_a_name=self._may_be_a_name,
         )
-        self._drugs = HeardDrugs(lexicons, is_common=is_common_word, sounds_alike=_sounds_alike)
+        self._drugs = HeardDrugs(lexicons, is_common=is_common_word, sounds_alike=sounds_alike)
         self._by_first_word = HeardByFirstWord(lexicons, is_common=is_common_word)
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
@@ -284,10 +236,10 @@ class FuzzyMuscleMatcher:
 
     def _two_word_match(self, first: str, second: str) -> tuple[str, float] | None:
         for words, entry_id in self._by_head.get(first, ()):
-            if len(words) == 2 and words[1] != second and _sounds_alike(second, words[1]):
+            if len(words) == 2 and words[1] != second and sounds_alike(second, words[1]):
                 return entry_id, jellyfish.jaro_winkler_similarity(second, words[1])
         for words, entry_id in self._by_tail.get(second, ()):
-            if words[0] != first and _sounds_alike(first, words[0]):
+            if words[0] != first and sounds_alike(first, words[0]):
                 return entry_id, jellyfish.jaro_winkler_similarity(first, words[0])
         return None
 
@@ -297,7 +249,7 @@ class FuzzyMuscleMatcher:
         for odd in range(3):
             key = tuple(w if k != odd else "" for k, w in enumerate(words))
             for name, entry_id in self._by_two_of_three.get(key, ()):
-                if words[odd] != name[odd] and _sounds_alike(words[odd], name[odd]):
+                if words[odd] != name[odd] and sounds_alike(words[odd], name[odd]):
                     return entry_id, jellyfish.jaro_winkler_similarity(words[odd], name[odd])
         return None
 
@@ -348,7 +300,7 @@ class FuzzyMuscleMatcher:
             similarity = jellyfish.jaro_winkler_similarity(joined, term)
             # the second word must carry the end of the name, not trail after a whole one
             rest = jellyfish.jaro_winkler_similarity(second, term[len(first) :] or " ")
-            if similarity >= 0.92 and rest >= 0.65 and _sound_distance(joined, term) <= 2:
+            if similarity >= 0.92 and rest >= 0.65 and sound_distance(joined, term) <= 2:
                 return entry_id, similarity
         return None
 
@@ -378,7 +330,7 @@ class FuzzyMuscleMatcher:
         # what a recogniser wrote: a transcript, or a dictation given as prose (one paragraph,
         # or wrapped over lines with no heading, field, list or box: typed notes and EHR
         # exports have those)
-        recognised = bool(doc.user_data.get(SPOKEN)) or _reads_as_prose(doc_text(doc))
+        recognised = bool(doc.user_data.get(SPOKEN)) or reads_as_prose(doc_text(doc))
         if recognised:
             split += self._across_pauses(doc, lowered, group)
         if split:

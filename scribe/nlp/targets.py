@@ -23,7 +23,7 @@ from scribe.nlp.extensions import (
     store_target_spans,
     target_spans,
 )
-from scribe.nlp.fuzzy import common_words
+from scribe.nlp.word_sounds import common_words
 
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
 

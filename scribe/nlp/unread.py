@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from scribe.lexicons import Lexicons, any_of, load_lexicons
 from scribe.nlp.extensions import by_sentence, register_extensions, sentences, target_spans
-from scribe.nlp.fuzzy import is_common_word
+from scribe.nlp.word_sounds import is_common_word
 
 _SEPARATORS = frozenset({",", ";"})
 _MAX_WORDS = 3

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from scribe.nlp.fuzzy import is_common_word
+from scribe.nlp.word_sounds import is_common_word
 from scribe.schemas.note import Note
 
 NoteOf = Callable[[str], Note]

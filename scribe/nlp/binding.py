@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
+from scribe.nlp.anaphora import AnaphoraTies
 from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.boxed_names import boxed_names
 from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
@@ -102,19 +103,11 @@ class MuscleBinder:
         self._generic_sections = frozenset(spec.sections.generic)
         self._no_weak_reports = frozenset(spec.reports_without_weak_words)
         statements = lexicons.statements.statements
-        self._anaphora = re.compile(
-            "|".join(f"(?:{p})" for p in statements.get("anaphora", [])) or "$^", re.I
-        )
-        self._anaphora_single = re.compile(
-            "|".join(f"(?:{p})" for p in statements.get("anaphora_single", [])) or "$^", re.I
-        )
         self._examiner_clause = re.compile(
             "|".join(f"(?:{p})" for p in statements.get("examiner_clause", [])) or "$^", re.I
         )
-        self._anaphora_object = re.compile(
-            "|".join(f"(?:{p})" for p in statements.get("anaphora_object", [])) or "$^", re.I
-        )
         self._structure = StructureTies(spec, statements)
+        self._anaphora = AnaphoraTies(self._structure.technique, statements)
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
         )
@@ -183,7 +176,7 @@ class MuscleBinder:
         structure.substances(mentions, events)
         structure.same_sentence(mentions, effective)
         structure.sections_and_headers(doc, mentions, events, effective, modifiers)
-        structure.anaphora_back(doc, mentions, effective, sents)
+        self._anaphora.back(doc, mentions, effective, sents)
         answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)
         injection_not_given_but_needled(mentions, events)

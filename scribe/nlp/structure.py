@@ -1,6 +1,6 @@
 """Ties from the note's structure: template tables (boxes on names are ``boxed_names.py``),
-procedure sections and header lines, the list after a procedure statement, words that point
-back, and injected substances.
+procedure sections and header lines, the list after a procedure statement, and injected
+substances (words that point back are ``anaphora.py``).
 
 ``binding.py`` first decides each mention from its own words; the ties here only lift
 mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
@@ -29,8 +29,6 @@ from scribe.nlp.mentions import (
 from scribe.nlp.muscle_lists import (
     after_a_semicolon,
     continued_list,
-    last_list,
-    last_run,
     list_like,
     listed_after_its_procedure,
     on_list_line,
@@ -51,9 +49,6 @@ class StructureTies:
         self._technique: dict[str, str | None] = {k.id: k.technique for k in spec.kinds}
         self._section_kind = dict(spec.sections.binding)
         self._generic_sections = frozenset(spec.sections.generic)
-        self._anaphora = any_of(statements.get("anaphora", []))
-        self._anaphora_single = any_of(statements.get("anaphora_single", []))
-        self._anaphora_object = any_of(statements.get("anaphora_object", []))
         self._about_the_procedure = any_of(statements.get("about_the_procedure", []))
         self._routes = any_of(list(spec.injections.not_trigger_point_routes))
         self._dates = NoteDates(
@@ -290,95 +285,6 @@ class StructureTies:
             ),
             None,
         )
-
-    # --- anaphora ------------------------------------------------------------------------------
-    def anaphora_back(
-        self,
-        doc: Doc,
-        mentions: list[Mention],
-        events: list[ProcedureEvent],
-        sents: list[Span],
-    ) -> None:
-        """ "Both were needled", "that muscle was dry needled only", "1 mL into each of these
-        TrPs": a procedure done today that reaches no muscle ties the muscles named just
-        before it (the nearest one for "that muscle"; the run of lines naming muscles right
-        before it for "both", "each", "these")."""
-        text = doc_text(doc)
-        paragraph = paragraphs(doc, sents)
-        for event in events:
-            if not event.billable_today or event.source not in ("words", "substance"):
-                continue
-            sent = sents[event.sentence]
-            words = doc[event.start : event.end]
-            if self._anaphora_object.match(text[words.end_char : sent.end_char]):
-                # "we did needle it": the nearest muscle before, whatever was planned for it
-                nearest = [m for m in mentions if m.span.end <= event.start][-1:]
-                for mention in nearest:
-                    if mention.span._.status not in ("negated", "historical"):
-                        self._tie(mention, event, "anaphora", (words.start, words.end))
-                continue
-            if event.muscles:
-                continue
-            before = [
-                m
-                for m in mentions
-                if m.span.end <= event.start and paragraph[m.sentence] == paragraph[event.sentence]
-            ]
-            after = [m for m in mentions if m.span.start >= event.end]
-            own = [m for m in before if m.sentence == event.sentence]
-            start = own[-1].span.end_char if own else sent.start_char
-            stop = sent.end_char
-            if after and after[0].sentence == event.sentence:
-                stop = after[0].span.start_char
-            # "... so those are what I needled, good twitches": the anaphor belongs to the
-            # procedure words nearest it, not to others beyond them
-            for other in events:
-                if other is event or other.sentence != event.sentence:
-                    continue
-                if other.end <= event.start:
-                    start = max(start, doc[other.end - 1].idx + len(doc[other.end - 1]))
-                elif other.start >= event.end:
-                    stop = min(stop, doc[other.start].idx)
-            window = text[start:stop]
-            if self._anaphora_single.search(window) and before:
-                chosen = before[-1:]
-            elif (
-                event.kind == "trigger_point_injection"
-                and not own
-                and before
-                and before[-1].sentence >= event.sentence - 2
-                and opens_its_sentence(doc, event)
-            ):
-                # "Active TrP in the R levator scapulae. Consent given. Injected with 2 mL of 1%
-                # lidocaine.": the trigger points named just before
-                chosen = last_run(before)
-            elif self._points_back(window, text[start : words.start_char], words.text):
-                # "the gluteus medius and minimus, so those are what I needled": an anaphor
-                # whose own sentence names muscles before it points at those
-                chosen = last_list(own) if own else last_run(before)
-            else:
-                continue
-            again = "again" in window.lower()
-            for mention in chosen:
-                status = mention.span._.status
-                if (
-                    (event.kind == "trigger_point_injection" and status == "treated")
-                    or mention.strength != FIRM
-                    or (again and status == "historical")
-                ):
-                    self._tie(mention, event, "anaphora", (words.start, words.end))
-
-    def _points_back(self, window: str, before_words: str, words: str) -> bool:
-        """An anaphor in ``window``, unless the only one is the determiner of the procedure's
-        own noun: "aspiration negative before each injection:" counts injections, it does not
-        point at the muscles named before ("both needled" does)."""
-        found = list(self._anaphora.finditer(window))
-        if len(found) != 1 or words.lower().endswith("ed"):
-            return bool(found)
-        # ``window`` and ``before_words`` start at the same place: the anaphor is the noun's
-        # determiner when nothing but space stands between it and the procedure's words
-        anaphor_end = found[0].end()
-        return anaphor_end > len(before_words) or bool(before_words[anaphor_end:].strip())
 
     def same_sentence(self, mentions: list[Mention], effective: list[ProcedureEvent]) -> None:
         """ "I needled the scalenes, the SCM and the levator; then on the right just the upper

@@ -1,0 +1,126 @@
+"""Words that point back: "both were needled", "that muscle was dry needled only", "1 mL into
+each of these TrPs", "we did needle it". A procedure done today that reaches no muscle ties
+the muscles named just before it (the nearest one, or the run of them).
+
+``binding.py`` calls it after the ties of the note's structure (``structure.py``); like them,
+it only lifts mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span
+
+from scribe.lexicons import any_of
+from scribe.nlp.extensions import doc_text
+from scribe.nlp.injections import opens_its_sentence
+from scribe.nlp.mentions import FIRM, Mention, tie
+from scribe.nlp.muscle_lists import last_list, last_run
+from scribe.nlp.structure import paragraphs
+
+if TYPE_CHECKING:
+    from scribe.nlp.procedure_event import ProcedureEvent
+
+
+class AnaphoraTies:
+    """Ties by words that point back, given the procedures and the mentions of one doc."""
+
+    def __init__(self, technique: dict[str, str | None], statements: dict[str, list[str]]) -> None:
+        self._technique = technique
+        self._anaphora = any_of(statements.get("anaphora", []))
+        self._anaphora_single = any_of(statements.get("anaphora_single", []))
+        self._anaphora_object = any_of(statements.get("anaphora_object", []))
+
+    def _tie(
+        self, mention: Mention, event: ProcedureEvent, how: str, cue: tuple[int, int] | None
+    ) -> None:
+        tie(mention, event, how, cue, self._technique.get(event.kind))
+
+    def back(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        events: list[ProcedureEvent],
+        sents: list[Span],
+    ) -> None:
+        """ "Both were needled", "that muscle was dry needled only", "1 mL into each of these
+        TrPs": a procedure done today that reaches no muscle ties the muscles named just
+        before it (the nearest one for "that muscle"; the run of lines naming muscles right
+        before it for "both", "each", "these")."""
+        text = doc_text(doc)
+        paragraph = paragraphs(doc, sents)
+        for event in events:
+            if not event.billable_today or event.source not in ("words", "substance"):
+                continue
+            sent = sents[event.sentence]
+            words = doc[event.start : event.end]
+            if self._anaphora_object.match(text[words.end_char : sent.end_char]):
+                # "we did needle it": the nearest muscle before, whatever was planned for it
+                nearest = [m for m in mentions if m.span.end <= event.start][-1:]
+                for mention in nearest:
+                    if mention.span._.status not in ("negated", "historical"):
+                        self._tie(mention, event, "anaphora", (words.start, words.end))
+                continue
+            if event.muscles:
+                continue
+            before = [
+                m
+                for m in mentions
+                if m.span.end <= event.start and paragraph[m.sentence] == paragraph[event.sentence]
+            ]
+            after = [m for m in mentions if m.span.start >= event.end]
+            own = [m for m in before if m.sentence == event.sentence]
+            start = own[-1].span.end_char if own else sent.start_char
+            stop = sent.end_char
+            if after and after[0].sentence == event.sentence:
+                stop = after[0].span.start_char
+            # "... so those are what I needled, good twitches": the anaphor belongs to the
+            # procedure words nearest it, not to others beyond them
+            for other in events:
+                if other is event or other.sentence != event.sentence:
+                    continue
+                if other.end <= event.start:
+                    start = max(start, doc[other.end - 1].idx + len(doc[other.end - 1]))
+                elif other.start >= event.end:
+                    stop = min(stop, doc[other.start].idx)
+            window = text[start:stop]
+            if self._anaphora_single.search(window) and before:
+                chosen = before[-1:]
+            elif (
+                event.kind == "trigger_point_injection"
+                and not own
+                and before
+                and before[-1].sentence >= event.sentence - 2
+                and opens_its_sentence(doc, event)
+            ):
+                # "Active TrP in the R levator scapulae. Consent given. Injected with 2 mL of 1%
+                # lidocaine.": the trigger points named just before
+                chosen = last_run(before)
+            elif self._points_back(window, text[start : words.start_char], words.text):
+                # "the gluteus medius and minimus, so those are what I needled": an anaphor
+                # whose own sentence names muscles before it points at those
+                chosen = last_list(own) if own else last_run(before)
+            else:
+                continue
+            again = "again" in window.lower()
+            for mention in chosen:
+                status = mention.span._.status
+                if (
+                    (event.kind == "trigger_point_injection" and status == "treated")
+                    or mention.strength != FIRM
+                    or (again and status == "historical")
+                ):
+                    self._tie(mention, event, "anaphora", (words.start, words.end))
+
+    def _points_back(self, window: str, before_words: str, words: str) -> bool:
+        """An anaphor in ``window``, unless the only one is the determiner of the procedure's
+        own noun: "aspiration negative before each injection:" counts injections, it does not
+        point at the muscles named before ("both needled" does)."""
+        found = list(self._anaphora.finditer(window))
+        if len(found) != 1 or words.lower().endswith("ed"):
+            return bool(found)
+        # ``window`` and ``before_words`` start at the same place: the anaphor is the noun's
+        # determiner when nothing but space stands between it and the procedure's words
+        anaphor_end = found[0].end()
+        return anaphor_end > len(before_words) or bool(before_words[anaphor_end:].strip())

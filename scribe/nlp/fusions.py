@@ -108,6 +108,8 @@ class Fusion:
         self.nouns = {n.lower() for n in spec.nouns}
         self._noun_endings = tuple(f" {noun}" for noun in self.nouns)
         self.max_gap = spec.max_gap
+        self.free_words = spec.free_words
+        self.free_word_heads = {h.lower() for h in spec.free_word_heads}
         self.category = spec.category
         self.predicates = set(spec.predicates)
         self.predicate_fillers = {f.lower() for f in spec.predicate_fillers}
@@ -171,9 +173,12 @@ def fuse(
 
 def _merges(doc: Doc, fusion: Fusion, head: Any, noun: Any) -> bool:
     gap = doc[head.modifier_span[1] : noun.modifier_span[0]]
+    free = [t for t in gap if t.lower_ not in fusion.fillers]
+    allowed = fusion.free_words if _text(doc, head) in fusion.free_word_heads else 0
     return (
         len(gap) <= fusion.max_gap
-        and all(t.lower_ in fusion.fillers for t in gap)
+        and len(free) <= allowed
+        and all(t.is_alpha for t in free)
         and _text(doc, head) in fusion.heads
         and _text(doc, noun) in fusion.nouns
     )

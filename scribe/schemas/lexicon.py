@@ -241,6 +241,14 @@ class ContextFusion(Frozen):
     fillers: list[str] = Field(default_factory=list)
     nouns: list[str] = Field(min_length=1)
     max_gap: int = Field(default=4, ge=0, description="Filler words allowed between them.")
+    free_words: int = Field(
+        default=0,
+        ge=0,
+        description="Words of any kind (no punctuation) allowed in the gap besides the fillers, "
+        "after one of ``free_word_heads``: a plan's own verb said between ('we'll think about "
+        "needling', 'will probably add needling').",
+    )
+    free_word_heads: list[str] = Field(default_factory=list)
     predicates: list[str] = Field(
         default_factory=list,
         description="Categories of a modifier right after the needling words that says what "

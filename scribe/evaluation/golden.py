@@ -62,6 +62,7 @@ SETS = (
     "progress",
     "transcribed",
     "timeline",
+    "sessions",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

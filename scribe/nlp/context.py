@@ -176,6 +176,8 @@ def _object_in_its_brackets(
     return said_of.start if said_of is not None else low
 
 
+_SIDE_NOUNS = frozenset({"side", "sides"})
+
 _DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"
 
 
@@ -360,6 +362,15 @@ class SentenceContext:
                 ):
                     # "R adductor pollicis only, one muscle, two needles": said of the name,
                     # the last one of its sentence ("R UT only, L UT was not needled" ends)
+                    continue
+                if (
+                    rule.category == "TERMINATE"
+                    and start > sent.start
+                    and doc[start - 1].lower_ in _SIDE_NOUNS
+                    and doc[start:end].text.lower() in self._said_of_a_name
+                ):
+                    # "today we did the right side only, the right upper trap, ...": said of
+                    # the side, the list of its names goes on
                     continue
                 low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
                 reach = self._reach.get(rule.category) if run_ons[number] else None

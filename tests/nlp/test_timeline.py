@@ -136,3 +136,14 @@ def test_a_payers_authorization_for_the_procedure_reports_none(scribe: Scribe) -
     result = scribe.extract(text)
     assert result.coding.lines == []
     assert "muscle-names-missing" not in [p.id for p in result.coding.prompts]
+
+
+def test_only_said_of_a_side_does_not_end_the_list_of_its_names(scribe: Scribe) -> None:
+    text = (
+        "today we did the left side only, the left QL and the left glute med um each of them "
+        "had a taut band. nothing injected. next week the right side"
+    )
+    assert treated_sides(scribe, text) == {
+        ("quadratus lumborum", "left"),
+        ("gluteus medius", "left"),
+    }

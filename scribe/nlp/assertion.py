@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import by_sentence, register_extensions, sentences, target_spans
 from scribe.nlp.procedure_event import is_question
+from scribe.nlp.time_reach import PAST_CATEGORIES
 
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
 
@@ -30,14 +31,11 @@ def _categories(span: Span) -> set[str]:
     }
 
 
-_PAST = frozenset({"HISTORICAL", "OTHER_VISIT"})
-
-
 def _nearer_time(span: Span, categories: set[str]) -> set[str]:
     """A drug that both "today" and an earlier time reach takes the nearer one: "no steroid
     today, we did mix in Kenalog back in March" (run-on speech: "today" reaches the whole
     sentence); on a tie, today."""
-    if "CURRENT" not in categories or not categories & _PAST:
+    if "CURRENT" not in categories or not categories & PAST_CATEGORIES:
         return categories
 
     def apart(m: Any) -> int:
@@ -50,8 +48,8 @@ def _nearer_time(span: Span, categories: set[str]) -> set[str]:
         if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
     ]
     today = min(apart(m) for m in outside if m.category == "CURRENT")
-    past = min(apart(m) for m in outside if m.category in _PAST)
-    return categories - {"CURRENT"} if past < today else categories - _PAST
+    past = min(apart(m) for m in outside if m.category in PAST_CATEGORIES)
+    return categories - {"CURRENT"} if past < today else categories - PAST_CATEGORIES
 
 
 def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
@@ -65,7 +63,7 @@ def substance_status(categories: set[str], *, beside_muscle: bool) -> str:
         return "mentioned"  # "reconstituted with 2 mL saline": mixed into the drug
     if "PLANNED" in categories:
         return "planned"
-    if categories & _PAST and "CURRENT" not in categories:
+    if categories & PAST_CATEGORIES and "CURRENT" not in categories:
         return "historical"
     if categories & {"INJECTED", "INJECTION_WORD", "CHEMODENERVATION"}:
         return "injected"

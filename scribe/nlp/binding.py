@@ -54,6 +54,7 @@ from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
 from scribe.nlp.templates import template_of
+from scribe.nlp.time_reach import PAST_CATEGORIES
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -74,10 +75,6 @@ _EVENT_CATEGORIES = frozenset(
 )
 
 
-# words of a time before today; another visit (OTHER_VISIT) is one when no plan word reaches
-_PAST = ("HISTORICAL", "OTHER_VISIT")
-
-
 def _today_is_its_time(modifiers: list[Any], span: Span) -> bool:
     """A "today" reaches the mention, and a past time said before it does not stand between
     them: "on the fourteenth we did the L SCM ... today I needled the L splenius" keeps the
@@ -86,7 +83,9 @@ def _today_is_its_time(modifiers: list[Any], span: Span) -> bool:
     today = [m for m in modifiers if m.category == "CURRENT"]
     if not today:
         return False
-    past_before = [m for m in modifiers if m.category in _PAST and m.modifier_span[1] <= span.start]
+    past_before = [
+        m for m in modifiers if m.category in PAST_CATEGORIES and m.modifier_span[1] <= span.start
+    ]
     return not past_before or any(m.modifier_span[1] <= span.start for m in today)
 
 
@@ -257,7 +256,7 @@ class MuscleBinder:
         )
         for category, status in firm:
             if category in categories and not (
-                category in _PAST and _today_is_its_time(modifiers, span)
+                category in PAST_CATEGORIES and _today_is_its_time(modifiers, span)
             ):
                 self._set(mention, status, FIRM, self._nearest(span, modifiers, {category}))
                 if status in ("negated", "planned"):

@@ -157,22 +157,33 @@ def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -
 
 
 def _object_in_its_brackets(
-    doc: Doc, rule: ConTextRule, start: int, end: int, low: int, sent: Span, targets: list[Span]
+    doc: Doc,
+    rule: ConTextRule,
+    span: tuple[int, int, int],
+    sent: Span,
+    targets: list[Span],
+    starts: list[int],
 ) -> int:
     """A modifier said inside brackets with its own object after it there ("0.9% saline 1 mL
     (pt declined anesthetic; ...)") is a clause of the aside: it does not reach back out of the
     brackets. One with no object speaks of the words before them: of the name they follow
     alone when they open right after it ("DN to the R UT and R levator (deferred)": the levator
-    only), else as far as its scope goes."""
+    only), else as far as its scope goes. ``span`` is the modifier's start, end and the low
+    end of its scope; ``targets`` are the doc's targets in order, ``starts`` their first
+    tokens."""
+    start, end, low = span
     brackets = enclosing_brackets(doc, start, end, (sent.start, sent.end))
     if brackets is None:
         return low
     opened, closed = brackets
-    allowed = {t.upper() for t in rule.allowed_types or ()}
-    if any(end <= t.start and t.end <= closed for t in targets):
+    inside = targets[bisect_left(starts, end) : bisect_left(starts, closed)]
+    if any(t.end <= closed for t in inside):
         return max(low, opened + 1)  # its object, whatever the rule modifies
-    fits = [t for t in targets if not allowed or t.label_ in allowed]
-    said_of = next((t for t in fits if t.end == opened and t.start >= low), None)
+    allowed = {t.upper() for t in rule.allowed_types or ()}
+    before = targets[bisect_left(starts, low) : bisect_left(starts, opened)]
+    said_of = next(
+        (t for t in before if t.end == opened and (not allowed or t.label_ in allowed)), None
+    )
     return said_of.start if said_of is not None else low
 
 
@@ -343,6 +354,8 @@ class SentenceContext:
         run_ons = [self._run_on(sent) for sent in sents]
         ordered = sorted(spans, key=lambda span: span.start)
         span_starts = [span.start for span in ordered]
+        text = doc_text(doc)
+        bracketed = [text.find("(", s.start_char, s.end_char) != -1 for s in sents]
         names = {
             i for span in spans if span.label_ in ("MUSCLE", "GROUP")
             for i in range(span.start, span.end)
@@ -378,8 +391,10 @@ class SentenceContext:
                     low, high = max(low, start - reach), min(high, end + reach)
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
-                if low < start:
-                    low = _object_in_its_brackets(doc, rule, start, end, low, sent, ordered)
+                if low < start and bracketed[number]:
+                    low = _object_in_its_brackets(
+                        doc, rule, (start, end, low), sent, ordered, span_starts
+                    )
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
                 if rule.category in self._drug_bound and high > end:

@@ -28,7 +28,7 @@ Writes ``ProcedureEvent.kind`` and ``ProcedureEvent.named_as``.
 from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import sentences
-from scribe.nlp.procedure_event import ProcedureEvent
+from scribe.nlp.procedure_event import INJECTION_KINDS, ProcedureEvent
 
 INJECTION = "trigger_point_injection"
 _POINTING_BACK = frozenset({"the", "that", "this", "those", "these"})
@@ -139,7 +139,7 @@ def _named_again_as_not_done(
             other is event
             or other.sentence != event.sentence
             or other.start < event.end
-            or other.kind not in ("injection", INJECTION)
+            or other.kind not in INJECTION_KINDS
             or other.time != "not_done"
             or other.start == 0
             or doc[other.start - 1].lower_ not in _POINTING_BACK

@@ -39,7 +39,13 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.injections import InjectionResolver, doses_after
-from scribe.nlp.procedure_event import EventTime, ProcedureEvent, is_question, said_done_today
+from scribe.nlp.procedure_event import (
+    INJECTION_KINDS,
+    EventTime,
+    ProcedureEvent,
+    is_question,
+    said_done_today,
+)
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.time_reach import gap, negates, reaches, said_before
 from scribe.nlp.unreported import UnreportedProcedures, answered_not_done
@@ -151,7 +157,7 @@ class EventFinder:
             and not said_done_today(events, "trigger_point_injection")
         )
         for event in events:
-            if event.kind in ("injection", "trigger_point_injection"):
+            if event.kind in INJECTION_KINDS:
                 words = doc[event.start : event.end]
                 if any(a <= words.start_char and words.end_char <= b for a, b in denied):
                     event.time = "not_done"  # "nothing was injected", "no medication injected"

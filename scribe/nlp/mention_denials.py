@@ -14,6 +14,7 @@ from spacy.tokens import Span
 
 from scribe.nlp.extensions import target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
+from scribe.nlp.procedure_event import INJECTION_KINDS
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -80,9 +81,6 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
     return out
 
 
-_INJECTIONS = ("injection", "trigger_point_injection")
-
-
 def injection_not_given_but_needled(mentions: list[Mention], events: list[ProcedureEvent]) -> None:
     """ "He was listed for a TPI into the L glute min, ... so the injection was not given ...
     I needled the L glute min dry": a muscle an injection not given was to go into, that dry
@@ -94,7 +92,7 @@ def injection_not_given_but_needled(mentions: list[Mention], events: list[Proced
     not_given = {
         (doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))
         for e in events
-        if e.kind in _INJECTIONS and e.time == "not_done" and e.source == "words"
+        if e.kind in INJECTION_KINDS and e.time == "not_done" and e.source == "words"
     }
     needled = {
         (m.span._.entry_id, m.span._.laterality)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.mentions import Mention
+from scribe.nlp.sections import indent
 from scribe.nlp.templates import is_list_item
 
 if TYPE_CHECKING:
@@ -134,14 +135,10 @@ def listed_after_its_procedure(
 
 
 def _line_of(text: str, char: int) -> tuple[int, int]:
+    """The start and end of the line that holds character ``char``."""
     start = text.rfind("\n", 0, char) + 1
     end = text.find("\n", char)
     return start, len(text) if end == -1 else end
-
-
-def _indent(text: str, start: int) -> int:
-    line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
-    return len(line) - len(line.lstrip(" \t"))
 
 
 def _procedure_line_above(
@@ -150,11 +147,11 @@ def _procedure_line_above(
     """The sentence naming a procedure done today, with no muscles of its own, on the line right
     above sentence ``i``'s line when that line is indented deeper; the other sentences of that
     line name no muscle."""
-    own_start, _ = _line_of(text, sents[i].start_char)
-    if own_start == 0 or text[own_start - 1] != "\n":
+    own_start, own_end = _line_of(text, sents[i].start_char)
+    if own_start == 0:
         return None
     above_start, above_end = _line_of(text, own_start - 1)
-    if _indent(text, own_start) <= _indent(text, above_start):
+    if indent(text[own_start:own_end]) <= indent(text[above_start:above_end]):
         return None
     on_line = [
         k for k, sent in enumerate(sents) if above_start <= sent.start_char < above_end and k < i

@@ -11,6 +11,8 @@ from spacy.tokens import Span
 EventTime = Literal["today", "planned", "past", "not_done", "asked", "mentioned"]
 Experiencer = Literal["patient", "other"]
 BILLABLE = ("dry_needling", "trigger_point_injection")
+# the kinds that inject: a trigger point injection, or an injection the note does not yet place
+INJECTION_KINDS = ("injection", "trigger_point_injection")
 
 
 @dataclass

@@ -14,6 +14,7 @@ Reads: sentences. Writes: ``doc._.note_sections``, ``doc._.document_kind``.
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from scribe.nlp.extensions import doc_text, register_extensions, sentences
 from scribe.schemas.lexicon import SectionLexicon
 
 
-def _indent(line: str) -> int:
+def indent(line: str) -> int:
+    """The spaces and tabs a line begins with."""
     return len(line) - len(line.lstrip(" \t"))
 
 
@@ -95,18 +97,25 @@ class SectionTagger:
             "|".join(rf"\b{re.escape(w)}\b" for w in lexicon.not_procedure_titles) or "$^", re.I
         )
 
-    def _title_lines(self, doc: Doc) -> list[tuple[int, int, str]]:  # start, end, category
-        """ "PROCEDURE 2 - DRY NEEDLING": a line in capitals of at most eight words that names a
-        procedure (and nothing said about it) heads that procedure's section."""
-        found: list[tuple[int, int, str]] = []
-        text = doc_text(doc)
-        for line in re.finditer(r"[^\n]+", text):
+    @staticmethod
+    def _capital_lines(doc: Doc) -> Iterator[tuple[re.Match[str], str]]:
+        """Each line in capitals of at most eight words (before any bracket) with no procedure
+        code in them ("20552 - TPI (R QL)" under "CODING" is a code line, no title), and those
+        words."""
+        for line in re.finditer(r"[^\n]+", doc_text(doc)):
             # "PROCEDURE 2 - DRY NEEDLING (different muscles; no injectate)"
             words = line.group(0).split("(")[0].strip()
             if words != words.upper() or words == words.lower():
                 continue  # not in capitals (or no letters at all)
             if len(words.split()) > 8 or _CODE.search(words):
-                continue  # "20552 - TPI (R QL)" under "CODING": a code line, no title
+                continue
+            yield line, words
+
+    def _title_lines(self, doc: Doc) -> list[tuple[int, int, str]]:  # start, end, category
+        """ "PROCEDURE 2 - DRY NEEDLING": a line in capitals that names a procedure (and nothing
+        said about it) heads that procedure's section."""
+        found: list[tuple[int, int, str]] = []
+        for line, words in self._capital_lines(doc):
             if self._not_titles.search(words) or words.endswith(":"):
                 continue
             category = next((c for pattern, c in self._titles if pattern.search(words)), None)
@@ -117,13 +126,12 @@ class SectionTagger:
 
     def _titles_ending_in_a_heading(self, doc: Doc) -> list[tuple[int, int, str]]:
         """ "SUMMARY OF PRIOR VISITS", "UPDATED PLAN OF CARE": a title in capitals, alone on
-        its line, of at most eight words, whose last words are a heading's, is that heading
-        (not when the words before them name a title about it: ``not_procedure_titles``)."""
+        its line, whose last words are a heading's, is that heading (not when the words before
+        them name a title about it: ``not_procedure_titles``)."""
         found: list[tuple[int, int, str]] = []
-        for line in re.finditer(r"[^\n]+", doc_text(doc)):
-            words = line.group(0).split("(")[0].strip().rstrip(":").split()
-            title = " ".join(words)
-            if title != title.upper() or title == title.lower() or not 1 < len(words) <= 8:
+        for line, title in self._capital_lines(doc):
+            words = title.rstrip(":").split()
+            if len(words) < 2:
                 continue
             # the longest ending that is a heading, unless the words before it say the title
             # is about it ("PATIENT EDUCATION - DRY NEEDLING")
@@ -137,7 +145,7 @@ class SectionTagger:
                 None,
             )
             span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
-            if key is not None and span is not None and _CODE.search(title) is None:
+            if key is not None and span is not None:
                 found.append((span.start, span.end, key))
         return found
 
@@ -168,7 +176,7 @@ class SectionTagger:
                 for row in re.finditer(r"[^\n]+", text[line.end() :])
             )
             # a copy laid out as an indented block ends where the indentation does
-            indent = _indent(words)
+            own_indent = indent(words)
             body_indent: int | None = None
             for later in re.finditer(r"[^\n]*(?:\n|$)", text[line.end() + 1 :]):
                 row = later.group(0)
@@ -179,8 +187,8 @@ class SectionTagger:
                     body_end = start
                     break
                 if body_indent is None:
-                    body_indent = _indent(row)
-                elif not ends_by_banner and body_indent > indent >= _indent(row):
+                    body_indent = indent(row)
+                elif not ends_by_banner and body_indent > own_indent >= indent(row):
                     body_end = start
                     break
                 if any(p.search(row) for p in closes):
@@ -246,15 +254,10 @@ class SectionTagger:
         out: list[NoteSection] = []
         plan: str | None = None  # the category of the plan open now
         for section in sections:
-            alone = _ends_heading_line(doc, section.body_start) or (
-                section.body_start < len(doc)
-                and doc[section.body_start].is_space
-                and "\n" in doc[section.body_start].text
-            )
             title = doc[section.title_start : section.body_start].text.strip().rstrip(":")
-            if alone:
+            if _ends_heading_line(doc, section.body_start):  # a heading alone on its line
                 plan = section.category if section.category in within.plans else None
-            elif plan is not None and title.strip().lower() in fields:
+            elif plan is not None and title.lower() in fields:
                 section = replace(section, category=plan)
             out.append(section)
         return out

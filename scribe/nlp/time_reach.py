@@ -14,6 +14,10 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.fusions import scope_in_sentence
 
+# the ConText categories of a time before today (procedures.yaml, ``time.past``): words of the
+# past, and another visit that no plan word reaches
+PAST_CATEGORIES = frozenset({"HISTORICAL", "OTHER_VISIT"})
+
 _DENIAL_GAP = frozenset(
     "consented consent agreed agree wanted want wish wished to for any the further more yet "
     "receive have undergo proceed with a an".split()

@@ -17,9 +17,7 @@ Writes ``ProcedureEvent.kind`` and ``ProcedureEvent.named_as``.
 
 from spacy.tokens import Span
 
-from scribe.nlp.procedure_event import ProcedureEvent
-
-INJECTION_KINDS = ("injection", "trigger_point_injection")
+from scribe.nlp.procedure_event import INJECTION_KINDS, ProcedureEvent
 
 
 def wet_needling(events: list[ProcedureEvent], targets: list[list[Span]]) -> None:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.mentions import Mention
+from scribe.nlp.procedure_event import BILLABLE
 from scribe.nlp.sections import indent
 from scribe.nlp.templates import is_list_item
 
@@ -57,7 +58,8 @@ def continued_list(
 ) -> ProcedureEvent | None:
     """ "UT R/L (R x2 needles, L x2 needles)\nLS R/L (R x1, L x1)\nR infra x2, R pec min x1":
     a line that only names muscles, sides and counts goes on with the list of the lines right
-    above it (same paragraph), up to the line whose procedure, done today, they continue."""
+    above it (same paragraph), up to the line whose procedure they continue: done today, or on
+    another day ("after DN on 07/12\n(R glute med, R piriformis)"), whose time they share."""
     sents = sentences(doc)
     text = doc_text(doc)
 
@@ -81,9 +83,9 @@ def continued_list(
     while j >= 0 and sections[j] == sections[i]:
         if text[sents[j].end_char : sents[j + 1].start_char].count("\n") >= 2:
             return None
-        today = [e for e in effective if e.sentence == j and e.billable_today and e.muscles]
-        if today:
-            return today[0]
+        named = [e for e in effective if e.sentence == j and e.kind in BILLABLE and e.muscles]
+        if named:
+            return next((e for e in named if e.billable_today), named[0])
         if not (own_line(j) and bare(j)):
             return None
         j -= 1
@@ -99,7 +101,8 @@ def listed_after_its_procedure(
 ) -> ProcedureEvent | None:
     """ "Dry needling note, neck pain about a month. Right upper trapezius and levator
     scapula.": a sentence of nothing but names and sides, right after the sentence on its line
-    that names a procedure done today with no muscles of its own, is its list; not after a
+    that names a procedure with no muscles of its own, is its list (of today's procedure, or
+    of one on another day, whose time it shares); not after a
     sentence about the procedure (``about``: "Dry needling discussed today.")."""
     if i == 0:
         return None
@@ -127,10 +130,11 @@ def listed_after_its_procedure(
         t.lower_ not in _BARE_LIST_WORDS for t in words
     ):
         return None
-    before = [e for e in effective if e.sentence == k and e.billable_today]
+    before = [e for e in effective if e.sentence == k and e.kind in BILLABLE]
     own = range(sents[i].start, sents[i].end)
     if not before or any(s.start not in own for e in before for s in e.muscles):
         return None
+    before = [e for e in before if e.billable_today] or before
     return next((e for e in before if e.strength == "strong"), before[0])
 
 

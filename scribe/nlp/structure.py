@@ -154,6 +154,7 @@ class StructureTies:
         chains = header_chains(doc, sections)
         leads = lead_ins(doc, sections)
         named = {m.sentence for m in mentions if m.span.label_ == "MUSCLE"}
+        listing = [e for e in events if e.kind in BILLABLE and e.proven]
         section_start: dict[int, int] = {}
         for i, category in enumerate(sections):
             if i == 0 or category != sections[i - 1]:
@@ -207,9 +208,11 @@ class StructureTies:
                 )
             if event is None and mention.strength == UNDECIDED:
                 how = "list"
-                event = continued_list(doc, i, mentions, effective, sections)
+                # a bare list shares the time of the procedure it goes on from, today's or
+                # another day's ("after DN on 07/12\n(R glute med, R piriformis)")
+                event = continued_list(doc, i, mentions, listing, sections)
                 event = event or listed_after_its_procedure(
-                    doc, i, mentions, effective, self._about_the_procedure
+                    doc, i, mentions, listing, self._about_the_procedure
                 )
                 event = event or after_a_semicolon(mention, mentions, effective)
             # a finding said after the list ("..., taut bands in both") does not take it out

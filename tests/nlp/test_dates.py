@@ -114,3 +114,20 @@ def test_dates_a_summary_s_final_visit_is_the_date_of_service(scribe: Scribe) ->
     result = scribe.extract(text)
     treated = {m.name for m in result.note.muscles if m.status == "treated"}
     assert treated == {"soleus"}
+
+
+def test_dates_a_late_entry_names_the_encounter_it_documents(scribe: Scribe) -> None:
+    # the first date is the day the entry was written; the encounter's follows "for ... on"
+    text = (
+        "Addendum written 04/03/2031 for office visit on 04/02/2031.\n"
+        "Sore after TDN to the L infraspinatus on 03/28/2031\n"
+        "(L teres minor, L rhomboid major). Exercises updated.\n"
+    )
+    result = scribe.extract(text)
+    # the list on the next line shares the time of the procedure it goes on from
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("infraspinatus", "historical"),
+        ("teres minor", "historical"),
+        ("rhomboid major", "historical"),
+    }
+    assert result.coding.lines == []

@@ -147,3 +147,15 @@ def test_only_said_of_a_side_does_not_end_the_list_of_its_names(scribe: Scribe) 
         ("quadratus lumborum", "left"),
         ("gluteus medius", "left"),
     }
+
+
+@pytest.mark.parametrize(
+    "visit", ["Next DN visit:", "At her next TPI appointment", "For the next needling session"]
+)
+def test_the_next_visit_named_by_its_procedure_is_a_plan(scribe: Scribe, visit: str) -> None:
+    text = f"DN to the L UT today, no injectate. {visit} the L levator scapulae."
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("upper trapezius", "treated"),
+        ("levator scapulae", "planned"),
+    }

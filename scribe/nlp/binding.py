@@ -49,7 +49,7 @@ from scribe.nlp.mentions import (
     tie,
 )
 from scribe.nlp.procedure_event import said_done_today
-from scribe.nlp.reach import cut_off, distance, without_a_later_farther_plan
+from scribe.nlp.reach import cut_off, distance, opens_a_new_item, without_a_later_farther_plan
 from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
@@ -308,7 +308,8 @@ class MuscleBinder:
         other: Any | None = None
         for m in candidates:
             if m.category == "OTHER_TREATMENT":
-                other = other or m
+                if not opens_a_new_item(m, span):
+                    other = other or m
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):

@@ -253,6 +253,30 @@ def _aside_in_brackets(
     )
 
 
+# words that open a new item after a list of needled muscles: "..., brachioradialis and
+# supinator, plus manual therapy", "R QL, alongside soft tissue work", "then STM"
+_NEW_ITEM = frozenset({",", "plus", "alongside", "then", "and", "&", "+", "followed", "along",
+                       "well", "addition"})  # fmt: skip
+_NEW_ITEM_FILLERS = frozenset({"as", "with", "by", "in", "to", "also"})
+
+
+def opens_a_new_item(other: Any, span: Span) -> bool:
+    """Another treatment said after the mention, opened by words that start a new item ("...
+    and supinator, plus manual therapy"), is no treatment of that mention: it does not take
+    the mention out of the procedure before it. Said right after the name ("L UT stretched",
+    "R levator: STM"), it is the mention's own."""
+    start = other.modifier_span[0]
+    if start < span.end:
+        return False
+    doc = span.doc
+    k = start - 1
+    opened = False
+    while k >= span.end and doc[k].lower_ in _NEW_ITEM | _NEW_ITEM_FILLERS:
+        opened = opened or doc[k].lower_ in _NEW_ITEM
+        k -= 1
+    return opened and k >= span.start
+
+
 def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
     """ "today I needled the R levator ... her mom is coming in next week": in run-on speech a
     plan said after the muscle, farther from it than the "today" that also reaches it, is

@@ -361,3 +361,28 @@ def test_an_order_an_authorization_or_education_is_no_needling_today(
     result = scribe.extract(f"{course} Today: TDN L TFL only, LTR, tolerated well.")
     treated = {m.name for m in result.note.muscles if m.status == "treated"}
     assert treated == {"tensor fasciae latae"}
+
+
+@pytest.mark.parametrize(
+    "then",
+    [", plus soft tissue work to the ITB", ", then STM to the ITB", " and myofascial release"],
+)
+def test_another_treatment_after_the_needled_list_takes_no_muscle_out(
+    scribe: Scribe, then: str
+) -> None:
+    # a treatment that opens a new item after the list does not treat the names before it
+    result = scribe.extract(
+        f"Dry needled the L gluteus medius, L piriformis and L TFL{then}. No injectate."
+    )
+    assert {m.name for m in result.note.muscles if m.status == "treated"} == {
+        "gluteus medius",
+        "piriformis",
+        "tensor fasciae latae",
+    }
+
+
+def test_another_treatment_said_right_after_a_name_is_that_name_s(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "Dry needled the L gluteus medius, L piriformis stretched. No injectate."
+    )
+    assert {m.name for m in result.note.muscles if m.status == "treated"} == {"gluteus medius"}

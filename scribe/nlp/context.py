@@ -11,7 +11,7 @@ whole document to find its sentence: the work is linear in the length of the not
 """
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,12 @@ from scribe.nlp.fusions import (
     scope_in_sentence,
 )
 from scribe.nlp.numbers import expand_number_placeholder
+from scribe.nlp.scopes import (
+    before_a_finding,
+    object_in_its_brackets,
+    through_the_list,
+    within_brackets,
+)
 from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
 
 
@@ -78,145 +84,7 @@ def context_regex_rules(
     ]
 
 
-_BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
-
-
-def enclosing_brackets(
-    doc: Doc, start: int, end: int, sentence: tuple[int, int]
-) -> tuple[int, int] | None:
-    """The open and close bracket tokens around the words [start, end) within their
-    ``sentence`` (token range), looked for ``_BRACKET_REACH`` tokens each way; None when the
-    words are not inside brackets."""
-    opened = None
-    for i in range(start - 1, max(sentence[0], start - _BRACKET_REACH) - 1, -1):
-        text = doc[i].text
-        if ")" in text:
-            return None
-        if "(" in text:
-            opened = i
-            break
-    if opened is None:
-        return None
-    for i in range(end, min(end + _BRACKET_REACH, sentence[1])):
-        text = doc[i].text
-        if "(" in text:
-            return None
-        if ")" in text:  # "):" is one token
-            return opened, i
-    return None
-
-
-def within_brackets(doc: Doc, start: int, end: int, high: int, sentence: tuple[int, int]) -> int:
-    """A modifier said inside brackets does not reach past them: "Dry needling (consent
-    reviewed and signed): L masseter" plans nothing. The forward end ``high`` of the scope of
-    [start, end), clipped at the closing bracket when the modifier is inside brackets in its
-    ``sentence`` (token range). What comes before is left alone: "L levator (deferred)"."""
-    brackets = enclosing_brackets(doc, start, end, sentence)
-    return high if brackets is None else min(high, brackets[1])
-
-
-# words that join the names of a list: "L UT, L levator scapulae and L rhomboid major"
-_LIST_JOINS = frozenset({",", "and", "&", "/", "+", "or", "nor", "l", "r", "b", "left", "right",
-                         "lt", "rt", "bilateral", "bilat", "the", "both"})  # fmt: skip
-
-
-# a verb that says the words before it are several: "A, B and C were not needled"
-_PLURAL = frozenset({"were", "are", "weren't", "aren't", "have"})
-
-
-def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]) -> int:
-    """The start of the backward scope ``low`` of a modifier at ``start``, moved back to the
-    first name of the list of names that runs right up to the modifier (within its sentence,
-    from ``first``) when the modifier says they are several: "L UT, L levator scapulae and L
-    rhomboid major were not needled". A modifier with other words before it keeps its scope."""
-    if doc[start].lower_ not in _PLURAL:
-        # "I needled the R UT and the R SCM was palpated only": the SCM alone
-        return max(low, _subject_after_a_clause(doc, start, first, names))
-    i = start
-    while i > first and (i - 1 in names or doc[i - 1].lower_ in _LIST_JOINS):
-        i -= 1
-    while i < start and i not in names:
-        i += 1  # the list begins at a name, not at the "and" or side word before it
-    return min(low, i)
-
-
-def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -> int:
-    """Where the subject of a singular modifier at ``start`` begins when a comma parts it from
-    a clause said before it in its sentence (from ``first``): in "I dry needled the R
-    supraspinatus and R infraspinatus, the R teres minor was not needled" only the teres minor
-    was not needled. A sentence of nothing but names ("L UT, L levator was not needled") is a
-    list said of together, and ``first`` is returned."""
-    i = start
-    while i > first and (i - 1 in names or doc[i - 1].lower_ in _LIST_JOINS - {","}):
-        i -= 1
-    if i in (start, first) or doc[i - 1].text not in (",", ";"):
-        return first
-    if all(j in names or doc[j].lower_ in _LIST_JOINS for j in range(first, i - 1)):
-        return first
-    return i
-
-
-def _object_in_its_brackets(
-    doc: Doc,
-    rule: ConTextRule,
-    span: tuple[int, int, int],
-    sent: Span,
-    targets: list[Span],
-    starts: list[int],
-) -> int:
-    """A modifier said inside brackets with its own object after it there ("0.9% saline 1 mL
-    (pt declined anesthetic; ...)") is a clause of the aside: it does not reach back out of the
-    brackets. One with no object speaks of the words before them: of the name they follow
-    alone when they open right after it ("DN to the R UT and R levator (deferred)": the levator
-    only), else as far as its scope goes. ``span`` is the modifier's start, end and the low
-    end of its scope; ``targets`` are the doc's targets in order, ``starts`` their first
-    tokens."""
-    start, end, low = span
-    brackets = enclosing_brackets(doc, start, end, (sent.start, sent.end))
-    if brackets is None:
-        return low
-    opened, closed = brackets
-    inside = targets[bisect_left(starts, end) : bisect_left(starts, closed)]
-    if any(t.end <= closed for t in inside):
-        return max(low, opened + 1)  # its object, whatever the rule modifies
-    allowed = {t.upper() for t in rule.allowed_types or ()}
-    before = targets[bisect_left(starts, low) : bisect_left(starts, opened)]
-    said_of = next(
-        (t for t in before if t.end == opened and (not allowed or t.label_ in allowed)), None
-    )
-    return said_of.start if said_of is not None else low
-
-
 _SIDE_NOUNS = frozenset({"side", "sides"})
-
-_DRUG_REACH = 3  # tokens between a negation and the drug it denies: "no medication", "without any"
-
-
-def before_a_finding(
-    doc: Doc, end: int, high: int, spans: list[Span], span_starts: list[int]
-) -> int:
-    """The end of the forward scope ``high`` of a negation ending at ``end``: when the first
-    target it reaches is a drug ("no injectate into those, good twitch responses"), the scope
-    ends at the first comma or semicolon after which a finding is the next target. ``spans``
-    are the doc's targets in order, ``span_starts`` their first tokens."""
-    k = bisect_left(span_starts, end)
-    if (
-        k == len(spans)
-        or spans[k].start >= high
-        or spans[k].label_ != "SUBSTANCE"
-        or spans[k].start - end > _DRUG_REACH
-    ):
-        return high
-    after = k + 1  # the next target after token i
-    for i in range(spans[k].end, high):
-        while after < len(spans) and spans[after].start <= i:
-            after += 1
-        if doc[i].text in (",", ";"):
-            nxt = spans[after] if after < len(spans) else None
-            if nxt is not None and nxt.start < high and nxt.label_ == "FINDING":
-                return i
-    return high
-
 
 MAX_MODIFIERS_PER_SENTENCE = 64
 
@@ -392,7 +260,7 @@ class SentenceContext:
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
                 if low < start and bracketed[number]:
-                    low = _object_in_its_brackets(
+                    low = object_in_its_brackets(
                         doc, rule, (start, end, low), sent, ordered, span_starts
                     )
                 if rule.category in self._list_bound and low < start:

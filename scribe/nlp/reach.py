@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from scribe.nlp.context import enclosing_brackets
 from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE
+from scribe.nlp.scopes import enclosing_brackets
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent

@@ -34,6 +34,7 @@ from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.scopes import (
     before_a_finding,
     object_in_its_brackets,
+    onward_through_the_list,
     through_the_list,
     within_brackets,
 )
@@ -146,6 +147,7 @@ class SentenceContext:
         apart_regexes: list[tuple[re.Pattern[str], ConTextRule]] | None = None,
         bracket_bound: list[str] | None = None,
         list_bound: list[str] | None = None,
+        list_onward: list[str] | None = None,
         drug_bound: list[str] | None = None,
         said_of_a_name: list[str] | None = None,
     ) -> None:
@@ -155,6 +157,7 @@ class SentenceContext:
         self._long_sentence = run_on.max_sentence_words if run_on else None
         self._bracket_bound = frozenset(bracket_bound or ())
         self._list_bound = frozenset(list_bound or ())
+        self._list_onward = frozenset(list_onward or ())
         self._drug_bound = frozenset(drug_bound or ())
         self._said_of_a_name = frozenset(w.lower() for w in said_of_a_name or ())
         self._matcher = MedspacyMatcher(
@@ -265,6 +268,8 @@ class SentenceContext:
                     )
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
+                if rule.category in self._list_onward and high > end:
+                    high = onward_through_the_list(doc, end, high, sent.end, names)
                 if rule.category in self._drug_bound and high > end:
                     high = before_a_finding(doc, end, high, ordered, span_starts)
                 found[number].append(
@@ -319,6 +324,7 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         apart_regexes=context_regex_rules(lexicons.context, apart=True),
         bracket_bound=lexicons.context.bracket_bound,
         list_bound=lexicons.context.list_bound,
+        list_onward=lexicons.context.list_onward,
         drug_bound=lexicons.context.drug_bound,
         said_of_a_name=lexicons.context.said_of_a_name,
     )

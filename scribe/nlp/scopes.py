@@ -74,6 +74,24 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
     return min(low, i)
 
 
+def onward_through_the_list(
+    doc: Doc, end: int, high: int, sentence_end: int, names: set[int]
+) -> int:
+    """The forward end ``high`` of the scope of a modifier ending at ``end``, moved on to the
+    end of the list of names it reaches when the scope ends inside that list: a time said
+    before a list is said of all of it ("he had dry needling in clinic on tuesday to the left
+    levator scapula and the left rhomboid major"), however long the list."""
+    reached = [i for i in range(end, high) if i in names]
+    if not reached or not all(
+        k in names or doc[k].lower_ in _LIST_JOINS for k in range(reached[-1], high)
+    ):
+        return high
+    j = high
+    while j < sentence_end and (j in names or doc[j].lower_ in _LIST_JOINS):
+        j += 1
+    return j
+
+
 def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -> int:
     """Where the subject of a singular modifier at ``start`` begins when a comma parts it from
     a clause said before it in its sentence (from ``first``): in "I dry needled the R

@@ -284,6 +284,11 @@ class ContextLexicon(FileHeader):
         default_factory=list,
         description="Categories whose backward scope takes in the whole list of names it reaches.",
     )
+    list_onward: list[str] = Field(
+        default_factory=list,
+        description="Categories whose forward scope, ending inside a list of names, takes in "
+        "the rest of that list.",
+    )
     drug_bound: list[str] = Field(
         default_factory=list,
         description="Categories whose forward scope, first reaching a drug, ends before a finding.",
@@ -314,7 +319,7 @@ class ContextLexicon(FileHeader):
     def _bounds_name_categories(self) -> ContextLexicon:
         # a category misspelt in a scope rule would silently do nothing
         known = {rule_set.category for rule_set in self.rule_sets}
-        for field in ("bracket_bound", "list_bound", "drug_bound"):
+        for field in ("bracket_bound", "list_bound", "list_onward", "drug_bound"):
             unknown = sorted(set(getattr(self, field)) - known)
             if unknown:
                 raise ValueError(f"{field} names no rule category: {', '.join(unknown)}")

@@ -159,3 +159,20 @@ def test_the_next_visit_named_by_its_procedure_is_a_plan(scribe: Scribe, visit: 
         ("upper trapezius", "treated"),
         ("levator scapulae", "planned"),
     }
+
+
+def test_a_time_said_before_a_long_list_is_said_of_all_of_it(scribe: Scribe) -> None:
+    # the rule's own reach would end inside the list, after its first names
+    text = (
+        "Back in March she had trigger point dry needling at an outside clinic to the right "
+        "gluteus medius, the right gluteus minimus, the right piriformis and the right "
+        "quadratus lumborum. Today we needled the right TFL only, no injectate."
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("gluteus medius", "historical"),
+        ("gluteus minimus", "historical"),
+        ("piriformis", "historical"),
+        ("quadratus lumborum", "historical"),
+        ("tensor fasciae latae", "treated"),
+    }

@@ -43,6 +43,7 @@ from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.sections import sentence_sections
+from scribe.nlp.time_reach import said_of_another_visit
 from scribe.schemas.lexicon import StatementLexicon
 
 CharSpan = tuple[int, int]
@@ -314,10 +315,13 @@ class RationaleExtractor:
             )
         if "muscle" in lowered:
             back = [m.span() for m in self._points_back.finditer(lowered)]
+            # a count said of another visit ("last session we needled four muscles") is not
+            # the count of today's
             result.stated_counts = [
                 c
                 for c in read_counts(STATED_COUNT, lowered, 0)
                 if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
+                and not said_of_another_visit(doc, c.span[0])
             ]
         doc._.rationale = result
         return doc

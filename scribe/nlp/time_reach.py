@@ -136,3 +136,26 @@ def gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 def said_before(modifier: Any, span: tuple[int, int]) -> bool:
     """The modifier's words end before the procedure's begin."""
     return bool(modifier.modifier_span[1] <= span[0])
+
+
+def said_of_another_visit(doc: Doc, char: int) -> bool:
+    """Whether the words at character ``char`` are said of another visit: a time before today
+    (``PAST_CATEGORIES``) said before them whose scope reaches them, with no "today" between
+    ("last session we needled four muscles"; not "... on that day we needled the R
+    supraspinatus as well, and bill it as three muscles")."""
+    token = doc.char_span(char, char + 1, alignment_mode="expand")
+    if token is None:
+        return False
+    at = token.start
+    sent = doc[at].sent
+    modifiers = [
+        m
+        for m in doc._.context_graph.modifiers
+        if sent.start <= m.modifier_span[0] < at and m.category in (*PAST_CATEGORIES, "CURRENT")
+    ]
+    last = max(modifiers, key=lambda m: m.modifier_span[0], default=None)
+    return (
+        last is not None
+        and last.category in PAST_CATEGORIES
+        and last.scope_span[0] <= at < last.scope_span[1]
+    )

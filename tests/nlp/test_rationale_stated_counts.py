@@ -26,3 +26,19 @@ def test_rationale_count_pointing_back_is_not_stated(note_of: NoteOf, text: str)
 def test_rationale_count_of_the_session_is_still_stated(note_of: NoteOf) -> None:
     note = note_of("Dry needling of 2 muscles: the L ECRL and L supinator.")
     assert [c.value for c in note.stated_muscle_counts] == [2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Previously we needled five muscles on the left. Today DN to the L UT and L levator.",
+        "At her last visit 4 muscles were needled; today DN to the L UT and L levator only.",
+    ],
+)
+def test_rationale_count_of_another_visit_is_not_stated(note_of: NoteOf, text: str) -> None:
+    assert note_of(text).stated_muscle_counts == []
+
+
+def test_rationale_count_said_after_another_visit_and_today_is_stated(note_of: NoteOf) -> None:
+    note = note_of("Last visit we did the L QL; today 2 muscles: the L UT and L levator.")
+    assert [c.value for c in note.stated_muscle_counts] == [2]

@@ -93,6 +93,13 @@ def _tied_muscles(doc: Doc, finding: Span, muscles: list[Span]) -> list[Span]:
     return []
 
 
+# the procedure a "trigger point" names, not a finding: "trigger point injections", "trigger
+# point dry needling"
+_PROCEDURE_AFTER = re.compile(
+    r"[ \t-]*(?:injections?|inj\b|dry[ \t-]+needl\w*|needl\w*|dn\b|tdn\b)", re.IGNORECASE
+)
+
+
 @dataclass
 class FindingItem:
     span: Span
@@ -328,6 +335,8 @@ class RationaleExtractor:
 
     def _finding(self, doc: Doc, sent: Span, span: Span, muscles: list[Span]) -> FindingItem | None:
         kind = span._.entry_id
+        if kind == "trigger_point" and _PROCEDURE_AFTER.match(doc_text(doc), span.end_char):
+            return None  # "trigger point injection", "trigger point dry needling": the procedure
         referral = None
         if kind == "referred_pain":
             target = _REFERRAL_TARGET.match(doc_text(doc)[span.end_char : sent.end_char])

@@ -475,3 +475,22 @@ def test_pain_cues_said_before_the_scale_name_belong_to_the_value_after_it(
     pain = scribe.extract("DN to L piriformis. Pre VAS 7   Post VAS 2").note.rationale.pain
     assert pain is not None and pain.before is not None and pain.after is not None
     assert (pain.before.value, pain.after.value) == (7.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trigger point injections to the R UT and R levator with 1% lidocaine, 1 mL each.",
+        "Trigger point dry needling to the R UT and R levator. No injectate.",
+        "Trigger-point needling of the R UT and R levator, nothing injected.",
+    ],
+)
+def test_rationale_the_procedure_s_name_is_no_trigger_point_found(
+    note_of: NoteOf, text: str
+) -> None:
+    assert "trigger_point" not in kinds(note_of(text))
+
+
+def test_rationale_a_trigger_point_found_before_its_needling_is_still_one(note_of: NoteOf) -> None:
+    note = note_of("Active trigger point in the R UT. Trigger point dry needling to the R UT.")
+    assert "trigger_point" in kinds(note)

@@ -7,6 +7,7 @@ each sentence's modifiers.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from medspacy.context import ConTextRule
@@ -74,6 +75,13 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
     return min(low, i)
 
 
+# a spinal level said after a name in the list: "the left lumbar multifidus at L four L five and"
+_LEVEL = re.compile(
+    r"^(?:[ctls]\d{1,2}|[ctls]|at|levels?|-|–|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve)$"
+)
+
+
 def onward_through_the_list(
     doc: Doc, end: int, high: int, sentence_end: int, names: set[int]
 ) -> int:
@@ -87,7 +95,9 @@ def onward_through_the_list(
     ):
         return high
     j = high
-    while j < sentence_end and (j in names or doc[j].lower_ in _LIST_JOINS):
+    while j < sentence_end and (
+        j in names or doc[j].lower_ in _LIST_JOINS or _LEVEL.match(doc[j].lower_)
+    ):
         j += 1
     return j
 

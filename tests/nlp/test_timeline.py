@@ -176,3 +176,18 @@ def test_a_time_said_before_a_long_list_is_said_of_all_of_it(scribe: Scribe) -> 
         ("quadratus lumborum", "historical"),
         ("tensor fasciae latae", "treated"),
     }
+
+
+@pytest.mark.parametrize("visits", ["at 4 of her visits", "on several sessions", "at most visits"])
+def test_a_count_of_visits_is_other_visits(scribe: Scribe, visits: str) -> None:
+    text = (
+        f"Summary: she had trigger point dry needling {visits} to the right gluteus medius, the "
+        "right lumbar multifidus at L four L five and the right piriformis. Today exercise only."
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("gluteus medius", "historical"),
+        ("multifidus lumborum", "historical"),
+        ("piriformis", "historical"),
+    }
+    assert result.coding.lines == []

@@ -23,6 +23,8 @@ def statuses(scribe: Scribe, text: str) -> tuple[dict[tuple[str, str], str], lis
         "He declined needling after all.",
         # said as if done, with no evidence it was, then denied
         "DN to L QL. No needles were inserted.",
+        # the visit was an evaluation and nothing else
+        "Tender left quadratus lumborum, dry needling today, re-evaluation only.",
         # no treatment at all at this encounter
         "Reviewed home program, DN L QL. No treatment was rendered at this visit.",
         # the denial after the muscles of its own sentence

@@ -61,6 +61,9 @@ class Denial:
     start: int  # characters in the sentence
     end: int
     kinds: frozenset[str]
+    # a refusal with no object ("she declined that"): it takes back what was planned or said
+    # without evidence, but holds no procedure proven done in conflict
+    refusal: bool = False
 
 
 class WithdrawnProcedures:
@@ -89,7 +92,9 @@ class WithdrawnProcedures:
             return None
         kinds = frozenset().union(*(k for _, k in found))
         first = min(m.start() for m, _ in found)
-        denial = Denial(first, max(m.end() for m, _ in found if m.start() == first), kinds)
+        refusal = refused and all(m.re is self._refused for m, _ in found if m.start() == first)
+        end = max(m.end() for m, _ in found if m.start() == first)
+        denial = Denial(first, end, kinds, refusal)
         low, high = _clause(text, denial.start, denial.end)
         if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
             return None
@@ -141,7 +146,7 @@ class WithdrawnProcedures:
             elif event.sentence in earlier and self._taken_back(event, texts, own):
                 event.time = "not_done"
                 taken += event.muscles
-            elif event.sentence in earlier and _proved_near(event, own):
+            elif event.sentence in earlier and not denial.refusal and _proved_near(event, own):
                 # "DN performed to R UT with LTR. No needling was performed.": the note says
                 # both; each muscle goes to review as a status conflict, billed by neither
                 names = [(m.start_char, m.end_char) for m in event.muscles]

@@ -162,3 +162,21 @@ def test_a_denial_after_proof_of_needling_is_a_conflict_for_review(
     )
     assert result.coding.lines == []
     assert "status-conflict" in [p.id for p in result.coding.prompts]
+
+
+def test_a_refusal_with_no_object_leaves_a_procedure_proven_done(scribe: Scribe) -> None:
+    # run-on speech: "she declined that" is said of the needling just talked about, not of the
+    # injections done and tolerated
+    text = (
+        "trigger point injections today i injected the right gluteus medius and the right "
+        "piriformis with one cc of one percent lidocaine each we discussed dry needling the "
+        "right quadratus lumborum too but she declined that today she tolerated the injections "
+        "well"
+    )
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {
+        ("gluteus medius", "right"): "treated",
+        ("piriformis", "right"): "treated",
+        ("quadratus lumborum", "right"): "negated",
+    }
+    assert lines == ["20552"]

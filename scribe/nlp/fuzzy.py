@@ -21,6 +21,7 @@ from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
 from scribe.nlp.heard import (
     HeardByFirstWord,
+    HeardByLastWord,
     HeardNames,
     name_split_in_many,
     names_across_pauses,
@@ -133,6 +134,7 @@ class FuzzyMuscleMatcher:
         )
         self._drugs = HeardDrugs(lexicons, is_common=is_common_word, sounds_alike=sounds_alike)
         self._by_first_word = HeardByFirstWord(lexicons, is_common=is_common_word)
+        self._by_last_word = HeardByLastWord(lexicons, is_common=is_common_word)
         self._two_word_match = lru_cache(maxsize=65536)(self._two_word_match)  # type: ignore[method-assign]
         self._sounds_like_a_name = lru_cache(maxsize=65536)(self._sounds_like_a_name)  # type: ignore[method-assign]
         self._joined_match = lru_cache(maxsize=65536)(self._joined_match)  # type: ignore[method-assign]
@@ -398,6 +400,8 @@ class FuzzyMuscleMatcher:
             found += [self._fuzzy_span(doc, *heard) for heard in self._heard.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             found += [self._fuzzy_span(doc, *h) for h in self._by_first_word.find(words, taken)]
+            taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
+            found += [self._fuzzy_span(doc, *h) for h in self._by_last_word.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             for start, end, entry_id, score in self._drugs.find(words, taken):
                 drug = self._fuzzy_span(doc, start, end, entry_id, score)

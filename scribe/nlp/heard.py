@@ -13,7 +13,8 @@ words no other matcher took; the mentions are marked ``match="fuzzy"``.
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
 ("gluteus, medius", ``names_across_pauses``); a name whose first word was heard and the
-rest garbled ("tensor fishy", ``HeardByFirstWord``); and a one-word name written as three or
+rest garbled ("tensor fishy", ``HeardByFirstWord``), or its last word heard and the words
+before it garbled ("a doctor longus", ``HeardByLastWord``); and a one-word name written as three or
 four short words that sound exactly like it ("pear a form is", ``name_split_in_many``, which
 runs on typed text too). Drug names heard as other words are ``heard_drugs.py``.
 """
@@ -263,6 +264,73 @@ class HeardByFirstWord:
                 found.append((i, i + 2, next(iter(entries)), self._SCORE))
                 blocked.update((i, i + 1))
         return found
+
+
+class HeardByLastWord:
+    """ "a doctor longus", "senispanolis capitis", "tris minor", "extensor carpioradialis,
+    brevis": a name's last word heard exactly and the one to three words before it (a pause
+    between them allowed) heard as words that, joined, sound like the rest of the name
+    (metaphone codes at most one edit apart; none apart when every word is an ordinary one) and
+    are spelt close to it (Jaro-Winkler). The heard last word is the evidence a looser spelling
+    needs. Finds (start, end, entry_id, similarity)."""
+
+    _MIN_SIMILARITY = 0.8
+    _MIN_LETTERS = 4
+
+    def __init__(self, lexicons: Lexicons, *, is_common: Callable[[str], bool]) -> None:
+        rests: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for term in lexicons.terms():
+            words = term.text.split(" ")
+            if term.label != "MUSCLE" or term.case_sensitive or len(words) < 2:
+                continue
+            last, rest = words[-1], "".join(words[:-1])
+            if len(last) < _MIN_NAME_WORD or not rest.isalpha() or len(rest) < self._MIN_LETTERS:
+                continue
+            rests[last].append((rest, jellyfish.metaphone(rest), term.entry_id))
+        self._rests = dict(rests)
+        self._is_common = is_common
+
+    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+        blocked = set(taken)
+        found: list[tuple[int, int, str, float]] = []
+        for i, word in enumerate(words):
+            candidates = self._rests.get(word)
+            if candidates is None or i in blocked:
+                continue
+            before = i - 1 if i > 0 and not words[i - 1] else i  # a pause: "carpioradialis, brevis"
+            best: tuple[int, str, float] | None = None
+            for n in (3, 2, 1):
+                run = words[max(0, before - n) : before]
+                if len(run) < n or any(k in blocked for k in range(before - n, i)):
+                    continue
+                if not all(w.isalpha() for w in run) or all(w in SMALL_WORDS for w in run):
+                    continue
+                match = self._match(tuple(run), candidates)
+                if match is not None and (best is None or match[1] > best[2]):
+                    best = (before - n, *match)
+            if best is not None:
+                found.append((best[0], i + 1, best[1], best[2]))
+                blocked.update(range(best[0], i + 1))
+        return found
+
+    def _match(
+        self, run: tuple[str, ...], candidates: list[tuple[str, str, str]]
+    ) -> tuple[str, float] | None:
+        joined = "".join(run)
+        if len(joined) < self._MIN_LETTERS or (run[0] in SMALL_WORDS and len(run) == 1):
+            return None
+        sound = jellyfish.metaphone(joined)
+        allowed = 0 if all(self._is_common(w) or w in SMALL_WORDS for w in run) else 1
+        best: tuple[str, float] | None = None
+        for rest, rest_sound, entry_id in candidates:
+            if abs(len(rest) - len(joined)) > MAX_LENGTH_GAP + 1:
+                continue
+            if jellyfish.levenshtein_distance(sound, rest_sound) > allowed:
+                continue
+            similarity = jellyfish.jaro_winkler_similarity(joined, rest)
+            if similarity >= self._MIN_SIMILARITY and (best is None or similarity > best[1]):
+                best = (entry_id, similarity)
+        return best
 
 
 # a one-word muscle name written as three or four words: each short, the name long

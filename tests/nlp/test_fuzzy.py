@@ -220,3 +220,30 @@ def test_a_name_read_whole_is_not_read_again_in_part(nlp: Language) -> None:
     # "sterno cleido" alone sounds like the muscle, but here it is part of the whole name
     found = muscles(nlp, "dry needling to the right sterno cleido mastoid today")
     assert [(words, match) for words, _, match, _ in found] == [("sterno cleido mastoid", "exact")]
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        # the name's last word heard, the words before it heard as words that sound like the rest
+        ("a doctor brevis", "adductor-brevis"),
+        ("pec toral is minor", "pectoralis-minor"),
+        # and a pause before it
+        ("extensor carpi radial, longus", "extensor-carpi-radialis-longus"),
+    ],
+)
+def test_fuzzy_a_name_heard_by_its_last_word(nlp: Language, text: str, entry_id: str) -> None:
+    [(words, found_id, match, _)] = muscles(nlp, f"today i needled the right {text} and stopped")
+    assert (words, found_id, match) == (text, entry_id, "fuzzy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she had some minor bruising and a major improvement in pain today",
+        "her doctor longus said it was fine",  # ordinary words must sound exactly like the name
+        "the patient is a minor so consent was signed by her mother",
+    ],
+)
+def test_fuzzy_a_last_word_alone_names_nothing(nlp: Language, text: str) -> None:
+    assert muscles(nlp, text) == []

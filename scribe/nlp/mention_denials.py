@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span
 
-from scribe.nlp.extensions import target_spans
+from scribe.nlp.extensions import SPOKEN, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
 from scribe.nlp.procedure_event import INJECTION_KINDS
 
@@ -67,7 +67,10 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
         gap = doc[span.end : start]
         if doc[start].lower_ == "but" and len(gap) and gap[-1].text == ",":
             gap = gap[:-1]  # "..., but that one I did not needle": it points back
-        if any(t.text in (",", ";", ".") for t in gap):
+        # a recogniser writes a comma at each pause ("the right upper trapezius, was tender
+        # too, but I held it"): in its text only a full stop or a semicolon breaks the clause
+        breaks = (";", ".") if doc.user_data.get(SPOKEN) else (",", ";", ".")
+        if any(t.text in breaks for t in gap):
             continue
         if any(
             other.category == "TERMINATE" and span.end <= other.modifier_span[0] < start

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import any_of
-from scribe.nlp.extensions import by_sentence, sentences, span_text, target_spans
+from scribe.nlp.extensions import SPOKEN, by_sentence, sentences, span_text, target_spans
 from scribe.nlp.procedure_event import ProcedureEvent
 from scribe.nlp.sections import sentence_sections
 
@@ -79,12 +79,15 @@ class WithdrawnProcedures:
         self._object = any_of(statements.get("withdrawal_object", []))
         self._done = any_of(statements.get("done_evidence", []))
 
-    def _denial(self, text: str, start: int = 0, *, refused: bool = False) -> Denial | None:
+    def _denial(
+        self, text: str, start: int = 0, *, refused: bool = False, whole_visit: bool = False
+    ) -> Denial | None:
         """The sentence's denial from ``start`` on, unless it is partial: a word of part of the
         procedure or of another day in its clause, or a place right after it. With
         ``refused``, a refusal with no object ("DN R UT planned today, pt declined") denies the
-        procedures the sentence named before it."""
-        denials = list(self._denials)
+        procedures the sentence named before it; with ``whole_visit``, only the denials of any
+        procedure at the visit ("evaluation only") count."""
+        denials = self._denials[-1:] if whole_visit else list(self._denials)
         if refused:
             denials.append((self._refused, _kinds_named(text[:start])))
         found = [(m, kinds) for p, kinds in denials if (m := p.search(text, start)) and kinds]
@@ -114,6 +117,12 @@ class WithdrawnProcedures:
                 # muscle of its sentence takes back what the sentence planned for today
                 tail = max(t.end_char for t in own) - sents[i].start_char
                 denial = self._denial(text, tail, refused=True)
+                if denial is None and doc.user_data.get(SPOKEN):
+                    # a recogniser's run-on may name more muscles after a denial of the whole
+                    # visit ("... dry needling today, evaluation only, we may also needle her
+                    # subscapularis")
+                    first = min(t.end_char for t in own) - sents[i].start_char
+                    denial = self._denial(text, first, whole_visit=True)
                 if denial is not None and _planned_for_today(text):
                     self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
                 continue
@@ -157,7 +166,12 @@ class WithdrawnProcedures:
             said = texts[j] if j != own else texts[j][: denial.start]
             if not _planned_for_today(said) or not denial.kinds & _kinds_named(said):
                 continue
-            taken += [s for s in targets[j] if s.label_ in _OWN_TARGETS and s._.status == "planned"]
+            before = cue[0] if j == own else sent.end_char
+            taken += [
+                s
+                for s in targets[j]
+                if s.label_ in _OWN_TARGETS and s._.status == "planned" and s.end_char <= before
+            ]
         treated_elsewhere = {
             s._.entry_id
             for s in target_spans(doc)

@@ -189,3 +189,27 @@ def test_a_bare_injected_without_a_dose_in_a_needling_note_stays_no_injection(
         "needling today"
     )
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
+
+
+def test_a_closing_denial_reaches_back_over_a_recognisers_pause_commas(scribe: Scribe) -> None:
+    # the recogniser writes a comma at each pause; they break no clause of the speaker's
+    said = (
+        "i needled the left gluteus medius, the left piriformis, was sore as well, but i held "
+        "it this time, no injectate"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("gluteus medius", "treated"),
+        ("piriformis", "negated"),
+    }
+
+
+def test_a_whole_visit_denial_inside_a_run_on_takes_back_its_needling(scribe: Scribe) -> None:
+    # "no dry needling today" heard without its "no", then "assessment only", then a plan
+    said = (
+        "trigger points in the left quadratus lumborum and the left gluteus medius, dry "
+        "needling today, assessment only, we may needle the left piriformis down the road"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert result.coding.lines == []
+    assert {(m.name, m.status) for m in result.note.muscles} >= {("piriformis", "planned")}

@@ -33,6 +33,7 @@ from scribe.nlp.fusions import (
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.scopes import (
     before_a_finding,
+    from_a_distributive_subject,
     object_in_its_brackets,
     onward_through_the_list,
     through_the_list,
@@ -268,6 +269,8 @@ class SentenceContext:
                     )
                 if rule.category in self._list_bound and low < start:
                     low = through_the_list(doc, start, low, sent.start, names)
+                elif low < start:
+                    low = from_a_distributive_subject(doc, start, low, names)
                 if rule.category in self._list_onward and high > end:
                     high = onward_through_the_list(doc, end, high, sent.end, names)
                 if rule.category in self._drug_bound and high > end:

@@ -102,6 +102,20 @@ def onward_through_the_list(
     return j
 
 
+_DISTRIBUTIVE = frozenset({"each", "every"})
+
+
+def from_a_distributive_subject(doc: Doc, start: int, low: int, names: set[int]) -> int:
+    """The start of the backward scope ``low`` of a modifier at ``start``, moved up to "each"
+    or "every" said right before a name between them: "... gluteus medius, gluteus minimus,
+    each quadratus lumborum got a trigger point injection" speaks of the quadratus lumborum
+    alone (a recogniser's run-on lost the full stop before "each")."""
+    for k in range(start - 2, low - 1, -1):
+        if doc[k].lower_ in _DISTRIBUTIVE and k + 1 in names:
+            return k
+    return low
+
+
 def _subject_after_a_clause(doc: Doc, start: int, first: int, names: set[int]) -> int:
     """Where the subject of a singular modifier at ``start`` begins when a comma parts it from
     a clause said before it in its sentence (from ``first``): in "I dry needled the R

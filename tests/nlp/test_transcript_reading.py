@@ -213,3 +213,16 @@ def test_a_whole_visit_denial_inside_a_run_on_takes_back_its_needling(scribe: Sc
     result = scribe.extract_transcript(transcript(said))
     assert result.coding.lines == []
     assert {(m.name, m.status) for m in result.note.muscles} >= {("piriformis", "planned")}
+
+
+def test_each_before_a_name_opens_the_subject_of_the_procedure_after_it(scribe: Scribe) -> None:
+    # the full stop before "each" was lost: the injection is said of the quadratus lumborum
+    # only, not of the muscles named before "each" and dry needled afterwards
+    said = (
+        "trigger points in the quadratus lumborum on both sides. and in the right gluteus "
+        "medius, gluteus minimus, each quadratus lumborum, got a trigger point, injection, one "
+        "cc of lidocaine per side, the right gluteus medius, gluteus minimus, i dry needled only"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    injected = {m.name for m in result.note.muscles if "injection" in m.techniques}
+    assert injected == {"quadratus lumborum"}

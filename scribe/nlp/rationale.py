@@ -38,7 +38,6 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.fusions import is_fused
 from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder
@@ -203,25 +202,6 @@ def _compile_any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(joined, re.IGNORECASE)
 
 
-def _procedure_names_not_done(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the procedure words ("trigger point injection") of procedures that were
-    not done on a muscle today: a trigger point in their name was not found today."""
-    procedures = doc._.procedures or []
-    done = any(
-        e.billable_today and any(m._.status == "treated" for m in e.muscles) for e in procedures
-    )
-    # (only words that name a procedure: a "twitch" that speaks of one is still a finding)
-    graph = doc._.context_graph
-    planned_or_denied = [
-        m.modifier_span for m in (graph.modifiers if graph is not None else []) if is_fused(m)
-    ]
-    return [
-        (e.start, e.end)
-        for e in procedures
-        if e.strength == "strong" and not (done and e.done_today)
-    ] + planned_or_denied
-
-
 class RationaleExtractor:
     def __init__(
         self,
@@ -251,15 +231,12 @@ class RationaleExtractor:
         targets = target_spans(doc)
         sections = sentence_sections(doc)
         pain = PainPick()
-        names = _procedure_names_not_done(doc)
         for number, (sent, in_sent_targets) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
             text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
-                if any(start <= span.start and span.end <= end for start, end in names):
-                    continue  # "trigger point injections next visit": a name, not a finding
                 if span.text.lower() in self._needs_muscle and not any(
                     t.label_ in ("MUSCLE", "GROUP") for t in in_sent_targets
                 ):

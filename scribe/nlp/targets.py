@@ -85,6 +85,15 @@ def make_abbreviation_matcher(nlp: Language, name: str, lexicon_dir: str | None)
 
 
 _PART_NOUNS = frozenset({"head", "fibers", "fibres", "portion", "part", "belly"})
+# a spinal level said right after a name, and the region it is in: "multifidus at L4-L5",
+# "multifidus at L four L five", "rotatores C5-6" (sacral levels are named with the lumbar ones)
+_LEVEL_AFTER = re.compile(
+    r"[ \t,]*(?:(?:at|from|of|on|over|around)\s+)?(?:(?:the|levels?|segments?)\s+)*"
+    r"(?P<letter>[ctls])\s?-?\s?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_REGION_OF_LEVEL = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "lumbar"}
 
 
 def _part_before(before: list[str]) -> str | None:
@@ -154,6 +163,12 @@ class EllipsisResolver:
                 span.start - len(before) + max(i for i, w in enumerate(before) if w == qualifier)
             )
         if qualifier is None:
+            # "multifidus at L four L five", "rotatores C5-6": the spinal level names the part
+            level = _LEVEL_AFTER.match(doc_text(doc), span.end_char)
+            region = _REGION_OF_LEVEL.get(level.group("letter").lower()) if level else None
+            entry_id = self._muscle_terms.get(f"{region} {name}") if region else None
+            if entry_id is not None:
+                span._.entry_id = entry_id
             return span
         entry_id = self._muscle_terms.get(f"{qualifier} {name}")
         if entry_id is None:

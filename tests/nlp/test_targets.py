@@ -184,3 +184,18 @@ def test_targets_group_named_by_its_adjective(
     nlp: Language, sentence: str, words: str, group_id: str
 ) -> None:
     assert (words, "GROUP", group_id) in targets(nlp, sentence)
+
+
+@pytest.mark.parametrize(
+    ("said", "entry_id"),
+    [
+        ("multifidus at L four L five", "multifidus-lumborum"),
+        ("multifidus L4-5", "multifidus-lumborum"),
+        ("multifidus at the C5-6 level", "multifidus-cervicis"),
+        ("multifidus T7", "multifidus-thoracis"),
+        ("multifidus, L QL", "multifidus"),  # a side and a name, no level
+    ],
+)
+def test_targets_a_spinal_level_names_the_part(nlp: Language, said: str, entry_id: str) -> None:
+    found = [e for _, _, e in targets(nlp, f"Dry needling to the right {said} today.")]
+    assert found[0] == entry_id

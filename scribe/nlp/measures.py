@@ -68,6 +68,8 @@ _PAIN_TIMED = re.compile(
 # The timing before the value: "came in at a seven", "left at about a three".
 _PAIN_ARRIVAL = re.compile(
     rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left|leaving|walked\s+out|went\s+home)\s+"
+    # the speaker's subject may stand between: "coming in she was a six"
+    rf"(?:(?:s?he|they|the\s+patient|pt)\s+(?:was|were|is|rated\s+it|called\s+it|said)\s+)?"
     rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
     re.IGNORECASE,
 )
@@ -88,10 +90,19 @@ _PAIN_FALL = re.compile(
 _PAIN_LATER = re.compile(
     rf"\b(?:after(?:wards?)?|now|leaving|"
     rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
-    rf"(?:(?:uh|um|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|called\s+it))\s*,?\s*)*"
+    rf"(?:(?:uh|um|it'?s|it\s+is|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
+    rf"called\s+it|is|was|'?s))\s*,?\s*)*"
     rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
+# The value right after its cue before the session: "pain before seven and after four" (not a
+# cue that follows a value of its own: "six before three after")
+_PAIN_EARLIER = re.compile(
+    rf"\b(?:before|pre|initially)(?:[\s-]?(?:treatment|tx|needling|dn|(?:the\s+)?session|procedure))?"
+    rf"(?:\s*[:=]|\s+(?:was|of|at))?\s+{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
+    re.IGNORECASE,
+)
+_VALUE_BEFORE = re.compile(rf"(?:{_SMALL}){_SCALE}?\s*$", re.IGNORECASE)
 # "pain three out of ten before and after, no change": one value for both
 _PAIN_UNCHANGED = re.compile(
     rf"{_ARTICLE}(?P<v>{_SMALL}){_SCALE}?\s*,?\s*(?:both\s+)?(?:before\s+and\s+after|pre\s+and\s+post)\b"
@@ -317,6 +328,11 @@ def _pain_values(
     if not rating_article:  # only in a sentence that names pain
         for match in _PAIN_LATER.finditer(text):
             add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "after")
+            owned.append((match.start(), match.start("v")))
+        for match in _PAIN_EARLIER.finditer(text):
+            if _VALUE_BEFORE.search(text, 0, match.start()):
+                continue  # "six before three after": the cue is the six's
+            add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "before")
             owned.append((match.start(), match.start("v")))
     loose: list[tuple[int, int, str]] = []
     for pattern in patterns:

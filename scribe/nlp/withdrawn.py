@@ -164,8 +164,12 @@ class WithdrawnProcedures:
         # ... today", "offered DN to ... today")
         for j in earlier:
             said = texts[j] if j != own else texts[j][: denial.start]
-            if not _planned_for_today(said) or not denial.kinds & _kinds_named(said):
+            named = _kinds_named(said)
+            if not _planned_for_today(said) or (named and not denial.kinds & named):
                 continue
+            if not named and j != own:
+                continue  # a plan that names no procedure is the one its own sentence denies:
+                # "the plan for today had been the R infraspinatus ... but neither was needled"
             before = cue[0] if j == own else sent.end_char
             taken += [
                 s

@@ -139,6 +139,12 @@ def test_rationale_no_difficulty_is_no_functional_limitation(
         ("NPRS 4/10 both pre and post.", 4, 4),
         ("Pain was seven prior and two following.", 7, 2),
         ("Pain 6/10 before and after treatment 2/10.", 6, 2),
+        # the value after its cue before the session, and the speaker's subject between
+        ("Pain before needling nine and after two.", 9, 2),
+        ("Pain before treatment was a 5, after 1.", 5, 1),
+        ("Pain nine before two after.", 9, 2),
+        ("Her pain was an eight and now it's about a five.", 8, 5),
+        ("Coming in he was a five and he left at a two.", 5, 2),
     ],
 )
 def test_rationale_pain_before_and_after(

@@ -180,3 +180,16 @@ def test_a_refusal_with_no_object_leaves_a_procedure_proven_done(scribe: Scribe)
         ("quadratus lumborum", "right"): "negated",
     }
     assert lines == ["20552"]
+
+
+def test_the_plan_of_the_day_said_in_the_past_and_then_denied(scribe: Scribe) -> None:
+    text = (
+        "Our plan for this visit was the left supraspinatus and the left infraspinatus, but "
+        "neither one was needled because of a new rash over the scapula."
+    )
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {
+        ("supraspinatus", "left"): "negated",
+        ("infraspinatus", "left"): "negated",
+    }
+    assert lines == []

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/golden_accuracy.py [FOLDER ...] [--verbose]
 
-FOLDER defaults to every golden set (extraction, heldout, blind, fresh, notes, spoken, voice,
-dictated, ehr, outside, boilerplate, injections).
+FOLDER defaults to every golden set (``scribe.evaluation.golden.SETS``: extraction ... sessions,
+journal).
 Prints, per set, how many cases have every field right and how many get each field right.
 """
 

@@ -63,6 +63,7 @@ SETS = (
     "transcribed",
     "timeline",
     "sessions",
+    "journal",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

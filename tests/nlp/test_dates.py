@@ -131,3 +131,17 @@ def test_dates_a_late_entry_names_the_encounter_it_documents(scribe: Scribe) -> 
         ("rhomboid major", "historical"),
     }
     assert result.coding.lines == []
+
+
+def test_dates_a_date_after_today_is_the_date_of_service(scribe: Scribe) -> None:
+    text = (
+        "Needling log\n"
+        "11/02/2030  L infraspinatus  3 needles  LTR\n"
+        "11/09/2030  L teres minor    2 needles  LTR\n"
+        "Today 11/09/2030: tolerated well, no injectate.\n"
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("infraspinatus", "historical"),
+        ("teres minor", "treated"),
+    }

@@ -211,3 +211,19 @@ def test_needling_beside_a_drug_it_did_not_give_stays_needling(scribe: Scribe, t
     result = scribe.extract(text)
     assert "needling-with-substance" not in [p.id for p in result.coding.prompts]
     assert any(code in ("20560", "20561") for code, _ in claim_lines(scribe, text))
+
+
+@pytest.mark.parametrize("nothing", ["nothing at all was injected", "nothing else was injected"])
+def test_nothing_at_all_injected_into_the_needled_muscles(scribe: Scribe, nothing: str) -> None:
+    text = (
+        "Trigger point injection to the R upper trapezius with 1 mL of 1% lidocaine. Then dry "
+        f"needling to the R levator scapulae and R rhomboid minor, {nothing} into those."
+    )
+    lines = {
+        (line.code, tuple(m.name for m in line.muscles))
+        for line in scribe.extract(text).coding.lines
+    }
+    assert lines == {
+        ("20552", ("upper trapezius",)),
+        ("20560", ("levator scapulae", "rhomboid minor")),
+    }

@@ -193,3 +193,21 @@ def test_the_plan_of_the_day_said_in_the_past_and_then_denied(scribe: Scribe) ->
         ("infraspinatus", "left"): "negated",
     }
     assert lines == []
+
+
+@pytest.mark.parametrize(
+    "but",
+    [
+        "but did not, as she felt faint",
+        "but I didn't because of a bruise",
+        "but did not needle it today",
+    ],
+)
+def test_a_plan_for_today_that_was_not_carried_out(scribe: Scribe, but: str) -> None:
+    text = (
+        "Dry needling to the R gluteus medius, tolerated well, no injectate. I had meant to "
+        f"needle the R piriformis as well {but}."
+    )
+    muscles, lines = statuses(scribe, text)
+    assert muscles[("piriformis", "right")] == "negated"
+    assert lines == ["20560"]

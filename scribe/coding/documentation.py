@@ -118,8 +118,9 @@ def _status_conflict(doc: _Doc, check: DocumentationCheck) -> None:
 
 
 def _unread_names(doc: _Doc, check: DocumentationCheck) -> None:
-    """ "Tx: R UFT, LS, rhomb maj/min; L UFT": items of a list of needled muscles that name no
-    muscle the tool knows may be muscles needled today, left out of the count: never silent."""
+    """ "Tx: R UFT, LS, rhomb maj/min; L UFT" ("rhomb maj/min"): items of a list of needled
+    muscles that name no muscle the tool knows may be muscles needled today, left out of the
+    count: never silent."""
     if doc.note.unread_names:
         doc.book.add(
             check.prompt,

@@ -220,6 +220,12 @@ def make_ellipsis_resolver(nlp: Language, name: str, lexicon_dir: str | None) ->
 
 _LIST_JOINERS = frozenset({",", "and", "&", "/", "+", ";", "-", "(", ")"})
 _SUPPORTING_CATEGORIES = ("TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD")
+# a word of the spine after an abbreviation: "LS junction", "LS paraspinals" (lumbosacral)
+_SPINE_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:spine|spinal|junction|jxn|region|regions|paraspinals?|area|levels?|segments?|"
+    r"fascia|fusion|facets?|sprain|strain|radiculopathy|stenosis|spondylosis|jt|joint)\b",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(r"^\s*(?:x\s*\d{1,2}\b|\(\s*\d{1,2}\s*\)|[:\-]?\s*\d{1,2}\s+needles?\b)", re.I)
 
 
@@ -237,6 +243,8 @@ class AmbiguousNameFilter:
                 self._exact |= {term, f"{term}s"}
             else:
                 self._lower |= plural_variants(term)
+        self._listed_only = frozenset(lexicons.muscles.listed_only)
+        self._exact |= self._listed_only
         self._sides = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._side_abbreviations = PhraseMatcher(nlp.vocab, attr="ORTH")
         for side in ("right", "left", "bilateral"):
@@ -274,7 +282,11 @@ class AmbiguousNameFilter:
                  for i in range(s.start, s.end)}  # fmt: skip
         dropped = {
             (s.start, s.end) for s in doubtful
-            if not self._supported(doc, s, side_tokens, names, supported_sentences, index)
+            if not self._supported(
+                doc, s, side_tokens, names,
+                set() if span_text(s) in self._listed_only else supported_sentences, index,
+            )
+            or (span_text(s) in self._listed_only and _SPINE_AFTER.match(doc_text(doc), s.end_char))
         }  # fmt: skip
         if dropped:
             store_target_spans(doc, [s for s in spans if (s.start, s.end) not in dropped])

@@ -1,8 +1,8 @@
 """Words in a list of needled muscles that name no muscle the lexicon knows: "Tx: R UFT, LS,
-rhomb maj/min; L UFT" bills the upper trapezius on each side, and "LS" and "rhomb maj/min" are
-items of the same list that the tool could not read. They may be muscles needled today, so the
-note says so (``unread_names``) and the claim goes to review instead of being coded short in
-silence.
+rhomb maj/min; L UFT" bills the upper trapezius on each side and the levator scapulae, and
+"rhomb maj/min" is an item of the same list that the tool could not read. It may name muscles
+needled today, so the note says so (``unread_names``) and the claim goes to review instead of
+being coded short in silence.
 
 An item is a stretch of the list between commas or semicolons, from the first muscle of the
 sentence tied to a procedure done today to the end of the sentence. It is unread when it
@@ -10,7 +10,7 @@ holds no target of any kind (muscle, group, finding, substance) and no ConText m
 what is left once sides, counts and list words are set aside is either at most three words, one
 of them the beginning of a muscle name's word that is no common English word ("rhomb maj/min",
 "infrasp"), or one abbreviation in capitals that names no other treatment or person
-(``not_a_muscle_abbreviation`` in ``lexicons/statements.yaml``: "LS", not "HEP"). Prose
+(``not_a_muscle_abbreviation`` in ``lexicons/statements.yaml``: "SPS", not "HEP"). Prose
 ("tolerated well", "pincer grasp", "after negative aspiration") is never reported.
 
 Reads: sentences, targets (with their status and event), the ConText modifiers. Writes:
@@ -103,7 +103,7 @@ class UnreadListItems:
     def _unread(self, item: list[Token]) -> bool:
         """An item of at most three words besides sides and counts, one of them a name's
         beginning that is no common word ("rhomb maj/min"), or an abbreviation in capitals
-        said alone ("LS") that names nothing else the lexicon knows."""
+        said alone ("SPS") that names nothing else the lexicon knows."""
         kept = [
             t
             for t in item

@@ -95,6 +95,11 @@ class MuscleLexicon(FileHeader):
         description="Names that are also common words or other terms: a muscle only where the "
         "words around them support one (plurals included).",
     )
+    listed_only: list[str] = Field(
+        default_factory=list,
+        description="Abbreviations that name a muscle only in a list of muscles: beside another "
+        "muscle name or with a side word next to them, never before a word of the spine.",
+    )
     muscles: list[LexiconMuscle] = Field(min_length=1)
     groups: list[LexiconGroup] = Field(default_factory=list)
 
@@ -127,9 +132,11 @@ class MuscleLexicon(FileHeader):
             for group in self.groups
             for n in [group.name, *group.synonyms, *group.abbreviations]
         }
-        unknown_terms = [t for t in self.context_required if t.lower() not in names]
+        unknown_terms = [
+            t for t in [*self.context_required, *self.listed_only] if t.lower() not in names
+        ]
         if unknown_terms:
-            raise ValueError(f"context_required names no entry: {unknown_terms}")
+            raise ValueError(f"context_required or listed_only names no entry: {unknown_terms}")
         return self
 
 

@@ -268,7 +268,7 @@ class Note(Frozen):
     unread_names: list[Evidence] = Field(
         default_factory=list,
         description="Items of a list of needled muscles that name no muscle the lexicon "
-        "knows ('LS', 'rhomb maj/min'): muscles that may have been needled and are not counted.",
+        "knows ('rhomb maj/min', 'SPS'): muscles that may have been needled and are not counted.",
     )
     diagnoses: list[Diagnosis] = Field(
         default_factory=list, description="Diagnoses and complaints stated, with their codes."

@@ -199,3 +199,24 @@ def test_targets_group_named_by_its_adjective(
 def test_targets_a_spinal_level_names_the_part(nlp: Language, said: str, entry_id: str) -> None:
     found = [e for _, _, e in targets(nlp, f"Dry needling to the right {said} today.")]
     assert found[0] == entry_id
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # "LS" in a list of neck muscles, or with its side, is the levator scapulae
+        (
+            "DN: R UT, LS; L UT. No injectate.",
+            ["upper-trapezius", "levator-scapulae", "upper-trapezius"],
+        ),
+        ("Needled LS R/L, 1 needle each.", ["levator-scapulae"]),
+        # lumbosacral: before a word of the spine, or with no muscle or side beside it
+        ("TDN to the L LS paraspinals today.", []),
+        ("Dry needling at the LS junction today.", []),
+        ("Dry needling today. LS tender.", []),
+    ],
+)
+def test_targets_ls_is_the_levator_only_in_a_list(
+    nlp: Language, text: str, found: list[str]
+) -> None:
+    assert [e for _, label, e in targets(nlp, text) if label == "MUSCLE"] == found

@@ -191,3 +191,21 @@ def test_a_count_of_visits_is_other_visits(scribe: Scribe, visits: str) -> None:
         ("piriformis", "historical"),
     }
     assert result.coding.lines == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Dry needling (not traditional acupuncture) to the R infraspinatus and R teres minor.",
+        "Trigger point needling with acupuncture needles, rather than acupuncture points: R "
+        "infraspinatus, R teres minor.",
+    ],
+)
+def test_acupuncture_denied_is_no_acupuncture(scribe: Scribe, said: str) -> None:
+    text = f"{said} No injectate. Tolerated well."
+    assert treated_sides(scribe, text) == {("infraspinatus", "right"), ("teres minor", "right")}
+
+
+def test_acupuncture_said_as_done_is_still_not_dry_needling(scribe: Scribe) -> None:
+    text = "Traditional acupuncture to the R infraspinatus and R teres minor, GB21 and LI4."
+    assert claim_lines(scribe, text) == set()

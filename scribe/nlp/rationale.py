@@ -42,6 +42,7 @@ from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.sections import sentence_sections
+from scribe.nlp.templates import template_of
 from scribe.nlp.time_reach import said_of_another_visit
 from scribe.schemas.lexicon import StatementLexicon
 
@@ -231,16 +232,22 @@ class RationaleExtractor:
         targets = target_spans(doc)
         sections = sentence_sections(doc)
         pain = PainPick()
+        template = template_of(doc)
         for number, (sent, in_sent_targets) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
             text, offset = span_text(sent), sent.start_char
             in_sent = [m for m in in_sent_targets if m.label_ == "MUSCLE"]
+            previous_end = 0
             for span in (s for s in in_sent_targets if s.label_ == "FINDING"):
                 if span.text.lower() in self._needs_muscle and not any(
                     t.label_ in ("MUSCLE", "GROUP") for t in in_sent_targets
                 ):
                     continue  # "a nodule over the A1 pulley": no muscle, no trigger point
+                box = template.box_before(span, previous_end)
+                previous_end = span.end_char
+                if box == "unchecked":
+                    continue  # "[x] Jump sign  [ ] Referred pain": a box left empty finds nothing
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)

@@ -500,3 +500,11 @@ def test_rationale_the_procedure_s_name_is_no_trigger_point_found(
 def test_rationale_a_trigger_point_found_before_its_needling_is_still_one(note_of: NoteOf) -> None:
     note = note_of("Active trigger point in the R UT. Trigger point dry needling to the R UT.")
     assert "trigger_point" in kinds(note)
+
+
+def test_rationale_a_finding_in_an_empty_box_is_not_found(note_of: NoteOf) -> None:
+    text = (
+        "Findings: [x] Taut band   [ ] Jump sign   [x] LTR   [ ] Referred pain\n"
+        "Dry needling: R gluteus medius, R piriformis. Injectate: none.\n"
+    )
+    assert kinds(note_of(text)) == {"taut_band", "local_twitch_response"}

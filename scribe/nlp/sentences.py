@@ -58,8 +58,9 @@ def _starts_item(token: Token) -> bool:
     text = token.text
     return (
         text in _LIST_MARKERS
-        # "... on the left hand\nI needled": the pronoun is always a capital, no new sentence
-        or (text[:1].isupper() and text != "I")
+        # "... on the left hand\nI needled": the pronoun is always a capital, no new sentence;
+        # nor is a negation typed in capitals for emphasis ("L rhomboid major\nNOT needled")
+        or (text[:1].isupper() and text not in ("I", "NOT"))
         or text[:1].isdigit()
         or text.startswith("(")
         or token.is_punct

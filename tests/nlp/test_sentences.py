@@ -7,6 +7,7 @@ import spacy
 from spacy.language import Language
 
 import scribe.nlp.sentences  # noqa: F401  (registers the component)
+from scribe import Scribe
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,17 @@ def test_sentences_an_abbreviation_the_tokenizer_keeps_with_its_stop_ends_a_sent
     nlp = Scribe().nlp
     sents = [s.text.strip() for s in nlp("Lidocaine 1% 2 mL. Tolerated well.").sents]
     assert sents == ["Lidocaine 1% 2 mL.", "Tolerated well."]
+
+
+def test_a_negation_in_capitals_on_a_wrapped_line_goes_on_with_its_sentence(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DN today: R levator scapulae, 2 needles. Rash over the R upper trapezius - R UT\n"
+        "NOT needled today. No injectate.\n"
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("levator scapulae", "treated"),
+        ("upper trapezius", "negated"),
+    }

@@ -7,11 +7,12 @@ each sentence's modifiers.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
 from medspacy.context import ConTextRule
 from spacy.tokens import Doc, Span
+
+from scribe.nlp.spinal_levels import is_level_word
 
 _BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
 
@@ -75,13 +76,6 @@ def through_the_list(doc: Doc, start: int, low: int, first: int, names: set[int]
     return min(low, i)
 
 
-# a spinal level said after a name in the list: "the left lumbar multifidus at L four L five and"
-_LEVEL = re.compile(
-    r"^(?:[ctls]\d{1,2}|[ctls]|at|levels?|-|–|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|eleven|twelve)$"
-)
-
-
 def onward_through_the_list(
     doc: Doc, end: int, high: int, sentence_end: int, names: set[int]
 ) -> int:
@@ -96,7 +90,7 @@ def onward_through_the_list(
         return high
     j = high
     while j < sentence_end and (
-        j in names or doc[j].lower_ in _LIST_JOINS or _LEVEL.match(doc[j].lower_)
+        j in names or doc[j].lower_ in _LIST_JOINS or is_level_word(doc[j].lower_)
     ):
         j += 1
     return j

@@ -23,6 +23,7 @@ from scribe.nlp.extensions import (
     store_target_spans,
     target_spans,
 )
+from scribe.nlp.spinal_levels import region_after
 from scribe.nlp.word_sounds import common_words
 
 _COORDINATORS = frozenset({"and", "&", "/", "or", ",", "plus"})
@@ -85,15 +86,6 @@ def make_abbreviation_matcher(nlp: Language, name: str, lexicon_dir: str | None)
 
 
 _PART_NOUNS = frozenset({"head", "fibers", "fibres", "portion", "part", "belly"})
-# a spinal level said right after a name, and the region it is in: "multifidus at L4-L5",
-# "multifidus at L four L five", "rotatores C5-6" (sacral levels are named with the lumbar ones)
-_LEVEL_AFTER = re.compile(
-    r"[ \t,]*(?:(?:at|from|of|on|over|around)\s+)?(?:(?:the|levels?|segments?)\s+)*"
-    r"(?P<letter>[ctls])\s?-?\s?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve)\b",
-    re.IGNORECASE,
-)
-_REGION_OF_LEVEL = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "lumbar"}
 
 
 def _part_before(before: list[str]) -> str | None:
@@ -164,8 +156,7 @@ class EllipsisResolver:
             )
         if qualifier is None:
             # "multifidus at L four L five", "rotatores C5-6": the spinal level names the part
-            level = _LEVEL_AFTER.match(doc_text(doc), span.end_char)
-            region = _REGION_OF_LEVEL.get(level.group("letter").lower()) if level else None
+            region = region_after(doc_text(doc), span.end_char)
             entry_id = self._muscle_terms.get(f"{region} {name}") if region else None
             if entry_id is not None:
                 span._.entry_id = entry_id
@@ -280,14 +271,16 @@ class AmbiguousNameFilter:
         supported_sentences |= {index[s.start] for s in spans if s.label_ == "FINDING"}
         names = {i for s in spans if s.label_ == "MUSCLE" and not self._ambiguous(s)
                  for i in range(s.start, s.end)}  # fmt: skip
-        dropped = {
-            (s.start, s.end) for s in doubtful
-            if not self._supported(
-                doc, s, side_tokens, names,
-                set() if span_text(s) in self._listed_only else supported_sentences, index,
-            )
-            or (span_text(s) in self._listed_only and _SPINE_AFTER.match(doc_text(doc), s.end_char))
-        }  # fmt: skip
+        text = doc_text(doc)
+        dropped = set()
+        for s in doubtful:
+            listed_only = span_text(s) in self._listed_only
+            # a name read only in a list: the sentence's procedure words support nothing
+            by_sentence = set() if listed_only else supported_sentences
+            if not self._supported(doc, s, side_tokens, names, by_sentence, index) or (
+                listed_only and _SPINE_AFTER.match(text, s.end_char)
+            ):
+                dropped.add((s.start, s.end))
         if dropped:
             store_target_spans(doc, [s for s in spans if (s.start, s.end) not in dropped])
         return doc

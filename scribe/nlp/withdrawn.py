@@ -68,10 +68,15 @@ class Denial:
 
 class WithdrawnProcedures:
     def __init__(self, statements: dict[str, list[str]]) -> None:
+        # a denial of any procedure at the visit ("evaluation only", "procedure not performed")
+        self._whole_visit = (
+            any_of(statements.get("procedure_withdrawn", [])),
+            _NEEDLING | _INJECTION,
+        )
         self._denials = [
             (any_of(statements.get("needling_withdrawn", [])), _NEEDLING),
             (any_of(statements.get("injection_withdrawn", [])), _INJECTION),
-            (any_of(statements.get("procedure_withdrawn", [])), _NEEDLING | _INJECTION),
+            self._whole_visit,
         ]
         self._refused = any_of(statements.get("refused_with_no_object", []))
         self._partial = any_of(statements.get("withdrawal_partial", []))
@@ -87,7 +92,7 @@ class WithdrawnProcedures:
         ``refused``, a refusal with no object ("DN R UT planned today, pt declined") denies the
         procedures the sentence named before it; with ``whole_visit``, only the denials of any
         procedure at the visit ("evaluation only") count."""
-        denials = self._denials[-1:] if whole_visit else list(self._denials)
+        denials = [self._whole_visit] if whole_visit else list(self._denials)
         if refused:
             denials.append((self._refused, _kinds_named(text[:start])))
         found = [(m, kinds) for p, kinds in denials if (m := p.search(text, start)) and kinds]

@@ -23,6 +23,7 @@ from text_to_num import alpha2digit
 from scribe import EncounterContext, Scribe
 from scribe.evaluation.golden import SETS, GoldenCase, load_cases
 from scribe.lexicons import Lexicons, load_lexicons
+from scribe.nlp.spinal_levels import region_after
 from scribe.procedure_note import ProcedureNote, build_procedure_note
 from scribe.schemas.note import Note
 from scribe.schemas.procedure_note import Fact, Sentence
@@ -123,25 +124,11 @@ def _numbers_in(span_text: str) -> set[float]:
     return {float(n) for n in re.findall(r"\d+(?:\.\d+)?", digits)}
 
 
-# a spinal level said right after a name names its part: "multifidus at L four L five" is the
-# multifidus lumborum, "multifidus C5-6" the multifidus cervicis
-_LEVEL = re.compile(
-    r"[ \t,]*(?:(?:at|from|of|on|over|around)\s+)?(?:(?:the|levels?|segments?)\s+)*"
-    r"(?P<letter>[ctls])\s?-?\s?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve)\b",
-    re.IGNORECASE,
-)
-_PART_OF_LEVEL = {"c": "cervicis", "t": "thoracis", "l": "lumborum", "s": "lumborum"}
-
-
-def _named_by_level(span_text: str, name: str, following: str) -> bool:
-    level = _LEVEL.match(following)
-    head, _, part = name.rpartition(" ")
-    return (
-        level is not None
-        and part == _PART_OF_LEVEL[level.group("letter").lower()]
-        and head in _words(span_text).split()
-    )
+def _named_by_level(span_text: str, name: str, source: str, end: int) -> bool:
+    """A spinal level said right after the span names the muscle's part: "multifidus at L four
+    L five" names the multifidus lumborum as "lumbar multifidus" does."""
+    region = region_after(source, end)
+    return region is not None and _names_muscle(f"{region} {span_text}", name, fuzzy=False)
 
 
 def _fact_problem(fact: Fact, sentence: Sentence, source: str, note: Note) -> str | None:
@@ -158,9 +145,8 @@ def _fact_problem(fact: Fact, sentence: Sentence, source: str, note: Note) -> st
         fuzzy = any(m.match == "fuzzy" for m in note.muscles if m.name == fact.value)
         if fact.value not in shown:
             return "muscle not named in the sentence"
-        following = source[evidence.end : evidence.end + 40]
         if not _names_muscle(evidence.text, fact.value, fuzzy=fuzzy) and not _named_by_level(
-            evidence.text, fact.value, following
+            evidence.text, fact.value, source, evidence.end
         ):
             return f"span does not name {fact.value}"
     elif fact.kind == "side":

@@ -25,6 +25,7 @@ from scribe.asr.guards import (
     is_too_fast,
 )
 from scribe.asr.models import resolve_model
+from scribe.asr.threads import one_blas_thread
 from scribe.asr.vocabulary import bias_text
 from scribe.config import Settings, get_settings
 from scribe.lexicons import load_lexicons, read_model
@@ -123,11 +124,12 @@ class Transcriber:
         """The decoder's segments of 16 kHz mono ``audio`` (names checked against the audio
         where the model's settings say so), before the guards; times are shifted by
         ``offset`` seconds (the audio's place in a longer dictation)."""
-        raw = self._decode(audio, self.decode_options(), progress=progress)
-        if self.decoding.bias != "none":
-            raw = self._without_bias_where_looping(audio, raw)
-        if self.decoding.check_words:
-            self.checker.check(audio, raw)
+        with one_blas_thread():
+            raw = self._decode(audio, self.decode_options(), progress=progress)
+            if self.decoding.bias != "none":
+                raw = self._without_bias_where_looping(audio, raw)
+            if self.decoding.check_words:
+                self.checker.check(audio, raw)
         if not offset:
             return raw
         return [

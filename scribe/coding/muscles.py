@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from scribe.schemas.common import Evidence
-from scribe.schemas.note import Laterality, Muscle, MuscleRef, Note
+from scribe.schemas.note import TRIGGER_POINT_FINDINGS, Laterality, Muscle, MuscleRef, Note
 
 Side = Literal["right", "left", "unspecified"]
 
@@ -127,13 +127,19 @@ def _key_count(counting_id: str, items: Sequence[MuscleSide]) -> int:
     """Billable muscles among sides of one muscle on one side.
 
     Two or more subdivisions count once, plus one for each further subdivision with its own
-    finding (``max(1, subdivisions with findings)``). Counting "all or one" instead would let a
-    new subdivision without findings lower the code, which the coder must never do.
+    trigger point finding (``max(1, subdivisions with findings)``; tenderness alone documents
+    no trigger point: "R UFT with taut band and LTR, R LFT mildly TTP" is one trapezius).
+    Counting "all or one" instead would let a new subdivision without findings lower the code,
+    which the coder must never do.
     """
     subdivisions = {s.muscle.id for s in items if s.muscle.id != counting_id}
     if len(subdivisions) < 2:
         return 1
-    with_findings = {s.muscle.id for s in items if s.muscle.id != counting_id and s.muscle.findings}
+    with_findings = {
+        s.muscle.id
+        for s in items
+        if s.muscle.id != counting_id and TRIGGER_POINT_FINDINGS & set(s.muscle.findings)
+    }
     return max(1, len(with_findings))
 
 

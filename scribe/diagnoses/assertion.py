@@ -25,6 +25,7 @@ from scribe.nlp.context import MAX_MODIFIERS_PER_SENTENCE, context_rules
 from scribe.nlp.extensions import sentences
 from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.sections import sentence_sections
+from scribe.nlp.templates import template_of
 from scribe.schemas.diagnoses import DiagnosisLexicon
 from scribe.schemas.lexicon import ContextLexicon
 
@@ -49,6 +50,22 @@ def _reaches_problems(modifier: Any) -> bool:
     return allowed is None or TARGET in allowed
 
 
+def _unchecked(doc: Doc, found: list[Found]) -> None:
+    """A diagnosis in an unchecked box of a template is not the patient's: "CHIEF COMPLAINT:
+    [X] Low back pain  [ ] Neck pain  [ ] Headache" diagnoses low back pain alone."""
+    template = template_of(doc)
+    previous_end = 0
+    for item in sorted(found, key=lambda f: f.start):
+        span = doc[item.start : item.end]
+        box = template.box_in_front(span, previous_end)
+        previous_end = span.end_char
+        if box is None or box[2]:
+            continue
+        cue = doc.char_span(box[0], box[1], alignment_mode="expand")
+        item.status = "negated"
+        item.status_cue = (cue.start, cue.end) if cue is not None else None
+
+
 class DiagnosisAssertion:
     """Sets ``status`` and ``status_cue`` of the diagnoses found in a doc."""
 
@@ -62,6 +79,7 @@ class DiagnosisAssertion:
     def __call__(self, doc: Doc, found: list[Found]) -> None:
         if not found:
             return
+        _unchecked(doc, found)
         sents = sentences(doc)
         starts = [s.start for s in sents]
         sections = sentence_sections(doc)

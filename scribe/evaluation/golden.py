@@ -64,6 +64,7 @@ SETS = (
     "timeline",
     "sessions",
     "journal",
+    "ledger",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

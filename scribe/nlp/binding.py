@@ -49,7 +49,13 @@ from scribe.nlp.mentions import (
     tie,
 )
 from scribe.nlp.procedure_event import said_done_today
-from scribe.nlp.reach import cut_off, distance, opens_a_new_item, without_a_later_farther_plan
+from scribe.nlp.reach import (
+    cut_off,
+    distance,
+    names_another_treatment,
+    opens_a_new_item,
+    without_a_later_farther_plan,
+)
 from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
@@ -241,6 +247,9 @@ class MuscleBinder:
         if "dry_needling" not in proven and (denial := not_injected(mention, sentence_modifiers)):
             # "the L upper trapezius was NOT injected today", in a note of injections alone
             self._set(mention, "negated", FIRM, denial)
+            return
+        if names_another_treatment(modifiers, span):
+            self._set(mention, "mentioned", OTHER_TREATMENT, None)  # "piriformis stretch"
             return
         if "OTHER_PERSON" in categories:
             # "his wife had dry needling to her upper trapezius": not the patient's, at any time

@@ -33,6 +33,7 @@ from scribe.nlp.fusions import (
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.scopes import (
     before_a_finding,
+    enclosing_brackets,
     from_a_distributive_subject,
     object_in_its_brackets,
     onward_through_the_list,
@@ -106,7 +107,40 @@ def _end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) ->
             modifier.update_scope(doc[start:end])
 
 
-def _terminate_inside(doc: Doc, modifiers: list[Any]) -> None:
+class _Asides:
+    """Which modifier may end another's scope. One said inside brackets is an aside: it ends
+    no scope outside them by being a terminator or a word of the same kind. "Procedure: IMS
+    (intramuscular stimulation = dry needling; nothing injected), after verbal consent: R
+    gluteus medius, piriformis" needles the muscles."""
+
+    def __init__(self, doc: Doc, modifiers: list[Any], sentence: tuple[int, int]) -> None:
+        self._brackets = {
+            id(m): enclosing_brackets(doc, m.modifier_span[0], m.modifier_span[1], sentence)
+            for m in modifiers
+        }
+
+    def __call__(self, modifier: Any, other: Any) -> bool:
+        """Whether ``other`` may limit the scope of ``modifier``."""
+        brackets = self._brackets[id(other)]
+        if brackets is None or self._brackets[id(modifier)] == brackets:
+            return True
+        return not (
+            other.direction.upper() == "TERMINATE"
+            or other.category.upper() == modifier.category.upper()
+        )
+
+
+def _update_scopes(modifiers: list[Any], limits: _Asides) -> None:
+    """medspaCy's ``ConTextGraph.update_scopes``, each pair asked first whether it may."""
+    for i, first in enumerate(modifiers):
+        for second in modifiers[i + 1 :]:
+            if limits(first, second):
+                first.limit_scope(second)
+            if limits(second, first):
+                second.limit_scope(first)
+
+
+def _terminate_inside(doc: Doc, modifiers: list[Any], limits: _Asides) -> None:
     """A terminating word ends every scope that reaches across it. medspaCy compares scopes
     for overlap, and a scope wholly inside the terminator's (a backward "was not needled" of
     ``max_scope`` words in "DN to R UT but L UT was not needled") is missed by its test, so the
@@ -121,6 +155,8 @@ def _terminate_inside(doc: Doc, modifiers: list[Any]) -> None:
         start, end = modifier.scope_span
         first, last = modifier.modifier_span
         for stop in stops:
+            if not limits(modifier, stop):
+                continue
             at, after = stop.modifier_span
             # "L lateral pterygoid: suspected involvement; not needled": a clause with no
             # subject of its own, the modifier right after the terminator, is about the one
@@ -297,8 +333,10 @@ class SentenceContext:
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
-                part.update_scopes()  # procedure words need their time even with no target
-                _terminate_inside(doc, modifiers)
+                # procedure words need their time even with no target
+                limits = _Asides(doc, modifiers, (sent.start, sent.end))
+                _update_scopes(modifiers, limits)
+                _terminate_inside(doc, modifiers, limits)
             if apart:
                 _end_scopes_before(doc, modifiers, apart)
             if in_sentence:

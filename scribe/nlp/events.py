@@ -48,7 +48,7 @@ from scribe.nlp.procedure_event import (
 )
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.time_reach import gap, negates, reaches, said_before
-from scribe.nlp.unreported import UnreportedProcedures, answered_not_done
+from scribe.nlp.unreported import UnreportedProcedures, answered_not_done, in_an_unchecked_box
 from scribe.nlp.wet_needling import wet_needling
 from scribe.nlp.withdrawn import WithdrawnProcedures
 from scribe.schemas.lexicon import ProcedureLexicon
@@ -171,8 +171,11 @@ class EventFinder:
         for event in events:
             if event.done_today and event.source == "words":
                 words = doc[event.start : event.end]
-                if answered_not_done(doc_text(doc), words.start_char, words.end_char):
+                text = doc_text(doc)
+                if answered_not_done(text, words.start_char, words.end_char):
                     event.time = "not_done"  # "DRY NEEDLING\n[ ] Performed [x] Not performed"
+                elif in_an_unchecked_box(text, words.start_char):
+                    event.time = "not_done"  # "[ ] Trigger point injection  Drug: ____"
         return events
 
     def _set_time(

@@ -294,3 +294,28 @@ def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
             and distance(m, span) > nearest
         )
     ]
+
+
+# what may stand between a list of names and the exercise they name: "SCM and scalene
+# self-stretches", "R and L piriformis stretch"
+_EXERCISE_GAP = frozenset(
+    {"and", "&", "/", "self", "-", "left", "right", "r", "l", "b", "bilateral"}
+)
+
+
+def names_another_treatment(modifiers: list[Any], span: Span) -> bool:
+    """The mention is the name of another treatment said right after it, with at most more
+    names between ("Reviewed HEP: SCM and scalene self-stretches", "piriformis stretch"): the
+    muscle names the exercise, and a plan word before it plans no needling of the muscle."""
+    doc = span.doc
+    names = {i for s in _muscles(doc) for i in range(s.start, s.end)}
+    for m in modifiers:
+        start = m.modifier_span[0]
+        if m.category != "OTHER_TREATMENT" or start < span.end:
+            continue
+        gap = range(span.end, start)
+        if all(i in names or doc[i].lower_ in _EXERCISE_GAP for i in gap) and (
+            start == span.end or doc[start - 1].lower_ not in ("and", "&", "/")
+        ):
+            return True
+    return False

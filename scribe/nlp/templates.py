@@ -96,12 +96,19 @@ class Template:
 
     def box_before(self, span: Span, previous_end: int) -> BoxState | None:
         """The box in front of a name on its line, after the previous name ("[x] R UT")."""
+        box = self.box_in_front(span, previous_end)
+        if box is None:
+            return None
+        return "checked" if box[2] else "unchecked"
+
+    def box_in_front(self, span: Span, previous_end: int) -> tuple[int, int, bool] | None:
+        """``box_before``'s box: its [start, end) characters and whether it is checked."""
         line_start = self.lines[self.line_of(span.start_char)][0]
         floor = max(line_start, previous_end)
         k = bisect_right(self._box_starts, span.start_char) - 1
         if k < 0 or self._boxes[k][0] < floor:
             return None
-        return "checked" if self._boxes[k][2] else "unchecked"
+        return self._boxes[k]
 
     def box_on_name(self, span: Span, next_start: int, first_name: int) -> BoxState | None:
         """The box written on a name itself, in a row of boxed names: "DN performed: [x] R UT

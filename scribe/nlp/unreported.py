@@ -64,6 +64,13 @@ class UnreportedProcedures:
                 event.time = "mentioned"  # education, consent, screening, a list of options
 
 
+def in_an_unchecked_box(text: str, start: int) -> bool:
+    """The procedure's words at ``start`` stand right after an empty box: "[ ] Trigger point
+    injection   Drug: ______". Not done, whatever else its line or the lines around say."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_UNCHECKED_BEFORE.search(text, line_start, start))
+
+
 def answered_not_done(text: str, start: int, end: int) -> bool:
     """ "DRY NEEDLING (2039-11-19)\n[ ] Performed   [x] Not performed": the boxes answered on
     the rest of the procedure's line, or on the line below a heading that says nothing more

@@ -46,6 +46,18 @@ FindingKind = Literal[
     "symptom_reproduction",
     "tenderness",
 ]
+# the findings that document a trigger point (Simons and Travell's criteria): tenderness
+# alone does not
+TRIGGER_POINT_FINDINGS: frozenset[str] = frozenset(
+    {
+        "trigger_point",
+        "taut_band",
+        "jump_sign",
+        "local_twitch_response",
+        "referred_pain",
+        "symptom_reproduction",
+    }
+)
 
 
 class MuscleMention(Evidence):

@@ -1,0 +1,112 @@
+"""Conventions of notes written elsewhere (the ledger/ golden set's authors): Medicare's
+acupuncture benefit named in a dry needling note, asides in brackets, template fields left
+empty, unchecked boxes of complaints, credentials and scope-of-practice lines, needling still
+to come, muscles that name an exercise, a name struck out as it is said, and activity "as
+tolerated"."""
+
+from __future__ import annotations
+
+from helpers import claim_lines
+
+from scribe import Scribe
+
+
+def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
+def test_the_acupuncture_benefit_named_in_a_dry_needling_note_is_no_acupuncture(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DRY NEEDLING - lumbar, billed under the Medicare acupuncture benefit (NCD 30.3.3).\n"
+        "Needles placed: L QL (3), R QL (3), L iliocostalis lumborum (2). Nothing injected. "
+        "Tolerated well."
+    )
+    assert claim_lines(scribe, text) == {("20561", ())}
+    # acupuncture done is still acupuncture
+    done = "Acupuncture performed at points over the L QL, R QL and L iliocostalis lumborum."
+    assert claim_lines(scribe, done) == set()
+
+
+def test_a_clause_end_inside_brackets_does_not_end_the_procedure_before_them(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "Procedure: FDN (functional dry needling; solid needles only, no drug injected), with "
+        "verbal consent: R infraspinatus, R teres minor."
+    )
+    assert _muscles(scribe, text) == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_an_empty_dose_field_of_a_template_injects_nothing(scribe: Scribe) -> None:
+    text = (
+        "[X] Dry needling: L levator scapulae, L upper trapezius. No medication injected.\n"
+        "[ ] Trigger point injection   Drug: __________   Amount: ___ mL   Sites: ________\n"
+        "Pt tolerated well."
+    )
+    result = scribe.extract(text)
+    assert result.note.injectate.status == "none_confirmed"
+    assert [p.id for p in result.coding.prompts if p.id == "muscle-names-missing"] == []
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_complaint_in_an_unchecked_box_is_no_diagnosis(scribe: Scribe) -> None:
+    text = (
+        "Complaint: [ ] Low back pain  [X] Neck pain  [ ] Headache\n"
+        "Dry needling to the R upper trapezius and R levator scapulae, nothing injected."
+    )
+    codes = [d.code for d in scribe.extract(text).coding.diagnoses]
+    assert codes == ["M54.2"]
+
+
+def test_credentials_and_scope_of_practice_report_no_needling(scribe: Scribe) -> None:
+    text = (
+        "Clinician: R. Osei, PT (certified in Gunn IMS; the practice act permits PTs to "
+        "perform DN)\nS: R shoulder pain. O: TrP R infraspinatus. Manual therapy only today."
+    )
+    prompts = [p.id for p in scribe.extract(text).coding.prompts]
+    assert "muscle-names-missing" not in prompts
+    assert claim_lines(scribe, text) == set()
+
+
+def test_needling_still_to_come_was_not_done(scribe: Scribe) -> None:
+    text = "A: Anxious about the upcoming needling, we talked it through. Needling next visit."
+    prompts = [p.id for p in scribe.extract(text).coding.prompts]
+    assert "muscle-names-missing" not in prompts
+    assert claim_lines(scribe, text) == set()
+
+
+def test_muscles_that_name_an_exercise_are_not_planned_for_needling(scribe: Scribe) -> None:
+    text = (
+        "TDN R upper trapezius, no injectate, tolerated well. "
+        "Reviewed HEP: levator and scalene self-stretches, pec minor stretch."
+    )
+    assert _muscles(scribe, text) == {("upper trapezius", "right"): "treated"}
+    # a plan of needling is still a plan
+    planned = "TDN R upper trapezius, no injectate. Plan: DN to the R levator scapulae next visit."
+    assert _muscles(scribe, planned)[("levator scapulae", "right")] == "planned"
+
+
+def test_a_name_struck_out_as_it_is_said_holds_no_conflict(scribe: Scribe) -> None:
+    text = (
+        "so I needled the left infraspinatus and the left teres minor and the left "
+        "subscapularis, no wait, strike the subscapularis, we did not do the subscapularis "
+        "today, nothing injected"
+    )
+    result = scribe.extract(text)
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("subscapularis", "left")] == "negated"
+    assert "status-conflict" not in [p.id for p in result.coding.prompts]
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_activity_as_tolerated_is_no_tolerance_of_the_procedure(scribe: Scribe) -> None:
+    text = "DN L gastrocnemius, nothing injected. Return to running as tolerated."
+    assert scribe.extract(text).note.rationale.tolerance is None
+    said = "DN L gastrocnemius, nothing injected. He tolerated the needling well."
+    assert scribe.extract(said).note.rationale.tolerance is not None

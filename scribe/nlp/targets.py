@@ -132,7 +132,7 @@ class EllipsisResolver:
 
     def _qualify(self, doc: Doc, span: Span, spans: list[Span]) -> Span:
         """A part named around the name: "Multifidus (lumbar)", "gastrocnemius, medial head",
-        "SCM (sternal head)",
+        "Gastrocnemius, medial |", "SCM (sternal head)",
         "medial head of the gastrocnemius" name the part the lexicon has ("lumbar
         multifidus", "medial gastrocnemius"); the mention then holds the part's words too."""
         name = span_text(span).lower()
@@ -141,12 +141,23 @@ class EllipsisResolver:
         qualifier, start, end = None, span.start, span.end
         bracketed = words[:1] == ["("] and words[2:3] == [")"]
         after_comma = words[:1] == [","] and words[2:3] != [] and words[2] in _PART_NOUNS
+        # a pick list's order, the part's word alone after the muscle and nothing after it in
+        # the cell: "| Gastrocnemius, medial  | L |" ("R upper trapezius, middle trapezius"
+        # goes on with another name)
+        sorted_part = (
+            words[:1] == [","]
+            and words[1:2] != []
+            and f"{words[1]} {name}" in self._muscle_terms
+            and not (words[2:3] and words[2].isalpha())
+        )
         # "SCM (sternal head)"
         bracketed_part = words[:1] == ["("] and words[2:4] == ["head", ")"]
         if bracketed or after_comma:
             qualifier, end = words[1], span.end + 3
         elif bracketed_part:
             qualifier, end = words[1], span.end + 4
+        elif sorted_part:
+            qualifier, end = words[1], span.end + 2
         elif words[:1] and words[1:2] and words[1] in _PART_NOUNS:
             qualifier, end = words[0], span.end + 2
         elif len(before) >= 3 and before[-1] in ("the", "of") and _part_before(before):

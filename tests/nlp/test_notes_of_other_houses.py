@@ -110,3 +110,23 @@ def test_activity_as_tolerated_is_no_tolerance_of_the_procedure(scribe: Scribe) 
     assert scribe.extract(text).note.rationale.tolerance is None
     said = "DN L gastrocnemius, nothing injected. He tolerated the needling well."
     assert scribe.extract(said).note.rationale.tolerance is not None
+
+
+def test_a_part_written_after_its_muscle_as_pick_lists_sort_it(scribe: Scribe) -> None:
+    text = (
+        "| Muscle               | Side | Needles |\n"
+        "| Trapezius, upper     | R    | 2       |\n"
+        "| Deltoid, posterior   | R    | 1       |\n"
+        "Dry needling as above, no injectate, tolerated well."
+    )
+    assert _muscles(scribe, text) == {
+        ("upper trapezius", "right"): "treated",
+        ("posterior deltoid", "right"): "treated",
+    }
+    # a list that goes on with the next name keeps its names
+    listed = "DN R upper trapezius, middle trapezius, lower trapezius; no injectate."
+    assert set(_muscles(scribe, listed)) == {
+        ("upper trapezius", "right"),
+        ("middle trapezius", "right"),
+        ("lower trapezius", "right"),
+    }

@@ -48,7 +48,8 @@ NEEDLE_COUNT = compile_lowercase(
     # "0.20 x 30 mm needles x3" (the size is blanked out before this is searched)
     rf"|\bneedles?\s+x\s*(?P<y>\d{{1,2}})\b(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|sessions?|visits?))"
 )
-CLAUSE_END = re.compile(r"[.;]|\n|$")
+# (a list that wraps after a comma goes on: "rhomboid major x2,\n L UT x2")
+CLAUSE_END = re.compile(r"[.;]|(?<!,)(?<!, )\n|$")
 # "two needles in each", "one needle each", "three apiece": a count per muscle
 # (also written "/ea", "ea.")
 _EACH = re.compile(
@@ -257,6 +258,63 @@ def table_counts(text: str, offset: int) -> list[CountItem]:
         ]
         if len(cells) >= 3 and len(headings) == 1:
             column, width = headings[0], len(cells)
+    return items
+
+
+# a count written right after a muscle's name: "R UFT x3", "L QL (4)"
+_AFTER_NAME = re.compile(
+    r"\s*(?:x\s*(?P<x>\d{1,2})|\(\s*(?P<b>\d{1,2})\s*\))(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|"
+    r"sessions?|visits?|reps?|sets?|per|each|/|\d|\.\d))"
+)
+
+
+# what may stand between one counted name and the next of its list: "R UFT x3, R LFT x1"
+_LIST_GAP = re.compile(
+    r"(?:[\s,&/+]|\band\b|\bthe\b|\bplus\b|\b(?:r|l|b|rt|lt|right|left|bilat\w*)\b)*"
+)
+# a list of twitches, not of needles: "LTR in upper trapezius x2 and lower trapezius x1"
+_TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^.;:\n]*$")
+
+
+def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
+    """ "R UFT x3, R LFT x1, R levator scapulae x2": a list of two treated muscles or more,
+    each with a count written right after its name, lists each muscle's needles (not when
+    twitches are what the list counts, nor the sites of injected muscles)."""
+    treated = sorted(
+        (
+            s
+            for s in target_spans(doc)
+            if s.label_ == "MUSCLE" and s._.status == "treated" and s._.technique != "injection"
+        ),
+        key=lambda s: s.start_char,
+    )
+    runs: list[list[re.Match[str]]] = []
+    previous_end: int | None = None
+    for span in treated:
+        match = _AFTER_NAME.match(text, span.end_char)
+        if match is None:
+            previous_end = None
+            continue
+        joined = previous_end is not None and _LIST_GAP.fullmatch(
+            text, previous_end, span.start_char
+        )
+        if joined:
+            runs[-1].append(match)
+        else:
+            clause = max(text.rfind(c, 0, span.start_char) for c in ".;:\n") + 1
+            twitches = _TWITCH_BEFORE.search(text, clause, span.start_char) is not None
+            runs.append([] if twitches else [match])
+            if twitches:
+                previous_end = None
+                continue
+        previous_end = match.end()
+    items: list[CountItem] = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        for match in run:
+            group = "x" if match.group("x") else "b"
+            items.append(CountItem((match.start(group), match.end(group)), int(match.group(group))))
     return items
 
 

@@ -21,6 +21,7 @@ from scribe.nlp.counts import (
     STATED_COUNT,
     CountItem,
     compile_lowercase,
+    counts_after_names,
     per_muscle,
     read_counts,
     restated_totals,
@@ -146,6 +147,13 @@ _REACH_WORDS = 10
 _CLAUSE_BEFORE = re.compile(r"[,;:\n]")
 _CLAUSE_AFTER = re.compile(r"[,;\n]")
 _WORD = re.compile(r"\S+")
+
+
+def _apart_from(items: list[CountItem], read: list[CountItem]) -> list[CountItem]:
+    """The items no count already read overlaps."""
+    return [
+        i for i in items if not any(r.span[0] < i.span[1] and i.span[0] < r.span[1] for r in read)
+    ]
 
 
 def _table_counts(doc: Doc, lowered: str) -> list[CountItem]:
@@ -300,6 +308,7 @@ class RationaleExtractor:
                         counts,
                     )
                     + _table_counts(doc, lowered)
+                    + _apart_from(counts_after_names(doc, lowered), counts)
                     if not any(a <= c.span[0] < b for a, b in earlier)
                 ),
                 key=lambda c: c.span,

@@ -96,11 +96,11 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
         return []
     found: list[RomValue] = []
     for match in _ROM_TRANSITION.finditer(text):
-        if not (match.group("unit_a") or match.group("unit_b")):
-            continue  # "3 to 4 times a week": no measure
         a, b = parse_number(match.group("a")), parse_number(match.group("b"))
         if a is None or b is None or a > 360 or b > 360:
             continue
+        if not (match.group("unit_a") or match.group("unit_b") or _angles_of_a_motion(text, match)):
+            continue  # "3 to 4 times a week": no measure
         found.append(
             RomValue(match.start(), match.end(), _motion(text, match.start()), a, b, b > a)
         )
@@ -162,6 +162,19 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
                 )
             )
     return found
+
+
+_MOTION_REACH = 40  # characters from the end of a motion's name to the change said of it
+
+
+def _angles_of_a_motion(text: str, match: re.Match[str]) -> bool:
+    """A change said without its unit right after the motion it measures: "shoulder flexion
+    went from one forty to one sixty five", "Flexion 140 -> 165" (angles: 10 to 180 both)."""
+    a, b = parse_number(match.group("a")), parse_number(match.group("b"))
+    if a is None or b is None or not (10 <= a <= 180 and 10 <= b <= 180):
+        return False
+    lo = max(0, match.start() - _MOTION_REACH)
+    return any(m.end() <= match.start() for m in _MOTION.finditer(text, lo, match.start() + 1))
 
 
 def _motion(text: str, position: int) -> str | None:

@@ -149,3 +149,16 @@ def test_needles_written_after_each_name_are_added_up(scribe: Scribe) -> None:
     assert _needles(scribe, twitches) is None
     sites = "TPI, lidocaine 1% 0.5 mL a site, 25 g needle: L upper trapezius (2), L levator scapulae (1)."
     assert _needles(scribe, sites) is None
+
+
+def test_a_change_of_angle_said_without_its_unit_after_the_motion(scribe: Scribe) -> None:
+    said = (
+        "I needled the right infraspinatus. Shoulder flexion went from one forty to one sixty five."
+    )
+    assert scribe.extract(said).note.rationale.rom
+    # numbers that measure no angle are no range of motion
+    for text in (
+        "I needled the right infraspinatus. Rotation exercises 10 to 15 reps daily.",
+        "I needled the right infraspinatus. Pain went from 7 to 3 with flexion.",
+    ):
+        assert not scribe.extract(text).note.rationale.rom, text

@@ -88,7 +88,8 @@ _PAIN_FALL = re.compile(
 )
 # The value after its cue: "pain was a seven and after about a four", "a five, now a three".
 _PAIN_LATER = re.compile(
-    rf"\b(?:after(?:wards?)?|now|leaving|"
+    rf"\b(?:after(?:wards?)?(?:\s+(?:the\s+)?(?:session|treatment|tx|needling|procedure|visit))?|"
+    rf"now|leaving|"
     rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
     rf"(?:(?:uh|um|it'?s|it\s+is|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
     rf"called\s+it|is|was|'?s))\s*,?\s*)*"
@@ -127,6 +128,9 @@ class Value:
     end: int
     value: float
     timing: Timing
+    # a rating said after the session in a sentence that names no pain ("Afterwards she was
+    # a three"): the pain after, once the note has given the pain before
+    alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ class PainPick:
         unknown: list[Value] = []
         for value in values:
             item = SentenceValue(text, offset, value)
+            if value.alone and self.before is None:
+                continue
             if value.timing == "before" and self.before is None:
                 self.before = item
             elif value.timing == "after" and self.after is None:
@@ -278,11 +284,18 @@ def pain_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> l
         return _pain_values(
             text, before, after, (_PAIN_VALUE, _PAIN_BARE, _PAIN_TIMED, _PAIN_RATED)
         )
-    if not _TIMING_WORD.search(text):
-        return []  # most sentences: no word that could time a value before
-    # "came in at seven" may be a clock time: without a pain word, "at a seven" it must be
-    values = _pain_values(text, before, after, (_PAIN_TIMED,), rating_article=True)
-    return values if {"before", "after"} <= {v.timing for v in values} else []
+    if _TIMING_WORD.search(text):
+        # "came in at seven" may be a clock time: without a pain word, "at a seven" it must be
+        values = _pain_values(text, before, after, (_PAIN_TIMED,), rating_article=True)
+        if {"before", "after"} <= {v.timing for v in values}:
+            return values
+    return [
+        Value(m.start("v"), _value_end(text, m.end("v")), number, "after", alone=True)
+        for m in _PAIN_LATER.finditer(text)
+        if _ENDS_WITH_ARTICLE.search(text, 0, m.start("v"))
+        and (number := parse_number(m.group("v"))) is not None
+        and 0 <= number <= 10
+    ][:1]
 
 
 def _pain_values(

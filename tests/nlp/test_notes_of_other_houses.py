@@ -162,3 +162,13 @@ def test_a_change_of_angle_said_without_its_unit_after_the_motion(scribe: Scribe
         "I needled the right infraspinatus. Pain went from 7 to 3 with flexion.",
     ):
         assert not scribe.extract(text).note.rationale.rom, text
+
+
+def test_a_rating_said_after_the_session_once_the_pain_before_is_known(scribe: Scribe) -> None:
+    def pain(text: str) -> tuple[float | None, float | None]:
+        p = scribe.extract(text).note.rationale.pain
+        return (p.before.value if p.before else None, p.after.value if p.after else None)
+
+    assert pain("Pain was a seven. DN to R UT, no injectate. Afterwards he was a four.") == (7, 4)
+    # alone, a rating with no pain word is no pain
+    assert pain("DN to R UT, no injectate. Afterwards he was a four.") == (None, None)

@@ -298,15 +298,14 @@ def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
         joined = previous_end is not None and _LIST_GAP.fullmatch(
             text, previous_end, span.start_char
         )
+        clause = max(text.rfind(c, 0, span.start_char) for c in ".;:\n") + 1
         if joined:
             runs[-1].append(match)
+        elif _TWITCH_BEFORE.search(text, clause, span.start_char):
+            previous_end = None  # a list of twitches
+            continue
         else:
-            clause = max(text.rfind(c, 0, span.start_char) for c in ".;:\n") + 1
-            twitches = _TWITCH_BEFORE.search(text, clause, span.start_char) is not None
-            runs.append([] if twitches else [match])
-            if twitches:
-                previous_end = None
-                continue
+            runs.append([match])
         previous_end = match.end()
     items: list[CountItem] = []
     for run in runs:

@@ -29,7 +29,13 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.side_references import LIST_GAP, back_references, is_level, is_number
+from scribe.nlp.side_references import (
+    LIST_GAP,
+    back_references,
+    is_level,
+    is_number,
+    restated_at_once,
+)
 from scribe.nlp.templates import side_boxes
 from scribe.schemas.lexicon import LateralityLexicon
 
@@ -171,6 +177,7 @@ class LateralityTagger:
             attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
+        restated_at_once(doc, spans)
         return doc
 
     def _find_mirror(self, doc: Doc, sent: Span, spans: list[Span]) -> None:

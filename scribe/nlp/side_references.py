@@ -1,7 +1,8 @@
 """Mentions that point back at a muscle named before, and so take their side from it rather
 than from the side words around them: a finding's place ("twitch responses in the QL"), a name
 described again ("the glute min referred down his thigh"), a needle tally ("Needles:
-multifidus 4 each side, QL 3"). Also the spinal levels and numbers that are never sides.
+multifidus 4 each side, QL 3"), a name said again at once to correct its side ("left upper trap
+sorry right upper trap"). Also the spinal levels and numbers that are never sides.
 
 Pure functions over a doc's spans, for ``laterality.py``.
 """
@@ -108,3 +109,24 @@ def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Spa
         and s._.laterality_source == "explicit"
     }
     return len(earlier) == 1 and earlier != {"bilateral"}
+
+
+# "the left upper trap sorry right upper trap", "R levator, I mean L levator"
+_RESTATED = re.compile(
+    r"[\s,.-]*(?:no|sorry|i\s+mean|i\s+meant|correction|make\s+that|rather|wait|or\s+rather)"
+    r"(?:[\s,.-]+(?:no|sorry|i\s+mean|i\s+meant|wait|make\s+that))*[\s,.-]+(?:the\s+)?"
+    r"(?:left|right|l|r|lt|rt|both|bilateral)\s*",
+    re.IGNORECASE,
+)
+
+
+def restated_at_once(doc: Doc, spans: list[Span]) -> None:
+    """A name said again right after a word that corrects it, with another side ("trigger
+    points in the left upper trap sorry right upper trap"), takes back the side said first:
+    both mentions are of the second side."""
+    for first, second in zip(spans, spans[1:], strict=False):
+        if first._.entry_id != second._.entry_id or first._.laterality == second._.laterality:
+            continue
+        if _RESTATED.fullmatch(doc.text, first.end_char, second.start_char):
+            first._.laterality = second._.laterality
+            first._.side_cue = second._.side_cue

@@ -172,3 +172,14 @@ def test_a_rating_said_after_the_session_once_the_pain_before_is_known(scribe: S
     assert pain("Pain was a seven. DN to R UT, no injectate. Afterwards he was a four.") == (7, 4)
     # alone, a rating with no pain word is no pain
     assert pain("DN to R UT, no injectate. Afterwards he was a four.") == (None, None)
+
+
+def test_a_name_said_again_at_once_with_another_side_corrects_the_side(scribe: Scribe) -> None:
+    text = (
+        "on exam a taut band in the right infraspinatus, I mean left infraspinatus, so I "
+        "needled the left infraspinatus, nothing injected"
+    )
+    assert _muscles(scribe, text) == {("infraspinatus", "left"): "treated"}
+    # two sides said one after the other are both sides
+    both = "I needled the right infraspinatus and the left infraspinatus, nothing injected"
+    assert set(_muscles(scribe, both)) == {("infraspinatus", "right"), ("infraspinatus", "left")}

@@ -8,6 +8,7 @@ Pure functions over a doc's spans, for ``laterality.py``.
 """
 
 import re
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -124,7 +125,7 @@ def restated_at_once(doc: Doc, spans: list[Span]) -> None:
     """A name said again right after a word that corrects it, with another side ("trigger
     points in the left upper trap sorry right upper trap"), takes back the side said first:
     both mentions are of the second side."""
-    for first, second in zip(spans, spans[1:], strict=False):
+    for first, second in pairwise(spans):
         if first._.entry_id != second._.entry_id or first._.laterality == second._.laterality:
             continue
         if _RESTATED.fullmatch(doc.text, first.end_char, second.start_char):

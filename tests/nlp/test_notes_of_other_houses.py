@@ -139,15 +139,24 @@ def _needles(scribe: Scribe, text: str) -> int | None:
 
 
 def test_needles_written_after_each_name_are_added_up(scribe: Scribe) -> None:
-    listed = "DN (solid needles, nothing injected): R infraspinatus x3, R teres minor x1, R posterior deltoid (2)."
+    listed = (
+        "DN (solid needles, nothing injected): R infraspinatus x3, R teres minor x1, "
+        "R posterior deltoid (2)."
+    )
     assert _needles(scribe, listed) == 6
     # a list that wraps after a comma goes on
     wrapped = "TDN, 0.25 x 40 mm needles: R UT x3 needles, R levator x2,\n   R rhomboid major x1."
     assert _needles(scribe, wrapped) == 6
     # twitches counted after the names are not needles, nor the sites of an injection
-    twitches = "Dry needling to R UT and R levator scapulae; LTR in upper trapezius x2 and levator scapulae x1."
+    twitches = (
+        "Dry needling to R UT and R levator scapulae; "
+        "LTR in upper trapezius x2 and levator scapulae x1."
+    )
     assert _needles(scribe, twitches) is None
-    sites = "TPI, lidocaine 1% 0.5 mL a site, 25 g needle: L upper trapezius (2), L levator scapulae (1)."
+    sites = (
+        "TPI, lidocaine 1% 0.5 mL a site, 25 g needle: "
+        "L upper trapezius (2), L levator scapulae (1)."
+    )
     assert _needles(scribe, sites) is None
 
 

@@ -72,6 +72,7 @@ def cut_off(
         or _object_of_the_procedure_before(m, span, modifiers)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
+        or _does_something_else(m, span)
     )
 
 
@@ -130,6 +131,27 @@ def _not_its_fronted_object(m: Any, span: Span) -> bool:
         return True
     in_list = {i for s in muscles for i in range(s.start, s.end)}
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, subject))
+
+
+# words after "we did" that leave its object to be said before it ("the R UT we did today")
+_NO_OBJECT = _LIST_WORDS | frozenset(
+    {"it", "them", "that", "those", "these", "this", "today", "too", "also", "as", "so", "all",
+     "both", "here", "there", "again", "well", "now", "first", "next", "a", "an", "with", "in",
+     "to", "into", "on", "at", "for", "of", "after", "before", "while", "without", "but", "she",
+     "he", "i", "we", "they", "was", "were", "is", "are", "uh", "um", "just", "only", "then"}
+)  # fmt: skip
+
+
+def _does_something_else(m: Any, span: Span) -> bool:
+    """ "then I did intraoral release to the right medial pterygoid and we did jaw control
+    exercises": a bare "I did" with an object of its own right after it, not a muscle, is
+    said of that object and reaches no muscle."""
+    end = m.modifier_span[1]
+    if m.category != "PROCEDURE" or end >= len(span.doc):
+        return False
+    following = span.doc[end]
+    names = {i for s in _muscles(span.doc) for i in range(s.start, s.end)}
+    return following.is_alpha and following.lower_ not in _NO_OBJECT and end not in names
 
 
 def _beyond_the_list_before(m: Any, span: Span) -> bool:

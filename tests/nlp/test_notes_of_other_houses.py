@@ -192,3 +192,18 @@ def test_a_name_said_again_at_once_with_another_side_corrects_the_side(scribe: S
     # two sides said one after the other are both sides
     both = "I needled the right infraspinatus and the left infraspinatus, nothing injected"
     assert set(_muscles(scribe, both)) == {("infraspinatus", "right"), ("infraspinatus", "left")}
+
+
+def test_a_muscle_only_palpated_and_one_worked_by_hand_are_not_needled(scribe: Scribe) -> None:
+    text = (
+        "trigger points in the left masseter and the left temporalis and the right temporalis "
+        "was tender too but it is not the main problem so I just palpated it, then dry needling "
+        "to the left masseter and the left temporalis, no injectate, then I did intraoral "
+        "release to the right lateral pterygoid and we did tongue posture exercises"
+    )
+    assert _muscles(scribe, text) == {
+        ("masseter", "left"): "treated",
+        ("temporalis", "left"): "treated",
+        ("temporalis", "right"): "palpated_only",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}

@@ -258,6 +258,13 @@ class LateralityTagger:
             if cue is not None:
                 own[i] = cue
                 used.add(cue)
+        # "the upper trap's bilaterally levator scapula on both sides": a side word between two
+        # names, when the second has its own side after it, ends the first name
+        for i in [i for i in own if i > 0 and i - 1 not in own]:
+            cue = own[i]
+            rest = [c for c in cues if c not in used and c.text != "both"]
+            if self._postfix(doc, spans[i - 1], [cue]) and self._postfix(doc, spans[i], rest):
+                own[i - 1] = own.pop(i)
         postfix_of: dict[int, SideCue] = {}
         for i, span in enumerate(spans):
             if i in own:

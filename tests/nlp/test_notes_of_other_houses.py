@@ -207,3 +207,17 @@ def test_a_muscle_only_palpated_and_one_worked_by_hand_are_not_needled(scribe: S
         ("temporalis", "right"): "palpated_only",
     }
     assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_sides_said_after_names_as_speech_runs_on(scribe: Scribe) -> None:
+    text = (
+        "dry needling the upper trap's bilaterally levator scapula on both sides and the right "
+        "splenius capitis nothing injected"
+    )
+    assert _muscles(scribe, text) == {
+        ("upper trapezius", "bilateral"): "treated",
+        ("levator scapulae", "bilateral"): "treated",
+        ("splenius capitis", "right"): "treated",
+    }
+    split = "dry needling by lateral gluteus medius, three needles each side, nothing injected"
+    assert _muscles(scribe, split) == {("gluteus medius", "bilateral"): "treated"}

@@ -142,11 +142,17 @@ class Lexicons:
         return muscle.parent if muscle.parent else muscle.id
 
     def bracketed_terms(self) -> Iterator[Term]:
-        """Muscle and group names with a synonym's word in brackets (``bracketed_forms``),
-        for the phrase matcher only: they are not names a reviewer types or a fuzzy match."""
+        """Muscle and group names as templates and other languages write them: a synonym's
+        word in brackets (``bracketed_forms``), a part's qualifier after its muscle
+        (``postposed_forms``); for the phrase matcher only: they are not names a reviewer
+        types or a fuzzy match."""
         for muscle in self.muscles.muscles:
             for form in bracketed_forms([muscle.name, *muscle.synonyms]):
                 yield Term(form, "MUSCLE", muscle.id)
+            parent = self.muscle_by_id.get(muscle.parent) if muscle.parent else None
+            if parent is not None:
+                for form in postposed_forms([muscle.name, *muscle.synonyms], parent.name):
+                    yield Term(form, "MUSCLE", muscle.id)
         for group in self.muscles.groups:
             for form in bracketed_forms([group.name, *group.synonyms]):
                 yield Term(form, "GROUP", group.id)
@@ -181,6 +187,22 @@ def bracketed_forms(names: list[str]) -> list[str]:
             if len(differ) == 1:
                 i = differ[0]
                 forms.add(" ".join([*words[: i + 1], f"({other[i]})", *words[i + 1 :]]))
+    return sorted(forms)
+
+
+def postposed_forms(names: list[str], parent: str) -> list[str]:
+    """A part of a muscle with its qualifier after the muscle, as Spanish, Portuguese and
+    Italian order them and their writers carry into English: "trapezius superior", "deltoid
+    anterior" for the names "superior trapezius" and "anterior deltoid" of the parts of
+    "trapezius" and "deltoid"."""
+    whole = " ".join(parent.lower().split())
+    forms = set()
+    for name in names:
+        words = " ".join(name.lower().split())
+        if words.endswith(" " + whole):
+            part = words[: -len(whole) - 1]
+            if part and " " not in part:
+                forms.add(f"{whole} {part}")
     return sorted(forms)
 
 

@@ -65,6 +65,7 @@ SETS = (
     "sessions",
     "journal",
     "ledger",
+    "rounds",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

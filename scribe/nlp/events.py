@@ -128,6 +128,8 @@ class EventFinder:
                 if trigger is None or trigger.kind is None:
                     continue
                 start, end = m.modifier_span
+                if trigger.strength == "weak" and _denied_finding(targets[i], start, end):
+                    continue  # "tender no twitch": a twitch denied proves no needling
                 event = ProcedureEvent(trigger.kind, trigger.strength, start, end, i, sections[i])
                 event.category = m.category
                 if trigger.strength == "weak" and sections[i] in self._section_kind:
@@ -299,6 +301,14 @@ def _done_in_section(done: list[bool], sections: list[str | None]) -> list[bool]
                 out[start:i] = [True] * (i - start)
             start = i
     return out
+
+
+def _denied_finding(targets: list[Span], start: int, end: int) -> bool:
+    """The words [start, end) are a finding the note denies ("no twitch")."""
+    return any(
+        t.label_ == "FINDING" and t.start < end and start < t.end and t._.status == "negated"
+        for t in targets
+    )
 
 
 def _patient_gender(doc: Doc) -> str | None:

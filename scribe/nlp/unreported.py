@@ -33,7 +33,12 @@ _CHECKED_NOT_DONE = re.compile(
 # a box checked on "performed" or "done" ("[x] Performed"): the procedure was done
 _CHECKED_DONE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*(?:performed|done|completed|yes)\b", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\s:()\-#/.\d]*$")
-_BLANK_FIELD = re.compile(r"^[\s:()#-]*(?:_{2,}|n/?a\b|none\b|-{2,}|\[\s?\])", re.IGNORECASE)
+# (the field's own label may go on first: "Dry needling performed today: N/A (telehealth)")
+_BLANK_FIELD = re.compile(
+    r"^(?:\s*(?:performed|done|completed|given|today|this\s+visit))*"
+    r"[\s:()#-]*(?:_{2,}|n/?a\b|none\b|no\b(?!\s+\w)|-{2,}|\[\s?\])",
+    re.IGNORECASE,
+)
 
 
 class UnreportedProcedures:

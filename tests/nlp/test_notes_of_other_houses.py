@@ -221,3 +221,28 @@ def test_sides_said_after_names_as_speech_runs_on(scribe: Scribe) -> None:
     }
     split = "dry needling by lateral gluteus medius, three needles each side, nothing injected"
     assert _muscles(scribe, split) == {("gluteus medius", "bilateral"): "treated"}
+
+
+def test_ways_of_writing_found_in_the_rounds_set(scribe: Scribe) -> None:
+    # a twitch denied is no sign of needling
+    palpated = (
+        "right rhomboid major tender no twitch, right teres minor tender no twitch. "
+        "I only needled the right infraspinatus, nothing injected."
+    )
+    assert _muscles(scribe, palpated)[("infraspinatus", "right")] == "treated"
+    assert claim_lines(scribe, palpated) == {("20560", ())}
+    # another clinician's needling, and "I didn't" is no "I did"
+    colleague = (
+        "I needled the right glute med, no injectate. My colleague Priya needled her left "
+        "piriformis yesterday, I didn't touch the left side today."
+    )
+    assert _muscles(scribe, colleague) == {("gluteus medius", "right"): "treated"}
+    # a part's qualifier after its muscle, sides after the name
+    romance = "Dry needling (no drug injected) of trapezius superior Rt and Lt. Tolerated."
+    assert _muscles(scribe, romance) == {("upper trapezius", "bilateral"): "treated"}
+    # a template's procedure field left "N/A" reports nothing done
+    telehealth = (
+        "Telehealth check-in, no hands-on care.\nDry needling performed today: N/A\nMuscles: N/A"
+    )
+    prompts = [p.id for p in scribe.extract(telehealth).coding.prompts]
+    assert "muscle-names-missing" not in prompts

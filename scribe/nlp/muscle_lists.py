@@ -278,3 +278,43 @@ def last_run(before: list[Mention]) -> list[Mention]:
             break
         run.append(mention)
     return run[::-1]
+
+
+_POINTS_BACK = re.compile(r"\b(?:both|these|those|them|each|all)\b", re.IGNORECASE)
+# sections whose lists are never today's procedure's
+_NOT_TODAY_SECTIONS = frozenset({"exam", "history", "plan", "assessment", "medications"})
+
+
+def sole_list_of_a_bare_procedure(
+    doc: Doc,
+    i: int,
+    mentions: list[Mention],
+    effective: list[ProcedureEvent],
+    sections: list[str | None],
+) -> ProcedureEvent | None:
+    """ "right leg. medial gastroc, lateral gastroc and the soleus, all right side. ... dry
+    needling, no injectate": a sentence of nothing but names and sides, before the one
+    procedure done today, which names no muscle, in a note that ties no muscle to any
+    procedure, is that procedure's list."""
+    if sections[i] in _NOT_TODAY_SECTIONS:
+        return None
+    # (the names of this list tied already do not count)
+    sent = sentences(doc)[i]
+    if any(m.span._.status == "treated" and m.sentence != i for m in mentions):
+        return None
+    done = [e for e in effective if e.billable_today and e.kind in BILLABLE]
+    strong = [e for e in done if e.strength == "strong"]
+    if len(strong) != 1 or any(
+        not sent.start <= s.start < sent.end for e in done for s in e.muscles
+    ):
+        return None
+    event = strong[0]
+    if event.sentence <= i or _POINTS_BACK.search(sentences(doc)[event.sentence].text):
+        return None  # "Both dry needled today": the words that point back tie them
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+    words = [t for t in sent if t.is_alpha and t.i not in inside]
+    if not any(m.sentence == i for m in mentions) or any(
+        t.lower_ not in _BARE_LIST_WORDS | {"all", "on"} for t in words
+    ):
+        return None
+    return event

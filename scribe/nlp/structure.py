@@ -32,6 +32,7 @@ from scribe.nlp.muscle_lists import (
     list_like,
     listed_after_its_procedure,
     on_list_line,
+    sole_list_of_a_bare_procedure,
     today_list,
 )
 from scribe.nlp.sections import sentence_sections
@@ -215,6 +216,7 @@ class StructureTies:
                     doc, i, mentions, listing, self._about_the_procedure
                 )
                 event = event or after_a_semicolon(mention, mentions, effective)
+                event = event or sole_list_of_a_bare_procedure(doc, i, mentions, listing, sections)
             # a finding said after the list ("..., taut bands in both") does not take it out
             # of today's procedure; a complaint or an exam word does
             listed = mention.strength == UNDECIDED or mention.span._.status == "palpated_only"

@@ -246,3 +246,17 @@ def test_ways_of_writing_found_in_the_rounds_set(scribe: Scribe) -> None:
     )
     prompts = [p.id for p in scribe.extract(telehealth).coding.prompts]
     assert "muscle-names-missing" not in prompts
+
+
+def test_a_bare_list_before_the_one_procedure_that_names_no_muscle(scribe: Scribe) -> None:
+    said = (
+        "left shoulder. infraspinatus, teres minor and the posterior deltoid, all left side. "
+        "the infraspinatus had a taut band. dry needling, no injectate, tolerated well."
+    )
+    assert claim_lines(scribe, said) == {("20561", ())}
+    # an exam's list is not the procedure's, nor one with words of its own
+    for text in (
+        "Exam: L infraspinatus, L teres minor.\nDry needling performed, no injectate.",
+        "L infraspinatus and L teres minor tender. Dry needling performed, no injectate.",
+    ):
+        assert claim_lines(scribe, text) == set(), text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -48,16 +48,7 @@ FindingKind = Literal[
 ]
 # the findings that document a trigger point (Simons and Travell's criteria): tenderness
 # alone does not
-TRIGGER_POINT_FINDINGS: frozenset[str] = frozenset(
-    {
-        "trigger_point",
-        "taut_band",
-        "jump_sign",
-        "local_twitch_response",
-        "referred_pain",
-        "symptom_reproduction",
-    }
-)
+TRIGGER_POINT_FINDINGS: frozenset[str] = frozenset(get_args(FindingKind)) - {"tenderness"}
 
 
 class MuscleMention(Evidence):

@@ -146,8 +146,10 @@ def _does_something_else(m: Any, span: Span) -> bool:
     """ "then I did intraoral release to the right medial pterygoid and we did jaw control
     exercises": a bare "I did" with an object of its own right after it, not a muscle, is
     said of that object and reaches no muscle."""
-    end = m.modifier_span[1]
-    if m.category != "PROCEDURE" or end >= len(span.doc):
+    start, end = m.modifier_span
+    if m.category != "PROCEDURE" or end >= len(span.doc) or end - start != 2:
+        return False
+    if span.doc[start].lower_ not in _FIRST_PERSON or span.doc[start + 1].lower_ != "did":
         return False
     following = span.doc[end]
     names = {i for s in _muscles(span.doc) for i in range(s.start, s.end)}

@@ -37,6 +37,10 @@ def compile_lowercase(source: str) -> re.Pattern[str]:
 STATED_COUNT = compile_lowercase(
     rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
     rf"named\s+)?(?:muscles?|muscle\s+groups)\b"
+    # the count as the needling verb's object, its names after it: "I only needled two, the
+    # right infraspinatus and the right levator"
+    rf"|\b(?:needled|injected)\s+(?:only\s+|just\s+)?(?P<v>{NUMBER})(?=\s*[,:;-]\s*(?:the\s+)?"
+    rf"(?:r|l|rt|lt|right|left|both|bilateral)\b)"
 )
 NEEDLE_COUNT = compile_lowercase(
     # not a code's modifier: "20560-59 Needle insertion w/o injection"

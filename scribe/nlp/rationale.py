@@ -313,7 +313,7 @@ class RationaleExtractor:
                 ),
                 key=lambda c: c.span,
             )
-        if "muscle" in lowered:
+        if "muscle" in lowered or "needled" in lowered or "injected" in lowered:
             back = [m.span() for m in self._points_back.finditer(lowered)]
             # a count said of another visit ("last session we needled four muscles") is not
             # the count of today's

@@ -260,3 +260,14 @@ def test_a_bare_list_before_the_one_procedure_that_names_no_muscle(scribe: Scrib
         "L infraspinatus and L teres minor tender. Dry needling performed, no injectate.",
     ):
         assert claim_lines(scribe, text) == set(), text
+
+
+def test_a_count_said_as_the_needling_verbs_object(scribe: Scribe) -> None:
+    def stated(text: str) -> list[int]:
+        return [c.value for c in scribe.extract(text).note.stated_muscle_counts]
+
+    said = (
+        "I palpated a lot, then I only needled two, the right infraspinatus and the right levator"
+    )
+    assert stated(said) == [2]
+    assert stated("I needled the right infraspinatus two times, nothing injected") == []

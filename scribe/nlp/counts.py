@@ -191,7 +191,9 @@ def read_counts(
             start, end = offset + match.start(), offset + match.end()
             line_start = text.rfind("\n", 0, start) + 1
             before = text[max(line_start, start - 30) : start].lower()
-            after = text[end : end + 14].lower()
+            line_end = text.find("\n", end)
+            # (the line's own words: "R temporalis: 2 needles\nTotal 7 needles" is no total)
+            after = text[end : min(end + 14, len(text) if line_end < 0 else line_end)].lower()
             if re.match(r"\s*(?:per|each|/)\s*(?:muscle|site|trp|trigger)", after):
                 continue  # "2 needles per muscle" is not a count of needles used
             following = matches[index + 1] if index + 1 < len(matches) else None

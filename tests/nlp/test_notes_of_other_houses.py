@@ -271,3 +271,11 @@ def test_a_count_said_as_the_needling_verbs_object(scribe: Scribe) -> None:
     )
     assert stated(said) == [2]
     assert stated("I needled the right infraspinatus two times, nothing injected") == []
+
+
+def test_a_total_on_the_next_line_is_not_the_line_above(scribe: Scribe) -> None:
+    text = (
+        "Dry needling, no injectate.\n  L masseter: 3 needles\n  L temporalis: 2 needles\n"
+        "  Total 5 needles. Tolerated well."
+    )
+    assert _needles(scribe, text) == 5

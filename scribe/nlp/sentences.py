@@ -134,6 +134,8 @@ def dictation_sentences(doc: Doc) -> Doc:
                 continue
             if before in _ABBREVIATIONS or before in _SIDE_LETTERS:
                 continue
+            if nxt.text[:1] in (":", ",", ";"):
+                continue  # an abbreviation's stop: "M. levator scapulae li.: TrP latent"
             if before in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
                 continue
             starts[nxt.i] = True

@@ -279,3 +279,15 @@ def test_a_total_on_the_next_line_is_not_the_line_above(scribe: Scribe) -> None:
         "  Total 5 needles. Tolerated well."
     )
     assert _needles(scribe, text) == 5
+
+
+def test_a_stop_before_a_colon_ends_no_sentence(scribe: Scribe) -> None:
+    text = (
+        "Findings: M. levator scapulae sin.: TrP latent, only palpated.\n"
+        "Therapy: dry needling of the R upper trapezius, no injectate."
+    )
+    muscles = _muscles(scribe, text)
+    assert muscles[("upper trapezius", "right")] == "treated"
+    assert [s for (name, _), s in muscles.items() if name == "levator scapulae"] == [
+        "palpated_only"
+    ]

@@ -49,6 +49,15 @@ def _muscles(doc: Doc) -> list[Span]:
     return cached
 
 
+def _name_tokens(doc: Doc) -> frozenset[int]:
+    """The tokens of the doc's muscle and group names (built once per doc)."""
+    cached: frozenset[int] | None = doc.user_data.get("scribe_reach_name_tokens")
+    if cached is None:
+        cached = frozenset(i for s in _muscles(doc) for i in range(s.start, s.end))
+        doc.user_data["scribe_reach_name_tokens"] = cached
+    return cached
+
+
 def distance(modifier: Any, span: Span) -> int:
     """Tokens between a modifier and a span (0 when they touch)."""
     start, end = modifier.modifier_span
@@ -152,8 +161,11 @@ def _does_something_else(m: Any, span: Span) -> bool:
     if span.doc[start].lower_ not in _FIRST_PERSON or span.doc[start + 1].lower_ != "did":
         return False
     following = span.doc[end]
-    names = {i for s in _muscles(span.doc) for i in range(s.start, s.end)}
-    return following.is_alpha and following.lower_ not in _NO_OBJECT and end not in names
+    return (
+        following.is_alpha
+        and following.lower_ not in _NO_OBJECT
+        and end not in _name_tokens(span.doc)
+    )
 
 
 def _beyond_the_list_before(m: Any, span: Span) -> bool:
@@ -332,7 +344,7 @@ def names_another_treatment(modifiers: list[Any], span: Span) -> bool:
     names between ("Reviewed HEP: SCM and scalene self-stretches", "piriformis stretch"): the
     muscle names the exercise, and a plan word before it plans no needling of the muscle."""
     doc = span.doc
-    names = {i for s in _muscles(doc) for i in range(s.start, s.end)}
+    names = _name_tokens(doc)
     for m in modifiers:
         start = m.modifier_span[0]
         if m.category != "OTHER_TREATMENT" or start < span.end:

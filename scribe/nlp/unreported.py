@@ -1,8 +1,9 @@
 """Procedure words that report no procedure: template and boilerplate text.
 
 EHR templates name dry needling and trigger point injections in every note, done or not: an
-unchecked box ("[ ] Trigger point injection"), a box checked on a word that says it was not
-done ("Dry needling: [ ] performed [x] deferred"), a blank field ("Muscles needled: ______",
+unchecked box ("[ ] Trigger point injection", ``in_an_unchecked_box``, which the event finder asks
+before any muscle is tied), a box checked on a word that says it was not done ("Dry needling:
+[ ] performed [x] deferred"), a blank field ("Muscles needled: ______",
 "Muscles: N/A"), an education, consent or screening text ("Dry needling uses a thin solid
 needle ...", "DRY NEEDLING SCREENING QUESTIONNAIRE", "Alternatives discussed: ... dry
 needling"). Such words, when no muscle is tied to them, are no procedure done today, and so
@@ -54,13 +55,12 @@ class UnreportedProcedures:
             if not event.billable_today or event.muscles or event.source != "words":
                 continue
             words = doc[event.start : event.end]
-            line_start = text.rfind("\n", 0, words.start_char) + 1
             line_end = text.find("\n", words.end_char)
             line_end = len(text) if line_end == -1 else line_end
-            before, after = text[line_start : words.start_char], text[words.end_char : line_end]
+            after = text[words.end_char : line_end]
             sentence = text[sents[event.sentence].start_char : sents[event.sentence].end_char]
-            if _UNCHECKED_BEFORE.search(before) or _CHECKED_NOT_DONE.search(after):
-                event.time = "not_done"  # "[ ] Dry needling"; "DN: [ ] performed [x] deferred"
+            if _CHECKED_NOT_DONE.search(after):
+                event.time = "not_done"  # "DN: [ ] performed [x] deferred"
             elif _BLANK_FIELD.match(after):
                 event.time = "mentioned"  # "Muscles needled: ______"
             elif self._described.search(sentence) or (

@@ -30,6 +30,26 @@ _SOFT_WRAP = (
 _STRUCK = re.compile(
     r"~~(?=\S)[^~]{1,800}?(?<=\S)~~|<(s|del|strike)>[^<]{0,800}</\1>", re.IGNORECASE
 )
+# a dictation begun again: "I'm in the wrong chart, scratch all of that, starting over for
+# Mr B", "disregard everything above, let me start again". What was said before it in its
+# paragraph was taken back by the one who said it, so it is read as blank like struck text
+# (the command too); the words after it are the dictation. A bare "scratch that" takes back
+# only the words right before it and is left to the context rules.
+_RESTART = re.compile(
+    r"\b(?:"
+    r"(?:scratch|strike|delete|disregard|ignore|erase|discard|cancel)\s+(?:"
+    r"all\s+(?:of\s+)?(?:that|this|the\s+above|it)|everything(?:\s+(?:so\s+far|above|before"
+    r"(?:\s+(?:this|that))?|i(?:'ve|\s+have)?\s+(?:just\s+)?(?:said|dictated)))?"
+    r"|the\s+whole\s+(?:thing|dictation|note)"
+    r"|(?:this|that|the)\s+(?:whole\s+|entire\s+)?(?:dictation|note)(?:\s+so\s+far)?)"
+    r"|(?:let\s+me|i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)|(?:okay|ok|"
+    r"alright|all\s+right|so)[,.]?)\s+(?:start|begin)(?:ing)?\s+(?:(?:this|it|the\s+dictation)\s+)?"
+    r"(?:(?:over|again)(?:\s+from\s+the\s+(?:top|beginning))?|from\s+the\s+(?:top|beginning))"
+    r")(?=\s*(?:[.,;:!?]|$|\b(?:and|okay|ok|so|let|i|i'm|i'll|we|start|starting|begin|beginning"
+    r"|for|this|wrong)\b))",
+    re.IGNORECASE,
+)
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 # a plural left open, "injection(s)", "muscle(s)": read as the plural (same length, so every
 # character keeps its place)
 _OPEN_PLURAL = re.compile(r"(?<=[a-z])\(s\)(?![A-Za-z])", re.IGNORECASE)
@@ -145,6 +165,23 @@ def _plain(text: str) -> tuple[str, list[int]]:
     return "".join(kept), kept_offsets
 
 
+def _restarted(text: str) -> str:
+    """The text with each dictation begun again read as blank up to and with its command,
+    from the start of the command's paragraph (or the end of the last restart in it)."""
+    position = 0
+    pieces: list[str] = []
+    for match in _RESTART.finditer(text):
+        paragraph = max((p.end() for p in _PARAGRAPH.finditer(text, 0, match.start())), default=0)
+        start = max(paragraph, position)
+        pieces.append(text[position:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start : match.end()]))
+        position = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def normalize(text: str) -> NormalizedText:
     """Plain characters, struck-through text blanked, open plurals ("injection(s)") closed,
     a product's strength read apart from its name ("Kenalog-40"), soft-wrapped lines joined
@@ -152,6 +189,7 @@ def normalize(text: str) -> NormalizedText:
     plain, plain_offsets = _plain(text)
     if "~~" in plain or "<" in plain:
         plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
+    plain = _restarted(plain)
     if "(s)" in plain or "(S)" in plain:
         plain = _OPEN_PLURAL.sub("s  ", plain)
     if "-" in plain:

@@ -1,0 +1,66 @@
+"""A dictation begun again: what was said before the command, in its paragraph, was taken back
+by the one who said it and documents nothing; what follows is the dictation."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+from scribe.nlp.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "disregard everything so far, let me start again.",
+        "wrong patient, delete all of that.",
+        "ok let me start over from the top.",
+        "strike this whole dictation, I'll begin again.",
+    ],
+)
+def test_words_before_a_restart_are_read_as_blank(command: str) -> None:
+    text = f"left gluteus medius and left piriformis, five needles, pain eight to five, {command} "
+    text += "right infraspinatus needled"
+    source = normalize(text)
+    assert "gluteus" not in source.text and "eight" not in source.text
+    assert source.text.strip().endswith("right infraspinatus needled")
+    assert len(source.offsets) == len(source.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will start over with the home program next visit.",
+        "Pt told to ignore all of that advice from the gym; DN to R UT.",
+        "She is starting over with her walking program. L QL needled.",
+        "R UT needled, scratch that, L UT needled.",
+    ],
+)
+def test_words_that_only_look_like_a_restart_are_kept(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_a_restart_takes_back_only_its_own_paragraph() -> None:
+    text = "HPI: neck pain 6/10.\n\nProcedure: DN L UT, disregard all of that. DN R UT."
+    source = normalize(text)
+    assert source.text.startswith("HPI: neck pain 6/10.")
+    assert "L UT" not in source.text
+
+
+def test_a_dictation_begun_again_reads_only_what_follows(scribe: Scribe) -> None:
+    text = (
+        "okay this is for Mrs Ortega. left hamstring, eight needles, pain went from nine to "
+        "three, hang on I have the wrong chart open, disregard everything I just said. let me "
+        "start again. Mrs Ortega, right gluteus medius and right piriformis dry needled, no "
+        "injectate, four needles, pain five before and two after, she tolerated it well"
+    )
+    result = scribe.extract(text)
+    note = result.note
+    assert {(m.name, m.laterality, m.status) for m in note.muscles} == {
+        ("gluteus medius", "right", "treated"),
+        ("piriformis", "right", "treated"),
+    }
+    pain = note.rationale.pain
+    assert pain.before is not None and pain.before.value == 5
+    assert pain.after is not None and pain.after.value == 2
+    assert [c.count for c in note.rationale.needle_counts] == [4]

@@ -4,7 +4,7 @@ value (shared with the range-of-motion reader, ``motion.py``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from scribe.nlp.numbers import parse_number
@@ -370,7 +370,37 @@ def _pain_values(
             text, start, end, before, after, (low, high), preposed=preposed, owned=owned
         )
         add(start, end, raw, timing)
-    return sorted(values, key=lambda v: v.start)
+    return _corrected(text, sorted(values, key=lambda v: v.start))
+
+
+# a value taken back as it is said: "pain coming in was a four, no it was a five", "a six,
+# sorry, a seven", "three, actually make that four": only words of correction between them
+_CORRECTION_WORD = (
+    r"(?:no|sorry|actually|wait|i\s+mean|make\s+(?:that|it)|correction|(?:or\s+)?rather|"
+    r"scratch\s+that|(?:s?he|they|the\s+patient|pt)\s+corrected\s+(?:me|it|that))"
+)
+_CORRECTED = re.compile(
+    rf"[\s,.;:]*{_CORRECTION_WORD}\b(?:[\s,.;:]*(?:{_CORRECTION_WORD}|it\s+(?:was|is)|it'?s|"
+    rf"(?:s?he|they)\s+(?:said|says)|(?:um|uh))\b)*[\s,.;:]*{_ARTICLE}",
+    re.IGNORECASE,
+)
+
+
+def _corrected(text: str, values: list[Value]) -> list[Value]:
+    """The values with each one taken back at once left out: the value that corrects it
+    takes its timing when it has none of its own (or the same)."""
+    kept: list[Value] = []
+    for value in values:
+        last = kept[-1] if kept else None
+        if (
+            last is not None
+            and value.timing in ("unknown", last.timing)
+            and _CORRECTED.fullmatch(text, last.end, value.start)
+        ):
+            kept[-1] = replace(value, timing=last.timing)
+        else:
+            kept.append(value)
+    return kept
 
 
 def _value_end(text: str, end: int) -> int:

@@ -1,5 +1,6 @@
-"""A dictation begun again: what was said before the command, in its paragraph, was taken back
-by the one who said it and documents nothing; what follows is the dictation."""
+"""Speech taken back as it is said. A dictation begun again: what was said before the
+command, in its paragraph, was taken back by the one who said it and documents nothing; what
+follows is the dictation. A pain rating corrected at once: the second is the rating."""
 
 from __future__ import annotations
 
@@ -64,3 +65,19 @@ def test_a_dictation_begun_again_reads_only_what_follows(scribe: Scribe) -> None
     assert pain.before is not None and pain.before.value == 5
     assert pain.after is not None and pain.after.value == 2
     assert [c.count for c in note.rationale.needle_counts] == [4]
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "after"),
+    [
+        ("pain before was a six, sorry, a seven, and after the needling a three", 7, 3),
+        ("coming in she rated it a three no actually a four, leaving a one", 4, 1),
+        ("pain was eight out of ten, she corrected me, nine out of ten, and after a five", 9, 5),
+    ],
+)
+def test_a_pain_rating_corrected_as_it_is_said_is_the_second(
+    scribe: Scribe, said: str, before: int, after: int
+) -> None:
+    pain = scribe.extract(f"right infraspinatus dry needled, {said}").note.rationale.pain
+    assert pain.before is not None and pain.before.value == before
+    assert pain.after is not None and pain.after.value == after

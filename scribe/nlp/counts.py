@@ -282,6 +282,29 @@ _LIST_GAP = re.compile(
 _TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^.;:\n]*$")
 
 
+# the number of a list said at its end, as speakers do: "upper traps both sides and the left
+# levator, that's three", "... and the right QL, so four in all" (not "that's two needles")
+_LIST_TALLY = compile_lowercase(
+    rf"[\s,]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so)\s+(?P<n>{NUMBER})"
+    rf"(?:\s+(?:in\s+all|in\s+total|total|altogether|all\s+together))?"
+    rf"(?=\s*(?:[,.;:]|$)|\s+(?:muscles?|dry|and|then|today)\b)"
+)
+
+
+def counts_closing_lists(doc: Doc, text: str) -> list[CountItem]:
+    """The muscles counted at the end of a list of treated ones, right after its last name
+    ("the left levator scapula that's three"): a count the clinician states."""
+    found: list[CountItem] = []
+    for span in target_spans(doc):
+        if span.label_ != "MUSCLE" or span._.status != "treated":
+            continue
+        match = _LIST_TALLY.match(text, span.end_char)
+        number = parse_number(match.group("n")) if match else None
+        if match and number is not None and number == int(number) and 0 < number < 50:
+            found.append(CountItem((match.start("n"), match.end("n")), int(number)))
+    return found
+
+
 def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
     """ "R UFT x3, R LFT x1, R levator scapulae x2": a list of two treated muscles or more,
     each with a count written right after its name, lists each muscle's needles (not when

@@ -22,6 +22,7 @@ from scribe.nlp.counts import (
     CountItem,
     compile_lowercase,
     counts_after_names,
+    counts_closing_lists,
     per_muscle,
     read_counts,
     restated_totals,
@@ -323,6 +324,8 @@ class RationaleExtractor:
                 if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
                 and not said_of_another_visit(doc, c.span[0])
             ]
+        if not result.stated_counts:
+            result.stated_counts = counts_closing_lists(doc, lowered)
         doc._.rationale = result
         return doc
 

@@ -81,3 +81,19 @@ def test_a_pain_rating_corrected_as_it_is_said_is_the_second(
     pain = scribe.extract(f"right infraspinatus dry needled, {said}").note.rationale.pain
     assert pain.before is not None and pain.before.value == before
     assert pain.after is not None and pain.after.value == after
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("right gluteus medius, right piriformis and the left QL, that's three, dry needled", [3]),
+        ("dry needling to the calf, medial gastroc and soleus, so two in all, tolerated well", [2]),
+        # a number of needles is no number of muscles
+        ("dry needled the right QL, that's two needles, and the right multifidus", []),
+    ],
+)
+def test_a_count_said_at_the_end_of_a_list_of_names_is_stated(
+    scribe: Scribe, text: str, stated: list[int]
+) -> None:
+    counts = scribe.extract(text).note.stated_muscle_counts
+    assert [c.value for c in counts] == stated

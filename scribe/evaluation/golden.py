@@ -66,6 +66,7 @@ SETS = (
     "journal",
     "ledger",
     "rounds",
+    "casebook",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

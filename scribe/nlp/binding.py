@@ -55,6 +55,7 @@ from scribe.nlp.reach import (
     names_another_treatment,
     opens_a_new_item,
     without_a_later_farther_plan,
+    without_an_earlier_plan_of_another_name,
 )
 from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
@@ -243,6 +244,7 @@ class MuscleBinder:
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
         modifiers += closing_denial(mention, sentence_modifiers)
         modifiers = without_a_later_farther_plan(modifiers, span)
+        modifiers = without_an_earlier_plan_of_another_name(modifiers, span)
         categories = {m.category for m in modifiers}
         if "dry_needling" not in proven and (denial := not_injected(mention, sentence_modifiers)):
             # "the L upper trapezius was NOT injected today", in a note of injections alone

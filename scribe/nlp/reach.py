@@ -58,6 +58,9 @@ def _name_tokens(doc: Doc) -> frozenset[int]:
     return cached
 
 
+_DONE_CATEGORIES = frozenset({"NEEDLED", "INJECTED"})
+
+
 def distance(modifier: Any, span: Span) -> int:
     """Tokens between a modifier and a span (0 when they touch)."""
     start, end = modifier.modifier_span
@@ -330,6 +333,36 @@ def without_a_later_farther_plan(modifiers: list[Any], span: Span) -> list[Any]:
             and distance(m, span) > nearest
         )
     ]
+
+
+# how many tokens before a plan word its own object may stand ("the right subscapularis I
+# want to save for next visit")
+_PLAN_OBJECT_REACH = 6
+
+
+def without_an_earlier_plan_of_another_name(modifiers: list[Any], span: Span) -> list[Any]:
+    """ "the right subscapularis I want to save for next visit and then the posterior deltoid,
+    that one got needled too": a plan said right after another name is that name's; a muscle
+    named after it, which a needling word after it reaches first (or as soon), is not planned
+    by it."""
+    done = [
+        m for m in modifiers if m.category in _DONE_CATEGORIES and m.modifier_span[0] >= span.end
+    ]
+    if not done:
+        return modifiers
+    nearest = min(distance(m, span) for m in done)
+    names = _name_tokens(span.doc)
+
+    def of_another_name(m: Any) -> bool:
+        start, end = m.modifier_span
+        return (
+            m.category == "PLANNED"
+            and end <= span.start
+            and distance(m, span) >= nearest
+            and any(i in names for i in range(max(0, start - _PLAN_OBJECT_REACH), start))
+        )
+
+    return [m for m in modifiers if not of_another_name(m)]
 
 
 # what may stand between a list of names and the exercise they name: "SCM and scalene

@@ -97,3 +97,19 @@ def test_a_count_said_at_the_end_of_a_list_of_names_is_stated(
 ) -> None:
     counts = scribe.extract(text).note.stated_muscle_counts
     assert [c.value for c in counts] == stated
+
+
+def test_a_plan_said_of_one_name_does_not_plan_the_next_one_needled(scribe: Scribe) -> None:
+    text = (
+        "left hip today, the left gluteus medius got needled, the left piriformis we'll leave "
+        "for next session and then the left gluteus minimus, that one was needled as well"
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("gluteus medius", "left"): "treated",
+        ("piriformis", "left"): "planned",
+        ("gluteus minimus", "left"): "treated",
+    }
+    # with no needling word of its own, the next name stays in the plan
+    plan = "the left piriformis we'll leave for next session and then the left gluteus minimus"
+    assert {m.status for m in scribe.extract(plan).note.muscles} == {"planned"}

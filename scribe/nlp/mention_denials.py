@@ -54,17 +54,24 @@ def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, 
 def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:
     """ "R SCM to be needled at the next visit - not done today": a denial that closes the
     mention's clause, with no other muscle or clause break between them, is about it even
-    past the reach ConText gives it."""
+    past the reach ConText gives it. So is a denial of what follows it that finds nothing
+    there, said right after the name ("L vastus med no DN today - pt asked for a break")."""
     span = mention.span
     doc = span.doc
     out = []
     for m in sentence_modifiers:
-        if m.category != "NOT_TREATED" or m.direction.upper() == "FORWARD":
+        if m.category != "NOT_TREATED":
             continue
+        if m.direction.upper() == "FORWARD" and (
+            getattr(m, "_targets", None) or m in span._.modifiers
+        ):
+            continue  # a denial of what follows it; one with nothing after it closes the clause
         start = m.modifier_span[0]
         if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
             continue
         gap = doc[span.end : start]
+        if m.direction.upper() == "FORWARD" and any(not t.is_punct for t in gap):
+            continue  # a denial that finds nothing after it: only right after the name
         if doc[start].lower_ == "but" and len(gap) and gap[-1].text == ",":
             gap = gap[:-1]  # "..., but that one I did not needle": it points back
         # a recogniser writes a comma at each pause ("the right upper trapezius, was tender

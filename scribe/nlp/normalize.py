@@ -81,6 +81,16 @@ _SPOKEN_MARKS = (
     # a line break keeps the full stop before it
     (re.compile(r"[ \t]*,?[ \t]*\bnew\s+(?:paragraph|line)\b[,;.]?[ \t]*", re.I), "\n"),
 )
+# the Latin shorthand letters with a bar over them (c-bar "cum", s-bar "sine", p-bar "post",
+# a-bar "ante") and the slashed O or empty set written for "nil": read as the words
+_MACRON = "\u0304"
+_SYMBOL_WORDS = (
+    (re.compile(rf"(?<![A-Za-z])[cC]{_MACRON}(?![A-Za-z])"), "with"),
+    (re.compile(rf"(?<![A-Za-z])[sS]{_MACRON}(?![A-Za-z])"), "without"),
+    (re.compile(rf"(?<![A-Za-z])[pP]{_MACRON}(?![A-Za-z])"), "after"),
+    (re.compile(rf"(?<![A-Za-z])[aA]{_MACRON}(?![A-Za-z])"), "before"),
+    (re.compile(r"(?<![A-Za-z])[\u00d8\u00f8\u2205](?=[ \t]+[A-Za-z])"), "no"),
+)
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -208,6 +218,8 @@ def normalize(text: str) -> NormalizedText:
     pieces.append(plain[position:])
     offsets.extend(plain_offsets[position:])
     squeezed = NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))
+    if _MACRON in squeezed.text or any(c in squeezed.text for c in "\u00d8\u00f8\u2205"):
+        squeezed = read_as_meant(squeezed, _SYMBOL_WORDS)
     if len(_SAID_MARKS.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < 2:
         return squeezed
     return read_as_meant(squeezed, _SPOKEN_MARKS)

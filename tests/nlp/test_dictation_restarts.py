@@ -5,6 +5,7 @@ follows is the dictation. A pain rating corrected at once: the second is the rat
 from __future__ import annotations
 
 import pytest
+from helpers import claim_lines
 
 from scribe import Scribe
 from scribe.nlp.normalize import normalize
@@ -113,3 +114,16 @@ def test_a_plan_said_of_one_name_does_not_plan_the_next_one_needled(scribe: Scri
     # with no needling word of its own, the next name stays in the plan
     plan = "the left piriformis we'll leave for next session and then the left gluteus minimus"
     assert {m.status for m in scribe.extract(plan).note.muscles} == {"planned"}
+
+
+def test_a_denial_right_after_a_name_with_nothing_after_it_is_said_of_the_name(
+    scribe: Scribe,
+) -> None:
+    text = "DN R infraspinatus, R teres minor s\u0304 injectate. R supraspinatus \u00d8 DN today."
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+        ("supraspinatus", "right"): "negated",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}

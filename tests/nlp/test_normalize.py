@@ -184,3 +184,14 @@ def test_normalize_reads_an_open_plural_as_the_plural_in_place() -> None:
     assert source.text.startswith("Procedure: trigger point injections ")
     assert len(source.offsets) == len(source.text)
     assert source.original[source.offsets[source.text.index("R QL")]] == "R"
+
+
+def test_shorthand_symbols_are_read_as_their_words() -> None:
+    text = "TrP c\u0304 LTR R QL; DN s\u0304 injectate; \u00d8 jump sign; p\u0304 Rx 2/10"
+    source = normalize(text)
+    assert source.text == "TrP with LTR R QL; DN without injectate; No jump sign; after Rx 2/10"
+    # each word quotes the symbol it was read from
+    start = source.text.index("without")
+    assert text[slice(*source.to_original(start, start + len("without")))] == "s\u0304"
+    # a name with the letter in it is a name
+    assert normalize("Pt: S\u00f8ren \u00d8stergaard").text == "Pt: S\u00f8ren \u00d8stergaard"

@@ -47,7 +47,9 @@ NEEDLE_COUNT = compile_lowercase(
     rf"(?<!\d-)\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
     # "Needle: 27 g" is the needle's gauge
-    rf"|\bneedles?\s*(?:used|placed|inserted|count)?\s*[:=]\s*(?P<m>\d+)\b(?!\s*(?:g|ga|gauge)\b)"
+    # ("Needles used today: 14")
+    rf"|\bneedles?(?:\s*(?:used|placed|inserted|count|today|total|this\s+(?:visit|session)))*"
+    rf"\s*[:=]\s*(?P<m>\d+)\b(?!\s*(?:g|ga|gauge)\b)"
     rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
     # "0.20 x 30 mm needles x3" (the size is blanked out before this is searched)
     rf"|\bneedles?\s+x\s*(?P<y>\d{{1,2}})\b(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|sessions?|visits?))"

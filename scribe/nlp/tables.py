@@ -50,6 +50,14 @@ _INJECTION_HEADER = re.compile(
 )
 
 
+# a flowsheet of visits, one column each: "03/02 | 03/09 | 03/16 (today)", "Visit 3 | Visit 4
+# (today)"; the column of today says what was done today, the others what was done before
+_VISIT_COLUMN = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b(?:visit|session|tx|dos)\s*#?\s*\d{1,3}\b", re.I
+)
+_TODAY_COLUMN = re.compile(r"\btoday\b|\bthis\s+(?:visit|session)\b|\bcurrent\b", re.I)
+
+
 @dataclass(frozen=True)
 class TableRow:
     """One row of a ``|`` table: its cells (character ranges) and the header row's cells."""
@@ -65,7 +73,17 @@ class TableRow:
         """A row of a table whose columns speak of the procedure."""
         if self.injected is not None:
             return True
-        return any(_TREATMENT_HEADER.search(cell) for cell in self.header)
+        return self.today_column is not None or any(
+            _TREATMENT_HEADER.search(cell) for cell in self.header
+        )
+
+    @property
+    def today_column(self) -> int | None:
+        """In a flowsheet of visits (two or more columns named by a visit's date or number),
+        the column of today's ("03/16 (today)")."""
+        visits = [k for k, cell in enumerate(self.header) if _VISIT_COLUMN.search(cell)]
+        today = [k for k in visits if _TODAY_COLUMN.search(self.header[k])]
+        return today[0] if len(visits) >= 2 and len(today) == 1 else None
 
     @property
     def is_injection(self) -> bool:
@@ -126,7 +144,23 @@ def _labelled_row(text: str, start: int, end: int) -> TableRow | None:
 def row_verdict(text: str, row: TableRow) -> str | None:
     """What a row says against treatment: "negated" when a cell says it was not done
     ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is zero or
-    blank; None otherwise."""
+    blank; in a flowsheet of visits, "historical" when only another visit's column is marked;
+    None otherwise."""
+    today = row.today_column
+    if today is not None:
+        # (a row that ends before today's column left it blank)
+        cell = text[slice(*row.cells[today])] if today < len(row.cells) else ""
+        if cell.strip() and not _NO_CELL.match(cell):
+            return None
+        # nothing marked today: a mark in another visit's column is that visit's
+        others = [
+            text[slice(*row.cells[k])]
+            for k, title in enumerate(row.header)
+            if k != today and k < len(row.cells) and _VISIT_COLUMN.search(title)
+        ]
+        if any(c.strip() and not _NO_CELL.match(c) for c in others):
+            return "historical"
+        return "mentioned"
     verdict = None
     for k, (a, b) in enumerate(row.cells):
         cell = text[a:b]

@@ -111,3 +111,25 @@ def test_boxes_written_on_the_names_of_one_line_decide_each_name(scribe: Scribe)
         treated = {m.name for m in result.note.muscles if m.status == "treated"}
         assert treated == {"gluteus medius", "tensor fasciae latae"}
         assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_flowsheet_of_visits_treats_today_only_what_its_today_column_marks(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "Dry needling log (x = needled)\n"
+        "| Muscle             | Side | Visit 1 | Visit 2 | Visit 3 (today) |\n"
+        "|--------------------|------|---------|---------|-----------------|\n"
+        "| Gluteus medius     | L    | x       | x       | x               |\n"
+        "| Piriformis         | L    | x       |         |                 |\n"
+        "| Quadratus lumborum | L    |         |         | x               |\n"
+        "| Gluteus minimus    | L    |         |         |                 |\n"
+        "Needles used today: 9. No injectate.\n"
+    )
+    note = scribe.extract(text).note
+    assert {(m.name, m.laterality, m.status) for m in note.muscles} == {
+        ("gluteus medius", "left", "treated"),
+        ("piriformis", "left", "historical"),
+        ("quadratus lumborum", "left", "treated"),
+    }  # (the gluteus minimus, marked on no visit, is only named)
+    assert [c.count for c in note.rationale.needle_counts] == [9]

@@ -86,14 +86,21 @@ def _today_is_its_time(modifiers: list[Any], span: Span) -> bool:
     """A "today" reaches the mention, and a past time said before it does not stand between
     them: "on the fourteenth we did the L SCM ... today I needled the L splenius" keeps the
     SCM in the past (in run-on speech "today" reaches back over the whole sentence), while
-    "today, as last week, DN to the R UT" is today's."""
+    "today, as last week, DN to the R UT" is today's. A past time said after it, nearer
+    than any "today", keeps it in the past too."""
     today = [m for m in modifiers if m.category == "CURRENT"]
     if not today:
         return False
-    past_before = [
-        m for m in modifiers if m.category in PAST_CATEGORIES and m.modifier_span[1] <= span.start
-    ]
-    return not past_before or any(m.modifier_span[1] <= span.start for m in today)
+    past = [m for m in modifiers if m.category in PAST_CATEGORIES]
+    past_before = [m for m in past if m.modifier_span[1] <= span.start]
+    if past_before and not any(m.modifier_span[1] <= span.start for m in today):
+        return False
+    # a past time said right after it, nearer than any "today": "... when Jenna needled her
+    # left gluteus medius on Tuesday"
+    nearest_today = min(abs(distance(m, span)) for m in today)
+    return not any(
+        m.modifier_span[0] >= span.end and distance(m, span) < nearest_today for m in past
+    )
 
 
 def _inside(modifier: Any, span: Span) -> bool:

@@ -1,0 +1,57 @@
+"""Days other than today said in passing (a weekday, "yesterday", coming back for the next
+visit), and a muscle corrected aloud after a denial ("was not needled, it was the ...")."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import claim_lines
+
+from scribe import Scribe
+
+
+def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "she had the left infraspinatus needled yesterday at the other office",
+        "last Friday we needled her left infraspinatus",
+        "we needled her left infraspinatus on Wednesday and she is still sore from it",
+    ],
+)
+def test_needling_on_another_day_of_the_week_is_not_today(scribe: Scribe, earlier: str) -> None:
+    text = f"{earlier}. Today I dry needled the right infraspinatus, no injectate."
+    muscles = _muscles(scribe, text)
+    assert muscles[("infraspinatus", "right")] == "treated"
+    assert muscles.get(("infraspinatus", "left")) != "treated"
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_weekday_said_as_today_is_today(scribe: Scribe) -> None:
+    text = "Seen on Thursday, today, for dry needling of the L gluteus medius. No injectate."
+    assert _muscles(scribe, text) == {("gluteus medius", "left"): "treated"}
+
+
+def test_coming_back_for_a_muscle_plans_it(scribe: Scribe) -> None:
+    text = (
+        "I needled the right piriformis today, she is coming back on Monday for the left piriformis"
+    )
+    assert _muscles(scribe, text) == {
+        ("piriformis", "right"): "treated",
+        ("piriformis", "left"): "planned",
+    }
+
+
+def test_a_muscle_corrected_after_its_denial_takes_the_needling(scribe: Scribe) -> None:
+    text = (
+        "dry needling of the left calf um the left soleus, no wait the soleus wasn't needled "
+        "that was actually the left medial gastrocnemius, no injectate"
+    )
+    muscles = _muscles(scribe, text)
+    assert muscles[("soleus", "left")] == "negated"
+    assert muscles[("medial gastrocnemius", "left")] == "treated"
+    # without a denial before it, "it was the ..." needles nothing
+    plain = "Dry needling of the L soleus today. It was the L medial gastrocnemius that hurt."
+    assert _muscles(scribe, plain).get(("medial gastrocnemius", "left")) != "treated"

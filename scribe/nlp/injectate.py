@@ -39,6 +39,14 @@ def _gap(start: int, end: int, span: Span) -> int:
     return max(span.start_char - end, start - span.end_char, 0)
 
 
+# the label of a procedure's drug field: "Medication:", "Injectate used:", "Drug:"
+_DRUG_FIELD = re.compile(
+    r"\s*(?:medications?|injectates?|drugs?|agents?|solution|(?:local\s+)?anesthetic|mixture)"
+    r"(?:\s+(?:used|injected|given))?\s*:",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class SubstanceFinding:
     span: Span
@@ -75,8 +83,20 @@ class InjectateExtractor:
         ]
         sections = sentence_sections(doc)
         injection_sections = {e.section for e in events}
+        # another injection of today, not the trigger point injection's (the drug field of a
+        # trigger point injection's section is its drug: "PROCEDURE: Trigger point injections
+        # ... Medication: 1% lidocaine 3 mL")
+        all_sentences = sentences(doc)
         other = {
-            e.sentence for e in doc._.procedures or [] if e.done_today and e.kind == "injection"
+            e.sentence
+            for e in doc._.procedures or []
+            if e.done_today
+            and e.kind == "injection"
+            and not (
+                e.source == "substance"
+                and e.section in injection_sections - {None}
+                and _DRUG_FIELD.match(span_text(all_sentences[e.sentence]))
+            )
         }
         for number, (sent, in_sent) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
@@ -87,6 +107,15 @@ class InjectateExtractor:
             receiving = [
                 m for e in here for m in e.muscles if m.label_ == "MUSCLE" and _injected(m, e)
             ]
+            if substances and not receiving and _DRUG_FIELD.match(span_text(sent)):
+                # the drug field of a trigger point injection's section: its muscles
+                receiving = [
+                    m
+                    for e in events
+                    if e.section is not None and e.section == sections[number]
+                    for m in e.muscles
+                    if m.label_ == "MUSCLE" and _injected(m, e)
+                ]
             for substance in substances:
                 muscles = receiving
                 status = substance._.status

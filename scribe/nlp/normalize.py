@@ -21,7 +21,9 @@ from functools import lru_cache
 # line that ends on a word that cannot end a sentence ("2 mL of\n0.5% bupivacaine")
 _SOFT_WRAP = (
     r"(?<=[A-Za-z,;])(?P<wrap>[ \t]*\n[ \t]*)(?=[a-z])"
-    r"|\b(?:of|with|and|or|the|a|an|to|in|into|at|for|from|by|on)(?P<after>[ \t]*\n[ \t]*)(?=\S)"
+    # (not inches: "Needle: 25 g 1.5 in\nMedication: ...")
+    r"|\b(?:of|with|and|or|the|a|an|to|(?<![\d.]\s)in|into|at|for|from|by|on)"
+    r"(?P<after>[ \t]*\n[ \t]*)(?=\S)"
     # a line that ends on a comma goes on: "L UT,\n L levator scapulae and L rhomboid major"
     r"|(?<=[A-Za-z],)(?P<comma>[ \t]*\n[ \t]*)(?=[A-Za-z])"
 )

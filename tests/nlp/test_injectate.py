@@ -194,3 +194,30 @@ def test_injectate_into_each_trigger_point_points_back_at_the_muscles(scribe: Sc
     assert sorted(line.code for line in result.coding.lines) == ["20552"]
     treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
     assert treated == {("upper trapezius", "left"), ("rhomboid major", "left")}
+
+
+def test_the_drug_field_of_a_trigger_point_injection_template_is_its_drug(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "PROCEDURE: Trigger point injections\n"
+        "Needle: 27 g 1.25 in\n"
+        "Injectate used: 0.5% bupivacaine 4 mL, 1 mL per site\n"
+        "Sites: L levator scapulae, L rhomboid major, L infraspinatus\n"
+        "Pt tolerated well."
+    )
+    injectate = scribe.extract(text).note.injectate
+    given = {s.name: s for s in injectate.substances if s.status == "injected"}
+    assert "bupivacaine" in given
+    assert {m.name for m in given["bupivacaine"].muscles} == {
+        "levator scapulae",
+        "rhomboid major",
+        "infraspinatus",
+    }
+    # a drug said into another place on its own line is not the trigger points'
+    knee = (
+        "PROCEDURE: Trigger point injections to the R QL and R gluteus medius with 1% "
+        "lidocaine 2 mL each.\nKenalog 40 mg 1 mL into the R knee joint.\nTolerated well."
+    )
+    statuses = {s.name: s.status for s in scribe.extract(knee).note.injectate.substances}
+    assert statuses["triamcinolone"] == "mentioned"

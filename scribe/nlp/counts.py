@@ -205,9 +205,13 @@ def read_counts(
                 and _CORRECTION.match(text[match.end() : following.start()])
             ):
                 continue  # "four needles, actually make that three"
+            # "so twenty two needles across four muscles": the sum said after its items
             total = bool(
-                re.search(r"(?:total(?!,)|=|sum)", before)
-                or re.match(r"\s*(?:total|in\s+all)", after)
+                re.search(
+                    r"(?:total(?!,)|=|sum|\b(?:so|that'?s|that\s+is|making|which\s+makes)\s*$)",
+                    before,
+                )
+                or re.match(r"\s*(?:total|in\s+all|altogether|across\b)", after)
                 or match.group(0).rstrip().endswith("total")
             )
             each = bool(_EACH.match(after)) and not total

@@ -49,8 +49,7 @@ def signed_off(
 def expect_of(note: Note, coding: CodingResult) -> dict[str, Any]:
     """The golden ``expect`` block of a signed-off note and its coding."""
     r = note.rationale
-    totals = [c.count for c in r.needle_counts if c.total]
-    needles = totals[0] if totals else (sum(c.count for c in r.needle_counts) or None)
+    needles = r.needles_used() or None
     pain = {k: v.value for k, v in (("before", r.pain.before), ("after", r.pain.after)) if v}
     return {
         "muscles": [

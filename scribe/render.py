@@ -70,7 +70,7 @@ def render_note_text(note: Note) -> str:
     out.append(f"  consent: {'documented' if r.consent else 'not documented'}")
     out.append(f"  tolerance: {'documented' if r.tolerance else 'not documented'}")
     if r.needle_counts:
-        out.append(f"  needles: {sum(n.count for n in r.needle_counts)} (never used for the code)")
+        out.append(f"  needles: {r.needles_used()} (never used for the code)")
     return "\n".join(out) + "\n"
 
 

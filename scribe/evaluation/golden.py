@@ -158,13 +158,7 @@ def compare(
     check("tolerance", expect.get("tolerance"), r.tolerance is not None)
     stated = [c.value for c in note.stated_muscle_counts]
     check("stated_count", expect.get("stated_count"), stated[0] if stated else None)
-    totals = [c.count for c in r.needle_counts if c.total]
-    needles = (
-        totals[0]
-        if totals
-        else (sum(c.count for c in r.needle_counts) if r.needle_counts else None)
-    )
-    check("needle_count", expect.get("needle_count"), needles)
+    check("needle_count", expect.get("needle_count"), r.needles_used())
     want_groups = {group_names.get(g.lower(), g.lower()) for g in expect.get("groups") or []}
     got_groups = {g.id for g in note.groups}
     check("groups", want_groups, got_groups)

@@ -213,6 +213,8 @@ def read_counts(
                 )
                 or re.match(r"\s*(?:total|in\s+all|altogether|across\b)", after)
                 or match.group(0).rstrip().endswith("total")
+                # a label: "Corrected needle total: 12"
+                or (match.groupdict().get("m") is not None and "total" in match.group(0))
             )
             each = bool(_EACH.match(after)) and not total
             per_side = bool(_PER_SIDE.match(after)) and not total
@@ -373,6 +375,24 @@ def per_muscle(doc: Doc, count: CountItem) -> CountItem:
             times = len({side for _, side in here}) if count.per_side else len(here)
             return CountItem(count.span, count.value * times, count.total)
     return count
+
+
+# a total said again to correct the one before: "Corrected needle total: 12", "revised total"
+_CORRECTED_TOTAL = re.compile(r"\b(?:correct(?:ed|ion)|revised|amended|updated)\b[^\n.;]{0,30}$")
+
+
+def corrected_totals(text: str, counts: list[CountItem]) -> list[CountItem]:
+    """The counts, where a total said to correct another ("Corrected needle total: 12" in an
+    addendum) is the only total left: the totals before it were the ones it corrects."""
+    corrected = [
+        c
+        for c in counts
+        if c.total and _CORRECTED_TOTAL.search(text, text.rfind("\n", 0, c.span[0]) + 1, c.span[0])
+    ]
+    if not corrected:
+        return counts
+    last = corrected[-1]
+    return [c if c is last or not c.total else CountItem(c.span, c.value) for c in counts]
 
 
 def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -> list[CountItem]:

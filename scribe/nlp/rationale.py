@@ -21,6 +21,7 @@ from scribe.nlp.counts import (
     STATED_COUNT,
     CountItem,
     compile_lowercase,
+    corrected_totals,
     counts_after_names,
     counts_closing_lists,
     per_muscle,
@@ -314,6 +315,7 @@ class RationaleExtractor:
                 ),
                 key=lambda c: c.span,
             )
+            result.needle_counts = corrected_totals(lowered, result.needle_counts)
         if "muscle" in lowered or "needled" in lowered or "injected" in lowered:
             back = [m.span() for m in self._points_back.finditer(lowered)]
             # a count said of another visit ("last session we needled four muscles") is not

@@ -194,6 +194,13 @@ class Rationale(Frozen):
     consent: Evidence | None = None
     needle_counts: list[NeedleCount] = Field(default_factory=list)
 
+    def needles_used(self) -> int | None:
+        """The needles of the session: the first total stated, else the counts added up."""
+        totals = [c.count for c in self.needle_counts if c.total]
+        if totals:
+            return totals[0]
+        return sum(c.count for c in self.needle_counts) if self.needle_counts else None
+
 
 class Procedure(Evidence):
     """A procedure the note speaks of: what, when, to whom, and the muscles tied to it.

@@ -14,9 +14,7 @@ NoteOf = Callable[[str], Note]
 
 
 def needles(note: Note) -> int | None:
-    counts = note.rationale.needle_counts
-    totals = [c.count for c in counts if c.total]
-    return totals[0] if totals else (sum(c.count for c in counts) if counts else None)
+    return note.rationale.needles_used()
 
 
 @pytest.mark.parametrize(
@@ -109,3 +107,11 @@ def test_a_table_without_a_needles_column_counts_no_needles(note_of: NoteOf) -> 
         "| Upper trapezius | R | 6 | yes |\nDry needled the R upper trapezius, no injectate."
     )
     assert needles(note_of(text)) is None
+
+
+def test_a_total_said_to_correct_the_one_before_is_the_total(note_of: NoteOf) -> None:
+    text = (
+        "Dry needling to R infraspinatus and R teres minor, 8 needles total. Tol well.\n\n"
+        "Addendum: R posterior deltoid also needled (3 needles). Revised total needles: 11."
+    )
+    assert needles(note_of(text)) == 11

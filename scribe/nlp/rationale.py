@@ -44,7 +44,7 @@ from scribe.nlp.extensions import (
 from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.numbers import expand_number_placeholder
-from scribe.nlp.sections import sentence_sections
+from scribe.nlp.sections import carried_sentences, sentence_sections
 from scribe.nlp.templates import template_of
 from scribe.nlp.time_reach import said_of_another_visit
 from scribe.schemas.lexicon import StatementLexicon
@@ -243,6 +243,7 @@ class RationaleExtractor:
         sections = sentence_sections(doc)
         pain = PainPick()
         template = template_of(doc)
+        carried = carried_sentences(doc)
         for number, (sent, in_sent_targets) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
@@ -261,6 +262,8 @@ class RationaleExtractor:
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
+            if number in carried:
+                continue  # another visit's pain, motion, consent and tolerance
             pain.add(
                 text,
                 offset,

@@ -41,6 +41,8 @@ class NoteSection:
     body_start: int
     body_end: int
     single_line: bool = False
+    # text an EHR copied from an earlier visit (history whose numbers are that visit's)
+    carried: bool = False
 
 
 # a procedure code in a line ("20552 - TPI"): a billing line, never a title
@@ -285,7 +287,16 @@ class SectionTagger:
             stop = later[0][0] if later else len(doc)
             if start in ends:
                 stop = min(stop, ends[start])
-            sections.append(NoteSection(key.split("|")[0], start, end, stop, single_line=single))
+            sections.append(
+                NoteSection(
+                    key.split("|")[0],
+                    start,
+                    end,
+                    stop,
+                    single_line=single,
+                    carried=key.endswith("|carried"),
+                )
+            )
         doc._.note_sections = self._plan_fields(doc, self._procedure_fields(sections))
         counts = Counter(s.category for s in sections)
         doc._.document_kind = next(
@@ -326,6 +337,29 @@ def sentence_sections(doc: Doc) -> list[str | None]:
         cached.append(inside[-1][3] if inside else None)
     doc.user_data["scribe_sentence_sections"] = cached
     return cached
+
+
+def carried_sentences(doc: Doc) -> set[int]:
+    """The sentences (by number) of the blocks copied from an earlier visit. A label with its
+    copy on its own line ("Last DN (03/03, copied forward): R piriformis") holds that line."""
+    text = doc_text(doc)
+    blocks = []
+    for section in doc._.note_sections or []:
+        if not section.carried:
+            continue
+        start = doc[section.title_start].idx if section.title_start < len(doc) else len(text)
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end == -1 else line_end
+        _, colon, rest = text[start:line_end].partition(":")
+        end = section.body_end
+        if colon and rest.strip():
+            end = min(end, _token_at(doc, line_end))
+        blocks.append((section.title_start, end))
+    return {
+        number
+        for number, sent in enumerate(sentences(doc))
+        if any(a <= sent.start < b for a, b in blocks)
+    }
 
 
 def _token_at(doc: Doc, char: int) -> int:

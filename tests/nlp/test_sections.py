@@ -179,6 +179,27 @@ def test_sections_needles_counted_in_a_copied_block_are_not_todays() -> None:
     assert [c.count for c in note.rationale.needle_counts] == [2]
 
 
+def test_sections_pain_and_tolerance_in_a_copied_block_are_not_todays() -> None:
+    from scribe import Scribe
+
+    scribe = Scribe()
+    rationale = scribe.extract(
+        "==== carried forward from 09/02 ====\n"
+        "DN R QL, R glute med. NPRS 7/10 -> 4/10. Tolerated well. Lumbar flex 40 -> 60 deg.\n"
+        "==== end carried forward ====\n"
+        "S: NPRS 5/10 on arrival.\n"
+        "Procedure: DN R QL. NPRS post 3/10.\n"
+    ).note.rationale
+    assert rationale.pain.before is not None and rationale.pain.before.value == 5
+    assert rationale.pain.after is not None and rationale.pain.after.value == 3
+    assert rationale.tolerance is None and rationale.rom == []
+    # a label with its copy on its own line holds only that line
+    line = scribe.extract(
+        "Last DN (09/02, copied forward): R QL.\nTx today: DN R glute med. Pt tolerated well.\n"
+    ).note.rationale
+    assert line.tolerance is not None
+
+
 def test_sections_a_code_line_in_capitals_is_no_procedure_title(nlp: Language) -> None:
     doc = nlp("CODING\n20552 - TPI (L QL)\n20560-59 - DN\n")
     assert sentence_sections(doc) == ["billing", "billing", "billing"]

@@ -69,6 +69,15 @@ _ROM_BARE = re.compile(
     r"mm\b|cm\b|needles?\b|muscles?\b))",
     re.IGNORECASE,
 )
+# a range said as a share of the normal one, after its motion (written short too): "Lx flex
+# down 50%", "cervical rotation limited by 25%", "lumbar ext 75% of normal"
+_ROM_PERCENT = re.compile(
+    r"\b(?:rom|range\s+of\s+motion|rotation|flexion|extension|abduction|adduction|"
+    r"side[\s-]?bending|dorsiflexion|flex|ext|rot|abd|sb)\b\s*[:=]?"
+    r"(?:\s*(?:\u2193|\u2191|~|(?:limited|restricted|reduced|decreased|down|lacks?|lacking|by|to|"
+    r"about|approx(?:imately)?|only|at|is|was|r|l|rt|lt|right|left)\b))*\s*(?P<v>\d{1,3})\s*%",
+    re.IGNORECASE,
+)
 _ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
 _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
@@ -92,7 +101,7 @@ class RomValue:
 
 def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[RomValue]:
     """Range-of-motion changes in one sentence (degrees when stated)."""
-    if not _ROM_CONTEXT.search(text):
+    if not _ROM_CONTEXT.search(text) and not _ROM_PERCENT.search(text):
         return []
     found: list[RomValue] = []
     for match in _ROM_TRANSITION.finditer(text):
@@ -135,6 +144,12 @@ def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> li
                 motion = _motion(text, match.start())
                 found.append(RomValue(match.start(), match.end(), motion, a, b, None))
                 break
+    if not found:
+        share = _ROM_PERCENT.search(text)
+        if share and int(share.group("v")) <= 100:
+            found.append(
+                RomValue(share.start(), share.end(), _motion(text, share.start()), None, None, None)
+            )
     if not found:
         arrow = _ROM_ARROW.search(text)
         if arrow and _MOTION.search(text):

@@ -91,3 +91,18 @@ def test_measures_an_angle_said_without_its_unit() -> None:
 )
 def test_measures_temperatures_counts_and_grades_are_no_rom(sentence: str) -> None:
     assert rom_values(sentence, NEVER, NEVER) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measured"),
+    [
+        ("Cx rot R limited by 30%, L full.", True),
+        ("Lumbar extension: 60% of normal.", True),
+        ("Lx flex \u2193 40%.", True),
+        # a share of something else is no range
+        ("Grip strength 70% of the other side.", False),
+        ("Hip flexors 4/5, 90% effort.", False),
+    ],
+)
+def test_a_range_said_as_a_share_of_normal_is_a_rom_measure(sentence: str, measured: bool) -> None:
+    assert bool(rom_values(sentence, NEVER, NEVER)) is measured

@@ -23,7 +23,8 @@ exact); runs the trace never scored are left as heard and counted.
 Sets: heldout = the held-out and blind golden sets (never used for tuning); tuning = the
 extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on);
 voice, dictated, narrated, recorded and phoned = the seventh, eighth, thirteenth, fifteenth and
-sixteenth authors' spoken sets, each measured on its own.
+sixteenth authors' spoken sets, each measured on its own; unheard = the spoken cases of the
+twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -70,6 +71,9 @@ SETS = {
     "narrated": ("narrated",),
     "recorded": ("recorded",),
     "phoned": ("phoned",),
+    # the spoken cases of the twenty-fourth to twenty-ninth authors' sets, first read aloud on
+    # 2026-12-06 (their texts had been read by the extraction before, never their audio)
+    "unheard": ("timeline", "sessions", "journal", "ledger", "rounds", "casebook"),
 }
 
 

@@ -1,5 +1,6 @@
 """Days other than today said in passing (a weekday, "yesterday", coming back for the next
-visit), and a muscle corrected aloud after a denial ("was not needled, it was the ...")."""
+visit), a muscle corrected aloud after a denial ("was not needled, it was the ..."), and an
+activity said to be hard."""
 
 from __future__ import annotations
 
@@ -55,3 +56,19 @@ def test_a_muscle_corrected_after_its_denial_takes_the_needling(scribe: Scribe) 
     # without a denial before it, "it was the ..." needles nothing
     plain = "Dry needling of the L soleus today. It was the L medial gastrocnemius that hurt."
     assert _muscles(scribe, plain).get(("medial gastrocnemius", "left")) != "treated"
+
+
+@pytest.mark.parametrize(
+    ("said", "limited"),
+    [
+        ("Getting in and out of the car is still difficult.", True),
+        ("Stairs are hard for him this week.", True),
+        ("The needling was tough today but she got through it.", False),
+        ("Pain when walking is hard to describe.", False),
+    ],
+)
+def test_an_activity_said_to_be_hard_is_a_functional_limitation(
+    scribe: Scribe, said: str, limited: bool
+) -> None:
+    text = f"DN R QL. {said}"
+    assert bool(scribe.extract(text).note.rationale.functional_limitations) is limited

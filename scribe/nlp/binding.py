@@ -61,7 +61,7 @@ from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
 from scribe.nlp.templates import template_of
-from scribe.nlp.time_reach import PAST_CATEGORIES
+from scribe.nlp.time_reach import PAST_CATEGORIES, today_is_its_time
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -80,27 +80,6 @@ _EVENT_CATEGORIES = frozenset(
         "OTHER_TREATMENT",
     }
 )
-
-
-def _today_is_its_time(modifiers: list[Any], span: Span) -> bool:
-    """A "today" reaches the mention, and a past time said before it does not stand between
-    them: "on the fourteenth we did the L SCM ... today I needled the L splenius" keeps the
-    SCM in the past (in run-on speech "today" reaches back over the whole sentence), while
-    "today, as last week, DN to the R UT" is today's. A past time said after it, nearer
-    than any "today", keeps it in the past too."""
-    today = [m for m in modifiers if m.category == "CURRENT"]
-    if not today:
-        return False
-    past = [m for m in modifiers if m.category in PAST_CATEGORIES]
-    past_before = [m for m in past if m.modifier_span[1] <= span.start]
-    if past_before and not any(m.modifier_span[1] <= span.start for m in today):
-        return False
-    # a past time said right after it, nearer than any "today": "... when Jenna needled her
-    # left gluteus medius on Tuesday"
-    nearest_today = min(abs(distance(m, span)) for m in today)
-    return not any(
-        m.modifier_span[0] >= span.end and distance(m, span) < nearest_today for m in past
-    )
 
 
 def _inside(modifier: Any, span: Span) -> bool:
@@ -274,7 +253,7 @@ class MuscleBinder:
         )
         for category, status in firm:
             if category in categories and not (
-                category in PAST_CATEGORIES and _today_is_its_time(modifiers, span)
+                category in PAST_CATEGORIES and today_is_its_time(modifiers, span)
             ):
                 self._set(mention, status, FIRM, self._nearest(span, modifiers, {category}))
                 if status in ("negated", "planned"):

@@ -1,12 +1,11 @@
 """Counts a note states: needles used and muscles treated (DOMAIN.md section 8).
 
 "24 needles in 3 muscles", "QL x5 needles, glute med x2", "two needles in each": each count keeps
-its character offsets; a count per muscle is multiplied out by the treated muscles of its
-sentence, and a total said again is marked as the total. Needle sizes ("0.25 x 40 mm") are not
-counts.
+its character offsets. Needle sizes ("0.25 x 40 mm") are not counts. Counts read against the
+muscles the note names (multiplied out, after each name, totals said again) are
+``named_counts.py``'s.
 
-Reads: the note's lower-case text, sentences and treated muscle spans. Writes nothing: pure
-functions for ``rationale.py``.
+Reads: the note's lower-case text. Writes nothing: pure functions for ``rationale.py``.
 """
 
 from __future__ import annotations
@@ -14,9 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
-
-from scribe.nlp.extensions import sentences, target_spans
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
 from scribe.nlp.tables import pipe_cells
 
@@ -273,145 +269,3 @@ def table_counts(text: str, offset: int) -> list[CountItem]:
         if len(cells) >= 3 and len(headings) == 1:
             column, width = headings[0], len(cells)
     return items
-
-
-# a count written right after a muscle's name: "R UFT x3", "L QL (4)"
-_AFTER_NAME = re.compile(
-    r"\s*(?:x\s*(?P<x>\d{1,2})|\(\s*(?P<b>\d{1,2})\s*\))(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|"
-    r"sessions?|visits?|reps?|sets?|per|each|/|\d|\.\d))"
-)
-
-
-# what may stand between one counted name and the next of its list: "R UFT x3, R LFT x1"
-_LIST_GAP = re.compile(
-    r"(?:[\s,&/+]|\band\b|\bthe\b|\bplus\b|\b(?:r|l|b|rt|lt|right|left|bilat\w*)\b)*"
-)
-# a list of twitches, not of needles: "LTR in upper trapezius x2 and lower trapezius x1"
-_TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^.;:\n]*$")
-
-
-# the number of a list said at its end, as speakers do: "upper traps both sides and the left
-# levator, that's three", "... and the right QL, so four in all" (not "that's two needles")
-_LIST_TALLY = compile_lowercase(
-    rf"[\s,]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so)\s+(?P<n>{NUMBER})"
-    rf"(?:\s+(?:in\s+all|in\s+total|total|altogether|all\s+together))?"
-    rf"(?=\s*(?:[,.;:]|$)|\s+(?:muscles?|dry|and|then|today)\b)"
-)
-
-
-def counts_closing_lists(doc: Doc, text: str) -> list[CountItem]:
-    """The muscles counted at the end of a list of treated ones, right after its last name
-    ("the left levator scapula that's three"): a count the clinician states."""
-    found: list[CountItem] = []
-    for span in target_spans(doc):
-        if span.label_ != "MUSCLE" or span._.status != "treated":
-            continue
-        match = _LIST_TALLY.match(text, span.end_char)
-        number = parse_number(match.group("n")) if match else None
-        if match and number is not None and number == int(number) and 0 < number < 50:
-            found.append(CountItem((match.start("n"), match.end("n")), int(number)))
-    return found
-
-
-def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
-    """ "R UFT x3, R LFT x1, R levator scapulae x2": a list of two treated muscles or more,
-    each with a count written right after its name, lists each muscle's needles (not when
-    twitches are what the list counts, nor the sites of injected muscles)."""
-    treated = sorted(
-        (
-            s
-            for s in target_spans(doc)
-            if s.label_ == "MUSCLE" and s._.status == "treated" and s._.technique != "injection"
-        ),
-        key=lambda s: s.start_char,
-    )
-    runs: list[list[re.Match[str]]] = []
-    previous_end: int | None = None
-    for span in treated:
-        match = _AFTER_NAME.match(text, span.end_char)
-        if match is None:
-            previous_end = None
-            continue
-        joined = previous_end is not None and _LIST_GAP.fullmatch(
-            text, previous_end, span.start_char
-        )
-        clause = max(text.rfind(c, 0, span.start_char) for c in ".;:\n") + 1
-        if joined:
-            runs[-1].append(match)
-        elif _TWITCH_BEFORE.search(text, clause, span.start_char):
-            previous_end = None  # a list of twitches
-            continue
-        else:
-            runs.append([match])
-        previous_end = match.end()
-    items: list[CountItem] = []
-    for run in runs:
-        if len(run) < 2:
-            continue
-        for match in run:
-            group = "x" if match.group("x") else "b"
-            items.append(CountItem((match.start(group), match.end(group)), int(match.group(group))))
-    return items
-
-
-def per_muscle(doc: Doc, count: CountItem) -> CountItem:
-    """ "I needled the R ECRB and the supinator, two needles in each": a count per muscle
-    times the treated muscles (one per side) of its sentence, or of the one before; a count
-    per side ("levator scapulae bilaterally, 2 needles per side") times their sides."""
-    sents = sentences(doc)
-    at = next((i for i, s in enumerate(sents) if s.start_char <= count.span[0] < s.end_char), 0)
-    treated = [s for s in target_spans(doc) if s.label_ == "MUSCLE" and s._.status == "treated"]
-    for number in (at, at - 1):
-        if number < 0:
-            break
-        sent = sents[number]
-        here = {
-            (s._.entry_id, side)
-            for s in treated
-            if sent.start <= s.start < sent.end
-            for side in (("left", "right") if s._.laterality == "bilateral" else (s._.laterality,))
-        }
-        if here:
-            times = len({side for _, side in here}) if count.per_side else len(here)
-            return CountItem(count.span, count.value * times, count.total)
-    return count
-
-
-# a total said again to correct the one before: "Corrected needle total: 12", "revised total"
-_CORRECTED_TOTAL = re.compile(r"\b(?:correct(?:ed|ion)|revised|amended|updated)\b[^\n.;]{0,30}$")
-
-
-def corrected_totals(text: str, counts: list[CountItem]) -> list[CountItem]:
-    """The counts, where a total said to correct another ("Corrected needle total: 12" in an
-    addendum) is the only total left: the totals before it were the ones it corrects."""
-    corrected = [
-        c
-        for c in counts
-        if c.total and _CORRECTED_TOTAL.search(text, text.rfind("\n", 0, c.span[0]) + 1, c.span[0])
-    ]
-    if not corrected:
-        return counts
-    last = corrected[-1]
-    return [c if c is last or not c.total else CountItem(c.span, c.value) for c in counts]
-
-
-def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -> list[CountItem]:
-    """ "two needles in each, so eight needles": a count that equals a per-muscle count
-    multiplied out in its sentence is the session total said again."""
-    sents = sentences(doc)
-
-    def sentence(item: CountItem) -> int:
-        at = item.span[0]
-        return next((i for i, s in enumerate(sents) if s.start_char <= at < s.end_char), -1)
-
-    products = {
-        (sentence(c), c.value)
-        for c, was in zip(counts, said, strict=True)
-        if was.each or was.per_side
-    }
-    return [
-        CountItem(c.span, c.value, True)
-        if not c.total and not (was.each or was.per_side) and (sentence(c), c.value) in products
-        else c
-        for c, was in zip(counts, said, strict=True)
-    ]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scribe.nlp.measures import timing_from_cues
 from scribe.nlp.numbers import NUMBER, parse_number
+from scribe.nlp.timing_cues import timing_from_cues
 
 # (never a temperature: "temp 38.4 °C")
 _DEGREES = r"\s*(?:°|º|degrees?|deg\b|degs\b)(?!\s*(?:[cf]|celsius|fahrenheit)\b)"

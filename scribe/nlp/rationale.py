@@ -21,12 +21,7 @@ from scribe.nlp.counts import (
     STATED_COUNT,
     CountItem,
     compile_lowercase,
-    corrected_totals,
-    counts_after_names,
-    counts_closing_lists,
-    per_muscle,
     read_counts,
-    restated_totals,
     table_counts,
     without_sizes,
 )
@@ -43,6 +38,13 @@ from scribe.nlp.extensions import (
 )
 from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
+from scribe.nlp.named_counts import (
+    corrected_totals,
+    counts_after_names,
+    counts_closing_lists,
+    per_muscle,
+    restated_totals,
+)
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.sections import carried_sentences, sentence_sections
 from scribe.nlp.templates import template_of

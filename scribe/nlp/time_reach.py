@@ -13,6 +13,7 @@ from medspacy.util import tuple_overlaps
 from spacy.tokens import Doc, Span
 
 from scribe.nlp.fusions import scope_in_sentence
+from scribe.nlp.reach import distance
 
 # the ConText categories of a time before today (procedures.yaml, ``time.past``): words of the
 # past, and another visit that no plan word reaches
@@ -166,4 +167,25 @@ def said_of_another_visit(doc: Doc, char: int) -> bool:
         last is not None
         and last.category in PAST_CATEGORIES
         and last.scope_span[0] <= at < last.scope_span[1]
+    )
+
+
+def today_is_its_time(modifiers: list[Any], span: Span) -> bool:
+    """A "today" reaches the mention, and a past time said before it does not stand between
+    them: "on the fourteenth we did the L SCM ... today I needled the L splenius" keeps the
+    SCM in the past (in run-on speech "today" reaches back over the whole sentence), while
+    "today, as last week, DN to the R UT" is today's. A past time said after it, nearer
+    than any "today", keeps it in the past too."""
+    today = [m for m in modifiers if m.category == "CURRENT"]
+    if not today:
+        return False
+    past = [m for m in modifiers if m.category in PAST_CATEGORIES]
+    past_before = [m for m in past if m.modifier_span[1] <= span.start]
+    if past_before and not any(m.modifier_span[1] <= span.start for m in today):
+        return False
+    # a past time said right after it, nearer than any "today": "... when Jenna needled her
+    # left gluteus medius on Tuesday"
+    nearest_today = min(abs(distance(m, span)) for m in today)
+    return not any(
+        m.modifier_span[0] >= span.end and distance(m, span) < nearest_today for m in past
     )

@@ -128,14 +128,43 @@ class WithdrawnProcedures:
                     # subscapularis")
                     first = min(t.end_char for t in own) - sents[i].start_char
                     denial = self._denial(text, first, whole_visit=True)
-                if denial is not None and _planned_for_today(text):
+                # (what is said after the denial is no part of the plan it takes back: "so no
+                # needling today ... we'll revisit needling once his doctor clears him")
+                if denial is not None and _planned_for_today(text, denial.start):
                     self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
+                elif denial is None and doc.user_data.get(SPOKEN):
+                    self._denied_first(doc, sents[i], i, own, events)
                 continue
             denial = self._denial(text)
             if denial is None:
                 continue
             earlier = [j for j in range(max(0, i - _PLAN_REACH), i) if sections[j] == sections[i]]
             self._take_back(doc, sents[i], denial, earlier, texts, targets, events, own=i)
+
+    def _denied_first(
+        self, doc: Doc, sent: Span, number: int, own: list[Span], events: list[ProcedureEvent]
+    ) -> None:
+        """ "no dry needling today she started a blood thinner ... when I needled the right
+        levator two weeks ago ... the left anterior scalene ...": in a recogniser's run-on, a
+        denial of the whole procedure said before any muscle, and then a needling of today
+        said after it: the note says both, so each of its muscles goes to review as a status
+        conflict, billed by neither (a misheard time may be all that parts them)."""
+        first = min(t.start_char for t in own) - sent.start_char
+        denial = self._denial(span_text(sent)[:first])
+        if denial is None:
+            return
+        cue = (sent.start_char + denial.start, sent.start_char + denial.end)
+        for event in events:
+            if (
+                event.sentence == number
+                and event.kind in denial.kinds
+                and event.done_today
+                and event.experiencer == "patient"
+                and doc[event.start].idx >= cue[1]
+                and event.muscles
+            ):
+                names = [(m.start_char, m.end_char) for m in event.muscles]
+                doc._.contradicted.append((*cue, names))
 
     def _take_back(
         self,
@@ -157,7 +186,7 @@ class WithdrawnProcedures:
             if event.sentence == own and not event.muscles:
                 if doc[event.start].idx >= cue[0]:
                     event.time = "not_done"  # the denial's own words: "neither was needled"
-            elif event.sentence in earlier and self._taken_back(event, texts, own):
+            elif event.sentence in earlier and self._taken_back(event, texts, own, denial):
                 event.time = "not_done"
                 taken += event.muscles
             elif event.sentence in earlier and not denial.refusal and _proved_near(event, own):
@@ -218,12 +247,15 @@ class WithdrawnProcedures:
                 span._.binding = None
                 span._.event = None
 
-    def _taken_back(self, event: ProcedureEvent, texts: list[str], own: int) -> bool:
+    def _taken_back(
+        self, event: ProcedureEvent, texts: list[str], own: int, denial: Denial
+    ) -> bool:
         if not event.muscles:
             return False
         said = texts[event.sentence]
         if event.time == "planned":
-            return _planned_for_today(said)  # "DN planned for the R UT today"
+            # "DN planned for the R UT today" (a time to come after the denial is not the plan's)
+            return _planned_for_today(said, denial.start if event.sentence == own else None)
         if event.sentence == own:  # denials are no evidence ("nothing was needled")
             for pattern, _ in self._denials:
                 said = pattern.sub(lambda m: " " * len(m.group(0)), said)
@@ -246,8 +278,9 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return low, after.start() if after else len(text)
 
 
-def _planned_for_today(text: str) -> bool:
-    return bool(_FOR_TODAY.search(text)) and not _LATER.search(text)
+def _planned_for_today(text: str, plan_end: int | None = None) -> bool:
+    """Today's plan is said in ``text``, and no later visit before ``plan_end``."""
+    return bool(_FOR_TODAY.search(text)) and not _LATER.search(text, 0, plan_end or len(text))
 
 
 def _kinds_named(text: str) -> frozenset[str]:

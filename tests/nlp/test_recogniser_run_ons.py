@@ -1,0 +1,68 @@
+"""What a small recogniser writes of a dictation that did not needle: a run-on that denies the
+needling first and then seems to needle ("no dry needling today ... when I needled in the
+right ... and go today"), "did not needled", a plan taken back with a later visit named after
+its denial, a plan said as "think about needling" or needling "as needed"."""
+
+from __future__ import annotations
+
+from helpers import claim_lines
+
+from scribe import Scribe
+from scribe.schemas.transcript import Transcript
+
+
+def _heard(
+    scribe: Scribe, text: str
+) -> tuple[dict[tuple[str, str], str], set[tuple[str, tuple[str, ...]]]]:
+    result = scribe.extract_transcript(
+        Transcript(text=text, language="en", duration=30.0, model="tiny.en")
+    )
+    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    lines = {(line.code, tuple(line.modifiers)) for line in result.coding.lines}
+    return muscles, lines
+
+
+def test_a_run_on_that_denies_the_needling_first_bills_nothing_it_then_seems_to_say(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "okay, short note, no dry needling today, he had a fever over the weekend, so we are "
+        "holding it, I needled him in the left, infraspinatus ten days, and go today, I felt "
+        "trigger points in the left, teres minor, with referral into the arm, so just soft "
+        "tissue work today"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert lines == set()
+    assert muscles.get(("teres minor", "left")) != "treated"
+
+
+def test_did_not_needled_as_a_recogniser_writes_it_is_a_denial(scribe: Scribe) -> None:
+    text = (
+        "dry needling to the right gluteus medius today, I did not needled the right piriformis "
+        "because she was too sore, no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("piriformis", "right")] == "negated"
+    assert lines == {("20560", ())}
+
+
+def test_a_plan_for_today_taken_back_keeps_its_later_visit_apart(scribe: Scribe) -> None:
+    text = (
+        "he came in for a booked needling session today and we had planned a needled the left "
+        "soleus again, but we held off, so no needling today, we will revisit needling once "
+        "his bruising settles"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert lines == set()
+    assert muscles.get(("soleus", "left")) in ("negated", "planned")
+
+
+def test_plans_said_in_passing_are_plans(scribe: Scribe) -> None:
+    thinking = "today soft tissue only, next week we will think about needling the right QL"
+    assert _heard(scribe, thinking)[0] == {("quadratus lumborum", "right"): "planned"}
+    as_needed = (
+        "recertified for six more visits with dry needling as needed to the left gluteus "
+        "minimus, exercise only today"
+    )
+    assert _heard(scribe, as_needed)[0] == {("gluteus minimus", "left"): "planned"}
+    assert claim_lines(scribe, as_needed) == set()

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import load_lexicons
-from scribe.nlp.extensions import doc_text, register_extensions, sentences, target_spans
+from scribe.nlp.extensions import SPOKEN, doc_text, register_extensions, sentences, target_spans
 from scribe.nlp.fusions import (
     Fusion,
     fuse,
@@ -128,6 +128,27 @@ class _Asides:
             other.direction.upper() == "TERMINATE"
             or other.category.upper() == modifier.category.upper()
         )
+
+
+def _in_words(
+    doc: Doc, rule: Any, said: tuple[int, int], scope: tuple[int, int], sent: Span
+) -> tuple[int, int]:
+    """A recogniser writes a comma at each pause ("so last week, if you remember, we did the
+    left upper trap"): in its text the reach of a time (``list_onward``) counts words, not its
+    marks."""
+    start, end = said
+    low, high = scope
+    if high > end:
+        words, high = 0, end
+        while high < sent.end and words < rule.max_scope:
+            words += not doc[high].is_punct
+            high += 1
+    if low < start:
+        words, low = 0, start
+        while low > sent.start and words < rule.max_scope:
+            low -= 1
+            words += not doc[low].is_punct
+    return low, high
 
 
 def _update_scopes(modifiers: list[Any], limits: _Asides) -> None:
@@ -256,6 +277,7 @@ class SentenceContext:
     def __call__(self, doc: Doc) -> Doc:
         spans = target_spans(doc)
         sents = sentences(doc)
+        spoken = bool(doc.user_data.get(SPOKEN))
         starts = [sent.start for sent in sents]
         by_sentence: list[list[Any]] = [[] for _ in sents]
         apart_by_sentence: list[list[Any]] = [[] for _ in sents]
@@ -294,6 +316,8 @@ class SentenceContext:
                     # the side, the list of its names goes on
                     continue
                 low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
+                if spoken and rule.max_scope and rule.category in self._list_onward:
+                    low, high = _in_words(doc, rule, (start, end), (low, high), sent)
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
                     low, high = max(low, start - reach), min(high, end + reach)

@@ -1,7 +1,8 @@
 """What a small recogniser writes of a dictation that did not needle: a run-on that denies the
 needling first and then seems to needle ("no dry needling today ... when I needled in the
 right ... and go today"), "did not needled", a plan taken back with a later visit named after
-its denial, a plan said as "think about needling" or needling "as needed"."""
+its denial, a plan said as "think about needling" or needling "as needed", and the pause
+commas that must not shorten how far a word of time reaches."""
 
 from __future__ import annotations
 
@@ -66,3 +67,13 @@ def test_plans_said_in_passing_are_plans(scribe: Scribe) -> None:
     )
     assert _heard(scribe, as_needed)[0] == {("gluteus minimus", "left"): "planned"}
     assert claim_lines(scribe, as_needed) == set()
+
+
+def test_a_recogniser_s_pause_commas_do_not_shorten_a_time_s_reach(scribe: Scribe) -> None:
+    text = (
+        "so, last week, if you remember, we did the, left, upper trap, and she was sore, "
+        "today I needled the right upper trapezius, no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("upper trapezius", "left")] == "historical"
+    assert lines == {("20560", ())}

@@ -88,6 +88,8 @@ def context_regex_rules(
 
 
 _SIDE_NOUNS = frozenset({"side", "sides"})
+# the words of a procedure done, which an "only" said right after them restricts, not ends
+_DONE_CATEGORIES = frozenset({"TREATED", "NEEDLED"})
 
 MAX_MODIFIERS_PER_SENTENCE = 64
 
@@ -121,6 +123,13 @@ class _Asides:
 
     def __call__(self, modifier: Any, other: Any) -> bool:
         """Whether ``other`` may limit the scope of ``modifier``."""
+        if (
+            other.direction.upper() == "TERMINATE"
+            and modifier.category in _DONE_CATEGORIES
+            and other.modifier_span[0] == modifier.modifier_span[1]
+            and other.rule.literal.lower() == "only"
+        ):
+            return False  # "dry needling only no medication into the left levator": its own
         brackets = self._brackets[id(other)]
         if brackets is None or self._brackets[id(modifier)] == brackets:
             return True

@@ -77,3 +77,26 @@ def test_a_recogniser_s_pause_commas_do_not_shorten_a_time_s_reach(scribe: Scrib
     muscles, lines = _heard(scribe, text)
     assert muscles[("upper trapezius", "left")] == "historical"
     assert lines == {("20560", ())}
+
+
+def test_only_said_of_the_procedure_leaves_its_muscles_to_it(scribe: Scribe) -> None:
+    text = (
+        "lidocaine into the right infraspinatus then on the left he didn't want more shots "
+        "so we did dry needling only no medication into the left teres minor and the left "
+        "posterior deltoid he had trigger points with taut bands in both"
+    )
+    muscles, _ = _heard(scribe, text)
+    assert muscles[("teres minor", "left")] == "treated"
+    assert muscles[("posterior deltoid", "left")] == "treated"
+
+
+def test_an_injection_not_wanted_does_not_deny_the_needling_said_after_so(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "he did not want an injection so it was dry needling only to the right quadratus "
+        "lumborum and the right piriformis, no injectate"
+    )
+    assert claim_lines(scribe, text) == {("20560", ())}
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert set(muscles.values()) == {"treated"}

@@ -78,6 +78,13 @@ _ROM_PERCENT = re.compile(
     r"about|approx(?:imately)?|only|at|is|was|r|l|rt|lt|right|left)\b))*\s*(?P<v>\d{1,3})\s*%",
     re.IGNORECASE,
 )
+# a reach behind the back measured by the spinal level the thumb gets to: "IR behind back R:
+# L3 -> L1 post-tx", "hand behind back from T12 to T8"
+_ROM_BEHIND_BACK = re.compile(
+    r"\bbehind\s+(?:the\s+|her\s+|his\s+|their\s+)?back\b[^.;\n]{0,30}?"
+    r"\b[CTLS]\d{1,2}\s*(?:->|\u2192|-->|=>|\bto\b)\s*[CTLS]\d{1,2}\b",
+    re.IGNORECASE,
+)
 _ROM_ARROW = re.compile(r"[\w-]+(?:\s+[\w-]+){0,3}\s*(?:->|→|-->|=>)\s*[\w-]+(?:\s+[\w-]+){0,2}")
 _MOTION = re.compile(
     r"(?:(?:cervical|lumbar|thoracic|trunk|neck|shoulder|hip|knee|ankle|wrist|elbow|right|left|"
@@ -101,6 +108,8 @@ class RomValue:
 
 def rom_values(text: str, before: re.Pattern[str], after: re.Pattern[str]) -> list[RomValue]:
     """Range-of-motion changes in one sentence (degrees when stated)."""
+    if behind := _ROM_BEHIND_BACK.search(text):
+        return [RomValue(behind.start(), behind.end(), "reach behind the back", None, None, None)]
     if not _ROM_CONTEXT.search(text) and not _ROM_PERCENT.search(text):
         return []
     found: list[RomValue] = []

@@ -106,3 +106,17 @@ def test_measures_temperatures_counts_and_grades_are_no_rom(sentence: str) -> No
 )
 def test_a_range_said_as_a_share_of_normal_is_a_rom_measure(sentence: str, measured: bool) -> None:
     assert bool(rom_values(sentence, NEVER, NEVER)) is measured
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measured"),
+    [
+        ("Hand behind back R: T12 -> T9 after needling.", True),
+        ("Reach behind the back went from L4 to L1.", True),
+        ("Pain behind her back 6/10 -> 3/10.", False),
+    ],
+)
+def test_a_reach_behind_the_back_to_a_spinal_level_is_a_rom_measure(
+    sentence: str, measured: bool
+) -> None:
+    assert bool(rom_values(sentence, NEVER, NEVER)) is measured

@@ -142,7 +142,11 @@ def _fact_problem(fact: Fact, sentence: Sentence, source: str, note: Note) -> st
         if fact.value != evidence.text or f'"{fact.value}"' not in sentence.text:
             return "quote not shown verbatim"
     elif fact.kind == "muscle":
-        fuzzy = any(m.match == "fuzzy" for m in note.muscles if m.name == fact.value)
+        # a misspelling ("upper trapezious") may be quoted where the muscle is also named
+        # exactly elsewhere: close to the name is enough, when the words name no muscle exactly
+        fuzzy = any(m.match == "fuzzy" for m in note.muscles if m.name == fact.value) or not any(
+            _names_muscle(evidence.text, other, fuzzy=False) for other in _muscle_terms()
+        )
         if fact.value not in shown:
             return "muscle not named in the sentence"
         if not _names_muscle(evidence.text, fact.value, fuzzy=fuzzy) and not _named_by_level(

@@ -24,7 +24,8 @@ Sets: heldout = the held-out and blind golden sets (never used for tuning); tuni
 extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards may be tuned on);
 voice, dictated, narrated, recorded and phoned = the seventh, eighth, thirteenth, fifteenth and
 sixteenth authors' spoken sets, each measured on its own; unheard = the spoken cases of the
-twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on.
+twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on; aloud =
+the thirtieth author's dictations, written to be read aloud.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -74,6 +75,7 @@ SETS = {
     # the spoken cases of the twenty-fourth to twenty-ninth authors' sets, first read aloud on
     # 2026-12-06 (their texts had been read by the extraction before, never their audio)
     "unheard": ("timeline", "sessions", "journal", "ledger", "rounds", "casebook"),
+    "aloud": ("aloud",),
 }
 
 

@@ -67,6 +67,7 @@ SETS = (
     "ledger",
     "rounds",
     "casebook",
+    "aloud",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -90,6 +90,8 @@ def context_regex_rules(
 _SIDE_NOUNS = frozenset({"side", "sides"})
 # the words of a procedure done, which an "only" said right after them restricts, not ends
 _DONE_CATEGORIES = frozenset({"TREATED", "NEEDLED"})
+# words taken back as they are said
+_TAKEN_BACK = re.compile(r"(?i)(?:scratch|strike|delete|disregard|ignore)\s+that\b")
 
 MAX_MODIFIERS_PER_SENTENCE = 64
 
@@ -113,16 +115,31 @@ class _Asides:
     """Which modifier may end another's scope. One said inside brackets is an aside: it ends
     no scope outside them by being a terminator or a word of the same kind. "Procedure: IMS
     (intramuscular stimulation = dry needling; nothing injected), after verbal consent: R
-    gluteus medius, piriformis" needles the muscles."""
+    gluteus medius, piriformis" needles the muscles. Words taken back as they are said ("dry
+    needling to the left upper trap sorry no scratch that the right upper trap") end no
+    scope of the procedure said before them: the words said anew are its own."""
 
     def __init__(self, doc: Doc, modifiers: list[Any], sentence: tuple[int, int]) -> None:
         self._brackets = {
             id(m): enclosing_brackets(doc, m.modifier_span[0], m.modifier_span[1], sentence)
             for m in modifiers
         }
+        self._taken_back = {
+            id(m)
+            for m in modifiers
+            if m.category == "NOT_TREATED"
+            and m.direction.upper() == "BACKWARD"
+            and _TAKEN_BACK.match(doc[m.modifier_span[0] : m.modifier_span[1]].text)
+        }
 
     def __call__(self, modifier: Any, other: Any) -> bool:
         """Whether ``other`` may limit the scope of ``modifier``."""
+        if (
+            id(other) in self._taken_back
+            and modifier.category in _DONE_CATEGORIES
+            and modifier.modifier_span[1] <= other.modifier_span[0]
+        ):
+            return False  # "dry needling to the left UT, scratch that, the right UT"
         if (
             other.direction.upper() == "TERMINATE"
             and modifier.category in _DONE_CATEGORIES

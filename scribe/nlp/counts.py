@@ -201,11 +201,18 @@ def read_counts(
                 and _CORRECTION.match(text[match.end() : following.start()])
             ):
                 continue  # "four needles, actually make that three"
-            # "so twenty two needles across four muscles": the sum said after its items
+            # "so twenty two needles across four muscles": the sum said after its items (not
+            # "so two needles in each")
+            shared = bool(_EACH.match(after) or _PER_SIDE.match(after))
             total = bool(
-                re.search(
-                    r"(?:total(?!,)|=|sum|\b(?:so|that'?s|that\s+is|making|which\s+makes)\s*$)",
-                    before,
+                (
+                    re.search(r"(?:total(?!,)|=|sum)", before)
+                    # ("three muscles total two needles in each": the muscles' total)
+                    and (not shared or re.search(r"(?<!muscles\s)(?:total|=)\s*:?\s*$", before))
+                )
+                or (
+                    not shared
+                    and re.search(r"\b(?:so|that'?s|that\s+is|making|which\s+makes)\s*$", before)
                 )
                 or re.match(r"\s*(?:total|in\s+all|altogether|across\b)", after)
                 or match.group(0).rstrip().endswith("total")

@@ -113,6 +113,11 @@ def per_muscle(doc: Doc, count: CountItem) -> CountItem:
             if sent.start <= s.start < sent.end
             for side in (("left", "right") if s._.laterality == "bilateral" else (s._.laterality,))
         }
+        # a name said again with no side ("twitches in the biceps femoris") is one already
+        sided = {entry for entry, side in here if side != "unspecified"}
+        here = {
+            (entry, side) for entry, side in here if side != "unspecified" or entry not in sided
+        }
         if here:
             times = len({side for _, side in here}) if count.per_side else len(here)
             return CountItem(count.span, count.value * times, count.total)

@@ -154,6 +154,14 @@ _NO_OBJECT = _LIST_WORDS | frozenset(
 )  # fmt: skip
 
 
+# a number of muscles as the object of "we did": the muscles it counts
+_COUNT_OF_MUSCLES = re.compile(
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|both|"
+    r"several|a\s+few|a\s+couple(?:\s+of)?)\s+(?:\w+\s+)?muscles?\b",
+    re.IGNORECASE,
+)
+
+
 def _does_something_else(m: Any, span: Span) -> bool:
     """ "then I did intraoral release to the right medial pterygoid and we did jaw control
     exercises": a bare "I did" with an object of its own right after it, not a muscle, is
@@ -164,6 +172,8 @@ def _does_something_else(m: Any, span: Span) -> bool:
     if span.doc[start].lower_ not in _FIRST_PERSON or span.doc[start + 1].lower_ != "did":
         return False
     following = span.doc[end]
+    if _COUNT_OF_MUSCLES.match(span.doc.text, following.idx):
+        return False  # "we did seven muscles today, ... upper traps bilaterally, ...": them
     return (
         following.is_alpha
         and following.lower_ not in _NO_OBJECT

@@ -43,6 +43,12 @@ def timing_from_cues(
                 text, low, cue_start, cue_end, start
             ):
                 continue  # nearer the previous value: its cue, not this one's
+            if (
+                0 <= low <= cue_start
+                and _timed_after(text, start, before, after)
+                and not any(p.search(text, max(0, low - 45), low) for p in (before, after))
+            ):
+                continue  # "a four jogging before and a two jogging after": the four's
             distance = len(left) - match.end()
             if best is None or distance < best[0] or (distance == best[0] and preposed):
                 best = (distance, timing)  # type: ignore[assignment]
@@ -50,8 +56,8 @@ def timing_from_cues(
             cue_start, cue_end = end + match.start(), end + match.end()
             if any(a <= cue_start < b for a, b in taken):
                 continue
-            if high - cue_end < cue_start - end:
-                continue  # nearer the next value
+            if high - cue_end < cue_start - end and not _timed_after(text, high, before, after):
+                continue  # nearer the next value, which has no cue after it of its own
             if _opens_clause(text, end, cue_start, cue_end, high) or _LABEL_ONLY.fullmatch(
                 text, cue_end, min(high, len(text))
             ):
@@ -99,4 +105,17 @@ def _opens_clause(text: str, previous_end: int, cue_start: int, cue_end: int, va
         return False
     return bool(_CLAUSE_BREAK.search(text, previous_end, cue_start)) and not _CLAUSE_BREAK.search(
         text, cue_end, value
+    )
+
+
+_OWN_CUE_REACH = 30  # characters after a value's start where a cue said after it may stand
+
+
+def _timed_after(text: str, value: int, before: re.Pattern[str], after: re.Pattern[str]) -> bool:
+    """The value at ``value`` has a cue said right after it ("... before and a two jogging
+    after"): a cue before it, halfway from the value before, is that one's."""
+    if value >= len(text):
+        return False
+    return any(
+        pattern.search(text, value + 1, value + _OWN_CUE_REACH) for pattern in (before, after)
     )

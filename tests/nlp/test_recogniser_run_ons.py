@@ -1,8 +1,10 @@
 """What a small recogniser writes of a dictation that did not needle: a run-on that denies the
 needling first and then seems to needle ("no dry needling today ... when I needled in the
 right ... and go today"), "did not needled", a plan taken back with a later visit named after
-its denial, a plan said as "think about needling" or needling "as needed", and the pause
-commas that must not shorten how far a word of time reaches."""
+its denial, a plan said as "think about needling" or needling "as needed", the pause
+commas that must not shorten how far a word of time reaches; and what speakers of the aloud/
+set say: words said anew after "scratch that", "we did four muscles" before the list, "those
+weren't done", needles "in each" after "so", a cue between two ratings that each have one."""
 
 from __future__ import annotations
 
@@ -100,3 +102,48 @@ def test_an_injection_not_wanted_does_not_deny_the_needling_said_after_so(
     assert claim_lines(scribe, text) == {("20560", ())}
     muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
     assert set(muscles.values()) == {"treated"}
+
+
+def test_words_said_anew_after_scratch_that_keep_the_procedure(scribe: Scribe) -> None:
+    text = (
+        "dry needling today to the right gluteus medius sorry no scratch that the left gluteus "
+        "medius and the left piriformis, no injectate"
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles[("gluteus medius", "left")] == "treated"
+    assert muscles[("piriformis", "left")] == "treated"
+    assert muscles.get(("gluteus medius", "right")) != "treated"
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_we_did_a_number_of_muscles_reaches_the_list_after_it(scribe: Scribe) -> None:
+    text = (
+        "so we did four muscles today let me list them the right QL the right gluteus medius "
+        "the right gluteus minimus and the right piriformis no injectate"
+    )
+    assert claim_lines(scribe, text) == {("20561", ())}
+
+
+def test_a_pronoun_that_denies_the_muscles_just_named(scribe: Scribe) -> None:
+    text = (
+        "DN to the R UT today. I looked at the left scalenes and the left SCM, those weren't "
+        "done today."
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles[("scalenes", "left")] == "negated"
+    assert muscles[("sternocleidomastoid", "left")] == "negated"
+
+
+def test_needles_in_each_after_so_are_per_muscle(scribe: Scribe) -> None:
+    text = (
+        "I needled the left QL, the left gluteus medius and the left piriformis, so three "
+        "muscles total two needles in each, twitch in the piriformis"
+    )
+    assert scribe.extract(text).note.rationale.needles_used() == 6
+
+
+def test_a_cue_between_two_ratings_each_with_its_own_goes_to_the_first(scribe: Scribe) -> None:
+    text = "DN R QL. he rated it a six out of ten walking before and a three walking after"
+    pain = scribe.extract(text).note.rationale.pain
+    assert pain.before is not None and pain.before.value == 6
+    assert pain.after is not None and pain.after.value == 3

@@ -113,12 +113,19 @@ def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Spa
 
 
 # "the left upper trap sorry right upper trap", "R levator, I mean L levator"
+# (and as a recogniser writes it: "the left upper trap, sorry no scratch, but the right upper
+# trap", "sorry low scratch, that's the right upper trap")
 _RESTATED = re.compile(
-    r"[\s,.-]*(?:no|sorry|i\s+mean|i\s+meant|correction|make\s+that|rather|wait|or\s+rather)"
-    r"(?:[\s,.-]+(?:no|sorry|i\s+mean|i\s+meant|wait|make\s+that))*[\s,.-]+(?:the\s+)?"
+    r"[\s,.-]*(?:no|sorry|i\s+mean|i\s+meant|correction|make\s+that|rather|wait|or\s+rather|"
+    r"scratch(?:\s+that)?)"
+    r"(?:[\s,.-]+(?:no|low|sorry|i\s+mean|i\s+meant|wait|make\s+that|scratch(?:\s+that)?|"
+    r"that'?s|it'?s|it\s+was|but|actually))*[\s,.-]+(?:the\s+)?"
     r"(?:left|right|l|r|lt|rt|both|bilateral)\s*",
     re.IGNORECASE,
 )
+
+
+_TAKEN_BACK = re.compile(r"\b(?:scratch|strike)\s+that\b", re.IGNORECASE)
 
 
 def restated_at_once(doc: Doc, spans: list[Span]) -> None:
@@ -128,6 +135,9 @@ def restated_at_once(doc: Doc, spans: list[Span]) -> None:
     for first, second in pairwise(spans):
         if first._.entry_id != second._.entry_id or first._.laterality == second._.laterality:
             continue
+        gap = doc.text[first.end_char : second.start_char]
+        if _TAKEN_BACK.search(gap):
+            continue  # "scratch that": the first is taken back (context rules), not re-sided
         if _RESTATED.fullmatch(doc.text, first.end_char, second.start_char):
             first._.laterality = second._.laterality
             first._.side_cue = second._.side_cue

@@ -147,3 +147,16 @@ def test_a_cue_between_two_ratings_each_with_its_own_goes_to_the_first(scribe: S
     pain = scribe.extract(text).note.rationale.pain
     assert pain.before is not None and pain.before.value == 6
     assert pain.after is not None and pain.after.value == 3
+
+
+def test_a_side_corrected_in_words_a_recogniser_garbled(scribe: Scribe) -> None:
+    text = (
+        "so today, dry needling to the left infraspinatus, sorry no scratch, but the right "
+        "infraspinatus and the right teres minor, no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+    }
+    assert lines == {("20560", ())}

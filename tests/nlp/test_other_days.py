@@ -72,3 +72,16 @@ def test_an_activity_said_to_be_hard_is_a_functional_limitation(
 ) -> None:
     text = f"DN R QL. {said}"
     assert bool(scribe.extract(text).note.rationale.functional_limitations) is limited
+
+
+def test_a_drug_said_before_a_time_ago_is_that_time_s(scribe: Scribe) -> None:
+    text = (
+        "quick background doctor Lin did trigger point injections with bupivacaine into his "
+        "right levator scapula about a week ago and he says it helped for a few days um "
+        "today it was dry needling only no injectate so I needled the right levator and the "
+        "right rhomboid major"
+    )
+    note = scribe.extract(text).note
+    assert note.injectate.status == "none_confirmed"
+    assert not [s for s in note.injectate.substances if s.status == "injected"]
+    assert claim_lines(scribe, text) == {("20560", ())}

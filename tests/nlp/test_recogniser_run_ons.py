@@ -160,3 +160,13 @@ def test_a_side_corrected_in_words_a_recogniser_garbled(scribe: Scribe) -> None:
         ("teres minor", "right"): "treated",
     }
     assert lines == {("20560", ())}
+
+
+def test_a_rating_said_when_the_patient_came_in_is_the_one_before(scribe: Scribe) -> None:
+    text = (
+        "DN R QL, good twitch, hip flexion went from ninety degrees before to a hundred after "
+        "um he told me his pain was about a seven when he walked in and then he had to leave"
+    )
+    pain = scribe.extract(text).note.rationale.pain
+    assert pain.before is not None and pain.before.value == 7
+    assert pain.after is None

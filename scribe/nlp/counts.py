@@ -40,7 +40,9 @@ STATED_COUNT = compile_lowercase(
 )
 NEEDLE_COUNT = compile_lowercase(
     # not a code's modifier: "20560-59 Needle insertion w/o injection"
+    # (not a label's own words: "Muscles needled: 5   Total needles: 11")
     rf"(?<!\d-)\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
+    rf"(?!\s*[:=])"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
     # "Needle: 27 g" is the needle's gauge
     # ("Needles used today: 14")

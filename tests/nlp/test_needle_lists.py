@@ -115,3 +115,11 @@ def test_a_total_said_to_correct_the_one_before_is_the_total(note_of: NoteOf) ->
         "Addendum: R posterior deltoid also needled (3 needles). Revised total needles: 11."
     )
     assert needles(note_of(text)) == 11
+
+
+def test_a_number_before_a_needles_label_is_not_a_needle_count(note_of: NoteOf) -> None:
+    text = (
+        "| Muscle | Side | Needles |\n| Soleus | L | 2 |\n| Medial gastrocnemius | L | 3 |\n"
+        "Muscles treated: 2    Total needles: 5\nNo injectate. Tol well."
+    )
+    assert needles(note_of(text)) == 5

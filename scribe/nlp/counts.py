@@ -37,6 +37,8 @@ STATED_COUNT = compile_lowercase(
     # right infraspinatus and the right levator"
     rf"|\b(?:needled|injected)\s+(?:only\s+|just\s+)?(?P<v>{NUMBER})(?=\s*[,:;-]\s*(?:the\s+)?"
     rf"(?:r|l|rt|lt|right|left|both|bilateral)\b)"
+    # a label: "Muscles needled: 5", "# muscles treated today = 3"
+    rf"|\bmuscles?\s+(?:dry\s+)?(?:needled|treated|injected)(?:\s+today)?\s*[:=]\s*(?P<l>\d{{1,2}})\b"
 )
 NEEDLE_COUNT = compile_lowercase(
     # not a code's modifier: "20560-59 Needle insertion w/o injection"

@@ -123,3 +123,12 @@ def test_a_number_before_a_needles_label_is_not_a_needle_count(note_of: NoteOf) 
         "Muscles treated: 2    Total needles: 5\nNo injectate. Tol well."
     )
     assert needles(note_of(text)) == 5
+
+
+def test_a_muscles_label_states_the_count(note_of: NoteOf) -> None:
+    note = note_of(
+        "TDN: R infraspinatus, R teres minor, R posterior deltoid.\n"
+        "Muscles treated today: 3     Needles: 9\nTol well."
+    )
+    assert [c.value for c in note.stated_muscle_counts] == [3]
+    assert needles(note) == 9

@@ -50,6 +50,9 @@ NEEDLE_COUNT = compile_lowercase(
     # ("Needles used today: 14")
     rf"|\bneedles?(?:\s*(?:used|placed|inserted|count|today|total|this\s+(?:visit|session)))*"
     rf"\s*[:=]\s*(?P<m>\d+)\b(?!\s*(?:g|ga|gauge)\b)"
+    # said as a sentence: "Needles total is eight", "needles used were six"
+    rf"|\bneedles?(?:\s+(?:used|placed|inserted|total|in\s+total))*\s+(?:is|was|were)\s+"
+    rf"(?P<w>{NUMBER})\b(?!\s*(?:mm|cm|g|ga|gauge|millimet\w*|centimet\w*|inch\w*)\b)"
     rf"|\bx\s*(?P<x>\d+)\s+needles?\b"
     # "0.20 x 30 mm needles x3" (the size is blanked out before this is searched)
     rf"|\bneedles?\s+x\s*(?P<y>\d{{1,2}})\b(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|sessions?|visits?))"
@@ -221,7 +224,10 @@ def read_counts(
                 or re.match(r"\s*(?:total|in\s+all|altogether|across\b)", after)
                 or match.group(0).rstrip().endswith("total")
                 # a label: "Corrected needle total: 12"
-                or (match.groupdict().get("m") is not None and "total" in match.group(0))
+                or (
+                    (match.groupdict().get("m") or match.groupdict().get("w")) is not None
+                    and "total" in match.group(0)
+                )
             )
             each = bool(_EACH.match(after)) and not total
             per_side = bool(_PER_SIDE.match(after)) and not total

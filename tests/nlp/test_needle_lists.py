@@ -132,3 +132,16 @@ def test_a_muscles_label_states_the_count(note_of: NoteOf) -> None:
     )
     assert [c.value for c in note.stated_muscle_counts] == [3]
     assert needles(note) == 9
+
+
+@pytest.mark.parametrize(
+    ("said", "count"),
+    [
+        ("Needles total is seven.", 7),
+        ("The needles used were five.", 5),
+        # a needle's size is no count
+        ("The needles were 30 mm long.", None),
+    ],
+)
+def test_needles_said_as_a_sentence(note_of: NoteOf, said: str, count: int | None) -> None:
+    assert needles(note_of(f"Dry needling L QL and L glute med. {said}")) == count

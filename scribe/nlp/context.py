@@ -30,6 +30,7 @@ from scribe.nlp.fusions import (
     join_plan_and_time,
     scope_in_sentence,
 )
+from scribe.nlp.normalize import TAKEN_BACK
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.scopes import (
     before_a_finding,
@@ -90,8 +91,6 @@ def context_regex_rules(
 _SIDE_NOUNS = frozenset({"side", "sides"})
 # the words of a procedure done, which an "only" said right after them restricts, not ends
 _DONE_CATEGORIES = frozenset({"TREATED", "NEEDLED"})
-# words taken back as they are said
-_TAKEN_BACK = re.compile(r"(?i)(?:scratch|strike|delete|disregard|ignore)\s+that\b")
 
 MAX_MODIFIERS_PER_SENTENCE = 64
 
@@ -119,7 +118,14 @@ class _Asides:
     needling to the left upper trap sorry no scratch that the right upper trap") end no
     scope of the procedure said before them: the words said anew are its own."""
 
-    def __init__(self, doc: Doc, modifiers: list[Any], sentence: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        modifiers: list[Any],
+        sentence: tuple[int, int],
+        said_of_a_name: frozenset[str],
+    ) -> None:
+        self._said_of_a_name = said_of_a_name
         self._brackets = {
             id(m): enclosing_brackets(doc, m.modifier_span[0], m.modifier_span[1], sentence)
             for m in modifiers
@@ -129,7 +135,7 @@ class _Asides:
             for m in modifiers
             if m.category == "NOT_TREATED"
             and m.direction.upper() == "BACKWARD"
-            and _TAKEN_BACK.match(doc[m.modifier_span[0] : m.modifier_span[1]].text)
+            and TAKEN_BACK.match(doc[m.modifier_span[0] : m.modifier_span[1]].text)
         }
 
     def __call__(self, modifier: Any, other: Any) -> bool:
@@ -144,7 +150,7 @@ class _Asides:
             other.direction.upper() == "TERMINATE"
             and modifier.category in _DONE_CATEGORIES
             and other.modifier_span[0] == modifier.modifier_span[1]
-            and other.rule.literal.lower() == "only"
+            and other.rule.literal.lower() in self._said_of_a_name
         ):
             return False  # "dry needling only no medication into the left levator": its own
         brackets = self._brackets[id(other)]
@@ -384,7 +390,7 @@ class SentenceContext:
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
                 # procedure words need their time even with no target
-                limits = _Asides(doc, modifiers, (sent.start, sent.end))
+                limits = _Asides(doc, modifiers, (sent.start, sent.end), self._said_of_a_name)
                 _update_scopes(modifiers, limits)
                 _terminate_inside(doc, modifiers, limits)
             if apart:

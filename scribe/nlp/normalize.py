@@ -52,6 +52,9 @@ _RESTART = re.compile(
     re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+# the words right before taken back as they are said ("the left upper trap, scratch that, the
+# right upper trap"): the context rules deny them; the words said anew are the dictation's
+TAKEN_BACK = re.compile(r"\b(?:scratch|strike|delete|disregard|ignore)\s+that\b", re.IGNORECASE)
 # a plural left open, "injection(s)", "muscle(s)": read as the plural (same length, so every
 # character keeps its place)
 _OPEN_PLURAL = re.compile(r"(?<=[a-z])\(s\)(?![A-Za-z])", re.IGNORECASE)

@@ -13,6 +13,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from scribe.nlp.extensions import span_text
+from scribe.nlp.normalize import TAKEN_BACK
 
 LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
@@ -125,9 +126,6 @@ _RESTATED = re.compile(
 )
 
 
-_TAKEN_BACK = re.compile(r"\b(?:scratch|strike)\s+that\b", re.IGNORECASE)
-
-
 def restated_at_once(doc: Doc, spans: list[Span]) -> None:
     """A name said again right after a word that corrects it, with another side ("trigger
     points in the left upper trap sorry right upper trap"), takes back the side said first:
@@ -136,7 +134,7 @@ def restated_at_once(doc: Doc, spans: list[Span]) -> None:
         if first._.entry_id != second._.entry_id or first._.laterality == second._.laterality:
             continue
         gap = doc.text[first.end_char : second.start_char]
-        if _TAKEN_BACK.search(gap):
+        if TAKEN_BACK.search(gap):
             continue  # "scratch that": the first is taken back (context rules), not re-sided
         if _RESTATED.fullmatch(doc.text, first.end_char, second.start_char):
             first._.laterality = second._.laterality

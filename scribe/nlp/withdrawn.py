@@ -280,7 +280,8 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _planned_for_today(text: str, plan_end: int | None = None) -> bool:
     """Today's plan is said in ``text``, and no later visit before ``plan_end``."""
-    return bool(_FOR_TODAY.search(text)) and not _LATER.search(text, 0, plan_end or len(text))
+    end = len(text) if plan_end is None else plan_end
+    return bool(_FOR_TODAY.search(text)) and not _LATER.search(text, 0, end)
 
 
 def _kinds_named(text: str) -> frozenset[str]:

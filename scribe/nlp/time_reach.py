@@ -25,9 +25,6 @@ _DENIAL_GAP = frozenset(
 )
 
 
-# a procedure's words that open a clause of their own: no denial said before them reaches them
-_NEW_SUBJECT = frozenset({"it", "that", "those"})
-
 # words that may stand between a procedure and the time word after it: "needling was
 # deferred", "DN held today", "needling at the next visit"
 _LINKS = frozenset("was were is are has have had been be being today then also at the to".split())
@@ -43,10 +40,7 @@ def reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) -
         return True
     start, end = modifier.modifier_span
     if end <= span[0]:
-        # right before it: "candidate for dry needling", "candidacy for needling" (not before
-        # a clause of its own: "... was not needled it was the right vastus lateralis")
-        if sent.doc[span[0]].lower_ in _NEW_SUBJECT:
-            return False
+        # right before it: "candidate for dry needling", "candidacy for needling"
         return span[0] - end <= 1 and all(t.lower_ in _LINKS for t in sent.doc[end : span[0]])
     if start < span[1]:
         return False
@@ -103,8 +97,6 @@ def negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> 
     apart = span[0] - negation.modifier_span[1]
     if not 0 <= apart <= 3:
         return False
-    if doc[span[0]].lower_ in _NEW_SUBJECT:
-        return False  # "the rectus fem was not needled it was the right vastus lateralis"
     if apart == 0:
         return True
     return all(t.lower_ in _DENIAL_GAP for t in doc[negation.modifier_span[1] : span[0]])

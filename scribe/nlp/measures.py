@@ -65,8 +65,7 @@ _PAIN_TIMED = re.compile(
 )
 # The timing before the value: "came in at a seven", "left at about a three".
 _PAIN_ARRIVAL = re.compile(
-    rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in|on\s+(?:the|her|his|their)\s+way\s+in)|"
-    rf"left|leaving|walked\s+out|went\s+home|on\s+(?:the|her|his|their)\s+way\s+out)\s+"
+    rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left|leaving|walked\s+out|went\s+home)\s+"
     # the speaker's subject may stand between: "coming in she was a six"
     rf"(?:(?:s?he|they|the\s+patient|pt)\s+(?:was|were|is|rated\s+it|called\s+it|said)\s+)?"
     rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
@@ -75,8 +74,7 @@ _PAIN_ARRIVAL = re.compile(
 # without a pain word a sentence needs a value before: these are all the words that can time
 # one in the patterns it is read with (a cheap first test)
 _TIMING_WORD = re.compile(
-    r"\b(?:before|pre|came\s+in|coming\s+in|arrived|walked\s+in|at\s+the\s+start|on\s+arrival|"
-    r"way\s+in)\b",
+    r"\b(?:before|pre|came\s+in|coming\s+in|arrived|walked\s+in|at\s+the\s+start|on\s+arrival)\b",
     re.IGNORECASE,
 )
 _ENDS_WITH_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)

@@ -136,13 +136,3 @@ def test_a_needle_sum_said_after_its_items_is_the_total(scribe: Scribe) -> None:
     )
     counts = scribe.extract(text).note.rationale.needle_counts
     assert [c.count for c in counts if c.total] == [8]
-
-
-def test_pain_said_on_the_way_in_and_out(scribe: Scribe) -> None:
-    text = (
-        "right QL dry needled. on her way in she called it a six, and on the way out she "
-        "said about a two"
-    )
-    pain = scribe.extract(text).note.rationale.pain
-    assert pain.before is not None and pain.before.value == 6
-    assert pain.after is not None and pain.after.value == 2

@@ -1,7 +1,7 @@
 """What a small recogniser writes of a dictation that did not needle: a run-on that denies the
 needling first and then seems to needle ("no dry needling today ... when I needled in the
 right ... and go today"), "did not needled", a plan taken back with a later visit named after
-its denial, a plan said as "think about needling" or needling "as needed", the pause
+its denial, needling "as needed" as a plan, the pause
 commas that must not shorten how far a word of time reaches; and what speakers of the aloud/
 set say: words said anew after "scratch that", "we did four muscles" before the list, "those
 weren't done", needles "in each" after "so", a cue between two ratings that each have one."""
@@ -61,8 +61,6 @@ def test_a_plan_for_today_taken_back_keeps_its_later_visit_apart(scribe: Scribe)
 
 
 def test_plans_said_in_passing_are_plans(scribe: Scribe) -> None:
-    thinking = "today soft tissue only, next week we will think about needling the right QL"
-    assert _heard(scribe, thinking)[0] == {("quadratus lumborum", "right"): "planned"}
     as_needed = (
         "recertified for six more visits with dry needling as needed to the left gluteus "
         "minimus, exercise only today"
@@ -160,13 +158,3 @@ def test_a_side_corrected_in_words_a_recogniser_garbled(scribe: Scribe) -> None:
         ("teres minor", "right"): "treated",
     }
     assert lines == {("20560", ())}
-
-
-def test_a_rating_said_when_the_patient_came_in_is_the_one_before(scribe: Scribe) -> None:
-    text = (
-        "DN R QL, good twitch, hip flexion went from ninety degrees before to a hundred after "
-        "um he told me his pain was about a seven when he walked in and then he had to leave"
-    )
-    pain = scribe.extract(text).note.rationale.pain
-    assert pain.before is not None and pain.before.value == 7
-    assert pain.after is None

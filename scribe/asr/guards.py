@@ -109,12 +109,16 @@ def is_loop(segment: RawSegment) -> bool:
     return lost >= _LOOP_MIN_WORDS and lost * 2 >= len(words)
 
 
-_STUTTER = re.compile(r"([a-z]{1,3})\1{5,}")
+# a unit of one to three letters said six times over, or a longer one (a syllable or two of a
+# name: "sternocleidomastoidomastoidomastoid...", "lineralineraline...") four times over; no
+# English or anatomical word repeats a piece of itself like that
+_STUTTER = re.compile(r"([a-z]{1,3})\1{5,}|([a-z]{4,12})\2{3,}")
 
 
 def cut_stutter(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
-    """A loop inside one word ("newomomomomomom..." to the end of the window): the model
-    repeats a token until the window ends. Keep the words before it, drop it and the rest."""
+    """A loop inside one word ("newomomomomomom...", "mastoidomastoidomastoid..." to the end
+    of the window): the model repeats a token until the window ends. Keep the words before
+    it, drop it and the rest."""
     for index, word in enumerate(words):
         if _STUTTER.search(word.text.lower()):
             return words[:index], words[index:]

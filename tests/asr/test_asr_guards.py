@@ -295,6 +295,19 @@ def test_assemble_cuts_a_loop_inside_one_word(transcriber: Transcriber) -> None:
     check_offsets(transcript)
 
 
+@pytest.mark.parametrize(
+    "loop", ["sternocleidomastoidomastoidomastoidomastoidomastoid", "dialineralineralineralinerali"]
+)
+def test_assemble_cuts_a_loop_of_syllables_inside_one_word(
+    transcriber: Transcriber, loop: str
+) -> None:
+    raw = [segment(f"I needled the right upper trapezius {loop}")]
+    transcript = transcriber.assemble(raw, duration=4.0)
+    assert transcript.text == "I needled the right upper trapezius"
+    assert [r.reason for r in transcript.removed] == ["repetition loop"]
+    check_offsets(transcript)
+
+
 def test_assemble_drops_a_segment_that_is_only_a_loop(transcriber: Transcriber) -> None:
     raw = [segment("Dry needling today."), segment("mamamamamamamama", start=3.0)]
     transcript = transcriber.assemble(raw, duration=6.0)
@@ -303,7 +316,16 @@ def test_assemble_drops_a_segment_that_is_only_a_loop(transcriber: Transcriber) 
 
 
 @pytest.mark.parametrize(
-    "word", ["bilaterally", "sternocleidomastoid", "mm-hmm", "ahhh", "seventy-seven"]
+    "word",
+    [
+        "bilaterally",
+        "sternocleidomastoid",
+        "mm-hmm",
+        "ahhh",
+        "seventy-seven",
+        "obliquus capitis",
+        "semimembranosus",
+    ],
 )
 def test_stutter_guard_keeps_real_words(word: str) -> None:
     words = words_of(f"the {word} here")

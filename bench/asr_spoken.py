@@ -25,7 +25,8 @@ extraction, fresh and spoken sets (the ones the prompt, vocabulary and guards ma
 voice, dictated, narrated, recorded and phoned = the seventh, eighth, thirteenth, fifteenth and
 sixteenth authors' spoken sets, each measured on its own; unheard = the spoken cases of the
 twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on; aloud =
-the thirtieth author's dictations, written to be read aloud.
+the thirtieth author's dictations, written to be read aloud; handover = the spoken cases of the
+thirty-first author's set.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -76,6 +77,8 @@ SETS = {
     # 2026-12-06 (their texts had been read by the extraction before, never their audio)
     "unheard": ("timeline", "sessions", "journal", "ledger", "rounds", "casebook"),
     "aloud": ("aloud",),
+    # the thirty-first author's set, first read aloud on 2026-12-06 before any change for it
+    "handover": ("handover",),
 }
 
 

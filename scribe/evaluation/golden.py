@@ -68,6 +68,7 @@ SETS = (
     "rounds",
     "casebook",
     "aloud",
+    "handover",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -82,8 +82,12 @@ def plural_variants(phrase: str) -> set[str]:
     return out
 
 
-# How clinicians shorten the direction word of a subdivision ("post. deltoid", "ant scalene").
-_SHORT_DIRECTIONS = {
+# How clinicians shorten the first word of a name: the direction word of a subdivision
+# ("post. deltoid", "ant scalene") or the action of a forearm or leg muscle ("ext digitorum",
+# "flex hallucis longus").
+_SHORT_FIRST_WORDS = {
+    "extensor": ("ext", "ext."),
+    "flexor": ("flex", "flex."),
     "anterior": ("ant", "ant."),
     "posterior": ("post", "post."),
     "middle": ("mid", "mid."),
@@ -95,15 +99,15 @@ _SHORT_DIRECTIONS = {
 
 
 def spelling_variants(phrase: str) -> set[str]:
-    """Hyphen, space, plural and short-direction variants of a lower-cased phrase."""
+    """Hyphen, space, plural and short-first-word variants of a lower-cased phrase."""
     base = " ".join(phrase.lower().split())
     forms = {base}
     if "-" in base:
         forms.add(base.replace("-", " "))
         forms.add(base.replace("-", ""))
     first, _, rest = base.partition(" ")
-    if rest and first in _SHORT_DIRECTIONS:
-        forms |= {f"{short} {rest}" for short in _SHORT_DIRECTIONS[first]}
+    if rest and first in _SHORT_FIRST_WORDS:
+        forms |= {f"{short} {rest}" for short in _SHORT_FIRST_WORDS[first]}
     out: set[str] = set()
     for form in forms:
         out |= plural_variants(form)

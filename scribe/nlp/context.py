@@ -223,6 +223,15 @@ def _terminate_inside(doc: Doc, modifiers: list[Any], limits: _Asides) -> None:
             modifier.update_scope(doc[start:end])
 
 
+def _nearest_name_start(ordered: list[Span], starts: list[int], before: int, low: int) -> int:
+    """Where the last muscle or group name ending before token ``before`` begins (``low`` when
+    none is at or after it)."""
+    for span in reversed(ordered[: bisect_right(starts, before - 1)]):
+        if span.label_ in ("MUSCLE", "GROUP") and span.end <= before:
+            return max(low, span.start)
+    return low
+
+
 class SentenceContext:
     """ConText over the targets of each sentence (see the module docstring)."""
 
@@ -240,6 +249,7 @@ class SentenceContext:
         list_onward: list[str] | None = None,
         drug_bound: list[str] | None = None,
         said_of_a_name: list[str] | None = None,
+        one_name_back: list[str] | None = None,
     ) -> None:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
@@ -250,6 +260,11 @@ class SentenceContext:
         self._list_onward = frozenset(list_onward or ())
         self._drug_bound = frozenset(drug_bound or ())
         self._said_of_a_name = frozenset(w.lower() for w in said_of_a_name or ())
+        self._one_name_back = (
+            re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, one_name_back)) + r")\b")
+            if one_name_back
+            else None
+        )
         self._matcher = MedspacyMatcher(
             nlp, name="scribe_context", phrase_matcher_attr="LOWER", prune=False
         )
@@ -291,6 +306,13 @@ class SentenceContext:
             if rule is None:
                 rule = matcher.rule_map[self._vocab.strings[match_id]]
             yield rule, start, end
+
+    def _points_at_one_name(self, rule: ConTextRule, words: str) -> bool:
+        return (
+            self._one_name_back is not None
+            and rule.direction.upper() == "BACKWARD"
+            and self._one_name_back.search(words) is not None
+        )
 
     def _run_on(self, sent: Span) -> bool:
         """A long sentence without a comma or semicolon (unpunctuated speech), or one longer
@@ -363,6 +385,10 @@ class SentenceContext:
                     low = through_the_list(doc, start, low, sent.start, names)
                 elif low < start:
                     low = from_a_distributive_subject(doc, start, low, names)
+                if low < start and self._points_at_one_name(rule, doc[start:end].text):
+                    # "the teres major was tight too but that one I only palpated": the
+                    # nearest name only, not the muscles needled before it
+                    low = max(low, _nearest_name_start(ordered, span_starts, start, low))
                 if rule.category in self._list_onward and high > end:
                     high = onward_through_the_list(doc, end, high, sent.end, names)
                 if rule.category in self._drug_bound and high > end:
@@ -424,4 +450,5 @@ def make_context(nlp: Language, name: str, lexicon_dir: str | None) -> SentenceC
         list_onward=lexicons.context.list_onward,
         drug_bound=lexicons.context.drug_bound,
         said_of_a_name=lexicons.context.said_of_a_name,
+        one_name_back=lexicons.context.one_name_back,
     )

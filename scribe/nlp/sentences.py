@@ -30,7 +30,7 @@ _SIDES_AFTER_WRAP = frozenset({"r", "l", "b", "rt", "lt", "right", "left", "bila
 # Abbreviations that may also end a sentence ("glute med."): split when a capital follows.
 _FINAL_ABBREVIATIONS = frozenset(
     """min mins hr hrs wk wks sec deg etc ml cc mg bilat med lat ant post sup inf ext flex rot
-    abd add ther ex cont est hx dx tx sx fx st no""".split()
+    abd add ther ex cont est hx dx tx sx fx st no tol""".split()
 )
 # their hashes with the stop kept on ("ml.", "min."), as the tokenizer may keep it
 _STOPPED_ABBREVIATIONS = numpy.array(

@@ -306,6 +306,11 @@ class ContextLexicon(FileHeader):
         "sentence, restrict that name and end no scope ('R adductor pollicis only, one "
         "muscle, two needles').",
     )
+    one_name_back: list[str] = Field(
+        default_factory=list,
+        description="Pronouns that point back at one name ('that one', 'it'): a modifier "
+        "reaching back from words holding one reaches only the nearest name before it.",
+    )
     fusions: list[ContextFusion] = Field(default_factory=list)
     rule_sets: list[ContextRuleSet] = Field(min_length=1)
 

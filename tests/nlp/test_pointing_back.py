@@ -1,0 +1,59 @@
+"""A pronoun of one thing that points back ("that one", "it") is said of the nearest name only;
+"those" and "them" take in the run of names before it."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import claim_lines
+
+from scribe import Scribe
+
+
+def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "but that one I only palpated",
+        "but I only palpated that one",
+        "but that one was palpated only",
+        "but that one we just assessed",
+    ],
+)
+def test_one_muscle_palpated_after_those_needled(scribe: Scribe, aside: str) -> None:
+    text = (
+        "I needled the right infraspinatus and the right teres minor, the right teres major "
+        f"was tight too {aside}. No injectate."
+    )
+    assert _muscles(scribe, text) == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+        ("teres major", "right"): "palpated_only",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_those_points_back_at_the_run_of_names(scribe: Scribe) -> None:
+    text = (
+        "I needled the right infraspinatus. The right teres minor and the right teres major were "
+        "tight too but those were palpated only. No injectate."
+    )
+    assert _muscles(scribe, text) == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "palpated_only",
+        ("teres major", "right"): "palpated_only",
+    }
+
+
+def test_a_denial_of_it_is_said_of_the_nearest_name(scribe: Scribe) -> None:
+    text = (
+        "Dry needling to the left QL and the left gluteus medius, the left piriformis was "
+        "tender but I held it. No injectate."
+    )
+    muscles = _muscles(scribe, text)
+    assert muscles[("quadratus lumborum", "left")] == "treated"
+    assert muscles[("gluteus medius", "left")] == "treated"
+    assert muscles[("piriformis", "left")] == "negated"
+    assert claim_lines(scribe, text) == {("20560", ())}

@@ -57,6 +57,7 @@ from scribe.nlp.reach import (
     without_a_later_farther_plan,
     without_an_earlier_plan_of_another_name,
 )
+from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
@@ -172,6 +173,7 @@ class MuscleBinder:
         answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)
         injection_not_given_but_needled(mentions, events)
+        corrected_at_once(mentions)
         for mention in mentions:
             if mention.span._.status is None:
                 mention.span._.status = "mentioned"

@@ -136,3 +136,38 @@ def test_a_needle_sum_said_after_its_items_is_the_total(scribe: Scribe) -> None:
     )
     counts = scribe.extract(text).note.rationale.needle_counts
     assert [c.count for c in counts if c.total] == [8]
+
+
+def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
+@pytest.mark.parametrize(
+    ("correction", "status"),
+    [
+        ("no wait, sorry, the right levator scapulae was last session", "historical"),
+        ("I mean the right levator scapulae is planned for next week", "planned"),
+        ("actually the right levator scapulae was palpated only", "palpated_only"),
+    ],
+)
+def test_a_muscle_named_again_after_a_correction_takes_its_second_status(
+    scribe: Scribe, correction: str, status: str
+) -> None:
+    text = (
+        "so today I dry needled the right upper trapezius and the right levator scapulae, "
+        f"{correction}, no injectate"
+    )
+    muscles = _muscles(scribe, text)
+    assert muscles[("upper trapezius", "right")] == "treated"
+    assert muscles[("levator scapulae", "right")] == status
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_muscle_named_twice_with_no_correction_between_keeps_both_sayings(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "I dry needled the right levator scapulae today and the right levator scapulae was "
+        "needled last week too, no injectate"
+    )
+    assert _muscles(scribe, text) == {("levator scapulae", "right"): "treated"}

@@ -40,3 +40,18 @@ def test_left_alone_is_no_side(scribe: Scribe) -> None:
     result = scribe.extract("Dry needled the upper trapezius. The levator I left alone today.")
     sides = {m.name: m.laterality for m in result.note.muscles}
     assert sides == {"upper trapezius": "unspecified", "levator scapulae": "unspecified"}
+
+
+def test_a_refusal_with_its_object_after_it_is_said_of_that_object_only(scribe: Scribe) -> None:
+    # a recogniser's run-on: the muscle named just before the subject is not declined
+    text = (
+        "so today I needled the left masseter and the left temporalis and on the right side "
+        "just the masseter she declined the left lateral pterygoid today no injectate"
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("masseter", "left"): "treated",
+        ("temporalis", "left"): "treated",
+        ("masseter", "right"): "treated",
+        ("lateral pterygoid", "left"): "negated",
+    }

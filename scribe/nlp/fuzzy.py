@@ -205,9 +205,15 @@ class FuzzyMuscleMatcher:
                 and (word in self._three_word_words or lowered[i + 1] in self._three_word_words)
                 and not any(k in blocked for k in (i + 1, i + 2))
             ):
-                three = self._three_word_match(word, lowered[i + 1], lowered[i + 2])
+                # the speaker's pause written before the last word: "tensor fascia, lata"
+                last = i + 3 if lowered[i + 2] == "," and i + 3 < size else i + 2
+                three = (
+                    None
+                    if last in blocked
+                    else self._three_word_match(word, lowered[i + 1], lowered[last])
+                )
                 if three is not None:
-                    add(i, i + 3, *three)
+                    add(i, last + 1, *three)
                     continue
             many = name_split_in_many(
                 lowered, i, blocked, self._exact, self._exact_or_stop, self._split_names
@@ -246,13 +252,20 @@ class FuzzyMuscleMatcher:
         return None
 
     def _three_word_match(self, a: str, b: str, c: str) -> tuple[str, float] | None:
-        """Two words of a three-word name exact, the third alike ("tensor fascia lat")."""
+        """Two words of a three-word name exact, the third alike ("tensor fascia lat"), or the
+        first two exact and the last beginning as the name's does ("tensor fascia latissis":
+        the name the speaker began, not a look-alike of another one)."""
         words = (a, b, c)
         for odd in range(3):
             key = tuple(w if k != odd else "" for k, w in enumerate(words))
             for name, entry_id in self._by_two_of_three.get(key, ()):
-                if words[odd] != name[odd] and sounds_alike(words[odd], name[odd]):
-                    return entry_id, jellyfish.jaro_winkler_similarity(words[odd], name[odd])
+                heard, meant = words[odd], name[odd]
+                if heard == meant:
+                    continue
+                if sounds_alike(heard, meant) or (
+                    odd == 2 and len(heard) >= 3 and heard[:3] == meant[:3] and heard.isalpha()
+                ):
+                    return entry_id, jellyfish.jaro_winkler_similarity(heard, meant)
         return None
 
     def _ends_a_longer_name(self, word: str) -> bool:

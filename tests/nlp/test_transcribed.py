@@ -3,6 +3,7 @@ plural, the present tense, an injection planned and then put off in the same bre
 
 from __future__ import annotations
 
+import pytest
 from helpers import claim_lines
 
 from scribe import Scribe
@@ -75,3 +76,14 @@ def test_a_note_with_fields_is_read_as_typed(scribe: Scribe) -> None:
     # the same words under a field label: a typed note, whose words are taken as written
     result = scribe.extract("Procedure:\n" + _WRAPPED)
     assert "triamcinolone" not in [s.name for s in result.note.injectate.substances]
+
+
+@pytest.mark.parametrize("heard", ["tensor fascia latissis", "tensor fascia, latissimus"])
+def test_a_three_word_name_begun_exactly_is_not_another_muscle(scribe: Scribe, heard: str) -> None:
+    # the last word begins as the name's own ("lat"): the name the speaker began, never the
+    # latissimus dorsi that a lone "latissis" would look like
+    result = scribe.extract(f"we dry needled the right vastus lateralis and the right {heard}")
+    assert sorted((m.name, m.laterality) for m in result.note.muscles) == [
+        ("tensor fasciae latae", "right"),
+        ("vastus lateralis", "right"),
+    ]

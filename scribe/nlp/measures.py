@@ -89,7 +89,7 @@ _PAIN_LATER = re.compile(
     rf"\b(?:after(?:wards?)?(?:\s+(?:the\s+)?(?:session|treatment|tx|needling|procedure|visit))?|"
     rf"now|leaving|"
     rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
-    rf"(?:(?:uh|um|it'?s|it\s+is|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
+    rf"(?:(?:uh|um|it'?s|it\s+(?:is|was)|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
     rf"called\s+it|is|was|'?s))\s*,?\s*)*"
     rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
@@ -101,6 +101,16 @@ _PAIN_EARLIER = re.compile(
     rf"(?:\s*[:=]|\s+(?:was|of|at))?\s+{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
+# a number (any measure) right before a cue, and a report of speech between the cue and the
+# value after it: the cue times the number before ("thirty eight after uh he said it was like
+# a seven"), while "pre 6 post 2" and "a five and after it was a two" keep theirs
+_NUMBER_BEFORE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"(?:\s*(?:degrees?|deg|°|mm|millimet(?:er|re)s?|cm|percent|%))?\s*,?\s*$",
+    re.IGNORECASE,
+)
+_SAID_BETWEEN = re.compile(r"\b(?:said|says|reported|reports|called)\b", re.IGNORECASE)
 _VALUE_BEFORE = re.compile(rf"(?:{_SMALL}){_SCALE}?\s*$", re.IGNORECASE)
 # "pain three out of ten before and after, no change": one value for both
 _PAIN_UNCHANGED = re.compile(
@@ -246,6 +256,10 @@ def _pain_values(
     owned: list[tuple[int, int]] = []  # cues that already timed the value after them
     if not rating_article:  # only in a sentence that names pain
         for match in _PAIN_LATER.finditer(text):
+            if _NUMBER_BEFORE.search(text, 0, match.start()) and _SAID_BETWEEN.search(
+                text, match.start(), match.start("v")
+            ):
+                continue  # "thirty eight after uh he said it was a seven": the cue is the 38's
             add(match.start("v"), _value_end(text, match.end("v")), match.group("v"), "after")
             owned.append((match.start(), match.start("v")))
         for match in _PAIN_EARLIER.finditer(text):

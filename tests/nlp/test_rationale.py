@@ -370,6 +370,8 @@ def test_rationale_evidence_in_unpunctuated_speech_is_the_words_around_the_cue(
         ("Pain was a nine, after the needling she guessed about a five.", 9, 5),
         # a headache rated from one value to another
         ("Her headache went from a six to a three during the visit.", 6, 3),
+        # "and after it was": the cue opens the clause of the value after it
+        ("Pain on the stairs was a six out of ten and after it was about a three.", 6, 3),
     ],
 )
 def test_rationale_pain_said_in_speech(

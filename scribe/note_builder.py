@@ -259,12 +259,13 @@ class NoteBuilder:
                 chosen = (same or sided or [(muscle_id, "unspecified")])[0]
                 by_key[chosen].append(mention)
         # "R trapezius ... upper, middle and lower trapezius", "the scalenes ... anterior and
-        # middle scalene": the whole named beside its parts is not another muscle
+        # middle scalene": the whole named beside its parts is not another muscle (a part named
+        # on both sides covers either: "B lumbar multifidus ... LTR on R multifidus")
         for muscle_id, side in list(by_key):
             entry = self._lexicons.muscle_by_id[muscle_id]
             children = [
                 k for k in by_key
-                if (k[1] == side or side == "unspecified")
+                if (k[1] == side or side == "unspecified" or k[1] == "bilateral")
                 and (
                     self._lexicons.muscle_by_id[k[0]].parent == muscle_id
                     or k[0] in entry.components

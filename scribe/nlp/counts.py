@@ -31,8 +31,11 @@ def compile_lowercase(source: str) -> re.Pattern[str]:
 
 # searched in the lower-case text
 STATED_COUNT = compile_lowercase(
-    rf"\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|"
-    rf"named\s+)?(?:muscles?|muscle\s+groups)\b"
+    # (not a scale's "/10", nor a number a blank line parts from the word: "Pain (NPRS) pre
+    # ... 7/10" over the table's "Muscle | Side | Needles")
+    rf"(?<!/)\b(?:x\s*)?(?P<n>{NUMBER})(?:[ \t]+|[ \t]*\n[ \t]*)"
+    rf"(?:separate\s+|different\s+|distinct\s+|total\s+|individual\s+|named\s+)?"
+    rf"(?:muscles?|muscle\s+groups)\b"
     # the count as the needling verb's object, its names after it: "I only needled two, the
     # right infraspinatus and the right levator"
     rf"|\b(?:needled|injected)\s+(?:only\s+|just\s+)?(?P<v>{NUMBER})(?=\s*[,:;-]\s*(?:the\s+)?"

@@ -97,6 +97,8 @@ def test_rationale_negated_findings_are_marked_negated(note_of: NoteOf) -> None:
         ("He hasn't been able to garden since May.", "hasn't been able to garden since May"),
         ("She keeps cutting her walks short.", "cutting her walks short"),
         ("He has been leaving school early.", "leaving school early"),
+        ("Walking for more than a block is limited.", "Walking for more than a block is limited"),
+        ("Kneeling on the R knee still restricted.", "Kneeling on the R knee still restricted"),
     ],
 )
 def test_rationale_functional_limitation_span(
@@ -113,7 +115,15 @@ def test_rationale_pain_alone_is_not_a_functional_limitation(note_of: NoteOf) ->
     assert note.rationale.functional_limitations == []
 
 
-@pytest.mark.parametrize("sentence", ["Tolerated DN without difficulty.", "No difficulty noted."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tolerated DN without difficulty.",
+        "No difficulty noted.",
+        "Swelling in the knee reduced.",
+        "Needling on the left limited to two muscles.",
+    ],
+)
 def test_rationale_no_difficulty_is_no_functional_limitation(
     note_of: NoteOf, sentence: str
 ) -> None:

@@ -42,3 +42,17 @@ def test_rationale_count_of_another_visit_is_not_stated(note_of: NoteOf, text: s
 def test_rationale_count_said_after_another_visit_and_today_is_stated(note_of: NoteOf) -> None:
     note = note_of("Last visit we did the L QL; today 2 muscles: the L UT and L levator.")
     assert [c.value for c in note.stated_muscle_counts] == [2]
+
+
+def test_rationale_a_pain_scale_over_a_table_of_muscles_states_no_count(
+    note_of: NoteOf,
+) -> None:
+    text = (
+        "Pain (NPRS) pre ........ 6/10\n\nMuscle       | Side | Needles\nInfraspinatus | R   | 2\n"
+    )
+    assert note_of(text).stated_muscle_counts == []
+
+
+def test_rationale_a_count_wrapped_onto_the_next_line_is_still_stated(note_of: NoteOf) -> None:
+    text = "Today I dry needled three\nmuscles: R UT, R levator and R rhomboid major."
+    assert [c.value for c in note_of(text).stated_muscle_counts] == [3]

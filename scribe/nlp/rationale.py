@@ -101,7 +101,11 @@ def _tied_muscles(doc: Doc, finding: Span, muscles: list[Span]) -> list[Span]:
 # the procedure a "trigger point" names, not a finding: "trigger point injections", "trigger
 # point dry needling"
 _PROCEDURE_AFTER = re.compile(
-    r"[ \t-]*(?:injections?|inj\b|dry[ \t-]+needl\w*|needl\w*|dn\b|tdn\b)", re.IGNORECASE
+    r"[ \t-]*(?:injections?|inj\b|dry[ \t-]+needl\w*|needl\w*|dn\b|tdn\b"
+    # the method's name, not a trigger point found: "Western trigger point approach",
+    # "a trigger point technique", "trigger point certification"
+    r"|(?:approach|technique|method|model|theory|concept|certification|course|training)\b)",
+    re.IGNORECASE,
 )
 
 
@@ -340,6 +344,7 @@ class RationaleExtractor:
         kind = span._.entry_id
         if kind == "trigger_point" and _PROCEDURE_AFTER.match(doc_text(doc), span.end_char):
             return None  # "trigger point injection", "trigger point dry needling": the procedure
+            # (or its method: "trigger point approach")
         referral = None
         if kind == "referred_pain":
             target = _REFERRAL_TARGET.match(doc_text(doc)[span.end_char : sent.end_char])

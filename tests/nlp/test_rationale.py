@@ -501,6 +501,9 @@ def test_pain_cues_said_before_the_scale_name_belong_to_the_value_after_it(
         "Trigger point injections to the R UT and R levator with 1% lidocaine, 1 mL each.",
         "Trigger point dry needling to the R UT and R levator. No injectate.",
         "Trigger-point needling of the R UT and R levator, nothing injected.",
+        # the method's name
+        "DN (a trigger point approach) to the R UT and R levator, nothing injected.",
+        "Needled the R UT and R levator using a trigger point technique. No injectate.",
     ],
 )
 def test_rationale_the_procedure_s_name_is_no_trigger_point_found(

@@ -69,6 +69,7 @@ SETS = (
     "casebook",
     "aloud",
     "handover",
+    "bedside",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

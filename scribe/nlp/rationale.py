@@ -238,6 +238,7 @@ class RationaleExtractor:
         self._before = _compile_any(lists["before_cue"])
         self._after = _compile_any(lists["after_cue"])
         self._not_referral = _compile_any(lists["not_a_referral"])
+        self._pain_recognised = _compile_any(lists.get("pain_recognised", ["$^"]))
         self._needs_muscle = frozenset(needs_muscle)
         self._points_back = compile_lowercase(
             "|".join(f"(?:{p})" for p in lists.get("count_points_back", [])) or "$^"
@@ -268,6 +269,9 @@ class RationaleExtractor:
                 item = self._finding(doc, sent, span, in_sent)
                 if item is not None:
                     result.findings.append(item)
+            recognised = self._recognised(doc, sent, in_sent_targets, result.findings)
+            if recognised is not None:
+                result.findings.append(recognised)
             if number in carried:
                 continue  # another visit's pain, motion, consent and tolerance
             pain.add(
@@ -339,6 +343,29 @@ class RationaleExtractor:
             result.stated_counts = counts_closing_lists(doc, lowered)
         doc._.rationale = result
         return doc
+
+    def _recognised(
+        self, doc: Doc, sent: Span, targets: list[Span], found: list[FindingItem]
+    ) -> FindingItem | None:
+        """ "... the serratus anterior, and she said that's her rib pain": the patient
+        recognising the pain as their own, in a sentence that names a muscle or a trigger
+        point finding, is symptom reproduction (unless a word of the lexicon found it)."""
+        if not any(t.label_ in ("MUSCLE", "FINDING") for t in targets):
+            return None
+        if any(f.kind == "symptom_reproduction" and f.span.sent == sent for f in found):
+            return None
+        match = self._pain_recognised.search(span_text(sent))
+        if match is None:
+            return None
+        words = doc.char_span(
+            sent.start_char + match.start(), sent.start_char + match.end(), alignment_mode="expand"
+        )
+        if words is None:
+            return None
+        muscles = [t for t in targets if t.label_ == "MUSCLE"]
+        return FindingItem(
+            words, "symptom_reproduction", False, _tied_muscles(doc, words, muscles), None
+        )
 
     def _finding(self, doc: Doc, sent: Span, span: Span, muscles: list[Span]) -> FindingItem | None:
         kind = span._.entry_id

@@ -523,3 +523,32 @@ def test_rationale_a_finding_in_an_empty_box_is_not_found(note_of: NoteOf) -> No
         "Dry needling: R gluteus medius, R piriformis. Injectate: none.\n"
     )
     assert kinds(note_of(text)) == {"taut_band", "local_twitch_response"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I needled the left infraspinatus, and she said that's my shoulder pain.",
+        "DN L glute min x2, she goes yep that's exactly the spot.",
+        "TrP R UT, recognised by the patient as his typical headache. DN R UT x2.",
+        "Taut band in the R levator; pt identified it as her usual neck ache.",
+    ],
+)
+def test_rationale_the_patient_recognising_the_pain_is_symptom_reproduction(
+    note_of: NoteOf, text: str
+) -> None:
+    assert "symptom_reproduction" in kinds(note_of(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DN R UT x2. Pt says that's the pain clinic she went to last year.",
+        "That's her pain, she says, every morning. Plan: DN next visit.",
+        "I needled the left infraspinatus, and she said that is fine.",
+    ],
+)
+def test_rationale_no_recognition_without_a_muscle_or_a_pain_of_her_own(
+    note_of: NoteOf, text: str
+) -> None:
+    assert "symptom_reproduction" not in kinds(note_of(text))

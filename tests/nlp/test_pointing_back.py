@@ -57,3 +57,17 @@ def test_a_denial_of_it_is_said_of_the_nearest_name(scribe: Scribe) -> None:
     assert muscles[("gluteus medius", "left")] == "treated"
     assert muscles[("piriformis", "left")] == "negated"
     assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_plan_for_that_one_reaches_a_name_said_with_words_about_it(scribe: Scribe) -> None:
+    # the recogniser's full stop splits the plan from its time; the pronoun is the nearest name
+    text = (
+        "I needled the left gluteus medius and the left piriformis, no injectate, her right "
+        "piriformis is quite sore as well, so I want to needle that one. Next week maybe."
+    )
+    assert _muscles(scribe, text) == {
+        ("gluteus medius", "left"): "treated",
+        ("piriformis", "left"): "treated",
+        ("piriformis", "right"): "planned",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}

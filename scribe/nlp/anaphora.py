@@ -23,6 +23,27 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 
+# what words say of a muscle other than that it was treated today
+_OTHER_STATUSES = frozenset(
+    {"PALPATED_ONLY", "NOT_TREATED", "PLANNED", "HISTORICAL", "OTHER_VISIT"}
+)
+
+
+def _after_other_statuses(doc: Doc, sent: Span, before: int) -> int:
+    """Where the last words of another status in ``sent`` end before character ``before``
+    (the sentence's start when there are none)."""
+    end = sent.start_char
+    graph = doc._.context_graph
+    for modifier in graph.modifiers if graph is not None else []:
+        first, last = modifier.modifier_span
+        if modifier.category not in _OTHER_STATUSES or not sent.start <= first < sent.end:
+            continue
+        words = doc[first:last]
+        if words.end_char <= before:
+            end = max(end, words.end_char)
+    return end
+
+
 class AnaphoraTies:
     """Ties by words that point back, given the procedures and the mentions of one doc."""
 
@@ -84,6 +105,9 @@ class AnaphoraTies:
                     start = max(start, doc[other.end - 1].idx + len(doc[other.end - 1]))
                 elif other.start >= event.end:
                     stop = min(stop, doc[other.start].idx)
+            # "... so that one was palpated only, I only needled the left side": an anaphor
+            # said with another status of its own is that status's subject, not the needling's
+            start = max(start, _after_other_statuses(doc, sent, words.start_char))
             window = text[start:stop]
             if self._anaphora_single.search(window) and before:
                 chosen = before[-1:]

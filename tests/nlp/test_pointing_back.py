@@ -71,3 +71,17 @@ def test_a_plan_for_that_one_reaches_a_name_said_with_words_about_it(scribe: Scr
         ("piriformis", "right"): "planned",
     }
     assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_that_one_palpated_only_is_not_the_needling_said_after_it(scribe: Scribe) -> None:
+    text = (
+        "On the right side I needled the infraspinatus and the teres minor. I checked the left "
+        "infraspinatus as well, it was sore, so that one was palpated only, I only needled the "
+        "right side. No injectate."
+    )
+    assert _muscles(scribe, text) == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+        ("infraspinatus", "left"): "palpated_only",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}

@@ -44,6 +44,23 @@ def _after_other_statuses(doc: Doc, sent: Span, before: int) -> int:
     return end
 
 
+# what may stand between a sentence's "then" and the name it goes on with
+_THEN = frozenset({"then", "next", "after", "that", "and", "um", "uh", "so", "the", "her", "his",
+                   "left", "right", "l", "r", "also", ","})  # fmt: skip
+
+
+def _opens_with_then(doc: Doc, sent: Span, first: Span) -> bool:
+    """Whether the sentence begins with "then" / "next" / "after that" and nothing but such
+    words, an article and a side before its first name."""
+    words = [t for t in doc[sent.start : first.start] if not t.is_space]
+    return (
+        bool(words)
+        and words[0].lower_ in ("then", "next", "after", "and")
+        and any(t.lower_ in ("then", "next", "after") for t in words)
+        and all(t.lower_ in _THEN for t in words)
+    )
+
+
 class AnaphoraTies:
     """Ties by words that point back, given the procedures and the mentions of one doc."""
 
@@ -136,6 +153,29 @@ class AnaphoraTies:
                     or (again and status == "historical")
                 ):
                     self._tie(mention, event, "anaphora", (words.start, words.end))
+
+    def then_the_next(
+        self, doc: Doc, mentions: list[Mention], events: list[ProcedureEvent], sents: list[Span]
+    ) -> None:
+        """ "Dry needling, all on the right. The upper trap had a taut band and a good twitch,
+        and I also ran the needle through the middle trap. Then the rhomboid minor, which
+        reproduced his pain.": a sentence that opens with "then" (or "next", "after that") and
+        a name, with no verb of its own before the name, goes on with the procedure of the
+        sentence before it, when that procedure was done today to named muscles."""
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            by_sentence.setdefault(mention.sentence, []).append(mention)
+        for number, own in by_sentence.items():
+            if number == 0 or not _opens_with_then(doc, sents[number], own[0].span):
+                continue
+            before = [
+                e for e in events if e.sentence == number - 1 and e.billable_today and e.muscles
+            ]
+            if not before:
+                continue
+            for mention in last_list([m for m in own if m.span.start <= own[0].span.end + 8]):
+                if mention.strength != FIRM:
+                    self._tie(mention, before[-1], "list", None)
 
     def _points_back(self, window: str, before_words: str, words: str) -> bool:
         """An anaphor in ``window``, unless the only one is the determiner of the procedure's

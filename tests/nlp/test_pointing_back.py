@@ -85,3 +85,34 @@ def test_that_one_palpated_only_is_not_the_needling_said_after_it(scribe: Scribe
         ("infraspinatus", "left"): "palpated_only",
     }
     assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_sentence_that_opens_with_then_and_a_name_goes_on_with_the_needling(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "Dry needling today, all on the left. I needled the gluteus medius with a good twitch. "
+        "Then the piriformis, which brought on her buttock pain. No injectate."
+    )
+    assert _muscles(scribe, text) == {
+        ("gluteus medius", "left"): "treated",
+        ("piriformis", "left"): "treated",
+    }
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "Then the left piriformis is planned for next week.",
+        "Then the left piriformis was only palpated.",
+    ],
+)
+def test_then_with_a_status_of_its_own_keeps_it(scribe: Scribe, then: str) -> None:
+    text = f"I needled the left gluteus medius today, no injectate. {then}"
+    assert _muscles(scribe, text)[("piriformis", "left")] in ("planned", "palpated_only")
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_then_after_a_needling_of_another_day_is_not_today(scribe: Scribe) -> None:
+    text = "Last week I needled the left gluteus medius. Then the left piriformis."
+    assert claim_lines(scribe, text) == set()

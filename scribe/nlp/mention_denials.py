@@ -35,11 +35,25 @@ def denied_findings(span: Span, modifiers: list[Any]) -> bool:
     return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
 
 
+_NOT_INJECTING = re.compile(
+    r"\b(?:did\s+not|didn'?t|do\s+not|don'?t)\s+inject\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:(?:left|right|l|r|lt|rt|bilateral|both)\s+)?$",
+    re.I,
+)
+
+
 def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, int] | None:
     """ "The L upper trapezius was not injected": a passive denial of the injection said
-    right after the muscle, its subject (the same words after a drug deny the drug)."""
+    right after the muscle, its subject (the same words after a drug deny the drug); and
+    the active "I did not inject the right posterior deltoid today", its object."""
     span = mention.span
     doc = span.doc
+    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+    active = _NOT_INJECTING.search(doc.text, max(line_start, span.start_char - 60), span.start_char)
+    if active is not None:
+        words = doc.char_span(active.start(), active.end(), alignment_mode="contract")
+        if words is not None and len(words):
+            return (words.start, words.end)
     for m in sentence_modifiers:
         start, end = m.modifier_span
         if m.category != "NEGATED_EXISTENCE" or not 0 <= start - span.end <= 1:

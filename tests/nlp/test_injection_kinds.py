@@ -132,3 +132,13 @@ def test_a_dose_into_each_site_heads_the_numbered_sites_below(scribe: Scribe) ->
         ("piriformis", "treated"),
     }
     assert [line.code for line in result.coding.lines] == ["20552"]
+
+
+def test_a_muscle_the_injector_says_they_did_not_inject_is_not_treated(scribe: Scribe) -> None:
+    text = (
+        "Trigger point injections into the left gluteus medius and left piriformis with 1% "
+        "lidocaine, 2 mL each. I didn't inject the left gluteus minimus today."
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles[("gluteus minimus", "left")] == "negated"
+    assert muscles[("gluteus medius", "left")] == "treated"

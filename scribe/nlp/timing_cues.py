@@ -92,9 +92,11 @@ _ANOTHER_EVENT = re.compile(
     r"|\s+(?:we|i)\s+(?:went\s+over|discussed|explained|reviewed|talked|obtained|got\s+consent)\b",
     re.IGNORECASE,
 )
-# nothing but a scale's name between a cue and the next value: "Pre NPRS 6 Post NPRS 3"
+# nothing but a scale's name or a colon between a cue and the next value: "Pre NPRS 6 Post
+# NPRS 3", "PRE-PROCEDURE PAIN: 7/10   POST: 2/10"
 _LABEL_ONLY = re.compile(
-    r"\s*(?:nprs|nrs|vas|vnrs|pain(?:\s+(?:score|level|rating))?)\s*[:=]?\s*", re.IGNORECASE
+    r"\s*(?:(?:nprs|nrs|vas|vnrs|pain(?:\s+(?:score|level|rating))?)\s*[:=]?|[:=])\s*",
+    re.IGNORECASE,
 )
 
 

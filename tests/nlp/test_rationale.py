@@ -496,6 +496,20 @@ def test_pain_cues_said_before_the_scale_name_belong_to_the_value_after_it(
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "PRE-PROCEDURE PAIN: 6/10   POST: 1/10",
+        "Pain pre: 6/10 post: 1/10",
+        "PRE = 6/10, POST = 1/10",
+    ],
+)
+def test_rationale_a_cue_that_labels_the_next_value_is_its_own(scribe: Scribe, line: str) -> None:
+    pain = scribe.extract(f"TPI R rhomboid major.\n{line}\n").note.rationale.pain
+    assert pain is not None and pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (6.0, 1.0)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Trigger point injections to the R UT and R levator with 1% lidocaine, 1 mL each.",

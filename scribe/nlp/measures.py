@@ -89,7 +89,7 @@ _PAIN_LATER = re.compile(
     rf"\b(?:after(?:wards?)?(?:\s+(?:the\s+)?(?:session|treatment|tx|needling|procedure|visit))?|"
     rf"now|leaving|"
     rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
-    rf"(?:(?:uh|um|it'?s|it\s+(?:is|was)|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
+    rf"(?:(?:uh|um|is|was|it'?s|it\s+(?:is|was)|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
     rf"called\s+it|is|was|'?s))\s*,?\s*)*"
     rf"{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
@@ -98,7 +98,7 @@ _PAIN_LATER = re.compile(
 # cue that follows a value of its own: "six before three after")
 _PAIN_EARLIER = re.compile(
     rf"\b(?:before|pre|initially)(?:[\s-]?(?:treatment|tx|needling|dn|(?:the\s+)?session|procedure))?"
-    rf"(?:\s*[:=]|\s+(?:was|of|at))?\s+{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
+    rf"(?:\s*[:=]|\s+(?:was|is|of|at))?\s+{_ARTICLE}(?P<v>{_SMALL})\b{_NOT_A_RATING}",
     re.IGNORECASE,
 )
 # a number (any measure) right before a cue, and a report of speech between the cue and the

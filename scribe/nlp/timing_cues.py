@@ -31,12 +31,11 @@ def timing_from_cues(
     clause ("a six at the start, and at the end she thought about it and said a two")."""
     low, high = bounds if bounds else (-(10**9), 10**9)
     left_start = max(0, start - 30)
-    left, right = text[left_start:start], text[end : end + 18]
     best: tuple[int, Timing] | None = None
     taken = owned or []
     for timing, pattern in (("before", before), ("after", after)):
-        for match in pattern.finditer(left):
-            cue_start, cue_end = left_start + match.start(), left_start + match.end()
+        for match in _within(pattern, text, left_start, start):
+            cue_start, cue_end = match.start(), match.end()
             if any(a <= cue_start < b for a, b in taken):
                 continue  # "... and after about a four": the cue of the value after it
             if cue_start - low < start - cue_end and not _opens_clause(
@@ -49,11 +48,11 @@ def timing_from_cues(
                 and not any(p.search(text, max(0, low - 45), low) for p in (before, after))
             ):
                 continue  # "a four jogging before and a two jogging after": the four's
-            distance = len(left) - match.end()
+            distance = start - cue_end
             if best is None or distance < best[0] or (distance == best[0] and preposed):
                 best = (distance, timing)  # type: ignore[assignment]
-        for match in pattern.finditer(right):
-            cue_start, cue_end = end + match.start(), end + match.end()
+        for match in _within(pattern, text, end, end + 18):
+            cue_start, cue_end = match.start(), match.end()
             if any(a <= cue_start < b for a, b in taken):
                 continue
             if high - cue_end < cue_start - end and not _timed_after(text, high, before, after):
@@ -64,7 +63,7 @@ def timing_from_cues(
                 continue  # the next value's: in the clause the cue opens, or its label's
             if _ANOTHER_EVENT.match(text, cue_end):
                 continue  # "seven out of ten after written consent I did ...": not the session
-            distance = match.start()
+            distance = cue_start - end
             if best is None or distance < best[0] or (distance == best[0] and not preposed):
                 best = (distance, timing)  # type: ignore[assignment]
     if best is None:
@@ -72,15 +71,23 @@ def timing_from_cues(
         # in run-on speech the "clause" may be the whole dictation: only the words just before
         clause = max(clause, start - _CLAUSE_CUE_REACH)
         if max(0, low) <= clause < left_start:
+            # (matched over the text and cut after: a search that ends at ``left_start``
+            # would find "to" in "Today")
             cues = [
                 (m.start(), timing)
                 for timing, pattern in (("before", before), ("after", after))
-                for m in pattern.finditer(text, clause, left_start)
-                if not any(a <= m.start() < b for a, b in taken)
+                for m in pattern.finditer(text, clause)
+                if m.end() <= left_start and not any(a <= m.start() < b for a, b in taken)
             ]
             if cues:
                 return max(cues)[1]  # type: ignore[return-value]
     return best[1] if best else "unknown"
+
+
+def _within(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The cues wholly between ``start`` and ``end``, matched in the text itself: a window cut
+    out of it would end or begin inside a word ("to" of "today")."""
+    return [m for m in pattern.finditer(text, max(0, start), end + 40) if m.end() <= end]
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]")

@@ -382,6 +382,8 @@ def test_rationale_evidence_in_unpunctuated_speech_is_the_words_around_the_cue(
         ("Her headache went from a six to a three during the visit.", 6, 3),
         # "and after it was": the cue opens the clause of the value after it
         ("Pain on the stairs was a six out of ten and after it was about a three.", 6, 3),
+        # "after is", as a speaker of English as a second language says it
+        ("Pain before is seven, after is four.", 7, 4),
     ],
 )
 def test_rationale_pain_said_in_speech(
@@ -566,3 +568,14 @@ def test_rationale_no_recognition_without_a_muscle_or_a_pain_of_her_own(
     note_of: NoteOf, text: str
 ) -> None:
     assert "symptom_reproduction" not in kinds(note_of(text))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Today she rated her neck pain a seven out of ten.", "Today, her neck pain: 7/10."],
+)
+def test_rationale_a_lone_rating_is_the_value_before(note_of: NoteOf, sentence: str) -> None:
+    # ("Today" holds no "to" cue: a cue is never found in a word cut in two)
+    pain = note_of(f"DN to R UT. {sentence}").rationale.pain
+    assert pain.before is not None and pain.before.value == 7
+    assert pain.after is None

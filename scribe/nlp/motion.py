@@ -25,9 +25,11 @@ _ROM_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 # a change with its unit said once, after either value: "from 20 to 35 degrees", "went from
-# eight centimeters to eleven" (never a count: "40 mm to 3 muscles")
+# eight centimeters to eleven", the first value's time said after it ("from 32 millimeters
+# before to 38 after") (never a count: "40 mm to 3 muscles")
 _ROM_TRANSITION = re.compile(
-    rf"(?:\bfrom\s+)?(?P<a>{NUMBER})(?P<unit_a>{_ROM_UNITS})?\s*"
+    rf"(?:\bfrom\s+)?(?P<a>{NUMBER})(?P<unit_a>{_ROM_UNITS})?"
+    r"(?:\s+(?:before|pre(?:[\s-]?(?:treatment|tx|needling))?|initially|at\s+the\s+start))?\s*"
     rf"(?:->|→|-->|=>|>|\bto\b|\bup\s+to\b|\bthen\b)\s*"
     rf"(?P<b>{NUMBER})(?P<unit_b>{_ROM_UNITS})?"
     r"(?!\s*(?:/|%|muscles?|needles?|times|sessions?|visits?|reps?|sets?)\b)",

@@ -46,6 +46,19 @@ def test_measures_a_mouth_opening_in_millimetres_is_a_rom_measure(
     assert value in (rom.before_degrees, rom.after_degrees)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Jaw opening went from 30 millimetres before to 36 after.",
+        "Cervical rotation 55 degrees pre-treatment to 70 degrees after.",
+    ],
+)
+def test_measures_a_change_with_the_first_value_timed_after_it(sentence: str) -> None:
+    [rom] = rom_values(sentence, NEVER, NEVER)
+    assert rom.before_degrees is not None and rom.after_degrees is not None
+    assert rom.before_degrees < rom.after_degrees
+
+
 def test_measures_a_needle_length_is_no_opening() -> None:
     assert rom_values("Opened a 0.25 x 40 mm needle pack, 30 mm deep.", NEVER, NEVER) == []
 

@@ -49,6 +49,9 @@ class NoteSection:
 _CODE = re.compile(r"\b\d{5}\b")
 # a banner line: "---- copied forward from 08/28/2030 ----", "=== end copied text ==="
 _BANNER = re.compile(r"^\s*(?:[-=*#~_<>\[]\s*){2,}")
+# a heading in capitals on its own line, a note in brackets after it: "PREVIOUS VISIT SUMMARY
+# (copied forward from 03/11/2025 - not editable)"
+_CAPS_HEADING = re.compile(r"^\s*[A-Z][A-Z/&'-]+(?:\s+[A-Z][A-Z/&'-]*)+\s*(?:\([^)\n]*\))?\s*$")
 
 
 def _starts_line(doc: Doc, i: int) -> bool:
@@ -167,10 +170,14 @@ class SectionTagger:
             words = line.group(0)
             label, colon, _ = words.partition(":")
             banner = _BANNER.match(words) is not None
+            if not colon and _CAPS_HEADING.match(words):
+                label, colon = words, "heading"
             if not (colon or banner) or len(label.split()) > self._carried_words:
                 continue
             if not any(p.search(label) for p in self._carried_opens):
                 continue
+            if any(p.search(words) for p in closes):
+                continue  # "==== end carried forward ====" closes a block, it opens none
             body_end = len(text)
             # a banner that opens the copy runs to the banner that ends it, blank lines and all
             ends_by_banner = banner and any(
@@ -268,9 +275,7 @@ class SectionTagger:
         carried = self._carried_blocks(doc)
         # headings inside a copied block are the earlier visit's: the block is history
         headings = [
-            h
-            for h in self.headings(doc)
-            if not any(a <= h[0] < c if whole else a == h[0] for a, _, c, whole in carried)
+            h for h in self.headings(doc) if not any(a <= h[0] < c for a, _, c, _ in carried)
         ]
         headings += [(start, end, "history|carried") for start, end, _, _ in carried]
         headings.sort(key=lambda h: h[0])

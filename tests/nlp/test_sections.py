@@ -203,3 +203,19 @@ def test_sections_pain_and_tolerance_in_a_copied_block_are_not_todays() -> None:
 def test_sections_a_code_line_in_capitals_is_no_procedure_title(nlp: Language) -> None:
     doc = nlp("CODING\n20552 - TPI (L QL)\n20560-59 - DN\n")
     assert sentence_sections(doc) == ["billing", "billing", "billing"]
+
+
+def test_a_heading_in_capitals_that_says_it_was_copied_forward_holds_its_labels(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "SUBJECTIVE\nPt reports neck pain 6/10.\n\n"
+        "LAST SESSION NOTE (carried forward from 02/02 - read only)\n"
+        "Dry needling performed: R upper trapezius, R levator scapulae.\n\n"
+        "PROCEDURE\nMuscles needled today: R upper trapezius. No injectate.\n"
+    )
+    muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("upper trapezius", "right"): "treated",
+        ("levator scapulae", "right"): "historical",
+    }

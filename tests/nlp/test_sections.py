@@ -205,9 +205,10 @@ def test_sections_a_code_line_in_capitals_is_no_procedure_title(nlp: Language) -
     assert sentence_sections(doc) == ["billing", "billing", "billing"]
 
 
-def test_a_heading_in_capitals_that_says_it_was_copied_forward_holds_its_labels(
-    scribe: Scribe,
-) -> None:
+def test_a_heading_in_capitals_that_says_it_was_copied_forward_holds_its_labels() -> None:
+    from scribe import Scribe
+
+    scribe = Scribe()
     text = (
         "SUBJECTIVE\nPt reports neck pain 6/10.\n\n"
         "LAST SESSION NOTE (carried forward from 02/02 - read only)\n"

@@ -25,19 +25,22 @@ from scribe.lexicons import any_of
 from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.procedure_event import ProcedureEvent
 
-_UNCHECKED_BEFORE = re.compile(r"\[\s?\]\s*$")
+_UNCHECKED_BEFORE = re.compile(r"(?:\[\s?\]|[☐□])\s*$")
+# a box checked ("[x]", "☒") on an answer that says not done: "[x] Not performed", "☒ No -
+# deferred" (a bare "No": "[x] No injectate" answers another question)
+_CHECKED = r"(?:\[\s*[xX✓✔]\s*\]|[☒☑✓✔])"
 _CHECKED_NOT_DONE = re.compile(
-    r"\[\s*[xX✓✔]\s*\]\s*(?:deferred|declined|refused|not\s+(?:performed|done|indicated)|held|"
-    r"contraindicated|n/?a)\b",
+    rf"{_CHECKED}\s*(?:deferred|declined|refused|not\s+(?:performed|done|indicated)|held|"
+    r"contraindicated|n/?a|no(?![ \t]+[a-z]))\b",
     re.IGNORECASE,
 )
 # a box checked on "performed" or "done" ("[x] Performed"): the procedure was done
-_CHECKED_DONE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*(?:performed|done|completed|yes)\b", re.IGNORECASE)
+_CHECKED_DONE = re.compile(rf"{_CHECKED}\s*(?:performed|done|completed|yes)\b", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\s:()\-#/.\d]*$")
 # (the field's own label may go on first: "Dry needling performed today: N/A (telehealth)")
 _BLANK_FIELD = re.compile(
     r"^(?:\s*(?:performed|done|completed|given|today|this\s+visit))*"
-    r"[\s:()#-]*(?:_{2,}|n/?a\b|none\b|no\b(?!\s+\w)|-{2,}|\[\s?\])",
+    r"[\s:()#-]*(?:_{2,}|n/?a\b|none\b|no\b(?!\s+\w)|-{2,}|\[\s?\]|[☐□])",
     re.IGNORECASE,
 )
 

@@ -50,3 +50,25 @@ def test_unreported_an_offered_procedure_and_a_next_visit_bill_nothing(scribe: S
         "Next visit: DN to L gluteus medius and L piriformis.\n"
     )
     assert _codes(scribe, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling performed today:   ☐ Yes   ☒ No - deferred (new anticoagulant)\n"
+        "Trigger point injection:   ☐\nTherapeutic exercise 30 min.",
+        "Dry needling performed today: [ ] Yes [x] No\nExercise only.",
+        "Exercise and taping. No needling or injection of any kind was performed today.",
+        "HEP reviewed. No TPI or dry needling today.",
+    ],
+)
+def test_unreported_a_procedure_answered_no_or_denied_whole_raises_no_prompt(
+    scribe: Scribe, text: str
+) -> None:
+    assert "muscle-names-missing" not in _prompts(scribe, text)
+    assert _codes(scribe, text) == []
+
+
+def test_unreported_a_box_checked_yes_keeps_the_procedure(scribe: Scribe) -> None:
+    text = "Dry needling performed today: ☒ Yes ☐ No\nTDN R upper trapezius x2, no injectate."
+    assert _codes(scribe, text) == ["20560"]

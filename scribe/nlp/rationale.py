@@ -59,7 +59,7 @@ _REFERRAL_ADVERB = r"(?:(?:right|straight|all\s+the\s+way|directly)\s+)?"
 _REFERRAL_TARGET = re.compile(
     r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)\s+|pattern\s+)?"
     + _REFERRAL_ADVERB
-    + r"(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|"
+    + r"(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|→|->|-->|=>|"
     r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|"
     r"\bwhen\b|\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
@@ -68,8 +68,9 @@ _REFERRAL_TARGET = re.compile(
 _REFERRAL_DIRECTION = re.compile(
     r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?pain\s+)?"
     + _REFERRAL_ADVERB
-    + r"(?:into|to|down|along|over|toward|towards|up|across|"
-    r"around)\b",
+    + r"(?:(?:into|to|down|along|over|toward|towards|up|across|around)\b"
+    # an arrow for the direction, in shorthand: "L piriformis refers → post thigh"
+    r"|(?:→|->|-->|=>)\s*[a-z])",
     re.IGNORECASE,
 )
 _TIE_GAP = frozenset(

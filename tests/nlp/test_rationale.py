@@ -579,3 +579,15 @@ def test_rationale_a_lone_rating_is_the_value_before(note_of: NoteOf, sentence: 
     pain = note_of(f"DN to R UT. {sentence}").rationale.pain
     assert pain.before is not None and pain.before.value == 7
     assert pain.after is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TrP L piriformis refers → post thigh. TDN L piriformis x2.", "TrP R UT refers -> temple."],
+)
+def test_rationale_a_referral_written_with_an_arrow(note_of: NoteOf, text: str) -> None:
+    assert "referred_pain" in kinds(note_of(text))
+
+
+def test_rationale_an_arrow_between_ratings_is_no_referral(note_of: NoteOf) -> None:
+    assert "referred_pain" not in kinds(note_of("TDN R UT x2. Pain 7/10 -> 3/10."))

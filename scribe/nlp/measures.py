@@ -32,7 +32,10 @@ _ANY_SMALL_NUMBER = re.compile(
 # of care ("Visit 6/10", "session #4/8")
 _PAIN_VALUE = re.compile(rf"(?<![/\d])(?P<v>{_SMALL}){_SCALE}(?![/\d])", re.IGNORECASE)
 _COURSE_COUNT = re.compile(
-    r"\b(?:visits?|sessions?|appointments?|week|wk)\s*[:#]?\s*$", re.IGNORECASE
+    # (not the time of a rating: "Pain after session 3/10", "post visit 2/10")
+    r"(?<!\bafter\s)(?<!\bpost\s)(?<!\bbefore\s)(?<!\bpre\s)(?<!\bend\sof\s)"
+    r"\b(?:visits?|sessions?|appointments?|week|wk)\s*[:#]?\s*$",
+    re.IGNORECASE,
 )
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (

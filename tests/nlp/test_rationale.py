@@ -591,3 +591,11 @@ def test_rationale_a_referral_written_with_an_arrow(note_of: NoteOf, text: str) 
 
 def test_rationale_an_arrow_between_ratings_is_no_referral(note_of: NoteOf) -> None:
     assert "referred_pain" not in kinds(note_of("TDN R UT x2. Pain 7/10 -> 3/10."))
+
+
+def test_rationale_a_rating_after_the_session_is_not_a_count_of_sessions(note_of: NoteOf) -> None:
+    pain = note_of("DN to R UT. Pain on arrival 6/10. Pain after session 2/10.").rationale.pain
+    assert pain.before is not None and pain.before.value == 6
+    assert pain.after is not None and pain.after.value == 2
+    # a count of sessions is still none
+    assert note_of("DN to R UT. Session 3/10 of the plan of care.").rationale.pain.before is None

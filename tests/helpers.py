@@ -34,6 +34,11 @@ def evidence_objects(data: Any) -> Iterator[dict[str, Any]]:
             yield from evidence_objects(value)
 
 
+def muscle_statuses(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
+    """(name, side) -> status of each muscle of a dictation."""
+    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+
+
 def claim_lines(scribe: Scribe, text: str) -> set[tuple[str, tuple[str, ...]]]:
     """(code, modifiers) of each claim line of a dictation."""
     result = scribe.extract(text)

@@ -5,7 +5,7 @@ follows is the dictation. A pain rating corrected at once: the second is the rat
 from __future__ import annotations
 
 import pytest
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
 from scribe.nlp.normalize import normalize
@@ -138,10 +138,6 @@ def test_a_needle_sum_said_after_its_items_is_the_total(scribe: Scribe) -> None:
     assert [c.count for c in counts if c.total] == [8]
 
 
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
-
-
 @pytest.mark.parametrize(
     ("correction", "status"),
     [
@@ -157,7 +153,7 @@ def test_a_muscle_named_again_after_a_correction_takes_its_second_status(
         "so today I dry needled the right upper trapezius and the right levator scapulae, "
         f"{correction}, no injectate"
     )
-    muscles = _muscles(scribe, text)
+    muscles = muscle_statuses(scribe, text)
     assert muscles[("upper trapezius", "right")] == "treated"
     assert muscles[("levator scapulae", "right")] == status
     assert claim_lines(scribe, text) == {("20560", ())}
@@ -170,4 +166,4 @@ def test_a_muscle_named_twice_with_no_correction_between_keeps_both_sayings(
         "I dry needled the right levator scapulae today and the right levator scapulae was "
         "needled last week too, no injectate"
     )
-    assert _muscles(scribe, text) == {("levator scapulae", "right"): "treated"}
+    assert muscle_statuses(scribe, text) == {("levator scapulae", "right"): "treated"}

@@ -4,13 +4,9 @@ treatment as "Rx" or "tx", "Tol. well", and an addendum's "omitted in error"."""
 from __future__ import annotations
 
 import pytest
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
-
-
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
 
 
 @pytest.mark.parametrize(
@@ -24,13 +20,13 @@ def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
 )
 def test_a_shortened_action_word_names_the_muscle(scribe: Scribe, short: str, name: str) -> None:
     text = f"TDN L {short} x2 needles, no injectate."
-    assert _muscles(scribe, text) == {(name, "left"): "treated"}
+    assert muscle_statuses(scribe, text) == {(name, "left"): "treated"}
 
 
 @pytest.mark.parametrize("next_one", ["next Rx", "next tx", "next treatment"])
 def test_the_next_treatment_plans_its_muscle(scribe: Scribe, next_one: str) -> None:
     text = f"DN: L glut med x2 needles. Nil injectate.\n?L piriformis {next_one}."
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("gluteus medius", "left"): "treated",
         ("piriformis", "left"): "planned",
     }
@@ -54,7 +50,7 @@ def test_tol_with_a_full_stop_is_tolerance(scribe: Scribe) -> None:
 )
 def test_an_addendum_adds_what_the_note_left_out(scribe: Scribe, late_entry: str) -> None:
     text = f"Tx: TDN R soleus, no injectate.\n\n{late_entry}"
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("soleus", "right"): "treated",
         ("abductor hallucis", "right"): "treated",
     }
@@ -63,7 +59,7 @@ def test_an_addendum_adds_what_the_note_left_out(scribe: Scribe, late_entry: str
 
 def test_a_muscle_omitted_today_is_still_not_needled(scribe: Scribe) -> None:
     text = "Dry needling to the R QL, no injectate. The R glute med was omitted today (bruising)."
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("quadratus lumborum", "right"): "treated",
         ("gluteus medius", "right"): "negated",
     }

@@ -6,13 +6,9 @@ tolerated"."""
 
 from __future__ import annotations
 
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
-
-
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
 
 
 def test_the_acupuncture_benefit_named_in_a_dry_needling_note_is_no_acupuncture(
@@ -36,7 +32,7 @@ def test_a_clause_end_inside_brackets_does_not_end_the_procedure_before_them(
         "Procedure: FDN (functional dry needling; solid needles only, no drug injected), with "
         "verbal consent: R infraspinatus, R teres minor."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("infraspinatus", "right"): "treated",
         ("teres minor", "right"): "treated",
     }
@@ -79,10 +75,10 @@ def test_muscles_that_name_an_exercise_are_not_planned_for_needling(scribe: Scri
         "TDN R upper trapezius, no injectate, tolerated well. "
         "Reviewed HEP: levator and scalene self-stretches, pec minor stretch."
     )
-    assert _muscles(scribe, text) == {("upper trapezius", "right"): "treated"}
+    assert muscle_statuses(scribe, text) == {("upper trapezius", "right"): "treated"}
     # a plan of needling is still a plan
     planned = "TDN R upper trapezius, no injectate. Plan: DN to the R levator scapulae next visit."
-    assert _muscles(scribe, planned)[("levator scapulae", "right")] == "planned"
+    assert muscle_statuses(scribe, planned)[("levator scapulae", "right")] == "planned"
 
 
 def test_a_name_struck_out_as_it_is_said_holds_no_conflict(scribe: Scribe) -> None:
@@ -112,13 +108,13 @@ def test_a_part_written_after_its_muscle_as_pick_lists_sort_it(scribe: Scribe) -
         "| Deltoid, posterior   | R    | 1       |\n"
         "Dry needling as above, no injectate, tolerated well."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("upper trapezius", "right"): "treated",
         ("posterior deltoid", "right"): "treated",
     }
     # a list that goes on with the next name keeps its names
     listed = "DN R upper trapezius, middle trapezius, lower trapezius; no injectate."
-    assert set(_muscles(scribe, listed)) == {
+    assert set(muscle_statuses(scribe, listed)) == {
         ("upper trapezius", "right"),
         ("middle trapezius", "right"),
         ("lower trapezius", "right"),
@@ -181,10 +177,13 @@ def test_a_name_said_again_at_once_with_another_side_corrects_the_side(scribe: S
         "on exam a taut band in the right infraspinatus, I mean left infraspinatus, so I "
         "needled the left infraspinatus, nothing injected"
     )
-    assert _muscles(scribe, text) == {("infraspinatus", "left"): "treated"}
+    assert muscle_statuses(scribe, text) == {("infraspinatus", "left"): "treated"}
     # two sides said one after the other are both sides
     both = "I needled the right infraspinatus and the left infraspinatus, nothing injected"
-    assert set(_muscles(scribe, both)) == {("infraspinatus", "right"), ("infraspinatus", "left")}
+    assert set(muscle_statuses(scribe, both)) == {
+        ("infraspinatus", "right"),
+        ("infraspinatus", "left"),
+    }
 
 
 def test_a_muscle_only_palpated_is_not_needled(scribe: Scribe) -> None:
@@ -194,7 +193,7 @@ def test_a_muscle_only_palpated_is_not_needled(scribe: Scribe) -> None:
         "to the left masseter and the left temporalis, no injectate, then we did tongue "
         "posture exercises"
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("masseter", "left"): "treated",
         ("temporalis", "left"): "treated",
         ("temporalis", "right"): "palpated_only",
@@ -207,7 +206,7 @@ def test_sides_said_after_names_as_speech_runs_on(scribe: Scribe) -> None:
         "dry needling the upper trap's bilaterally levator scapula on both sides and the right "
         "splenius capitis nothing injected"
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("upper trapezius", "bilateral"): "treated",
         ("levator scapulae", "bilateral"): "treated",
         ("splenius capitis", "right"): "treated",
@@ -220,17 +219,17 @@ def test_ways_of_writing_found_in_the_rounds_set(scribe: Scribe) -> None:
         "right rhomboid major tender no twitch, right teres minor tender no twitch. "
         "I only needled the right infraspinatus, nothing injected."
     )
-    assert _muscles(scribe, palpated)[("infraspinatus", "right")] == "treated"
+    assert muscle_statuses(scribe, palpated)[("infraspinatus", "right")] == "treated"
     assert claim_lines(scribe, palpated) == {("20560", ())}
     # another clinician's needling, and "I didn't" is no "I did"
     colleague = (
         "I needled the right glute med, no injectate. My colleague Priya needled her left "
         "piriformis yesterday, I didn't touch the left side today."
     )
-    assert _muscles(scribe, colleague) == {("gluteus medius", "right"): "treated"}
+    assert muscle_statuses(scribe, colleague) == {("gluteus medius", "right"): "treated"}
     # a part's qualifier after its muscle
     romance = "Dry needling (no drug injected) of trapezius superior Rt. Tolerated."
-    assert _muscles(scribe, romance) == {("upper trapezius", "right"): "treated"}
+    assert muscle_statuses(scribe, romance) == {("upper trapezius", "right"): "treated"}
     # a template's procedure field left "N/A" reports nothing done
     telehealth = (
         "Telehealth check-in, no hands-on care.\nDry needling performed today: N/A\nMuscles: N/A"
@@ -277,7 +276,7 @@ def test_a_stop_before_a_colon_ends_no_sentence(scribe: Scribe) -> None:
         "Findings: M. levator scapulae sin.: TrP latent, only palpated.\n"
         "Therapy: dry needling of the R upper trapezius, no injectate."
     )
-    muscles = _muscles(scribe, text)
+    muscles = muscle_statuses(scribe, text)
     assert muscles[("upper trapezius", "right")] == "treated"
     assert [s for (name, _), s in muscles.items() if name == "levator scapulae"] == [
         "palpated_only"

@@ -4,13 +4,9 @@ visit), and an activity said to be hard."""
 from __future__ import annotations
 
 import pytest
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
-
-
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
 
 
 @pytest.mark.parametrize(
@@ -23,7 +19,7 @@ def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
 )
 def test_needling_on_another_day_of_the_week_is_not_today(scribe: Scribe, earlier: str) -> None:
     text = f"{earlier}. Today I dry needled the right infraspinatus, no injectate."
-    muscles = _muscles(scribe, text)
+    muscles = muscle_statuses(scribe, text)
     assert muscles[("infraspinatus", "right")] == "treated"
     assert muscles.get(("infraspinatus", "left")) != "treated"
     assert claim_lines(scribe, text) == {("20560", ())}
@@ -31,14 +27,14 @@ def test_needling_on_another_day_of_the_week_is_not_today(scribe: Scribe, earlie
 
 def test_a_weekday_said_as_today_is_today(scribe: Scribe) -> None:
     text = "Seen on Thursday, today, for dry needling of the L gluteus medius. No injectate."
-    assert _muscles(scribe, text) == {("gluteus medius", "left"): "treated"}
+    assert muscle_statuses(scribe, text) == {("gluteus medius", "left"): "treated"}
 
 
 def test_coming_back_for_a_muscle_plans_it(scribe: Scribe) -> None:
     text = (
         "I needled the right piriformis today, she is coming back on Monday for the left piriformis"
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("piriformis", "right"): "treated",
         ("piriformis", "left"): "planned",
     }

@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
-
-
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
 
 
 @pytest.mark.parametrize(
@@ -27,7 +23,7 @@ def test_one_muscle_palpated_after_those_needled(scribe: Scribe, aside: str) -> 
         "I needled the right infraspinatus and the right teres minor, the right teres major "
         f"was tight too {aside}. No injectate."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("infraspinatus", "right"): "treated",
         ("teres minor", "right"): "treated",
         ("teres major", "right"): "palpated_only",
@@ -40,7 +36,7 @@ def test_those_points_back_at_the_run_of_names(scribe: Scribe) -> None:
         "I needled the right infraspinatus. The right teres minor and the right teres major were "
         "tight too but those were palpated only. No injectate."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("infraspinatus", "right"): "treated",
         ("teres minor", "right"): "palpated_only",
         ("teres major", "right"): "palpated_only",
@@ -52,7 +48,7 @@ def test_a_denial_of_it_is_said_of_the_nearest_name(scribe: Scribe) -> None:
         "Dry needling to the left QL and the left gluteus medius, the left piriformis was "
         "tender but I held it. No injectate."
     )
-    muscles = _muscles(scribe, text)
+    muscles = muscle_statuses(scribe, text)
     assert muscles[("quadratus lumborum", "left")] == "treated"
     assert muscles[("gluteus medius", "left")] == "treated"
     assert muscles[("piriformis", "left")] == "negated"
@@ -65,7 +61,7 @@ def test_a_plan_for_that_one_reaches_a_name_said_with_words_about_it(scribe: Scr
         "I needled the left gluteus medius and the left piriformis, no injectate, her right "
         "piriformis is quite sore as well, so I want to needle that one. Next week maybe."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("gluteus medius", "left"): "treated",
         ("piriformis", "left"): "treated",
         ("piriformis", "right"): "planned",
@@ -79,7 +75,7 @@ def test_that_one_palpated_only_is_not_the_needling_said_after_it(scribe: Scribe
         "infraspinatus as well, it was sore, so that one was palpated only, I only needled the "
         "right side. No injectate."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("infraspinatus", "right"): "treated",
         ("teres minor", "right"): "treated",
         ("infraspinatus", "left"): "palpated_only",
@@ -94,7 +90,7 @@ def test_a_sentence_that_opens_with_then_and_a_name_goes_on_with_the_needling(
         "Dry needling today, all on the left. I needled the gluteus medius with a good twitch. "
         "Then the piriformis, which brought on her buttock pain. No injectate."
     )
-    assert _muscles(scribe, text) == {
+    assert muscle_statuses(scribe, text) == {
         ("gluteus medius", "left"): "treated",
         ("piriformis", "left"): "treated",
     }
@@ -109,7 +105,7 @@ def test_a_sentence_that_opens_with_then_and_a_name_goes_on_with_the_needling(
 )
 def test_then_with_a_status_of_its_own_keeps_it(scribe: Scribe, then: str) -> None:
     text = f"I needled the left gluteus medius today, no injectate. {then}"
-    assert _muscles(scribe, text)[("piriformis", "left")] in ("planned", "palpated_only")
+    assert muscle_statuses(scribe, text)[("piriformis", "left")] in ("planned", "palpated_only")
     assert claim_lines(scribe, text) == {("20560", ())}
 
 

@@ -4,13 +4,9 @@ in the referral is what it asks for, not what was done today."""
 from __future__ import annotations
 
 import pytest
-from helpers import claim_lines
+from helpers import claim_lines, muscle_statuses
 
 from scribe import Scribe
-
-
-def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
-    return {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
 
 
 @pytest.mark.parametrize(
@@ -23,7 +19,7 @@ def _muscles(scribe: Scribe, text: str) -> dict[tuple[str, str], str]:
     ],
 )
 def test_a_procedure_named_in_a_referral_is_not_done_today(scribe: Scribe, referral: str) -> None:
-    assert _muscles(scribe, referral) == {("levator scapulae", "left"): "planned"}
+    assert muscle_statuses(scribe, referral) == {("levator scapulae", "left"): "planned"}
     assert claim_lines(scribe, referral) == set()
 
 
@@ -32,7 +28,7 @@ def test_the_referral_does_not_plan_what_was_done_after_it(scribe: Scribe) -> No
         "Referred for evaluation and dry needling. Today I dry needled the left levator "
         "scapulae, two needles, no injectate."
     )
-    assert _muscles(scribe, text) == {("levator scapulae", "left"): "treated"}
+    assert muscle_statuses(scribe, text) == {("levator scapulae", "left"): "treated"}
     assert claim_lines(scribe, text) == {("20560", ())}
 
 
@@ -51,6 +47,6 @@ def test_a_complaint_the_patient_was_referred_for_plans_nothing(
         f"{reason} on palpation there are trigger points in the left levator scapulae no "
         "needling was done today it is just the evaluation"
     )
-    [status] = _muscles(scribe, text).values()
+    [status] = muscle_statuses(scribe, text).values()
     assert status in ("palpated_only", "negated")  # examined, and not needled: never planned
     assert claim_lines(scribe, text) == set()

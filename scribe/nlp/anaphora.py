@@ -8,7 +8,7 @@ it only lifts mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
@@ -29,16 +29,14 @@ _OTHER_STATUSES = frozenset(
 )
 
 
-def _after_other_statuses(doc: Doc, sent: Span, before: int) -> int:
-    """Where the last words of another status in ``sent`` end before character ``before``
-    (the sentence's start when there are none)."""
+def _after_other_statuses(doc: Doc, sent: Span, modifiers: list[Any], before: int) -> int:
+    """Where the last words of another status among the sentence's ``modifiers`` end before
+    character ``before`` (the sentence's start when there are none)."""
     end = sent.start_char
-    graph = doc._.context_graph
-    for modifier in graph.modifiers if graph is not None else []:
-        first, last = modifier.modifier_span
-        if modifier.category not in _OTHER_STATUSES or not sent.start <= first < sent.end:
+    for modifier in modifiers:
+        if modifier.category not in _OTHER_STATUSES:
             continue
-        words = doc[first:last]
+        words = doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
         if words.end_char <= before:
             end = max(end, words.end_char)
     return end
@@ -81,6 +79,7 @@ class AnaphoraTies:
         mentions: list[Mention],
         events: list[ProcedureEvent],
         sents: list[Span],
+        modifiers: list[list[Any]],
     ) -> None:
         """ "Both were needled", "that muscle was dry needled only", "1 mL into each of these
         TrPs": a procedure done today that reaches no muscle ties the muscles named just
@@ -124,7 +123,9 @@ class AnaphoraTies:
                     stop = min(stop, doc[other.start].idx)
             # "... so that one was palpated only, I only needled the left side": an anaphor
             # said with another status of its own is that status's subject, not the needling's
-            start = max(start, _after_other_statuses(doc, sent, words.start_char))
+            start = max(
+                start, _after_other_statuses(doc, sent, modifiers[event.sentence], words.start_char)
+            )
             window = text[start:stop]
             if self._anaphora_single.search(window) and before:
                 chosen = before[-1:]

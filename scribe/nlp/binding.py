@@ -169,7 +169,7 @@ class MuscleBinder:
         structure.substances(mentions, events)
         structure.same_sentence(mentions, effective)
         structure.sections_and_headers(doc, mentions, events, effective, modifiers)
-        self._anaphora.back(doc, mentions, effective, sents)
+        self._anaphora.back(doc, mentions, effective, sents, modifiers)
         self._anaphora.then_the_next(doc, mentions, effective, sents)
         answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)

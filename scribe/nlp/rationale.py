@@ -371,8 +371,9 @@ class RationaleExtractor:
     def _finding(self, doc: Doc, sent: Span, span: Span, muscles: list[Span]) -> FindingItem | None:
         kind = span._.entry_id
         if kind == "trigger_point" and _PROCEDURE_AFTER.match(doc_text(doc), span.end_char):
-            return None  # "trigger point injection", "trigger point dry needling": the procedure
-            # (or its method: "trigger point approach")
+            # "trigger point injection", "trigger point dry needling": the procedure (or its
+            # method: "trigger point approach")
+            return None
         referral = None
         if kind == "referred_pain":
             target = _REFERRAL_TARGET.match(doc_text(doc)[span.end_char : sent.end_char])

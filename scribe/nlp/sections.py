@@ -170,9 +170,8 @@ class SectionTagger:
             words = line.group(0)
             label, colon, _ = words.partition(":")
             banner = _BANNER.match(words) is not None
-            if not colon and _CAPS_HEADING.match(words):
-                label, colon = words, "heading"
-            if not (colon or banner) or len(label.split()) > self._carried_words:
+            capitals = not colon and _CAPS_HEADING.match(words) is not None
+            if not (colon or banner or capitals) or len(label.split()) > self._carried_words:
                 continue
             if not any(p.search(label) for p in self._carried_opens):
                 continue

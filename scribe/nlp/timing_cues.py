@@ -71,13 +71,11 @@ def timing_from_cues(
         # in run-on speech the "clause" may be the whole dictation: only the words just before
         clause = max(clause, start - _CLAUSE_CUE_REACH)
         if max(0, low) <= clause < left_start:
-            # (matched over the text and cut after: a search that ends at ``left_start``
-            # would find "to" in "Today")
             cues = [
                 (m.start(), timing)
                 for timing, pattern in (("before", before), ("after", after))
-                for m in pattern.finditer(text, clause)
-                if m.end() <= left_start and not any(a <= m.start() < b for a, b in taken)
+                for m in _within(pattern, text, clause, left_start)
+                if not any(a <= m.start() < b for a, b in taken)
             ]
             if cues:
                 return max(cues)[1]  # type: ignore[return-value]

@@ -89,6 +89,7 @@ class _Mention:
     record: Data  # a MuscleMention, as data
     findings: set[str]
     techniques: set[str]
+    done_cue: Data | None = None  # a generic verb said of a mention left "mentioned"
 
 
 class NoteBuilder:
@@ -164,7 +165,10 @@ class NoteBuilder:
             "binding": span._.binding if status == "treated" else None,
             "checkbox": span._.checkbox,
         }
-        return _Mention(span._.entry_id, record, kinds, own | ({technique} if technique else set()))
+        done = text.optional(span._.done_cue) if status == "mentioned" else None
+        return _Mention(
+            span._.entry_id, record, kinds, own | ({technique} if technique else set()), done
+        )
 
     @staticmethod
     def _treated_at(
@@ -314,7 +318,16 @@ class NoteBuilder:
             status = best.record["status"]
             located = {k: best.record[k] for k in ("start", "end", "text")}
             if status == "mentioned":
-                others.append({"id": muscle_id, "name": entry.name, "laterality": side, **located})
+                done = next((m.done_cue for m in group if m.done_cue is not None), None)
+                others.append(
+                    {
+                        "id": muscle_id,
+                        "name": entry.name,
+                        "laterality": side,
+                        "done_cue": done,
+                        **located,
+                    }
+                )
                 continue
             sources = [
                 m.record["laterality_source"]

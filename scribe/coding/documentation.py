@@ -38,6 +38,10 @@ def _span(item: Evidence) -> Evidence:
     return Evidence(start=item.start, end=item.end, text=item.text)
 
 
+def _sided(laterality: str, name: str) -> str:
+    return name if laterality == "unspecified" else f"{laterality} {name}"
+
+
 def _group_names(groups: Sequence[GroupMention]) -> str:
     return ", ".join(dict.fromkeys(f'"{g.text}"' for g in groups))
 
@@ -104,16 +108,37 @@ def _needles_without_procedure(doc: _Doc, check: DocumentationCheck) -> bool:
     return True
 
 
+def _unnamed_procedure(doc: _Doc, check: DocumentationCheck) -> None:
+    """ "I started with the right upper trapezius ... I also did the left iliocostalis
+    thoracis": the note says something was done to named muscles today but names no procedure
+    that reaches them, and nothing is billed. Said, never silent; the note must name what was
+    done (dry needling, a trigger point injection) before anything can be coded."""
+    if any(m.status == "treated" for m in doc.note.muscles):
+        return
+    if _today(doc, TECHNIQUE_OF):
+        return  # a needling or an injection done today: the named_muscles check speaks
+    said = [m for m in doc.note.other_mentions if m.done_cue is not None]
+    if not said:
+        return
+    cues = [m.done_cue for m in said if m.done_cue is not None]
+    doc.book.add(
+        check.prompt,
+        rule_id=check.id,
+        evidence=[_span(c) for c in cues] + [_span(m) for m in said],
+        words=", ".join(dict.fromkeys(f'"{c.text}"' for c in cues)),
+        muscles=", ".join(dict.fromkeys(_sided(m.laterality, m.name) for m in said)),
+    )
+
+
 def _status_conflict(doc: _Doc, check: DocumentationCheck) -> None:
     for muscle in doc.note.muscles:
         if not muscle.status_conflict:
             continue
-        side = "" if muscle.laterality == "unspecified" else f"{muscle.laterality} "
         doc.book.add(
             check.prompt,
             rule_id=check.id,
             evidence=[_span(m) for m in muscle.mentions] or [_span(muscle)],
-            muscles=f"{side}{muscle.name}",
+            muscles=_sided(muscle.laterality, muscle.name),
         )
 
 
@@ -280,6 +305,7 @@ _PROCEDURE_CHECKS: Final = frozenset(
     {
         "named_muscles",
         "unread_names",
+        "unnamed_procedure",
         "status_conflict",
         "procedure_not_billed",
         "procedure_named_as",
@@ -288,6 +314,7 @@ _PROCEDURE_CHECKS: Final = frozenset(
 _CHECKS: Final[dict[DocumentationCheckKind, Callable[[_Doc, DocumentationCheck], None]]] = {
     "named_muscles": _named_muscles,
     "unread_names": _unread_names,
+    "unnamed_procedure": _unnamed_procedure,
     "status_conflict": _status_conflict,
     "procedure_not_billed": _procedure_not_billed,
     "procedure_named_as": _procedure_named_as,

@@ -59,6 +59,7 @@ from scribe.nlp.reach import (
 )
 from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
+from scribe.nlp.said_done import mark_said_done
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
 from scribe.nlp.templates import template_of
@@ -69,6 +70,8 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
+# tokens between a generic verb and the procedure words it says ("I did some dry needling")
+_SAYS_GAP = 3
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
     {
@@ -286,6 +289,8 @@ class MuscleBinder:
             self._set(mention, "palpated_only", WEAK, cue)
         elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
+            if "PROCEDURE" in categories:
+                self._said_done(mention, modifiers)
 
     def _reaching_event(
         self,
@@ -314,13 +319,20 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):
                 continue
-            if m.category == "PROCEDURE" and any(
-                o is not m
-                and o.modifier_span == (event.start, event.end)
-                and cut_off(event, o, span, modifiers, self._examiner_clause, events)
-                for o in modifiers
+            if (
+                m.category == "PROCEDURE"
+                and 0 <= event.start - m.modifier_span[1] <= _SAYS_GAP
+                and any(
+                    o is not m
+                    and o.modifier_span == (event.start, event.end)
+                    and cut_off(event, o, span, modifiers, self._examiner_clause, events)
+                    for o in modifiers
+                )
             ):
-                continue  # "I did": as far as the procedure it says reaches, no farther
+                # "I did dry needling ...": as far as the procedure it says reaches, no farther
+                # (not a procedure word said later: "I did the R UT, and I also did the L
+                # levator with a twitch" is not a twitch of the levator alone)
+                continue
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span
@@ -397,6 +409,11 @@ class MuscleBinder:
             default=None,
         )
         return best.modifier_span if best is not None else None
+
+    def _said_done(self, mention: Mention, modifiers: list[Any]) -> None:
+        quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
+        if sentence_sections(mention.span.doc)[mention.sentence] not in quiet:
+            mark_said_done(mention.span, modifiers)
 
     @staticmethod
     def _set(mention: Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:

@@ -20,6 +20,9 @@ _SPAN_ATTRIBUTES: dict[str, Any] = {
     "binding": None,  # how the mention was tied to its procedure (events.py)
     "event": None,  # index of that procedure in doc._.procedures
     "checkbox": None,  # "checked" | "unchecked": the box in front of the mention
+    # (start_char, end_char) of a generic verb that says something was done to a muscle left
+    # "mentioned" ("I did the R UT", "worked on"): no procedure the note names reaches it
+    "done_cue": None,
 }
 _DOC_ATTRIBUTES: dict[str, Any] = {
     "injectate": None,

@@ -48,7 +48,7 @@ _MIN_WORD_SCORE = 80.0  # every word must be close on its own
 _MIN_SOUND_LETTERS = 7
 _SOUND_FLOOR = {0: 0.85, 1: 0.9}
 # endings of anatomical adjectives, which name a region, never a misheard muscle
-_ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form")
+_ADJECTIVE_ENDINGS = ("al", "ic", "ar", "ous", "form", "ian")
 
 
 class FuzzyMuscleMatcher:
@@ -280,7 +280,7 @@ class FuzzyMuscleMatcher:
     def _may_be_a_name(self, word: str) -> bool:
         """Whether one misheard word may stand for a one-word name at all."""
         if word.endswith(_ADJECTIVE_ENDINGS):
-            return False  # "popliteal", "occipital", "supraspinous": a region or a ligament
+            return False  # "popliteal", "occipital", "supraspinous", "subclavian": a region
         if jellyfish.metaphone(word) in common_sounds():
             return False  # "rotature" sounds like "radiator": a word misheard, not a name
         return not self._ends_a_longer_name(word)

@@ -43,6 +43,7 @@ CoverageStatus = Literal["covered", "benefit_only", "verify", "investigational",
 DocumentationCheckKind = Literal[
     "named_muscles",
     "unread_names",
+    "unnamed_procedure",
     "status_conflict",
     "procedure_not_billed",
     "procedure_named_as",

@@ -123,6 +123,11 @@ class OtherMention(Evidence):
     id: str
     name: str
     laterality: Laterality
+    done_cue: Evidence | None = Field(
+        default=None,
+        description="A generic verb saying something was done to it today ('I did', 'worked "
+        "on') when no procedure the note names reaches it: a procedure that cannot be coded.",
+    )
 
 
 class MuscleRef(Frozen):

@@ -53,6 +53,7 @@ def test_fuzzy_misspelling_matches_and_is_marked(nlp: Language, text: str, entry
         "thoracic outlet",
         "popliteal fossa",
         "radial nerve",
+        "subclavian vein access",  # an adjective, not the subclavius
         "the patient was put in prone",
     ],
 )

@@ -26,7 +26,8 @@ voice, dictated, narrated, recorded and phoned = the seventh, eighth, thirteenth
 sixteenth authors' spoken sets, each measured on its own; unheard = the spoken cases of the
 twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on; aloud =
 the thirtieth author's dictations, written to be read aloud; handover = the spoken cases of the
-thirty-first author's set; bedside = the spoken cases of the thirty-second author's set.
+thirty-first author's set; bedside = the spoken cases of the thirty-second author's set;
+practice = the spoken cases of the thirty-third author's set.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -81,6 +82,8 @@ SETS = {
     "handover": ("handover",),
     # the thirty-second author's set, first read aloud on 2026-12-06 before any change for it
     "bedside": ("bedside",),
+    # the thirty-third author's set, first read aloud on 2026-12-06 before any change for it
+    "practice": ("practice",),
 }
 
 

@@ -70,6 +70,7 @@ SETS = (
     "aloud",
     "handover",
     "bedside",
+    "practice",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

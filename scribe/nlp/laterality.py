@@ -88,6 +88,7 @@ class LateralityTagger:
         self._motions = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._motions.add("motion", [nlp.make_doc(p.lower()) for p in lexicon.motion_phrases])
         self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
+        self._regions = frozenset(r.lower() for r in lexicon.labelled_regions)
         self._counted = frozenset(tuple(n.lower().split()) for n in lexicon.counted_nouns)
 
     def cues(self, doc: Doc) -> list[SideCue]:
@@ -140,7 +141,9 @@ class LateralityTagger:
                 and doc[start - 1].text == "("
                 and doc[end].text.startswith(")")
             )
-            adjacent_only = text in _ADJACENT_ONLY and not bracketed
+            adjacent_only = (
+                text in _ADJACENT_ONLY and not bracketed and not self._labels_a_region(doc, end)
+            )
             cues.append(SideCue(start, end, side, adjacent_only=adjacent_only, text=text))
             last_end = end
         return cues
@@ -293,6 +296,10 @@ class LateralityTagger:
                 if trailing is not None:
                     self._set(doc, span, trailing, "list")
         return used
+
+    def _labels_a_region(self, doc: Doc, end: int) -> bool:
+        """ "L forearm:": a side letter right before a body region and a colon."""
+        return end + 1 < len(doc) and doc[end].lower_ in self._regions and doc[end + 1].text == ":"
 
     @staticmethod
     def _set(doc: Doc, span: Span, cue: SideCue, source: str) -> None:

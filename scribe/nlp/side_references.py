@@ -24,14 +24,21 @@ _FINDING_GAP = _REFERRING_PREPOSITIONS | {
 }  # fmt: skip
 
 
+_LEVEL_LETTERS = frozenset("ctls")
 _LEVEL = re.compile(
     r"^(?:[CTLS][1-9][0-2]?|[1-9]|-|–|/|and|&|at|through|to|levels?)$", re.IGNORECASE
 )
 
 
 def is_level(token: Token) -> bool:
-    """Spinal levels between a name and its side: "multifidi at L4-5 and L5-S1 bilat"."""
-    return bool(_LEVEL.match(token.text))
+    """Spinal levels between a name and its side: "multifidi at L4-5 and L5-S1 bilat", and
+    as said aloud, a letter and a number ("at L four L five on both sides")."""
+    if _LEVEL.match(token.text):
+        return True
+    doc, i = token.doc, token.i
+    if token.lower_ in _LEVEL_LETTERS:
+        return i + 1 < len(doc) and is_number(doc[i + 1])
+    return is_number(token) and i > 0 and doc[i - 1].lower_ in _LEVEL_LETTERS
 
 
 def is_number(token: Token) -> bool:

@@ -86,6 +86,8 @@ def make_abbreviation_matcher(nlp: Language, name: str, lexicon_dir: str | None)
 
 
 _PART_NOUNS = frozenset({"head", "fibers", "fibres", "portion", "part", "belly"})
+# side words between a part's "of the" and its muscle ("medial head of the right gastrocnemius")
+_SIDE_WORDS = frozenset({"right", "left", "r", "l", "rt", "lt", "bilateral", "both"})
 
 
 def _part_before(before: list[str]) -> str | None:
@@ -137,7 +139,7 @@ class EllipsisResolver:
         multifidus", "medial gastrocnemius"); the mention then holds the part's words too."""
         name = span_text(span).lower()
         words = [t.lower_ for t in doc[span.end : span.end + 5]]
-        before = [t.lower_ for t in doc[max(0, span.start - 4) : span.start]]
+        before, sided = self._words_before(doc, span)
         qualifier, start, end = None, span.start, span.end
         bracketed = words[:1] == ["("] and words[2:3] == [")"]
         after_comma = words[:1] == [","] and words[2:3] != [] and words[2] in _PART_NOUNS
@@ -162,9 +164,12 @@ class EllipsisResolver:
             qualifier, end = words[0], span.end + 2
         elif len(before) >= 3 and before[-1] in ("the", "of") and _part_before(before):
             qualifier = _part_before(before)
-            start = (
-                span.start - len(before) + max(i for i, w in enumerate(before) if w == qualifier)
-            )
+            if not sided:  # the side between stays the side's own words
+                start = (
+                    span.start
+                    - len(before)
+                    + max(i for i, w in enumerate(before) if w == qualifier)
+                )
         if qualifier is None:
             # "multifidus at L four L five", "rotatores C5-6": the spinal level names the part
             region = region_after(doc_text(doc), span.end_char)
@@ -182,6 +187,15 @@ class EllipsisResolver:
         longer._.entry_id = entry_id
         longer._.match, longer._.match_score = span._.match, span._.match_score
         return longer
+
+    @staticmethod
+    def _words_before(doc: Doc, span: Span, count: int = 4) -> tuple[list[str], bool]:
+        """The ``count`` words before a name, past the side words right before it, and
+        whether there were any ("head of the right gastrocnemius")."""
+        start = span.start
+        while start > 0 and doc[start - 1].lower_ in _SIDE_WORDS:
+            start -= 1
+        return [t.lower_ for t in doc[max(0, start - count) : start]], start < span.start
 
     def _expand(
         self, doc: Doc, edge: int, kept: list[str], *, after: bool, covered: set[int]

@@ -208,6 +208,13 @@ class LateralityLexicon(FileHeader):
             'levels" is two levels, not two sides.'
         ),
     )
+    labelled_regions: list[str] = Field(
+        default_factory=list,
+        description=(
+            'Body regions that a side letter labels before a colon ("L forearm: ECRL, ECRB"): '
+            "the letter is the side of the list after it, as a side word would be."
+        ),
+    )
 
 
 class ContextRuleSet(Frozen):

@@ -220,6 +220,25 @@ def test_laterality_levels_joined_by_ampersand_before_a_side(note_of: NoteOf) ->
     assert sides(note)["multifidus-lumborum"] == "bilateral"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I needled the left QL and the lumbar multifidus at L four L five on both sides.",
+        "I needled the left QL and the lumbar multifidus at L three L four bilaterally.",
+    ],
+)
+def test_laterality_a_side_after_levels_said_aloud(note_of: NoteOf, text: str) -> None:
+    assert sides(note_of(text))["multifidus-lumborum"] == "bilateral"
+
+
+def test_laterality_a_side_letter_labelling_a_region_heads_its_list(note_of: NoteOf) -> None:
+    note = note_of("Dry needling to L forearm: ECRL, ECRB & supinator. Nothing injected.")
+    assert set(sides(note).values()) == {"left"}
+    # a letter before a region in a complaint labels nothing
+    note = note_of("R shoulder pain. DN: infraspinatus. Nothing injected.")
+    assert sides(note) == {"infraspinatus": "unspecified"}
+
+
 def test_laterality_a_side_letter_in_brackets_heads_its_list(note_of: NoteOf) -> None:
     note = note_of("Muscles treated today (L): piriformis, gluteus minimus. Nothing injected.")
     assert sides(note) == {"piriformis": "left", "gluteus-minimus": "left"}

@@ -165,6 +165,12 @@ def test_targets_bracketed_forms_need_names_one_word_apart() -> None:
             "medial head of the gastrocnemius",
             "medial-gastrocnemius",
         ),
+        # a side between: the part is named, the side keeps its own words
+        (
+            "DN to the medial head of the right gastrocnemius.",
+            "gastrocnemius",
+            "medial-gastrocnemius",
+        ),
     ],
 )
 def test_targets_a_part_named_around_the_name_is_in_the_mention(

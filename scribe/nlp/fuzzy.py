@@ -94,6 +94,7 @@ class FuzzyMuscleMatcher:
         self._sounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self._one_word_names: set[str] = set()
         self._three_word_words: set[str] = set()
+        self._by_first_of_three: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
         for term in lexicons.terms():
             words = term.text.split(" ")
             if term.label == "GROUP" and len(words) == 1:
@@ -102,6 +103,7 @@ class FuzzyMuscleMatcher:
                 continue
             if len(words) == 3:
                 self._three_word_words.update(words)
+                self._by_first_of_three[words[0]].append((words, term.entry_id))
                 for odd in range(3):
                     key = tuple(w if k != odd else "" for k, w in enumerate(words))
                     self._by_two_of_three[key].append((words, term.entry_id))
@@ -256,16 +258,24 @@ class FuzzyMuscleMatcher:
         first two exact and the last beginning as the name's does ("tensor fascia latissis":
         the name the speaker began, not a look-alike of another one)."""
         words = (a, b, c)
+
+        def begun(heard: str, meant: str) -> bool:
+            return len(heard) >= 3 and heard[:3] == meant[:3] and heard.isalpha()
+
         for odd in range(3):
             key = tuple(w if k != odd else "" for k, w in enumerate(words))
             for name, entry_id in self._by_two_of_three.get(key, ()):
                 heard, meant = words[odd], name[odd]
                 if heard == meant:
                     continue
-                if sounds_alike(heard, meant) or (
-                    odd == 2 and len(heard) >= 3 and heard[:3] == meant[:3] and heard.isalpha()
-                ):
+                if sounds_alike(heard, meant) or (odd == 2 and begun(heard, meant)):
                     return entry_id, jellyfish.jaro_winkler_similarity(heard, meant)
+        # the first word exact, the second alike and the last begun as the name's ("tensor
+        # facie, latissimus": not the latissimus dorsi, a word short of its name)
+        for name, entry_id in self._by_first_of_three.get(a, ()):
+            if b != name[1] and sounds_alike(b, name[1]) and c != name[2] and begun(c, name[2]):
+                similarity = jellyfish.jaro_winkler_similarity(f"{b} {c}", f"{name[1]} {name[2]}")
+                return entry_id, similarity
         return None
 
     def _ends_a_longer_name(self, word: str) -> bool:

@@ -78,7 +78,15 @@ def test_a_note_with_fields_is_read_as_typed(scribe: Scribe) -> None:
     assert "triamcinolone" not in [s.name for s in result.note.injectate.substances]
 
 
-@pytest.mark.parametrize("heard", ["tensor fascia latissis", "tensor fascia, latissimus"])
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "tensor fascia latissis",
+        "tensor fascia, latissimus",
+        # the middle word misheard too, the first exact
+        "tensor facie, latissimus",
+    ],
+)
 def test_a_three_word_name_begun_exactly_is_not_another_muscle(scribe: Scribe, heard: str) -> None:
     # the last word begins as the name's own ("lat"): the name the speaker began, never the
     # latissimus dorsi that a lone "latissis" would look like

@@ -82,6 +82,7 @@ class Transcriber:
         return {
             "language": "en",
             "vad_filter": True,
+            "vad_parameters": {"threshold": self.decoding.vad_threshold},
             "word_timestamps": True,
             "initial_prompt": self.prompt if bias in ("prompt", "both") else None,
             "hotwords": self.hotwords if bias in ("hotwords", "both") else None,
@@ -198,11 +199,12 @@ class Transcriber:
         """Speech the decoder stepped over (``skipped.py``) is decoded again without the bias
         words, from where it starts to the end of the segment stamped after it; the new reading
         replaces the old one there when it has more words and is no loop."""
+        options = {**self.decode_options(), "hotwords": None, "initial_prompt": None}
+        vad = VadOptions(**options.get("vad_parameters") or {})
         speech = [
             (d["start"] / SAMPLE_RATE, d["end"] / SAMPLE_RATE)
-            for d in get_speech_timestamps(audio, VadOptions())
+            for d in get_speech_timestamps(audio, vad)
         ]
-        options = {**self.decode_options(), "hotwords": None, "initial_prompt": None}
         for gap in uncovered(speech, raw):
             start, end = region_to_redo(gap, raw)
             piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]

@@ -39,6 +39,12 @@ class AsrDecoding(Frozen):
         description="prompt: first window only; hotwords: every window; both: the two at once."
     )
     beam_size: int = Field(default=5, ge=1, le=10)
+    vad_threshold: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="Speech probability the voice activity detector needs to keep audio.",
+    )
     check_words: bool = Field(
         default=False, description="Score competing readings of unsure words against the audio."
     )

@@ -468,7 +468,7 @@ def test_speech_the_decoder_stepped_over_is_decoded_again_without_the_bias(
     monkeypatch.setattr(
         transcriber_module,
         "get_speech_timestamps",
-        lambda audio, options: [{"start": 0, "end": 16_000 * 8}],
+        lambda audio, vad: [{"start": 0, "end": 16_000 * 8}],
     )
     model = _BiasSkips()
     transcriber = Transcriber()  # its own: the model is replaced
@@ -480,7 +480,7 @@ def test_speech_the_decoder_stepped_over_is_decoded_again_without_the_bias(
     monkeypatch.setattr(
         transcriber_module,
         "get_speech_timestamps",
-        lambda audio, options: [{"start": 16_000 * 6, "end": 16_000 * 8}],
+        lambda audio, vad: [{"start": 16_000 * 6, "end": 16_000 * 8}],
     )
     model = _BiasSkips()
     transcriber.__dict__.update(model=model)

@@ -70,8 +70,6 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
-# tokens between a generic verb and the procedure words it says ("I did some dry needling")
-_SAYS_GAP = 3
 _FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
 _EVENT_CATEGORIES = frozenset(
     {
@@ -319,20 +317,13 @@ class MuscleBinder:
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):
                 continue
-            if (
-                m.category == "PROCEDURE"
-                and 0 <= event.start - m.modifier_span[1] <= _SAYS_GAP
-                and any(
-                    o is not m
-                    and o.modifier_span == (event.start, event.end)
-                    and cut_off(event, o, span, modifiers, self._examiner_clause, events)
-                    for o in modifiers
-                )
+            if m.category == "PROCEDURE" and any(
+                o is not m
+                and o.modifier_span == (event.start, event.end)
+                and cut_off(event, o, span, modifiers, self._examiner_clause, events)
+                for o in modifiers
             ):
-                # "I did dry needling ...": as far as the procedure it says reaches, no farther
-                # (not a procedure word said later: "I did the R UT, and I also did the L
-                # levator with a twitch" is not a twitch of the levator alone)
-                continue
+                continue  # "I did": as far as the procedure it says reaches, no farther
             if other is not None and not self._coordinated(span.doc, other, m):
                 return None
             return event, m.modifier_span

@@ -29,6 +29,7 @@ from scribe.nlp.heard import (
     split_names,
 )
 from scribe.nlp.heard_drugs import HeardDrugs
+from scribe.nlp.named_elsewhere import NamedElsewhere
 from scribe.nlp.spelled import SpelledAbbreviations
 from scribe.nlp.word_sounds import (
     STOP_WORDS,
@@ -118,6 +119,7 @@ class FuzzyMuscleMatcher:
             if t.label == "MUSCLE" and not t.case_sensitive
         }
         self._exact_or_stop = frozenset(self._exact | STOP_WORDS)
+        self._named_elsewhere = NamedElsewhere(lexicons)
         # (first letter, length) of two words joined that could be near a one-word name
         self._joinable = frozenset(
             (term[0], len(term) + delta)
@@ -434,6 +436,7 @@ class FuzzyMuscleMatcher:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]
             doc.spans[TARGETS] = sorted([*kept, *found], key=lambda s: (s.start, s.end))
+        self._named_elsewhere.resolve(doc.spans[TARGETS])
         return doc
 
     def _match_at(self, doc: Doc, i: int, covered: set[int]) -> tuple[int, str, float] | None:

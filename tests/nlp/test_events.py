@@ -544,17 +544,6 @@ def test_a_procedure_does_not_reach_past_an_exam_clause_without_its_subject(
     assert statuses.get(("levator scapulae", "left")) != "treated"
 
 
-def test_a_generic_verb_is_not_held_to_the_reach_of_a_procedure_word_said_later(
-    scribe: Scribe,
-) -> None:
-    # the twitch is said of the second "did"; the first still says the session's needling
-    text = "Dry needling today. I did the R UT, and I also did the L levator scapulae with twitch."
-    assert _statuses(scribe, text) == {
-        ("upper trapezius", "right"): "treated",
-        ("levator scapulae", "left"): "treated",
-    }
-
-
 def test_run_on_a_procedure_after_its_subject_reaches_only_its_fronted_object(
     scribe: Scribe,
 ) -> None:

@@ -30,15 +30,19 @@ from scribe.nlp.fusions import (
     join_plan_and_time,
     scope_in_sentence,
 )
-from scribe.nlp.normalize import TAKEN_BACK
 from scribe.nlp.numbers import expand_number_placeholder
 from scribe.nlp.scopes import (
+    Asides,
     before_a_finding,
-    enclosing_brackets,
+    end_scopes_before,
     from_a_distributive_subject,
+    in_words,
+    nearest_name_start,
     object_in_its_brackets,
     onward_through_the_list,
+    terminate_inside,
     through_the_list,
+    update_scopes,
     within_brackets,
 )
 from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
@@ -89,147 +93,8 @@ def context_regex_rules(
 
 
 _SIDE_NOUNS = frozenset({"side", "sides"})
-# the words of a procedure done, which an "only" said right after them restricts, not ends
-_DONE_CATEGORIES = frozenset({"TREATED", "NEEDLED"})
 
 MAX_MODIFIERS_PER_SENTENCE = 64
-
-
-def _end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) -> None:
-    """A boundary matched apart (an inline heading) ends the scope of the modifiers before it
-    that it terminates; it is no modifier itself, so it never cuts one that comes after it
-    ("Local Twitch Response: none" keeps its negation)."""
-    for modifier in modifiers:
-        terminated_by = modifier.rule.terminated_by or set()
-        start, end = modifier.scope_span
-        for boundary in boundaries:
-            at = boundary.modifier_span[0]
-            if boundary.category in terminated_by and modifier.modifier_span[1] <= at < end:
-                end = at
-        if end != modifier.scope_span[1]:
-            modifier.update_scope(doc[start:end])
-
-
-class _Asides:
-    """Which modifier may end another's scope. One said inside brackets is an aside: it ends
-    no scope outside them by being a terminator or a word of the same kind. "Procedure: IMS
-    (intramuscular stimulation = dry needling; nothing injected), after verbal consent: R
-    gluteus medius, piriformis" needles the muscles. Words taken back as they are said ("dry
-    needling to the left upper trap sorry no scratch that the right upper trap") end no
-    scope of the procedure said before them: the words said anew are its own."""
-
-    def __init__(
-        self,
-        doc: Doc,
-        modifiers: list[Any],
-        sentence: tuple[int, int],
-        said_of_a_name: frozenset[str],
-    ) -> None:
-        self._said_of_a_name = said_of_a_name
-        self._brackets = {
-            id(m): enclosing_brackets(doc, m.modifier_span[0], m.modifier_span[1], sentence)
-            for m in modifiers
-        }
-        self._taken_back = {
-            id(m)
-            for m in modifiers
-            if m.category == "NOT_TREATED"
-            and m.direction.upper() == "BACKWARD"
-            and TAKEN_BACK.match(doc[m.modifier_span[0] : m.modifier_span[1]].text)
-        }
-
-    def __call__(self, modifier: Any, other: Any) -> bool:
-        """Whether ``other`` may limit the scope of ``modifier``."""
-        if (
-            id(other) in self._taken_back
-            and modifier.category in _DONE_CATEGORIES
-            and modifier.modifier_span[1] <= other.modifier_span[0]
-        ):
-            return False  # "dry needling to the left UT, scratch that, the right UT"
-        if (
-            other.direction.upper() == "TERMINATE"
-            and modifier.category in _DONE_CATEGORIES
-            and other.modifier_span[0] == modifier.modifier_span[1]
-            and other.rule.literal.lower() in self._said_of_a_name
-        ):
-            return False  # "dry needling only no medication into the left levator": its own
-        brackets = self._brackets[id(other)]
-        if brackets is None or self._brackets[id(modifier)] == brackets:
-            return True
-        return not (
-            other.direction.upper() == "TERMINATE"
-            or other.category.upper() == modifier.category.upper()
-        )
-
-
-def _in_words(
-    doc: Doc, rule: Any, said: tuple[int, int], scope: tuple[int, int], sent: Span
-) -> tuple[int, int]:
-    """A recogniser writes a comma at each pause ("so last week, if you remember, we did the
-    left upper trap"): in its text the reach of a time (``list_onward``) counts words, not its
-    marks."""
-    start, end = said
-    low, high = scope
-    if high > end:
-        words, high = 0, end
-        while high < sent.end and words < rule.max_scope:
-            words += not doc[high].is_punct
-            high += 1
-    if low < start:
-        words, low = 0, start
-        while low > sent.start and words < rule.max_scope:
-            low -= 1
-            words += not doc[low].is_punct
-    return low, high
-
-
-def _update_scopes(modifiers: list[Any], limits: _Asides) -> None:
-    """medspaCy's ``ConTextGraph.update_scopes``, each pair asked first whether it may."""
-    for i, first in enumerate(modifiers):
-        for second in modifiers[i + 1 :]:
-            if limits(first, second):
-                first.limit_scope(second)
-            if limits(second, first):
-                second.limit_scope(first)
-
-
-def _terminate_inside(doc: Doc, modifiers: list[Any], limits: _Asides) -> None:
-    """A terminating word ends every scope that reaches across it. medspaCy compares scopes
-    for overlap, and a scope wholly inside the terminator's (a backward "was not needled" of
-    ``max_scope`` words in "DN to R UT but L UT was not needled") is missed by its test, so the
-    negation reached back past "but" to the R UT. A modifier said right after the terminator
-    ("...; not needled") opens no clause of its own and keeps its reach."""
-    stops = [m for m in modifiers if m.direction.upper() == "TERMINATE"]
-    if not stops:
-        return
-    for modifier in modifiers:
-        if modifier.direction.upper() == "TERMINATE":
-            continue
-        start, end = modifier.scope_span
-        first, last = modifier.modifier_span
-        for stop in stops:
-            if not limits(modifier, stop):
-                continue
-            at, after = stop.modifier_span
-            # "L lateral pterygoid: suspected involvement; not needled": a clause with no
-            # subject of its own, the modifier right after the terminator, is about the one
-            # before it
-            elliptical = all(t.is_space or t.is_punct for t in doc[after:first])
-            if after <= first and after > start and not elliptical:
-                start = after
-            if at >= last and at < end:
-                end = at
-        if (start, end) != modifier.scope_span:
-            modifier.update_scope(doc[start:end])
-
-
-def _nearest_name_start(ordered: list[Span], starts: list[int], before: int, low: int) -> int:
-    """Where the last muscle or group name ending before token ``before`` begins (``low`` when
-    none is at or after it)."""
-    for span in reversed(ordered[: bisect_right(starts, before - 1)]):
-        if span.label_ in ("MUSCLE", "GROUP") and span.end <= before:
-            return max(low, span.start)
-    return low
 
 
 class SentenceContext:
@@ -371,7 +236,7 @@ class SentenceContext:
                     continue
                 low, high = scope_in_sentence(rule, start, end, sent.start, sent.end)
                 if spoken and rule.max_scope and rule.category in self._list_onward:
-                    low, high = _in_words(doc, rule, (start, end), (low, high), sent)
+                    low, high = in_words(doc, rule, (start, end), (low, high), sent)
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
                     low, high = max(low, start - reach), min(high, end + reach)
@@ -388,7 +253,7 @@ class SentenceContext:
                 if low < start and self._points_at_one_name(rule, doc[start:end].text):
                     # "the teres major was tight too but that one I only palpated": the
                     # nearest name only, not the muscles needled before it
-                    low = max(low, _nearest_name_start(ordered, span_starts, start, low))
+                    low = max(low, nearest_name_start(ordered, span_starts, start, low))
                 if rule.category in self._list_onward and high > end:
                     high = onward_through_the_list(doc, end, high, sent.end, names)
                 if rule.category in self._drug_bound and high > end:
@@ -416,11 +281,11 @@ class SentenceContext:
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:
                 # procedure words need their time even with no target
-                limits = _Asides(doc, modifiers, (sent.start, sent.end), self._said_of_a_name)
-                _update_scopes(modifiers, limits)
-                _terminate_inside(doc, modifiers, limits)
+                limits = Asides(doc, modifiers, (sent.start, sent.end), self._said_of_a_name)
+                update_scopes(modifiers, limits)
+                terminate_inside(doc, modifiers, limits)
             if apart:
-                _end_scopes_before(doc, modifiers, apart)
+                end_scopes_before(doc, modifiers, apart)
             if in_sentence:
                 part.apply_modifiers()
                 graph.edges += part.edges

@@ -1,17 +1,21 @@
 """Where a ConText modifier's scope ends, apart from its rule's own bounds: at the brackets
-it is said in, over the whole list of names it is said of, and at a finding after a drug.
+it is said in, over the whole list of names it is said of, at a finding after a drug, and
+where the modifiers of one sentence limit each other (terminators, asides in brackets, words
+taken back, inline headings matched apart).
 
-Pure functions of the doc's tokens and target spans; ``context.py`` calls them while it builds
-each sentence's modifiers.
+Functions of the doc's tokens, target spans and modifiers; ``context.py`` calls them while it
+builds each sentence's modifiers.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from typing import Any
 
 from medspacy.context import ConTextRule
 from spacy.tokens import Doc, Span
 
+from scribe.nlp.normalize import TAKEN_BACK
 from scribe.nlp.spinal_levels import is_level_word
 
 _BRACKET_REACH = 30  # tokens looked at each way for the brackets around a modifier
@@ -184,3 +188,144 @@ def before_a_finding(
             if nxt is not None and nxt.start < high and nxt.label_ == "FINDING":
                 return i
     return high
+
+
+# the words of a procedure done, which an "only" said right after them restricts, not ends
+_DONE_CATEGORIES = frozenset({"TREATED", "NEEDLED"})
+
+
+def end_scopes_before(doc: Doc, modifiers: list[Any], boundaries: list[Any]) -> None:
+    """A boundary matched apart (an inline heading) ends the scope of the modifiers before it
+    that it terminates; it is no modifier itself, so it never cuts one that comes after it
+    ("Local Twitch Response: none" keeps its negation)."""
+    for modifier in modifiers:
+        terminated_by = modifier.rule.terminated_by or set()
+        start, end = modifier.scope_span
+        for boundary in boundaries:
+            at = boundary.modifier_span[0]
+            if boundary.category in terminated_by and modifier.modifier_span[1] <= at < end:
+                end = at
+        if end != modifier.scope_span[1]:
+            modifier.update_scope(doc[start:end])
+
+
+class Asides:
+    """Which modifier may end another's scope. One said inside brackets is an aside: it ends
+    no scope outside them by being a terminator or a word of the same kind. "Procedure: IMS
+    (intramuscular stimulation = dry needling; nothing injected), after verbal consent: R
+    gluteus medius, piriformis" needles the muscles. Words taken back as they are said ("dry
+    needling to the left upper trap sorry no scratch that the right upper trap") end no
+    scope of the procedure said before them: the words said anew are its own."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        modifiers: list[Any],
+        sentence: tuple[int, int],
+        said_of_a_name: frozenset[str],
+    ) -> None:
+        self._said_of_a_name = said_of_a_name
+        self._brackets = {
+            id(m): enclosing_brackets(doc, m.modifier_span[0], m.modifier_span[1], sentence)
+            for m in modifiers
+        }
+        self._taken_back = {
+            id(m)
+            for m in modifiers
+            if m.category == "NOT_TREATED"
+            and m.direction.upper() == "BACKWARD"
+            and TAKEN_BACK.match(doc[m.modifier_span[0] : m.modifier_span[1]].text)
+        }
+
+    def __call__(self, modifier: Any, other: Any) -> bool:
+        """Whether ``other`` may limit the scope of ``modifier``."""
+        if (
+            id(other) in self._taken_back
+            and modifier.category in _DONE_CATEGORIES
+            and modifier.modifier_span[1] <= other.modifier_span[0]
+        ):
+            return False  # "dry needling to the left UT, scratch that, the right UT"
+        if (
+            other.direction.upper() == "TERMINATE"
+            and modifier.category in _DONE_CATEGORIES
+            and other.modifier_span[0] == modifier.modifier_span[1]
+            and other.rule.literal.lower() in self._said_of_a_name
+        ):
+            return False  # "dry needling only no medication into the left levator": its own
+        brackets = self._brackets[id(other)]
+        if brackets is None or self._brackets[id(modifier)] == brackets:
+            return True
+        return not (
+            other.direction.upper() == "TERMINATE"
+            or other.category.upper() == modifier.category.upper()
+        )
+
+
+def in_words(
+    doc: Doc, rule: Any, said: tuple[int, int], scope: tuple[int, int], sent: Span
+) -> tuple[int, int]:
+    """A recogniser writes a comma at each pause ("so last week, if you remember, we did the
+    left upper trap"): in its text the reach of a time (``list_onward``) counts words, not its
+    marks."""
+    start, end = said
+    low, high = scope
+    if high > end:
+        words, high = 0, end
+        while high < sent.end and words < rule.max_scope:
+            words += not doc[high].is_punct
+            high += 1
+    if low < start:
+        words, low = 0, start
+        while low > sent.start and words < rule.max_scope:
+            low -= 1
+            words += not doc[low].is_punct
+    return low, high
+
+
+def update_scopes(modifiers: list[Any], limits: Asides) -> None:
+    """medspaCy's ``ConTextGraph.update_scopes``, each pair asked first whether it may."""
+    for i, first in enumerate(modifiers):
+        for second in modifiers[i + 1 :]:
+            if limits(first, second):
+                first.limit_scope(second)
+            if limits(second, first):
+                second.limit_scope(first)
+
+
+def terminate_inside(doc: Doc, modifiers: list[Any], limits: Asides) -> None:
+    """A terminating word ends every scope that reaches across it. medspaCy compares scopes
+    for overlap, and a scope wholly inside the terminator's (a backward "was not needled" of
+    ``max_scope`` words in "DN to R UT but L UT was not needled") is missed by its test, so the
+    negation reached back past "but" to the R UT. A modifier said right after the terminator
+    ("...; not needled") opens no clause of its own and keeps its reach."""
+    stops = [m for m in modifiers if m.direction.upper() == "TERMINATE"]
+    if not stops:
+        return
+    for modifier in modifiers:
+        if modifier.direction.upper() == "TERMINATE":
+            continue
+        start, end = modifier.scope_span
+        first, last = modifier.modifier_span
+        for stop in stops:
+            if not limits(modifier, stop):
+                continue
+            at, after = stop.modifier_span
+            # "L lateral pterygoid: suspected involvement; not needled": a clause with no
+            # subject of its own, the modifier right after the terminator, is about the one
+            # before it
+            elliptical = all(t.is_space or t.is_punct for t in doc[after:first])
+            if after <= first and after > start and not elliptical:
+                start = after
+            if at >= last and at < end:
+                end = at
+        if (start, end) != modifier.scope_span:
+            modifier.update_scope(doc[start:end])
+
+
+def nearest_name_start(ordered: list[Span], starts: list[int], before: int, low: int) -> int:
+    """Where the last muscle or group name ending before token ``before`` begins (``low`` when
+    none is at or after it)."""
+    for span in reversed(ordered[: bisect_right(starts, before - 1)]):
+        if span.label_ in ("MUSCLE", "GROUP") and span.end <= before:
+            return max(low, span.start)
+    return low

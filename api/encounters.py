@@ -8,7 +8,6 @@ import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.audit import Caller, audit_event, record, record_now
 from api.extraction import Attempt
 from api.keys import Role
-from api.persistence.database import as_utc, utcnow
+from api.persistence.database import utcnow
 from api.persistence.group_commit import GroupCommit
 from api.persistence.tables import Encounter, NoteRevision
 from api.problems import ApiProblem
@@ -24,10 +23,7 @@ from api.recordings import RecordingStore
 from api.schemas import (
     UUID_PATTERN,
     EncounterContextIn,
-    EncounterEnvelope,
-    EncounterSummary,
     SessionHistory,
-    SignOff,
 )
 from scribe.asr.guards import recording_prompts
 from scribe.pipeline import Scribe, check_text
@@ -351,88 +347,6 @@ def create_from_text(
         audit_event(caller, "encounter.create", encounter_id=row.id, detail="text"),
     )  # fmt: skip
     return row
-
-
-def _sign_off(row: Encounter) -> SignOff | None:
-    if row.signed_off_at is None or row.signed_off_by is None:
-        return None
-    return SignOff(at=as_utc(row.signed_off_at), by=row.signed_off_by)
-
-
-def summary_fields(row: Encounter, coding: CodingResult | None) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "status": row.status,
-        "progress": row.progress,
-        "source": row.source,
-        "revision": row.version,
-        "created_at": as_utc(row.created_at),
-        "updated_at": as_utc(row.updated_at),
-        "created_by": row.created_by_name,
-        "date_of_service": row.date_of_service,
-        "needs_review": row.needs_review,
-        "review_reasons": json.loads(row.review_reasons_json),
-        "signed_off": _sign_off(row),
-        "muscle_count": coding.muscle_count if coding else None,
-        "codes": [line.code for line in coding.lines] if coding else [],
-        "failure_reason": row.failure_reason,
-    }
-
-
-def to_summary(row: Encounter) -> EncounterSummary:
-    coding = CodingResult.model_validate_json(row.coding_json) if row.coding_json else None
-    return EncounterSummary.model_validate(summary_fields(row, coding))
-
-
-def public_json(row: Encounter) -> str:
-    """The whole encounter as JSON (the shape of ``EncounterPublic``).
-
-    The note, coding and transcript are stored as the JSON their models serialised to when they
-    were validated; they are spliced in as stored instead of being parsed and serialised again
-    on every read (most of a read's cost otherwise).
-    """
-    coding = CodingResult.model_validate_json(row.coding_json) if row.coding_json else None
-    envelope = EncounterEnvelope.model_construct(
-        **summary_fields(row, coding),
-        context=stored_context(row),
-        history=SessionHistory.model_validate_json(row.history_json) if row.history_json else None,
-        text=row.text,
-    ).model_dump_json()
-    parts = [
-        f'"{name}":{stored or "null"}'
-        for name, stored in (
-            ("transcript", row.transcript_json),
-            ("note", row.note_json),
-            ("coding", row.coding_json),
-        )
-    ]
-    return envelope[:-1] + "," + ",".join(parts) + "}"
-
-
-def etag(row: Encounter) -> str:
-    return f'"{row.version}"'
-
-
-def check_if_match(row: Encounter, if_match: str | None, *, required: bool) -> None:
-    """Optimistic concurrency: the caller must have seen the current revision."""
-    if if_match is None:
-        if required:
-            raise ApiProblem(
-                428,
-                "send If-Match with the encounter's ETag (its revision) to change it",
-                slug="precondition-required",
-            )
-        return
-    # RFC 9110: If-Match compares strongly, so a weak tag (W/"n") never matches.
-    wanted = {tag.strip() for tag in if_match.split(",")}
-    if "*" not in wanted and etag(row) not in wanted:
-        raise ApiProblem(
-            412,
-            f"the encounter changed since you read it (now revision {row.version}); "
-            "read it again and reapply your change",
-            slug="stale-revision",
-            headers={"ETag": etag(row)},
-        )
 
 
 def page(

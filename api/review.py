@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import Caller, record, record_now
+from api.encounter_views import check_if_match
 from api.encounters import (
     apply_result,
-    check_if_match,
     load_visible,
     next_revision,
     recorded_context,

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from api import encounter_views as views
 from api import encounters as service
 from api import problems
 from api.audit import Caller, record, record_now
@@ -65,7 +66,7 @@ def json_response(body: Any, status: int = 200, etag: str | None = None) -> Resp
 
 
 def encounter_response(row: Encounter) -> Response:
-    return Response(service.public_json(row), media_type=JSON, headers={"ETag": service.etag(row)})
+    return Response(views.public_json(row), media_type=JSON, headers={"ETag": views.etag(row)})
 
 
 @router.post(
@@ -100,8 +101,8 @@ async def create_text(body: EncounterTextCreate, caller: Creator,
         if problem.slug == TIMEOUT_SLUG:
             await run_in_threadpool(_record_timeout, services, caller)
         raise
-    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
-    return Response(service.public_json(row), status_code=201, media_type=JSON, headers=headers)
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": views.etag(row)}
+    return Response(views.public_json(row), status_code=201, media_type=JSON, headers=headers)
 
 
 def store_upload(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
@@ -213,15 +214,15 @@ def create_audio(
         jobs.queued(row.id, seconds)
     except Exception as exc:  # the broker is unreachable past its retries
         _queue_unavailable(session, jobs, row.id, exc)
-    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
-    return Response(service.public_json(row), status_code=202,
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": views.etag(row)}
+    return Response(views.public_json(row), status_code=202,
                     media_type=JSON, headers=headers)  # fmt: skip
 
 
 def _repeat_response(row: Encounter) -> Response:
     """The answer to a repeated submission: the encounter it created, nothing new (200)."""
-    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": service.etag(row)}
-    return Response(service.public_json(row), status_code=200, media_type=JSON, headers=headers)
+    headers = {"Location": f"/v1/encounters/{row.id}", "ETag": views.etag(row)}
+    return Response(views.public_json(row), status_code=200, media_type=JSON, headers=headers)
 
 
 def _queue_unavailable(session: SessionDep, jobs: JobQueue, encounter_id: str,
@@ -269,7 +270,7 @@ def list_encounters(
         conditions.append(Encounter.needs_review.is_(needs_review))
     rows, total = service.page(session, caller, *conditions, limit=limit, offset=offset,
                                action="encounter.list")  # fmt: skip
-    items = [service.to_summary(r) for r in rows]
+    items = [views.to_summary(r) for r in rows]
     return json_response(EncounterPage(items=items, total=total, limit=limit, offset=offset))
 
 

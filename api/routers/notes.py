@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
+from api import encounter_views as views
 from api import encounters as service
 from api import problems
 from api.deps import Reader, SessionDep
@@ -75,5 +76,5 @@ def procedure_note(
         CodingResult.model_validate_json(row.coding_json),
         text=row.text,
     )
-    headers = {"ETag": service.etag(row)}
+    headers = {"ETag": views.etag(row)}
     return Response(render(built, format), media_type=MEDIA[format], headers=headers)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api import encounter_views as views
 from api import encounters as service
 from api import problems
 from api.deps import Reviewer, SessionDep
@@ -36,5 +37,5 @@ def review_queue(
         offset=offset,
         action="review_queue.list",
     )
-    items = [service.to_summary(r) for r in rows]
+    items = [views.to_summary(r) for r in rows]
     return json_response(EncounterPage(items=items, total=total, limit=limit, offset=offset))

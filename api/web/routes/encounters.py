@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import JSONResponse, Response
 
+from api import encounter_views as views
 from api import encounters as service
 from api.deps import Services, ServicesDep
 from api.problems import ApiProblem
@@ -35,7 +36,7 @@ def _list(services: Services, user: WebUser, offset: int) -> dict[str, Any]:
             session, user.caller, limit=PAGE_SIZE, offset=offset, action="web.encounter.list"
         )
         return {
-            "rows": [service.to_summary(r) for r in rows],
+            "rows": [views.to_summary(r) for r in rows],
             "total": total,
             "offset": offset,
             "size": PAGE_SIZE,

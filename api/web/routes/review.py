@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import and_, select
 from starlette.responses import Response
 
+from api import encounter_views as views
 from api import encounters as service
 from api.audit import record
 from api.deps import Services, ServicesDep
@@ -67,7 +68,7 @@ def _queue(
             record(session, caller, "web.review_queue", encounter_id=row.id)
         session.commit()
     return {
-        "rows": [service.to_summary(r) for r in rows],
+        "rows": [views.to_summary(r) for r in rows],
         "owners": {r.id: names.get(r.owner_id, "") for r in rows},
         "total": len(everything),
         "matching": len(chosen),

@@ -100,7 +100,12 @@ class FuzzyMuscleMatcher:
         self._exact_or_stop = frozenset(self._exact | STOP_WORDS)
         self._named_elsewhere = NamedElsewhere(lexicons)
         self._half_heard = HalfHeardNames(
-            lexicons, self._index, self._split_names, self._exact, self._exact_or_stop
+            lexicons,
+            self._index,
+            self._split_names,
+            self._exact,
+            self._exact_or_stop,
+            self._ends_a_longer_name,
         )
         # word pairs and words recur from note to note: each is judged once
         self._spelled = SpelledAbbreviations(lexicons)

@@ -11,7 +11,7 @@ spans (``fuzzy.py`` puts them in place of what they cover).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -31,8 +31,10 @@ class HalfHeardNames:
         split_names: Any,
         exact: set[str],
         exact_or_stop: frozenset[str],
+        ends_a_longer_name: Callable[[str], bool],
     ) -> None:
         self._index = index
+        self._ends_a_longer_name = ends_a_longer_name
         self._split_names = split_names
         self._exact = exact
         self._exact_or_stop = exact_or_stop
@@ -173,8 +175,8 @@ class HalfHeardNames:
 
     def _joined_match(self, first: str, second: str) -> tuple[str, float] | None:
         joined = first + second
-        if len(joined) < 7 or joined in self._exact:
-            return None
+        if len(joined) < 7 or joined in self._exact or self._ends_a_longer_name(joined):
+            return None  # "super spin anis": the end of the supraspinatus, not the spinalis
         for term, entry_id in self._index.get((1, joined[0]), {}).items():
             if abs(len(term) - len(joined)) > 2:
                 continue

@@ -136,12 +136,18 @@ class HeardNames:
     def _plausible(self, run: tuple[str, ...], joined: str) -> bool:
         """The guards of a candidate run: one word must pass the fuzzy matcher's own test of a
         one-word name (no region adjective, no common word's sound, no end of a longer name);
-        a run of several whose first word is ordinary does not end like a longer name
-        ("super spininus")."""
+        a run of several whose first word is ordinary does not end like a longer name, in its
+        last word or joined ("super spininus", "spin anis")."""
         if len(run) == 1:
             return self._may_be_a_name(joined)
         return not (
-            self._is_common(run[0]) and len(run[-1]) >= 6 and self._ends_a_longer_name(run[-1])
+            self._is_common(run[0])
+            and (
+                (len(run[-1]) >= 6 and self._ends_a_longer_name(run[-1]))
+                # "super spin anis", "and for spin anis": joined, the end of the supraspinatus
+                # or the infraspinatus, not the spinalis
+                or self._ends_a_longer_name(joined)
+            )
         )
 
 

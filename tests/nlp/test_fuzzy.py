@@ -128,6 +128,8 @@ def test_fuzzy_names_a_recogniser_misheard_by_sound(
         "interspinous ligament",
         "rotature cuff",  # sounds like a common word ("radiator")
         "super spininus",  # the end of a longer name, split by the recogniser
+        "super spin anis",  # joined, the end of the supraspinatus, not the spinalis
+        "and for spin anis",
         "pair of spinals",  # "paraspinals" split: a group, not the spinalis
     ],
 )

@@ -61,6 +61,14 @@ def test_reading_known_medication_as_no_medication(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(text))) == [("20561", ())]
 
 
+def test_reading_known_dry_needling_as_no_dry_needling(scribe: Scribe) -> None:
+    text = (
+        "he picked option three so I did not need with the left quadratus lumborum or the "
+        "left glute med today known dry needling, at all today we did manual therapy instead"
+    )
+    assert lines(scribe.extract_transcript(transcript(text))) == []
+
+
 def test_just_dry_needling_outweighs_a_drug_left_unnamed(scribe: Scribe) -> None:
     text = (
         "the left supraspinatus, infraspinatus and posterior deltoid, trigger points in all of "

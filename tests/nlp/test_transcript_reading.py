@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from scribe import Scribe
 from scribe.nlp.normalize import normalize, read_as_meant
 from scribe.pipeline import AudioExtractionResult, ExtractionResult
@@ -67,6 +69,19 @@ def test_reading_known_dry_needling_as_no_dry_needling(scribe: Scribe) -> None:
         "left glute med today known dry needling, at all today we did manual therapy instead"
     )
     assert lines(scribe.extract_transcript(transcript(text))) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I did the left glute med, the left TFL and the left QL, good twitches in the glute med "
+        "and the TFL, nothing inject it, tolerated it fine",
+        "the left glute med, the left TFL and the left QL, good twitches, no inject it, "
+        "tolerated it fine",
+    ],
+)
+def test_reading_inject_it_after_a_denial_as_nothing_injected(scribe: Scribe, text: str) -> None:
+    assert lines(scribe.extract_transcript(transcript(text))) == [("20561", ())]
 
 
 def test_just_dry_needling_outweighs_a_drug_left_unnamed(scribe: Scribe) -> None:

@@ -92,6 +92,8 @@ class MuscleBinder:
     def __init__(self, lexicons: Lexicons) -> None:
         spec = lexicons.procedures
         self._spec = spec
+        # the history and the plan: a generic verb there says nothing of today
+        self._quiet = frozenset(spec.sections.past) | frozenset(spec.sections.planned)
         self._kind: dict[str, ProcedureKind] = {k.id: k for k in spec.kinds}
         self._section_kind = dict(spec.sections.binding)
         self._generic_sections = frozenset(spec.sections.generic)
@@ -190,12 +192,11 @@ class MuscleBinder:
         sents = sentences(doc)
         sections = sentence_sections(doc)
         paragraph = paragraphs(doc, sents)
-        quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
         where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
         today_said = any(m.category == "CURRENT" for m in modifiers[where])
         return any(
             m.category == "PROCEDURE"
-            and sections[i] not in quiet
+            and sections[i] not in self._quiet
             and paragraph[i] == paragraph[where]
             and (today_said or any(c.category == "CURRENT" for c in row))
             for i, row in enumerate(modifiers)
@@ -402,8 +403,7 @@ class MuscleBinder:
         return best.modifier_span if best is not None else None
 
     def _said_done(self, mention: Mention, modifiers: list[Any]) -> None:
-        quiet = set(self._spec.sections.past) | set(self._spec.sections.planned)
-        if sentence_sections(mention.span.doc)[mention.sentence] not in quiet:
+        if sentence_sections(mention.span.doc)[mention.sentence] not in self._quiet:
             mark_said_done(mention.span, modifiers)
 
     @staticmethod

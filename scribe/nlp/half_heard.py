@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
 
 import jellyfish
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.heard import name_split_in_many
+from scribe.nlp.heard import SplitNames, name_split_in_many
 from scribe.nlp.word_sounds import sound_distance, sounds_alike
 
 
@@ -28,7 +27,7 @@ class HalfHeardNames:
         self,
         lexicons: Lexicons,
         index: Mapping[tuple[int, str], Mapping[str, str]],
-        split_names: Any,
+        split_names: SplitNames,
         exact: set[str],
         exact_or_stop: frozenset[str],
         ends_a_longer_name: Callable[[str], bool],

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from scribe.cli import (
+from scribe.cli import app
+from scribe.cli_options import (
     AbnArg,
     ClbpArg,
     DosArg,
@@ -27,9 +28,8 @@ from scribe.cli import (
     ProviderArg,
     SessionArg,
     StateArg,
-    _context,
-    _settings,
-    app,
+    encounter_context,
+    settings_with_policies,
 )
 from scribe.config import get_settings
 from scribe.errors import ScribeError
@@ -140,10 +140,12 @@ def batch(
     """Extract many dictations: a pool of local processes, or the workers when SCRIBE_BROKER_URL
     is set. One JSON line per input, in input order: {"index", "input", "ok", ...}, with the
     note and coding, or the reason it failed."""
-    settings = _settings(policy)
+    settings = settings_with_policies(policy)
     try:
-        context = _context(payer, clbp, session_number, abn_option, other_codes, provider, dos,
-                           prior_sessions, state)  # fmt: skip
+        context = encounter_context(
+            payer, clbp, session_number, abn_option, other_codes, provider, dos, prior_sessions,
+            state,
+        )  # fmt: skip
     except ScribeError as exc:
         raise _stop(str(exc)) from None
     ok = failed = 0

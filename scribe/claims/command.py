@@ -13,7 +13,8 @@ import typer
 import yaml
 from pydantic import ValidationError
 
-from scribe.cli import (
+from scribe.cli import _fail, app, read_dictation
+from scribe.cli_options import (
     AbnArg,
     ClbpArg,
     DosArg,
@@ -24,11 +25,8 @@ from scribe.cli import (
     ProviderArg,
     SessionArg,
     StateArg,
-    _context,
-    _fail,
-    _settings,
-    app,
-    read_dictation,
+    encounter_context,
+    settings_with_policies,
 )
 from scribe.config import Settings, get_claim_settings
 from scribe.errors import InputError, ScribeError
@@ -118,9 +116,9 @@ def claim(
     submitter, receiver and fee schedule come from SCRIBE_CLAIM_* settings."""
     from scribe.claims.service import claim_837p, superbill_html
 
-    settings = _settings(policy)
+    settings = settings_with_policies(policy)
     try:
-        context = _context(
+        context = encounter_context(
             payer,
             clbp,
             session_number,

@@ -1,10 +1,11 @@
 """A misheard name that two names fit equally goes to the one the note names elsewhere.
 
 "dry needling to the right gluteus, medius and right TFL ... a twitch response in the glute
-men": "men" is one letter from "med" and from "min", and the sound of "min"; the note names the
-gluteus medius and never the minimus, so the place of the twitch is the medius. Only a fuzzy
-two-word name whose first word is the name's own, whose second is one edit from the second
-word of two or more names of that first word, and only when exactly one of them is named
+men" (or "glute man"): "men" is one letter from "med" and from "min", and the sound of "min";
+the note names the gluteus medius and never the minimus, so the place of the twitch is the
+medius. Only a fuzzy two-word name whose first word is the name's own, whose second is at most
+two edits from the second word of two or more names of that first word (three-letter
+abbreviations are two edits from each other), and only when exactly one of them is named
 elsewhere in the note and the one chosen by sound is not.
 
 Reads: the MUSCLE spans (entry, match). Writes: ``span._.entry_id`` of such a span.
@@ -20,6 +21,8 @@ from spacy.tokens import Span
 
 from scribe.lexicons import Lexicons
 
+_MAX_EDITS = 2
+
 
 class NamedElsewhere:
     def __init__(self, lexicons: Lexicons) -> None:
@@ -31,12 +34,12 @@ class NamedElsewhere:
         self._by_head = dict(by_head)
 
     def _fits(self, span: Span) -> set[str]:
-        """The names one edit from the span's words (its first word exact)."""
+        """The names at most two edits from the span's words (its first word exact)."""
         head, heard = span[0].lower_, span[1].lower_
         return {
             entry_id
             for word, entry_id in self._by_head.get(head, ())
-            if jellyfish.levenshtein_distance(heard, word) <= 1
+            if jellyfish.levenshtein_distance(heard, word) <= _MAX_EDITS
         }
 
     def resolve(self, spans: Iterable[Span]) -> None:

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import muscle_statuses
 
 from scribe import Scribe
 
 
-def test_a_misheard_name_goes_to_the_name_said_before(scribe: Scribe) -> None:
-    # "men": one letter from "med" and from "min"; only the medius is named
+@pytest.mark.parametrize("heard", ["men", "man"])
+def test_a_misheard_name_goes_to_the_name_said_before(scribe: Scribe, heard: str) -> None:
+    # "men": one letter from "med" and from "min"; "man": two from "med", one from "min" and
+    # "max"; only the medius is named
     text = (
         "dry needling only to the right gluteus medius and the right piriformis, a twitch "
-        "response in the glute men"
+        f"response in the glute {heard}"
     )
     assert muscle_statuses(scribe, text) == {
         ("gluteus medius", "right"): "treated",

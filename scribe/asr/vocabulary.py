@@ -6,8 +6,7 @@ then whole muscle names that hold a word rare in English (``wordfreq`` Zipf freq
 ``max_zipf``), in ``muscle_order`` (how often clinicians name them in public reports,
 ``bench/asr_vocabulary.py``), then the substances with a rare word, then the other muscles' names
 (groups nobody dry needles left out), until the token budget is spent. No muscle is picked by
-hand. A name whose rare words all stand in names taken before it ("upper trapezius" after
-"trapezius") would spend tokens on common words only, and is left out.
+hand.
 
 Names stay whole: a list of loose words ("gluteus, medius, lumborum") taught the model to put
 commas inside names ("the left gluteus, medius"), which splits them for the extraction.
@@ -27,8 +26,8 @@ from scribe.schemas.lexicon import AsrVocabulary
 _WORD = re.compile(r"[a-z]+")
 
 
-def _rare_words(name: str, max_zipf: float) -> set[str]:
-    return {w for w in _WORD.findall(name.lower()) if zipf_frequency(w, "en") < max_zipf}
+def _has_rare_word(name: str, max_zipf: float) -> bool:
+    return any(zipf_frequency(w, "en") < max_zipf for w in _WORD.findall(name.lower()))
 
 
 def vocabulary_words(lexicons: Lexicons, spec: AsrVocabulary) -> list[str]:
@@ -41,12 +40,9 @@ def vocabulary_words(lexicons: Lexicons, spec: AsrVocabulary) -> list[str]:
     others = [m.name for m in lexicons.muscles.muscles if m.group not in excluded]
     substances = [s.name for s in lexicons.substances.substances]
     terms: list[str] = list(dict.fromkeys(spec.terms))
-    biased: set[str] = set()  # the rare words of the names taken so far
     for name in [*ordered, *substances, *others]:
-        rare = _rare_words(name, spec.max_zipf)
-        if name not in terms and rare and not rare <= biased:
+        if name not in terms and _has_rare_word(name, spec.max_zipf):
             terms.append(name)
-            biased |= rare
     return terms
 
 

@@ -94,26 +94,6 @@ def test_asr_vocabulary_takes_whole_names_in_their_order_within_the_budget() -> 
     assert 0 < len(short) <= 12 and short.split(", ")[0] == spec.terms[0]
 
 
-def test_asr_vocabulary_spends_no_tokens_on_a_name_whose_rare_words_it_already_holds() -> None:
-    lexicons = load_lexicons()
-    spec = Transcriber().lexicon.vocabulary
-    names = vocabulary_words(lexicons, spec)[len(spec.terms) :]
-
-    def rare(name: str) -> set[str]:
-        return {w for w in _words(name) if zipf_frequency(w, "en") < spec.max_zipf}
-
-    held: set[str] = set()
-    for name in names:
-        assert rare(name) - held, f"{name!r} adds no rare word"
-        held |= rare(name)
-    trapezius = lexicons.muscle_by_id["trapezius"].name
-    upper = lexicons.muscle_by_id["upper-trapezius"].name
-    assert trapezius in names and upper not in names
-    order = ["trapezius", "upper-trapezius"]
-    reversed_order = spec.model_copy(update={"muscle_order": order[::-1]})
-    assert upper in vocabulary_words(lexicons, reversed_order), "the first to come is kept"
-
-
 def test_asr_vocabulary_refuses_an_unknown_muscle() -> None:
     spec = Transcriber().lexicon.vocabulary
     bad = spec.model_copy(update={"muscle_order": ["no-such-muscle"]})

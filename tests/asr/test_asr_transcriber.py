@@ -37,8 +37,8 @@ NOT_SPEECH = ["silence.flac", "noise.flac", "tone.flac"]
 MISHEARD = {
     "01-right-neck-three-muscles.flac": "rhomboid is past the hotwords' token budget: tiny.en "
     "hears 'ramboid'",
-    "08-jaw-masseter-temporalis.flac": "masseter is past the hotwords' token budget: tiny.en "
-    "hears 'mass header'",
+    "05-tpi-lidocaine-left-neck.flac": "tiny.en glues the drug to its neighbours: 'one "
+    "percentlidocainone injector'",
 }
 
 

@@ -50,24 +50,34 @@ def _normalise(text: str) -> str:
 
 def timing(scribe: Scribe, files: list[Path], rounds: int) -> None:
     transcriber = scribe.transcriber
-    model = transcriber.model
-    settings = transcriber.decode_options()  # the same decoding as the scribe's
+    # every model that reads the audio, each with the scribe's own decoding of it: the raw
+    # baseline is what faster-whisper alone spends on the same readings
+    readers = [transcriber] + ([transcriber.second] if transcriber.second else [])
     audio_seconds = sum(load_audio(f, max_seconds=3600).size / SAMPLE_RATE for f in files)
-    raw_times, ours_times = [], []
+    raw_times: dict[str, list[float]] = {r.model_name: [] for r in readers}
+    ours_times = []
     for _ in range(rounds):
-        start = time.perf_counter()
-        for path in files:
-            segments, _ = model.transcribe(str(path), **settings)
-            list(segments)
-        raw_times.append(time.perf_counter() - start)
+        for reader in readers:
+            model, settings = reader.model, reader.decode_options()
+            start = time.perf_counter()
+            for path in files:
+                segments, _ = model.transcribe(str(path), **settings)
+                list(segments)
+            raw_times[reader.model_name].append(time.perf_counter() - start)
         start = time.perf_counter()
         for path in files:
             scribe.extract_audio(path)
         ours_times.append(time.perf_counter() - start)
-    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
+    each = {name: statistics.median(times) for name, times in raw_times.items()}
+    raw, ours = sum(each.values()), statistics.median(ours_times)
     print(f"(a) {len(files)} recordings, {audio_seconds:.0f} s of audio, {rounds} rounds (medians)")
-    print(f"    raw faster-whisper transcribe: {raw:.2f} s   scribe extract: {ours:.2f} s")
+    print(f"    reading with {transcriber.read_by}")
+    for name, seconds in each.items():
+        print(f"    raw faster-whisper transcribe, {name}: {seconds:.2f} s")
+    print(f"    raw faster-whisper, all readings: {raw:.2f} s   scribe extract: {ours:.2f} s")
     print(f"    ratio extract / transcribe: {ours / raw:.3f}  (goal <= 1.10)")
+    first = each[transcriber.model_name]
+    print(f"    ratio extract / {transcriber.model_name} alone: {ours / first:.3f}")
     print(f"    real-time factor (extract): {ours / audio_seconds:.3f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"    peak resident memory: {peak:.0f} MiB")

@@ -48,7 +48,7 @@ def load(settings: Settings, *, speech: bool = True) -> WorkerProcess:
     engine = make_engine(settings.resolved_database_url)
     scribe = Scribe(settings=settings)
     if speech:
-        _ = scribe.transcriber.model
+        scribe.transcriber.load()
     store = DatabaseStore(settings.data_dir / "scratch")
     return WorkerProcess(settings, engine, make_sessions(engine), scribe, store)
 

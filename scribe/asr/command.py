@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from scribe.cli import _err, _fail, app
-from scribe.config import get_settings
+from scribe.config import Settings, get_settings
 from scribe.errors import ScribeError
 
 models_app = typer.Typer(help="Speech recognition models.", no_args_is_help=True)
@@ -25,14 +25,30 @@ def models_list() -> None:
         registry = load_registry(settings)
     except ScribeError as exc:
         raise _fail(str(exc)) from None
+    second = _second_model(settings)
     for entry in registry.models:
         try:
             installed = is_model_dir(model_path(entry, settings))
         except ScribeError:
             installed = False
         default = " (default)" if entry.name == settings.asr_model else ""
+        if entry.name == second:
+            default = f" (reads with {settings.asr_model}, combined)"
         state = "installed" if installed else "not installed"
         sys.stdout.write(f"{entry.name:10s} {state:14s} {entry.description}{default}\n")
+
+
+def _second_model(settings: Settings) -> str | None:
+    """The model whose reading the default model's decoding combines with its own."""
+    from scribe.lexicons import read_model
+    from scribe.schemas.lexicon import AsrLexicon
+
+    try:
+        asr = read_model(settings.lexicon_dir / "asr.yaml", AsrLexicon)
+    except ScribeError:
+        return None
+    decoding = asr.decoding.get(settings.asr_model, asr.decoding["default"])
+    return decoding.second_reading.model if decoding.second_reading else None
 
 
 @models_app.command("install")

@@ -15,6 +15,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from scribe.asr.audio import SAMPLE_RATE, read_recording
 from scribe.asr.checking import WordChecker, lexicon_names, protected_words
+from scribe.asr.combining import KeyTerms, combine
 from scribe.asr.guards import (
     RawSegment,
     RawWord,
@@ -35,6 +36,7 @@ from scribe.schemas.lexicon import AsrDecoding, AsrLexicon
 from scribe.schemas.transcript import Removed, Segment, Transcript, Word
 
 Progress = Callable[[float, float], None]  # (seconds done, total seconds)
+SIDES = ("left", "right")
 
 
 class Transcriber:
@@ -76,6 +78,37 @@ class Transcriber:
         protected = protected_words(vocabulary.terms)
         return WordChecker(self.model, self.lexicon.check, names, protected)
 
+    @cached_property
+    def key_terms(self) -> KeyTerms:
+        """What decides the claim: the lexicon's names (``checking.lexicon_names``), and the
+        words of the dictation terms and the sides, which a second reading never takes away."""
+        vocabulary = self.lexicon.vocabulary
+        names = lexicon_names(load_lexicons(self.settings.lexicon_dir), vocabulary.excluded_groups)
+        words = [w for phrase in [*vocabulary.terms, *SIDES] for w in phrase.split()]
+        return KeyTerms(names, words)
+
+    @cached_property
+    def second(self) -> Transcriber | None:
+        """The model whose reading is combined with this one's (``combining.py``), with its
+        own decoding settings; None when this model's settings name none."""
+        second = self.decoding.second_reading
+        if second is None:
+            return None
+        name = resolve_model(second.model, self.settings)[0]
+        own = self.lexicon.decoding.get(name, self.lexicon.decoding["default"])
+        return Transcriber(
+            settings=self.settings,
+            model=second.model,
+            decoding=own.model_copy(update={"second_reading": None}),
+        )
+
+    @property
+    def read_by(self) -> str:
+        """The model, or models, that read the audio ("tiny.en+base")."""
+        if self.decoding.second_reading is None:
+            return self.model_name
+        return f"{self.model_name}+{self.decoding.second_reading.model}"
+
     def decode_options(self) -> dict[str, Any]:
         """The keyword arguments of ``WhisperModel.transcribe`` for this model."""
         bias = self.decoding.bias
@@ -103,6 +136,13 @@ class Transcriber:
             compute_type=self.settings.asr_compute_type,
             local_files_only=True,
         )
+
+    def load(self) -> None:
+        """Load the speech model, and the second reading's, now rather than at the first
+        recording."""
+        _ = self.model
+        if self.second is not None:
+            self.second.load()
 
     def transcribe(self, path: Path, *, progress: Progress | None = None) -> Transcript:
         """Transcript of one recording (16 kHz mono after decoding)."""
@@ -134,6 +174,10 @@ class Transcriber:
                 raw = self._without_bias_where_skipped(audio, raw)
             if self.decoding.check_words:
                 self.checker.check(audio, raw)
+        second, how = self.second, self.decoding.second_reading
+        if second is not None and how is not None:
+            other = second.raw_segments(audio)
+            raw = combine(raw, other, margin=how.margin, terms=self.key_terms, floor=how.floor)
         if not offset:
             return raw
         return [
@@ -339,7 +383,7 @@ class Transcriber:
             text="".join(text_parts),
             language="en",
             duration=round(duration, 3),
-            model=self.model_name,
+            model=self.read_by,
             segments=segments,
             removed=removed,
         )

@@ -32,6 +32,25 @@ class AsrVocabulary(Frozen):
     )
 
 
+class AsrSecondReading(Frozen):
+    """A second model's reading of the same audio, combined word by word with the first
+    (scribe/asr/combining.py)."""
+
+    model: str = Field(description="Registry name of the second model.")
+    margin: float = Field(
+        ge=0,
+        lt=1,
+        description="How much surer (geometric mean of word probabilities) the second reading "
+        "of a stretch must be to replace the first's.",
+    )
+    floor: float = Field(
+        ge=0,
+        le=1,
+        description="How sure the second reading of a stretch must be to replace the first's "
+        "when it names a muscle, bilateral word or substance the first does not.",
+    )
+
+
 class AsrDecoding(Frozen):
     """Decoding settings of one model."""
 
@@ -47,6 +66,9 @@ class AsrDecoding(Frozen):
     )
     check_words: bool = Field(
         default=False, description="Score competing readings of unsure words against the audio."
+    )
+    second_reading: AsrSecondReading | None = Field(
+        default=None, description="Another model's reading to combine with this one's."
     )
 
 

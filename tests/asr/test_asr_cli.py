@@ -46,7 +46,7 @@ def test_transcribe_json(runner: CliRunner, short_clip: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {"text", "segments", "duration", "model", "removed"} <= data.keys()
-    assert data["model"] == "tiny.en" and data["language"] == "en"
+    assert data["model"] == "tiny.en+base" and data["language"] == "en"
     assert data["duration"] == pytest.approx(2.8, abs=0.01)
     assert "trapezius" in data["text"].lower()
     words = [word for segment in data["segments"] for word in segment["words"]]
@@ -62,7 +62,7 @@ def test_transcribe_text(runner: CliRunner, short_clip: Path) -> None:
     result = invoke(runner, "transcribe", str(short_clip), "--format", "text")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("Transcript (2.8 s, model tiny.en)")
+    assert out.startswith("Transcript (2.8 s, model tiny.en+base)")
     assert "trapezius" in out.lower()
     assert "[" in out.splitlines()[1], "segments with their timings"
     with pytest.raises(json.JSONDecodeError):
@@ -169,7 +169,9 @@ def test_models_list(runner: CliRunner) -> None:
     tiny = lines["tiny.en"]
     assert " installed " in f" {tiny} " and "not installed" not in tiny
     assert "(default)" in tiny
-    assert "(default)" not in lines["base"]
+    # base is installed by the set-up and reads every recording alongside tiny.en
+    assert "(default)" not in lines["base"] and "not installed" not in lines["base"]
+    assert "(reads with tiny.en, combined)" in lines["base"]
 
 
 def test_models_install_without_install_step(runner: CliRunner) -> None:

@@ -216,7 +216,7 @@ def test_assemble_builds_text_and_offsets(transcriber: Transcriber) -> None:
     assert transcript.segments[2].words == []
     assert transcript.removed == []
     assert transcript.duration == 8.0
-    assert transcript.model == transcriber.model_name
+    assert transcript.model == transcriber.read_by == "tiny.en+base"
     check_offsets(transcript)
 
 

@@ -114,6 +114,18 @@ def test_resolve_registered_model_not_installed_says_how(tmp_path: Path) -> None
     assert "scribe models install base" in str(caught.value)
 
 
+def test_default_reading_needs_base_and_says_how_when_missing(tmp_path: Path) -> None:
+    # tiny.en's decoding combines base's reading (lexicons/asr.yaml `second_reading`): without
+    # base the transcriber says how to install it rather than reading with one model unseen
+    from scribe.asr.transcriber import Transcriber
+
+    transcriber = Transcriber(settings=models_settings(tmp_path, sha256="0" * 64))
+    assert transcriber.model_name == "tiny.en"
+    assert transcriber.read_by == "tiny.en+base"
+    with pytest.raises(ModelError, match="scribe models install base"):
+        _ = transcriber.second
+
+
 # --- installing from parts ----------------------------------------------------------------
 
 

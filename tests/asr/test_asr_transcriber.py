@@ -1,5 +1,6 @@
-"""The real tiny.en model on the fixture audio: transcript sanity, and nothing invented from
-silence, noise or a tone. Each recording is transcribed once per session (``audio_run``)."""
+"""The default speech models (tiny.en, with base's reading combined) on the fixture audio:
+transcript sanity, and nothing invented from silence, noise or a tone. Each recording is
+transcribed once per session (``audio_run``)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,9 @@ MAIN_WORDS = {
 NOT_SPEECH = ["silence.flac", "noise.flac", "tone.flac"]
 
 
-# what tiny.en mishears of those words (the note still reads them: test_asr_end_to_end)
+# what tiny.en mishears of those words (the note still reads them: test_asr_end_to_end); its
+# "ramboid" in fixture 01 is "rhomboid" once base's reading is combined with it
 MISHEARD = {
-    "01-right-neck-three-muscles.flac": "rhomboid is past the hotwords' token budget: tiny.en "
-    "hears 'ramboid'",
     "05-tpi-lidocaine-left-neck.flac": "tiny.en glues the drug to its neighbours: 'one "
     "percentlidocainone injector'",
 }
@@ -62,7 +62,7 @@ def test_transcript_words_are_well_formed(
     audio_run: Run, name: str, manifest: dict[str, Any]
 ) -> None:
     transcript = audio_run(name).result.transcript
-    assert transcript.model == "tiny.en"
+    assert transcript.model == "tiny.en+base"
     assert transcript.language == "en"
     assert transcript.duration == pytest.approx(manifest[name]["duration_s"], abs=0.01)
     words = [word for segment in transcript.segments for word in segment.words]

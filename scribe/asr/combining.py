@@ -1,0 +1,168 @@
+"""Two recognisers' readings of one recording, combined word by word.
+
+Two Whisper models mishear different words: where tiny.en hears "millimeters scapular", base
+may hear "levator scapulae", and the other way round elsewhere. The readings are aligned on
+their words (``difflib``, case and punctuation ignored). Where they agree, the first reading
+stands. Where they differ, the second reading's words replace the first's when
+
+- the model that heard them was surer of them by ``margin`` (geometric mean of the word
+  probabilities, each side scored by its own model), or
+- they name a muscle, bilateral word or substance that the first's words there do not, and were
+  heard with a sureness of at least ``floor``: a name two independent models put in the same
+  place is read, one that the second heard only weakly (a hotword loop) is not.
+
+Words one model heard and the other did not are left as the first reading has them: a model
+that hears nothing there is no evidence either way.
+
+The result keeps the first reading's segments (their times, log probabilities and no-speech
+probabilities, which the guards read), with the chosen words in them; it is pure and never
+touches the audio."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from scribe.asr.guards import RawSegment, RawWord
+
+_NOT_WORD = re.compile(r"[^a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class _Placed:
+    segment: int  # index of the first reading's segment the word goes into
+    word: RawWord
+
+
+def _key(word: RawWord) -> str:
+    return _NOT_WORD.sub("", word.text.lower())
+
+
+def sureness(words: list[RawWord]) -> float:
+    """The geometric mean of the words' probabilities (0 for no words)."""
+    if not words:
+        return 0.0
+    logs = [math.log(max(w.probability, 1e-6)) for w in words]
+    return math.exp(sum(logs) / len(logs))
+
+
+def _placed(segments: list[RawSegment]) -> list[_Placed]:
+    return [_Placed(i, w) for i, s in enumerate(segments) for w in s.words]
+
+
+class KeyTerms:
+    """What decides the claim, found in a stretch of words: ``names`` (muscles, bilateral
+    words, substances: ``checking.lexicon_names``) as whole phrases, and ``words`` (the words of
+    those names, of the dictation terms and the sides) by their first five letters, so that
+    "needle" and "needled" are one word."""
+
+    def __init__(self, names: Iterable[str], words: Iterable[str] = ()) -> None:
+        alternatives = sorted(set(names), key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + r")\b")
+            if alternatives
+            else None
+        )
+        self._stems = {_stem(w) for w in words if _stem(w)}
+
+    def found(self, words: list[RawWord]) -> set[str]:
+        """The names said in ``words``."""
+        if self._pattern is None:
+            return set()
+        return set(self._pattern.findall(_plain(words)))
+
+    def key_words(self, words: list[RawWord]) -> set[str]:
+        """The stems of ``words`` that are key words."""
+        return {_stem(w) for w in _plain(words).split()} & self._stems
+
+
+def _plain(words: list[RawWord]) -> str:
+    return " ".join(_NOT_WORD.sub(" ", " ".join(w.text.lower() for w in words)).split())
+
+
+def _stem(word: str) -> str:
+    return _NOT_WORD.sub("", word.lower())[:5]
+
+
+def combine(
+    first: list[RawSegment],
+    second: list[RawSegment],
+    *,
+    margin: float,
+    terms: KeyTerms | None = None,
+    floor: float = 1.0,
+) -> list[RawSegment]:
+    """``first`` with each stretch that ``second`` heard differently, and was surer of by more
+    than ``margin`` (a difference of geometric mean probabilities), replaced by the second's
+    words; or, given ``terms``, a stretch where the second heard a key term the first did not,
+    with a sureness of at least ``floor``. Segments without words (no timestamps) are returned
+    as they are."""
+    if not second or any(s.text.strip() and not s.words for s in first):
+        return first
+    # the second's marks alone are no words (base can read a dictation as ". . . .")
+    ours, theirs = _placed(first), [p for p in _placed(second) if _key(p.word)]
+    matcher = SequenceMatcher(
+        a=[_key(p.word) for p in ours], b=[_key(p.word) for p in theirs], autojunk=False
+    )
+    chosen: list[_Placed] = []
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        mine = ours[a0:a1]
+        other = [w.word for w in theirs[b0:b1]]
+        if op == "replace" and _better(other, [p.word for p in mine], margin, terms, floor):
+            chosen.extend(_Placed(mine[0].segment, w) for w in _spaced(other))
+        else:
+            chosen.extend(mine)
+    return _regrouped(first, chosen)
+
+
+def _better(
+    other: list[RawWord],
+    mine: list[RawWord],
+    margin: float,
+    terms: KeyTerms | None,
+    floor: float,
+) -> bool:
+    theirs = sureness(other)
+    if terms is not None and terms.key_words(mine) - terms.key_words(other):
+        # a key word the first heard is never given up for words without it ("dry needle"
+        # for base's "drineevil", however sure base was of that)
+        return False
+    if theirs > sureness(mine) + margin:
+        return True
+    if terms is None or theirs < floor:
+        return False
+    return bool(terms.found(other) - terms.found(mine))
+
+
+def _spaced(words: list[RawWord]) -> list[RawWord]:
+    """Words from the other reading, each with the leading space a word inside a segment has
+    (the first of a segment may have lost it there)."""
+    return [
+        w if w.text.startswith(" ") else RawWord(" " + w.text, w.start, w.end, w.probability)
+        for w in words
+    ]
+
+
+def _regrouped(first: list[RawSegment], chosen: list[_Placed]) -> list[RawSegment]:
+    out: list[RawSegment] = []
+    for index, segment in enumerate(first):
+        words = [p.word for p in chosen if p.segment == index]
+        if not segment.words:
+            out.append(segment)
+            continue
+        if not words:
+            continue
+        out.append(
+            RawSegment(
+                start=segment.start,
+                end=segment.end,
+                text="".join(w.text for w in words),
+                avg_logprob=segment.avg_logprob,
+                no_speech_prob=segment.no_speech_prob,
+                words=words,
+            )
+        )
+    return out

@@ -56,8 +56,7 @@ def _placed(segments: list[RawSegment]) -> list[_Placed]:
 class KeyTerms:
     """What decides the claim, found in a stretch of words: ``names`` (muscles, bilateral
     words, substances: ``checking.lexicon_names``) as whole phrases, and ``words`` (the words of
-    those names, of the dictation terms and the sides) by their first five letters, so that
-    "needle" and "needled" are one word."""
+    the dictation terms and the sides) as written: "needleed" is not "needled"."""
 
     def __init__(self, names: Iterable[str], words: Iterable[str] = ()) -> None:
         alternatives = sorted(set(names), key=len, reverse=True)
@@ -66,7 +65,7 @@ class KeyTerms:
             if alternatives
             else None
         )
-        self._stems = {_stem(w) for w in words if _stem(w)}
+        self._words = {_plain_word(w) for w in words} - {""}
 
     def found(self, words: list[RawWord]) -> set[str]:
         """The names said in ``words``."""
@@ -75,16 +74,16 @@ class KeyTerms:
         return set(self._pattern.findall(_plain(words)))
 
     def key_words(self, words: list[RawWord]) -> set[str]:
-        """The stems of ``words`` that are key words."""
-        return {_stem(w) for w in _plain(words).split()} & self._stems
+        """The key words among ``words``."""
+        return set(_plain(words).split()) & self._words
 
 
 def _plain(words: list[RawWord]) -> str:
     return " ".join(_NOT_WORD.sub(" ", " ".join(w.text.lower() for w in words)).split())
 
 
-def _stem(word: str) -> str:
-    return _NOT_WORD.sub("", word.lower())[:5]
+def _plain_word(word: str) -> str:
+    return _NOT_WORD.sub("", word.lower())
 
 
 def combine(

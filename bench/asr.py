@@ -157,7 +157,7 @@ def main() -> None:
         settings = settings.model_copy(update={"asr_model": args.model})
     scribe = Scribe(settings=settings)
     print(
-        f"model: {scribe.transcriber.model_name}  device: {settings.asr_device}  "
+        f"model: {scribe.transcriber.read_by}  device: {settings.asr_device}  "
         f"compute: {settings.asr_compute_type}"
     )
     files = sorted(p for p in AUDIO.glob("[0-9]*.flac"))

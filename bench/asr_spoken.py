@@ -308,7 +308,7 @@ def main() -> None:
         return
     bias, check = transcriber.decoding.bias, transcriber.decoding.check_words
     beam = transcriber.decoding.beam_size
-    name = f"{args.set}-{transcriber.model_name}-{bias}-beam{beam}" + ("-check" if check else "")
+    name = f"{args.set}-{transcriber.read_by}-{bias}-beam{beam}" + ("-check" if check else "")
     name += "".join(f"-{d}" for d in args.decode)
     print(f"{name} ({len(cases)} cases)")
     out = args.out or ROOT / "var" / "bench" / f"{name}.jsonl"

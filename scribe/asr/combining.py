@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -146,9 +147,12 @@ def _spaced(words: list[RawWord]) -> list[RawWord]:
 
 
 def _regrouped(first: list[RawSegment], chosen: list[_Placed]) -> list[RawSegment]:
+    by_segment: dict[int, list[RawWord]] = defaultdict(list)
+    for placed in chosen:
+        by_segment[placed.segment].append(placed.word)
     out: list[RawSegment] = []
     for index, segment in enumerate(first):
-        words = [p.word for p in chosen if p.segment == index]
+        words = by_segment[index]
         if not segment.words:
             out.append(segment)
             continue

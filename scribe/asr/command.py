@@ -47,7 +47,7 @@ def _second_model(settings: Settings) -> str | None:
         asr = read_model(settings.lexicon_dir / "asr.yaml", AsrLexicon)
     except ScribeError:
         return None
-    decoding = asr.decoding.get(settings.asr_model, asr.decoding["default"])
+    decoding = asr.decoding_of(settings.asr_model)
     return decoding.second_reading.model if decoding.second_reading else None
 
 

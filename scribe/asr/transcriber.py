@@ -55,7 +55,7 @@ class Transcriber:
         )
         asr = read_model(self.settings.lexicon_dir / "asr.yaml", AsrLexicon)
         self.lexicon = asr
-        self.decoding = decoding or asr.decoding.get(self.model_name, asr.decoding["default"])
+        self.decoding = decoding or asr.decoding_of(self.model_name)
         self.prompt = " ".join(asr.prompt.split())
         self._outros = frozenset(o.lower() for o in asr.outros)
 
@@ -95,7 +95,7 @@ class Transcriber:
         if second is None:
             return None
         name = resolve_model(second.model, self.settings)[0]
-        own = self.lexicon.decoding.get(name, self.lexicon.decoding["default"])
+        own = self.lexicon.decoding_of(name)
         return Transcriber(
             settings=self.settings,
             model=second.model,

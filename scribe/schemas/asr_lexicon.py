@@ -111,6 +111,10 @@ class AsrLexicon(FileHeader):
     )
     low_confidence: LowConfidencePrompt
 
+    def decoding_of(self, model: str) -> AsrDecoding:
+        """The decoding settings of a model by its name (``default`` for one not listed)."""
+        return self.decoding.get(model, self.decoding["default"])
+
     @model_validator(mode="after")
     def _has_default(self) -> AsrLexicon:
         if "default" not in self.decoding:

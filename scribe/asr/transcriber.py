@@ -4,6 +4,7 @@ decoding biased towards dictation vocabulary, hallucinations removed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,12 @@ class Transcriber:
             decoding=own.model_copy(update={"second_reading": None}),
         )
 
+    @cached_property
+    def _second_reader(self) -> ThreadPoolExecutor:
+        """The thread the second model reads on (made at the first recording, so a worker
+        process forked after ``load`` makes its own)."""
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-second-reading")
+
     @property
     def read_by(self) -> str:
         """The model, or models, that read the audio ("tiny.en+base")."""
@@ -167,17 +174,23 @@ class Transcriber:
         """The decoder's segments of 16 kHz mono ``audio`` (names checked against the audio
         where the model's settings say so), before the guards; times are shifted by
         ``offset`` seconds (the audio's place in a longer dictation)."""
-        with one_blas_thread():
-            raw = self._decode(audio, self.decode_options(), progress=progress)
-            if self.decoding.bias != "none":
-                raw = self._without_bias_where_looping(audio, raw)
-                raw = self._without_bias_where_skipped(audio, raw)
-            if self.decoding.check_words:
-                self.checker.check(audio, raw)
         second, how = self.second, self.decoding.second_reading
-        if second is not None and how is not None:
-            other = second.raw_segments(audio)
-            raw = combine(raw, other, margin=how.margin, terms=self.key_terms, floor=how.floor)
+        # the second model reads on its own thread while this one reads: each model's decoding
+        # is mostly one core's work, so on two cores both readings take little more than the
+        # slower one (the transcripts are the same as one after the other)
+        other: Future[list[RawSegment]] | None = None
+        if second is not None:
+            other = self._second_reader.submit(second.raw_segments, audio)
+        try:
+            raw = self._first_reading(audio, progress)
+        except BaseException:
+            if other is not None:
+                wait([other])
+            raise
+        if other is not None and how is not None:
+            raw = combine(
+                raw, other.result(), margin=how.margin, terms=self.key_terms, floor=how.floor
+            )
         if not offset:
             return raw
         return [
@@ -187,6 +200,20 @@ class Transcriber:
             )
             for s in raw
         ]  # fmt: skip
+
+    def _first_reading(
+        self, audio: npt.NDArray[np.float32], progress: Progress | None
+    ) -> list[RawSegment]:
+        """This model's reading: decoded with the bias, windows the bias spoilt decoded again
+        without it, unsure names checked against the audio."""
+        with one_blas_thread():
+            raw = self._decode(audio, self.decode_options(), progress=progress)
+            if self.decoding.bias != "none":
+                raw = self._without_bias_where_looping(audio, raw)
+                raw = self._without_bias_where_skipped(audio, raw)
+            if self.decoding.check_words:
+                self.checker.check(audio, raw)
+        return raw
 
     def _decode(
         self,

@@ -159,3 +159,33 @@ def test_a_key_word_misspelt_by_the_second_is_no_key_word() -> None:
     second = _reading([("the", 0.9), ("supraspinatus", 0.9), ("was", 0.9), ("needleed", 0.9)])
     terms = KeyTerms(["supraspinatus"], ["needled", "left", "right"])
     assert combine(first, second, margin=0.2, terms=terms, floor=0.2) == first
+
+
+def _stuck(word: str, times: int, at: float) -> RawSegment:
+    """A decoder stuck at the end of the audio: one word over and over, in no time."""
+    words = [RawWord(f" {word}", at, at, 0.95) for _ in range(times)]
+    return RawSegment(at - 0.4, at, "".join(w.text for w in words), -0.6, 0.58, words)
+
+
+def test_what_the_guards_remove_from_the_second_is_no_reading() -> None:
+    # tiny.en invented "color" after the last word; base, stuck there, wrote "triceps" eight
+    # times in no time, far surer of it: the name must not come into the transcript
+    first = _reading([("he", 0.8), ("consented", 0.9), ("color.", 0.19)])
+    second = [*_reading([("he", 0.9), ("consented,", 0.8)]), _stuck("triceps", 8, 1.5)]
+    terms = KeyTerms(["triceps", "triceps brachii"], ["left", "right"])
+    assert combine(first, second, margin=0.2, terms=terms, floor=0.2) == first
+    # a segment that is no loop, heard in its time, still counts
+    heard = _reading([("he", 0.9), ("consented,", 0.8), ("triceps.", 0.9)])
+    assert _text(combine(first, heard, margin=0.2, terms=terms, floor=0.2)) == [
+        "he consented triceps."
+    ]
+
+
+def test_the_repeats_of_a_loop_in_the_second_are_dropped() -> None:
+    first = _reading([("the", 0.9), ("left", 0.9), ("solace", 0.3), ("and", 0.9)])
+    looped = _reading(
+        [("the", 0.9), ("left", 0.9), ("soleus", 0.9), ("soleus", 0.9), ("soleus", 0.9),
+         ("and", 0.9)],
+    )  # fmt: skip
+    # the surer name comes in once, not three times
+    assert _text(combine(first, looped, margin=0.2)) == ["the left soleus and"]

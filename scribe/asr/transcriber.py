@@ -3,6 +3,7 @@ decoding biased towards dictation vocabulary, hallucinations removed."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import cached_property
@@ -59,6 +60,8 @@ class Transcriber:
         self.decoding = decoding or asr.decoding_of(self.model_name)
         self.prompt = " ".join(asr.prompt.split())
         self._outros = frozenset(o.lower() for o in asr.outros)
+        # (the process it was made in, the executor) of the second model's thread
+        self._reader: tuple[int, ThreadPoolExecutor] | None = None
 
     @cached_property
     def hotwords(self) -> str:
@@ -103,11 +106,16 @@ class Transcriber:
             decoding=own.model_copy(update={"second_reading": None}),
         )
 
-    @cached_property
+    @property
     def _second_reader(self) -> ThreadPoolExecutor:
-        """The thread the second model reads on (made at the first recording, so a worker
-        process forked after ``load`` makes its own)."""
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-second-reading")
+        """The thread the second model reads on, made at the first recording of each process:
+        a process forked from one that had read a recording has the executor but not its
+        thread, and a job given to it there would never run. (Two threads of a new process may
+        both make one; the one not kept is collected, and its idle thread ends with it.)"""
+        if self._reader is None or self._reader[0] != os.getpid():
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scribe-second-reading")
+            self._reader = (os.getpid(), pool)
+        return self._reader[1]
 
     @property
     def read_by(self) -> str:

@@ -4,7 +4,9 @@ what is tested is how ``Transcriber.raw_segments`` runs them, not what they hear
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from multiprocessing.connection import Connection
 
 import numpy as np
 import numpy.typing as npt
@@ -85,3 +87,39 @@ def test_a_failed_first_reading_waits_for_the_second(monkeypatch: pytest.MonkeyP
         transcriber.raw_segments(AUDIO)
     # nothing of the recording is still being read when the error reaches the caller
     assert second.finished.is_set()
+
+
+class _Instant:
+    """A second reader that answers at once."""
+
+    def raw_segments(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+        return _reading("right levator scapulae", 0.9)
+
+
+def _read_in_child(transcriber: Transcriber, out: Connection) -> None:
+    out.send("".join(w.text for s in transcriber.raw_segments(AUDIO) for w in s.words))
+
+
+def test_a_forked_process_reads_with_a_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `scribe batch --local` forks its processes; one forked from a process that had read a
+    # recording inherits the executor without its thread
+    transcriber = Transcriber(model="tiny.en")
+    transcriber.__dict__["second"] = _Instant()
+    monkeypatch.setattr(
+        transcriber,
+        "_first_reading",
+        lambda audio, progress: _reading("right levator scapula", 0.3),
+    )
+    assert transcriber.raw_segments(AUDIO)  # the parent's thread is made and used
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_read_in_child, args=(transcriber, send)
+    )
+    child.start()
+    try:
+        assert receive.poll(timeout=30), "the forked process never finished its reading"
+        assert receive.recv() == " right levator scapulae"
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()

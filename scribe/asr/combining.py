@@ -13,7 +13,7 @@ stands. Where they differ, the second reading's words replace the first's when
 
 Words one model heard and the other did not are left as the first reading has them: a model
 that hears nothing there is no evidence either way. What the guards would take out of the second
-reading (silence, impossibly fast speech, loops: ``guards.py``) is no reading at all.
+reading (silence, impossibly fast speech, loops: ``guards.heard``) is no reading at all.
 
 The result keeps the first reading's segments (their times, log probabilities and no-speech
 probabilities, which the guards read), with the chosen words in them; it is pure and never
@@ -28,15 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from scribe.asr.guards import (
-    RawSegment,
-    RawWord,
-    collapse_loops,
-    cut_stutter,
-    is_loop,
-    is_silence,
-    is_too_fast,
-)
+from scribe.asr.guards import RawSegment, RawWord, heard
 
 _NOT_WORD = re.compile(r"[^a-z0-9']+")
 
@@ -113,7 +105,7 @@ def combine(
         return first
     # the second's marks alone are no words (base can read a dictation as ". . . ."), and
     # neither is what the guards would remove from it
-    ours, theirs = _placed(first), [p for p in _placed(guarded(second)) if _key(p.word)]
+    ours, theirs = _placed(first), [p for p in _placed(heard(second)) if _key(p.word)]
     matcher = SequenceMatcher(
         a=[_key(p.word) for p in ours], b=[_key(p.word) for p in theirs], autojunk=False
     )
@@ -126,29 +118,6 @@ def combine(
         else:
             chosen.extend(mine)
     return _regrouped(first, chosen)
-
-
-def guarded(reading: list[RawSegment]) -> list[RawSegment]:
-    """A reading without what the guards take out of a transcript (``guards.py``): segments
-    of silence or noise, impossibly fast speech or a loop, and the repeats of a looped phrase
-    or syllable. A second reading's words must be heard to count: base, stuck at the end of a
-    dictation, wrote "triceps" eight times in no time, surer of it than tiny.en was of the
-    word it invented there."""
-    out: list[RawSegment] = []
-    for segment in reading:
-        if is_silence(segment) or is_too_fast(segment) or is_loop(segment):
-            continue
-        words, _ = collapse_loops(segment.words)
-        words, _ = cut_stutter(words)
-        if segment.words and not words:
-            continue
-        out.append(
-            RawSegment(
-                segment.start, segment.end, "".join(w.text for w in words),
-                segment.avg_logprob, segment.no_speech_prob, words,
-            )
-        )  # fmt: skip
-    return out
 
 
 def _better(

@@ -125,6 +125,36 @@ def cut_stutter(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
     return words, []
 
 
+def without_repeats(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
+    """(words kept, words dropped) once looped phrases (``collapse_loops``) and a loop inside a
+    word (``cut_stutter``) are taken out."""
+    kept, looped = collapse_loops(words)
+    kept, stutter = cut_stutter(kept)
+    return kept, looped + stutter
+
+
+def heard(reading: list[RawSegment]) -> list[RawSegment]:
+    """A reading without what the guards take out of a transcript: segments of silence or
+    noise, impossibly fast speech or a loop, and the repeats of a looped phrase or syllable.
+    A second reading's words must be heard to count (``combining.py``): base, stuck at the end
+    of a dictation, wrote "triceps" eight times in no time, surer of it than tiny.en was of the
+    word it invented there."""
+    out: list[RawSegment] = []
+    for segment in reading:
+        if is_silence(segment) or is_too_fast(segment) or is_loop(segment):
+            continue
+        words, _ = without_repeats(segment.words)
+        if segment.words and not words:
+            continue
+        out.append(
+            RawSegment(
+                segment.start, segment.end, "".join(w.text for w in words),
+                segment.avg_logprob, segment.no_speech_prob, words,
+            )
+        )  # fmt: skip
+    return out
+
+
 # --- the recording as a whole ------------------------------------------------------------------
 
 NO_SPEECH = "asr-no-speech"

@@ -21,12 +21,11 @@ from scribe.asr.combining import KeyTerms, combine
 from scribe.asr.guards import (
     RawSegment,
     RawWord,
-    collapse_loops,
-    cut_stutter,
     is_loop,
     is_outro,
     is_silence,
     is_too_fast,
+    without_repeats,
 )
 from scribe.asr.models import resolve_model
 from scribe.asr.skipped import region_to_redo, uncovered, word_count
@@ -77,19 +76,21 @@ class Transcriber:
     @cached_property
     def checker(self) -> WordChecker:
         """Scores competing readings of unsure words against the audio."""
-        vocabulary = self.lexicon.vocabulary
-        names = lexicon_names(load_lexicons(self.settings.lexicon_dir), vocabulary.excluded_groups)
-        protected = protected_words(vocabulary.terms)
-        return WordChecker(self.model, self.lexicon.check, names, protected)
+        protected = protected_words(self.lexicon.vocabulary.terms)
+        return WordChecker(self.model, self.lexicon.check, self._names, protected)
+
+    @cached_property
+    def _names(self) -> list[str]:
+        """The names a word may be read as (``checking.lexicon_names``)."""
+        excluded = self.lexicon.vocabulary.excluded_groups
+        return lexicon_names(load_lexicons(self.settings.lexicon_dir), excluded)
 
     @cached_property
     def key_terms(self) -> KeyTerms:
         """What decides the claim: the lexicon's names (``checking.lexicon_names``), and the
         words of the dictation terms and the sides, which a second reading never takes away."""
-        vocabulary = self.lexicon.vocabulary
-        names = lexicon_names(load_lexicons(self.settings.lexicon_dir), vocabulary.excluded_groups)
-        words = [w for phrase in [*vocabulary.terms, *SIDES] for w in phrase.split()]
-        return KeyTerms(names, words)
+        terms = self.lexicon.vocabulary.terms
+        return KeyTerms(self._names, [w for phrase in [*terms, *SIDES] for w in phrase.split()])
 
     @cached_property
     def second(self) -> Transcriber | None:
@@ -346,9 +347,7 @@ class Transcriber:
                     Removed(start=segment.start, end=segment.end, text=segment.text, reason=reason)
                 )
                 continue
-            kept_words, looped = collapse_loops(segment.words)
-            kept_words, stutter = cut_stutter(kept_words)
-            looped += stutter
+            kept_words, looped = without_repeats(segment.words)
             if segment.words and not kept_words:
                 removed.append(
                     Removed(

@@ -17,7 +17,10 @@ This pass never adds a muscle or a line to a claim.
 
 A denial that follows a procedure said done with evidence ("DN performed to R UT with LTR. No
 needling was performed.") takes nothing back: the note says both, and each of its muscles is
-recorded in ``doc._.contradicted`` so the note holds a status conflict for review.
+recorded in ``doc._.contradicted`` so the note holds a status conflict for review. So does a
+denial of the whole procedure today followed, within a few sentences of its section, by that
+procedure said as done today ("Soft tissue only today, no needles at all. ... Needling the left
+piriformis"): whatever the later words were meant to be, the note does not say it was done.
 
 Reads: sentences, sections, targets, procedure events after binding. Writes: ``time`` of the
 events taken back, ``status``/``status_cue`` of their muscle mentions, ``doc._.contradicted``.
@@ -140,6 +143,10 @@ class WithdrawnProcedures:
                 continue
             earlier = [j for j in range(max(0, i - _PLAN_REACH), i) if sections[j] == sections[i]]
             self._take_back(doc, sents[i], denial, earlier, texts, targets, events, own=i)
+            if not denial.refusal and not _LATER.search(text):
+                later = [j for j in range(i + 1, i + 1 + _REACH) if j < len(sents)]
+                later = [j for j in later if sections[j] == sections[i]]
+                self._denied_before(doc, sents[i], denial, later, events)
 
     def _denied_first(
         self, doc: Doc, sent: Span, number: int, own: list[Span], events: list[ProcedureEvent]
@@ -161,6 +168,30 @@ class WithdrawnProcedures:
                 and event.done_today
                 and event.experiencer == "patient"
                 and doc[event.start].idx >= cue[1]
+                and event.muscles
+            ):
+                names = [(m.start_char, m.end_char) for m in event.muscles]
+                doc._.contradicted.append((*cue, names))
+
+    def _denied_before(
+        self,
+        doc: Doc,
+        sent: Span,
+        denial: Denial,
+        later: list[int],
+        events: list[ProcedureEvent],
+    ) -> None:
+        """ "Soft tissue only today, no needles at all. ... Needling the left piriformis.": a
+        sentence that denies the whole procedure today, then, a few sentences on in the same
+        section, that procedure said as done today with its muscles. The note says both; each
+        of those muscles goes to review as a status conflict, billed by neither (the later
+        words may be a plan whose cue was lost, or a correction the note does not say)."""
+        cue = (sent.start_char + denial.start, sent.start_char + denial.end)
+        for event in events:
+            if (
+                event.sentence in later
+                and event.kind in denial.kinds
+                and event.done_today
                 and event.muscles
             ):
                 names = [(m.start_char, m.end_char) for m in event.muscles]

@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 
 from scribe import Scribe
+from scribe.config import Settings
+from scribe.lexicons import read_model
 from scribe.nlp.normalize import normalize, read_as_meant
 from scribe.pipeline import AudioExtractionResult, ExtractionResult
+from scribe.schemas.lexicon import AsrLexicon
 from scribe.schemas.transcript import Transcript
 
 
@@ -59,6 +62,24 @@ def test_reading_known_medication_as_no_medication(scribe: Scribe) -> None:
         "points in all of them, known medication was injected, she tolerated it well"
     )
     assert lines(scribe.extract_transcript(transcript(text))) == [("20561", ())]
+
+
+def test_reading_know_before_needles_as_no(scribe: Scribe) -> None:
+    text = (
+        "the plan was dry needling to the left quadratus lumborum but he picked option three, "
+        "known dry needling at all today, we did manual therapy"
+    )
+    assert lines(scribe.extract_transcript(transcript(text))) == []
+    heard = "I dry needled the left upper trapezius, know injectate, she tolerated it well"
+    prompts = {p.id for p in scribe.extract_transcript(transcript(heard)).coding.prompts}
+    assert "injectate-statement-missing" not in prompts
+
+
+def test_know_said_by_someone_stays_the_verb() -> None:
+    heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
+    confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]
+    for said in ("you know needling helps", "I know needles scare her", "a known needle phobia"):
+        assert read_as_meant(normalize(said), confusions).text == said
 
 
 def test_just_dry_needling_outweighs_a_drug_left_unnamed(scribe: Scribe) -> None:

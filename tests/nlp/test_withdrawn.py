@@ -164,6 +164,50 @@ def test_a_denial_after_proof_of_needling_is_a_conflict_for_review(
     assert "status-conflict" in [p.id for p in result.coding.prompts]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No dry needling today, we did manual therapy. Dry needling to the left quadratus "
+        "lumborum.",
+        "Soft tissue only today, no needles at all. Needling the left quadratus lumborum.",
+        # the later words may be a plan whose cue the recogniser lost ("we'll" as "wheel")
+        "Soft tissue only, no needling at all. If she is up for it, think about needling the "
+        "left quadratus lumborum.",
+    ],
+)
+def test_a_denial_before_needling_said_done_is_a_conflict_for_review(
+    scribe: Scribe, text: str
+) -> None:
+    """The note denies the whole procedure today and then says it was done: neither is chosen,
+    the muscle is not billed and a reviewer is told."""
+    result = scribe.extract(text)
+    [muscle] = result.note.muscles
+    assert (muscle.name, muscle.status_conflict) == ("quadratus lumborum", True)
+    assert result.coding.lines == []
+    assert "status-conflict" in [p.id for p in result.coding.prompts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another day
+        "No dry needling last visit because of bruising. Today I dry needled the left quadratus "
+        "lumborum.",
+        # part of the procedure
+        "No needles at all on the right. Dry needled the left quadratus lumborum.",
+        # another procedure
+        "No injectate was used. I dry needled the left quadratus lumborum today.",
+        # too far back: four sentences between
+        "No needling today. Pain was six. Sleep is poor. Work is hard. Sitting is limited. "
+        "Needling the left quadratus lumborum.",
+    ],
+)
+def test_a_denial_of_something_else_before_needling_leaves_it(scribe: Scribe, text: str) -> None:
+    muscles, lines = statuses(scribe, text)
+    assert muscles == {("quadratus lumborum", "left"): "treated"}
+    assert lines == ["20560"]
+
+
 def test_a_refusal_with_no_object_leaves_a_procedure_proven_done(scribe: Scribe) -> None:
     # run-on speech: "she declined that" is said of the needling just talked about, not of the
     # injections done and tolerated

@@ -101,8 +101,36 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
         targets = target_spans(doc)
         if any(s.label_ in MUSCLE_LIKE and span.end <= s.start < start for s in targets):
             continue
+        if _of_the_other_side(span, m.modifier_span[1]):
+            continue
         out.append(m)
     return out
+
+
+_SIDE_WORDS = {
+    "left": "left",
+    "lt": "left",
+    "l": "left",
+    "right": "right",
+    "rt": "right",
+    "r": "right",
+}
+_SIDE_REACH = 6  # tokens after the denial
+
+
+def _of_the_other_side(span: Span, end: int) -> bool:
+    """ "I dry needled the right infraspinatus, no needling today on the left": the denial
+    names the other side in its clause, so it speaks of that side, not of the muscle."""
+    side: str = span._.laterality
+    if side not in ("left", "right"):
+        return False
+    for token in span.doc[end : end + _SIDE_REACH]:
+        if token.text in (".", ";") or token.is_sent_start:
+            return False
+        named = _SIDE_WORDS.get(token.lower_)
+        if named is not None:
+            return named != side
+    return False
 
 
 def injection_not_given_but_needled(mentions: list[Mention], events: list[ProcedureEvent]) -> None:

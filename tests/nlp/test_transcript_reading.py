@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from scribe import Scribe
 from scribe.config import Settings
 from scribe.lexicons import read_model
@@ -247,3 +249,14 @@ def test_each_before_a_name_opens_the_subject_of_the_procedure_after_it(scribe: 
     result = scribe.extract_transcript(transcript(said))
     injected = {m.name for m in result.note.muscles if "injection" in m.techniques}
     assert injected == {"quadratus lumborum"}
+
+
+@pytest.mark.parametrize("spoken", [False, True])
+def test_a_denial_of_the_other_side_leaves_the_muscle_needled(scribe: Scribe, spoken: bool) -> None:
+    # a recogniser writes a comma at each pause, so the denial is in the muscle's clause
+    text = "I dry needled the right infraspinatus, no needling today on the left."
+    result = scribe.extract_transcript(transcript(text)) if spoken else scribe.extract(text)
+    assert [(m.name, m.laterality, m.status) for m in result.note.muscles] == [
+        ("infraspinatus", "right", "treated")
+    ]
+    assert [line.code for line in result.coding.lines] == ["20560"]

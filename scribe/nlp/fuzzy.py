@@ -21,14 +21,13 @@ from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register_extensions
 from scribe.nlp.half_heard import HalfHeardNames
 from scribe.nlp.heard import (
-    HeardByFirstWord,
-    HeardByLastWord,
     HeardNames,
     names_across_pauses,
     names_split_into_words,
     split_names,
 )
 from scribe.nlp.heard_drugs import HeardDrugs
+from scribe.nlp.heard_in_part import HeardByFirstWord, HeardByLastWord
 from scribe.nlp.named_elsewhere import NamedElsewhere
 from scribe.nlp.spelled import SpelledAbbreviations
 from scribe.nlp.word_sounds import (

@@ -13,10 +13,10 @@ words no other matcher took; the mentions are marked ``match="fuzzy"``.
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
 ("gluteus, medius", ``names_across_pauses``); a name whose first word was heard and the
-rest garbled ("tensor fishy", ``HeardByFirstWord``), or its last word heard and the words
-before it garbled ("a doctor longus", ``HeardByLastWord``); and a one-word name written as three or
-four short words that sound exactly like it ("pear a form is", ``name_split_in_many``, which
-runs on typed text too). Drug names heard as other words are ``heard_drugs.py``.
+rest garbled ("tensor fishy"), or its last word heard and the words before it garbled ("a
+doctor longus"), are ``heard_in_part.py``; a one-word name written as three or four short words
+that sound exactly like it ("pear a form is", ``name_split_in_many``, which runs on typed text
+too) is here. Drug names heard as other words are ``heard_drugs.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import jellyfish
 from scribe.lexicons import Lexicons
 
 _MIN_LETTERS = 7
-_MIN_NAME_WORD = 5  # "glute med", "tib ant": abbreviations, never sound targets
+MIN_NAME_WORD = 5  # "glute med", "tib ant": abbreviations, never sound targets
 _MAX_WORDS = 3
 MAX_LENGTH_GAP = 2
 MIN_SIMILARITY = 0.90
@@ -41,6 +41,22 @@ SMALL_WORDS = frozenset(
     "a an and as at but by for from her his i if in into is it its no not of on or she so "
     "that the then there this to was we were with".split()
 )
+
+
+_VOWELS = frozenset("aeiou")
+_ANY_VOWEL = "*"
+
+
+def _vowel_opening(word: str) -> str | None:
+    """A word that begins with a vowel, without the h a recogniser may put before it."""
+    if word[:1] == "h" and word[1:2] in _VOWELS:
+        word = word[1:]
+    return word if word[:1] in _VOWELS and len(word) > 1 else None
+
+
+@lru_cache(maxsize=65536)
+def _sound(word: str) -> str:
+    return jellyfish.metaphone(word)
 
 
 class HeardNames:
@@ -62,13 +78,18 @@ class HeardNames:
                 continue
             parts = term.text.split(" ")
             joined = "".join(parts)
-            if joined in seen or any(len(p) < _MIN_NAME_WORD for p in parts):
+            if joined in seen or any(len(p) < MIN_NAME_WORD for p in parts):
                 continue
             seen.add(joined)
             entry = (joined, jellyfish.metaphone(joined), term.entry_id)
             by_start[(joined[:2], len(joined))].append(entry)
+            if joined[0] in _VOWELS:
+                by_start[(_ANY_VOWEL + joined[1], len(joined))].append(entry)
         self._by_start = dict(by_start)
         self._starts = frozenset(start for start, _ in by_start)
+        self._names = {
+            name: entry_id for entries in by_start.values() for name, _, entry_id in entries
+        }
         self._is_common = is_common
         self._ends_a_longer_name = ends_a_longer_name
         self._may_be_a_name = may_be_a_name
@@ -81,7 +102,9 @@ class HeardNames:
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words)):
             word = words[i]
-            if i in blocked or word[:2] not in self._starts or len(word) < 2 or word in SMALL_WORDS:
+            if i in blocked or len(word) < 2 or word in SMALL_WORDS:
+                continue
+            if word[:2] not in self._starts and _vowel_opening(word) is None:
                 continue
             for n in range(_MAX_WORDS, 0, -1):
                 run = words[i : i + n]
@@ -91,44 +114,59 @@ class HeardNames:
                     continue
                 match = self._match(tuple(run))
                 if match is not None:
-                    found.append((i, i + n, *match))
-                    blocked.update(range(i, i + n))
+                    entry_id, similarity, name = match
+                    # "oleocostolis lumborum": the heard name and the rest of a longer name
+                    end = i + n
+                    nxt = words[end] if end < len(words) and end not in blocked else ""
+                    if nxt and (longer := self._names.get(name + nxt)) is not None:
+                        entry_id, end = longer, end + 1
+                    found.append((i, end, entry_id, similarity))
+                    blocked.update(range(i, end))
                     break
         return found
 
-    def _candidates(self, joined: str) -> list[tuple[str, str, str]]:
-        size, start = len(joined), joined[:2]
-        return [
-            entry
-            for n in range(size - MAX_LENGTH_GAP, size + MAX_LENGTH_GAP + 1)
-            for entry in self._by_start.get((start, n), ())
-        ]
+    def _candidates(self, joined: str) -> list[tuple[str, tuple[str, str, str]]]:
+        """(spelling to compare, name entry) pairs: the run against the names that begin like
+        it, and a run that begins with a vowel (or an h before one) with its first vowel read as
+        the first vowel of each name that begins with one ("helipsoas", "ilipsoas")."""
+        size = len(joined)
+        sizes = range(size - MAX_LENGTH_GAP, size + MAX_LENGTH_GAP + 1)
+        pairs = [(joined, e) for n in sizes for e in self._by_start.get((joined[:2], n), ())]
+        opening = _vowel_opening(joined)
+        if opening is not None:
+            sizes = range(len(opening) - MAX_LENGTH_GAP, len(opening) + MAX_LENGTH_GAP + 1)
+            pairs += [
+                (e[0][0] + opening[1:], e)
+                for n in sizes
+                for e in self._by_start.get((_ANY_VOWEL + opening[1], n), ())
+                if e[0][0] + opening[1:] != joined
+            ]
+        return pairs
 
-    def _match(self, run: tuple[str, ...]) -> tuple[str, float] | None:
+    def _match(self, run: tuple[str, ...]) -> tuple[str, float, str] | None:
+        """(entry id, similarity, the name joined) of the name the run was heard for."""
         joined = "".join(run)
         if len(joined) < _MIN_LETTERS:
             return None
         candidates = self._candidates(joined)
         if not candidates:
             return None  # most runs: no name begins like them
-        best: tuple[str, float] | None = None
-        sound: str | None = None
+        best: tuple[str, float, str] | None = None
         ordinary: bool | None = None
-        for name, name_sound, entry_id in candidates:
-            if name != joined and (name.startswith(joined) or joined.startswith(name)):
+        for heard, (name, name_sound, entry_id) in candidates:
+            if name != heard and (name.startswith(heard) or heard.startswith(name)):
                 continue  # "rotator" / "rotatores": another word, not a mishearing
-            similarity = jellyfish.jaro_winkler_similarity(joined, name)
+            similarity = jellyfish.jaro_winkler_similarity(heard, name)
             if similarity < MIN_SIMILARITY or (best is not None and similarity <= best[1]):
                 continue
-            sound = sound if sound is not None else jellyfish.metaphone(joined)
-            edits = jellyfish.levenshtein_distance(sound, name_sound)
+            edits = jellyfish.levenshtein_distance(_sound(heard), name_sound)
             if edits > _MAX_SOUND_EDITS:
                 continue
             if ordinary is None:
                 ordinary = all(self._is_common(w) for w in run)
             if ordinary and (edits or similarity < _MIN_COMMON_SIMILARITY):
                 continue
-            best = (entry_id, similarity)
+            best = (entry_id, similarity, name)
         if best is None or not self._plausible(run, joined):
             return None
         return best
@@ -213,130 +251,6 @@ def names_split_into_words(
                 break
         i += 1
     return found
-
-
-# words that place a part ("lateral", "deep", "upper"): they begin names but also positions and
-# other structures ("lateral decubitus", "deep tendon"), so never a name's sure first word
-_POSITION_WORDS = frozenset(
-    "lateral medial anterior posterior superior inferior middle upper lower deep superficial "
-    "long short external internal transverse oblique first second third fourth greater lesser "
-    "major minor left right dorsal palmar plantar radial ulnar".split()
-)
-
-
-def _first_sound(word: str) -> str:
-    """The letter a word begins with as heard: "phase" and "fishy" both begin with f."""
-    return "f" if word.startswith("ph") else word[0]
-
-
-class HeardByFirstWord:
-    """ "tensor fishy", "tensor phase", "splenius cervisis": a name's first word heard exactly
-    and its second heard as a rare word that begins with the same sound, where only one name
-    of that first word has a second word beginning so. Finds (start, end, entry_id, score)."""
-
-    _SCORE = 0.8
-
-    def __init__(self, lexicons: Lexicons, *, is_common: Callable[[str], bool]) -> None:
-        heads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        known: set[str] = set()
-        for term in lexicons.terms():
-            if term.case_sensitive:
-                continue
-            words = term.text.split(" ")
-            known.update(words)
-            if (
-                term.label == "MUSCLE"
-                and len(words) >= 2
-                and words[1].isalpha()
-                and words[0] not in _POSITION_WORDS
-            ):
-                heads[words[0]][_first_sound(words[1])].add(term.entry_id)
-        self._heads = {head: dict(by_sound) for head, by_sound in heads.items()}
-        self._known = frozenset(known)
-        self._is_common = is_common
-
-    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
-        blocked = set(taken)
-        found: list[tuple[int, int, str, float]] = []
-        for i in range(len(words) - 1):
-            by_sound = self._heads.get(words[i])
-            heard = words[i + 1]
-            if by_sound is None or i in blocked or i + 1 in blocked or len(heard) < 3:
-                continue
-            if heard in SMALL_WORDS or heard in self._known or self._is_common(heard):
-                continue
-            entries = by_sound.get(_first_sound(heard), set())
-            if len(entries) == 1:
-                found.append((i, i + 2, next(iter(entries)), self._SCORE))
-                blocked.update((i, i + 1))
-        return found
-
-
-class HeardByLastWord:
-    """ "a doctor longus", "senispanolis capitis", "tris minor", "extensor carpioradialis,
-    brevis": a name's last word heard exactly and the one to three words before it (a pause
-    between them allowed) heard as words that, joined, sound like the rest of the name
-    (metaphone codes at most one edit apart; none apart when every word is an ordinary one) and
-    are spelt close to it (Jaro-Winkler). The heard last word is the evidence a looser spelling
-    needs. Finds (start, end, entry_id, similarity)."""
-
-    _MIN_SIMILARITY = 0.8
-    _MIN_LETTERS = 4
-
-    def __init__(self, lexicons: Lexicons, *, is_common: Callable[[str], bool]) -> None:
-        rests: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for term in lexicons.terms():
-            words = term.text.split(" ")
-            if term.label != "MUSCLE" or term.case_sensitive or len(words) < 2:
-                continue
-            last, rest = words[-1], "".join(words[:-1])
-            if len(last) < _MIN_NAME_WORD or not rest.isalpha() or len(rest) < self._MIN_LETTERS:
-                continue
-            rests[last].append((rest, jellyfish.metaphone(rest), term.entry_id))
-        self._rests = dict(rests)
-        self._is_common = is_common
-
-    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
-        blocked = set(taken)
-        found: list[tuple[int, int, str, float]] = []
-        for i, word in enumerate(words):
-            candidates = self._rests.get(word)
-            if candidates is None or i in blocked:
-                continue
-            before = i - 1 if i > 0 and not words[i - 1] else i  # a pause: "carpioradialis, brevis"
-            best: tuple[int, str, float] | None = None
-            for n in (3, 2, 1):
-                run = words[max(0, before - n) : before]
-                if len(run) < n or any(k in blocked for k in range(before - n, i)):
-                    continue
-                if not all(w.isalpha() for w in run) or all(w in SMALL_WORDS for w in run):
-                    continue
-                match = self._match(tuple(run), candidates)
-                if match is not None and (best is None or match[1] > best[2]):
-                    best = (before - n, *match)
-            if best is not None:
-                found.append((best[0], i + 1, best[1], best[2]))
-                blocked.update(range(best[0], i + 1))
-        return found
-
-    def _match(
-        self, run: tuple[str, ...], candidates: list[tuple[str, str, str]]
-    ) -> tuple[str, float] | None:
-        joined = "".join(run)
-        if len(joined) < self._MIN_LETTERS or (run[0] in SMALL_WORDS and len(run) == 1):
-            return None
-        sound = jellyfish.metaphone(joined)
-        allowed = 0 if all(self._is_common(w) or w in SMALL_WORDS for w in run) else 1
-        best: tuple[str, float] | None = None
-        for rest, rest_sound, entry_id in candidates:
-            if abs(len(rest) - len(joined)) > MAX_LENGTH_GAP + 1:
-                continue
-            if jellyfish.levenshtein_distance(sound, rest_sound) > allowed:
-                continue
-            similarity = jellyfish.jaro_winkler_similarity(joined, rest)
-            if similarity >= self._MIN_SIMILARITY and (best is None or similarity > best[1]):
-                best = (entry_id, similarity)
-        return best
 
 
 # a one-word muscle name written as three or four words: each short, the name long

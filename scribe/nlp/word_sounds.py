@@ -1,8 +1,8 @@
 """Words as English has them: which are common (word frequencies from the ``wordfreq``
 package), how alike two words sound (metaphone codes and Jaro-Winkler spelling, from
 ``jellyfish``), and whether a text reads as prose a recogniser may have written. Used by the
-matchers of misspelt and misheard names (``fuzzy.py``, ``heard.py``, ``heard_drugs.py``) and by
-the readers of unknown words (``targets.py``, ``unread.py``).
+matchers of misspelt and misheard names (``fuzzy.py``, ``heard.py``, ``heard_in_part.py``,
+``heard_drugs.py``) and by the readers of unknown words (``targets.py``, ``unread.py``).
 """
 
 import re

@@ -165,6 +165,11 @@ def test_fuzzy_single_letters_in_words_are_no_abbreviation(nlp: Language, text: 
         ("medial terry goid", "medial-pterygoid"),
         ("pronator terrace", "pronator-teres"),
         ("flexor carpee radiallis", "flexor-carpi-radialis"),
+        # a name's first vowel heard as another, or with an h before it
+        ("ellipsoas", "iliopsoas"),
+        ("helipsoas", "iliopsoas"),
+        # a name heard whole, then the rest of a longer name
+        ("oleocostolis lumborum", "iliocostalis-lumborum"),
     ],
 )
 def test_fuzzy_names_heard_as_other_words(nlp: Language, text: str, entry_id: str) -> None:

@@ -284,7 +284,15 @@ class FuzzyMuscleMatcher:
         taken |= {k for span in found for k in range(span.start, span.end)}
         if recognised:
             # names heard as other words, then drug names misheard
-            found += [self._fuzzy_span(doc, *heard) for heard in self._heard.find(words, taken)]
+            # a leading hyphen is a pause the recogniser wrote: "mass, -eacher"
+            heard_words = [
+                w if w else _after_hyphen(t) for w, t in zip(words, lowered, strict=True)
+            ]
+            pauses = {i for i, t in enumerate(lowered) if t in _PAUSES}
+            found += [
+                self._fuzzy_span(doc, *heard)
+                for heard in self._heard.find(heard_words, taken, pauses)
+            ]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             found += [self._fuzzy_span(doc, *h) for h in self._by_first_word.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
@@ -329,6 +337,14 @@ class FuzzyMuscleMatcher:
                 continue
             return n, choices[term], score
         return None
+
+
+_PAUSES = frozenset({",", "-"})
+
+
+def _after_hyphen(token: str) -> str:
+    word = token[1:]
+    return word if token[:1] == "-" and word.isalpha() else ""
 
 
 @Language.factory("scribe_fuzzy", default_config={"lexicon_dir": None})

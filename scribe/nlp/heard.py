@@ -54,6 +54,28 @@ def _vowel_opening(word: str) -> str | None:
     return word if word[:1] in _VOWELS and len(word) > 1 else None
 
 
+_MAX_PAUSE_TOKENS = 2  # ", -eacher": a comma and a hyphen
+
+
+def _run_at(words: list[str], i: int, n: int, pauses: Container[int]) -> list[int] | None:
+    """The indices of ``n`` words from ``i`` on, next to each other or parted once by pause
+    tokens; None when there are not so many."""
+    indices = [i]
+    k, stepped = i + 1, False
+    while len(indices) < n and k < len(words):
+        if words[k]:
+            indices.append(k)
+            k += 1
+            continue
+        gap = k
+        while k < len(words) and k - gap < _MAX_PAUSE_TOKENS and not words[k] and k in pauses:
+            k += 1
+        if stepped or k == gap or k >= len(words) or not words[k]:
+            return None
+        stepped = True
+    return indices if len(indices) == n else None
+
+
 @lru_cache(maxsize=65536)
 def _sound(word: str) -> str:
     return jellyfish.metaphone(word)
@@ -95,9 +117,13 @@ class HeardNames:
         self._may_be_a_name = may_be_a_name
         self._match = lru_cache(maxsize=65536)(self._match)  # type: ignore[method-assign]
 
-    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+    def find(
+        self, words: list[str], taken: Iterable[int], pauses: Container[int] = ()
+    ) -> list[tuple[int, int, str, float]]:
         """``words``: the doc's lower-case words ("" for a token that is not a word);
-        ``taken``: token indices another matcher already used."""
+        ``taken``: token indices another matcher already used; ``pauses``: tokens a recogniser
+        wrote for a pause (a comma, a hyphen), which a run may step over once ("mass, eat
+        her", "mass-eacher")."""
         blocked = set(taken)
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words)):
@@ -107,16 +133,17 @@ class HeardNames:
             if word[:2] not in self._starts and _vowel_opening(word) is None:
                 continue
             for n in range(_MAX_WORDS, 0, -1):
-                run = words[i : i + n]
-                if len(run) < n or not all(run) or any(k in blocked for k in range(i, i + n)):
+                indices = _run_at(words, i, n, pauses)
+                if indices is None or any(k in blocked for k in range(i, indices[-1] + 1)):
                     continue
+                run = [words[k] for k in indices]
                 if run[-1] in SMALL_WORDS:
                     continue
                 match = self._match(tuple(run))
                 if match is not None:
                     entry_id, similarity, name = match
                     # "oleocostolis lumborum": the heard name and the rest of a longer name
-                    end = i + n
+                    end = indices[-1] + 1
                     nxt = words[end] if end < len(words) and end not in blocked else ""
                     if nxt and (longer := self._names.get(name + nxt)) is not None:
                         entry_id, end = longer, end + 1

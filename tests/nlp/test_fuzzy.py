@@ -206,6 +206,13 @@ def test_fuzzy_a_name_broken_by_a_pause(nlp: Language, text: str, entry_id: str)
     assert (words, found_id, match) == (text, entry_id, "fuzzy")
 
 
+@pytest.mark.parametrize("text", ["mass-eacher", "mass, -eacher", "mass -eacher"])
+def test_fuzzy_a_name_heard_as_words_across_a_pause(nlp: Language, text: str) -> None:
+    # the recogniser wrote the pause inside the misheard name as a hyphen or a comma
+    [(words, found_id, match, _)] = muscles(nlp, f"today i needled the right {text} and stopped")
+    assert (words, found_id, match) == (text, "masseter", "fuzzy")
+
+
 def test_fuzzy_a_list_is_not_joined_across_its_commas(nlp: Language) -> None:
     found = muscles(nlp, "i needled the upper trapezius, levator scapulae, rhomboid major, teres")
     assert [(w, e) for w, e, _, _ in found] == [

@@ -179,9 +179,11 @@ class SentenceContext:
             and self._one_name_back.search(words) is not None
         )
 
-    def _run_on(self, sent: Span) -> bool:
-        """A long sentence without a comma or semicolon (unpunctuated speech), or one longer
-        than anyone writes (a recogniser's commas where the speaker paused)."""
+    def _run_on(self, sent: Span, spoken: bool) -> bool:
+        """A long sentence without a comma or semicolon (unpunctuated speech), one longer
+        than anyone writes, or any long sentence a recogniser wrote: its commas are where the
+        speaker paused, not where a clause ends ("can't lift his toner without pain exam show,
+        trigger points ..., I injected ... with lidocaine")."""
         if not self._reach:
             return False
         words = 0
@@ -191,7 +193,7 @@ class SentenceContext:
             words += token.is_alpha
         if self._long_sentence is not None and words > self._long_sentence:
             return True
-        return not commas and words >= self._run_on_words
+        return (spoken or not commas) and words >= self._run_on_words
 
     def __call__(self, doc: Doc) -> Doc:
         spans = target_spans(doc)
@@ -200,7 +202,7 @@ class SentenceContext:
         starts = [sent.start for sent in sents]
         by_sentence: list[list[Any]] = [[] for _ in sents]
         apart_by_sentence: list[list[Any]] = [[] for _ in sents]
-        run_ons = [self._run_on(sent) for sent in sents]
+        run_ons = [self._run_on(sent, spoken) for sent in sents]
         ordered = sorted(spans, key=lambda span: span.start)
         span_starts = [span.start for span in ordered]
         text = doc_text(doc)

@@ -77,6 +77,38 @@ def test_reading_know_before_needles_as_no(scribe: Scribe) -> None:
     assert "injectate-statement-missing" not in prompts
 
 
+def test_reading_tried_needled_as_dry_needled(scribe: Scribe) -> None:
+    said = (
+        "I injected the right upper trapezius with lidocaine, the right infraspinatus I tried "
+        "needled only"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20552", ()), ("20560", ("59",))]
+
+
+def test_trying_needling_later_stays_a_plan() -> None:
+    heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
+    confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]
+    said = "we'll try needling again next week"
+    assert read_as_meant(normalize(said), confusions).text == said
+
+
+def test_a_negation_in_a_long_transcript_sentence_reaches_only_the_words_after_it(
+    scribe: Scribe,
+) -> None:
+    # the recogniser's commas are pauses: "can't" does not reach the lidocaine 30 words on
+    said = (
+        "he is sleeping on his right side and can't lift his toner without pain exam show, "
+        "trigger points with taut bands in the right upper trapezius, levator scapulae, "
+        "rhomboid major, and infraspinatus, after verbal consent, I injected the upper "
+        "trapezius and levator with a mix of 1% lidocaine and marcaine. And then the rhomboid "
+        "major, and the infraspinatus, I dry needled only."
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [
+        ("20552", ()),
+        ("20560", ("59",)),
+    ]
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

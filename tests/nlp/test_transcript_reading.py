@@ -109,6 +109,26 @@ def test_a_negation_in_a_long_transcript_sentence_reaches_only_the_words_after_i
     ]
 
 
+def test_a_word_the_recogniser_glued_to_un_is_read(scribe: Scribe) -> None:
+    # "uh nothing injected into them" written "unnothing"
+    said = (
+        "trigger point in the right levator scapulae, injected with one milliliter of 1% "
+        "lidocaine, then dry needled the right upper trapezius, splenius capitis and "
+        "semispinalis capitis, unnothing injected into them, just the needle"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [
+        ("20552", ()),
+        ("20561", ("59",)),
+    ]
+
+
+def test_unneedled_stays_a_word() -> None:
+    heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
+    confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]
+    said = "the unneedled side stayed tender"
+    assert read_as_meant(normalize(said), confusions).text == said
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

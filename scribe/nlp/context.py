@@ -119,6 +119,7 @@ class SentenceContext:
         self._vocab = nlp.vocab
         self._run_on_words = run_on.min_words if run_on else 0
         self._reach = dict(run_on.reach) if run_on else {}
+        self._spoken_back = dict(run_on.spoken_backward_reach) if run_on else {}
         self._long_sentence = run_on.max_sentence_words if run_on else None
         self._bracket_bound = frozenset(bracket_bound or ())
         self._list_bound = frozenset(list_bound or ())
@@ -242,6 +243,9 @@ class SentenceContext:
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
                     low, high = max(low, start - reach), min(high, end + reach)
+                back = self._spoken_back.get(rule.category) if spoken and run_ons[number] else None
+                if back is not None:
+                    low = max(low, start - back)
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
                 if low < start and bracketed[number]:

@@ -283,6 +283,10 @@ class RunOnReach(Frozen):
         default=None, ge=20, description="A sentence of more words is a run-on, commas or not."
     )
     reach: dict[str, int] = Field(default_factory=dict, description="Category -> tokens.")
+    spoken_backward_reach: dict[str, int] = Field(
+        default_factory=dict,
+        description="Category -> tokens it reaches back in such a sentence of a transcript.",
+    )
 
 
 class ContextLexicon(FileHeader):

@@ -129,6 +129,28 @@ def test_unneedled_stays_a_word() -> None:
     assert read_as_meant(normalize(said), confusions).text == said
 
 
+def test_a_plan_at_the_end_of_a_long_transcript_sentence_reaches_back_only_a_few_words(
+    scribe: Scribe,
+) -> None:
+    said = (
+        "mid-back session, pain between the shoulder blades, can't sit at his desk more than "
+        "an hour, dry needled on the right the rhomboid major, then on the left the lower "
+        "trapezius, lots of twitching on the right side, he tolerated it fine, next visit will "
+        "add thoracic extension mobility work"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("rhomboid major", "treated"),
+        ("lower trapezius", "treated"),
+    }
+    # a plan said right after its name still plans it
+    said = said + ", and maybe the left serratus posterior superior next time"
+    result = scribe.extract_transcript(transcript(said))
+    assert ("serratus posterior superior", "planned") in {
+        (m.name, m.status) for m in result.note.muscles
+    }
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

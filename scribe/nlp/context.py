@@ -180,6 +180,18 @@ class SentenceContext:
             and self._one_name_back.search(words) is not None
         )
 
+    def _reaching_back(self, doc: Doc, modifier: Any) -> Any:
+        """The modifier with its scope ending ``spoken_backward_reach`` tokens before it (a
+        run-on of a transcript; after fusion, which gives a joined plan its whole sentence)."""
+        back = self._spoken_back.get(modifier.category)
+        start, end = modifier.modifier_span
+        low, high = modifier.scope_span
+        if back is None or low >= start - back:
+            return modifier
+        return ConTextModifier(
+            modifier.rule, start, end, doc, scope_start=start - back, scope_end=high
+        )
+
     def _run_on(self, sent: Span, spoken: bool) -> bool:
         """A long sentence without a comma or semicolon (unpunctuated speech), one longer
         than anyone writes, or any long sentence a recogniser wrote: its commas are where the
@@ -243,9 +255,6 @@ class SentenceContext:
                 reach = self._reach.get(rule.category) if run_ons[number] else None
                 if reach is not None:
                     low, high = max(low, start - reach), min(high, end + reach)
-                back = self._spoken_back.get(rule.category) if spoken and run_ons[number] else None
-                if back is not None:
-                    low = max(low, start - back)
                 if rule.category in self._bracket_bound:
                     high = within_brackets(doc, start, end, high, (sent.start, sent.end))
                 if low < start and bracketed[number]:
@@ -274,8 +283,8 @@ class SentenceContext:
         graph.targets = spans
         graph.modifiers = []
         graph.edges = []
-        for sent, modifiers, apart, in_sentence in zip(
-            sents, by_sentence, apart_by_sentence, targets_by_sentence, strict=True
+        for sent, modifiers, apart, in_sentence, run_on in zip(
+            sents, by_sentence, apart_by_sentence, targets_by_sentence, run_ons, strict=True
         ):
             # a sentence of nothing but modifiers ("no no no ..."): ConText compares each with
             # every other, so only the first ones are kept
@@ -283,6 +292,8 @@ class SentenceContext:
             if self.fusions and len(modifiers) > 1:
                 modifiers = fuse(doc, self.fusions, modifiers, sent.start, sent.end)
                 modifiers = join_plan_and_time(doc, modifiers, names, sent.start, sent.end)
+            if spoken and run_on and self._spoken_back:
+                modifiers = [self._reaching_back(doc, m) for m in modifiers]
             part = ConTextGraph(prune_on_modifier_overlap=False)
             part.targets, part.modifiers = in_sentence, modifiers
             if len(modifiers) > 1:

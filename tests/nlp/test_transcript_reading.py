@@ -143,6 +143,18 @@ def test_a_plan_at_the_end_of_a_long_transcript_sentence_reaches_back_only_a_few
         ("rhomboid major", "treated"),
         ("lower trapezius", "treated"),
     }
+    # a plan joined to its time, said after its name: the names before are the needling's
+    said_too = (
+        "runner with pain at the front of both knees, I dry needled the vastus lateralis on both "
+        "sides, taut bands in both, and the right vastus medialis, nothing injected, the left "
+        "vastus medialis we may needle next week if she is still sore there"
+    )
+    result = scribe.extract_transcript(transcript(said_too))
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("vastus lateralis", "bilateral", "treated"),
+        ("vastus medialis", "right", "treated"),
+        ("vastus medialis", "left", "planned"),
+    }
     # a plan said right after its name still plans it
     said = said + ", and maybe the left serratus posterior superior next time"
     result = scribe.extract_transcript(transcript(said))

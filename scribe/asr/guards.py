@@ -66,32 +66,68 @@ def is_outro(segment: RawSegment, outros: frozenset[str]) -> bool:
     return _norm(segment.text) in outros
 
 
+# a passage this long said twice in a row, word for word, is the decoder jumping back: a
+# speaker who starts again says it differently or breaks off (phoned q011 Festival: tiny.en
+# wrote "then the tensor fascia lata, rectus femoris and ... I injected the vastus lateralis
+# with three cc's of 1% lidocaine" twice, base once, and the needled muscles were billed as
+# injected)
+_PASSAGE_MIN_WORDS = 10
+_PASSAGE_MAX_WORDS = 40
+
+
 def collapse_loops(words: list[RawWord]) -> tuple[list[RawWord], list[RawWord]]:
     """Remove a phrase repeated three times or more in a row ("the the the", "and then I
-    needled and then I needled and then I needled"): keep the first, drop the repeats."""
+    needled and then I needled and then I needled"), or a long passage said twice in a row:
+    keep the first, drop the repeats."""
     kept: list[RawWord] = []
     dropped: list[RawWord] = []
     i = 0
     tokens = [_norm(w.text) for w in words]
     while i < len(words):
-        repeat_found = False
-        for size in range(1, 9):
-            unit = tokens[i : i + size]
-            if len(unit) < size or not all(unit):
-                break
-            repeats = 1
-            while tokens[i + repeats * size : i + (repeats + 1) * size] == unit:
-                repeats += 1
-            if repeats >= _LOOP_MIN_REPEATS:
-                kept.extend(words[i : i + size])
-                dropped.extend(words[i + size : i + repeats * size])
-                i += repeats * size
-                repeat_found = True
-                break
-        if not repeat_found:
+        found = _phrase_loop(tokens, i) or _passage_again(tokens, i)
+        if found is None:
             kept.append(words[i])
             i += 1
+            continue
+        size, repeats = found
+        kept.extend(words[i : i + size])
+        dropped.extend(words[i + size : i + repeats * size])
+        i += repeats * size
     return kept, dropped
+
+
+def _repeats(tokens: list[str], i: int, size: int) -> int:
+    unit = tokens[i : i + size]
+    repeats = 1
+    while tokens[i + repeats * size : i + (repeats + 1) * size] == unit:
+        repeats += 1
+    return repeats
+
+
+def _phrase_loop(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(size, repeats) of a phrase of up to eight words said three times or more from ``i``."""
+    for size in range(1, 9):
+        unit = tokens[i : i + size]
+        if len(unit) < size or not all(unit):
+            return None
+        repeats = _repeats(tokens, i, size)
+        if repeats >= _LOOP_MIN_REPEATS:
+            return size, repeats
+    return None
+
+
+def _passage_again(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(size, repeats) of a passage of ``_PASSAGE_MIN_WORDS`` words or more (punctuation of
+    its own aside) said again right after itself from ``i``."""
+    if not tokens[i]:
+        return None
+    for size in range(_PASSAGE_MIN_WORDS, min(_PASSAGE_MAX_WORDS, (len(tokens) - i) // 2) + 1):
+        if sum(map(bool, tokens[i : i + size])) < _PASSAGE_MIN_WORDS:
+            continue
+        repeats = _repeats(tokens, i, size)
+        if repeats >= 2:
+            return size, repeats
+    return None
 
 
 _LOOP_MIN_WORDS = 6

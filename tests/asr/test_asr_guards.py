@@ -130,6 +130,27 @@ def test_loop_ignores_case_and_punctuation() -> None:
     assert len(dropped) == 4
 
 
+def test_loop_a_long_passage_said_twice_in_a_row() -> None:
+    # the decoder jumped back: every word of the passage again, punctuation words and all
+    passage = (
+        "then the tensor fascia lata, rectus femoris and biceps femoris, after consent, "
+        "I injected the vastus lateralis with 3 cc of 1 % lidocaine,"
+    )
+    said = f"On exam {passage} {passage} dry needled, no lidocaine"
+    kept, dropped = collapse_loops(words_of(said))
+    assert " ".join(texts(kept)) == f"On exam {passage} dry needled, no lidocaine"
+    assert texts(dropped) == passage.split()
+
+
+def test_a_passage_said_again_with_a_word_changed_is_speech() -> None:
+    said = (
+        "I dry needled the right upper trapezius and the levator scapulae today, "
+        "I dry needled the left upper trapezius and the levator scapulae today"
+    )
+    _, dropped = collapse_loops(words_of(said))
+    assert dropped == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

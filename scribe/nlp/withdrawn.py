@@ -118,6 +118,12 @@ class WithdrawnProcedures:
         self._corrected_sides(doc, sents, texts)
         sections = sentence_sections(doc)
         targets = by_sentence(doc, target_spans(doc))
+
+        def later_of(i: int) -> list[int]:
+            """The sentences of the same section a denial of today reaches after it."""
+            after = range(i + 1, min(i + 1 + _REACH, len(sents)))
+            return [j for j in after if sections[j] == sections[i]]
+
         for i, text in enumerate(texts):
             own = [t for t in targets[i] if t.label_ in _OWN_TARGETS]
             if own:
@@ -137,6 +143,12 @@ class WithdrawnProcedures:
                     self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
                 elif denial is None and doc.user_data.get(SPOKEN):
                     self._denied_first(doc, sents[i], i, own, events)
+                    # a denial anywhere in the run-on still speaks of what the next sentences
+                    # say was done ("... only no needles at all ... the left QL ... think about
+                    # needling the left piriformis")
+                    anywhere = self._denial(text)
+                    if anywhere is not None and not _LATER.search(text):
+                        self._denied_before(doc, sents[i], anywhere, later_of(i), events)
                 continue
             denial = self._denial(text)
             if denial is None:
@@ -144,9 +156,7 @@ class WithdrawnProcedures:
             earlier = [j for j in range(max(0, i - _PLAN_REACH), i) if sections[j] == sections[i]]
             self._take_back(doc, sents[i], denial, earlier, texts, targets, events, own=i)
             if not denial.refusal and not _LATER.search(text):
-                later = [j for j in range(i + 1, i + 1 + _REACH) if j < len(sents)]
-                later = [j for j in later if sections[j] == sections[i]]
-                self._denied_before(doc, sents[i], denial, later, events)
+                self._denied_before(doc, sents[i], denial, later_of(i), events)
 
     def _denied_first(
         self, doc: Doc, sent: Span, number: int, own: list[Span], events: list[ProcedureEvent]

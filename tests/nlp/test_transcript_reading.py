@@ -163,6 +163,18 @@ def test_a_plan_at_the_end_of_a_long_transcript_sentence_reaches_back_only_a_few
     }
 
 
+def test_a_denial_inside_a_run_on_holds_a_later_needling_for_review(scribe: Scribe) -> None:
+    said = (
+        "we did dry needling on visits two through six to the left quadratus lumborum and it "
+        "helped a lot, today was adjustments and soft tissue only, no needles at all, she is "
+        "still tender over the left quadratus lumborum. if she's up for it, think about "
+        "needling the left piriformis instead."
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert result.coding.lines == []
+    assert "status-conflict" in [p.id for p in result.coding.prompts]
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

@@ -147,8 +147,17 @@ class WithdrawnProcedures:
                     # say was done ("... only no needles at all ... the left QL ... think about
                     # needling the left piriformis")
                     anywhere = self._denial(text)
+                    if anywhere is not None and _names_next(own, sents[i], anywhere):
+                        anywhere = None  # "we did not needle, the left SCM": its own object
                     if anywhere is not None and not _LATER.search(text):
                         self._denied_before(doc, sents[i], anywhere, later_of(i), events)
+                    if anywhere is not None and _planned_for_today(text, anywhere.start):
+                        # and takes back what the run-on said before it ("we did dry needling
+                        # to the right infraspinatus ... no needling today ... a taut band in the
+                        # infraspinatus ... dry needling as needed to the right infraspinatus")
+                        at = sents[i].start_char + anywhere.start
+                        before = [e for e in events if e.sentence != i or doc[e.start].idx < at]
+                        self._take_back(doc, sents[i], anywhere, [i], texts, targets, before, own=i)
                 continue
             denial = self._denial(text)
             if denial is None:
@@ -302,6 +311,25 @@ class WithdrawnProcedures:
                 said = pattern.sub(lambda m: " " * len(m.group(0)), said)
         near = own - event.sentence <= _REACH
         return near and event.time == "today" and not self._done.search(said)
+
+
+_OBJECT_GAP = 4  # tokens: a recogniser's pause and an article before the denied name
+
+
+_POINTS_BACK = re.compile(
+    r"[\s,]*(?:those|these|them|it|(?:that|this)\s+one|(?:either|both|any)\s+of)\b", re.I
+)
+
+
+def _names_next(own: list[Span], sent: Span, denial: Denial) -> bool:
+    """A name of the sentence, or a word that points back at names, follows the denial at
+    once ("we did not needle, the left SCM", "I didn't needle, those"): it denies them."""
+    if _POINTS_BACK.match(span_text(sent), denial.end):
+        return True
+    end = sent.doc.char_span(
+        sent.start_char + denial.start, sent.start_char + denial.end, alignment_mode="expand"
+    )
+    return end is not None and any(0 <= t.start - end.end <= _OBJECT_GAP for t in own)
 
 
 def _proved_near(event: ProcedureEvent, denial: int) -> bool:

@@ -175,6 +175,34 @@ def test_a_denial_inside_a_run_on_holds_a_later_needling_for_review(scribe: Scri
     assert "status-conflict" in [p.id for p in result.coding.prompts]
 
 
+def test_a_denial_in_the_middle_of_a_run_on_takes_back_the_needling_before_it(
+    scribe: Scribe,
+) -> None:
+    said = (
+        "we did dry needling to the right infraspinatus and since then it's been exercise and "
+        "manual work only no needling today, just the re-assessment, shoulder flexion is up to "
+        "145 from 120, there's still a taut band in the infraspinatus, so we recertify the plan "
+        "of care for four more weeks, two times a week with dry needling as needed to the right "
+        "infraspinatus and posterior deltoid"
+    )
+    assert scribe.extract_transcript(transcript(said)).coding.lines == []
+
+
+@pytest.mark.parametrize(
+    "object_said",
+    ["we did not needle, the left sternocleidomastoid today", "but I didn't needle, those"],
+)
+def test_a_denial_of_its_own_object_in_a_run_on_leaves_the_needling_before_it(
+    scribe: Scribe, object_said: str
+) -> None:
+    said = (
+        "so I needled the left upper trapezius and the left levator scapulae, the paraspinals "
+        f"were guarded, {object_said}, no injection of anything, she tolerated it"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == [("20560", ())]
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

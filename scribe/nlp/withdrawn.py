@@ -21,6 +21,10 @@ recorded in ``doc._.contradicted`` so the note holds a status conflict for revie
 denial of the whole procedure today followed, within a few sentences of its section, by that
 procedure said as done today ("Soft tissue only today, no needles at all. ... Needling the left
 piriformis"): whatever the later words were meant to be, the note does not say it was done.
+In a transcript, whose run-on sentences hold many clauses, a whole denial between a sentence's
+names does both: it takes back what the sentence said before it, and holds what the next
+sentences say was done, unless a name or a word pointing back follows it at once ("we did not
+needle, the left SCM": its own object, after the recogniser's comma).
 
 Reads: sentences, sections, targets, procedure events after binding. Writes: ``time`` of the
 events taken back, ``status``/``status_cue`` of their muscle mentions, ``doc._.contradicted``.

@@ -3,12 +3,15 @@
 
 A run of one to three words, joined without spaces, is the name when it begins with the
 name's letter, is nearly as long, is spelt close to it (Jaro-Winkler) and sounds like it
-(metaphone codes at most one edit apart). Runs of ordinary English words only count when
-they sound exactly like the name and are spelt very close to it: "lateral elbow" is no
-"lateral delt". Abbreviated names ("glute med", "tib ant") are never targets, nor is a run
-that begins or ends with a small word ("tibialis and"), the start of a longer name
-("rotator" of "rotatores"), or the end of one ("spinals" of "paraspinals"). Runs on the
-words no other matcher took; the mentions are marked ``match="fuzzy"``.
+(metaphone codes at most one edit apart). A name that begins with a vowel may be heard with
+another vowel or with an h before it ("helipsoas", "ellipsoas"); the run may step once over a
+pause the recogniser wrote as a comma or a hyphen ("mass-eacher"); a name heard so and followed
+by the rest of a longer name is the longer one ("oleocostolis lumborum"). Runs of ordinary
+English words only count when they sound exactly like the name and are spelt very close to it:
+"lateral elbow" is no "lateral delt". Abbreviated names ("glute med", "tib ant") are never
+targets, nor is a run that begins or ends with a small word ("tibialis and"), the start of a
+longer name ("rotator" of "rotatores"), or the end of one ("spinals" of "paraspinals"). Runs on
+the words no other matcher took; the mentions are marked ``match="fuzzy"``.
 
 Two more shapes of a recogniser's names are read here: a name's word split in two ("semi
 spinalis capitis", ``names_split_into_words``) and a pause inside a name written as a comma
@@ -122,8 +125,8 @@ class HeardNames:
     ) -> list[tuple[int, int, str, float]]:
         """``words``: the doc's lower-case words ("" for a token that is not a word);
         ``taken``: token indices another matcher already used; ``pauses``: tokens a recogniser
-        wrote for a pause (a comma, a hyphen), which a run may step over once ("mass, eat
-        her", "mass-eacher")."""
+        wrote for a pause (a comma, a hyphen), which a run may step over once ("mass,
+        -eacher", "mass-eacher")."""
         blocked = set(taken)
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words)):

@@ -17,21 +17,54 @@ A denial speaks of the injection when it is said:
   UT. DN L UT. Nothing injected.": no substance is documented for the injection, and the note
   denies any).
 It never does when any substance is injected anywhere in the note ("TPI with 1% lidocaine ...
-no steroid was injected" denies the steroid only). An injection its own sentence names again as
-not done ("... a trigger point injection today but ... the injection was deferred, nothing was
-injected") was not done at all.
+no steroid was injected" denies the steroid only), nor from another sentence when a dose
+follows the injection before the next procedure ("TPIs into the L QL with point five percent
+<a drug name misheard> two cc per muscle, then dry needling to ... Nothing was injected into
+those"). An injection its own sentence names again as not done ("... a trigger point injection
+today but ... the injection was deferred, nothing was injected") was not done at all. Doses
+said after an injection (``doses_after``) are read here for ``injections.py`` too.
 
 Reads the events of ``scribe_events`` while they are found and the targets' substance statuses.
 Writes ``ProcedureEvent.kind`` and ``ProcedureEvent.named_as``.
 """
 
+import re
+
 from spacy.tokens import Doc, Span
 
-from scribe.nlp.extensions import sentences
+from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.procedure_event import INJECTION_KINDS, ProcedureEvent
 
 INJECTION = "trigger_point_injection"
 _POINTING_BACK = frozenset({"the", "that", "this", "those", "these"})
+
+
+# a dose given: "2 cc each", "three milliliters", "0.25%" (a drug whose name was misheard
+# still leaves its dose)
+_DOSE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(?:cc'?s?|ml|mls|milliliters?|"
+    r"millilitres?)\b|\d\s*%|\bpercent\b",
+    re.IGNORECASE,
+)
+_DOSE_REACH = 80  # characters after the injection word
+
+
+def doses_after(doc: Doc, event: ProcedureEvent) -> bool:
+    """ "I injected the upper trapezius and the levator with marking 0.25%, 2ccs each": an
+    injection whose dose follows it was given, whatever the drug was heard as."""
+    words = doc[event.start : event.end]
+    sent = sentences(doc)[event.sentence]
+    stop = min(sent.end_char, words.end_char + _DOSE_REACH)
+    return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
+
+
+def _dosed_before_the_next(doc: Doc, event: ProcedureEvent, others: list[ProcedureEvent]) -> bool:
+    """A dose said after the injection, in its sentence, before the next procedure named."""
+    words = doc[event.start : event.end]
+    sent = sentences(doc)[event.sentence]
+    nexts = [doc[e.start].idx for e in others if e.sentence == event.sentence]
+    stop = min([sent.end_char, *(n for n in nexts if n > words.end_char)])
+    return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
 
 
 def inserted_dry(event: ProcedureEvent) -> None:
@@ -102,6 +135,10 @@ def dry_injections(
                 and (not others or not named_anywhere)
                 and not _names_a_procedure(doc, events, number, (start, end))
                 and sections[number] not in not_today
+                # "TPIs into the left QL and glute med with point five percent <drug misheard>
+                # about two cc per muscle, then dry needling ... Nothing was injected into
+                # those": its dose says something went in
+                and not _dosed_before_the_next(doc, event, others)
             ):
                 inserted_dry(event)
                 break

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from scribe.lexicons import Lexicons, load_lexicons
 from scribe.nlp.binding import MuscleBinder
 from scribe.nlp.dates import NoteDates
-from scribe.nlp.dry_injections import dry_injections
+from scribe.nlp.dry_injections import doses_after, dry_injections
 from scribe.nlp.extensions import (
     by_sentence,
     doc_lower,
@@ -38,7 +38,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
-from scribe.nlp.injections import InjectionResolver, doses_after
+from scribe.nlp.injections import InjectionResolver
 from scribe.nlp.procedure_event import (
     INJECTION_KINDS,
     EventTime,

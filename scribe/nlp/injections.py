@@ -14,8 +14,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
-from scribe.nlp.dry_injections import INJECTION, injected_anywhere, inserted_dry
-from scribe.nlp.extensions import doc_text, same_paragraph, sentences, span_text
+from scribe.nlp.dry_injections import INJECTION, doses_after, injected_anywhere, inserted_dry
+from scribe.nlp.extensions import same_paragraph, sentences, span_text
 from scribe.nlp.procedure_event import ProcedureEvent, said_done_today
 from scribe.schemas.lexicon import ProcedureLexicon
 
@@ -233,16 +233,6 @@ class InjectionResolver:
             event.kind, event.strength = "trigger_point_injection", "weak"
 
 
-# a dose given: "2 cc each", "three milliliters", "0.25%" (a drug whose name was misheard
-# still leaves its dose)
-_DOSE = re.compile(
-    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(?:cc'?s?|ml|mls|milliliters?|"
-    r"millilitres?)\b|\d\s*%|\bpercent\b",
-    re.IGNORECASE,
-)
-_DOSE_REACH = 80  # characters after the injection word
-
-
 _WANTED = frozenset({"want", "wanted", "wants", "wish", "wished", "like", "choose", "chose"})
 
 
@@ -251,15 +241,6 @@ def _declined_drug(doc: Doc, substance: Span) -> bool:
     steroid": a drug the patient did not want is a choice of injectate, not an injection
     denied."""
     return any(t.lower_ in _WANTED for t in doc[max(0, substance.start - 5) : substance.start])
-
-
-def doses_after(doc: Doc, event: ProcedureEvent) -> bool:
-    """ "I injected the upper trapezius and the levator with marking 0.25%, 2ccs each": an
-    injection whose dose follows it was given, whatever the drug was heard as."""
-    words = doc[event.start : event.end]
-    sent = sentences(doc)[event.sentence]
-    stop = min(sent.end_char, words.end_char + _DOSE_REACH)
-    return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
 
 
 # words between a negation and the procedure it denies: "not consented to needling",

@@ -203,6 +203,23 @@ def test_a_denial_of_its_own_object_in_a_run_on_leaves_the_needling_before_it(
     assert lines(result) == [("20560", ())]
 
 
+def test_an_injection_whose_dose_was_said_keeps_it_when_its_drug_was_misheard(
+    scribe: Scribe,
+) -> None:
+    # "bupivacaine" heard as "beep of aching": the dose still says something went in, and the
+    # later "nothing was injected into those" is said of the muscles needled dry
+    said = (
+        "after written consent, trigger point injections into the left quadratus lumborum, and "
+        "the left gluteus medius with point five percent beep of aching about two cc per "
+        "muscle then, a dry needling with no injection to the piriformis and the tensor fascia "
+        "lata on the left. Nothing at all was injected into those, she tolerated both well."
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [
+        ("20552", ()),
+        ("20560", ("59",)),
+    ]
+
+
 def test_know_said_by_someone_stays_the_verb() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

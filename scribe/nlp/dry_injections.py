@@ -49,22 +49,21 @@ _DOSE = re.compile(
 _DOSE_REACH = 80  # characters after the injection word
 
 
-def doses_after(doc: Doc, event: ProcedureEvent) -> bool:
+def doses_after(doc: Doc, event: ProcedureEvent, until: int | None = None) -> bool:
     """ "I injected the upper trapezius and the levator with marking 0.25%, 2ccs each": an
-    injection whose dose follows it was given, whatever the drug was heard as."""
+    injection whose dose follows it was given, whatever the drug was heard as. The dose is
+    looked for in its sentence, up to ``until`` (a character offset) or ``_DOSE_REACH``."""
     words = doc[event.start : event.end]
     sent = sentences(doc)[event.sentence]
-    stop = min(sent.end_char, words.end_char + _DOSE_REACH)
+    stop = min(sent.end_char, until if until is not None else words.end_char + _DOSE_REACH)
     return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
 
 
 def _dosed_before_the_next(doc: Doc, event: ProcedureEvent, others: list[ProcedureEvent]) -> bool:
     """A dose said after the injection, in its sentence, before the next procedure named."""
-    words = doc[event.start : event.end]
-    sent = sentences(doc)[event.sentence]
+    after = doc[event.start : event.end].end_char
     nexts = [doc[e.start].idx for e in others if e.sentence == event.sentence]
-    stop = min([sent.end_char, *(n for n in nexts if n > words.end_char)])
-    return bool(_DOSE.search(doc_text(doc), words.end_char, stop))
+    return doses_after(doc, event, min([n for n in nexts if n > after], default=len(doc.text)))
 
 
 def inserted_dry(event: ProcedureEvent) -> None:

@@ -15,6 +15,7 @@ from spacy.tokens import Span
 from scribe.nlp.extensions import SPOKEN, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
 from scribe.nlp.procedure_event import INJECTION_KINDS
+from scribe.nlp.templates import SIDE_WORDS
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -107,14 +108,6 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
     return out
 
 
-_SIDE_WORDS = {
-    "left": "left",
-    "lt": "left",
-    "l": "left",
-    "right": "right",
-    "rt": "right",
-    "r": "right",
-}
 _SIDE_REACH = 6  # tokens after the denial
 
 
@@ -127,8 +120,8 @@ def _of_the_other_side(span: Span, end: int) -> bool:
     for token in span.doc[end : end + _SIDE_REACH]:
         if token.text in (".", ";") or token.is_sent_start:
             return False
-        named = _SIDE_WORDS.get(token.lower_)
-        if named is not None:
+        named = SIDE_WORDS.get(token.lower_)
+        if named in ("left", "right"):
             return named != side
     return False
 

@@ -26,7 +26,7 @@ _BOX = re.compile(
     r"\[\s*[xX✓✔✗✘*]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✓✔✅]"
     r"|(?P<empty>\[\s*\]|\(\s{0,2}\)|[☐□✗✘❌])"
 )
-_SIDE_COLUMN = {
+SIDE_WORDS = {
     "r": "right",
     "rt": "right",
     "right": "right",
@@ -56,7 +56,7 @@ _SIDE_WORD = re.compile(r"\b(?:r|l|rt|lt|right|left|b|bil|bilat|bilateral|both)\
 def side_header(line: str) -> list[tuple[int, str]]:
     """The side columns of a header line of nothing but side letters and a few header words
     ("Muscle   R   L"): (offset in the line, side) of each; empty for any other line."""
-    columns = [(m.start(), _SIDE_COLUMN[m.group(0).lower()]) for m in _SIDE_WORD.finditer(line)]
+    columns = [(m.start(), SIDE_WORDS[m.group(0).lower()]) for m in _SIDE_WORD.finditer(line)]
     if columns and not _SIDE_HEADER_REST.sub("", _SIDE_WORD.sub("", line)).strip():
         return columns
     return []

@@ -193,8 +193,7 @@ class WithdrawnProcedures:
                 and doc[event.start].idx >= cue[1]
                 and event.muscles
             ):
-                names = [(m.start_char, m.end_char) for m in event.muscles]
-                doc._.contradicted.append((*cue, names))
+                _hold_for_review(doc, cue, event)
 
     def _denied_before(
         self,
@@ -217,8 +216,7 @@ class WithdrawnProcedures:
                 and event.done_today
                 and event.muscles
             ):
-                names = [(m.start_char, m.end_char) for m in event.muscles]
-                doc._.contradicted.append((*cue, names))
+                _hold_for_review(doc, cue, event)
 
     def _take_back(
         self,
@@ -246,8 +244,7 @@ class WithdrawnProcedures:
             elif event.sentence in earlier and not denial.refusal and _proved_near(event, own):
                 # "DN performed to R UT with LTR. No needling was performed.": the note says
                 # both; each muscle goes to review as a status conflict, billed by neither
-                names = [(m.start_char, m.end_char) for m in event.muscles]
-                doc._.contradicted.append((*cue, names))
+                _hold_for_review(doc, cue, event)
         # muscles a plan for today named with no procedure of its own ("booked for needling
         # ... today", "offered DN to ... today")
         for j in earlier:
@@ -315,6 +312,12 @@ class WithdrawnProcedures:
                 said = pattern.sub(lambda m: " " * len(m.group(0)), said)
         near = own - event.sentence <= _REACH
         return near and event.time == "today" and not self._done.search(said)
+
+
+def _hold_for_review(doc: Doc, cue: tuple[int, int], event: ProcedureEvent) -> None:
+    """The event's muscles said not done at ``cue`` as well: a status conflict for review."""
+    names = [(m.start_char, m.end_char) for m in event.muscles]
+    doc._.contradicted.append((*cue, names))
 
 
 _OBJECT_GAP = 4  # tokens: a recogniser's pause and an article before the denied name

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from scribe.lexicons import Lexicons
+from scribe.lexicons import Lexicons, any_of
 from scribe.nlp.anaphora import AnaphoraTies
 from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.boxed_names import boxed_names
@@ -35,6 +35,7 @@ from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
 from scribe.nlp.mention_denials import (
     closing_denial,
     denied_findings,
+    done_then_denied,
     injection_not_given_but_needled,
     not_injected,
 )
@@ -60,8 +61,9 @@ from scribe.nlp.reach import (
 from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
 from scribe.nlp.said_done import mark_said_done
+from scribe.nlp.said_worked_on import generic_treatment, statement_event
 from scribe.nlp.sections import sentence_sections
-from scribe.nlp.structure import StructureTies, headings_follow_their_section, paragraphs
+from scribe.nlp.structure import StructureTies, headings_follow_their_section
 from scribe.nlp.templates import template_of
 from scribe.nlp.time_reach import PAST_CATEGORIES, today_is_its_time
 from scribe.schemas.lexicon import ProcedureKind
@@ -107,9 +109,11 @@ class MuscleBinder:
         self._nothing_injected = re.compile(
             "|".join(f"(?:{p})" for p in statements["none_injected"]), re.I
         )
+        self._done_in_words = any_of(statements.get("done_in_words", []))
 
     # --- entry point -----------------------------------------------------------------------
     def bind(self, doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]]) -> None:
+        doc._.contradicted = []
         spans = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
         proven = {e.kind for e in events if e.billable_today and e.strength == "strong"}
         weak_ok = doc._.document_kind not in self._no_weak_reports
@@ -120,8 +124,8 @@ class MuscleBinder:
             # "24 needles in 3 muscles ... No injectate": a note that says nothing was injected
             # documents its needles, or the muscles it "worked on", as dry needling
             proven |= {e.kind for e in events if e.kind == "dry_needling" and e.billable_today}
-            if not proven and self._generic_treatment(modifiers, doc, statement.span()):
-                events.append(self._statement_event(doc, statement.span()))
+            if not proven and generic_treatment(modifiers, doc, statement.span(), self._quiet):
+                events.append(statement_event(doc, statement.span()))
                 proven.add("dry_needling")
         # the procedures that can tie muscles: strong words, or weak words of a proven one
         for event in events:
@@ -182,41 +186,6 @@ class MuscleBinder:
             if mention.span._.status is None:
                 mention.span._.status = "mentioned"
 
-    def _generic_treatment(
-        self, modifiers: list[list[Any]], doc: Doc, statement: tuple[int, int]
-    ) -> bool:
-        """ "We worked on the right gluteus medius ... nothing was injected today", "this week I
-        went into the foot ... nothing was injected": a generic procedure verb outside the
-        history and the plan, in the paragraph of a statement that says nothing was injected,
-        where the statement or the verb's own sentence says it was today."""
-        sents = sentences(doc)
-        sections = sentence_sections(doc)
-        paragraph = paragraphs(doc, sents)
-        where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
-        today_said = any(m.category == "CURRENT" for m in modifiers[where])
-        return any(
-            m.category == "PROCEDURE"
-            and sections[i] not in self._quiet
-            and paragraph[i] == paragraph[where]
-            and (today_said or any(c.category == "CURRENT" for c in row))
-            for i, row in enumerate(modifiers)
-            for m in row
-        )
-
-    @staticmethod
-    def _statement_event(doc: Doc, chars: tuple[int, int]) -> ProcedureEvent:
-        from scribe.nlp.procedure_event import ProcedureEvent
-
-        words = doc.char_span(*chars, alignment_mode="expand")
-        assert words is not None  # the statement was found in the doc's own text
-        index = sentences(doc)
-        number = next(i for i, s in enumerate(index) if s.start <= words.start < s.end)
-        event = ProcedureEvent(
-            "dry_needling", "strong", words.start, words.end, number, sentence_sections(doc)[number]
-        )
-        event.source = "statement"
-        return event
-
     # --- clause ----------------------------------------------------------------------------
     def _clause(
         self,
@@ -233,7 +202,19 @@ class MuscleBinder:
         procedure words that reached a mention those words took out of today."""
         span = mention.span
         modifiers = [m for m in span._.modifiers if not _inside(m, span)]
-        modifiers += closing_denial(mention, sentence_modifiers)
+        closing = closing_denial(mention, sentence_modifiers)
+        if closing and all(m.category != "NOT_TREATED" for m in modifiers):
+            # "I dry needled the left UT and the right levator, no needling today": the
+            # sentence says both; the mention goes to review as a status conflict
+            chosen = self._reaching_event(
+                mention, modifiers, by_modifier, proven, weak_ok, injected_in, events
+            )
+            if chosen is not None and done_then_denied(
+                mention, chosen[0], closing, self._done_in_words
+            ):
+                self._tie(mention, chosen[0], "clause", chosen[1])
+                return
+        modifiers += closing
         modifiers = without_a_later_farther_plan(modifiers, span)
         modifiers = without_an_earlier_plan_of_another_name(modifiers, span)
         categories = {m.category for m in modifiers}

@@ -108,6 +108,39 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
     return out
 
 
+_SUBJECT_REACH = 3  # tokens before a procedure's words: "I then dry needled"
+_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn)\b", re.I)
+_INJECTION_WORDS = re.compile(r"\b(?:inject\w*|tpis?)\b", re.I)
+
+
+def done_then_denied(
+    mention: Mention, event: ProcedureEvent, closing: list[Any], done: re.Pattern[str]
+) -> bool:
+    """ "I dry needled the left upper trapezius and the right levator, no needling today": a
+    procedure of today said before the mention in words that show it done, then a denial of
+    that procedure closing the mention's clause. The sentence says both: the contradiction is
+    recorded (``doc._.contradicted``) so the muscle goes to review, billed by neither."""
+    span = mention.span
+    doc = span.doc
+    if not event.done_today or event.end > span.start:
+        return False
+    start, end = closing[0].modifier_span
+    denial = doc[start:end].text
+    named = bool(_NEEDLING_WORDS.search(denial)), bool(_INJECTION_WORDS.search(denial))
+    if any(named) and not named[event.kind in INJECTION_KINDS]:
+        return False  # "I dry needled the L UT, no injection": the other procedure
+    # the procedure's own words show it done ("I dry needled", "we injected")
+    words = doc[max(span.sent.start, event.start - _SUBJECT_REACH) : event.end]
+    if not done.search(words.text):
+        return False
+    if doc._.contradicted is None:
+        doc._.contradicted = []
+    doc._.contradicted.append(
+        (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), [(span.start_char, span.end_char)])
+    )
+    return True
+
+
 _SIDE_REACH = 6  # tokens after the denial
 
 

@@ -6,14 +6,15 @@ injections ... he declined the injections", "Procedure NOT performed".
 A sentence that denies a procedure as a whole (it names no muscle, group, side or place of its
 own, and nothing "further" or "other") takes back that procedure when it was planned for today
 or said as done today with no evidence it was done (no "performed", twitch or tolerance:
-``done_evidence``), shortly before it in the same section (a plan for today: anywhere before it
-in the section). The denials are ``needling_withdrawn``, ``injection_withdrawn`` and
-``procedure_withdrawn`` (either procedure) of ``lexicons/statements.yaml``; what makes one
-partial is ``withdrawal_partial``. The muscles taken back are not treated: negated, or still
-planned when another procedure of today treated them ("booked for TPIs to the upper traps ...
-declined the injections ... I then dry needled the upper trapezius"). A muscle another sentence
-still says was treated keeps that mention, and the note then holds a status conflict for review.
-This pass never adds a muscle or a line to a claim.
+``done_evidence``; no clinician saying "I dry needled": ``done_in_words``), shortly before it
+in the same section (a plan for today: anywhere before it in the section). The denials are
+``needling_withdrawn``, ``injection_withdrawn`` and ``procedure_withdrawn`` (either procedure)
+of ``lexicons/statements.yaml``; what makes one partial is ``withdrawal_partial``. The muscles
+taken back are not treated: negated, or still planned when another procedure of today treated
+them ("booked for TPIs to the upper traps ... declined the injections ... I then dry needled
+the upper trapezius"). A muscle another sentence still says was treated keeps that mention, and
+the note then holds a status conflict for review. This pass never adds a muscle or a line to a
+claim.
 
 A denial that follows a procedure said done with evidence ("DN performed to R UT with LTR. No
 needling was performed.") takes nothing back: the note says both, and each of its muscles is
@@ -89,7 +90,9 @@ class WithdrawnProcedures:
         self._partial = any_of(statements.get("withdrawal_partial", []))
         self._side_corrected = any_of(statements.get("side_corrected", []))
         self._object = any_of(statements.get("withdrawal_object", []))
-        self._done = any_of(statements.get("done_evidence", []))
+        self._done = any_of(
+            [*statements.get("done_evidence", []), *statements.get("done_in_words", [])]
+        )
 
     def _denial(
         self, text: str, start: int = 0, *, refused: bool = False, whole_visit: bool = False
@@ -116,7 +119,8 @@ class WithdrawnProcedures:
         return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
-        doc._.contradicted = []
+        if doc._.contradicted is None:  # (binding.py records those of one sentence first)
+            doc._.contradicted = []
         sents = sentences(doc)
         texts = [span_text(s) for s in sents]
         self._corrected_sides(doc, sents, texts)

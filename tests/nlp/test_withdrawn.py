@@ -147,6 +147,9 @@ def test_a_refusal_of_something_else_takes_nothing_back(scribe: Scribe) -> None:
     [
         "Dry needling performed to the left quadratus lumborum, LTR x2. No needling was done.",
         "DN L QL, tolerated well. Needling was not performed today.",
+        # the clinician said what they did, then denied the whole procedure
+        "Today I dry needled the left quadratus lumborum. No dry needling today.",
+        "We dry needled the left quadratus lumborum, then decided no needling today.",
     ],
 )
 def test_a_denial_after_proof_of_needling_is_a_conflict_for_review(
@@ -255,3 +258,33 @@ def test_a_plan_for_today_that_was_not_carried_out(scribe: Scribe, but: str) -> 
     muscles, lines = statuses(scribe, text)
     assert muscles[("piriformis", "right")] == "negated"
     assert lines == ["20560"]
+
+
+def test_names_said_needled_then_denied_in_one_sentence_all_go_to_review(scribe: Scribe) -> None:
+    """ "I dry needled A and B, no needling today": the denial closes B's clause and takes back
+    the whole sentence; the note says both of each, so neither is billed and both are shown."""
+    text = "I dry needled the left quadratus lumborum and the right piriformis, no needling today."
+    result = scribe.extract(text)
+    conflicts = {(m.name, m.laterality): m.status_conflict for m in result.note.muscles}
+    assert conflicts == {("quadratus lumborum", "left"): True, ("piriformis", "right"): True}
+    assert result.coding.lines == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a plan, then its denial
+        "The left quadratus lumborum to be needled at the next visit - not done today.",
+        # another day's needling
+        "I dry needled the left quadratus lumborum last week, not today.",
+        # said as a plan or a heading, not as what the clinician did
+        "Dry needling to the left quadratus lumborum, not performed today.",
+    ],
+)
+def test_a_denial_of_what_was_not_said_done_is_no_conflict(scribe: Scribe, text: str) -> None:
+    result = scribe.extract(text)
+    [muscle] = result.note.muscles
+    assert muscle.name == "quadratus lumborum"
+    assert muscle.status in ("negated", "historical")
+    assert not muscle.status_conflict
+    assert result.coding.lines == []

@@ -56,6 +56,7 @@ from scribe.nlp.reach import (
     names_another_treatment,
     opens_a_new_item,
     without_a_later_farther_plan,
+    without_a_later_palpation_of_another_name,
     without_an_earlier_plan_of_another_name,
 )
 from scribe.nlp.restatements import corrected_at_once
@@ -217,6 +218,7 @@ class MuscleBinder:
         modifiers += closing
         modifiers = without_a_later_farther_plan(modifiers, span)
         modifiers = without_an_earlier_plan_of_another_name(modifiers, span)
+        modifiers = without_a_later_palpation_of_another_name(modifiers, span)
         categories = {m.category for m in modifiers}
         if "dry_needling" not in proven and (denial := not_injected(mention, sentence_modifiers)):
             # "the L upper trapezius was NOT injected today", in a note of injections alone
@@ -237,6 +239,9 @@ class MuscleBinder:
             ("OTHER_VISIT", "historical"),
             ("PALPATED_ONLY", "palpated_only"),
         )
+        if {"NOT_TREATED", "PALPATED_ONLY"} <= categories:
+            # "the deltoid I just palpated, I didn't go in there": palpated, and so not needled
+            categories = categories - {"NOT_TREATED"}
         for category, status in firm:
             if category in categories and not (
                 category in PAST_CATEGORIES and today_is_its_time(modifiers, span)

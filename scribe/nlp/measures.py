@@ -42,7 +42,9 @@ _NOT_A_RATING = (
     r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
     r"needles?|times|sessions?|visits?|mm|cm|muscles?|miles?|km|kilomet(?:er|re)s?|blocks?|laps?|"
     r"reps?|steps?|feet|yards?|flights?|o'?clock|pm|am|mg|ml|cc|units?|inch(?:es)?|pounds?|lbs?|kg|"
-    r"percent|fingers?|yrs?|yo\b)|[-\u2010][a-z])"  # nor a compound: "a two-week trip"
+    r"percent|fingers?|yrs?|yo\b)|[-\u2010][a-z]"  # nor a compound: "a two-week trip"
+    # nor the subject of a verb or a part of a whole: "before one starts", "one of them"
+    r"|\s+(?:starts|begins|comes|hits|kicks|sets|happens|of\s+(?:the|them|those|these|his|her))\b)"
 )
 _PAIN_BARE = re.compile(
     rf"\b(?:pain|nprs|nrs|vas|rated|rates)(?:\s+(?:level|score|rating|intensity|is|was|of|at|rated|started|"

@@ -375,6 +375,34 @@ def without_an_earlier_plan_of_another_name(modifiers: list[Any], span: Span) ->
     return [m for m in modifiers if not of_another_name(m)]
 
 
+_SUBJECTS = frozenset({"i", "we", "she", "he", "they"})
+
+
+def without_a_later_palpation_of_another_name(modifiers: list[Any], span: Span) -> list[Any]:
+    """ "I needled the infraspinatus today, the deltoid I just palpated", "..., the deltoid I
+    didn't go into": a needling word before the mention reaches it, and a palpation or a
+    denial said, with its own subject, after another name that follows it is that name's (its
+    object, put first), not the mention's. ("DN to the L gastroc and soleus was deferred"
+    denies both: no subject of its own.)"""
+    if not any(
+        m.category in _DONE_CATEGORIES | {"TREATED"} and m.modifier_span[1] <= span.start
+        for m in modifiers
+    ):
+        return modifiers
+    names = _name_tokens(span.doc)
+
+    def of_another_name(m: Any) -> bool:
+        start = m.modifier_span[0]
+        return (
+            m.category in ("PALPATED_ONLY", "NOT_TREATED")
+            and start > span.end
+            and span.doc[start - 1].lower_ in _SUBJECTS
+            and any(i in names for i in range(span.end, start))
+        )
+
+    return [m for m in modifiers if not of_another_name(m)]
+
+
 # what may stand between a list of names and the exercise they name: "SCM and scalene
 # self-stretches", "R and L piriformis stretch"
 _EXERCISE_GAP = frozenset(

@@ -1,6 +1,7 @@
 """Abbreviations said letter by letter ("the left T F L", "S.C.M.", "T-F-L").
 
-A speaker spells an abbreviation; a recogniser or a typist writes its letters apart. A run of
+A speaker spells an abbreviation; a recogniser or a typist writes its letters apart, the last
+one with a plural's s when there are two ("both S C Ms"). A run of
 single letters (or one dotted token) whose letters joined are a muscle abbreviation of the
 lexicon (``TFL``, ``SCM``, ``QL``) names that muscle. Two-letter abbreviations need capitals,
 so "a b" or "r f" in running text stay words. Such mentions are marked ``match="fuzzy"``.
@@ -8,12 +9,15 @@ so "a b" or "r f" in running text stay words. Such mentions are marked ``match="
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
 
 _JOINERS = frozenset({"-", "."})
 _MAX_LETTERS = 4
+_PLURAL_LETTER = re.compile(r"[A-Z]s")  # "Ms" ("M's" is read as "M" and "'s")
 
 
 class SpelledAbbreviations:
@@ -60,6 +64,10 @@ class SpelledAbbreviations:
         while j < len(doc) and len(letters) < _MAX_LETTERS:
             word = doc[j]
             text = word.text[:1] if len(word.text) == 2 and word.text.endswith(".") else word.text
+            if letters and j not in covered and _PLURAL_LETTER.fullmatch(word.text):
+                letters.append(word.text[0])  # "both S C Ms": the last letter, plural
+                j += 1
+                break
             if j in covered or not (len(text) == 1 and text.isalpha()):
                 break
             letters.append(text)

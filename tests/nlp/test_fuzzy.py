@@ -153,6 +153,14 @@ def test_fuzzy_an_abbreviation_spelled_letter_by_letter(
     assert (words, found_id, match) == (text, entry_id, "fuzzy")
 
 
+@pytest.mark.parametrize(("text", "name"), [("S C Ms", "S C Ms"), ("S C M's", "S C M")])
+def test_fuzzy_a_spelled_abbreviation_said_in_the_plural(
+    nlp: Language, text: str, name: str
+) -> None:
+    [(words, found_id, match, _)] = muscles(nlp, f"I needled both {text} today")
+    assert (words, found_id, match) == (name, "sternocleidomastoid", "fuzzy")
+
+
 @pytest.mark.parametrize("text", ["her a b c test", "plan r f next week", "grade q l"])
 def test_fuzzy_single_letters_in_words_are_no_abbreviation(nlp: Language, text: str) -> None:
     assert muscles(nlp, f"Noted {text}.") == []

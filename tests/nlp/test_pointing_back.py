@@ -112,3 +112,59 @@ def test_then_with_a_status_of_its_own_keeps_it(scribe: Scribe, then: str) -> No
 def test_then_after_a_needling_of_another_day_is_not_today(scribe: Scribe) -> None:
     text = "Last week I needled the left gluteus medius. Then the left piriformis."
     assert claim_lines(scribe, text) == set()
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "the posterior deltoid I just palpated",
+        "the posterior deltoid I didn't go into",
+        "the posterior deltoid I did not go in there",
+    ],
+)
+def test_a_name_put_before_its_own_subject_takes_the_palpation_or_denial_after_it(
+    scribe: Scribe, aside: str
+) -> None:
+    """ "I needled the infraspinatus today, the deltoid I just palpated": the deltoid is the
+    object of the words after it, said first; the needling before reaches the infraspinatus."""
+    text = f"I only needled the right infraspinatus today, {aside}. No injectate."
+    statuses = muscle_statuses(scribe, text)
+    assert statuses[("infraspinatus", "right")] == "treated"
+    assert statuses[("posterior deltoid", "right")] in ("palpated_only", "negated")
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_denial_with_no_subject_of_its_own_still_takes_in_the_list(scribe: Scribe) -> None:
+    text = "Dry needling to the left gastrocnemius and soleus was deferred, INR too high."
+    assert set(muscle_statuses(scribe, text).values()) == {"negated"}
+    assert claim_lines(scribe, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I needled the left upper trapezius, I didn't go into the right levator scapulae.",
+        "I needled the left upper trapezius, the right levator scapulae I didn't go in there.",
+    ],
+)
+def test_not_going_into_a_muscle_is_not_needling_it(scribe: Scribe, text: str) -> None:
+    assert muscle_statuses(scribe, text) == {
+        ("upper trapezius", "left"): "treated",
+        ("levator scapulae", "right"): "negated",
+    }
+
+
+def test_palpated_and_said_not_needled_is_palpated_only(scribe: Scribe) -> None:
+    text = (
+        "I needled the right infraspinatus. "
+        "The right teres minor I just palpated, not needled."
+    )
+    assert muscle_statuses(scribe, text)[("teres minor", "right")] == "palpated_only"
+
+
+def test_a_palpation_after_another_name_is_not_said_of_the_name_needled(scribe: Scribe) -> None:
+    text = "I needled the infraspinatus today, the deltoid I just palpated. No injectate."
+    assert muscle_statuses(scribe, text) == {
+        ("infraspinatus", "unspecified"): "treated",
+        ("deltoid", "unspecified"): "palpated_only",
+    }

@@ -173,6 +173,21 @@ def test_rationale_a_distance_after_a_cue_is_no_pain_rating(note_of: NoteOf) -> 
     assert pain.before is None and pain.after is None
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He can't read for more than twenty minutes before one starts.",
+        "She gets headaches, and before one of them hits she feels it in the neck.",
+    ],
+)
+def test_rationale_a_number_that_is_a_subject_is_no_pain_rating(
+    note_of: NoteOf, sentence: str
+) -> None:
+    text = f"{sentence} I needled the right upper trapezius. Pain was five out of ten going in."
+    pain = note_of(text).rationale.pain
+    assert pain.before is not None and pain.before.value == 5
+
+
 @pytest.mark.parametrize("place", ["Visit 6/10", "Session #4/8", "Visit: 3/12"])
 def test_rationale_the_place_of_a_visit_in_its_course_is_no_pain_rating(
     note_of: NoteOf, place: str
@@ -548,6 +563,8 @@ def test_rationale_a_finding_in_an_empty_box_is_not_found(note_of: NoteOf) -> No
         "DN L glute min x2, she goes yep that's exactly the spot.",
         "TrP R UT, recognised by the patient as his typical headache. DN R UT x2.",
         "Taut band in the R levator; pt identified it as her usual neck ache.",
+        # said of then: "he said that was his headache"
+        "The right SCM referred behind the eye, and he said that was his headache.",
     ],
 )
 def test_rationale_the_patient_recognising_the_pain_is_symptom_reproduction(

@@ -27,7 +27,8 @@ sixteenth authors' spoken sets, each measured on its own; unheard = the spoken c
 twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever chosen on; aloud =
 the thirtieth author's dictations, written to be read aloud; handover = the spoken cases of the
 thirty-first author's set; bedside = the spoken cases of the thirty-second author's set;
-practice = the spoken cases of the thirty-third author's set.
+practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
+author's dictations, written to be read aloud.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -84,6 +85,8 @@ SETS = {
     "bedside": ("bedside",),
     # the thirty-third author's set, first read aloud on 2026-12-06 before any change for it
     "practice": ("practice",),
+    # the thirty-fourth author's set, first read aloud on 2026-12-06 before any change for it
+    "dictation": ("dictation",),
 }
 
 

@@ -71,6 +71,7 @@ SETS = (
     "handover",
     "bedside",
     "practice",
+    "dictation",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

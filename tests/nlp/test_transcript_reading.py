@@ -122,6 +122,16 @@ def test_a_word_the_recogniser_glued_to_un_is_read(scribe: Scribe) -> None:
     ]
 
 
+def test_a_filler_the_recogniser_glued_after_injected_is_read_apart(scribe: Scribe) -> None:
+    # "no saline, nothing injected um" written "no selenothin, injectedum"
+    said = (
+        "neck pain, I did the upper traps on both sides, and then on the left the levator "
+        "scapulae and the infraspinatus, a couple good twitches, no medication, no selenothin, "
+        "injectedum, she tolerated it well"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
+
+
 def test_unneedled_stays_a_word() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

@@ -132,6 +132,17 @@ def test_a_filler_the_recogniser_glued_after_injected_is_read_apart(scribe: Scri
     assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
 
 
+def test_will_after_a_possessive_is_no_plan(scribe: Scribe) -> None:
+    # "she gave verbal consent" heard as "she gave her will consent"
+    said = (
+        "we discussed the risks and she gave her will consent dry needling was done to the "
+        "upper traps bilaterally and to the right levator scapulae no medication was injected"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
+    planned = "she will need dry needling to the right levator scapulae next week"
+    assert lines(scribe.extract_transcript(transcript(planned))) == []
+
+
 def test_unneedled_stays_a_word() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

@@ -143,6 +143,11 @@ def test_will_after_a_possessive_is_no_plan(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(planned))) == []
 
 
+def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
+    said = "I kneeled the left upper trapezius and the levator scapulae, no injectate"
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
+
+
 def test_unneedled_stays_a_word() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

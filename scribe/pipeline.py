@@ -125,7 +125,8 @@ class Scribe:
         progress: Progress | None = None,
     ) -> AudioExtractionResult:
         """Recording -> transcript -> note -> coding. A note whose deciding words the
-        recogniser was unsure of gets an ``asr-low-confidence`` prompt, so it goes to review."""
+        recogniser was unsure of gets an ``asr-low-confidence`` prompt, so it goes to review; one
+        that speaks of a procedure none of whose words could be coded, ``asr-procedure-unread``."""
         transcript = self.transcribe(path, progress=progress)
         return self.extract_transcript(transcript, context)
 
@@ -168,9 +169,10 @@ class Scribe:
         if transcript is None:
             return coding
         from scribe.asr.confidence import low_confidence_prompt
+        from scribe.asr.unread_procedure import unread_procedure_prompt
 
         spec = self._asr_lexicon.low_confidence
-        prompt = low_confidence_prompt(
+        unsure = low_confidence_prompt(
             transcript,
             note,
             threshold=self.settings.low_confidence,
@@ -178,9 +180,15 @@ class Scribe:
             severity=spec.severity,
             message=spec.message,
         )
-        if prompt is None:
+        unread = self._asr_lexicon.procedure_unread
+        # a recording that speaks of a procedure none of whose words could be coded
+        lost = unread_procedure_prompt(
+            note, coding, prompt_id=unread.id, severity=unread.severity, message=unread.message
+        )
+        added = [p for p in (unsure, lost) if p is not None]
+        if not added:
             return coding
-        return coding.model_copy(update={"prompts": [*coding.prompts, prompt]})
+        return coding.model_copy(update={"prompts": [*coding.prompts, *added]})
 
     def extract_many(
         self,

@@ -16,6 +16,12 @@ class LowConfidencePrompt(Frozen):
     message: str = Field(description="{words} is replaced by the unsure words.")
 
 
+class UnreadProcedurePrompt(Frozen):
+    id: str
+    severity: Literal["error", "warning", "info"]
+    message: str = Field(description="{words} is replaced by the words that show a procedure.")
+
+
 class AsrVocabulary(Frozen):
     """How the words that bias recognition are picked from the lexicons (never by hand)."""
 
@@ -110,6 +116,7 @@ class AsrLexicon(FileHeader):
         default_factory=list, description="Read in transcripts only, never in typed notes."
     )
     low_confidence: LowConfidencePrompt
+    procedure_unread: UnreadProcedurePrompt
 
     def decoding_of(self, model: str) -> AsrDecoding:
         """The decoding settings of a model by its name (``default`` for one not listed)."""

@@ -155,10 +155,7 @@ def test_not_going_into_a_muscle_is_not_needling_it(scribe: Scribe, text: str) -
 
 
 def test_palpated_and_said_not_needled_is_palpated_only(scribe: Scribe) -> None:
-    text = (
-        "I needled the right infraspinatus. "
-        "The right teres minor I just palpated, not needled."
-    )
+    text = "I needled the right infraspinatus. The right teres minor I just palpated, not needled."
     assert muscle_statuses(scribe, text)[("teres minor", "right")] == "palpated_only"
 
 

@@ -148,6 +148,44 @@ def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
 
 
+def prompt_ids(result: ExtractionResult | AudioExtractionResult) -> set[str]:
+    return {p.id for p in result.coding.prompts}
+
+
+def test_a_recording_that_speaks_of_a_procedure_nothing_could_code_is_not_silent(
+    scribe: Scribe,
+) -> None:
+    # "I dry needled the medial gastrocnemius ..." heard as "eye dry, leadled, the ..."
+    said = (
+        "a trigger point deep in the soleus, which is the neck, vein eye dry, leadled, the "
+        "medial gastro nemius and the soleus on the right, no injectate, he tolerated it fine"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == []
+    [prompt] = [p for p in result.coding.prompts if p.id == "asr-procedure-unread"]
+    assert {e.text for e in prompt.evidence} >= {"no injectate"}
+    # typed, the same words are the clinician's own: no such prompt
+    assert "asr-procedure-unread" not in prompt_ids(scribe.extract(said))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a session declined: the note says why nothing was billed
+        "she declined dry needling to the right upper trapezius today, we did soft tissue "
+        "work instead and she tolerated it well",
+        # billed
+        "I dry needled the right upper trapezius, no injectate, she tolerated it well",
+        # nothing that shows a procedure
+        "neck pain for a month, worse at work, we talked about dry needling",
+    ],
+)
+def test_a_recording_whose_note_explains_its_claim_gets_no_unread_prompt(
+    scribe: Scribe, said: str
+) -> None:
+    assert "asr-procedure-unread" not in prompt_ids(scribe.extract_transcript(transcript(said)))
+
+
 def test_unneedled_stays_a_word() -> None:
     heard_as = read_model(Settings().lexicon_dir / "asr.yaml", AsrLexicon).heard_as
     confusions = [(re.compile(c.heard, re.I), c.meant) for c in heard_as]

@@ -143,6 +143,19 @@ def test_will_after_a_possessive_is_no_plan(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(planned))) == []
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I needled the right upper trapezius, needles only nothing, injective",
+        "I needled the right upper trapezius, she gets no injective",
+    ],
+)
+def test_injective_is_read_as_the_injectate_word_meant(scribe: Scribe, said: str) -> None:
+    note = scribe.extract_transcript(transcript(said)).note
+    assert note.injectate.status == "none_confirmed"
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
+
+
 def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     said = "I kneeled the left upper trapezius and the levator scapulae, no injectate"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

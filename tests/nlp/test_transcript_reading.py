@@ -148,9 +148,10 @@ def test_will_after_a_possessive_is_no_plan(scribe: Scribe) -> None:
     [
         "I needled the right upper trapezius, needles only nothing, injective",
         "I needled the right upper trapezius, she gets no injective",
+        "I needled the right upper trapezius, nothing one injected",
     ],
 )
-def test_injective_is_read_as_the_injectate_word_meant(scribe: Scribe, said: str) -> None:
+def test_injectate_statements_heard_as_other_words_are_read_as_meant(scribe: Scribe, said: str) -> None:
     note = scribe.extract_transcript(transcript(said)).note
     assert note.injectate.status == "none_confirmed"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

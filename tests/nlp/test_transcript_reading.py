@@ -157,6 +157,23 @@ def test_injectate_statements_heard_as_other_words_are_read_as_meant(scribe: Scr
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
 
 
+def test_needled_spelt_with_a_doubled_e_is_needled(scribe: Scribe) -> None:
+    said = (
+        "After getting her consent, we dry needleed the left levator scapulae, infraspinatus, "
+        "and the supraspinatus. She couldn't lift her arm to wash her hair before today. There "
+        "were twitch responses in need infraspinatus, no injectate, she tolerated it well."
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
+
+
+def test_no_inject_to_is_no_injectate(scribe: Scribe) -> None:
+    said = (
+        "today I went after the right gluteus medius and the right gluteus minimus, both had "
+        "trigger points, he still can't bend down without pain, no inject to use consent verbal"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
+
+
 def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     said = "I kneeled the left upper trapezius and the levator scapulae, no injectate"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

@@ -151,7 +151,9 @@ def test_will_after_a_possessive_is_no_plan(scribe: Scribe) -> None:
         "I needled the right upper trapezius, nothing one injected",
     ],
 )
-def test_injectate_statements_heard_as_other_words_are_read_as_meant(scribe: Scribe, said: str) -> None:
+def test_injectate_statements_heard_as_other_words_are_read_as_meant(
+    scribe: Scribe, said: str
+) -> None:
     note = scribe.extract_transcript(transcript(said)).note
     assert note.injectate.status == "none_confirmed"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

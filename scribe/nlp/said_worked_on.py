@@ -25,17 +25,24 @@ def generic_treatment(
     """ "We worked on the right gluteus medius ... nothing was injected today", "this week I
     went into the foot ... nothing was injected": a generic procedure verb outside the history
     and the plan (``quiet`` sections), in the paragraph of a statement that says nothing was
-    injected, where the statement or the verb's own sentence says it was today."""
+    injected, where the statement, the verb's own sentence or the one before it says it was
+    today."""
     sents = sentences(doc)
     sections = sentence_sections(doc)
     paragraph = paragraphs(doc, sents)
     where = next(i for i, s in enumerate(sents) if s.start_char <= statement[0] < s.end_char)
-    today_said = any(m.category == "CURRENT" for m in modifiers[where])
+    today = [any(m.category == "CURRENT" for m in row) for row in modifiers]
+
+    def today_before(i: int) -> bool:
+        """ "Two muscles today. I did the right upper trap ...": the sentence right before the
+        verb's, in its paragraph, may say the day (a recogniser ends sentences at pauses)."""
+        return i > 0 and today[i - 1] and paragraph[i - 1] == paragraph[i]
+
     return any(
         m.category == "PROCEDURE"
         and sections[i] not in quiet
         and paragraph[i] == paragraph[where]
-        and (today_said or any(c.category == "CURRENT" for c in row))
+        and (today[where] or today[i] or today_before(i))
         for i, row in enumerate(modifiers)
         for m in row
     )

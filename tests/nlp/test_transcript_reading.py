@@ -176,6 +176,16 @@ def test_no_inject_to_is_no_injectate(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
 
 
+def test_today_said_in_the_sentence_before_a_generic_verb_dates_it(scribe: Scribe) -> None:
+    # a recogniser ended a sentence at the pause: "two muscles today. I did the right ..."
+    said = (
+        "Okay, this is Sandra, on three muscles today. I did the right upper trap, the levator "
+        "scapula, and the rhomboid, all on the right. She had a jump sign in the upper trap, "
+        "consent on file no injectate came in at a six, tolerated it well."
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
+
+
 def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     said = "I kneeled the left upper trapezius and the levator scapulae, no injectate"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

@@ -1,10 +1,11 @@
 """Abbreviations said letter by letter ("the left T F L", "S.C.M.", "T-F-L").
 
 A speaker spells an abbreviation; a recogniser or a typist writes its letters apart, the last
-one with a plural's s when there are two ("both S C Ms"). A run of
-single letters (or one dotted token) whose letters joined are a muscle abbreviation of the
-lexicon (``TFL``, ``SCM``, ``QL``) names that muscle. Two-letter abbreviations need capitals,
-so "a b" or "r f" in running text stay words. Such mentions are marked ``match="fuzzy"``.
+one with a plural's s when there are two ("both S C Ms"); a recogniser also writes the plural
+of an abbreviation all in capitals ("both SCMS", "both QLS"). A run of single letters (or one
+dotted token) whose letters joined are a muscle abbreviation of the lexicon (``TFL``, ``SCM``,
+``QL``) names that muscle. Two-letter abbreviations need capitals, so "a b" or "r f" in running
+text stay words. Such mentions are marked ``match="fuzzy"``.
 """
 
 from __future__ import annotations
@@ -36,20 +37,28 @@ class SpelledAbbreviations:
         while i < len(doc):
             text = doc[i].text
             if len(text) > 2 and "." not in text:
+                # "both SCMS", "local twitch in both QLS": a recogniser's plural in capitals
+                plural = text[:-1] if text.isupper() and text.endswith("S") else None
+                if plural in self._entry and i not in covered:
+                    found.append(self._span(doc, i, i + 1, self._entry[plural]))
                 i += 1  # most words: neither a letter nor a dotted abbreviation
                 continue
             letters, end = self._letters_from(doc, i, covered)
             entry = self._entry.get("".join(letters).upper()) if len(letters) >= 2 else None
             if entry is not None and (len(letters) >= 3 or all(c.isupper() for c in letters)):
-                span = Span(doc, i, end, label="MUSCLE")
-                span._.entry_id = entry
-                span._.match = "fuzzy"
-                span._.match_score = 0.95
-                found.append(span)
+                found.append(self._span(doc, i, end, entry))
                 i = end
                 continue
             i += 1
         return found
+
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, entry: str) -> Span:
+        span = Span(doc, start, end, label="MUSCLE")
+        span._.entry_id = entry
+        span._.match = "fuzzy"
+        span._.match_score = 0.95
+        return span
 
     @staticmethod
     def _letters_from(doc: Doc, i: int, covered: set[int]) -> tuple[list[str], int]:

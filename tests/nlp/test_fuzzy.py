@@ -153,7 +153,9 @@ def test_fuzzy_an_abbreviation_spelled_letter_by_letter(
     assert (words, found_id, match) == (text, entry_id, "fuzzy")
 
 
-@pytest.mark.parametrize(("text", "name"), [("S C Ms", "S C Ms"), ("S C M's", "S C M")])
+@pytest.mark.parametrize(
+    ("text", "name"), [("S C Ms", "S C Ms"), ("S C M's", "S C M"), ("SCMS", "SCMS")]
+)
 def test_fuzzy_a_spelled_abbreviation_said_in_the_plural(
     nlp: Language, text: str, name: str
 ) -> None:

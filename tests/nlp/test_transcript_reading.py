@@ -186,6 +186,16 @@ def test_today_said_in_the_sentence_before_a_generic_verb_dates_it(scribe: Scrib
     assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
 
 
+def test_a_visit_counted_under_the_acupuncture_benefit_is_no_acupuncture(scribe: Scribe) -> None:
+    # "under the acupuncture benefit", the benefit misheard
+    said = (
+        "Medicare patient, session number six of 12 under the acupuncture menidid, hum, I "
+        "needled the right QL, the right iliocostalis lumborum, and the right gluteus maximus, "
+        "nothing was injected, she tolerated it well"
+    )
+    assert lines(scribe.extract_transcript(transcript(said))) == [("20561", ())]
+
+
 def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     said = "I kneeled the left upper trapezius and the levator scapulae, no injectate"
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]

@@ -175,7 +175,7 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
             plain_lines += plain_ok
             lines += "lines" not in row["diffs"]
             ref_lines += ref_ok
-            review += bool(row.get("low_confidence"))
+            review += bool(row.get("low_confidence") or row.get("procedure_unread"))
             false += false_lines(scribe, case, row)
             over += over_lines(scribe, case, row)
         p, r, f1 = _f1(tp, fp, fn)

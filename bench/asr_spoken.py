@@ -110,6 +110,8 @@ def _row(scribe: Scribe, case: GoldenCase, how: spoken.Rendition, transcript: An
         "condition": how.condition,
         "hypothesis": transcript.text,
         "low_confidence": any(p.id == "asr-low-confidence" for p in result.coding.prompts),
+        # a procedure spoken of that nothing could code: also sent to review
+        "procedure_unread": any(p.id == "asr-procedure-unread" for p in result.coding.prompts),
         "got": asr_scoring.treated(result),
         "lines": asr_scoring.lines(result),
         "diffs": sorted(asr_scoring.diffs(case, result)),
@@ -164,7 +166,8 @@ def run(
 def reread(scribe: Scribe, cases: list[GoldenCase], rows: list[dict]) -> list[dict]:  # type: ignore[type-arg]
     """Saved rows read again by the present code, through the same path as a recording's
     transcript (``extract_transcript``: misheard words read as meant). The saved run kept no
-    word probabilities, so whether the note went to review is the run's own."""
+    word probabilities, so whether recognition was unsure is the run's own; whether a procedure
+    spoken of could not be coded is read again."""
     by_id = {case.id: case for case in cases}
     fresh = []
     for row in rows:
@@ -176,7 +179,7 @@ def reread(scribe: Scribe, cases: list[GoldenCase], rows: list[dict]) -> list[di
         )
         how = spoken.Rendition(row["engine"], row["voice"], row["speed"], row["condition"])
         again = _row(scribe, by_id[row["case"]], how, transcript)
-        fresh.append(row | {k: again[k] for k in ("got", "lines", "diffs")})
+        fresh.append(row | {k: again[k] for k in ("got", "lines", "diffs", "procedure_unread")})
     return fresh
 
 

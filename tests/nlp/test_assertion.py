@@ -51,6 +51,9 @@ def test_assertion_scoped_negation_keeps_the_dry_needling_code(scribe: Scribe) -
         ("DN to the R UT. Infraspinatus held today.", "infraspinatus"),
         ("Pt declined DN to R UT. DN performed to L levator scapulae.", "upper-trapezius"),
         ("Held the R piriformis today. DN to R QL.", "piriformis"),
+        # too much of something to needle it
+        ("DN to R QL. The R piriformis was too deep to needle today.", "piriformis"),
+        ("DN to R QL. She was too sore to needle the R piriformis.", "piriformis"),
     ],
 )
 def test_assertion_not_needled_is_negated(note_of: NoteOf, text: str, negated: str) -> None:

@@ -65,8 +65,15 @@ def low_confidence_prompt(
                 evidence.append(Evidence(start=mention.start, end=mention.end, text=mention.text))
     if not evidence:
         return None
-    evidence.sort(key=lambda e: e.start)
-    words = ", ".join(f'"{e.text}"' for e in evidence[:8])
+    return words_prompt(evidence, prompt_id=prompt_id, severity=severity, message=message)
+
+
+def words_prompt(
+    evidence: list[Evidence], *, prompt_id: str, severity: str, message: str, shown: int = 8
+) -> Prompt:
+    """A prompt whose message names its evidence's words (``{words}``), in the order said."""
+    evidence = sorted(evidence, key=lambda e: e.start)
+    words = ", ".join(f'"{e.text}"' for e in evidence[:shown])
     return Prompt(
         id=prompt_id,
         severity=severity,

@@ -13,6 +13,7 @@ Writes nothing: returns the prompt or None.
 
 from __future__ import annotations
 
+from scribe.asr.confidence import words_prompt
 from scribe.schemas.coding import CodingResult, Prompt, Severity
 from scribe.schemas.common import Evidence
 from scribe.schemas.note import Note
@@ -40,13 +41,5 @@ def unread_procedure_prompt(
     signs += [f for f in note.rationale.findings if f.kind in _NEEDLE_SIGNS and not f.negated]
     if not signs:
         return None
-    evidence = sorted(
-        (Evidence(start=e.start, end=e.end, text=e.text) for e in signs), key=lambda e: e.start
-    )
-    words = ", ".join(f'"{e.text}"' for e in evidence[:4])
-    return Prompt(
-        id=prompt_id,
-        severity=severity,
-        message=" ".join(message.replace("{words}", words).split()),
-        evidence=evidence,
-    )
+    evidence = [Evidence(start=e.start, end=e.end, text=e.text) for e in signs]
+    return words_prompt(evidence, prompt_id=prompt_id, severity=severity, message=message, shown=4)

@@ -14,7 +14,7 @@ from spacy.tokens import Span
 
 from scribe.nlp.extensions import SPOKEN, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
-from scribe.nlp.procedure_event import INJECTION_KINDS
+from scribe.nlp.procedure_event import INJECTION_KINDS, kinds_named
 from scribe.nlp.templates import SIDE_WORDS
 
 if TYPE_CHECKING:
@@ -109,8 +109,6 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
 
 
 _SUBJECT_REACH = 3  # tokens before a procedure's words: "I then dry needled"
-_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn)\b", re.I)
-_INJECTION_WORDS = re.compile(r"\b(?:inject\w*|tpis?)\b", re.I)
 
 
 def done_then_denied(
@@ -125,17 +123,14 @@ def done_then_denied(
     if not event.done_today or event.end > span.start:
         return False
     start, end = closing[0].modifier_span
-    denial = doc[start:end].text
-    named = bool(_NEEDLING_WORDS.search(denial)), bool(_INJECTION_WORDS.search(denial))
-    if any(named) and not named[event.kind in INJECTION_KINDS]:
+    named = kinds_named(doc[start:end].text)
+    if named and event.kind not in named:
         return False  # "I dry needled the L UT, no injection": the other procedure
     # the procedure's own words show it done ("I dry needled", "we injected")
     words = doc[max(span.sent.start, event.start - _SUBJECT_REACH) : event.end]
     if not done.search(words.text):
         return False
-    if doc._.contradicted is None:
-        doc._.contradicted = []
-    doc._.contradicted.append(
+    doc._.contradicted.append(  # (started by binding.py)
         (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), [(span.start_char, span.end_char)])
     )
     return True

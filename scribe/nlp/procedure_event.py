@@ -3,6 +3,7 @@ are tied to it (written by ``events.py``, ``binding.py`` and ``structure.py``)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,6 +51,22 @@ class ProcedureEvent:
         if all(s is not span for s in self.muscles):
             self.muscles.append(span)
             self.bindings.append(how)
+
+
+_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn)\b", re.IGNORECASE)
+_INJECTION_WORDS = re.compile(r"\b(?:inject\w*|tpis?)\b", re.IGNORECASE)
+NEEDLING_KINDS = frozenset({"dry_needling"})
+INJECTED_KINDS = frozenset(INJECTION_KINDS)
+
+
+def kinds_named(text: str) -> frozenset[str]:
+    """The procedure kinds ``text`` names in words: needling, injection, both or neither."""
+    kinds: frozenset[str] = frozenset()
+    if _NEEDLING_WORDS.search(text):
+        kinds |= NEEDLING_KINDS
+    if _INJECTION_WORDS.search(text):
+        kinds |= INJECTED_KINDS
+    return kinds
 
 
 def said_done_today(events: list[ProcedureEvent], kind: str) -> bool:

@@ -40,7 +40,12 @@ from spacy.tokens import Doc, Span
 
 from scribe.lexicons import any_of
 from scribe.nlp.extensions import SPOKEN, by_sentence, sentences, span_text, target_spans
-from scribe.nlp.procedure_event import ProcedureEvent
+from scribe.nlp.procedure_event import (
+    INJECTED_KINDS,
+    NEEDLING_KINDS,
+    ProcedureEvent,
+    kinds_named,
+)
 from scribe.nlp.sections import sentence_sections
 
 # how many sentences back a denial reaches a procedure said as done; a plan for today, booked
@@ -57,11 +62,7 @@ _LATER = re.compile(
     r"will\s+(?:begin|start|initiate)|visit\s+#?\d+)\b",
     re.IGNORECASE,
 )
-_NEEDLING_WORDS = re.compile(r"\b(?:needl\w*|dn|tdn)\b", re.IGNORECASE)
-_INJECTION_WORDS = re.compile(r"\b(?:inject\w*|tpis?)\b", re.IGNORECASE)
 _OWN_TARGETS = frozenset({"MUSCLE", "GROUP"})
-_NEEDLING = frozenset({"dry_needling"})
-_INJECTION = frozenset({"trigger_point_injection", "injection"})
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,11 @@ class WithdrawnProcedures:
         # a denial of any procedure at the visit ("evaluation only", "procedure not performed")
         self._whole_visit = (
             any_of(statements.get("procedure_withdrawn", [])),
-            _NEEDLING | _INJECTION,
+            NEEDLING_KINDS | INJECTED_KINDS,
         )
         self._denials = [
-            (any_of(statements.get("needling_withdrawn", [])), _NEEDLING),
-            (any_of(statements.get("injection_withdrawn", [])), _INJECTION),
+            (any_of(statements.get("needling_withdrawn", [])), NEEDLING_KINDS),
+            (any_of(statements.get("injection_withdrawn", [])), INJECTED_KINDS),
             self._whole_visit,
         ]
         self._refused = any_of(statements.get("refused_with_no_object", []))
@@ -104,7 +105,7 @@ class WithdrawnProcedures:
         procedure at the visit ("evaluation only") count."""
         denials = [self._whole_visit] if whole_visit else list(self._denials)
         if refused:
-            denials.append((self._refused, _kinds_named(text[:start])))
+            denials.append((self._refused, kinds_named(text[:start])))
         found = [(m, kinds) for p, kinds in denials if (m := p.search(text, start)) and kinds]
         if not found:
             return None
@@ -119,8 +120,7 @@ class WithdrawnProcedures:
         return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
-        if doc._.contradicted is None:  # (binding.py records those of one sentence first)
-            doc._.contradicted = []
+        # (binding.py started doc._.contradicted with those said in one sentence)
         sents = sentences(doc)
         texts = [span_text(s) for s in sents]
         self._corrected_sides(doc, sents, texts)
@@ -253,7 +253,7 @@ class WithdrawnProcedures:
         # ... today", "offered DN to ... today")
         for j in earlier:
             said = texts[j] if j != own else texts[j][: denial.start]
-            named = _kinds_named(said)
+            named = kinds_named(said)
             if not _planned_for_today(said) or (named and not denial.kinds & named):
                 continue
             if not named and j != own:
@@ -362,12 +362,3 @@ def _planned_for_today(text: str, plan_end: int | None = None) -> bool:
     """Today's plan is said in ``text``, and no later visit before ``plan_end``."""
     end = len(text) if plan_end is None else plan_end
     return bool(_FOR_TODAY.search(text)) and not _LATER.search(text, 0, end)
-
-
-def _kinds_named(text: str) -> frozenset[str]:
-    kinds: frozenset[str] = frozenset()
-    if _NEEDLING_WORDS.search(text):
-        kinds |= _NEEDLING
-    if _INJECTION_WORDS.search(text):
-        kinds |= _INJECTION
-    return kinds

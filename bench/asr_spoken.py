@@ -272,7 +272,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--score", type=Path, default=None, help="score a saved run only")
     parser.add_argument(
-        "--reread", action="store_true", help="with --score: extract the saved transcripts again"
+        "--reread",
+        action="store_true",
+        help="with --score: extract the saved transcripts again (and save those rows to --out)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="list each case's losses")
     args = parser.parse_args()
@@ -282,6 +284,8 @@ def main() -> None:
         scribe = Scribe()
         if args.reread:
             rows = reread(scribe, cases, rows)
+            if args.out is not None:
+                args.out.write_text("".join(json.dumps(row) + "\n" for row in rows))
         asr_scoring.report(scribe, cases, rows, verbose=args.verbose)
         return
     settings = get_settings()

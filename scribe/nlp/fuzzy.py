@@ -289,12 +289,15 @@ class FuzzyMuscleMatcher:
                 w if w else _after_hyphen(t) for w, t in zip(words, lowered, strict=True)
             ]
             pauses = {i for i, t in enumerate(lowered) if t in _PAUSES}
+            hyphens = {i for i, t in enumerate(lowered) if t == "-"}
             found += [
                 self._fuzzy_span(doc, *heard)
                 for heard in self._heard.find(heard_words, taken, pauses)
             ]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
-            found += [self._fuzzy_span(doc, *h) for h in self._by_first_word.find(words, taken)]
+            found += [
+                self._fuzzy_span(doc, *h) for h in self._by_first_word.find(words, taken, hyphens)
+            ]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}
             found += [self._fuzzy_span(doc, *h) for h in self._by_last_word.find(words, taken)]
             taken = {i for span in [*group, *found] for i in range(span.start, span.end)}

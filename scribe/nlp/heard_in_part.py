@@ -7,7 +7,7 @@ and the words before it as words that sound like the rest ("a doctor longus",
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 
 import jellyfish
 
@@ -23,26 +23,45 @@ _POSITION_WORDS = frozenset(
 )
 
 
+# a muscle's own Latin noun ends so: tensor, pronator, rectus, vastus, tibialis
+_LATIN_NOUN_ENDINGS = ("or", "us", "is")
+# words that say what kind of thing the first word is, never a misheard part of a name
+_GENERIC_WORDS = frozenset("muscle muscles musculature group groups tendon tendons".split())
+
+
+def _is_latin_noun(word: str) -> bool:
+    return len(word) >= 5 and word.endswith(_LATIN_NOUN_ENDINGS)
+
+
 def _first_sound(word: str) -> str:
     """The letter a word begins with as heard: "phase" and "fishy" both begin with f."""
     return "f" if word.startswith("ph") else word[0]
 
 
 class HeardByFirstWord:
-    """ "tensor fishy", "tensor phase", "splenius cervisis": a name's first word heard exactly
-    and its second heard as a rare word that begins with the same sound, where only one name
-    of that first word has a second word beginning so. Finds (start, end, entry_id, score)."""
+    """ "tensor fassiola", "splenius cervisis": a name's first word heard exactly and its second
+    heard as a rare word that begins with the same sound, where only one name of that first
+    word has a second word beginning so. The second word may be an ordinary one ("tensor
+    phase", "pronator tears") when the first word names nothing on its own (a "biceps" or a
+    "levator" is a muscle by itself: "biceps felt tight" stays so) and the ordinary word sounds
+    like the name's own second word at its start (metaphone); a hyphen the recogniser wrote
+    between the two words ("tensor-fast") is stepped over after such a noun. Finds (start,
+    end, entry_id, score)."""
 
     _SCORE = 0.8
 
     def __init__(self, lexicons: Lexicons, *, is_common: Callable[[str], bool]) -> None:
         heads: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # the sounds of the second words, by first word and entry
+        seconds: dict[tuple[str, str], set[str]] = defaultdict(set)
         known: set[str] = set()
+        named: set[str] = set()
         for term in lexicons.terms():
             if term.case_sensitive:
                 continue
             words = term.text.split(" ")
             known.update(words)
+            named.add(term.text)
             if (
                 term.label == "MUSCLE"
                 and len(words) >= 2
@@ -50,25 +69,53 @@ class HeardByFirstWord:
                 and words[0] not in _POSITION_WORDS
             ):
                 heads[words[0]][_first_sound(words[1])].add(term.entry_id)
+                seconds[(words[0], term.entry_id)].add(jellyfish.metaphone(words[1]))
         self._heads = {head: dict(by_sound) for head, by_sound in heads.items()}
+        self._seconds = dict(seconds)
         self._known = frozenset(known)
+        self._named = frozenset(named)
         self._is_common = is_common
 
-    def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
+    def find(
+        self, words: list[str], taken: Iterable[int], pauses: Container[int] = ()
+    ) -> list[tuple[int, int, str, float]]:
+        """``words``: lower-case words, "" for a token that is not one; ``pauses``: the
+        hyphens a recogniser wrote for a pause."""
         blocked = set(taken)
         found: list[tuple[int, int, str, float]] = []
         for i in range(len(words) - 1):
             by_sound = self._heads.get(words[i])
-            heard = words[i + 1]
-            if by_sound is None or i in blocked or i + 1 in blocked or len(heard) < 3:
+            if by_sound is None or i in blocked:
                 continue
-            if heard in SMALL_WORDS or heard in self._known or self._is_common(heard):
+            # a hyphen after a muscle's Latin noun ("tensor-fast"); never after a short or
+            # a region's word ("mid-shin")
+            j = i + 2 if i + 1 in pauses and _is_latin_noun(words[i]) else i + 1
+            heard = words[j] if j < len(words) else ""
+            if j in blocked or len(heard) < 3 or heard in SMALL_WORDS or heard in self._known:
                 continue
             entries = by_sound.get(_first_sound(heard), set())
-            if len(entries) == 1:
-                found.append((i, i + 2, next(iter(entries)), self._SCORE))
-                blocked.update((i, i + 1))
+            if len(entries) != 1:
+                continue
+            entry_id = next(iter(entries))
+            if self._is_common(heard) and not self._sounds_like_the_rest(words[i], entry_id, heard):
+                continue
+            found.append((i, j + 1, entry_id, self._SCORE))
+            blocked.update(range(i, j + 1))
         return found
+
+    def _sounds_like_the_rest(self, head: str, entry_id: str, heard: str) -> bool:
+        """An ordinary word after a first word that names nothing alone and is a muscle's Latin
+        noun (a "tensor", a "pronator", a "vastus": not a region's adjective, "cervical
+        rotation"), which begins with the sound of the name's second word ("tensor phase": FS,
+        as "fasciae")."""
+        if head in self._named or not _is_latin_noun(head):
+            return False
+        if heard in _GENERIC_WORDS:
+            return False
+        sound = jellyfish.metaphone(heard)[:2]
+        return len(sound) == 2 and any(
+            second[:2] == sound for second in self._seconds.get((head, entry_id), ())
+        )
 
 
 class HeardByLastWord:

@@ -1,0 +1,103 @@
+"""Muscle names a recogniser wrote as ordinary words, read from transcripts (session 24)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe import Scribe
+from scribe.pipeline import AudioExtractionResult
+from scribe.schemas.transcript import Transcript
+
+
+def transcript(text: str) -> Transcript:
+    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
+
+
+def treated(result: AudioExtractionResult) -> set[tuple[str, str]]:
+    return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+
+
+def lines(result: AudioExtractionResult) -> list[str]:
+    return [line.code for line in result.coding.lines]
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "the right tensor phase she allowed",  # "fasciae latae" as ordinary words
+        "the right tensor-fast ca lat",  # and a hyphen written for the pause after "tensor"
+    ],
+)
+def test_a_latin_first_word_and_an_ordinary_word_that_sounds_like_the_rest(
+    scribe: Scribe, heard: str
+) -> None:
+    said = f"dry needling only to the right gluteus medius and {heard}, nothing was injected"
+    result = scribe.extract_transcript(transcript(said))
+    assert treated(result) == {("gluteus medius", "right"), ("tensor fasciae latae", "right")}
+    assert lines(result) == ["20560"]
+
+
+def test_pronator_heard_with_tears_is_the_pronator_teres(scribe: Scribe) -> None:
+    said = "I needled the left pronator tears and the flexor carpi radialis, no injectate"
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("pronator teres", "left"),
+        ("flexor carpi radialis", "left"),
+    }
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a region's adjective before an ordinary word: "cervical rotators" is a name, but
+        # "cervical rotation" is a movement
+        "I needled the right upper trapezius, nothing was injected, cervical rotation to the "
+        "right went from fifty to seventy degrees",
+        # a generic word after the noun
+        "the adductor muscles were tight, so I needled the right upper trapezius, no injectate",
+        # a first word that is a muscle on its own keeps its ordinary word
+        "the biceps felt tight, I needled the right upper trapezius, no injectate",
+        # a hyphen after a short word joins a compound, not a name: "mid-shin"
+        "I needled the right upper trapezius, forward bending to fingertips mid-shinci, no "
+        "injectate",
+    ],
+)
+def test_ordinary_words_after_other_first_words_name_nothing(scribe: Scribe, said: str) -> None:
+    assert treated(scribe.extract_transcript(transcript(said))) == {("upper trapezius", "right")}
+
+
+def test_minor_and_major_with_a_vowel_glued_on_are_read(scribe: Scribe) -> None:
+    said = (
+        "on the left side we needled the lower trapezius and the rhomboid major and minora, "
+        "and the tris majora, no injectate"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert treated(result) == {
+        ("lower trapezius", "left"),
+        ("rhomboid major", "left"),
+        ("rhomboid minor", "left"),
+        ("teres major", "left"),
+    }
+
+
+def test_upper_heard_as_up_her_and_right_as_write(scribe: Scribe) -> None:
+    said = (
+        "dry needling, write up her trapezius, and levator scapulae then left rhomboid major, "
+        "nothing was injected"
+    )
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("upper trapezius", "right"),
+        ("levator scapulae", "right"),
+        ("rhomboid major", "left"),
+    }
+
+
+def test_scalenes_heard_as_skulls_after_a_side(scribe: Scribe) -> None:
+    said = "I needled the left upper trap, the left levator and the left skulls, no injectate"
+    result = scribe.extract_transcript(transcript(said))
+    assert ("scalenes", "left") in treated(result)
+    assert lines(result) == ["20561"]
+
+
+def test_a_skull_without_a_side_stays_a_skull(scribe: Scribe) -> None:
+    said = "pain at the base of the skulls of both, I needled the right upper trap, no injectate"
+    assert treated(scribe.extract_transcript(transcript(said))) == {("upper trapezius", "right")}

@@ -1,7 +1,9 @@
 """Muscle names a recogniser heard in part: the first word exactly and the second as a rare
 word that begins with its sound ("tensor fishy", ``HeardByFirstWord``), or the last word exactly
 and the words before it as words that sound like the rest ("a doctor longus",
-``HeardByLastWord``). Names heard whole as other words are ``heard.py``.
+``HeardByLastWord``), or a Latin last word and a rare word before it that sounds nearer one
+name's noun than any other's ("blautius medius"). Names heard whole as other words are
+``heard.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ _POSITION_WORDS = frozenset(
 _LATIN_NOUN_ENDINGS = ("or", "us", "is")
 # words that say what kind of thing the first word is, never a misheard part of a name
 _GENERIC_WORDS = frozenset("muscle muscles musculature group groups tendon tendons".split())
+
+
+# a last word heard exactly and a rare word before it: the nearest name's noun, this near
+_MAX_NEAREST_EDITS = 2
+_NEAREST_SCORE = 0.6
+_MIN_NEAREST_SOUND = 4
 
 
 def _is_latin_noun(word: str) -> bool:
@@ -140,6 +148,10 @@ class HeardByLastWord:
                 continue
             rests[last].append((rest, jellyfish.metaphone(rest), term.entry_id))
         self._rests = dict(rests)
+        # "tibialis" ends "anterior tibialis" but begins "tibialis anterior": no sure last word
+        self._first_words = frozenset(
+            term.text.split(" ")[0] for term in lexicons.terms() if term.label == "MUSCLE"
+        )
         self._is_common = is_common
 
     def find(self, words: list[str], taken: Iterable[int]) -> list[tuple[int, int, str, float]]:
@@ -160,10 +172,43 @@ class HeardByLastWord:
                 match = self._match(tuple(run), candidates)
                 if match is not None and (best is None or match[1] > best[2]):
                     best = (before - n, *match)
+            if (
+                best is None
+                and word not in self._first_words
+                and not self._is_common(word)
+                and before - 1 not in blocked
+            ):
+                nearest = self._nearest(words[before - 1] if before > 0 else "", candidates)
+                best = None if nearest is None else (before - 1, *nearest)
             if best is not None:
                 found.append((best[0], i + 1, best[1], best[2]))
                 blocked.update(range(best[0], i + 1))
         return found
+
+    def _nearest(
+        self, heard: str, candidates: list[tuple[str, str, str]]
+    ) -> tuple[str, float] | None:
+        """ "blautius medius", "lugus maximus": a Latin last word that is no English word,
+        heard exactly, after one rare word (the name's noun misheard): the name whose noun
+        sounds nearest (metaphone, at most two edits and at most half the noun's sound), when
+        no other name ending so is as near. A word that also begins names ("tibialis") is no
+        sure last word.
+        The score is low on purpose: the note goes to review."""
+        if len(heard) < self._MIN_LETTERS or not heard.isalpha() or self._is_common(heard):
+            return None
+        sound = jellyfish.metaphone(heard)
+        distances: dict[str, int] = {}
+        for _, rest_sound, entry_id in candidates:
+            distance = jellyfish.levenshtein_distance(sound, rest_sound)
+            if len(rest_sound) < _MIN_NEAREST_SOUND or 2 * distance > len(rest_sound):
+                continue  # "carpy" for "brachio": too short a sound to tell, or half of it off
+            distances[entry_id] = min(distance, distances.get(entry_id, distance))
+        ranked = sorted(distances.items(), key=lambda item: item[1])
+        if not ranked or ranked[0][1] > _MAX_NEAREST_EDITS:
+            return None
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return None  # as near to two names: the audio must tell
+        return ranked[0][0], _NEAREST_SCORE
 
     def _match(
         self, run: tuple[str, ...], candidates: list[tuple[str, str, str]]

@@ -101,3 +101,44 @@ def test_scalenes_heard_as_skulls_after_a_side(scribe: Scribe) -> None:
 def test_a_skull_without_a_side_stays_a_skull(scribe: Scribe) -> None:
     said = "pain at the base of the skulls of both, I needled the right upper trap, no injectate"
     assert treated(scribe.extract_transcript(transcript(said))) == {("upper trapezius", "right")}
+
+
+@pytest.mark.parametrize(
+    ("heard", "name"),
+    [
+        ("blautius medius", "gluteus medius"),  # one sound off
+        ("lugus medius", "gluteus medius"),  # two off, and still nearer than the scalenus
+        ("musklinus capitis", "splenius capitis"),
+    ],
+)
+def test_a_latin_last_word_and_a_rare_word_before_it_is_the_nearest_name(
+    scribe: Scribe, heard: str, name: str
+) -> None:
+    said = f"today I needled the left {heard}, no injectate, she tolerated it well"
+    result = scribe.extract_transcript(transcript(said))
+    assert treated(result) == {(name, "left")}
+    # read from a guess: the claim goes to review
+    assert "asr-low-confidence" in {p.id for p in result.coding.prompts}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # "tibialis" also begins a name ("tibialis anterior"): no sure last word
+        "she can't ride anymoreum tibialis, I needled the right upper trapezius, no injectate",
+        # "carpy" is too short a sound to be read as "brachio"
+        "I needled the right upper trapezius and the carpy radialis, no injectate",
+    ],
+)
+def test_a_last_word_that_begins_names_or_a_short_word_before_it_names_nothing(
+    scribe: Scribe, said: str
+) -> None:
+    assert treated(scribe.extract_transcript(transcript(said))) == {("upper trapezius", "right")}
+
+
+def test_soleus_heard_as_solace(scribe: Scribe) -> None:
+    said = "I needled the solace bilaterally and the lateral head of the left gastrocnemius"
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("soleus", "bilateral"),
+        ("lateral gastrocnemius", "left"),
+    }

@@ -32,6 +32,7 @@ from scribe.nlp.extensions import (
 from scribe.nlp.side_references import (
     LIST_GAP,
     back_references,
+    is_a_findings_side,
     is_level,
     is_number,
     restated_at_once,
@@ -177,7 +178,18 @@ class LateralityTagger:
                 self._find_mirror(doc, sent, spans)
                 continue
             back = back_references(doc, sent_spans, first_named, findings, spans)
-            attached |= self._tag_sentence(doc, sent_spans, sent_cues, header_side, back)
+            # a finding's own side, before a name said again ("twitch responses at L5 on the
+            # left, and the psoas reproduced his ache"), is no side for that name
+            finding_sides = {
+                c
+                for c in sent_cues
+                if is_a_findings_side(doc, c.start, c.end, findings)
+                and (after := next((s for s in sent_spans if s.start >= c.end), None)) is not None
+                and first_named[after._.entry_id] < after.start
+            }
+            attached |= self._tag_sentence(
+                doc, sent_spans, sent_cues, header_side, back, finding_sides
+            )
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
         restated_at_once(doc, spans)
@@ -251,6 +263,7 @@ class LateralityTagger:
         cues: list[SideCue],
         header: SideCue | None,
         back_references: set[int],
+        finding_sides: set[SideCue],
     ) -> set[SideCue]:
         """Set the side of each mention in one sentence; return the cues attached to names."""
         own: dict[int, SideCue] = {}
@@ -276,7 +289,7 @@ class LateralityTagger:
             if cue is not None:
                 own[i] = postfix_of[i] = cue
                 used.add(cue)
-        free = [c for c in cues if c not in used and not c.adjacent_only]
+        free = [c for c in cues if c not in used and not c.adjacent_only and c not in finding_sides]
         current: SideCue | None = header
         current_source = "list"
         for i, span in enumerate(spans):

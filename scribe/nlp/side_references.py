@@ -82,6 +82,27 @@ def back_references(
     return back
 
 
+_CLAUSE_JOINS = frozenset({",", "and", ";"})
+_FINDING_SIDE_REACH = 6  # tokens from a finding to its side: "at L4 and L5 on the left"
+# and a verb: "twitch responses were on the left", "twitch response is at L5 on the left"
+_FINDING_SIDE_GAP = _FINDING_GAP | {"is", "are", "was", "were"}
+
+
+def is_a_findings_side(doc: Doc, start: int, end: int, findings: list[Span]) -> bool:
+    """ "twitch responses at L5 on the left, and the psoas reproduced his ache": a side said
+    after a finding, with only its places and levels between, and followed by a conjunction,
+    is the finding's own side, not the side of the names after it (a recogniser writes the
+    whole visit as one sentence, so the names before and after share it)."""
+    if end >= len(doc) or doc[end].lower_ not in _CLAUSE_JOINS:
+        return False
+    return any(
+        f.end <= start
+        and start - f.end <= _FINDING_SIDE_REACH
+        and all(is_level(t) or t.lower_ in _FINDING_SIDE_GAP for t in doc[f.end : start])
+        for f in findings
+    )
+
+
 def _tallied_again(doc: Doc, span: Span, every: list[Span]) -> bool:
     """ "PROCEDURE: B lumbar multifidus L3-L5; L QL; L iliocostalis lumborum. Needles:
     multifidus 4 each side, QL 3, iliocostalis 2.": a name said again with its needle count,

@@ -4,7 +4,8 @@ right ... and go today"), "did not needled", a plan taken back with a later visi
 its denial, needling "as needed" as a plan, the pause
 commas that must not shorten how far a word of time reaches; and what speakers of the aloud/
 set say: words said anew after "scratch that", "we did four muscles" before the list, "those
-weren't done", needles "in each" after "so", a cue between two ratings that each have one."""
+weren't done", needles "in each" after "so", a cue between two ratings that each have one; a
+finding's own side ("twitches at L5 on the left, and the psoas ...") before a name said again."""
 
 from __future__ import annotations
 
@@ -158,3 +159,23 @@ def test_a_side_corrected_in_words_a_recogniser_garbled(scribe: Scribe) -> None:
         ("teres minor", "right"): "treated",
     }
     assert lines == {("20560", ())}
+
+
+def test_a_findings_side_is_no_side_for_a_name_said_again_after_it(scribe: Scribe) -> None:
+    # one sentence, as a recogniser writes it: "on the left" is where the twitches were
+    text = (
+        "I needled the lumbar multifidus left and right at L4 and L5 and the right psoas major, "
+        "8 needles total, nice twitch response is at L5 on the left and the psoas reproduced "
+        "his groin ache, no injectate"
+    )
+    muscles, _ = _heard(scribe, text)
+    assert set(muscles) == {("multifidus lumborum", "bilateral"), ("psoas major", "right")}
+
+
+def test_a_findings_side_still_sides_a_name_said_first_after_it(scribe: Scribe) -> None:
+    text = (
+        "twitch responses on the left and right, and the gluteus medius was needled on the "
+        "left and right, no injectate"
+    )
+    muscles, _ = _heard(scribe, text)
+    assert set(muscles) == {("gluteus medius", "bilateral")}

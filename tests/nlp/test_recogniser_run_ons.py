@@ -10,6 +10,7 @@ finding's own side ("twitches at L5 on the left, and the psoas ...") before a na
 from __future__ import annotations
 
 from helpers import claim_lines
+from spacy.language import Language
 
 from scribe import Scribe
 from scribe.schemas.transcript import Transcript
@@ -179,3 +180,28 @@ def test_a_findings_side_still_sides_a_name_said_first_after_it(scribe: Scribe) 
     )
     muscles, _ = _heard(scribe, text)
     assert set(muscles) == {("gluteus medius", "bilateral")}
+
+
+def test_what_the_patient_cannot_do_negates_no_finding_after_it(scribe: Scribe) -> None:
+    # the limitation and the findings in one run-on: "can't climb ... without stopping" is
+    # what she cannot do, so the trigger points after it were found, and the injection into
+    # them (its drug misheard, its dose said) is a trigger point injection
+    text = (
+        "she can't climb the stairs at home without stopping halfway, trigger points in the "
+        "right QL and the right glute med, and injected them with a quarter percent you've "
+        "been making two milliliters each, and I dry needled the right piriformis and the TFL, "
+        "no injectate into those"
+    )
+    _, lines = _heard(scribe, text)
+    assert lines == {("20552", ()), ("20560", ("59",))}
+
+
+def test_a_finding_not_found_is_still_denied(scribe: Scribe, nlp: Language) -> None:
+    for text, finding in [
+        ("I couldn't feel a taut band in the right QL", "taut band"),
+        ("he can't sit for long and there was no twitch in the QL", "twitch"),
+        ("she can't reach up, and I couldn't palpate any trigger points", "trigger points"),
+    ]:
+        doc = nlp(text)
+        [status] = [s._.status for s in doc.spans["targets"] if s.text == finding]
+        assert status == "negated", text

@@ -191,11 +191,12 @@ class HeardByLastWord:
         """ "blautius medius", "lugus maximus": a Latin last word that is no English word,
         heard exactly, after one rare word (the name's noun misheard): the name whose noun
         sounds nearest (metaphone, at most two edits and at most half the noun's sound), when
-        no other name ending so is as near. A word that also begins names ("tibialis") is no
-        sure last word.
+        no other name ending so is as near; an ordinary word must be one edit near ("fastest
+        lateralis"). A word that also begins names ("tibialis") is no sure last word.
         The score is low on purpose: the note goes to review."""
-        if len(heard) < self._MIN_LETTERS or not heard.isalpha() or self._is_common(heard):
+        if len(heard) < self._MIN_LETTERS or not heard.isalpha() or heard in SMALL_WORDS:
             return None
+        most = 1 if self._is_common(heard) else _MAX_NEAREST_EDITS
         sound = jellyfish.metaphone(heard)
         distances: dict[str, int] = {}
         for _, rest_sound, entry_id in candidates:
@@ -204,7 +205,7 @@ class HeardByLastWord:
                 continue  # "carpy" for "brachio": too short a sound to tell, or half of it off
             distances[entry_id] = min(distance, distances.get(entry_id, distance))
         ranked = sorted(distances.items(), key=lambda item: item[1])
-        if not ranked or ranked[0][1] > _MAX_NEAREST_EDITS:
+        if not ranked or ranked[0][1] > most:
             return None
         if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
             return None  # as near to two names: the audio must tell

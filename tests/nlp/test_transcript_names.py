@@ -109,6 +109,7 @@ def test_a_skull_without_a_side_stays_a_skull(scribe: Scribe) -> None:
         ("blautius medius", "gluteus medius"),  # one sound off
         ("lugus medius", "gluteus medius"),  # two off, and still nearer than the scalenus
         ("musklinus capitis", "splenius capitis"),
+        ("fastest lateralis", "vastus lateralis"),  # an ordinary word, one sound off
     ],
 )
 def test_a_latin_last_word_and_a_rare_word_before_it_is_the_nearest_name(
@@ -128,6 +129,8 @@ def test_a_latin_last_word_and_a_rare_word_before_it_is_the_nearest_name(
         "she can't ride anymoreum tibialis, I needled the right upper trapezius, no injectate",
         # "carpy" is too short a sound to be read as "brachio"
         "I needled the right upper trapezius and the carpy radialis, no injectate",
+        # an ordinary word two sounds off is no name's noun
+        "I needled the right upper trapezius and the master lateralis, no injectate",
     ],
 )
 def test_a_last_word_that_begins_names_or_a_short_word_before_it_names_nothing(

@@ -40,7 +40,7 @@ from scribe.nlp.word_sounds import (
 
 _MIN_CHARS = 6
 _MIN_SCORE = 88.0
-_MAX_WORDS = 3
+_MAX_WORDS = 4  # "extensor carpi radiolis bremis"
 _MIN_WORD_SCORE = 80.0  # every word must be close on its own
 # A rare word of at least this many letters may be a one-word name misheard, when it sounds
 # like it (metaphone codes this many edits apart) and is spelt at least this close (Jaro-Winkler)

@@ -83,6 +83,24 @@ class HeardByFirstWord:
         self._known = frozenset(known)
         self._named = frozenset(named)
         self._is_common = is_common
+        # the first two words of names of three or more, a Latin noun and a word of no English,
+        # where they begin one name only and name nothing themselves ("tensor fascia"; not
+        # "extensor carpi", which begins three, nor "levator scapulae", a name)
+        prefixes: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for term in lexicons.terms():
+            words = term.text.split(" ")
+            if term.label == "MUSCLE" and not term.case_sensitive and len(words) >= 3:
+                prefixes[(words[0], words[1])].add(term.entry_id)
+        self._prefixes = {
+            pair: next(iter(entries))
+            for pair, entries in prefixes.items()
+            if len(entries) == 1
+            and " ".join(pair) not in named
+            and _is_latin_noun(pair[0])
+            and pair[0] not in _POSITION_WORDS
+            and len(pair[1]) >= MIN_NAME_WORD
+            and not is_common(pair[1])
+        }
 
     def find(
         self, words: list[str], taken: Iterable[int], pauses: Container[int] = ()
@@ -99,7 +117,14 @@ class HeardByFirstWord:
             # a region's word ("mid-shin")
             j = i + 2 if i + 1 in pauses and _is_latin_noun(words[i]) else i + 1
             heard = words[j] if j < len(words) else ""
-            if j in blocked or len(heard) < 3 or heard in SMALL_WORDS or heard in self._known:
+            if j in blocked:
+                continue
+            # "the tensor fascia lager": a longer name's first two words, which begin no other
+            if (entry_id := self._prefixes.get((words[i], heard))) is not None:
+                found.append((i, j + 1, entry_id, self._SCORE))
+                blocked.update(range(i, j + 1))
+                continue
+            if len(heard) < 3 or heard in SMALL_WORDS or heard in self._known:
                 continue
             entries = by_sound.get(_first_sound(heard), set())
             if len(entries) != 1:

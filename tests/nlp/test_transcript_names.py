@@ -145,3 +145,18 @@ def test_soleus_heard_as_solace(scribe: Scribe) -> None:
         ("soleus", "bilateral"),
         ("lateral gastrocnemius", "left"),
     }
+
+
+def test_the_first_two_words_of_one_name_only_are_that_name(scribe: Scribe) -> None:
+    said = "I needled the right gluteus medius and the tensor fascia lager, no injectate"
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("gluteus medius", "right"),
+        ("tensor fasciae latae", "right"),
+    }
+
+
+def test_a_four_word_name_misspelt(scribe: Scribe) -> None:
+    said = "I needled the right extensor carpi radiolis bremis, no injectate"
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("extensor carpi radialis brevis", "right")
+    }

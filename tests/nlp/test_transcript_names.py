@@ -160,3 +160,14 @@ def test_a_four_word_name_misspelt(scribe: Scribe) -> None:
     assert treated(scribe.extract_transcript(transcript(said))) == {
         ("extensor carpi radialis brevis", "right")
     }
+
+
+def test_nothing_heard_as_the_thing(scribe: Scribe) -> None:
+    said = (
+        "I injected the upper trapezius and the levator with 1% lidocaine, and then the "
+        "rhomboid major and the infraspinatus, hydrine, needled only. The thing was injected "
+        "into either of them"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert sorted(lines(result)) == ["20552", "20560"]
+

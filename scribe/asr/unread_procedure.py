@@ -4,7 +4,9 @@ Recognition may lose exactly the words that code a session ("I dry needled" hear
 leadled") while keeping the words around them: the patient tolerated it, a twitch, "no
 injectate". A transcript whose note bills nothing, with such signs, no denial or withdrawal of
 a procedure (a muscle said not needled) and no other prompt that says why nothing was billed,
-gets the ``asr-procedure-unread`` prompt: never silent when a procedure cannot be coded.
+gets the ``asr-procedure-unread`` prompt: never silent when a procedure cannot be coded. A
+denial of some muscles explains nothing when the note also says needling was done ("needles
+only") and leaves a muscle only examined.
 Typed notes never get it (their words are the clinician's own).
 
 Reads: the note (injectate statements, tolerance, findings, muscle statuses) and its coding.
@@ -14,6 +16,7 @@ Writes nothing: returns the prompt or None.
 from __future__ import annotations
 
 from scribe.asr.confidence import words_prompt
+from scribe.nlp.procedure_event import NEEDLING_KINDS, kinds_named
 from scribe.schemas.coding import CodingResult, Prompt, Severity
 from scribe.schemas.common import Evidence
 from scribe.schemas.note import Note
@@ -33,9 +36,16 @@ def unread_procedure_prompt(
     """The prompt, with the words that show a procedure as evidence, or None."""
     if coding.lines or any(p.id in _EXPLAINED for p in coding.prompts):
         return None
-    if any(m.status in _NOT_DONE for m in note.muscles):
-        return None  # the note says what was not done today, or when it was
     signs: list[Evidence] = list(note.injectate.statements)
+    if any(m.status in _NOT_DONE for m in note.muscles):
+        # the note says what was not done today, or when it was; unless it also says needling
+        # was done ("needles only, nothing injected") beside a muscle only examined: the words
+        # that tied the needling to it were lost ("... today right quadratus lumborum and the
+        # right gluteus medius taut bands in both ... we skipped the left quadratus lumborum
+        # ... needles only nothing injected", with no pause a recogniser wrote)
+        signs = [e for e in signs if NEEDLING_KINDS & kinds_named(e.text)]
+        if not signs or not any(m.status == "palpated_only" for m in note.muscles):
+            return None
     if note.rationale.tolerance is not None:
         signs.append(note.rationale.tolerance)
     signs += [f for f in note.rationale.findings if f.kind in _NEEDLE_SIGNS and not f.negated]

@@ -221,6 +221,22 @@ def test_a_recording_that_speaks_of_a_procedure_nothing_could_code_is_not_silent
     assert "asr-procedure-unread" not in prompt_ids(scribe.extract(said))
 
 
+def test_needling_said_done_beside_a_denial_and_muscles_only_examined_is_not_silent(
+    scribe: Scribe,
+) -> None:
+    # one sentence without a pause: "needles only" no longer reaches the muscles needled
+    said = (
+        "okay so today right quadratus lumborum and the right gluteus medius taut bands in both "
+        "with referral into the buttock we skipped the left quadratus lumborum today she was "
+        "too sore on that side from gardening i plan to needle the right piriformis next week "
+        "needles only nothing injected consented verbally tolerated it well"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == []
+    [prompt] = [p for p in result.coding.prompts if p.id == "asr-procedure-unread"]
+    assert any("needles only" in e.text for e in prompt.evidence)
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -231,6 +247,9 @@ def test_a_recording_that_speaks_of_a_procedure_nothing_could_code_is_not_silent
         "I dry needled the right upper trapezius, no injectate, she tolerated it well",
         # nothing that shows a procedure
         "neck pain for a month, worse at work, we talked about dry needling",
+        # some muscles denied, the rest only examined, and no word that needling was done
+        "taut bands in the right quadratus lumborum we skipped the left quadratus lumborum "
+        "today she was too sore nothing injected she tolerated the exercises well",
     ],
 )
 def test_a_recording_whose_note_explains_its_claim_gets_no_unread_prompt(

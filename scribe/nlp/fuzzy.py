@@ -22,6 +22,7 @@ from scribe.nlp.extensions import SPOKEN, TARGETS, doc_lower, doc_text, register
 from scribe.nlp.half_heard import HalfHeardNames
 from scribe.nlp.heard import (
     HeardNames,
+    glued_to_a_name,
     names_across_pauses,
     names_split_into_words,
     split_names,
@@ -269,6 +270,8 @@ class FuzzyMuscleMatcher:
             if word in self._exact:
                 continue
             sounds = self._sounds_like_a_name(word)
+            if sounds is None and recognised:
+                sounds = glued_to_a_name(word, self._joined)
             if sounds is not None:
                 span = Span(doc, i, i + 1, label="MUSCLE")
                 span._.entry_id = sounds[0]

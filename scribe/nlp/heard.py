@@ -25,7 +25,7 @@ too) is here. Drug names heard as other words are ``heard_drugs.py``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from functools import lru_cache
 
 import jellyfish
@@ -332,4 +332,19 @@ def name_split_in_many(
             similarity = jellyfish.jaro_winkler_similarity(joined, name)
             if similarity >= _SPLIT_SIMILARITY:
                 return i + n, entry_id, similarity
+    return None
+
+
+_GLUED_LETTERS = 3  # "mesoleus": the article a voice said as "m", "me" or "mes" glued on
+_GLUED_NAME_LETTERS = 6
+
+
+def glued_to_a_name(word: str, names: Mapping[str, str]) -> tuple[str, float] | None:
+    """ "needled mesoleus", "twitches out of messoleus": a rare word that is a one-word name
+    (of six letters or more) with up to three letters glued before it, where a recogniser
+    joined a short word said before the name to it. (entry id, score) or None."""
+    for k in range(1, _GLUED_LETTERS + 1):
+        entry_id = names.get(word[k:])
+        if entry_id is not None and len(word) - k >= _GLUED_NAME_LETTERS and " " not in word:
+            return entry_id, 0.8
     return None

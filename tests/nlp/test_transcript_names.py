@@ -130,7 +130,7 @@ def test_a_latin_last_word_and_a_rare_word_before_it_is_the_nearest_name(
         # "carpy" is too short a sound to be read as "brachio"
         "I needled the right upper trapezius and the carpy radialis, no injectate",
         # an ordinary word two sounds off is no name's noun
-        "I needled the right upper trapezius and the master lateralis, no injectate",
+        "I needled the right upper trapezius and the pastor lateralis, no injectate",
     ],
 )
 def test_a_last_word_that_begins_names_or_a_short_word_before_it_names_nothing(
@@ -171,3 +171,21 @@ def test_nothing_heard_as_the_thing(scribe: Scribe) -> None:
     result = scribe.extract_transcript(transcript(said))
     assert sorted(lines(result)) == ["20552", "20560"]
 
+
+def test_a_short_word_glued_before_a_one_word_name(scribe: Scribe) -> None:
+    said = "on the left I needled the medial gastrocnemius and mesoleus, no injectate"
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("medial gastrocnemius", "left"),
+        ("soleus", "left"),
+    }
+
+
+def test_vastus_heard_as_masters_before_its_latin_word(scribe: Scribe) -> None:
+    said = (
+        "in the right quadriceps I needled the master's lateralis and the master's medialis, "
+        "no injectate, and the right master was sore"
+    )
+    assert treated(scribe.extract_transcript(transcript(said))) == {
+        ("vastus lateralis", "right"),
+        ("vastus medialis", "right"),
+    }

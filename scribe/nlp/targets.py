@@ -128,9 +128,43 @@ class EllipsisResolver:
         spans = list(group)
         for k, span in enumerate(spans):
             if span.label_ == "MUSCLE":
+                name = span_text(span).lower()
                 spans[k] = self._qualify(doc, span, spans)
+                other = self._part_before_the_part(doc, spans[k], name)
+                if other is not None and not any(
+                    o.start < other.end and other.start < o.end for o in spans
+                ):
+                    spans.append(other)
         store_target_spans(doc, sorted(spans, key=lambda s: (s.start, s.end)))
         return doc
+
+    def _part_before_the_part(self, doc: Doc, span: Span, name: str) -> Span | None:
+        """ "the medial head and the lateral head of the gastrocnemius": a part named before
+        the part that names its muscle, joined to it, is the same muscle's other part."""
+        words = [t.lower_ for t in span]
+        if len(words) < 3 or words[1] not in _PART_NOUNS or span._.entry_id is None:
+            return None
+        i = span.start - 1
+        while i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        joined = False
+        while i >= 0 and doc[i].lower_ in (",", "and", "&"):
+            joined, i = True, i - 1
+        while i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        if not joined or i < 1 or doc[i].lower_ != words[1]:
+            return None
+        # the muscle's own name: what the part's words end with ("lateral head of the
+        # gastrocnemius", an exact name, or "gastrocnemius" read with its part)
+        if "of" in words:
+            name = " ".join(w for w in words[len(words) - words[::-1].index("of") :] if w != "the")
+        entry_id = self._muscle_terms.get(f"{doc[i - 1].lower_} {name}")
+        if entry_id is None or entry_id == span._.entry_id:
+            return None
+        other = Span(doc, i - 1, i + 1, label="MUSCLE")
+        other._.entry_id = entry_id
+        other._.match, other._.match_score = span._.match, span._.match_score
+        return other
 
     def _qualify(self, doc: Doc, span: Span, spans: list[Span]) -> Span:
         """A part named around the name: "Multifidus (lumbar)", "gastrocnemius, medial head",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
 
 from scribe import Scribe
 from scribe.pipeline import AudioExtractionResult
@@ -188,4 +189,24 @@ def test_vastus_heard_as_masters_before_its_latin_word(scribe: Scribe) -> None:
     assert treated(scribe.extract_transcript(transcript(said))) == {
         ("vastus lateralis", "right"),
         ("vastus medialis", "right"),
+    }
+
+
+@pytest.mark.parametrize("pause", ["", ","])
+def test_a_part_named_before_the_part_that_names_its_muscle(
+    scribe: Scribe, nlp: Language, pause: str
+) -> None:
+    text = (
+        f"On the right I needled the medial head{pause} and the lateral head of the "
+        "gastrocnemius and then the soleus. Nothing was injected."
+    )
+    assert {s._.entry_id for s in nlp(text).spans["targets"] if s.label_ == "MUSCLE"} == {
+        "medial-gastrocnemius",
+        "lateral-gastrocnemius",
+        "soleus",
+    }
+    assert treated(scribe.extract_transcript(transcript(text))) == {
+        ("medial gastrocnemius", "right"),
+        ("lateral gastrocnemius", "right"),
+        ("soleus", "right"),
     }

@@ -36,6 +36,7 @@ from scribe.nlp.side_references import (
     is_level,
     is_number,
     restated_at_once,
+    said_again_with_its_side,
 )
 from scribe.nlp.templates import side_boxes
 from scribe.schemas.lexicon import LateralityLexicon
@@ -190,6 +191,7 @@ class LateralityTagger:
             attached |= self._tag_sentence(
                 doc, sent_spans, sent_cues, header_side, back, finding_sides
             )
+        said_again_with_its_side(doc, spans)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
         restated_at_once(doc, spans)

@@ -103,6 +103,44 @@ def is_a_findings_side(doc: Doc, start: int, end: int, findings: list[Span]) -> 
     )
 
 
+def said_again_with_its_side(doc: Doc, spans: list[Span]) -> None:
+    """ "I also needled the left levator scapula, the right upper trapezius was tender too,
+    ... twitch responses in the upper trap and the levator": "the" name of a muscle named
+    before with one side of its own, which took the side another name has as its own from
+    the list around it (a recogniser writes the visit as one sentence), is the muscle named
+    before: it takes that side back."""
+    for k, span in enumerate(spans):
+        if span._.laterality_source != "list" or span.label_ != "MUSCLE":
+            continue
+        if span.start == 0 or doc[span.start - 1].lower_ not in ("the", "that", "this"):
+            continue
+        earlier = [s for s in spans[:k] if s._.entry_id == span._.entry_id]
+        if not earlier or any(s._.laterality_source != "explicit" for s in earlier):
+            continue
+        sides = {s._.laterality for s in earlier}
+        if len(sides) != 1 or sides == {"bilateral"} or span._.laterality in sides:
+            continue
+        # only a side that is another name's own ("the right upper trapezius"); a side said
+        # for this one ("and on the right side just the masseter") stays
+        cue = _cue_of(span)
+        if cue is None or not any(
+            o._.entry_id != span._.entry_id
+            and o._.laterality_source == "explicit"
+            and _cue_of(o) == cue
+            for o in spans
+        ):
+            continue
+        span._.laterality = earlier[-1]._.laterality
+        span._.side_cue = earlier[-1]._.side_cue
+        span._.laterality_source = "context"
+
+
+def _cue_of(span: Span) -> tuple[int, int] | None:
+    """The (start, end) characters of the side words a mention took its side from."""
+    cue: tuple[int, int] | None = span._.side_cue
+    return cue
+
+
 def _tallied_again(doc: Doc, span: Span, every: list[Span]) -> bool:
     """ "PROCEDURE: B lumbar multifidus L3-L5; L QL; L iliocostalis lumborum. Needles:
     multifidus 4 each side, QL 3, iliocostalis 2.": a name said again with its needle count,

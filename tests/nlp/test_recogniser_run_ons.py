@@ -205,3 +205,41 @@ def test_a_finding_not_found_is_still_denied(scribe: Scribe, nlp: Language) -> N
         doc = nlp(text)
         [status] = [s._.status for s in doc.spans["targets"] if s.text == finding]
         assert status == "negated", text
+
+
+def test_a_drug_said_with_or_anything_else_injected_is_denied(scribe: Scribe) -> None:
+    # "no lidocaine or anything else was injected" with its "no" lost: "anything" asks for a
+    # negation, so the drug was not given and the muscle was dry needled
+    for said in (
+        "No lidocaine or anything else was injected into the left upper trapezius, it was dry "
+        "needling only, and I also needled the left levator scapula.",
+        "she can't play through a rehearsal right now in the lidocaine, or anything else was "
+        "injected into the left upper trapezius. It was dry needling only, and I also needled "
+        "the left levator scapula",
+    ):
+        _, lines = _heard(scribe, said)
+        assert lines == {("20560", ())}, said
+
+
+def test_a_name_said_again_takes_back_the_side_it_took_from_another_name(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "no lidocaine, or anything else was inducted into the left upper trapezius, it was dry "
+        "needling only, and I also needled the left levator scapulae, the right upper "
+        "trapezius, was tender too, but I held it to date with responses in the upper trap and "
+        "the levator pain, 5 to 2"
+    )
+    muscles, _ = _heard(scribe, text)
+    assert ("levator scapulae", "right") not in muscles
+    assert muscles[("levator scapulae", "left")] == "treated"
+
+
+def test_a_name_said_again_for_the_other_side_keeps_that_side(scribe: Scribe) -> None:
+    text = (
+        "so today I needled the left masseter and the left temporalis, and on the right side "
+        "just the masseter, no substance injected, dry needling only"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("masseter", "left")] == muscles[("masseter", "right")] == "treated"
+    assert lines == {("20561", ())}

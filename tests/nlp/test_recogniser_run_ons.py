@@ -243,3 +243,15 @@ def test_a_name_said_again_for_the_other_side_keeps_that_side(scribe: Scribe) ->
     muscles, lines = _heard(scribe, text)
     assert muscles[("masseter", "left")] == muscles[("masseter", "right")] == "treated"
     assert lines == {("20561", ())}
+
+
+def test_a_procedure_the_patient_cannot_have_is_still_denied(scribe: Scribe) -> None:
+    # only verbs of what a patient does make a limitation: "cannot have dry needling" denies
+    for text in (
+        "He cannot have dry needling of the left QL today because of his anticoagulant.",
+        "She can't tolerate needling so the left QL was not needled today.",
+    ):
+        assert scribe.extract(text).coding.lines == [], text
+    # and a drug not used stays denied: "without using" is no limitation
+    result = scribe.extract("I dry needled the right QL without using any lidocaine.")
+    assert [line.code for line in result.coding.lines] == ["20560"]

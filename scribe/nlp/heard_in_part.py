@@ -53,8 +53,9 @@ class HeardByFirstWord:
     phase", "pronator tears") when the first word names nothing on its own (a "biceps" or a
     "levator" is a muscle by itself: "biceps felt tight" stays so) and the ordinary word sounds
     like the name's own second word at its start (metaphone); a hyphen the recogniser wrote
-    between the two words ("tensor-fast") is stepped over after such a noun. Finds (start,
-    end, entry_id, score)."""
+    between the two words ("tensor-fast") is stepped over after such a noun. A longer name's
+    first two words, a Latin noun and a word of no English that begin no other name, are the
+    name whatever follows them ("tensor fascia lager"). Finds (start, end, entry_id, score)."""
 
     _SCORE = 0.8
 

@@ -210,3 +210,12 @@ def test_a_part_named_before_the_part_that_names_its_muscle(
         ("lateral gastrocnemius", "right"),
         ("soleus", "right"),
     }
+
+
+@pytest.mark.parametrize(
+    "heard", ["both had top bands", "with taught men in both", "a taught man in each"]
+)
+def test_taut_bands_heard_as_other_words_are_findings(scribe: Scribe, heard: str) -> None:
+    said = f"I needled the right infraspinatus and the teres minor, {heard}, no injectate"
+    note = scribe.extract_transcript(transcript(said)).note
+    assert "taut_band" in {f.kind for f in note.rationale.findings}

@@ -219,3 +219,12 @@ def test_taut_bands_heard_as_other_words_are_findings(scribe: Scribe, heard: str
     said = f"I needled the right infraspinatus and the teres minor, {heard}, no injectate"
     note = scribe.extract_transcript(transcript(said)).note
     assert "taut_band" in {f.kind for f in note.rationale.findings}
+
+
+def test_twitch_heard_as_which_and_the_jump_sign_as_jump_sine(scribe: Scribe) -> None:
+    said = (
+        "I needled the right infraspinatus, at which responses in the infraspinatus and a jump "
+        "sine in the teres minor, no injectate"
+    )
+    kinds = {f.kind for f in scribe.extract_transcript(transcript(said)).note.rationale.findings}
+    assert {"local_twitch_response", "jump_sign"} <= kinds

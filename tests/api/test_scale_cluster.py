@@ -319,7 +319,10 @@ def test_scale_batch_fans_out_to_the_workers_in_input_order(
     inputs = [typed, tmp_path / "MRN-123-missing.txt", recording, typed]
     out = tmp_path / "results.jsonl"
     env = {**cluster.env, "SCRIBE_DATA_DIR": str(tmp_path / "batch")}
-    command = [str(SCRIBE), "batch", *map(str, inputs), "--out", str(out)]
+    # a date of service given: the rules are taken at it, on the workers and here alike,
+    # whatever the clock says (a run across midnight gave two days)
+    day = dt.date(2026, 3, 2)
+    command = [str(SCRIBE), "batch", *map(str, inputs), "--out", str(out), "--dos", day.isoformat()]
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=WAIT_SECONDS, check=False
     )
@@ -328,8 +331,9 @@ def test_scale_batch_fans_out_to_the_workers_in_input_order(
     assert [line["index"] for line in lines] == [0, 1, 2, 3]
     assert [line["ok"] for line in lines] == [True, False, True, True]
     assert "does not exist" in lines[1]["error"] and "MRN" not in lines[1]["error"]
-    typed_expected = scribe.extract(TYPED).model_dump(mode="json")
-    audio_expected = scribe.extract_audio(recording).model_dump(mode="json")
+    context = EncounterContext(dos=day)
+    typed_expected = scribe.extract(TYPED, context).model_dump(mode="json")
+    audio_expected = scribe.extract_audio(recording, context).model_dump(mode="json")
     for line, expected in ((lines[0], typed_expected), (lines[2], audio_expected),
                            (lines[3], typed_expected)):  # fmt: skip
         for part in ("note", "coding"):

@@ -345,6 +345,6 @@ def glued_to_a_name(word: str, names: Mapping[str, str]) -> tuple[str, float] | 
     joined a short word said before the name to it. (entry id, score) or None."""
     for k in range(1, _GLUED_LETTERS + 1):
         entry_id = names.get(word[k:])
-        if entry_id is not None and len(word) - k >= _GLUED_NAME_LETTERS and " " not in word:
+        if entry_id is not None and len(word) - k >= _GLUED_NAME_LETTERS:
             return entry_id, 0.8
     return None

@@ -122,23 +122,17 @@ def said_again_with_its_side(doc: Doc, spans: list[Span]) -> None:
             continue
         # only a side that is another name's own ("the right upper trapezius"); a side said
         # for this one ("and on the right side just the masseter") stays
-        cue = _cue_of(span)
+        cue = span._.side_cue  # (start, end) characters of the side words
         if cue is None or not any(
             o._.entry_id != span._.entry_id
             and o._.laterality_source == "explicit"
-            and _cue_of(o) == cue
+            and o._.side_cue == cue
             for o in spans
         ):
             continue
         span._.laterality = earlier[-1]._.laterality
         span._.side_cue = earlier[-1]._.side_cue
         span._.laterality_source = "context"
-
-
-def _cue_of(span: Span) -> tuple[int, int] | None:
-    """The (start, end) characters of the side words a mention took its side from."""
-    cue: tuple[int, int] | None = span._.side_cue
-    return cue
 
 
 def _tallied_again(doc: Doc, span: Span, every: list[Span]) -> bool:

@@ -237,8 +237,17 @@ def side_boxes(doc: Doc, spans: list[Span], cues: Sequence[Any]) -> None:
     if not by_line:
         return
     for span in spans:
+        line = template.line_of(span.start_char)
+        # up to the next name on the line, less a side right before it, which is that name's
+        # own ("[x] R upper trapezius [ ] L upper trapezius [x] R levator scapulae")
+        after = (
+            s.start for s in spans if s.start >= span.end and template.line_of(s.start_char) == line
+        )
+        following = next(after, None)
         boxed = [
-            c for c in by_line.get(template.line_of(span.start_char), []) if c.start >= span.end
+            c
+            for c in by_line.get(line, [])
+            if c.start >= span.end and (following is None or c.end < following)
         ]
         if not boxed:
             continue

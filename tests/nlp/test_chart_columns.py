@@ -113,6 +113,18 @@ def test_boxes_written_on_the_names_of_one_line_decide_each_name(scribe: Scribe)
         assert [line.code for line in result.coding.lines] == ["20560"]
 
 
+def test_boxed_names_with_their_sides_on_one_line_keep_each_own_side(scribe: Scribe) -> None:
+    """A side letter right after a box and right before a name is that name's, not a side box
+    of the name before it: the checked right levator is not the unchecked left one."""
+    text = (
+        "Muscles needled: [x] R upper trapezius [ ] L upper trapezius "
+        "[x] R levator scapulae [ ] L levator scapulae"
+    )
+    result = scribe.extract(text)
+    treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert treated == {("upper trapezius", "right"), ("levator scapulae", "right")}
+
+
 def test_a_flowsheet_of_visits_treats_today_only_what_its_today_column_marks(
     scribe: Scribe,
 ) -> None:

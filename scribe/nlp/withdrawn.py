@@ -87,6 +87,10 @@ class WithdrawnProcedures:
             (any_of(statements.get("injection_withdrawn", [])), INJECTED_KINDS),
             self._whole_visit,
         ]
+        # the procedure as a whole put to a later visit ("Treatment to begin next visit"): its
+        # own words name another day, so the partial words do not make it partial
+        self._put_off = any_of(statements.get("procedure_put_off", []))
+        self._denials.append((self._put_off, NEEDLING_KINDS | INJECTED_KINDS))
         self._refused = any_of(statements.get("refused_with_no_object", []))
         self._partial = any_of(statements.get("withdrawal_partial", []))
         self._side_corrected = any_of(statements.get("side_corrected", []))
@@ -112,9 +116,12 @@ class WithdrawnProcedures:
         kinds = frozenset().union(*(k for _, k in found))
         first = min(m.start() for m, _ in found)
         refusal = refused and all(m.re is self._refused for m, _ in found if m.start() == first)
+        put_off = all(m.re is self._put_off for m, _ in found if m.start() == first)
         end = max(m.end() for m, _ in found if m.start() == first)
         denial = Denial(first, end, kinds, refusal)
         low, high = _clause(text, denial.start, denial.end)
+        if put_off:
+            return denial
         if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
             return None
         return denial

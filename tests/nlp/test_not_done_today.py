@@ -32,6 +32,17 @@ DONE = "Dry needling of the right upper trapezius was performed with a local twi
         "Needling the left quadratus lumborum would likely help; we will wait for imaging.",
         "Dry needling to the left quadratus lumborum was discussed; she will think about it.",
         "The left quadratus lumborum was assessed for needling.",
+        "Dry needling of the left quadratus lumborum is recommended.",
+        "Trigger point injection to the left quadratus lumborum: not indicated at this time.",
+        "Hold DN to the left quadratus lumborum x 1 week post-op.",
+        "Dry needling of the left quadratus lumborum: N/A today.",
+        "TPI left quadratus lumborum - pending insurance authorization.",
+        "Awaiting consent before dry needling the left quadratus lumborum.",
+        "Left quadratus lumborum: DN attempted, aborted due to a vasovagal response.",
+        "DN was attempted to the left quadratus lumborum but aborted due to dizziness.",
+        "If symptoms persist, dry needling of the left quadratus lumborum may be trialed.",
+        "Needling of the left quadratus lumborum was requested but not done due to time.",
+        "Patient is scheduled for dry needling of the left quadratus lumborum on 12/10.",
     ],
 )
 def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str) -> None:
@@ -52,6 +63,7 @@ def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str)
         "The plan was carried out: dry needling of the left quadratus lumborum.",
         "Dry needling to the left quadratus lumborum was discussed, consented and performed.",
         "The left quadratus lumborum was assessed for needling and needled with two passes.",
+        "Left quadratus lumborum: DN attempted, then stopped after one pass due to pain; LTR x1.",
     ],
 )
 def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe, done: str) -> None:
@@ -78,3 +90,48 @@ def test_a_procedure_not_done_in_a_run_on_transcript_is_not_billed(
     assert statuses[("upper trapezius", "right")] == "treated"
     assert statuses[("quadratus lumborum", "left")] in {"negated", "planned"}
     assert [(line.code, line.units) for line in result.coding.lines] == [("20560", 1)]
+
+
+def test_a_procedure_aborted_with_its_reason_in_the_next_sentence_is_not_billed(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Left quadratus lumborum: DN attempted. Aborted due to a vasovagal response."
+    )
+    assert [m.status for m in result.note.muscles] == ["negated"]
+    assert result.coding.lines == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling performed: No\nMuscles: L gluteus medius, L piriformis",
+        "Dry needling performed today? N\nTarget muscles: L gluteus medius, L piriformis",
+        "DN: none today. Muscles assessed: L gluteus medius, L piriformis.",
+        "Consent for dry needling of the left gluteus medius signed today. "
+        "Treatment to begin next visit.",
+        "Informed consent obtained for DN to the L gluteus medius. Pt wishes to proceed next week.",
+    ],
+)
+def test_a_template_or_consent_that_says_the_procedure_is_not_today_bills_nothing(
+    scribe: Scribe, text: str
+) -> None:
+    result = scribe.extract(text)
+    assert all(m.status != "treated" for m in result.note.muscles)
+    assert result.coding.lines == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling performed: Yes\nMuscles: L gluteus medius",
+        "Dry needling performed: no complications. Muscles: L gluteus medius.",
+        "Informed consent obtained for DN to the L gluteus medius. Needled with 3 passes, LTR x2.",
+    ],
+)
+def test_a_template_or_consent_of_a_procedure_done_keeps_it_billed(
+    scribe: Scribe, text: str
+) -> None:
+    result = scribe.extract(text)
+    assert [(m.name, m.status) for m in result.note.muscles] == [("gluteus medius", "treated")]
+    assert [line.code for line in result.coding.lines] == ["20560"]

@@ -33,7 +33,15 @@ _OBJECT_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _object_of(m: Any, span: Span) -> bool:
+# between a needle's insertion and the muscle it went into: "needles were inserted into
+# trigger points of the left temporalis"
+_INTO_WORDS = _OBJECT_WORDS | frozenset(
+    {"into", "in", "within", "to", "of", "trigger", "point", "points", "trp", "trps", "tender",
+     "active", "latent", "myofascial", "taut", "band", "bands"}
+)  # fmt: skip
+
+
+def _object_of(m: Any, span: Span, between: frozenset[str] = _OBJECT_WORDS) -> bool:
     """Whether the muscle is the verb's object or in the list it opens."""
     end = m.modifier_span[1]
     if end > span.start:
@@ -46,7 +54,7 @@ def _object_of(m: Any, span: Span) -> bool:
         if s.label_ in MUSCLE_LIKE and s.start >= end and s.end <= span.start
         for i in range(s.start, s.end)
     }
-    return all(lower[i] in _OBJECT_WORDS or i in names for i in range(end, span.start))
+    return all(lower[i] in between or i in names for i in range(end, span.start))
 
 
 def mark_said_done(span: Span, modifiers: list[Any]) -> None:
@@ -56,3 +64,23 @@ def mark_said_done(span: Span, modifiers: list[Any]) -> None:
         nearest = max(verbs, key=lambda m: m.modifier_span[1])
         words = span.doc[nearest.modifier_span[0] : nearest.modifier_span[1]]
         span._.done_cue = (words.start_char, words.end_char)
+
+
+def needle_inserted_into(span: Span, modifiers: list[Any]) -> Any | None:
+    """The words of a needle's insertion the muscle is the object of ("Needles were inserted
+    into trigger points of the left temporalis"), or None. Needles in a muscle name no
+    procedure (dry needling, an injection, acupuncture alike): the note must say which."""
+    inserted = [
+        m
+        for m in modifiers
+        if m.category == "NEEDLE_WORD"
+        and "insert" in span.doc[m.modifier_span[0] : m.modifier_span[1]].text.lower()
+        and _object_of(m, span, _INTO_WORDS)
+    ]
+    return max(inserted, key=lambda m: m.modifier_span[1]) if inserted else None
+
+
+def mark_needle_inserted(span: Span, inserted: Any) -> None:
+    """Keep the insertion on the mention as the words that say something was done to it."""
+    words = span.doc[inserted.modifier_span[0] : inserted.modifier_span[1]]
+    span._.done_cue = (words.start_char, words.end_char)

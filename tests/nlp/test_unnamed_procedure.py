@@ -38,6 +38,14 @@ def _unnamed(scribe: Scribe, text: str) -> list[str]:
             "Then I also did the left iliocostalis thoracis.",
             ["I also did", "iliocostalis thoracis"],
         ),
+        # needles in muscles name no procedure: dry needling, an injection and acupuncture
+        # all put needles in
+        (
+            "Needles were inserted into trigger points of the left temporalis and left "
+            "masseter; LTR x2.",
+            ["inserted", "temporalis", "masseter"],
+        ),
+        ("A needle was inserted into the left masseter.", ["inserted", "masseter"]),
     ],
 )
 def test_a_muscle_something_was_done_to_with_no_procedure_named_is_reported(

@@ -328,6 +328,9 @@ class LateralityTagger:
             gap = doc[cue.end : span.start]
             if cue.end <= span.start <= cue.end + 2 and all(t.lower_ in _PREFIX_GAP for t in gap):
                 return cue
+            # "R ITB/TFL": a word the name is joined to by a slash shares its side
+            if span.start == cue.end + 2 and gap[0].is_alpha and gap[1].text == "/":
+                return cue
         return None
 
     @staticmethod

@@ -303,3 +303,14 @@ def test_on_the_left_at_a_spinal_level_is_a_side(scribe: Scribe) -> None:
 def test_a_patient_who_left_at_a_time_gives_no_side(scribe: Scribe) -> None:
     text = "TDN to upper trapezius and levator, tolerated well. Pt left at 3:15 in good spirits."
     assert {m.laterality for m in scribe.extract(text).note.muscles} == {"unspecified"}
+
+
+def test_a_name_joined_by_a_slash_to_a_sided_word_takes_its_side(scribe: Scribe) -> None:
+    text = "Dry-needled the R ITB/TFL and R VL. DN to L UT/R levator."
+    muscles = {(m.name, m.laterality) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("tensor fasciae latae", "right"),
+        ("vastus lateralis", "right"),
+        ("upper trapezius", "left"),
+        ("levator scapulae", "right"),
+    }

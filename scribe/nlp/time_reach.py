@@ -40,7 +40,10 @@ def reaches(modifier: Any, span: tuple[int, int], sent: Span, named: set[int]) -
         return True
     start, end = modifier.modifier_span
     if end <= span[0]:
-        # right before it: "candidate for dry needling", "candidacy for needling"
+        # right before it: "candidate for dry needling", "candidacy for needling"; not a word
+        # that speaks of what was said before it ("... so I held it today twitch responses")
+        if modifier.rule.direction.upper() == "BACKWARD":
+            return False
         return span[0] - end <= 1 and all(t.lower_ in _LINKS for t in sent.doc[end : span[0]])
     if start < span[1]:
         return False
@@ -94,6 +97,10 @@ def negates(doc: Doc, negation: Any, span: tuple[int, int], named: set[int]) -> 
             # given": the procedure's own predicate, said after its object
             return True
         return 0 < len(after) <= 2 and all(t.text in _FIELD_MARKS for t in after) and whole
+    if negation.rule.direction.upper() == "BACKWARD":
+        # a predicate of what was said before it ("the left upper trap was tender so I held it
+        # today twitch responses in ..."): the procedure after it is not its object
+        return False
     apart = span[0] - negation.modifier_span[1]
     if not 0 <= apart <= 3:
         return False

@@ -55,3 +55,23 @@ def test_a_refusal_with_its_object_after_it_is_said_of_that_object_only(scribe: 
         ("masseter", "right"): "treated",
         ("lateral pterygoid", "left"): "negated",
     }
+
+
+@pytest.mark.parametrize("link", ["but", "so"])
+def test_a_muscle_held_with_a_pronoun_does_not_hold_the_findings_said_after_it(
+    scribe: Scribe, link: str
+) -> None:
+    # "I held it": the pronoun is what was held; the twitch responses said right after it
+    # are of the muscles needled before, said again
+    text = (
+        "i needled the left levator scapulae and the right upper trapezius the left upper "
+        f"trapezius was tender {link} i held it today twitch responses in the upper trap and "
+        "the levator"
+    )
+    result = scribe.extract(text)
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("levator scapulae", "left")] == "treated"
+    assert statuses[("upper trapezius", "right")] == "treated"
+    assert ("upper trapezius", "unspecified") not in statuses
+    assert ("levator scapulae", "unspecified") not in statuses
+    assert statuses[("upper trapezius", "left")] != "treated"

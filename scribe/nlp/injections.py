@@ -78,7 +78,12 @@ class InjectionResolver:
                 for s in in_sent
                 if s.label_ == "SUBSTANCE"
                 and s._.status == "mentioned"
-                and {m.category for m in s._.modifiers} & {"DOSE"}
+                and (
+                    {m.category for m in s._.modifiers} & {"DOSE"}
+                    # "normal saline only, one cc into each of ...": "only" ends the scope of
+                    # the dose said after it, yet the dose is the substance's
+                    or (into_each and s.end < len(s.doc) and s.doc[s.end].lower_ == "only")
+                )
                 and not {m.category for m in s._.modifiers} & {"OTHER_ROUTE", "DILUENT"}
             ]
             for substance in injected:

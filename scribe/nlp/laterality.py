@@ -43,6 +43,9 @@ from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
+# the words a clause that mirrors the names before it starts after: "..., and then the same
+# on the right", "did the same on the left"
+_MIRROR_LEADS = frozenset({"and", "then", "did", "also"})
 _PREFIX_GAP = frozenset(
     {"-", "sided", "side", "the", "of", "'s", "(", ")", "m.", "mm."}
     | {"first", "1st", "second", "2nd", "third", "3rd"}
@@ -148,7 +151,7 @@ class LateralityTagger:
             )
             cues.append(SideCue(start, end, side, adjacent_only=adjacent_only, text=text))
             last_end = end
-        return cues
+        return _with_sides_pointed_back(doc, cues, targets)
 
     def _counts_a_noun(self, doc: Doc, name_end: int | None) -> bool:
         """Whether a noun that "both" counts follows the muscle name ending at ``name_end``."""
@@ -191,6 +194,7 @@ class LateralityTagger:
             attached |= self._tag_sentence(
                 doc, sent_spans, sent_cues, header_side, back, finding_sides
             )
+            self._mirror_at_end(doc, sent, sent_spans)
         said_again_with_its_side(doc, spans)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
@@ -222,6 +226,36 @@ class LateralityTagger:
                     start,
                     sent.start_char + match.end(),
                     side,
+                    [(s.start_char, s.end_char) for s in source],
+                )
+            )
+            return
+
+    def _mirror_at_end(self, doc: Doc, sent: Span, sent_spans: list[Span]) -> None:
+        """ "Needled the left SCM and the left scalenes, and then the same on the right": the
+        muscles of the sentence before the words, copied to the side they name."""
+        names = [s for s in sent_spans if s.label_ == "MUSCLE"]
+        if not names:
+            return
+        for pattern in self._mirror:
+            match = pattern.search(span_text(sent))
+            if match is None:
+                continue
+            start = sent.start_char + match.start()
+            word = match.group("side").lower()
+            source = [s for s in names if s.end_char <= start]
+            if word not in ("left", "right") or len(source) < len(names):
+                return  # a side said by name, after every name of the sentence
+            before = doc.text[sent.start_char : start].split()
+            if not before or not (
+                before[-1].endswith((",", ";")) or before[-1].lower() in _MIRROR_LEADS
+            ):
+                return  # "pain was about the same on the right" mirrors nothing
+            doc._.mirrors.append(
+                (
+                    start,
+                    sent.start_char + match.end(),
+                    word,
                     [(s.start_char, s.end_char) for s in source],
                 )
             )
@@ -398,3 +432,24 @@ def make_laterality(nlp: Language, name: str, lexicon_dir: str | None) -> Latera
     return LateralityTagger(
         nlp, lexicons.laterality, lexicons.statements.statements.get("mirror", [])
     )
+
+
+def _with_sides_pointed_back(doc: Doc, cues: list[SideCue], targets: set[int]) -> list[SideCue]:
+    """ "The supraspinatus on that side", "the posterior deltoid, same side": the side said
+    last before the words, left or right."""
+    words = doc_lower(doc)
+    taken = {i for c in cues for i in range(c.start, c.end)}
+    added: list[SideCue] = []
+    for i in range(1, len(words)):
+        if words[i] != "side" or words[i - 1] not in ("that", "same") or i in taken:
+            continue
+        start = i - 2 if words[i - 1] == "same" and i >= 2 and words[i - 2] == "the" else i - 1
+        if start in taken or start in targets:
+            continue
+        before = [c for c in cues if c.end <= start and c.side in ("left", "right")]
+        if before:
+            side = before[-1].side
+            added.append(
+                SideCue(start, i + 1, side, adjacent_only=False, text=f"{side} (said before)")
+            )
+    return sorted([*cues, *added], key=lambda c: c.start) if added else cues

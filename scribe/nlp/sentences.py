@@ -36,6 +36,10 @@ _FINAL_ABBREVIATIONS = frozenset(
 _STOPPED_ABBREVIATIONS = numpy.array(
     sorted(StringStore().add(f"{word}.") for word in _FINAL_ABBREVIATIONS), dtype=numpy.uint64
 )
+_LETTERS_WITH_STOP = numpy.array(
+    sorted(StringStore().add(f"{letter}.") for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    dtype=numpy.uint64,
+)
 _SIDE_LETTERS = frozenset("rlb")  # "R. UT": a side, not the end of a sentence
 _LIST_MARKERS = frozenset(
     {"-", "*", "•", "·", "–", "—", ">", "|", "+", "☐", "☒", "☑", "□", "■", "✓", "✔", "✗", "✘"}
@@ -87,7 +91,27 @@ def _continues(doc: Doc, i: int, nxt: Token) -> bool:
         last in _CONTINUES
         or last in _NEEDS_MORE
         or (last in _PROCEDURE_AT_WRAP and nxt.lower_ in _SIDES_AFTER_WRAP)
+        or _side_before_its_name(doc, j)
     )
+
+
+# "Needled the left\nS C M, ...": a side after an article is said of the name that follows,
+# unless it closes a place ("the same on the left\nNext visit ...")
+_SIDE_WORDS = frozenset({"left", "right", "bilateral"})
+_ARTICLES = frozenset({"the", "his", "her", "their"})
+_PLACE_WORDS = frozenset({"on", "at", "from", "toward", "towards", "over"})
+
+
+def _side_before_its_name(doc: Doc, j: int) -> bool:
+    if doc[j].lower_ not in _SIDE_WORDS or j < 1 or doc[j - 1].lower_ not in _ARTICLES:
+        return False
+    return j < 2 or doc[j - 2].lower_ not in _PLACE_WORDS
+
+
+def _spelled_out(doc: Doc, i: int) -> bool:
+    """The letter at ``i`` ends a name spelled letter by letter ("the T F L. The left ..."):
+    the last letter of the name, not a side before the next words."""
+    return i >= 1 and len(doc[i - 1].text) == 1 and doc[i - 1].text.isupper()
 
 
 def _line_ends_sentence(token: Token) -> bool:
@@ -111,6 +135,12 @@ def dictation_sentences(doc: Doc) -> Doc:
     with_stop = set(
         numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _STOPPED_ABBREVIATIONS)).tolist()
     )
+    # "the T F L. The left ...": a name spelled letter by letter ends with its last letter
+    with_stop |= {
+        int(i)
+        for i in numpy.flatnonzero(numpy.isin(orth, _LETTERS_WITH_STOP))
+        if _spelled_out(doc, int(i))
+    }
     if with_stop:
         candidates = sorted({*candidates, *with_stop})
     for i in candidates:
@@ -132,7 +162,9 @@ def dictation_sentences(doc: Doc) -> Doc:
             before = doc[i - 1].lower_ if i > 0 else ""
             if _is_list_number(doc, i - 1):
                 continue
-            if before in _ABBREVIATIONS or before in _SIDE_LETTERS:
+            if before in _ABBREVIATIONS or (
+                before in _SIDE_LETTERS and not _spelled_out(doc, i - 1)
+            ):
                 continue
             if nxt.text[:1] in (":", ",", ";"):
                 continue  # an abbreviation's stop: "M. levator scapulae li.: TrP latent"

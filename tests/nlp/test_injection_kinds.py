@@ -142,3 +142,23 @@ def test_a_muscle_the_injector_says_they_did_not_inject_is_not_treated(scribe: S
     muscles = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
     assert muscles[("gluteus minimus", "left")] == "negated"
     assert muscles[("gluteus medius", "left")] == "treated"
+
+
+@pytest.mark.parametrize(
+    ("drug", "denied"), [("Normal saline", "no anesthetic"), ("1% lidocaine", "no steroid")]
+)
+def test_injection_kinds_a_drug_said_alone_then_its_dose_into_each_is_the_injectate(
+    scribe: Scribe, drug: str, denied: str
+) -> None:
+    # "only" ends the dose's scope before it, yet the dose is the drug's; and "no anesthetic"
+    # before the amount denies nothing that was given
+    result = scribe.extract(
+        f"Trigger point injections, neck. {drug} only, {denied}, one cc injected into each "
+        "of the left levator scapulae and the left rhomboid major."
+    )
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("levator scapulae", "treated"),
+        ("rhomboid major", "treated"),
+    }
+    assert result.note.injectate.status == "injected"
+    assert [line.code for line in result.coding.lines] == ["20552"]

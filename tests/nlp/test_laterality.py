@@ -314,3 +314,27 @@ def test_a_name_joined_by_a_slash_to_a_sided_word_takes_its_side(scribe: Scribe)
         ("upper trapezius", "left"),
         ("levator scapulae", "right"),
     }
+
+
+def test_the_same_on_the_other_side_at_the_end_of_a_sentence_copies_its_names(
+    scribe: Scribe,
+) -> None:
+    text = "Dry needled the left scalenes and the left levator, and then the same on the right."
+    muscles = {(m.name, m.laterality, m.status) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("scalenes", "left", "treated"),
+        ("levator scapulae", "left", "treated"),
+        ("scalenes", "right", "treated"),
+        ("levator scapulae", "right", "treated"),
+    }
+    # a finding the same on the other side copies no treatment
+    text = "i dry needled the left levator and his neck pain was about the same on the right"
+    assert {(m.name, m.laterality) for m in scribe.extract(text).note.muscles} == {
+        ("levator scapulae", "left")
+    }
+
+
+def test_that_side_is_the_side_said_before_it(scribe: Scribe) -> None:
+    text = "Dry needled the right gluteus medius. The piriformis on that side was needled too."
+    sides = {m.name: m.laterality for m in scribe.extract(text).note.muscles}
+    assert sides == {"gluteus medius": "right", "piriformis": "right"}

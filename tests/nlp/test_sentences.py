@@ -166,3 +166,23 @@ def test_a_negation_in_capitals_on_a_wrapped_line_goes_on_with_its_sentence(
         ("levator scapulae", "treated"),
         ("upper trapezius", "negated"),
     }
+
+
+def test_sentences_a_side_after_an_article_goes_on_to_the_next_line(splitter: Language) -> None:
+    # prose wrapped by the editor: "the left" is said of the name on the next line; "on the
+    # left" closes a place
+    assert split(splitter, "Needled the left\nS C M and the left scalenes.") == [
+        "Needled the left\nS C M and the left scalenes."
+    ]
+    assert split(splitter, "Pain is the same on the left\nNext visit in a week.") == [
+        "Pain is the same on the left",
+        "Next visit in a week.",
+    ]
+
+
+def test_sentences_a_name_spelled_letter_by_letter_ends_its_sentence(splitter: Language) -> None:
+    assert split(splitter, "Needled the T F L. The left one was tender.") == [
+        "Needled the T F L.",
+        "The left one was tender.",
+    ]
+    assert split(splitter, "DN to R. UT today.") == ["DN to R. UT today."]

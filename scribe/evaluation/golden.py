@@ -72,6 +72,7 @@ SETS = (
     "bedside",
     "practice",
     "dictation",
+    "monologue",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

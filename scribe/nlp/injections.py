@@ -90,10 +90,15 @@ class InjectionResolver:
                 substance._.status = "injected"
         elif not beside_muscles and not into_each:
             return []  # "1 cc into each trigger point" points back at the muscles named before
-        if not injected:
+        at: tuple[int, int] | None = (injected[0].start, injected[0].end) if injected else None
+        if at is None and into_each and beside_muscles:
+            # "... we used normal saline only, no anesthetic. About one cc into each, the right
+            # rectus abdominis and the right external oblique": an amount into each of the
+            # muscles named with it reports the injection, its drug said before
+            at = next((m.modifier_span for m in mods if m.category == "DOSE"), None)
+        if at is None:
             return []
-        first = injected[0]
-        event = ProcedureEvent("injection", "strong", first.start, first.end, number, section)
+        event = ProcedureEvent("injection", "strong", at[0], at[1], number, section)
         event.source = "substance"
         sections = self.spec.sections
         if section in sections.past:

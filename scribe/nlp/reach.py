@@ -81,6 +81,7 @@ def cut_off(
         or _exam_clause_between(examiner, m, span)
         or _not_its_fronted_object(m, span)
         or _beyond_the_list_before(m, span)
+        or _another_names_singular_predicate(m, span)
         or _object_of_the_procedure_before(m, span, modifiers)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
@@ -203,6 +204,22 @@ def _beyond_the_list_before(m: Any, span: Span) -> bool:
 
 
 _PASSIVE_AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "also"})
+
+
+def _another_names_singular_predicate(m: Any, span: Span) -> bool:
+    """ "... into the left upper trap, levator and rhomboid major, the left infraspinatus was
+    dry needled only" (a run-on): a predicate in the singular ("was dry needled") is said of
+    the one name right before it, not of the names before that one."""
+    start = m.modifier_span[0]
+    if start < span.end or start == 0:
+        return False
+    doc = span.doc
+    if doc[start - 1].lower_ not in ("was", "is"):
+        return False
+    between = [s for s in _muscles(doc) if s.start >= span.end and s.end <= start - 1]
+    # the name is the subject only where it stands right before the verb ("this was dry
+    # needling only" is said of the session)
+    return bool(between) and between[-1].end == start - 1
 
 
 def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) -> bool:

@@ -221,3 +221,15 @@ def test_the_drug_field_of_a_trigger_point_injection_template_is_its_drug(
     )
     statuses = {s.name: s.status for s in scribe.extract(knee).note.injectate.substances}
     assert statuses["triamcinolone"] == "mentioned"
+
+
+@pytest.mark.parametrize(
+    "said", ["she's had reactions to local anesthetics", "she reacts to lidocaine"]
+)
+def test_a_drug_the_patient_reacts_to_is_not_the_injectate(scribe: Scribe, said: str) -> None:
+    text = (
+        f"trigger point injections neck {said} so we use normal saline only one cc into each of "
+        "the left levator scapulae and the left rhomboid major"
+    )
+    substances = scribe.extract(text).note.injectate.substances
+    assert {s.name for s in substances if s.status == "injected"} == {"normal saline"}

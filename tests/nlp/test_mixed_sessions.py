@@ -213,3 +213,23 @@ def test_mixed_a_clinic_named_meridian_is_no_acupuncture(scribe: Scribe) -> None
     result = scribe.extract("Meridian Spine Associates\nDN today: LTRs in L teres minor.\n")
     assert "acupuncture" not in {p.kind for p in result.note.procedures}
     assert techniques(result) == {"teres minor": ["needling"]}
+
+
+def test_a_singular_predicate_after_an_injected_list_is_said_of_its_own_name(
+    scribe: Scribe,
+) -> None:
+    # a recogniser's commas for full stops: "was dry needled" agrees with the one name right
+    # before it, not with the list the injections went into
+    text = (
+        "trigger point injections with 1% lidocaine, half a cc each, into the right upper "
+        "trapezius, levator and rhomboid major, the right infraspinatus was dry needled only, "
+        "no injectate into that one, tolerated well"
+    )
+    result = scribe.extract(text)
+    assert techniques(result) == {
+        "upper trapezius": ["injection"],
+        "levator scapulae": ["injection"],
+        "rhomboid major": ["injection"],
+        "infraspinatus": ["needling"],
+    }
+    assert lines(result) == [("20553", ()), ("20560", ("59",))]

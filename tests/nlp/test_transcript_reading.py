@@ -201,6 +201,34 @@ def test_kneeled_with_an_object_is_needled(scribe: Scribe) -> None:
     assert lines(scribe.extract_transcript(transcript(said))) == [("20560", ())]
 
 
+def test_normal_sailing_is_normal_saline(scribe: Scribe) -> None:
+    said = (
+        "trigger point injections, neck, she reacts to anesthetics so we use normal sailing "
+        "only, one cc into each of the left levator scapulae and the left rhomboid major"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == [("20552", ())]
+    assert {s.name for s in result.note.injectate.substances if s.status == "injected"} == {
+        "normal saline"
+    }
+
+
+def test_an_amount_into_each_named_muscle_reports_the_injection_of_the_drug_before(
+    scribe: Scribe,
+) -> None:
+    # the recogniser's full stop between the drug and its amount
+    said = (
+        "trigger point injections, neck, we used normal saline only, no anesthetics. about one "
+        "cc into each the left levator scapulae and the left rhomboid major, tolerated well"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("levator scapulae", "treated"),
+        ("rhomboid major", "treated"),
+    }
+    assert lines(result) == [("20552", ())]
+
+
 def prompt_ids(result: ExtractionResult | AudioExtractionResult) -> set[str]:
     return {p.id for p in result.coding.prompts}
 

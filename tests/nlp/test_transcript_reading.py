@@ -229,6 +229,20 @@ def test_an_amount_into_each_named_muscle_reports_the_injection_of_the_drug_befo
     assert lines(result) == [("20552", ())]
 
 
+def test_names_and_the_needling_heard_as_other_words_are_read(scribe: Scribe) -> None:
+    said = (
+        "consent on file, meetled the right interior scaling and the right middle scaling and "
+        "the pack miner on the right, no injectate, she tolerated it fine"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("anterior scalene", "right", "treated"),
+        ("middle scalene", "right", "treated"),
+        ("pectoralis minor", "right", "treated"),
+    }
+    assert lines(result) == [("20561", ())]
+
+
 def prompt_ids(result: ExtractionResult | AudioExtractionResult) -> set[str]:
     return {p.id for p in result.coding.prompts}
 

@@ -73,9 +73,13 @@ class SideCue:
     side: Side
     adjacent_only: bool
     text: str = ""
+    # "on that side": the token offsets of the side word it points back to, whose words are
+    # the evidence of the side
+    said_at: tuple[int, int] | None = None
 
     def char_span(self, doc: Doc) -> tuple[int, int]:
-        return doc[self.start].idx, doc[self.end - 1].idx + len(doc[self.end - 1])
+        start, end = self.said_at or (self.start, self.end)
+        return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
 
 
 class LateralityTagger:
@@ -450,6 +454,13 @@ def _with_sides_pointed_back(doc: Doc, cues: list[SideCue], targets: set[int]) -
         if before:
             side = before[-1].side
             added.append(
-                SideCue(start, i + 1, side, adjacent_only=False, text=f"{side} (said before)")
+                SideCue(
+                    start,
+                    i + 1,
+                    side,
+                    adjacent_only=False,
+                    text=f"{side} (said before)",
+                    said_at=(before[-1].start, before[-1].end),
+                )
             )
     return sorted([*cues, *added], key=lambda c: c.start) if added else cues

@@ -17,7 +17,9 @@ from scribe.schemas.common import Evidence
 from scribe.schemas.note import Muscle
 
 _WORD = re.compile(r"[a-z]+")
-_CLAUSE_END = re.compile(r"[.;\n]")
+# a line break ends a clause, unless the line goes on in lower case (prose wrapped by an
+# editor: "I needled the medial\nand lateral gastroc heads")
+_CLAUSE_END = re.compile(r"[.;]|\n(?![ \t]*[a-z])")
 #: Shortest common start of two words that count as the same word ("trap", "gastroc").
 _STEM: Final = 4
 #: How far around a mention its name may be completed, and back to an earlier mention.
@@ -89,7 +91,14 @@ def naming_span(
     alone). ``others`` are the note's other muscles (the same muscle on another side may be
     named where this one is pointed back to); ``text`` is the dictation, when known."""
     own = _span(muscle)
-    if muscle.match == "fuzzy" or names_all_words(own.text, muscle.name):
+    # a mention copied to the side its words point to ("..., and then the same on the right"):
+    # its words are the side's, and the name is where the copied mention said it
+    pointed_back = any(
+        m.side_cue is not None
+        and (m.start, m.end) == (own.start, own.end) == (m.side_cue.start, m.side_cue.end)
+        for m in muscle.mentions
+    )
+    if not pointed_back and (muscle.match == "fuzzy" or names_all_words(own.text, muscle.name)):
         return own
     for mention in muscle.mentions:
         if mention.text and names_all_words(mention.text, muscle.name):

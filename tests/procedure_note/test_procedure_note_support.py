@@ -76,6 +76,9 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+_SPELT = re.compile(r"\b[A-Z](?:[\s.-]+[A-Z])+\b")
+
+
 def _names_muscle(span_text: str, name: str, *, fuzzy: bool) -> bool:
     """The span holds every word of one of the muscle's names (a list may share a word: "upper
     and middle trapezius"), one of its abbreviations (or spelt letter by letter), or, for a
@@ -86,8 +89,12 @@ def _names_muscle(span_text: str, name: str, *, fuzzy: bool) -> bool:
         return True
     if set(re.findall(r"[A-Za-z]+", span_text)) & abbreviations:
         return True
-    # an abbreviation spelt letter by letter ("E C R B")
+    # an abbreviation spelt letter by letter ("E C R B"), alone or inside the span ("S C M, the
+    # left scalenes, and then the same on the right")
+    spelt = {"".join(re.findall(r"[A-Za-z]", r)).upper() for r in _SPELT.findall(span_text)}
     if "".join(re.findall(r"[A-Za-z]", span_text)).upper() in {a.upper() for a in abbreviations}:
+        return True
+    if spelt & {a.upper() for a in abbreviations}:
         return True
     if fuzzy:
         squashed = _words(span_text).replace(" ", "")

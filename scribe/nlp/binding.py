@@ -61,7 +61,7 @@ from scribe.nlp.reach import (
 )
 from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
-from scribe.nlp.said_done import mark_needle_inserted, mark_said_done, needle_inserted_into
+from scribe.nlp.said_done import keep_done_cue, mark_said_done, needle_inserted_into
 from scribe.nlp.said_worked_on import generic_treatment, statement_event
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section
@@ -272,7 +272,7 @@ class MuscleBinder:
         elif (inserted := needle_inserted_into(span, modifiers)) is not None:
             # needles in a muscle with no procedure named: said, never billed, never silent
             self._set(mention, "mentioned", WEAK, None)
-            mark_needle_inserted(span, inserted)
+            keep_done_cue(span, inserted)
         elif "PALPATED" in categories and not denied_findings(span, modifiers):
             cue = self._nearest(span, modifiers, {"PALPATED"})
             self._set(mention, "palpated_only", WEAK, cue)

@@ -205,65 +205,56 @@ class LateralityTagger:
         restated_at_once(doc, spans)
         return doc
 
+    def _mirror_in(self, sent: Span) -> re.Match[str] | None:
+        """The first words of the sentence that say the same was done on a side."""
+        text = span_text(sent)
+        return next((m for p in self._mirror if (m := p.search(text)) is not None), None)
+
+    @staticmethod
+    def _record_mirror(
+        doc: Doc, sent: Span, match: re.Match[str], side: str, source: list[Span]
+    ) -> None:
+        start, end = sent.start_char + match.start(), sent.start_char + match.end()
+        doc._.mirrors.append((start, end, side, [(s.start_char, s.end_char) for s in source]))
+
     def _find_mirror(self, doc: Doc, sent: Span, spans: list[Span]) -> None:
         """ "The same on the left." copies the muscles of the sentence before to that side."""
-        for pattern in self._mirror:
-            match = pattern.search(span_text(sent))
-            if match is None:
-                continue
-            earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
-            if not earlier:
-                return
-            previous = next(s for s in reversed(sentences(doc)) if s.start <= earlier[-1].start)
-            source = [s for s in earlier if previous.start <= s.start < previous.end]
-            word = match.group("side").lower()
-            sides = {s._.laterality for s in source}
-            if word in ("left", "right"):
-                side = word
-            elif sides in ({"left"}, {"right"}):
-                side = "right" if sides == {"left"} else "left"
-            else:
-                return
-            start = sent.start_char + match.start()
-            doc._.mirrors.append(
-                (
-                    start,
-                    sent.start_char + match.end(),
-                    side,
-                    [(s.start_char, s.end_char) for s in source],
-                )
-            )
+        match = self._mirror_in(sent)
+        if match is None:
             return
+        earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
+        if not earlier:
+            return
+        previous = next(s for s in reversed(sentences(doc)) if s.start <= earlier[-1].start)
+        source = [s for s in earlier if previous.start <= s.start < previous.end]
+        word = match.group("side").lower()
+        sides = {s._.laterality for s in source}
+        if word in ("left", "right"):
+            side = word
+        elif sides in ({"left"}, {"right"}):
+            side = "right" if sides == {"left"} else "left"
+        else:
+            return
+        self._record_mirror(doc, sent, match, side, source)
 
     def _mirror_at_end(self, doc: Doc, sent: Span, sent_spans: list[Span]) -> None:
         """ "Needled the left SCM and the left scalenes, and then the same on the right": the
         muscles of the sentence before the words, copied to the side they name."""
         names = [s for s in sent_spans if s.label_ == "MUSCLE"]
-        if not names:
+        match = self._mirror_in(sent) if names else None
+        if match is None:
             return
-        for pattern in self._mirror:
-            match = pattern.search(span_text(sent))
-            if match is None:
-                continue
-            start = sent.start_char + match.start()
-            word = match.group("side").lower()
-            source = [s for s in names if s.end_char <= start]
-            if word not in ("left", "right") or len(source) < len(names):
-                return  # a side said by name, after every name of the sentence
-            before = doc.text[sent.start_char : start].split()
-            if not before or not (
-                before[-1].endswith((",", ";")) or before[-1].lower() in _MIRROR_LEADS
-            ):
-                return  # "pain was about the same on the right" mirrors nothing
-            doc._.mirrors.append(
-                (
-                    start,
-                    sent.start_char + match.end(),
-                    word,
-                    [(s.start_char, s.end_char) for s in source],
-                )
-            )
-            return
+        start = sent.start_char + match.start()
+        word = match.group("side").lower()
+        source = [s for s in names if s.end_char <= start]
+        if word not in ("left", "right") or len(source) < len(names):
+            return  # a side said by name, after every name of the sentence
+        before = doc.text[sent.start_char : start].split()
+        if not before or not (
+            before[-1].endswith((",", ";")) or before[-1].lower() in _MIRROR_LEADS
+        ):
+            return  # "pain was about the same on the right" mirrors nothing
+        self._record_mirror(doc, sent, match, word, source)
 
     @staticmethod
     def _header_cue(sent: Span, cues: list[SideCue], previous: SideCue | None) -> SideCue | None:

@@ -61,9 +61,7 @@ def mark_said_done(span: Span, modifiers: list[Any]) -> None:
     """Keep on a "mentioned" muscle the generic verb it is the object of, if any."""
     verbs = [m for m in modifiers if m.category == "PROCEDURE" and _object_of(m, span)]
     if verbs:
-        nearest = max(verbs, key=lambda m: m.modifier_span[1])
-        words = span.doc[nearest.modifier_span[0] : nearest.modifier_span[1]]
-        span._.done_cue = (words.start_char, words.end_char)
+        keep_done_cue(span, max(verbs, key=lambda m: m.modifier_span[1]))
 
 
 def needle_inserted_into(span: Span, modifiers: list[Any]) -> Any | None:
@@ -80,7 +78,8 @@ def needle_inserted_into(span: Span, modifiers: list[Any]) -> Any | None:
     return max(inserted, key=lambda m: m.modifier_span[1]) if inserted else None
 
 
-def mark_needle_inserted(span: Span, inserted: Any) -> None:
-    """Keep the insertion on the mention as the words that say something was done to it."""
-    words = span.doc[inserted.modifier_span[0] : inserted.modifier_span[1]]
+def keep_done_cue(span: Span, modifier: Any) -> None:
+    """Keep on the mention the words that say something was done to it (a generic verb, a
+    needle's insertion)."""
+    words = span.doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
     span._.done_cue = (words.start_char, words.end_char)

@@ -119,9 +119,9 @@ class WithdrawnProcedures:
         put_off = all(m.re is self._put_off for m, _ in found if m.start() == first)
         end = max(m.end() for m, _ in found if m.start() == first)
         denial = Denial(first, end, kinds, refusal)
-        low, high = _clause(text, denial.start, denial.end)
         if put_off:
             return denial
+        low, high = _clause(text, denial.start, denial.end)
         if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
             return None
         return denial

@@ -135,17 +135,3 @@ def test_a_template_or_consent_of_a_procedure_done_keeps_it_billed(
     result = scribe.extract(text)
     assert [(m.name, m.status) for m in result.note.muscles] == [("gluteus medius", "treated")]
     assert [line.code for line in result.coding.lines] == ["20560"]
-
-
-def test_a_procedure_set_up_for_today_and_declined_sentences_later_is_not_billed(
-    scribe: Scribe,
-) -> None:
-    text = (
-        "She was set up for trigger point injections with lidocaine into the left levator "
-        "scapulae today. Exam shows a taut band with referral to the neck. She cannot turn to "
-        "reverse the car. Pain seven out of ten. In the end she declined the injections, she "
-        "would rather try another round of exercise, so nothing was done today."
-    )
-    result = scribe.extract(text)
-    assert [m.status for m in result.note.muscles] == ["negated"]
-    assert result.coding.lines == []

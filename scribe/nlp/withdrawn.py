@@ -73,6 +73,8 @@ class Denial:
     # a refusal with no object ("she declined that"): it takes back what was planned or said
     # without evidence, but holds no procedure proven done in conflict
     refusal: bool = False
+    # the procedure as a whole put to a later visit ("pt wishes to proceed next week")
+    put_off: bool = False
 
 
 class WithdrawnProcedures:
@@ -118,10 +120,12 @@ class WithdrawnProcedures:
         refusal = refused and all(m.re is self._refused for m, _ in found if m.start() == first)
         put_off = all(m.re is self._put_off for m, _ in found if m.start() == first)
         end = max(m.end() for m, _ in found if m.start() == first)
-        denial = Denial(first, end, kinds, refusal)
-        if put_off:
-            return denial
+        denial = Denial(first, end, kinds, refusal, put_off)
         low, high = _clause(text, denial.start, denial.end)
+        if put_off:
+            # (its own words name the later day; what follows may make it partial: "... next
+            # week with the R side")
+            return None if self._partial.search(text, denial.end, high) else denial
         if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
             return None
         return denial
@@ -154,7 +158,11 @@ class WithdrawnProcedures:
                     denial = self._denial(text, first, whole_visit=True)
                 # (what is said after the denial is no part of the plan it takes back: "so no
                 # needling today ... we'll revisit needling once his doctor clears him")
-                if denial is not None and _planned_for_today(text, denial.start):
+                # ("Consent obtained for DN to the L UT; pt wishes to proceed next week": the
+                # sentence's own procedure is put off, unless it says it was done)
+                if denial is not None and (
+                    denial.put_off or _planned_for_today(text, denial.start)
+                ):
                     self._take_back(doc, sents[i], denial, [i], texts, targets, events, own=i)
                 elif denial is None and doc.user_data.get(SPOKEN):
                     self._denied_first(doc, sents[i], i, own, events)
@@ -250,9 +258,13 @@ class WithdrawnProcedures:
                 if doc[event.start].idx >= cue[0]:
                     event.time = "not_done"  # the denial's own words: "neither was needled"
             elif event.sentence in earlier and self._taken_back(event, texts, own, denial):
-                event.time = "not_done"
+                event.time = "planned" if denial.put_off else "not_done"
                 taken += event.muscles
-            elif event.sentence in earlier and not denial.refusal and _proved_near(event, own):
+            elif (
+                event.sentence in earlier
+                and not (denial.refusal or denial.put_off)
+                and _proved_near(event, own)
+            ):
                 # "DN performed to R UT with LTR. No needling was performed.": the note says
                 # both; each muscle goes to review as a status conflict, billed by neither
                 _hold_for_review(doc, cue, event)
@@ -280,7 +292,8 @@ class WithdrawnProcedures:
         for span in taken:
             if span._.status not in ("treated", "planned"):
                 continue
-            span._.status = "planned" if span._.entry_id in treated_elsewhere else "negated"
+            later = denial.put_off or span._.entry_id in treated_elsewhere
+            span._.status = "planned" if later else "negated"
             span._.status_cue = cue
             span._.technique = None
             span._.binding = None

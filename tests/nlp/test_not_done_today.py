@@ -111,6 +111,8 @@ def test_a_procedure_aborted_with_its_reason_in_the_next_sentence_is_not_billed(
         "Consent for dry needling of the left gluteus medius signed today. "
         "Treatment to begin next visit.",
         "Informed consent obtained for DN to the L gluteus medius. Pt wishes to proceed next week.",
+        "Informed consent obtained for DN to the L gluteus medius; pt wishes to proceed next week.",
+        "Consent for TPI to the L gluteus medius signed, pt would like to start next visit.",
     ],
 )
 def test_a_template_or_consent_that_says_the_procedure_is_not_today_bills_nothing(
@@ -127,6 +129,7 @@ def test_a_template_or_consent_that_says_the_procedure_is_not_today_bills_nothin
         "Dry needling performed: Yes\nMuscles: L gluteus medius",
         "Dry needling performed: no complications. Muscles: L gluteus medius.",
         "Informed consent obtained for DN to the L gluteus medius. Needled with 3 passes, LTR x2.",
+        "DN performed to the L gluteus medius with LTR; pt wishes to proceed next week with the R.",
     ],
 )
 def test_a_template_or_consent_of_a_procedure_done_keeps_it_billed(

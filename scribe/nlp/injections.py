@@ -17,9 +17,11 @@ from scribe.lexicons import Lexicons
 from scribe.nlp.dry_injections import INJECTION, doses_after, injected_anywhere, inserted_dry
 from scribe.nlp.extensions import same_paragraph, sentences, span_text
 from scribe.nlp.procedure_event import ProcedureEvent, said_done_today
+from scribe.nlp.reach import given_before_its_object
 from scribe.schemas.lexicon import ProcedureLexicon
 
 _NEAR = 10  # tokens: how close a trigger point word must be to an injection to describe it
+_INTO_REACH = 4  # tokens after what an injection gave to the muscle it went into ("into the R")
 _INTO_EACH = re.compile(r"\binto\s+(?:each|every|all)\b", re.IGNORECASE)
 
 
@@ -216,8 +218,12 @@ class InjectionResolver:
         named_here = bool(
             [s for s in in_sent if s.label_ == "SUBSTANCE" and s._.status == "injected"]
         )
+        # (past what it gave: "injected 1% lidocaine, 1 cc each, into the R glute med")
+        given = given_before_its_object(doc, event.end, sent.end)
         into_muscle = any(
-            s.label_ in ("MUSCLE", "GROUP") and abs(s.start - event.start) <= _NEAR for s in in_sent
+            s.label_ in ("MUSCLE", "GROUP")
+            and (abs(s.start - event.start) <= _NEAR or 0 <= s.start - given <= _INTO_REACH)
+            for s in in_sent
         )
         if (
             not substances

@@ -83,6 +83,7 @@ def cut_off(
         or _beyond_the_list_before(m, span)
         or _another_names_singular_predicate(m, span)
         or _object_of_the_procedure_before(m, span, modifiers)
+        or _subject_of_a_later_predicate(m, span, modifiers)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
         or _does_something_else(m, span)
@@ -235,6 +236,8 @@ def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) ->
     between = [lower[i] for i in range(span.end, m.modifier_span[0])]
     if between and all(w in _PASSIVE_AUXILIARIES for w in between):
         return False
+    if _predicate_of_its_list(span) == m.modifier_span[0]:
+        return False  # "..., then the R piriformis, R QL and R TFL were dry needled"
     in_list = {i for s in _muscles(doc) for i in range(s.start, s.end)}
     sentence = sentence_index(doc)
     for before in modifiers:
@@ -243,9 +246,59 @@ def _object_of_the_procedure_before(m: Any, span: Span, modifiers: list[Any]) ->
             continue
         if sentence[end - 1] != sentence[span.start]:
             continue
-        if all(lower[i] in _OBJECT_WORDS or i in in_list for i in range(end, span.start)):
+        # (what it gave goes between: "I injected 1% lidocaine, 1 cc each, into the R glute
+        # med and R glute min, then dry needled the R piriformis")
+        given = given_before_its_object(doc, end, span.start)
+        if all(lower[i] in _OBJECT_WORDS or i in in_list for i in range(given, span.start)):
             return True
     return False
+
+
+def given_before_its_object(doc: Doc, end: int, limit: int) -> int:
+    """Where the substance a procedure gave, said right after its words ending at ``end``
+    ("injected 1% lidocaine, 1 cc each, into"), stops; ``end`` when no substance is named, or
+    the one named was not given ("I did not inject any lidocaine into the E C R B")."""
+    drugs = {
+        i
+        for s in target_spans(doc)
+        if s.label_ == "SUBSTANCE" and s._.status != "negated"
+        for i in range(s.start, s.end)
+    }
+    i, named = end, False
+    while i < limit and (
+        i in drugs or doc[i].lower_ in _GIVEN_WORDS or doc[i].like_num or doc[i].text == ","
+    ):
+        named = named or i in drugs
+        i += 1
+    return i if named else end
+
+
+def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """ "Lidocaine was injected into the R glute med and R glute min, then the R piriformis,
+    R QL and R TFL were dry needled": a procedure said before the muscle does not reach a
+    muscle of a list that is another procedure's passive subject."""
+    if m.modifier_span[1] > span.start:
+        return False
+    predicate = _predicate_of_its_list(span)
+    return predicate is not None and any(
+        o is not m and o.category in _PROCEDURE_NAMES and o.modifier_span[0] == predicate
+        for o in modifiers
+    )
+
+
+def _predicate_of_its_list(span: Span) -> int | None:
+    """Where the passive predicate begins that the list holding ``span`` runs up to, with no
+    "then" in it ("the R piriformis, R QL and R TFL were | dry needled"); None when none."""
+    doc = span.doc
+    lower = doc_lower(doc)
+    in_list = {i for s in _muscles(doc) for i in range(s.start, s.end)}
+    i = span.end
+    while i < len(doc) and (i in in_list or (lower[i] in _LIST_WORDS and lower[i] != "then")):
+        i += 1
+    auxiliaries = i
+    while i < len(doc) and lower[i] in _PASSIVE_AUXILIARIES:
+        i += 1
+    return None if i == auxiliaries or i == len(doc) else i
 
 
 def _names_its_own_muscles(m: Any, span: Span) -> bool:
@@ -276,7 +329,7 @@ def _names_its_own_muscles(m: Any, span: Span) -> bool:
 
 _GIVEN_WORDS = frozenset(
     {"with", "without", "no", "any", "of", "percent", "%", "point", "ml", "cc", "mg", "units",
-     "plain", "and", "each"}
+     "plain", "and", "each", "c"}
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ reads a needle column.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # a cell that says no: "no", "n", "-", "0", "none", "not done", "deferred", "held", "✗"
@@ -81,9 +82,7 @@ class TableRow:
     def today_column(self) -> int | None:
         """In a flowsheet of visits (two or more columns named by a visit's date or number),
         the column of today's ("03/16 (today)")."""
-        visits = [k for k, cell in enumerate(self.header) if _VISIT_COLUMN.search(cell)]
-        today = [k for k in visits if _TODAY_COLUMN.search(self.header[k])]
-        return today[0] if len(visits) >= 2 and len(today) == 1 else None
+        return _today_column(self.header)
 
     @property
     def is_injection(self) -> bool:
@@ -91,6 +90,22 @@ class TableRow:
         if self.injected is not None:
             return self.injected
         return any(_INJECTION_HEADER.search(cell) for cell in self.header)
+
+
+def _today_column(titles: Sequence[str]) -> int | None:
+    visits = [k for k, cell in enumerate(titles) if _VISIT_COLUMN.search(cell)]
+    today = [k for k in visits if _TODAY_COLUMN.search(titles[k])]
+    return today[0] if len(visits) >= 2 and len(today) == 1 else None
+
+
+def is_visit_title(title: str) -> bool:
+    """A column title that names a visit by its date or number ("04/22 (today)", "Visit 3")."""
+    return bool(_VISIT_COLUMN.search(title))
+
+
+def is_flowsheet_header(titles: Sequence[str]) -> bool:
+    """Column titles that name two or more visits, one of them today's."""
+    return _today_column(titles) is not None
 
 
 def table_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, TableRow]:

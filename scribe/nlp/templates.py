@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from spacy.tokens import Doc, Span
 
+from scribe.nlp.aligned_tables import aligned_flowsheets
 from scribe.nlp.extensions import SOURCE, doc_text, sentences
 from scribe.nlp.normalize import NormalizedText
 from scribe.nlp.tables import TableRow, row_verdict, table_rows
@@ -90,6 +91,10 @@ class Template:
         ]
         self._box_starts = [b[0] for b in self._boxes]
         self.rows = table_rows(self.text, self.lines)
+        for line, row in aligned_flowsheets(
+            self.text, self.lines, self.column, self._padding
+        ).items():
+            self.rows.setdefault(line, row)
 
     def line_of(self, char: int) -> int:
         return bisect_right(self._line_starts, char) - 1
@@ -204,6 +209,13 @@ class Template:
         original = self._source.original
         at = self._source.offsets[char]
         return at - (original.rfind("\n", 0, at) + 1)
+
+    def _padding(self, start: int, end: int) -> str:
+        """What the note as written held between the characters ``start`` and ``end``."""
+        if self._source is None:
+            return self.text[start:end]
+        offsets = self._source.offsets
+        return self._source.original[offsets[start] : offsets[end]]
 
     def has_boxes(self, line: int) -> bool:
         start, end = self.lines[line]

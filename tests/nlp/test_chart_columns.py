@@ -145,3 +145,37 @@ def test_a_flowsheet_of_visits_treats_today_only_what_its_today_column_marks(
         ("quadratus lumborum", "left", "treated"),
     }  # (the gluteus minimus, marked on no visit, is only named)
     assert [c.count for c in note.rationale.needle_counts] == [9]
+
+
+def test_a_flowsheet_laid_out_with_spaces_treats_today_only_what_its_today_column_marks(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "TRIGGER POINT DRY NEEDLING LOG\n"
+        "                          03/02      03/09      03/16 (today)\n"
+        "  L gluteus medius          x          x          x\n"
+        "  L piriformis              x          x          -\n"
+        "  L quadratus lumborum      -          -          x\n"
+        "  Injectate                 none       none       none\n"
+        "\n"
+        "Tolerated well.\n"
+    )
+    note = scribe.extract(text).note
+    assert {(m.name, m.laterality, m.status) for m in note.muscles} == {
+        ("gluteus medius", "left", "treated"),
+        ("piriformis", "left", "historical"),
+        ("quadratus lumborum", "left", "treated"),
+    }
+
+
+def test_a_flowsheet_with_a_muscle_column_title_reads_its_rows_by_place(scribe: Scribe) -> None:
+    text = (
+        "DN flowsheet\n"
+        "Muscle              Visit 2     Visit 3     Visit 4 (today)\n"
+        "R upper trapezius   x                       x\n"
+        "R levator scapulae  x           x\n"
+        "\n"
+        "No injectate. Tolerated well.\n"
+    )
+    statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
+    assert statuses == {"upper trapezius": "treated", "levator scapulae": "historical"}

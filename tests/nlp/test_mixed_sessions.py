@@ -4,6 +4,8 @@ to (scribe/nlp/injections.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from scribe import Scribe
 from scribe.pipeline import ExtractionResult
 
@@ -233,3 +235,40 @@ def test_a_singular_predicate_after_an_injected_list_is_said_of_its_own_name(
         "infraspinatus": ["needling"],
     }
     assert lines(result) == [("20553", ()), ("20560", ("59",))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the injection gave is said between it and its muscles
+        "I injected 1% lidocaine, 1 cc each, into the R glute med and R glute min, then dry "
+        "needled the R piriformis, R QL and R TFL with no injectate.",
+        "after consent I injected one percent lidocaine, one c c each, into the right glute med "
+        "and the right glute min, then dry needled the right piriformis, the right Q L and the "
+        "right T F L with no injectate",
+        # the needled list is the subject of its own passive predicate
+        "Lidocaine was injected into the R glute med and R glute min, then the R piriformis, R QL "
+        "and R TFL were dry needled.",
+    ],
+)
+def test_mixed_an_injection_with_its_dose_before_its_muscles_keeps_them(
+    scribe: Scribe, text: str
+) -> None:
+    result = scribe.extract(text)
+    assert techniques(result) == {
+        "gluteus medius": ["injection"],
+        "gluteus minimus": ["injection"],
+        "piriformis": ["needling"],
+        "quadratus lumborum": ["needling"],
+        "tensor fasciae latae": ["needling"],
+    }
+    assert lines(result) == [("20552", ()), ("20561", ("59",))]
+
+
+def test_mixed_a_denied_drug_before_a_muscle_leaves_it_to_the_needling(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "I did not inject any lidocaine into the R ECRB, he's allergic, so this was dry needling "
+        "only, nothing injected."
+    )
+    assert techniques(result) == {"extensor carpi radialis brevis": ["needling"]}
+    assert lines(result) == [("20560", ())]

@@ -28,7 +28,8 @@ twenty-fourth to twenty-ninth authors' sets, whose audio no setting was ever cho
 the thirtieth author's dictations, written to be read aloud; handover = the spoken cases of the
 thirty-first author's set; bedside = the spoken cases of the thirty-second author's set;
 practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
-author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same.
+author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
+docket = the spoken cases of the thirty-sixth author's set.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -89,6 +90,8 @@ SETS = {
     "dictation": ("dictation",),
     # the thirty-fifth author's set, first read aloud on 2026-12-07 before any change for it
     "monologue": ("monologue",),
+    # the spoken cases of the thirty-sixth author's set, first read aloud on 2026-12-07
+    "docket": ("docket",),
 }
 
 

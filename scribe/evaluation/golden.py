@@ -73,6 +73,7 @@ SETS = (
     "practice",
     "dictation",
     "monologue",
+    "docket",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

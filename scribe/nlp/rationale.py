@@ -173,7 +173,8 @@ class RationaleExtractor:
         self._consent = _compile_any(lists["consent"])
         self._consent_negated = _compile_any(lists["consent_negated"])
         self._before = _compile_any(lists["before_cue"])
-        self._after = _compile_any(lists["after_cue"])
+        self._after_early = _compile_any(lists["after_cue"])
+        self._after = _compile_any([*lists["after_cue"], *lists.get("after_cue_once_done", [])])
         self._findings = FindingReader(
             _compile_any(lists["not_a_referral"]),
             _compile_any(lists.get("pain_recognised", ["$^"])),
@@ -190,6 +191,10 @@ class RationaleExtractor:
         pain = PainPick()
         template = template_of(doc)
         carried = carried_sentences(doc)
+        # the first sentence that reports a procedure done today
+        done_at = min(
+            (e.sentence for e in doc._.procedures or [] if e.done_today), default=len(doc)
+        )
         for number, (sent, in_sent_targets) in enumerate(
             zip(sentences(doc), by_sentence(doc, targets), strict=True)
         ):
@@ -216,7 +221,9 @@ class RationaleExtractor:
             pain.add(
                 text,
                 offset,
-                pain_values(text, self._before, self._after),
+                pain_values(
+                    text, self._before, self._after if number >= done_at else self._after_early
+                ),
                 history=sections[number] in self._history,
             )
             for rom in rom_values(text, self._before, self._after):

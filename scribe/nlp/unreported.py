@@ -37,6 +37,16 @@ _CHECKED_NOT_DONE = re.compile(
 # a box checked on "performed" or "done" ("[x] Performed"): the procedure was done
 _CHECKED_DONE = re.compile(rf"{_CHECKED}\s*(?:performed|done|completed|yes)\b", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\s:()\-#/.\d]*$")
+# the rest of a heading line that names the procedure ("DRY NEEDLING PROCEDURE"), and a field
+# under it that asks whether it was performed ("Procedure performed:", "Performed today?")
+_HEADING_REST = re.compile(
+    r"^[\s:()\-#/.\d]*(?:procedures?|note|section|details|record|log)?[\s:()\-#/.\d]*$", re.I
+)
+_PERFORMED_LABEL = re.compile(
+    r"^\s*(?:(?:procedure|dn|tdn|dry\s+needling|needling|tpis?|injections?)\s+)?"
+    r"(?:performed|done|completed)(?:\s+today)?\s*[:?]",
+    re.IGNORECASE,
+)
 # (the field's own label may go on first: "Dry needling performed today: N/A (telehealth)")
 _BLANK_FIELD = re.compile(
     r"^(?:\s*(?:performed|done|completed|given|today|this\s+visit))*"
@@ -86,7 +96,12 @@ def answered_not_done(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     answers = text[end:line_end]
+    next_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1 : len(text) if next_end == -1 else next_end]
     if _DATE_ONLY.match(answers):
-        next_end = text.find("\n", line_end + 1)
-        answers = text[line_end + 1 : len(text) if next_end == -1 else next_end]
+        answers = below
+    elif _HEADING_REST.match(answers) and _PERFORMED_LABEL.match(below):
+        # "DRY NEEDLING PROCEDURE\n  Procedure performed:  [ ] Yes  [x] No" (only a field that
+        # asks whether it was performed: "Anticoagulants: [ ] Yes [x] No" answers another)
+        answers = below
     return bool(_CHECKED_NOT_DONE.search(answers)) and not _CHECKED_DONE.search(answers)

@@ -53,7 +53,7 @@ from scribe.nlp.sections import sentence_sections
 _REACH = 3
 _PLAN_REACH = 10
 _FOR_TODAY = re.compile(
-    r"\b(?:today|this\s+(?:visit|session|appointment)|scheduled|booked)\b", re.IGNORECASE
+    r"\b(?:today|this\s+(?:visit|session|appointment)|scheduled|booked|offered)\b", re.IGNORECASE
 )
 # a plan that also names a later visit is that visit's ("today we talked about needling the
 # R UT next visit")
@@ -62,6 +62,11 @@ _LATER = re.compile(
     r"will\s+(?:begin|start|initiate)|visit\s+#?\d+)\b",
     re.IGNORECASE,
 )
+# a pronoun of one thing right after a denial: the denial is said of one name, not of the visit
+_ONE_THING = re.compile(r"\s*(?:it|that\s+one|this\s+one)\b", re.IGNORECASE)
+# an offer made at the visit, and the words that may open the sentence of its refusal
+_OFFERED = re.compile(r"\boffer(?:ed|s)?\b", re.IGNORECASE)
+_OPENS = re.compile(r"\s*(?:(?:but|however|and)\b,?\s*)?", re.IGNORECASE)
 _OWN_TARGETS = frozenset({"MUSCLE", "GROUP"})
 
 
@@ -128,6 +133,8 @@ class WithdrawnProcedures:
             return None if self._partial.search(text, denial.end, high) else denial
         if self._partial.search(text[low:high]) or self._object.match(text, denial.end):
             return None
+        if not refusal and _ONE_THING.match(text, denial.end):
+            return None  # "i considered the left QL but didn't needle it": of that name only
         return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
@@ -183,12 +190,25 @@ class WithdrawnProcedures:
                         self._take_back(doc, sents[i], anywhere, [i], texts, targets, before, own=i)
                 continue
             denial = self._denial(text)
+            if denial is None and i > 0 and sections[i - 1] == sections[i]:
+                denial = self._refused_offer(texts[i - 1], text)
             if denial is None:
                 continue
             earlier = [j for j in range(max(0, i - _PLAN_REACH), i) if sections[j] == sections[i]]
             self._take_back(doc, sents[i], denial, earlier, texts, targets, events, own=i)
             if not denial.refusal and not _LATER.search(text):
                 self._denied_before(doc, sents[i], denial, later_of(i), events)
+
+    def _refused_offer(self, offer: str, text: str) -> Denial | None:
+        """ "Offered TPI to the R UT. Pt declined.": a refusal with no object that opens the
+        sentence right after an offer of a procedure refuses the procedure offered."""
+        kinds = kinds_named(offer)
+        if not kinds or not _OFFERED.search(offer) or _LATER.search(offer):
+            return None
+        refusal = self._refused.search(text)
+        if refusal is None or not _OPENS.fullmatch(text[: refusal.start()]):
+            return None
+        return Denial(refusal.start(), refusal.end(), kinds, refusal=True)
 
     def _denied_first(
         self, doc: Doc, sent: Span, number: int, own: list[Span], events: list[ProcedureEvent]
@@ -334,7 +354,10 @@ class WithdrawnProcedures:
         if event.sentence == own:  # denials are no evidence ("nothing was needled")
             for pattern, _ in self._denials:
                 said = pattern.sub(lambda m: " " * len(m.group(0)), said)
-        near = own - event.sentence <= _REACH
+        # a procedure named (not only implied by its needles or twitches) in a sentence with
+        # no word that it was done ("he was set up for trigger point injections ... today") is
+        # taken back from as far as a plan for today
+        near = own - event.sentence <= (_REACH if event.strength == "weak" else _PLAN_REACH)
         return near and event.time == "today" and not self._done.search(said)
 
 

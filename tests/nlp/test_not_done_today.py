@@ -43,6 +43,28 @@ DONE = "Dry needling of the right upper trapezius was performed with a local twi
         "If symptoms persist, dry needling of the left quadratus lumborum may be trialed.",
         "Needling of the left quadratus lumborum was requested but not done due to time.",
         "Patient is scheduled for dry needling of the left quadratus lumborum on 12/10.",
+        "Offered TPI to the left quadratus lumborum; pt declined.",
+        "Offered TPI to the left quadratus lumborum. Pt declined.",
+        "Offered TPI to the left quadratus lumborum today; pt deferred.",
+        "Needling of the left quadratus lumborum not clinically indicated today.",
+        "Needle phobia; DN to the left quadratus lumborum not attempted.",
+        "RTC 1 wk for DN to the left quadratus lumborum.",
+        "F/u in 2 weeks for DN to the left quadratus lumborum.",
+        "Follow up next week for dry needling of the left quadratus lumborum.",
+        "Referred to PT for dry needling of the left quadratus lumborum.",
+        "Orders: PT referral for dry needling of the left quadratus lumborum - order placed.",
+        "DN to the left quadratus lumborum: to be scheduled.",
+        "Pt unable to tolerate positioning for DN to the left quadratus lumborum, so this was "
+        "not done.",
+        "Pt changed her mind about DN to the left quadratus lumborum.",
+        "Pt reports DN to the left quadratus lumborum at outside clinic helped.",
+        "Left quadratus lumborum considered for injection; not treated today.",
+        "She had to go, so the left quadratus lumborum did not get needled today.",
+        "Pt asked to stop before the left quadratus lumborum.",
+        "Left quadratus lumborum examined, NAD, not treated.",
+        "The left quadratus lumborum is sore too but she has a rash over the left flank so I held "
+        "it today.",
+        "Left quadratus lumborum last needled 03/02; clear on palpation today.",
     ],
 )
 def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str) -> None:
@@ -64,6 +86,9 @@ def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str)
         "Dry needling to the left quadratus lumborum was discussed, consented and performed.",
         "The left quadratus lumborum was assessed for needling and needled with two passes.",
         "Left quadratus lumborum: DN attempted, then stopped after one pass due to pain; LTR x1.",
+        "Here for follow up for DN to the left quadratus lumborum; needled today with LTR x2.",
+        "Offered TPI to the left quadratus lumborum; pt agreed and tolerated it well.",
+        "Referred to PT for dry needling. Dry needling of the left quadratus lumborum performed.",
     ],
 )
 def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe, done: str) -> None:
@@ -78,6 +103,13 @@ def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe,
         "no time for the left ql today",
         "i would have needled the left ql too but she was short on time",
         "the left ql needling was postponed",
+        "i offered her a trigger point injection for the left ql but she declined",
+        "the left ql i was going to do but she had to go so it did not get needled",
+        "and um i'm referring her to p t for dry needling of the left ql as well",
+        "she'll follow up next week for the left ql",
+        "the left ql i looked at but did not treat",
+        "i considered the left ql but didn't needle it",
+        "she wanted to wait on the left ql",
     ],
 )
 def test_a_procedure_not_done_in_a_run_on_transcript_is_not_billed(
@@ -138,3 +170,26 @@ def test_a_template_or_consent_of_a_procedure_done_keeps_it_billed(
     result = scribe.extract(text)
     assert [(m.name, m.status) for m in result.note.muscles] == [("gluteus medius", "treated")]
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_procedure_named_for_today_and_declined_sentences_later_is_not_billed(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "He came in for trigger point injections with lidocaine into both upper trapezius "
+        "muscles today. Exam shows taut bands in both. He can't look up to paint. Pain 6/10. "
+        "After we talked it through he declined the injections today."
+    )
+    assert all(m.status != "treated" for m in result.note.muscles)
+    assert result.coding.lines == []
+
+
+def test_a_procedure_said_done_stays_billed_when_more_is_declined_sentences_later(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Trigger point injections into both upper trapezius muscles today, 1 mL lidocaine each, "
+        "LTR x2. Exam shows taut bands in both. He can't look up to paint. Pain 6/10 -> 3/10. "
+        "He declined further injections today."
+    )
+    assert [line.code for line in result.coding.lines] == ["20552"]

@@ -616,3 +616,28 @@ def test_rationale_a_rating_after_the_session_is_not_a_count_of_sessions(note_of
     assert pain.after is not None and pain.after.value == 2
     # a count of sessions is still none
     assert note_of("DN to R UT. Session 3/10 of the plan of care.").rationale.pain.before is None
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        # "now" before the note reports the procedure is the pain on arrival
+        ("Interval: now back to 6/10.\nDN to L QL. Post: pain 3/10.", 6.0, 3.0),
+        ("Pain now 6/10.\nDN to L QL. Pain 3/10 post.", 6.0, 3.0),
+        # and after it, the pain after
+        ("Pain 7/10. DN to L QL. Now 3/10.", 7.0, 3.0),
+        # "to" before no value times nothing: "unable to run"
+        ("Hx: hip pain, VAS 6/10, unable to run > 10 min.\nDN R glut med. VAS 2/10.", 6.0, 2.0),
+    ],
+)
+def test_rationale_pain_now_and_to_are_timed_by_where_they_stand(
+    note_of: NoteOf, text: str, before: float, after: float
+) -> None:
+    pain = note_of(text).rationale.pain
+    assert pain.before is not None and pain.after is not None
+    assert (pain.before.value, pain.after.value) == (before, after)
+
+
+def test_rationale_a_consent_field_answered_not_obtained_is_no_consent(note_of: NoteOf) -> None:
+    note = note_of("Consent:  not obtained today (procedure not performed)\nDN to R UT deferred.")
+    assert note.rationale.consent is None

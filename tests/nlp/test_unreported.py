@@ -27,6 +27,9 @@ def _codes(scribe: Scribe, text: str) -> list[str]:
         # patient education: a leaflet, and the soreness to expect after needling
         "Gave her the clinic leaflet on dry needling to read at home.",
         "Education: expected post-needling soreness and bruising discussed.",
+        # a heading, and under it a field that asks whether it was performed
+        "DRY NEEDLING PROCEDURE\n  Procedure performed:    [ ] Yes   [x] No\n"
+        "  Reason not performed:   new anticoagulant.",
     ],
 )
 def test_unreported_template_words_raise_no_muscle_prompt(scribe: Scribe, text: str) -> None:
@@ -72,3 +75,13 @@ def test_unreported_a_procedure_answered_no_or_denied_whole_raises_no_prompt(
 def test_unreported_a_box_checked_yes_keeps_the_procedure(scribe: Scribe) -> None:
     text = "Dry needling performed today: ☒ Yes ☐ No\nTDN R upper trapezius x2, no injectate."
     assert _codes(scribe, text) == ["20560"]
+
+
+def test_unreported_a_heading_over_a_field_of_another_question_is_still_prompted(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "DRY NEEDLING PROCEDURE\n  Anticoagulants:   [ ] Yes   [x] No\n"
+        "Needles placed into the low back, LTR x2. Tolerated well."
+    )
+    assert "muscle-names-missing" in _prompts(scribe, text)

@@ -65,6 +65,22 @@ DONE = "Dry needling of the right upper trapezius was performed with a local twi
         "The left quadratus lumborum is sore too but she has a rash over the left flank so I held "
         "it today.",
         "Left quadratus lumborum last needled 03/02; clear on palpation today.",
+        "Needling L quadratus lumborum: cancelled.",
+        "Proposed: TDN L quadratus lumborum.",
+        "Goals: tolerate DN to the L quadratus lumborum without vasovagal response.",
+        "Pending: DN L quadratus lumborum once cleared by cardiology.",
+        "Recommendation: trial of DN to L quadratus lumborum.",
+        "Unable to perform DN to L quadratus lumborum due to positioning.",
+        "Dry needling of L quadratus lumborum may be appropriate at a later date.",
+        "Informed consent for TPI to L quadratus lumborum reviewed; pt will decide at next visit.",
+        "Authorization requested for TPI to L quadratus lumborum.",
+        "Discussed TPI vs DN to L quadratus lumborum; pt chose neither today.",
+        "Pt arrived late; session limited to manual therapy, DN to L quadratus lumborum not "
+        "completed.",
+        "TDN to L quadratus lumborum attempted, pt unable to tolerate insertion, procedure "
+        "aborted.",
+        "Dry needling to L quadratus lumborum planned for 12/14.",
+        "L quadratus lumborum DN scheduled 12/14.",
     ],
 )
 def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str) -> None:

@@ -29,7 +29,7 @@ the thirtieth author's dictations, written to be read aloud; handover = the spok
 thirty-first author's set; bedside = the spoken cases of the thirty-second author's set;
 practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
-docket = the spoken cases of the thirty-sixth author's set.
+docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -92,6 +92,8 @@ SETS = {
     "monologue": ("monologue",),
     # the spoken cases of the thirty-sixth author's set, first read aloud on 2026-12-07
     "docket": ("docket",),
+    # the spoken cases of the thirty-seventh author's set, first read aloud on 2026-12-07
+    "caseload": ("caseload",),
 }
 
 

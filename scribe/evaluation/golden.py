@@ -74,6 +74,7 @@ SETS = (
     "dictation",
     "monologue",
     "docket",
+    "caseload",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -88,7 +88,9 @@ class NoteDates:
         text = doc_text(doc)
         day = None
         for label in self._service.finditer(text):
-            if self._not_a_visit.search(text[max(0, label.start() - 24) : label.start()]):
+            # (the words of the label's own phrase: not "RE-EVALUATION (Visit 8)  DOS: ...")
+            before = _PHRASE_BREAK.split(text[max(0, label.start() - 24) : label.start()])[-1]
+            if self._not_a_visit.search(before):
                 continue  # "Onset date: 01/02/2026", "Next visit date: ..."
             dates = days_in(text[label.end() : label.end() + 24])
             if dates and dates[0][1] <= 4:
@@ -149,6 +151,9 @@ class NoteDates:
             for day, a, b in days_in(text[start:end])
             if not self._not_a_visit.search(text[max(0, start + a - 40) : start + a])
         ]
+
+
+_PHRASE_BREAK = re.compile(r"[()\[\]:;|,\n]")
 
 
 def _bracketed_apart(text: str, start: int, at: int, words: Span) -> bool:

@@ -84,6 +84,7 @@ def cut_off(
         or _another_names_singular_predicate(m, span)
         or _object_of_the_procedure_before(m, span, modifiers)
         or _subject_of_a_later_predicate(m, span, modifiers)
+        or _subject_of_a_finding(m, span)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
         or _does_something_else(m, span)
@@ -284,6 +285,22 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
         o is not m and o.category in _PROCEDURE_NAMES and o.modifier_span[0] == predicate
         for o in modifiers
     )
+
+
+# "..., just the needles, the right rectus femoris, is tight too, but ...": a name that is the
+# subject of what the exam found is not the object of a procedure said before it
+_FINDING_PREDICATE = re.compile(
+    r"\s*,?\s*(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
+    r"really\s+|very\s+|quite\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
+    r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense)\b",
+    re.IGNORECASE,
+)
+
+
+def _subject_of_a_finding(m: Any, span: Span) -> bool:
+    if m.modifier_span[1] > span.start:
+        return False
+    return bool(_FINDING_PREDICATE.match(span.doc.text, span.end_char))
 
 
 def _predicate_of_its_list(span: Span) -> int | None:

@@ -87,12 +87,29 @@ def _continues(doc: Doc, i: int, nxt: Token) -> bool:
     if j < 0:
         return False
     last = doc[j].lower_
+    if last == ",":
+        # "R glut min x2,\nR piriformis x1": a line that ends on a comma goes on, unless the
+        # next line opens a list item or a labelled field ("Plan: ...")
+        return nxt.text not in _LIST_MARKERS and not _opens_a_label(doc, nxt.i)
     return (
         last in _CONTINUES
         or last in _NEEDS_MORE
         or (last in _PROCEDURE_AT_WRAP and nxt.lower_ in _SIDES_AFTER_WRAP)
         or _side_before_its_name(doc, j)
     )
+
+
+_LABEL_REACH = 4  # words of a field's label before its colon ("Post-tx pain:")
+
+
+def _opens_a_label(doc: Doc, start: int) -> bool:
+    """The line from ``start`` opens with a label and its colon."""
+    for k in range(start, min(len(doc), start + _LABEL_REACH + 1)):
+        if doc[k].is_space and "\n" in doc[k].text:
+            return False
+        if doc[k].text == ":":
+            return True
+    return False
 
 
 # "Needled the left\nS C M, ...": a side after an article is said of the name that follows,

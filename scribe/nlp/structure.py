@@ -122,7 +122,7 @@ class StructureTies:
                 continue
             kind = (
                 "trigger_point_injection"
-                if row.is_injection and "trigger_point_injection" in proven
+                if template.row_injected(row) and "trigger_point_injection" in proven
                 else "dry_needling"
             )
             event = next((e for e in events if e.kind == kind and e.billable_today), None)

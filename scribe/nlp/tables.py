@@ -156,6 +156,22 @@ def _labelled_row(text: str, start: int, end: int) -> TableRow | None:
     return TableRow(tuple(values), tuple(titles), is_header=False, injected=injected)
 
 
+_SUBSTANCE_COLUMN = re.compile(r"\b(?:injectate|drug|medication|agent|substance)\b", re.I)
+
+
+def row_injected(text: str, row: TableRow) -> bool:
+    """A row of a table of injections, unless its own substance cell says nothing went in
+    ("| 03/03 today | R QL; L QL | none |" in a log whose "Injectate" column is "none")."""
+    if not row.is_injection:
+        return False
+    cells = [
+        text[slice(*row.cells[k])]
+        for k, title in enumerate(row.header)
+        if k < len(row.cells) and _SUBSTANCE_COLUMN.search(title)
+    ]
+    return not cells or not all(_NO_CELL.match(c) for c in cells)
+
+
 def row_verdict(text: str, row: TableRow) -> str | None:
     """What a row says against treatment: "negated" when a cell says it was not done
     ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is zero or

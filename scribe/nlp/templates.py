@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from scribe.nlp.aligned_tables import aligned_flowsheets
 from scribe.nlp.extensions import SOURCE, doc_text, sentences
 from scribe.nlp.normalize import NormalizedText
-from scribe.nlp.tables import TableRow, row_verdict, table_rows
+from scribe.nlp.tables import TableRow, row_injected, row_verdict, table_rows
 
 BoxState = Literal["checked", "unchecked"]
 
@@ -227,6 +227,9 @@ class Template:
 
     def row_verdict(self, row: TableRow) -> str | None:
         return row_verdict(self.text, row)
+
+    def row_injected(self, row: TableRow) -> bool:
+        return row_injected(self.text, row)
 
 
 def side_boxes(doc: Doc, spans: list[Span], cues: Sequence[Any]) -> None:

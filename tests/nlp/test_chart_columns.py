@@ -179,3 +179,19 @@ def test_a_flowsheet_with_a_muscle_column_title_reads_its_rows_by_place(scribe: 
     )
     statuses = {m.name: m.status for m in scribe.extract(text).note.muscles}
     assert statuses == {"upper trapezius": "treated", "levator scapulae": "historical"}
+
+
+def test_a_log_whose_injectate_column_says_none_is_dry_needling(scribe: Scribe) -> None:
+    text = (
+        "DRY NEEDLING LOG\n"
+        "| Date       | Muscles needled | Injectate | Response |\n"
+        "|------------|-----------------|-----------|----------|\n"
+        "| today      | R QL, L QL      | none      | LTR      |\n"
+        "ADDENDUM: Pt asked whether he should accept the steroid trigger point injection Dr. Roe "
+        "offered for his L QL. Advised to discuss it with Dr. Roe at his next visit; no "
+        "injection was given at this clinic today.\n"
+    )
+    result = scribe.extract(text)
+    treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+    assert treated == {("quadratus lumborum", "right"), ("quadratus lumborum", "left")}
+    assert [line.code for line in result.coding.lines] == ["20560"]

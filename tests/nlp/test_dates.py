@@ -145,3 +145,20 @@ def test_dates_a_date_after_today_is_the_date_of_service(scribe: Scribe) -> None
         ("infraspinatus", "historical"),
         ("teres minor", "treated"),
     }
+
+
+def test_dates_a_service_date_after_other_words_on_its_line_is_the_service_day(
+    scribe: Scribe,
+) -> None:
+    # (the "EVALUATION" of the line's title is not the label of the date)
+    text = (
+        "PROGRESS NOTE / RE-EVALUATION (Visit 8)          DOS: 03/03/2026\n"
+        "| Date             | Muscles needled          | Injectate |\n"
+        "|------------------|--------------------------|-----------|\n"
+        "| 02/10/2026       | R glute med, R QL        | none      |\n"
+        "| 03/03/2026 today | R QL, L QL               | none      |\n"
+        "Tol well.\n"
+    )
+    statuses = {(m.name, m.laterality): m.status for m in scribe.extract(text).note.muscles}
+    assert statuses[("gluteus medius", "right")] == "historical"
+    assert _codes(scribe, text) == ["20560"]

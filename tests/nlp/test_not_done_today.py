@@ -81,6 +81,7 @@ DONE = "Dry needling of the right upper trapezius was performed with a local twi
         "aborted.",
         "Dry needling to L quadratus lumborum planned for 12/14.",
         "L quadratus lumborum DN scheduled 12/14.",
+        "L quadratus lumborum also tight - will needle after her physician clears her.",
     ],
 )
 def test_a_procedure_not_done_today_is_not_billed(scribe: Scribe, not_done: str) -> None:
@@ -126,6 +127,8 @@ def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe,
         "the left ql i looked at but did not treat",
         "i considered the left ql but didn't needle it",
         "she wanted to wait on the left ql",
+        "just the needles, the left ql, is tight too, but she has a game so i'll needle the left "
+        "ql on monday",
     ],
 )
 def test_a_procedure_not_done_in_a_run_on_transcript_is_not_billed(

@@ -30,6 +30,10 @@ def kinds(note: Note) -> set[str]:
         ("Active trigger point in the R UT.", "trigger_point"),
         ("TrP in the R UT refers to the temple.", "referred_pain"),
         ("Needling the R UT reproduced her familiar headache.", "symptom_reproduction"),
+        # the patient's own symptom called by another word than pain
+        ("Pressing on the R UT gave her that exact ache she gets at work.", "symptom_reproduction"),
+        ("The R UT brought on his usual ache.", "symptom_reproduction"),
+        ("In the R UT, she said that's the exact cramp she gets.", "symptom_reproduction"),
         ("TTP over the R UT.", "tenderness"),
     ],
 )

@@ -186,3 +186,25 @@ def test_sentences_a_name_spelled_letter_by_letter_ends_its_sentence(splitter: L
         "The left one was tender.",
     ]
     assert split(splitter, "DN to R. UT today.") == ["DN to R. UT today."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a line that ends on a comma goes on
+        (
+            "Rx: DN R glut med x3 needles, R glut min x2,\nR piriformis x1, no injectate.",
+            ["Rx: DN R glut med x3 needles, R glut min x2,\nR piriformis x1, no injectate."],
+        ),
+        # unless the next line opens a labelled field or a list item
+        (
+            "Muscles: R UT, R levator,\nPlan: reassess.",
+            ["Muscles: R UT, R levator,", "Plan: reassess."],
+        ),
+        ("Treated: R UT,\n- R levator", ["Treated: R UT,", "- R levator"]),
+    ],
+)
+def test_sentences_a_line_ending_on_a_comma_goes_on(
+    splitter: Language, text: str, expected: list[str]
+) -> None:
+    assert split(splitter, text) == expected

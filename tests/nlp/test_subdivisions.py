@@ -27,3 +27,15 @@ def test_a_parent_on_a_side_no_part_covers_stays_as_said(scribe: Scribe) -> None
         ("gastrocnemius", "left", "treated"),
         ("medial gastrocnemius", "right", "treated"),
     ]
+
+
+def test_the_rhomboids_named_after_the_rhomboid_major_are_no_third_muscle(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "I dry needled the rhomboid major on both sides. Good twitch responses in the rhomboids."
+    )
+    assert [(m.name, m.laterality) for m in result.note.muscles] == [
+        ("rhomboid major", "bilateral")
+    ]
+    assert [line.code for line in result.coding.lines] == ["20560"]

@@ -129,6 +129,11 @@ def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe,
         "she wanted to wait on the left ql",
         "just the needles, the left ql, is tight too, but she has a game so i'll needle the left "
         "ql on monday",
+        "i was also gonna do the left ql but we ran short on time",
+        "and the left ql is next on my list for thursday",
+        "the left ql she asked me to leave alone",
+        "the left ql we're holding off on because of the rash",
+        "left ql was on the plan but she was too sore",
     ],
 )
 def test_a_procedure_not_done_in_a_run_on_transcript_is_not_billed(
@@ -212,3 +217,22 @@ def test_a_procedure_said_done_stays_billed_when_more_is_declined_sentences_late
         "He declined further injections today."
     )
     assert [line.code for line in result.coding.lines] == ["20552"]
+
+
+def test_surface_electrical_stimulation_is_no_needling(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "E-stim 10 min: IFC to L quadratus lumborum, unattended (G0283)\n"
+        "Dry needling: L gluteus medius, no injectate. Tolerated well."
+    )
+    treated = {m.name for m in result.note.muscles if m.status == "treated"}
+    assert treated == {"gluteus medius"}
+
+
+def test_cupping_is_no_acupuncture_and_leaves_the_needling_billed(scribe: Scribe) -> None:
+    result = scribe.extract(
+        "today i dry needled the right upper trap with a good twitch, no injectate, the left ql "
+        "got some cupping instead"
+    )
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("upper trapezius", "right")] == "treated"
+    assert [line.code for line in result.coding.lines] == ["20560"]

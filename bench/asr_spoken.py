@@ -29,7 +29,8 @@ the thirtieth author's dictations, written to be read aloud; handover = the spok
 thirty-first author's set; bedside = the spoken cases of the thirty-second author's set;
 practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
-docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets.
+docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
+afterhours = the thirty-eighth author's spoken dictations.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -94,6 +95,8 @@ SETS = {
     "docket": ("docket",),
     # the spoken cases of the thirty-seventh author's set, first read aloud on 2026-12-07
     "caseload": ("caseload",),
+    # the thirty-eighth author's set, first read aloud on 2026-12-07 before any change for it
+    "afterhours": ("afterhours",),
 }
 
 

@@ -75,6 +75,7 @@ SETS = (
     "monologue",
     "docket",
     "caseload",
+    "afterhours",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -349,9 +349,29 @@ class MuscleBinder:
         event = by_modifier.get(m.modifier_span)
         if event is None:
             return None
+        if m.category == "NEEDLE_WORD" and mention.sentence in injected_in:
+            # the injection's needle: "... 1.5 mL per muscle via 25G needle into - L QL" puts
+            # the drug of its sentence into the muscle (in a sentence that names no needling;
+            # "injected the QL, then dry needled the TFL, two needles" keeps its needles)
+            if any(
+                e.sentence == mention.sentence
+                and e.kind == "dry_needling"
+                and e.category != m.category
+                for e in events
+            ):
+                return None
+            return next(
+                (
+                    e
+                    for e in events
+                    if e.sentence == mention.sentence
+                    and e.kind == "trigger_point_injection"
+                    and e.billable_today
+                ),
+                None,
+            )
         if m.category == "NEEDLE_WORD" and (
-            mention.sentence in injected_in
-            or any(e.sentence == mention.sentence and e.kind == "acupuncture" for e in events)
+            any(e.sentence == mention.sentence and e.kind == "acupuncture" for e in events)
             or (
                 event.section in self._section_kind
                 and self._section_kind[event.section] == "acupuncture"

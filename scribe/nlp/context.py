@@ -299,8 +299,29 @@ class SentenceContext:
             if len(modifiers) > 1:
                 # procedure words need their time even with no target
                 limits = Asides(doc, modifiers, (sent.start, sent.end), self._said_of_a_name)
+                # a pronoun of one thing said far back ("so I took it away before it went in"):
+                # it points past the clauses between, at the nearest name only
+                pointing = {
+                    id(m): m.scope_span
+                    for m in modifiers
+                    if (m.rule.max_scope or 0) >= _PAST_CLAUSES
+                    and self._points_at_one_name(m.rule, doc[slice(*m.modifier_span)].text)
+                }
                 update_scopes(modifiers, limits)
                 terminate_inside(doc, modifiers, limits)
+                modifiers = [
+                    ConTextModifier(
+                        m.rule,
+                        *m.modifier_span,
+                        doc,
+                        scope_start=pointing[id(m)][0],
+                        scope_end=pointing[id(m)][1],
+                    )
+                    if id(m) in pointing
+                    else m
+                    for m in modifiers
+                ]
+                part.modifiers = modifiers
             if apart:
                 end_scopes_before(doc, modifiers, apart)
             if in_sentence:
@@ -311,6 +332,9 @@ class SentenceContext:
             target._.modifiers += (modifier,)
         doc._.context_graph = graph
         return doc
+
+
+_PAST_CLAUSES = 16  # a backward reach this long (tokens) is a pronoun's, not a clause's
 
 
 @Language.factory("scribe_context", default_config={"lexicon_dir": None})

@@ -290,9 +290,12 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
 # "..., just the needles, the right rectus femoris, is tight too, but ...": a name that is the
 # subject of what the exam found is not the object of a procedure said before it
 _FINDING_PREDICATE = re.compile(
-    r"\s*,?\s*(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
-    r"really\s+|very\s+|quite\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
-    r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense)\b",
+    r"\s*,?\s*(?:(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
+    r"really\s+|very\s+|quite\s+|much\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
+    r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense|better)\b"
+    # or how it has done since: "he said the glute med really settled down, so today ..."
+    r"|(?:(?:really|has|had|have|kind\s+of|pretty\s+much|totally)\s+)*(?:settled|calmed|"
+    r"loosened|eased|quieted)\s+(?:down|up|off)\b)",
     re.IGNORECASE,
 )
 

@@ -101,6 +101,8 @@ class WithdrawnProcedures:
         self._refused = any_of(statements.get("refused_with_no_object", []))
         self._partial = any_of(statements.get("withdrawal_partial", []))
         self._side_corrected = any_of(statements.get("side_corrected", []))
+        self._procedure_corrected = any_of(statements.get("procedure_corrected", []))
+        self._none_injected = any_of(statements.get("none_injected", []))
         self._object = any_of(statements.get("withdrawal_object", []))
         self._done = any_of(
             [*statements.get("done_evidence", []), *statements.get("done_in_words", [])]
@@ -142,6 +144,7 @@ class WithdrawnProcedures:
         sents = sentences(doc)
         texts = [span_text(s) for s in sents]
         self._corrected_sides(doc, sents, texts)
+        self._corrected_injection(doc, sents, texts, events)
         sections = sentence_sections(doc)
         targets = by_sentence(doc, target_spans(doc))
 
@@ -318,6 +321,29 @@ class WithdrawnProcedures:
             span._.technique = None
             span._.binding = None
             span._.event = None
+
+    def _corrected_injection(
+        self, doc: Doc, sents: list[Span], texts: list[str], events: list[ProcedureEvent]
+    ) -> None:
+        """ "Correction: the Procedure line above was carried forward from a template in
+        error. No lidocaine or any other substance was injected.": once a note says its
+        procedure text was wrong and then that nothing was injected, the injections and drugs
+        written before the correction were not given."""
+        at = next((i for i, t in enumerate(texts) if self._procedure_corrected.search(t)), None)
+        if at is None:
+            return
+        after = range(at, min(at + _REACH + 1, len(texts)))
+        if not any(self._none_injected.search(texts[j]) for j in after):
+            return
+        before = sents[at].start_char
+        for event in events:
+            if event.kind in INJECTED_KINDS and doc[event.start].idx < before:
+                event.time = "not_done"
+                for muscle in event.muscles:  # (what the correction says was done stands)
+                    muscle._.status, muscle._.technique, muscle._.event = "mentioned", None, None
+        for span in target_spans(doc):
+            if span.label_ == "SUBSTANCE" and span.start_char < before:
+                span._.status = "mentioned"
 
     def _corrected_sides(self, doc: Doc, sents: list[Span], texts: list[str]) -> None:
         """ "ADDENDUM: Laterality entered in error above. Needling today was to the L medial

@@ -272,3 +272,19 @@ def test_mixed_a_denied_drug_before_a_muscle_leaves_it_to_the_needling(scribe: S
     )
     assert techniques(result) == {"extensor carpi radialis brevis": ["needling"]}
     assert lines(result) == [("20560", ())]
+
+
+def test_mixed_the_injections_needle_into_a_list_puts_the_drug_into_its_muscles(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Procedure: Trigger point injections and dry needling, L lumbar region\n"
+        "Technique: Prone.\n"
+        "  Injection: 1% lidocaine 4 mL + triamcinolone 40 mg, mixed; ~1.5 mL per muscle via 25G "
+        "needle into\n"
+        "    - L quadratus lumborum\n"
+        "    - L gluteus medius\n"
+        "  Dry needling (no injectate), 0.30 x 60 mm needles, to\n"
+        "    - L gluteus minimus\n"
+    )
+    assert lines(result) == [("20552", ()), ("20560", ("59",))]

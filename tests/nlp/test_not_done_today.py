@@ -236,3 +236,40 @@ def test_cupping_is_no_acupuncture_and_leaves_the_needling_billed(scribe: Scribe
     statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
     assert statuses[("upper trapezius", "right")] == "treated"
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_needle_taken_away_before_it_went_in_said_clauses_later_is_no_needling(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Needled the right adductor pollicis dry, no injectate. Then I went for the right "
+        "opponens pollicis, had the needle on the skin, and he jerked his hand back, so I took it "
+        "away before it went in and we left that one alone."
+    )
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses == {"adductor pollicis": "treated", "opponens pollicis": "negated"}
+
+
+def test_a_muscle_said_to_have_settled_down_is_no_object_of_the_needling_before_it(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Last week we did the left QL and the left glute med, and he said the glute med really "
+        "settled down, so today I went back into the left QL, no injectate."
+    )
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses["gluteus medius"] == "historical"
+    assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_an_addendum_that_says_the_injection_was_written_in_error_voids_it(
+    scribe: Scribe,
+) -> None:
+    result = scribe.extract(
+        "Procedure: TPI w/ 1% lidocaine 1 mL to R UT and R levator scapulae. LTR x2. Tol well.\n"
+        "ADDENDUM: the Procedure line above was carried forward from a template in error. No "
+        "lidocaine or any other substance was injected. The procedure performed was dry needling "
+        "to R UT and R levator scapulae only."
+    )
+    assert [line.code for line in result.coding.lines] == ["20560"]
+    assert result.note.injectate.status == "none_confirmed"

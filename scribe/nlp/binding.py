@@ -49,16 +49,15 @@ from scribe.nlp.mentions import (
     decide,
     tie,
 )
-from scribe.nlp.procedure_event import said_done_today
-from scribe.nlp.reach import (
-    cut_off,
-    distance,
+from scribe.nlp.other_names import (
     names_another_treatment,
     opens_a_new_item,
     without_a_later_farther_plan,
     without_a_later_palpation_of_another_name,
     without_an_earlier_plan_of_another_name,
 )
+from scribe.nlp.procedure_event import said_done_today
+from scribe.nlp.reach import cut_off, distance
 from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
 from scribe.nlp.said_done import keep_done_cue, mark_said_done, needle_inserted_into

@@ -96,6 +96,16 @@ _SYMBOL_WORDS = (
     (re.compile(rf"(?<![A-Za-z])[aA]{_MACRON}(?![A-Za-z])"), "before"),
     (re.compile(r"(?<![A-Za-z])[\u00d8\u00f8\u2205](?=[ \t]+[A-Za-z])"), "no"),
 )
+# cubic centimetres spelled as letters after an amount, as dictation software and a spoken
+# note write them ("one c c into each", "2 c.c. of lidocaine"): read as "cc"
+_AMOUNTS = "one two three four five six seven eight nine ten half a".split()
+_AMOUNT_BEFORE = "|".join(f"(?<=\\b{word} )" for word in _AMOUNTS)
+_SPELLED_CC = (
+    (
+        re.compile(rf"(?:(?<=\d)|(?<=\d )|{_AMOUNT_BEFORE})c(?:\.\s?|\s)c\b", re.I),
+        "cc",
+    ),
+)
 _SPACES = re.compile(f"{_SOFT_WRAP}|{_PADDING}")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -225,6 +235,8 @@ def normalize(text: str) -> NormalizedText:
     squeezed = NormalizedText(original=text, text="".join(pieces), offsets=tuple(offsets))
     if _MACRON in squeezed.text or any(c in squeezed.text for c in "\u00d8\u00f8\u2205"):
         squeezed = read_as_meant(squeezed, _SYMBOL_WORDS)
+    if re.search(r"\bc(?:\.\s?|\s)c\b", squeezed.text, re.I):
+        squeezed = read_as_meant(squeezed, _SPELLED_CC)
     if len(_SAID_MARKS.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < 2:
         return squeezed
     return read_as_meant(squeezed, _SPOKEN_MARKS)
@@ -249,9 +261,16 @@ def read_as_meant(
             offsets.extend(source.offsets[position:start])
             word = meant[0].upper() + meant[1:] if text[start].isupper() else meant
             pieces.append(word)
-            # a mark said aloud takes the place of the spaces before it, and quotes its word
+            # a mark said aloud takes the place of the spaces before it, and quotes its word;
+            # the last character put in stands for the last one replaced, so the evidence
+            # quotes the whole of what was written ("c c" for "cc")
             lead = len(match.group(0)) - len(match.group(0).lstrip())
-            offsets.extend(source.offsets[min(start + lead + k, end - 1)] for k in range(len(word)))
+            offsets.extend(
+                source.offsets[
+                    end - 1 if 0 < k == len(word) - 1 else min(start + lead + k, end - 1)
+                ]
+                for k in range(len(word))
+            )
             position = end
         if position == 0:
             continue

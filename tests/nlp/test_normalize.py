@@ -195,3 +195,22 @@ def test_shorthand_symbols_are_read_as_their_words() -> None:
     assert text[slice(*source.to_original(start, start + len("without")))] == "s\u0304"
     # a name with the letter in it is a name
     assert normalize("Pt: S\u00f8ren \u00d8stergaard").text == "Pt: S\u00f8ren \u00d8stergaard"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("one c c into each", "one cc into each"),
+        ("2 c.c. of lidocaine", "2 cc. of lidocaine"),
+        ("half a c c", "half a cc"),
+        ("the C C line", "the C C line"),  # no amount before it: left as written
+    ],
+)
+def test_cubic_centimetres_spelled_as_letters_after_an_amount(text: str, read: str) -> None:
+    source = normalize(text)
+    assert source.text == read
+    if "cc" in read:
+        start = source.text.index("cc")
+        original_start, original_end = source.to_original(start, start + 2)
+        quoted = text[original_start:original_end]
+        assert quoted.lower().replace(".", "").replace(" ", "") == "cc" and len(quoted) > 2

@@ -165,3 +165,24 @@ def test_a_palpation_after_another_name_is_not_said_of_the_name_needled(scribe: 
         ("infraspinatus", "unspecified"): "treated",
         ("deltoid", "unspecified"): "palpated_only",
     }
+
+
+def test_a_dose_into_each_spelled_as_letters_points_back(scribe: Scribe) -> None:
+    """An amount "into each" said as a dictation writes it ("one c c") shares the injection
+    among the trigger points named in the sentence before; a substance the patient asked to
+    avoid is none of today's."""
+    text = (
+        "On exam there was a trigger point in the right rectus abdominis and another in the "
+        "right external oblique. She asked to avoid anesthetics after a bad reaction, so "
+        "normal saline was used, one c c into each."
+    )
+    assert muscle_statuses(scribe, text) == {
+        ("rectus abdominis", "right"): "treated",
+        ("external oblique", "right"): "treated",
+    }
+    assert claim_lines(scribe, text) == {("20552", ())}
+    substances = scribe.extract(text).note.injectate.substances
+    assert {(s.name, s.status) for s in substances} == {
+        ("normal saline", "injected"),
+        ("local anesthetic", "negated"),
+    }

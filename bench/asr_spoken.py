@@ -30,7 +30,8 @@ thirty-first author's set; bedside = the spoken cases of the thirty-second autho
 practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
-afterhours = the thirty-eighth author's spoken dictations.
+afterhours = the thirty-eighth author's spoken dictations; weekday = the spoken cases of the
+thirty-ninth author's set.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -97,6 +98,8 @@ SETS = {
     "caseload": ("caseload",),
     # the thirty-eighth author's set, first read aloud on 2026-12-07 before any change for it
     "afterhours": ("afterhours",),
+    # the thirty-ninth author's set, first read aloud on 2026-12-07 before any change for it
+    "weekday": ("weekday",),
 }
 
 

@@ -76,6 +76,7 @@ SETS = (
     "docket",
     "caseload",
     "afterhours",
+    "weekday",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -8,6 +8,7 @@ it only lifts mentions no word decided firmly (see :mod:`scribe.nlp.mentions`).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
@@ -17,6 +18,7 @@ from scribe.nlp.extensions import doc_text
 from scribe.nlp.injections import opens_its_sentence
 from scribe.nlp.mentions import FIRM, Mention, tie
 from scribe.nlp.muscle_lists import last_list, last_run
+from scribe.nlp.numbers import NUMBER, parse_number
 from scribe.nlp.structure import paragraphs
 
 if TYPE_CHECKING:
@@ -59,6 +61,30 @@ def _opens_with_then(doc: Doc, sent: Span, first: Span) -> bool:
     )
 
 
+# an anaphor that counts the names it points at: "those three muscles", "all 4 muscles"
+_COUNTED = re.compile(
+    rf"\b(?:these|those|all|the|both\s+of\s+these)\s+(?P<n>{NUMBER})\s+(?:muscles|sites|areas)\b",
+    re.IGNORECASE,
+)
+
+
+def _last_names(chosen: list[Mention], number: int) -> list[Mention]:
+    """The mentions of the last ``number`` names (a name on one side counts once)."""
+    kept: set[tuple[str, str]] = set()
+    out: list[Mention] = []
+    for mention in reversed(chosen):
+        key = (
+            mention.span.label_ + ":" + mention.span.text.lower(),
+            str(mention.span._.laterality),
+        )
+        if key not in kept:
+            if len(kept) == number:
+                break
+            kept.add(key)
+        out.append(mention)
+    return out[::-1]
+
+
 class AnaphoraTies:
     """Ties by words that point back, given the procedures and the mentions of one doc."""
 
@@ -87,6 +113,9 @@ class AnaphoraTies:
         before it for "both", "each", "these")."""
         text = doc_text(doc)
         paragraph = paragraphs(doc, sents)
+        # what an anaphor of each sentence pointed at: "I needled those three muscles, and each
+        # produced a twitch" points twice at the same names
+        pointed: dict[int, list[Mention]] = {}
         for event in events:
             if not event.billable_today or event.source not in ("words", "substance"):
                 continue
@@ -127,7 +156,9 @@ class AnaphoraTies:
                 start, _after_other_statuses(doc, sent, modifiers[event.sentence], words.start_char)
             )
             window = text[start:stop]
-            if self._anaphora_single.search(window) and before:
+            if event.sentence in pointed and self._anaphora.search(window):
+                chosen = pointed[event.sentence]
+            elif self._anaphora_single.search(window) and before:
                 chosen = before[-1:]
             elif (
                 event.kind == "trigger_point_injection"
@@ -143,8 +174,15 @@ class AnaphoraTies:
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those
                 chosen = last_list(own) if own else last_run(before)
+                # "... I chose to needle only the FDS, the pronator teres and the FDI today.
+                # I needled those three muscles": no more names than it counts
+                counted = _COUNTED.search(window)
+                number = parse_number(counted.group("n")) if counted else None
+                if number is not None and number >= 1:
+                    chosen = _last_names(chosen, int(number))
             else:
                 continue
+            pointed.setdefault(event.sentence, chosen)
             again = "again" in window.lower()
             for mention in chosen:
                 status = mention.span._.status

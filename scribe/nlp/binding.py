@@ -57,7 +57,7 @@ from scribe.nlp.other_names import (
     without_an_earlier_plan_of_another_name,
 )
 from scribe.nlp.procedure_event import said_done_today
-from scribe.nlp.reach import cut_off, distance
+from scribe.nlp.reach import cut_off, distance, said_apart
 from scribe.nlp.restatements import corrected_at_once
 from scribe.nlp.said_again import said_again
 from scribe.nlp.said_done import keep_done_cue, mark_said_done, needle_inserted_into
@@ -305,7 +305,11 @@ class MuscleBinder:
                     other = other or m
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
-            if event is None or cut_off(event, m, span, modifiers, self._examiner_clause, events):
+            if event is None:
+                continue
+            if cut_off(event, m, span, modifiers, self._examiner_clause, events):
+                if said_apart(m, span, self._examiner_clause):
+                    mention.cut_from.add((event.start, event.end))
                 continue
             if m.category == "PROCEDURE" and any(
                 o is not m

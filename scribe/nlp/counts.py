@@ -42,12 +42,16 @@ STATED_COUNT = compile_lowercase(
     rf"(?:r|l|rt|lt|right|left|both|bilateral)\b)"
     # a label: "Muscles needled: 5", "# muscles treated today = 3"
     rf"|\bmuscles?\s+(?:dry\s+)?(?:needled|treated|injected)(?:\s+today)?\s*[:=]\s*(?P<l>\d{{1,2}})\b"
+    # "Number of muscles: 3", "# of muscles treated = 4", "No. of muscles: 2"
+    rf"|(?:\bnumber\s+of|#\s*(?:of\s+)?|\bno\.?\s+of)\s*muscles(?:\s+(?:dry\s+)?(?:needled|treated|"
+    rf"injected))?(?:\s+today)?\s*[:=]\s*(?P<k>\d{{1,2}})\b"
 )
 NEEDLE_COUNT = compile_lowercase(
     # not a code's modifier: "20560-59 Needle insertion w/o injection"
     # (not a label's own words: "Muscles needled: 5   Total needles: 11")
     rf"(?<!\d-)\b(?:x\s*)?(?P<n>{NUMBER})\s+(?:total\s+)?(?:needles?|needle\s+insertions?|insertions?)\b"
-    rf"(?!\s*[:=])"
+    # ("Number of muscles: 3     Needles used: 6": the 3 is no count of needles)
+    rf"(?!(?:\s+(?:used|placed|inserted|count|today|total))*\s*[:=])"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
     # "Needle: 27 g" is the needle's gauge
     # ("Needles used today: 14")

@@ -7,7 +7,7 @@ structure. Both write through :func:`tie` (the mention is tied to a procedure) a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
@@ -35,6 +35,9 @@ class Mention:
     span: Span
     sentence: int
     strength: str = UNDECIDED
+    # the procedures (token spans) whose words reached the mention but were kept from it by
+    # the words between (``reach.cut_off``): no later tie of the sentence gives it to them
+    cut_from: set[tuple[int, int]] = field(default_factory=set)
 
 
 def decide(mention: Mention, status: str, strength: str, cue: tuple[int, int] | None) -> None:

@@ -40,8 +40,8 @@ def list_like(sent: Span, mentions: list[Mention]) -> bool:
 
 # the words a bare line of needled muscles carries besides names: sides, counts, twitches
 _BARE_LIST_WORDS = frozenset(
-    "x needles needle and the r l b bilat bilateral right left both side sides each ltr ltrs "
-    "twitch twitches".split()
+    "x needles needle and the r l b bilat bilateral bilaterally right left both side sides on "
+    "each ltr ltrs twitch twitches".split()
     # the count said with the list: "the supraspinatus and also the teres minor, three
     # muscles total"
     + "also plus then muscle muscles total in all one two three four five six seven eight "

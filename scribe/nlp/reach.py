@@ -88,6 +88,13 @@ def cut_off(
     )
 
 
+def said_apart(m: Any, span: Span, examiner: re.Pattern[str]) -> bool:
+    """The words between the procedure named by ``m`` and the muscle ``span`` make the muscle
+    part of another clause (the clinician's next clause of the exam, the subject of what was
+    found): no tie of the sentence may give it to that procedure either."""
+    return _exam_clause_between(examiner, m, span) or _subject_of_a_finding(m, span)
+
+
 def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]) -> bool:
     """ "last week we needled the R soleus, this week I went into the foot, the R
     quadratus plantae ...": a procedure of another time does not reach across the words
@@ -292,7 +299,11 @@ _FINDING_PREDICATE = re.compile(
     r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense|better)\b"
     # or how it has done since: "he said the glute med really settled down, so today ..."
     r"|(?:(?:really|has|had|have|kind\s+of|pretty\s+much|totally)\s+)*(?:settled|calmed|"
-    r"loosened|eased|quieted)\s+(?:down|up|off)\b)",
+    r"loosened|eased|quieted)\s+(?:down|up|off)\b"
+    # or what was found in it: "..., the right rhomboid minor also had a trigger point on
+    # palpation, but only ..."
+    r"|(?:(?:also|too|still)\s+)*(?:had|has|have|showed|shows)\s+(?:[a-z]+\s+){0,3}?"
+    r"(?:trigger\s+points?|trps?|taut\s+bands?|tenderness|knots?|jump\s+signs?)\b)",
     re.IGNORECASE,
 )
 

@@ -23,7 +23,8 @@ _POINTING = frozenset({"the", "that", "this"})
 
 def said_again(doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]]) -> None:
     """Each procedure of today named again with "the" takes the time of the procedure of
-    another time told of just before it in its paragraph."""
+    another time told of just before it in its paragraph (with none there, of the last one of
+    its kind named before it)."""
     sents = sentences(doc)
     paragraph = paragraphs(doc, sents)
     for event in events:
@@ -44,6 +45,17 @@ def said_again(doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]
             and e.source == "words"
             and e.strength == "strong"
         ]
+        if not earlier:
+            # "Interval: ~50% relief x 2 wks after the TPI" below a block that told of an
+            # earlier visit's TPI: the last one of its kind named before, in any paragraph
+            earlier = [
+                e
+                for e in events
+                if e.sentence < event.sentence
+                and e.kind == event.kind
+                and e.source == "words"
+                and e.strength == "strong"
+            ][-1:]
         if earlier and earlier[-1].time in ("past", "planned"):
             event.time = earlier[-1].time
             event.time_cue = earlier[-1].time_cue

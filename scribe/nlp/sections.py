@@ -54,7 +54,18 @@ _BANNER = re.compile(r"^\s*(?:[-=*#~_<>\[]\s*){2,}")
 _CAPS_HEADING = re.compile(r"^\s*[A-Z][A-Z/&'-]+(?:\s+[A-Z][A-Z/&'-]*)+\s*(?:\([^)\n]*\))?\s*$")
 
 
+# marks that open an item of a bulleted note: "• Exam: TrPs in ...", "- Plan: ..."
+_BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "+", "▪", "◦", "‣", "●", "○"})
+
+
 def _starts_line(doc: Doc, i: int) -> bool:
+    """Token ``i`` opens its line, or follows only the bullet that does."""
+    if i > 0 and doc[i - 1].text in _BULLETS and _opens_line(doc, i - 1):
+        return True
+    return _opens_line(doc, i)
+
+
+def _opens_line(doc: Doc, i: int) -> bool:
     return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
 
@@ -336,8 +347,12 @@ def sentence_sections(doc: Doc) -> list[str | None]:
     cached = []
     for sent in sentences(doc):
         # the latest heading whose lines hold the sentence (a one-line field inside a section
-        # is later than the section's own heading); a heading line is in the section it opens
-        inside = [b for b in bounds if b[0] <= sent.start < b[1]]
+        # is later than the section's own heading); a heading line is in the section it opens,
+        # from its bullet on ("• Exam: ...")
+        start = sent.start
+        while start + 1 < sent.end and (doc[start].text in _BULLETS or doc[start].is_space):
+            start += 1
+        inside = [b for b in bounds if b[0] <= start < b[1]]
         cached.append(inside[-1][3] if inside else None)
     doc.user_data["scribe_sentence_sections"] = cached
     return cached

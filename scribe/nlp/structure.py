@@ -305,6 +305,8 @@ class StructureTies:
                 if e.sentence == mention.sentence
                 and e.billable_today
                 and e.end <= mention.span.start
+                # not from beyond the words that kept a procedure from it
+                and all(e.start >= end for _, end in mention.cut_from)
             ]
             if here:
                 event = min(here, key=lambda e: abs(e.start - mention.span.start))
@@ -340,5 +342,6 @@ def paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
         if text.count("\n", previous_end, sent.start_char) >= 2:
             number += 1
         numbers.append(number)
-        previous_end = sent.end_char
+        # (a sentence's span may hold the line breaks after it: "not injected.\n\n")
+        previous_end = sent.start_char + len(text[sent.start_char : sent.end_char].rstrip())
     return numbers

@@ -186,3 +186,35 @@ def test_a_dose_into_each_spelled_as_letters_points_back(scribe: Scribe) -> None
         ("normal saline", "injected"),
         ("local anesthetic", "negated"),
     }
+
+
+def test_each_points_back_only_within_its_paragraph(scribe: Scribe) -> None:
+    """A sentence that ends a paragraph keeps the blank line after it: "each trigger point"
+    of the procedure's paragraph points at no name of the exam's paragraph."""
+    text = (
+        "Exam: TrPs in the quadratus lumborum bilaterally. L iliocostalis lumborum tender "
+        "without a trigger point.\n\n"
+        "Procedure: Each trigger point entered, 2 mL of 1% lidocaine injected.\n"
+        "Muscles injected: L quadratus lumborum, R quadratus lumborum.\n"
+    )
+    statuses = muscle_statuses(scribe, text)
+    assert statuses[("quadratus lumborum", "bilateral")] == "treated"
+    assert statuses.get(("iliocostalis lumborum", "left"), "mentioned") != "treated"
+    assert claim_lines(scribe, text) == {("20552", ())}
+
+
+def test_the_procedure_named_again_after_a_copied_block_is_the_earlier_one(
+    scribe: Scribe,
+) -> None:
+    """ "relief after the TPI" below a block copied from an earlier visit is that visit's
+    injection: no injection of today goes without its muscles."""
+    text = (
+        "--- Copied forward from 10/28 visit ---\n"
+        "Procedure: TPI L QL, 0.25% bupivacaine 3 mL.\n"
+        "--- end copied text ---\n\n"
+        "Interval: ~50% relief x 2 wks after the TPI.\n\n"
+        "Procedure today: dry needling of the L QL and L glute med, no injectate.\n"
+    )
+    result = scribe.extract(text)
+    assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {("20560", ())}
+    assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}

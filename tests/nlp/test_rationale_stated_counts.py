@@ -17,10 +17,26 @@ NoteOf = Callable[[str], Note]
     [
         "Dry needling to the L ECRL and L supinator. Twitches in both muscles.",
         "Needled the R scalenes, R SCM and R levator. Nothing injected into those three muscles.",
+        "DN to the L ECRL, L supinator and L ECU; twitch responses in all these three muscles.",
     ],
 )
 def test_rationale_count_pointing_back_is_not_stated(note_of: NoteOf, text: str) -> None:
     assert note_of(text).stated_muscle_counts == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("TrPs in the R FDS, R pronator teres and R FDI. I needled those three muscles.", 3),
+        ("So I dry needled those two muscles, left QL and left glute med, no injectate.", 2),
+        ("Today dry needling was done in these two muscles, the R gluteus minimus and R TFL.", 2),
+    ],
+)
+def test_rationale_count_said_of_what_was_done_to_them_is_stated(
+    note_of: NoteOf, text: str, count: int
+) -> None:
+    """ "I needled those three muscles": the clinician states how many were needled."""
+    assert [c.value for c in note_of(text).stated_muscle_counts] == [count]
 
 
 def test_rationale_count_of_the_session_is_still_stated(note_of: NoteOf) -> None:
@@ -56,3 +72,21 @@ def test_rationale_a_pain_scale_over_a_table_of_muscles_states_no_count(
 def test_rationale_a_count_wrapped_onto_the_next_line_is_still_stated(note_of: NoteOf) -> None:
     text = "Today I dry needled three\nmuscles: R UT, R levator and R rhomboid major."
     assert [c.value for c in note_of(text).stated_muscle_counts] == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("TDN L QL, L glute med, L piriformis.\nNumber of muscles: 3     Needles used: 7", 3),
+        ("# of muscles treated = 2\nDN: L UT, L levator scapulae", 2),
+    ],
+)
+def test_rationale_a_number_of_muscles_field_is_stated(
+    note_of: NoteOf, text: str, count: int
+) -> None:
+    """A template's "Number of muscles: 3" states the count; the needles field beside it is
+    the needle count, the 3 none of it."""
+    note = note_of(text)
+    assert [c.value for c in note.stated_muscle_counts] == [count]
+    if "Needles used: 7" in text:
+        assert note.rationale.needles_used() == 7

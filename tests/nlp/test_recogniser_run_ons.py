@@ -255,3 +255,30 @@ def test_a_procedure_the_patient_cannot_have_is_still_denied(scribe: Scribe) -> 
     # and a drug not used stays denied: "without using" is no limitation
     result = scribe.extract("I dry needled the right QL without using any lidocaine.")
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_later_clause_of_its_own_takes_no_needling_from_the_run_on_before_it(
+    scribe: Scribe,
+) -> None:
+    """In a recogniser's run-on, a name the clinician's opinion is about ("I think her left
+    psoas is involved"), a name that "also had a trigger point", and one "there was a trigger
+    point in" are clauses of their own: the needling said before them reaches none of them,
+    nor does any earlier procedure word of the sentence."""
+    muscles, lines = _heard(
+        scribe,
+        "both gave good twitches so I dry needled the left QL and the left glute med no "
+        "injectate, she tolerated it fine, I think her left iliopsoas is involved too, so we "
+        "will needle that next week",
+    )
+    assert muscles[("quadratus lumborum", "left")] == "treated"
+    assert muscles.get(("iliopsoas", "left"), "mentioned") != "treated"
+    assert lines == {("20560", ())}
+    muscles, lines = _heard(
+        scribe,
+        "needled the right tib anterior and the right EDL, four needles, no injectate, there "
+        "was a trigger point in the right peroneus longus too, the right soleus also had a "
+        "taut band, but only the tib anterior and the EDL got needled today",
+    )
+    assert muscles[("fibularis longus", "right")] == "palpated_only"
+    assert muscles[("soleus", "right")] == "palpated_only"
+    assert lines == {("20560", ())}

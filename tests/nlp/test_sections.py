@@ -220,3 +220,30 @@ def test_a_heading_in_capitals_that_says_it_was_copied_forward_holds_its_labels(
         ("upper trapezius", "right"): "treated",
         ("levator scapulae", "right"): "historical",
     }
+
+
+def test_sections_a_bulleted_heading_heads_its_line(nlp: Language) -> None:
+    """ "• Exam: TrPs in ..." is the exam, its bullet too: a title naming the procedures above
+    a bulleted note gives the exam's names to no procedure."""
+    doc = nlp(
+        "TPI / DN - R shoulder\n• Exam: TrPs in R infraspinatus, R teres major\n- Plan: f/u 2 wks\n"
+    )
+    assert sentence_sections(doc)[1:] == ["exam", "plan"]
+
+
+def test_sections_bulleted_exam_names_are_not_treated_by_the_title() -> None:
+    from scribe import Scribe
+
+    text = (
+        "TPI / DN - R neck and shoulder\n"
+        "• Exam: TrPs w/ taut bands in R levator scapulae, R upper trapezius, R infraspinatus\n"
+        "• TPI: 1% lidocaine, 1 mL each → R levator scapulae, R upper trapezius\n"
+        "• DN (no injectate): R infraspinatus; LTRs obtained\n"
+    )
+    result = Scribe().extract(text)
+    techniques = {m.name: m.techniques for m in result.note.muscles}
+    assert techniques == {
+        "levator scapulae": ["injection"],
+        "upper trapezius": ["injection"],
+        "infraspinatus": ["needling"],
+    }

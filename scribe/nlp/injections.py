@@ -25,6 +25,34 @@ _INTO_REACH = 4  # tokens after what an injection gave to the muscle it went int
 _INTO_EACH = re.compile(r"\binto\s+(?:each|every|all)\b", re.IGNORECASE)
 
 
+# a recogniser's run-on that goes on to the next procedure: "... the left piriformis got one
+# cc of lidocaine under ultrasound, then the left glute med and TFL were dry needled, ..."
+_THEN = frozenset({"then", "next", "afterwards", "after"})
+_APART = 8  # tokens at least between a dosed drug and the procedure words of another clause
+
+
+def _another_clause(sent: Span, event: ProcedureEvent, substances: list[Span]) -> bool:
+    """The procedure words ``event`` are another clause of the sentence than the dosed drugs
+    given in it: a later one opened by "then" (or "next") and far from them, or one said far
+    before them (a recogniser's run-on: "procedure note for trigger point injection and dry
+    needling, left hip, ... so the left piriformis got one cc of lidocaine ..."). Such words
+    do not say what the drugs were given in ("no medication into those" after them denies
+    nothing before)."""
+    given = [
+        s
+        for s in substances
+        if s._.status != "negated" and {m.category for m in s._.modifiers} & {"DOSE"}
+    ]
+    if not given:
+        return False
+    first, last = min(s.start for s in given), max(s.end for s in given)
+    if event.end <= first:
+        return first - event.end >= 2 * _APART
+    if event.start < last + _APART:
+        return False
+    return any(t.lower_ in _THEN for t in sent.doc[last : event.start])
+
+
 class InjectionResolver:
     def __init__(self, lexicons: Lexicons) -> None:
         spec: ProcedureLexicon = lexicons.procedures
@@ -60,8 +88,12 @@ class InjectionResolver:
         muscles, with no injection word, is an injection event of its own; so is a dosed
         substance under a procedure heading ("Procedure: onabotulinumtoxinA 155 units"), whose
         muscles are listed below it."""
+        substances = [s for s in in_sent if s.label_ == "SUBSTANCE"]
         if any(
-            e.sentence == number and e.kind != "acupuncture" and e.category != "NEEDLE_WORD"
+            e.sentence == number
+            and e.kind != "acupuncture"
+            and e.category != "NEEDLE_WORD"
+            and not _another_clause(sent, e, substances)
             for e in events
         ):
             # (a needling word that proves nothing alone, "e-stim guidance", "25g needle", does

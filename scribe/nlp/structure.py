@@ -43,6 +43,14 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 
+_RUN_ON = 40  # tokens: a sentence this long is a run-on
+_DRUG_REACH = 12  # tokens: how far a dosed drug reaches in a run-on for the names it went into
+
+
+def _apart(span: Span, event: ProcedureEvent) -> int:
+    return span.start - event.end if span.start >= event.end else event.start - span.end
+
+
 class StructureTies:
     """Ties from structure, given the procedures and the mentions of one doc."""
 
@@ -130,11 +138,18 @@ class StructureTies:
                 self._tie(mention, event, "list", None)
 
     def substances(self, mentions: list[Mention], events: list[ProcedureEvent]) -> None:
+        """A dosed drug with no injection word of its own gives the names of its sentence to
+        its injection; in a recogniser's run-on, only those of its clause, near it ("..., taut
+        bands in the left glute med and TFL, consent signed, so the left piriformis got one cc
+        of lidocaine ...")."""
         for event in events:
             if event.source != "substance":
                 continue
             for mention in mentions:
                 if mention.sentence != event.sentence or mention.strength not in (UNDECIDED, WEAK):
+                    continue
+                sent = mention.span.sent
+                if len(sent) > _RUN_ON and _apart(mention.span, event) > _DRUG_REACH:
                     continue
                 if event.kind == "chemodenervation":
                     event.bind(mention.span, "substance")

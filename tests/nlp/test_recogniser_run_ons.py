@@ -282,3 +282,22 @@ def test_a_later_clause_of_its_own_takes_no_needling_from_the_run_on_before_it(
     assert muscles[("fibularis longus", "right")] == "palpated_only"
     assert muscles[("soleus", "right")] == "palpated_only"
     assert lines == {("20560", ())}
+
+
+def test_a_run_on_mixed_session_keeps_the_injection_before_its_dry_needling(
+    scribe: Scribe,
+) -> None:
+    """A recogniser's one sentence that names both procedures at its start, finds trigger
+    points in four muscles, gives one of them a dosed drug and "then" dry needles the rest:
+    the drug is that muscle's injection, and reaches none of the exam's other names."""
+    muscles, lines = _heard(
+        scribe,
+        "procedure note for trigger point injection and dry needling, left hip, she has had "
+        "buttock pain for months, on exam a tender trigger point in the left piriformis and "
+        "taut bands in the left glute med, the left glute minimus and the left TFL, consent "
+        "was signed, so the left piriformis got one cc of 1% lidocaine mixed with 20 "
+        "milligrams of triamcinolone, under ultrasound, then the left glute med, glute "
+        "minimus and TFL were dry needled, no medication into those, just the needle",
+    )
+    assert muscles[("piriformis", "left")] == "treated"
+    assert lines == {("20552", ()), ("20561", ("59",))}

@@ -90,6 +90,16 @@ def _inside(modifier: Any, span: Span) -> bool:
     return bool(span.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= span.end)
 
 
+def _names_a_muscle(doc: Doc, start: int, end: int) -> bool:
+    """A muscle name lies between characters ``start`` and ``end`` on one line."""
+    line_start = doc_text(doc).rfind("\n", 0, end) + 1
+    low = max(start, line_start)
+    return any(
+        s.label_ == "MUSCLE" and low <= s.start_char and s.end_char <= end
+        for s in target_spans(doc)
+    )
+
+
 class MuscleBinder:
     def __init__(self, lexicons: Lexicons) -> None:
         spec = lexicons.procedures
@@ -111,13 +121,27 @@ class MuscleBinder:
         )
         self._done_in_words = any_of(statements.get("done_in_words", []))
 
+    def _session_not_injected(self, doc: Doc) -> re.Match[str] | None:
+        """The first statement that nothing was injected in the session; not "...; not
+        injected" closing a clause about a name ("L iliocostalis lumborum tender without a
+        trigger point; not injected"), which is said of that muscle."""
+        text = doc_text(doc)
+        for match in self._nothing_injected.finditer(text):
+            before = text[max(0, match.start() - 80) : match.start()]
+            if re.search(r";\s*$", before) and _names_a_muscle(
+                doc, match.start() - 80, match.start()
+            ):
+                continue
+            return match
+        return None
+
     # --- entry point -----------------------------------------------------------------------
     def bind(self, doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]]) -> None:
         doc._.contradicted = []
         spans = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
         proven = {e.kind for e in events if e.billable_today and e.strength == "strong"}
         weak_ok = doc._.document_kind not in self._no_weak_reports
-        statement = self._nothing_injected.search(doc_text(doc)) if weak_ok else None
+        statement = self._session_not_injected(doc) if weak_ok else None
         # a botulinum toxin injection done today: "no local anesthetic given" speaks of the
         # toxin's injection, and its needle is the injection's, never a dry needling
         if statement is not None and not said_done_today(events, "chemodenervation"):

@@ -36,6 +36,9 @@ def denied_findings(span: Span, modifiers: list[Any]) -> bool:
     return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
 
 
+_CLOSING_NOT_INJECTED = re.compile(
+    r";\s*((?:(?:was|were)\s+)?not\s+injected)(?:\s+today)?\s*\.?\s*$", re.I
+)
 _NOT_INJECTING = re.compile(
     r"\b(?:did\s+not|didn'?t|do\s+not|don'?t)\s+inject\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:(?:left|right|l|r|lt|rt|bilateral|both)\s+)?$",
@@ -54,6 +57,23 @@ def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, 
     if active is not None:
         words = doc.char_span(active.start(), active.end(), alignment_mode="contract")
         if words is not None and len(words):
+            return (words.start, words.end)
+    sent = span.sent
+    closing = _CLOSING_NOT_INJECTED.search(sent.text)
+    if (
+        closing is not None
+        and sum(
+            1
+            for s in target_spans(doc)
+            if s.label_ in MUSCLE_LIKE and sent.start <= s.start < sent.end
+        )
+        == 1
+    ):
+        # "L iliocostalis lumborum tender without a discrete trigger point; not injected.":
+        # the clause after the semicolon says it of the sentence's one name
+        start_char = sent.start_char + closing.start(1)
+        words = doc.char_span(start_char, sent.start_char + closing.end(1), alignment_mode="expand")
+        if words is not None and start_char >= span.end_char:
             return (words.start, words.end)
     for m in sentence_modifiers:
         start, end = m.modifier_span

@@ -162,3 +162,19 @@ def test_injection_kinds_a_drug_said_alone_then_its_dose_into_each_is_the_inject
     }
     assert result.note.injectate.status == "injected"
     assert [line.code for line in result.coding.lines] == ["20552"]
+
+
+def test_not_injected_closing_a_clause_about_one_name_is_said_of_it(scribe: Scribe) -> None:
+    """ "...; not injected" after the one name of its sentence denies that muscle's injection;
+    it is no statement that nothing was injected in the session, so the injection's needle
+    ("25 g 1.5 in needle") proves no dry needling either."""
+    text = (
+        "Exam: trigger points in the R QL. L iliocostalis lumborum tender without a discrete "
+        "trigger point; not injected.\n"
+        "Procedure: 25 g 1.5 in needle. 2 mL of 1% lidocaine injected into the R QL.\n"
+    )
+    result = scribe.extract(text)
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("iliocostalis lumborum", "left")] == "negated"
+    assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {("20552", ())}
+    assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}

@@ -16,6 +16,7 @@ of the procedures that reached them, mirrored and contradicted mentions (``doc._
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,51 @@ def _outcome(group: list[_Mention]) -> tuple[str, bool]:
 
 def _techniques(group: list[_Mention]) -> set[str]:
     return {t for m in group for t in m.techniques}
+
+
+# ties that only the note's layout made: a list under a procedure, a procedure's section
+_LAID_OUT = ("list", "section")
+# words that say a muscle was only palpated (a trigger point found is no such word)
+_ONLY_PALPATED = re.compile(
+    r"\b(?:palpated\s+only|only\s+palpated|just\s+palpated|palpation\s+only)\b", re.I
+)
+
+
+def _said_apart_later(group: list[_Mention]) -> list[_Mention]:
+    """ "Muscles for today: R ECRB, R extensor digitorum, R brachioradialis ... Brachioradialis,
+    palpated only, there is a trigger point but it's not her pain, no needle there": a muscle
+    made treated only by the layout (a list the procedure took in), then said in words of its
+    own, later, to have been palpated only, was palpated only. The treated mentions are kept
+    as evidence but decide nothing (a denial in words of its own stays a status conflict)."""
+    treated = [m for m in group if m.record["status"] == "treated"]
+    if not treated or any(m.record["binding"] not in _LAID_OUT for m in treated):
+        return group
+    last = max(m.record["start"] for m in treated)
+    said = next(
+        (
+            m
+            for m in group
+            if m.record["status"] == "palpated_only"
+            and m.record["status_cue"] is not None
+            and _ONLY_PALPATED.search(m.record["status_cue"]["text"])
+            and m.record["start"] > last
+        ),
+        None,
+    )
+    if said is None:
+        return group
+    undone = {
+        "status": "palpated_only",
+        "status_cue": said.record["status_cue"],
+        "technique": None,
+        "binding": None,
+    }
+    return [
+        m
+        if m.record["status"] != "treated"
+        else _Mention(m.muscle_id, {**m.record, **undone}, m.findings, set())
+        for m in group
+    ]
 
 
 @dataclass
@@ -233,6 +279,7 @@ class MuscleEntries:
         others: list[Data] = []
         for (muscle_id, side), group in self._grouped(mentions).items():
             group.sort(key=lambda m: m.record["start"])
+            group = _said_apart_later(group)
             entry = self._lexicons.muscle_by_id[muscle_id]
             statuses = {m.record["status"] for m in group}
             conflict = "treated" in statuses and bool(statuses & set(_CONFLICTING))

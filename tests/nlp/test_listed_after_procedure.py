@@ -54,3 +54,21 @@ def test_a_list_indented_under_the_procedure_line_is_its_list(scribe: Scribe) ->
         "    LTR x2 glute med.\n"
     )
     assert _treated(scribe, text) == {"gluteus medius", "piriformis", "tensor fasciae latae"}
+
+
+def test_a_listed_muscle_said_later_to_be_palpated_only_is_palpated_only() -> None:
+    """Muscles listed first and what was done to each said after: one said "palpated only,
+    no needle there" is not needled, though the list's procedure took it in."""
+    from scribe import Scribe
+
+    text = (
+        "Muscles for today: right ECRB, right extensor digitorum, right brachioradialis and "
+        "right pronator teres. ECRB, two needles, big twitch. Extensor digitorum, one needle. "
+        "Brachioradialis, palpated only, there is a trigger point but no needle there. "
+        "Pronator teres, two needles. All dry needling, no injectate."
+    )
+    result = Scribe().extract(text)
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses["brachioradialis"] == "palpated_only"
+    assert statuses["pronator teres"] == "treated"
+    assert result.coding.muscle_count == 3

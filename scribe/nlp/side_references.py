@@ -173,14 +173,18 @@ def _described_again(doc: Doc, span: Span, findings: list[Span], every: list[Spa
     return len(earlier) == 1 and earlier != {"bilateral"}
 
 
-# "the left upper trap sorry right upper trap", "R levator, I mean L levator"
+# "the left upper trap sorry right upper trap", "R levator, I mean L levator", "the right
+# infraspinatus, no wait, sorry, it's his left shoulder, the left infraspinatus"
 # (and as a recogniser writes it: "the left upper trap, sorry no scratch, but the right upper
 # trap", "sorry low scratch, that's the right upper trap")
 _RESTATED = re.compile(
     r"[\s,.-]*(?:no|sorry|i\s+mean|i\s+meant|correction|make\s+that|rather|wait|or\s+rather|"
     r"scratch(?:\s+that)?)"
     r"(?:[\s,.-]+(?:no|low|sorry|i\s+mean|i\s+meant|wait|make\s+that|scratch(?:\s+that)?|"
-    r"that'?s|it'?s|it\s+was|but|actually))*[\s,.-]+(?:the\s+)?"
+    r"that'?s|it'?s|it\s+was|but|actually))*[\s,.-]+"
+    # the side said first of the body part: "no wait, sorry, it's his left shoulder, the left"
+    r"(?:(?:it'?s|it\s+was|that'?s|this\s+is)\s+(?:his|her|their|the)\s+(?:left|right)"
+    r"(?:\s+[a-z]+){1,2}[\s,.-]+)?(?:the\s+)?"
     r"(?:left|right|l|r|lt|rt|both|bilateral)\s*",
     re.IGNORECASE,
 )

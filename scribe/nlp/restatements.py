@@ -25,12 +25,31 @@ _CORRECTING = re.compile(
 _DECIDED = frozenset({"treated", "historical", "planned", "negated", "palpated_only"})
 
 
+# a name said in place of another: "left flexor hallucis brevis, no, sorry, flexor digitorum
+# brevis" (a word that says sorry or "I mean" is needed: a bare "no" is a finding's "no twitch")
+_ANOTHER_NAME = re.compile(
+    r"[\s,.;-]*(?:no[\s,.;-]+)?(?:sorry|i\s+mean|i\s+meant|correction|or\s+rather|make\s+that)"
+    r"(?:[\s,.;-]+(?:no|wait|sorry|i\s+mean|i\s+meant|actually))*"
+    r"[\s,.;-]+(?:(?:the|that|my)\s+)?(?:(?:left|right|l|r|lt|rt|both|bilateral)\s+)?",
+    re.IGNORECASE,
+)
+
+
 def corrected_at_once(mentions: list[Mention]) -> None:
     """The first of two mentions of one muscle with only correcting words between them
-    takes the second's status."""
+    takes the second's status; a name said in place of another muscle's is taken back (only
+    named, the second is the one meant)."""
     ordered = sorted(mentions, key=lambda m: m.span.start)
     for first, second in pairwise(ordered):
         a, b = first.span, second.span
+        if (
+            a.label_ == b.label_ == "MUSCLE"
+            and a._.entry_id != b._.entry_id
+            and _ANOTHER_NAME.fullmatch(a.doc.text, a.end_char, b.start_char)
+        ):
+            untie(first)
+            decide(first, "mentioned", FIRM, None)
+            continue
         if a._.entry_id != b._.entry_id or b._.status not in _DECIDED:
             continue
         if a._.status == b._.status:

@@ -338,3 +338,33 @@ def test_that_side_is_the_side_said_before_it(scribe: Scribe) -> None:
     text = "Dry needled the right gluteus medius. The piriformis on that side was needled too."
     sides = {m.name: m.laterality for m in scribe.extract(text).note.muscles}
     assert sides == {"gluteus medius": "right", "piriformis": "right"}
+
+
+def test_laterality_a_side_corrected_by_the_body_part_first(note_of: NoteOf) -> None:
+    """ "the right infraspinatus, no wait, sorry, it's his left shoulder, the left
+    infraspinatus": one left infraspinatus."""
+    note = note_of(
+        "So today I needled the right infraspinatus, no wait, sorry, it's his left shoulder, "
+        "the left infraspinatus, then the left teres minor. Nothing injected."
+    )
+    assert {(m.name, m.laterality) for m in note.muscles} == {
+        ("infraspinatus", "left"),
+        ("teres minor", "left"),
+    }
+
+
+def test_a_name_said_in_place_of_another_is_taken_back(note_of: NoteOf) -> None:
+    """ "left flexor hallucis brevis, no, sorry, flexor digitorum brevis": the second name is
+    the one meant; a bare "no" before a finding corrects nothing."""
+    note = note_of(
+        "Left abductor hallucis, left quadratus plantae, left flexor hallucis brevis, no, "
+        "sorry, flexor digitorum brevis. Dry needled each of those, no injectate."
+    )
+    statuses = {m.name: m.status for m in note.muscles}
+    assert "flexor hallucis brevis" not in statuses
+    assert statuses["flexor digitorum brevis"] == "treated"
+    note = note_of("DN to L abductor hallucis, no twitch, L quadratus plantae. No injectate.")
+    assert {m.name for m in note.muscles if m.status == "treated"} == {
+        "abductor hallucis",
+        "quadratus plantae",
+    }

@@ -137,6 +137,45 @@ class NoteDates:
         dates = [d for d in dates if not _bracketed_apart(text, start, d[1], words)]
         return (dates[0][1], dates[0][2]) if dates else None
 
+    def document_of_another_day(self, doc: Doc, at: int) -> tuple[int, int] | None:
+        """An export of several notes ("[Document 2 of 2]  Daily Note   DOS: 02/27/2026"): the
+        character span of the date of service of the later note that holds character ``at``,
+        when that date is not the first note's. A note opens at a line that a date-of-service
+        label begins, with only a title before it on the line (capitalised words, brackets,
+        numbers: not "last visit DOS 02/27"), and runs to the next such line."""
+        service = self.service_day(doc)
+        if service is None:
+            return None
+        key = "scribe_other_documents"
+        blocks: list[tuple[int, int, tuple[int, int] | None]] | None = doc.user_data.get(key)
+        if blocks is None:
+            blocks = self._documents(doc_text(doc), service)
+            doc.user_data[key] = blocks
+        for start, end, dated in blocks:
+            if start <= at < end:
+                return dated
+        return None
+
+    def _documents(self, text: str, service: Day) -> list[tuple[int, int, tuple[int, int] | None]]:
+        """(start, end, date span of another day or None) of each note a heading line opens."""
+        heads: list[tuple[int, tuple[int, int] | None]] = []
+        for label in self._service.finditer(text):
+            line_start = text.rfind("\n", 0, label.start()) + 1
+            if not _TITLE_BEFORE.fullmatch(text, line_start, label.start()):
+                continue
+            dates = days_in(text[label.end() : label.end() + 24])
+            if not dates or dates[0][1] > 4:
+                continue
+            day, a, b = dates[0]
+            other = None if day == service else (label.end() + a, label.end() + b)
+            if heads and heads[-1][0] == line_start:
+                continue
+            heads.append((line_start, other))
+        if len(heads) < 2:
+            return []
+        ends = [start for start, _ in heads[1:]] + [len(text)]
+        return [(start, end, other) for (start, other), end in zip(heads, ends, strict=True)]
+
     def line_is_dated(self, doc: Doc, at: int) -> bool:
         """Whether the line holding character ``at`` names a date of a visit."""
         return self.service_day(doc) is not None and bool(self._line_dates(doc, at))
@@ -154,6 +193,9 @@ class NoteDates:
 
 
 _PHRASE_BREAK = re.compile(r"[()\[\]:;|,\n]")
+# what may stand before a date-of-service label on the line that opens a note of an export:
+# a title ("[Document 2 of 2]  Daily Note   ", "=== VISIT 3 ===  ")
+_TITLE_BEFORE = re.compile(r"(?:[\s\[\]()#=*|:.,/-]|\d+|[A-Z][A-Za-z]*|of)*")
 
 
 def _bracketed_apart(text: str, start: int, at: int, words: Span) -> bool:

@@ -249,7 +249,14 @@ class EventFinder:
                 event.time_cue = found[time].modifier_span
                 break
         sections = self.spec.sections
-        if event.time == "today" and not current:
+        if event.time == "today" and (
+            other_note := self._dates.document_of_another_day(doc, doc[event.start].idx)
+        ):
+            # the note of another visit below today's in an export of several notes
+            event.time = "past"
+            span = doc.char_span(*other_note, alignment_mode="expand")
+            event.time_cue = (span.start, span.end) if span is not None else None
+        elif event.time == "today" and not current:
             words = doc[event.start : event.end]
             # the procedure's own line first: a log's rows are often one "sentence"
             dated = self._dates.line_of_another_day(doc, words)

@@ -35,6 +35,7 @@ from scribe.nlp.word_sounds import (
     STOP_WORDS,
     common_sounds,
     is_common_word,
+    is_known_word,
     reads_as_prose,
     sounds_alike,
 )
@@ -220,7 +221,8 @@ class FuzzyMuscleMatcher:
         # what a recogniser wrote: a transcript, or a dictation given as prose (one paragraph,
         # or wrapped over lines with no heading, field, list or box: typed notes and EHR
         # exports have those)
-        recognised = bool(doc.user_data.get(SPOKEN)) or reads_as_prose(doc_text(doc))
+        transcript = bool(doc.user_data.get(SPOKEN))
+        recognised = transcript or reads_as_prose(doc_text(doc))
         if recognised:
             split += self._across_pauses(doc, lowered, group)
         if split:
@@ -244,6 +246,7 @@ class FuzzyMuscleMatcher:
             i for i, word in enumerate(words)
             if len(word) >= 4 and i not in covered
             and not is_common_word(word) and self._near_a_name_word(word)
+            and (transcript or not is_known_word(word))
         }  # fmt: skip
         starts = sorted({j - k for j in rare for k in range(_MAX_WORDS) if j - k >= 0})
         consumed = -1
@@ -267,7 +270,7 @@ class FuzzyMuscleMatcher:
         for i, word in enumerate(words):
             if len(word) < _MIN_SOUND_LETTERS or i in taken or is_common_word(word):
                 continue
-            if word in self._exact:
+            if word in self._exact or (not transcript and is_known_word(word)):
                 continue
             sounds = self._sounds_like_a_name(word)
             if sounds is None and recognised:
@@ -308,6 +311,9 @@ class FuzzyMuscleMatcher:
                 drug = self._fuzzy_span(doc, start, end, entry_id, score)
                 drug.label_ = "SUBSTANCE"
                 found.append(drug)
+        if not transcript:
+            # typed text means an English word as written: "tab-delimited" is no deltoid
+            found = [s for s in found if len(s) > 1 or not is_known_word(s[0].lower_)]
         if found:
             found.sort(key=lambda s: s.start)
             kept = [s for s in group if (s.start, s.end) not in replaced]

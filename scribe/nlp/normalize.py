@@ -11,6 +11,7 @@ words (invisible characters included).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -190,6 +191,44 @@ def _plain(text: str) -> tuple[str, list[int]]:
     return "".join(kept), kept_offsets
 
 
+# a note exported as HTML ("<b>Tx:</b> Dry needling ...<br>", "&amp;", "&nbsp;"): its line
+# breaks read as line breaks, its other tags as nothing, its entities as their characters
+_HTML_TAG = re.compile(
+    r"</?(?:br|p|div|b|i|u|em|strong|span|font|li|ul|ol|tr|td|th|table|tbody|thead|h[1-6])"
+    r"(?:\s[^<>]{0,200})?\s*/?>",
+    re.IGNORECASE,
+)
+_HTML_BREAK = re.compile(r"<(?:br|/p|/div|/li|/tr|/h[1-6])\b", re.IGNORECASE)
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,8});", re.IGNORECASE)
+
+
+def _html(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """The text with HTML tags and entities read as what a browser shows (see ``_HTML_TAG``);
+    unchanged unless it holds tags."""
+    if "<" not in text or not _HTML_TAG.search(text):
+        return text, offsets
+    pieces: list[str] = []
+    kept: list[int] = []
+    position = 0
+    for match in re.finditer(f"{_HTML_TAG.pattern}|{_HTML_ENTITY.pattern}", text, re.I):
+        pieces.append(text[position : match.start()])
+        kept.extend(offsets[position : match.start()])
+        raw = match.group(0)
+        if raw.startswith("&"):
+            read = html.unescape(raw)
+            read = "".join(_read_as(c) if not c.isascii() else c for c in read)
+        else:
+            # (a break the export also wrote as a line end is one line end)
+            breaks = _HTML_BREAK.match(raw) and not text.startswith("\n", match.end())
+            read = "\n" if breaks else ""
+        pieces.append(read)
+        kept.extend([offsets[match.start()]] * len(read))
+        position = match.end()
+    pieces.append(text[position:])
+    kept.extend(offsets[position:])
+    return "".join(pieces), kept
+
+
 def _restarted(text: str) -> str:
     """The text with each dictation begun again read as blank up to and with its command,
     from the start of the command's paragraph (or the end of the last restart in it)."""
@@ -211,7 +250,7 @@ def normalize(text: str) -> NormalizedText:
     """Plain characters, struck-through text blanked, open plurals ("injection(s)") closed,
     a product's strength read apart from its name ("Kenalog-40"), soft-wrapped lines joined
     and padding squeezed to one space each."""
-    plain, plain_offsets = _plain(text)
+    plain, plain_offsets = _html(*_plain(text))
     if "~~" in plain or "<" in plain:
         plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
     plain = _restarted(plain)

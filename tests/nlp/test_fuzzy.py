@@ -272,3 +272,12 @@ def test_fuzzy_a_name_heard_by_its_last_word(nlp: Language, text: str, entry_id:
 )
 def test_fuzzy_a_last_word_alone_names_nothing(nlp: Language, text: str) -> None:
     assert muscles(nlp, text) == []
+
+
+def test_fuzzy_an_english_word_in_typed_text_is_meant_as_written() -> None:
+    """ "tab-delimited" is no misspelt deltoid in a typed note."""
+    from scribe import Scribe
+
+    note = Scribe().extract("Export: Procedure Flowsheet (tab-delimited)\nDN to R UT.").note
+    assert {m.name for m in note.muscles} == {"upper trapezius"}
+    assert not note.other_mentions

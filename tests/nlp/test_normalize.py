@@ -214,3 +214,12 @@ def test_cubic_centimetres_spelled_as_letters_after_an_amount(text: str, read: s
         original_start, original_end = source.to_original(start, start + 2)
         quoted = text[original_start:original_end]
         assert quoted.lower().replace(".", "").replace(" ", "") == "cc" and len(quoted) > 2
+
+
+def test_a_note_exported_as_html_reads_as_shown() -> None:
+    text = "<b>Tx:</b> DN to paraspinals &amp; suboccipitals.<br>\n<b>Post:</b> 2/10&nbsp;ok<br>"
+    source = normalize(text)
+    assert source.text == "Tx: DN to paraspinals & suboccipitals.\nPost: 2/10 ok\n"
+    start = source.text.index("suboccipitals")
+    a, b = source.to_original(start, start + len("suboccipitals"))
+    assert text[a:b] == "suboccipitals"

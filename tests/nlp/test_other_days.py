@@ -67,3 +67,24 @@ def test_a_drug_said_before_a_time_ago_is_that_time_s(scribe: Scribe) -> None:
     assert note.injectate.status == "none_confirmed"
     assert not [s for s in note.injectate.substances if s.status == "injected"]
     assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_an_export_s_later_note_of_another_date_is_that_visit_s() -> None:
+    """An export of two notes, each opened by its own date of service: the procedures of the
+    later-listed note of another day are that day's."""
+    from scribe import Scribe
+
+    text = (
+        "[Document 1 of 2]  Daily Note   DOS: 03/13/2026\n"
+        "Tx: Dry needling to L soleus, nothing injected.\n\n"
+        "[Document 2 of 2]  Daily Note   DOS: 02/27/2026\n"
+        "Tx: TDN L soleus and L peroneus longus. No injectate.\n"
+    )
+    result = Scribe().extract(text)
+    statuses = {(m.name, m.laterality): m.status for m in result.note.muscles}
+    assert statuses[("soleus", "left")] == "treated"
+    assert statuses[("fibularis longus", "left")] == "historical"
+    assert result.coding.muscle_count == 1
+    # a date of service said in a sentence of today's note opens no note of its own
+    text = "DOS: 03/13/2026\nLast visit DOS 02/27/2026 was a re-eval. Today DN to L soleus.\n"
+    assert Scribe().extract(text).coding.muscle_count == 1

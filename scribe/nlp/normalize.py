@@ -21,7 +21,10 @@ from functools import lru_cache
 # a line break inside a sentence: a word or comma before and a lower-case word after, or a
 # line that ends on a word that cannot end a sentence ("2 mL of\n0.5% bupivacaine")
 _SOFT_WRAP = (
-    r"(?<=[A-Za-z,;])(?P<wrap>[ \t]*\n[ \t]*)(?=[a-z])"
+    # a word broken with a hyphen at the end of a line (or of a printed page): "R levator
+    # scap-\nulae", "R infra-\n\n[page break]\n\nspinatus" is one word
+    r"(?<=[a-z]{2})(?P<hyphen>-[ \t]*\n\s*)(?=[a-z]{2})"
+    r"|(?<=[A-Za-z,;])(?P<wrap>[ \t]*\n[ \t]*)(?=[a-z])"
     # (not inches: "Needle: 25 g 1.5 in\nMedication: ...")
     r"|\b(?:of|with|and|or|the|a|an|to|(?<![\d.]\s)in|into|at|for|from|by|on)"
     r"(?P<after>[ \t]*\n[ \t]*)(?=\S)"
@@ -229,6 +232,33 @@ def _html(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     return "".join(pieces), kept
 
 
+# a printed page's footer ("Page 1 of 2   Printed 03/10/2026 ...") and the header that the
+# next page repeats: read as blank (their characters keep their places)
+_PAGE_MARK = re.compile(r"^[ \t]*(?:-\s*)?page\s+\d+\s+of\s+\d+\b.*$", re.IGNORECASE | re.MULTILINE)
+_HEADER_LINES = 6  # the note's first lines that a new page may repeat
+_REPEAT_REACH = 5  # lines after a page's footer where its repeated header stands
+
+
+def _unpaged(text: str) -> str:
+    """The text of a printed note with its page footers and repeated page headers blank."""
+    if not _PAGE_MARK.search(text):
+        return text
+    lines = text.split("\n")
+    header = {line.strip() for line in [x for x in lines if x.strip()][:_HEADER_LINES]}
+    blank = [False] * len(lines)
+    for k, line in enumerate(lines):
+        if not _PAGE_MARK.match(line):
+            continue
+        blank[k] = True
+        for j in range(k + 1, min(len(lines), k + 1 + _REPEAT_REACH)):
+            if lines[j].strip() in header:
+                blank[j] = True
+    return "\n".join(
+        re.sub(r"[^\n]", " ", line) if gone else line
+        for line, gone in zip(lines, blank, strict=True)
+    )
+
+
 def _restarted(text: str) -> str:
     """The text with each dictation begun again read as blank up to and with its command,
     from the start of the command's paragraph (or the end of the last restart in it)."""
@@ -253,7 +283,7 @@ def normalize(text: str) -> NormalizedText:
     plain, plain_offsets = _html(*_plain(text))
     if "~~" in plain or "<" in plain:
         plain = _STRUCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), plain)
-    plain = _restarted(plain)
+    plain = _restarted(_unpaged(plain))
     if "(s)" in plain or "(S)" in plain:
         plain = _OPEN_PLURAL.sub("s  ", plain)
     if "-" in plain:
@@ -262,12 +292,13 @@ def normalize(text: str) -> NormalizedText:
     offsets: list[int] = []
     position = 0
     for match in _SPACES.finditer(plain):
-        group = next((g for g in ("wrap", "after", "comma") if match.group(g)), 0)
+        group = next((g for g in ("hyphen", "wrap", "after", "comma") if match.group(g)), 0)
         start, end = match.span(group)
         pieces.append(plain[position:start])
         offsets.extend(plain_offsets[position:start])
-        pieces.append(" ")
-        offsets.append(plain_offsets[start])
+        if group != "hyphen":
+            pieces.append(" ")
+            offsets.append(plain_offsets[start])
         position = end
     pieces.append(plain[position:])
     offsets.extend(plain_offsets[position:])

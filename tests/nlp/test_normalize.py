@@ -223,3 +223,20 @@ def test_a_note_exported_as_html_reads_as_shown() -> None:
     start = source.text.index("suboccipitals")
     a, b = source.to_original(start, start + len("suboccipitals"))
     assert text[a:b] == "suboccipitals"
+
+
+def test_a_printed_note_reads_across_its_page_breaks() -> None:
+    """A page's footer and the header the next page repeats are blank; a word broken with a
+    hyphen at a line's end (or a page's) is one word, quoted from both pieces."""
+    text = (
+        "Clinic PT   Daily Note\nPatient: Sample   DOS: 03/10/2026\n\n"
+        "Muscles needled: R levator scap-\nulae and R infra-\n\n"
+        "Page 1 of 2     Printed 03/10/2026\nClinic PT   Daily Note\n"
+        "Patient: Sample   DOS: 03/10/2026\n\nspinatus (4 needles).\n"
+    )
+    source = normalize(text)
+    assert "levator scapulae and R infraspinatus (4 needles)" in source.text
+    assert "Page 1" not in source.text and source.text.count("Daily Note") == 1
+    start = source.text.index("infraspinatus")
+    a, b = source.to_original(start, start + len("infraspinatus"))
+    assert text[a:b].startswith("infra-") and text[a:b].endswith("spinatus")

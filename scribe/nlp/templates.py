@@ -132,6 +132,10 @@ class Template:
             between = self.text[span.end_char : box_start]
             if box_start >= min(next_start, line_end) or between.strip(" :-"):
                 return None
+            if len(self.boxes_after(span)) > 1:
+                # "Upper trapezius  [ ]  [ ]  [X]" under "R  L  Bilat": a row of column boxes,
+                # read by ``box_after`` and ``column_sides``
+                return None
             return "checked" if checked else "unchecked"
         j = bisect_right(self._box_starts, span.start_char) - 1
         if j < 0 or self._boxes[j][0] < line_start:

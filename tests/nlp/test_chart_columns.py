@@ -195,3 +195,25 @@ def test_a_log_whose_injectate_column_says_none_is_dry_needling(scribe: Scribe) 
     treated = {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
     assert treated == {("quadratus lumborum", "right"), ("quadratus lumborum", "left")}
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_grid_row_of_side_columns_is_checked_by_any_of_its_boxes() -> None:
+    """ "Upper trapezius  [ ]  [ ]  [X]" under "R  L  Bilat": the row's first box is its right
+    column, not a box on the name; a row whose boxes say Yes / No stays read by its answer."""
+    from scribe import Scribe
+
+    text = (
+        "Muscles needled - side (check one per row):\n"
+        "                          R      L      Bilat\n"
+        "Upper trapezius          [ ]    [ ]    [X]\n"
+        "Levator scapulae         [X]    [ ]    [ ]\n"
+        "Splenius capitis         [ ]    [X]    [ ]\n"
+        "Injectate: [X] None (dry needling only)\n"
+    )
+    result = Scribe().extract(text)
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("upper trapezius", "bilateral", "treated"),
+        ("levator scapulae", "right", "treated"),
+        ("splenius capitis", "left", "treated"),
+    }
+    assert result.coding.muscle_count == 4

@@ -77,6 +77,7 @@ SETS = (
     "caseload",
     "afterhours",
     "weekday",
+    "exports",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -91,11 +91,9 @@ def _inside(modifier: Any, span: Span) -> bool:
 
 
 def _names_a_muscle(doc: Doc, start: int, end: int) -> bool:
-    """A muscle name lies between characters ``start`` and ``end`` on one line."""
-    line_start = doc_text(doc).rfind("\n", 0, end) + 1
-    low = max(start, line_start)
+    """A muscle name lies between characters ``start`` and ``end``."""
     return any(
-        s.label_ == "MUSCLE" and low <= s.start_char and s.end_char <= end
+        s.label_ == "MUSCLE" and start <= s.start_char and s.end_char <= end
         for s in target_spans(doc)
     )
 
@@ -122,14 +120,15 @@ class MuscleBinder:
         self._done_in_words = any_of(statements.get("done_in_words", []))
 
     def _session_not_injected(self, doc: Doc) -> re.Match[str] | None:
-        """The first statement that nothing was injected in the session; not "...; not
-        injected" closing a clause about a name ("L iliocostalis lumborum tender without a
-        trigger point; not injected"), which is said of that muscle."""
+        """The first statement that nothing was injected in the session; not a denial said
+        of a muscle named before it in its sentence ("L iliocostalis lumborum tender without
+        a trigger point; not injected", "The L teres minor was also tender, but it was not
+        injected today"), which is said of that muscle."""
         text = doc_text(doc)
         for match in self._nothing_injected.finditer(text):
-            before = text[max(0, match.start() - 80) : match.start()]
-            if re.search(r";\s*$", before) and _names_a_muscle(
-                doc, match.start() - 80, match.start()
+            clause = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start()))
+            if re.fullmatch(r"(?:(?:was|were)\s+)?not\s+injected", match.group(0), re.I) and (
+                _names_a_muscle(doc, max(clause, match.start() - 200), match.start())
             ):
                 continue
             return match

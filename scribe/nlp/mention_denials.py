@@ -36,6 +36,9 @@ def denied_findings(span: Span, modifiers: list[Any]) -> bool:
     return bool(words) and all(any(a <= w[0] and w[1] <= b for a, b in denied) for w in words)
 
 
+_IT_NOT_INJECTED = re.compile(
+    r"[^.;]{0,80}?\b((?:it|this\s+one|that\s+one)\s+(?:was|is)\s+not\s+injected)\b", re.I
+)
 _CLOSING_NOT_INJECTED = re.compile(
     r";\s*((?:(?:was|were)\s+)?not\s+injected)(?:\s+today)?\s*\.?\s*$", re.I
 )
@@ -59,6 +62,16 @@ def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, 
         if words is not None and len(words):
             return (words.start, words.end)
     sent = span.sent
+    later = _IT_NOT_INJECTED.match(doc.text, span.end_char, sent.end_char)
+    if later is not None and not any(
+        s.label_ in MUSCLE_LIKE and span.end_char <= s.start_char < later.end()
+        for s in target_spans(doc)
+    ):
+        # "The L teres minor was also tender, but it was not injected today": its own
+        # pronoun says it of the name
+        words = doc.char_span(later.start(1), later.end(1), alignment_mode="expand")
+        if words is not None:
+            return (words.start, words.end)
     closing = _CLOSING_NOT_INJECTED.search(sent.text)
     if (
         closing is not None

@@ -178,3 +178,18 @@ def test_not_injected_closing_a_clause_about_one_name_is_said_of_it(scribe: Scri
     assert statuses[("iliocostalis lumborum", "left")] == "negated"
     assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {("20552", ())}
     assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}
+
+
+def test_a_muscle_said_not_injected_is_no_session_statement(scribe: Scribe) -> None:
+    """ "The L teres minor was also tender, but it was not injected today": said of that
+    muscle; "no injectate" after a run-on list still says it of the session."""
+    text = (
+        "Trigger point injections: 0.5% bupivacaine injected into the L infraspinatus and L "
+        "teres major with 25 g 1.5 in needles. The L teres minor was also tender, but it was "
+        "not injected today."
+    )
+    result = scribe.extract(text)
+    assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {("20552", ())}
+    assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}
+    run_on = "twenty needles in three muscles the left QL the piriformis and the TFL no injectate"
+    assert {line.code for line in scribe.extract(run_on).coding.lines} == {"20561"}

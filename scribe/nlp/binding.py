@@ -31,13 +31,14 @@ from scribe.lexicons import Lexicons, any_of
 from scribe.nlp.anaphora import AnaphoraTies
 from scribe.nlp.answer_rows import answered_rows
 from scribe.nlp.boxed_names import boxed_names
-from scribe.nlp.extensions import by_sentence, doc_text, sentences, target_spans
+from scribe.nlp.extensions import by_sentence, sentences, target_spans
 from scribe.nlp.mention_denials import (
     closing_denial,
     denied_findings,
     done_then_denied,
     injection_not_given_but_needled,
     not_injected,
+    session_not_injected,
 )
 from scribe.nlp.mentions import (
     BILLABLE,
@@ -90,14 +91,6 @@ def _inside(modifier: Any, span: Span) -> bool:
     return bool(span.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= span.end)
 
 
-def _names_a_muscle(doc: Doc, start: int, end: int) -> bool:
-    """A muscle name lies between characters ``start`` and ``end``."""
-    return any(
-        s.label_ == "MUSCLE" and start <= s.start_char and s.end_char <= end
-        for s in target_spans(doc)
-    )
-
-
 class MuscleBinder:
     def __init__(self, lexicons: Lexicons) -> None:
         spec = lexicons.procedures
@@ -119,28 +112,13 @@ class MuscleBinder:
         )
         self._done_in_words = any_of(statements.get("done_in_words", []))
 
-    def _session_not_injected(self, doc: Doc) -> re.Match[str] | None:
-        """The first statement that nothing was injected in the session; not a denial said
-        of a muscle named before it in its sentence ("L iliocostalis lumborum tender without
-        a trigger point; not injected", "The L teres minor was also tender, but it was not
-        injected today"), which is said of that muscle."""
-        text = doc_text(doc)
-        for match in self._nothing_injected.finditer(text):
-            clause = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start()))
-            if re.fullmatch(r"(?:(?:was|were)\s+)?not\s+injected", match.group(0), re.I) and (
-                _names_a_muscle(doc, max(clause, match.start() - 200), match.start())
-            ):
-                continue
-            return match
-        return None
-
     # --- entry point -----------------------------------------------------------------------
     def bind(self, doc: Doc, events: list[ProcedureEvent], modifiers: list[list[Any]]) -> None:
         doc._.contradicted = []
         spans = [s for s in target_spans(doc) if s.label_ in MUSCLE_LIKE]
         proven = {e.kind for e in events if e.billable_today and e.strength == "strong"}
         weak_ok = doc._.document_kind not in self._no_weak_reports
-        statement = self._session_not_injected(doc) if weak_ok else None
+        statement = session_not_injected(doc, self._nothing_injected) if weak_ok else None
         # a botulinum toxin injection done today: "no local anesthetic given" speaks of the
         # toxin's injection, and its needle is the injection's, never a dry needling
         if statement is not None and not said_done_today(events, "chemodenervation"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import SPOKEN, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
@@ -215,3 +215,21 @@ def injection_not_given_but_needled(mentions: list[Mention], events: list[Proced
             and (span._.entry_id, span._.laterality) in needled
         ):
             span._.status = "mentioned"
+
+
+def session_not_injected(doc: Doc, nothing_injected: re.Pattern[str]) -> re.Match[str] | None:
+    """The first statement that nothing was injected in the session; not a passive denial
+    said of a muscle named before it in its sentence ("L iliocostalis lumborum tender without
+    a trigger point; not injected", "The L teres minor was also tender, but it was not
+    injected today"), which is said of that muscle."""
+    text = doc.text
+    for match in nothing_injected.finditer(text):
+        clause = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start()))
+        low = max(clause, match.start() - 200)
+        if re.fullmatch(r"(?:(?:was|were)\s+)?not\s+injected", match.group(0), re.I) and any(
+            s.label_ == "MUSCLE" and low <= s.start_char and s.end_char <= match.start()
+            for s in target_spans(doc)
+        ):
+            continue
+        return match
+    return None

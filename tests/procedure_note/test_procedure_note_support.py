@@ -23,6 +23,7 @@ from text_to_num import alpha2digit
 from scribe import EncounterContext, Scribe
 from scribe.evaluation.golden import SETS, GoldenCase, load_cases
 from scribe.lexicons import Lexicons, load_lexicons
+from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.spinal_levels import region_after
 from scribe.procedure_note import ProcedureNote, build_procedure_note
 from scribe.schemas.note import Note
@@ -138,11 +139,23 @@ def _named_by_level(span_text: str, name: str, source: str, end: int) -> bool:
     return region is not None and _names_muscle(f"{region} {span_text}", name, fuzzy=False)
 
 
+@cache
+def _normalized(source: str) -> NormalizedText:
+    return normalize(source)
+
+
+def _read_in(source: str, start: int, end: int) -> str:
+    """What the pipeline read of the dictation's characters [start, end): a name broken by a
+    hyphen across a printed page's footer and repeated header is read as one word."""
+    read = _normalized(source)
+    return "".join(c for c, at in zip(read.text, read.offsets, strict=True) if start <= at < end)
+
+
 def _fact_problem(fact: Fact, sentence: Sentence, source: str, note: Note) -> str | None:
     evidence = fact.evidence
     if source[evidence.start : evidence.end] != evidence.text or not evidence.text.strip():
         return "span is not the dictation's words"
-    if fact.kind == "muscle" and len(evidence.text) > MAX_SPAN:
+    if fact.kind == "muscle" and len(_read_in(source, evidence.start, evidence.end)) > MAX_SPAN:
         return "span too long to name one muscle"
     shown = sentence.text.lower()
     if fact.kind == "quote":

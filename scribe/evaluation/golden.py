@@ -78,6 +78,7 @@ SETS = (
     "afterhours",
     "weekday",
     "exports",
+    "roster",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

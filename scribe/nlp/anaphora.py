@@ -128,7 +128,7 @@ class AnaphoraTies:
                     if mention.span._.status not in ("negated", "historical"):
                         self._tie(mention, event, "anaphora", (words.start, words.end))
                 continue
-            if event.muscles:
+            if event.muscles and not self._counts_more(text, sent, event):
                 continue
             before = [
                 m
@@ -215,6 +215,16 @@ class AnaphoraTies:
             for mention in last_list([m for m in own if m.span.start <= own[0].span.end + 8]):
                 if mention.strength != FIRM:
                     self._tie(mention, before[-1], "list", None)
+
+    @staticmethod
+    def _counts_more(text: str, sent: Span, event: ProcedureEvent) -> bool:
+        """ "I injected 1 cc into each of the two muscles, and got a twitch in the pec minor":
+        a procedure tied to fewer names than the muscles its own sentence counts still points
+        back at the ones named before it."""
+        counted = _COUNTED.search(text[sent.start_char : sent.end_char])
+        number = parse_number(counted.group("n")) if counted else None
+        names = {(m.label_, m.text.lower(), str(m._.laterality)) for m in event.muscles}
+        return number is not None and number > len(names)
 
     def _points_back(self, window: str, before_words: str, words: str) -> bool:
         """An anaphor in ``window``, unless the only one is the determiner of the procedure's

@@ -40,6 +40,11 @@ STATED_COUNT = compile_lowercase(
     # right infraspinatus and the right levator"
     rf"|\b(?:needled|injected)\s+(?:only\s+|just\s+)?(?P<v>{NUMBER})(?=\s*[,:;-]\s*(?:the\s+)?"
     rf"(?:r|l|rt|lt|right|left|both|bilateral)\b)"
+    # all of them, counted after the procedure: "TDN to all 4, no injectate", "needled all
+    # three" (not "all 4 needles", "all four times")
+    rf"|\b(?:t?dn|dry\s+needl(?:ed|ing)|needled|needling|tpis?|injected)\s+(?:(?:to|of|into|in)\s+)?"
+    rf"all\s+(?P<a>{NUMBER})\b(?!\s*(?:needles?|insertions?|times|sites?|points?|trps?|trigger|mm|cm|"
+    rf"sessions?|visits?|weeks?|days?)\b)"
     # a label: "Muscles needled: 5", "# muscles treated today = 3"
     rf"|\bmuscles?\s+(?:dry\s+)?(?:needled|treated|injected)(?:\s+today)?\s*[:=]\s*(?P<l>\d{{1,2}})\b"
     # "Number of muscles: 3", "# of muscles treated = 4", "No. of muscles: 2"

@@ -18,7 +18,7 @@ _REFERRAL_TARGET = re.compile(
     r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)\s+|pattern\s+)?"
     + _REFERRAL_ADVERB
     + r"(?:(?:in)?to(?:wards?)?|in|toward|over|across|around|→|->|-->|=>|"
-    r"down(?:\s+(?:in)?to|\s+the)?|up(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+    r"down(?:\s+(?:in)?to|\s+the)?|(?:up|out|back)(?:\s+(?:in)?to)?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
     r"(?P<target>[a-z][a-z /'-]{1,40}?)(?=\s*(?:[,.;:)]|\band\b|\bwith\b|\bupon\b|\bduring\b|"
     r"\bwhen\b|\bconsistent\b|\bon\b|\bthat\b|\bwhich\b|\bbut\b|\bso\b|\bno\b|\bwhere\b|\||$))",
     re.IGNORECASE,
@@ -26,7 +26,7 @@ _REFERRAL_TARGET = re.compile(
 _REFERRAL_DIRECTION = re.compile(
     r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?pain\s+)?"
     + _REFERRAL_ADVERB
-    + r"(?:(?:into|to|down|along|over|toward|towards|up|across|around)\b"
+    + r"(?:(?:into|to|down|along|over|toward|towards|up|across|around|out\s+(?:in)?to|back\s+(?:in)?to)\b"
     # an arrow for the direction, in shorthand: "L piriformis refers → post thigh"
     r"|(?:→|->|-->|=>)\s*[a-z])",
     re.IGNORECASE,

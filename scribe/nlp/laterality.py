@@ -56,6 +56,8 @@ _POSTFIX_GAP = frozenset(
     # "upper traps needled bilaterally", "glute med was treated on both sides"
     | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
 )
+# "all of those", "each of them": said after a list, before the side that covers it
+_POINTING_BACK = frozenset({"all", "each", "of", "those", "these", "them", "three", "four"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
 _HEADER_MAX_WORDS = 4
 _HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
@@ -368,7 +370,14 @@ class LateralityTagger:
             if cue.start < span.end:
                 continue
             gap = [t for t in doc[span.end : cue.start] if not is_level(t)]
-            near = len(gap) <= 3 and cue.start - span.end <= 12
+            # "..., the quadratus plantae and the FDB, all of those on the left": words that
+            # point back at the list stand aside
+            pointing = [t for t in gap if t.lower_ in _POINTING_BACK]
+            if not any(t.lower_ in ("all", "each") for t in pointing):
+                pointing = []
+            gap = [t for t in gap if t not in pointing]
+            reach = 12 + sum(len(t.text_with_ws) for t in pointing)
+            near = len(gap) <= 3 and cue.start - span.end <= reach
             if near and all(t.lower_ in _POSTFIX_GAP for t in gap):
                 return cue
         return None

@@ -275,7 +275,7 @@ class RationaleExtractor:
                 key=lambda c: c.span,
             )
             result.needle_counts = corrected_totals(lowered, result.needle_counts)
-        if "muscle" in lowered or "needled" in lowered or "injected" in lowered:
+        if any(word in lowered for word in ("muscle", "needled", "injected", "all ")):
             back = [m.span() for m in self._points_back.finditer(lowered)]
             # a count said of another visit ("last session we needled four muscles") is not
             # the count of today's

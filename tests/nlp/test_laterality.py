@@ -368,3 +368,19 @@ def test_a_name_said_in_place_of_another_is_taken_back(note_of: NoteOf) -> None:
         "abductor hallucis",
         "quadratus plantae",
     }
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["all of those on the left foot, two needles in each", "each of them on the left side"],
+)
+def test_laterality_a_side_after_words_pointing_back_at_the_list(
+    note_of: NoteOf, after: str
+) -> None:
+    note = note_of(
+        "I dry needled the abductor hallucis, the quadratus plantae and the flexor digitorum "
+        f"brevis, {after}. Plan: the right tibialis posterior next visit."
+    )
+    got = sides(note)
+    assert got["abductor-hallucis"] == got["quadratus-plantae"] == "left"
+    assert got["flexor-digitorum-brevis"] == "left"

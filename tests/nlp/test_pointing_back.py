@@ -218,3 +218,31 @@ def test_the_procedure_named_again_after_a_copied_block_is_the_earlier_one(
     result = scribe.extract(text)
     assert {(line.code, tuple(line.modifiers)) for line in result.coding.lines} == {("20560", ())}
     assert "muscle-names-missing" not in {p.id for p in result.coding.prompts}
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "The left semimembranosus was tender to palpation but no needling there today.",
+        "L semimembranosus also TTP; pt declined DN there.",
+        "L semimembranosus tender too, but no DN to it today.",
+    ],
+)
+def test_a_denial_at_there_is_said_of_the_name_before(scribe: Scribe, denial: str) -> None:
+    text = f"Dry needling to the left semitendinosus and the left biceps femoris. {denial}"
+    muscles = muscle_statuses(scribe, text)
+    assert muscles[("semitendinosus", "left")] == "treated"
+    assert muscles[("semimembranosus", "left")] == "negated"
+    assert claim_lines(scribe, text) == {("20560", ())}
+
+
+def test_a_counted_anaphor_reaches_back_past_a_name_of_its_own_sentence(scribe: Scribe) -> None:
+    text = (
+        "Active trigger points in the left pectoralis major and the left pectoralis minor. "
+        "Consent signed. After prep I injected 1 cc of 1% lidocaine into each of the two muscles, "
+        "and got a twitch in the pec minor."
+    )
+    muscles = muscle_statuses(scribe, text)
+    assert muscles[("pectoralis major", "left")] == "treated"
+    assert muscles[("pectoralis minor", "left")] == "treated"
+    assert claim_lines(scribe, text) == {("20552", ())}

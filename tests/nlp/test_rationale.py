@@ -65,6 +65,9 @@ def test_rationale_findings_quote_their_words_and_muscle(note_of: NoteOf) -> Non
         ("DN to L gastroc; the TrP referred straight down into the heel.", "heel"),
         # the pain named between the verb and its direction, as second-language speakers say it
         ("TrP in L glute min, it refer the pain to the knee. DN to L glute min.", "knee"),
+        # "out to", "back into": the direction said with an adverb of its own
+        ("TrPs in the R opponens pollicis, referring out to the tip of the thumb.", "tip of the thumb"),
+        ("TrP in the L QL referred back into the buttock. DN to L QL.", "buttock"),
     ],
 )
 def test_rationale_referral_target(note_of: NoteOf, text: str, target: str) -> None:
@@ -645,3 +648,14 @@ def test_rationale_pain_now_and_to_are_timed_by_where_they_stand(
 def test_rationale_a_consent_field_answered_not_obtained_is_no_consent(note_of: NoteOf) -> None:
     note = note_of("Consent:  not obtained today (procedure not performed)\nDN to R UT deferred.")
     assert note.rationale.consent is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TrP in the R UT. Patient referred out to ortho for the shoulder. DN to R UT.",
+        "TrP in the R UT. Will refer back to her physician for the headaches. DN to R UT.",
+    ],
+)
+def test_rationale_a_care_referral_is_no_referred_pain(note_of: NoteOf, text: str) -> None:
+    assert "referred_pain" not in {f.kind for f in note_of(text).rationale.findings}

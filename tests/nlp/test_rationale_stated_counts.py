@@ -16,6 +16,7 @@ NoteOf = Callable[[str], Note]
     "text",
     [
         "Dry needling to the L ECRL and L supinator. Twitches in both muscles.",
+        "I needled all 3 trigger points in the R SCM.",
         "Needled the R scalenes, R SCM and R levator. Nothing injected into those three muscles.",
         "DN to the L ECRL, L supinator and L ECU; twitch responses in all these three muscles.",
     ],
@@ -30,6 +31,8 @@ def test_rationale_count_pointing_back_is_not_stated(note_of: NoteOf, text: str)
         ("TrPs in the R FDS, R pronator teres and R FDI. I needled those three muscles.", 3),
         ("So I dry needled those two muscles, left QL and left glute med, no injectate.", 2),
         ("Today dry needling was done in these two muscles, the R gluteus minimus and R TFL.", 2),
+        ("TrPs R SCM, R anterior & middle scalenes, L splenius cervicis. TDN to all 4.", 4),
+        ("Gluteus medius, minimus and piriformis tender, so I needled all three of those.", 3),
     ],
 )
 def test_rationale_count_said_of_what_was_done_to_them_is_stated(

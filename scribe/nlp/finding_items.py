@@ -26,7 +26,8 @@ _REFERRAL_TARGET = re.compile(
 _REFERRAL_DIRECTION = re.compile(
     r"^\s*(?:(?:the\s+|his\s+|her\s+|their\s+)?pain\s+)?"
     + _REFERRAL_ADVERB
-    + r"(?:(?:into|to|down|along|over|toward|towards|up|across|around|out\s+(?:in)?to|back\s+(?:in)?to)\b"
+    + r"(?:(?:into|to|down|along|over|toward|towards|up|across|around|"
+    r"out\s+(?:in)?to|back\s+(?:in)?to)\b"
     # an arrow for the direction, in shorthand: "L piriformis refers → post thigh"
     r"|(?:→|->|-->|=>)\s*[a-z])",
     re.IGNORECASE,

@@ -66,7 +66,7 @@ def test_rationale_findings_quote_their_words_and_muscle(note_of: NoteOf) -> Non
         # the pain named between the verb and its direction, as second-language speakers say it
         ("TrP in L glute min, it refer the pain to the knee. DN to L glute min.", "knee"),
         # "out to", "back into": the direction said with an adverb of its own
-        ("TrPs in the R opponens pollicis, referring out to the tip of the thumb.", "tip of the thumb"),
+        ("TrPs in the R opponens pollicis, referring out to the thumb tip.", "thumb tip"),
         ("TrP in the L QL referred back into the buttock. DN to L QL.", "buttock"),
     ],
 )

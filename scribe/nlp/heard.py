@@ -239,7 +239,8 @@ def names_across_pauses(
     for k, token in enumerate(lowered):
         if token != ",":
             continue
-        for before, after in ((2, 1), (1, 2), (1, 1)):
+        # longer names first ("the rectus capitis, posterior major": two words either side)
+        for before, after in ((2, 2), (3, 1), (1, 3), (2, 1), (1, 2), (1, 1)):
             i, j = k - before, k + 1 + after
             if i < 0 or j > len(lowered):
                 continue

@@ -29,6 +29,7 @@ from scribe.nlp.extensions import (
     span_text,
     target_spans,
 )
+from scribe.nlp.muscle_lists import CORRECTION_WORDS
 from scribe.nlp.side_references import (
     LIST_GAP,
     back_references,
@@ -270,7 +271,10 @@ class LateralityTagger:
             if "\n\n" in sent.text_with_ws or heading:
                 return None
             return previous
-        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        # ("Sorry, I mean the left side.": a side said in place of the one before it)
+        words = [
+            t for t in sent if not (t.is_punct or t.is_space or t.lower_ in CORRECTION_WORDS)
+        ]
         side_only = all(
             any(c.start <= t.i < c.end for c in usable) or t.lower_ in _HEADER_WORDS for t in words
         )

@@ -174,10 +174,22 @@ _SIDE_WORDS = frozenset(
 )
 
 
+# the words of a side taken back as it is said: "Sorry, I mean the left side."
+CORRECTION_WORDS = frozenset("sorry i mean meant actually no correction rather".split())
+
+
 def _only_a_side(sent: Span) -> bool:
-    """ "Left side.", "Bilaterally.": a sentence of nothing but a side."""
+    """ "Left side.", "Bilaterally.": a sentence of nothing but a side; or of a side said
+    again in place of the one before it ("Sorry, I mean the left side.")."""
     words = [t.lower_ for t in sent if t.is_alpha]
-    return bool(words) and len(words) <= 3 and all(w in _SIDE_WORDS for w in words)
+    sides = [w for w in words if w not in CORRECTION_WORDS]
+    corrected = len(sides) < len(words) and any(w in ("left", "right") for w in sides)
+    return (
+        bool(sides)
+        and len(sides) <= 3
+        and (len(sides) == len(words) or corrected)
+        and all(w in _SIDE_WORDS for w in sides)
+    )
 
 
 # what a spoken list said right after "today" carries between its names: "right side today

@@ -206,6 +206,9 @@ def test_fuzzy_ordinary_words_near_an_abbreviated_name_are_no_name(
         ("gluteus, medius", "gluteus-medius"),
         ("tensor fasciae, latae", "tensor-fasciae-latae"),
         ("levator, scapulae", "levator-scapulae"),
+        # two words either side of the pause, or three before it
+        ("rectus capitis, posterior major", "rectus-capitis-posterior-major"),
+        ("extensor carpi radialis, brevis", "extensor-carpi-radialis-brevis"),
         # one word of the name exact, the other misheard
         ("gluteus, meditus", "gluteus-medius"),
         ("spleenius, capitis", "splenius-capitis"),

@@ -584,3 +584,45 @@ def test_a_denial_of_the_other_side_leaves_the_muscle_needled(scribe: Scribe, sp
         ("infraspinatus", "right", "treated")
     ]
     assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+@pytest.mark.parametrize("tail", ["palpated, only, not needled.", "palpated, only."])
+def test_palpated_only_with_a_pause_inside_it(scribe: Scribe, tail: str) -> None:
+    text = (
+        "today I needled the left masseter and the left temporalis, and the left lateral "
+        f"pterygoid had a tender trigger point as well, but that one was {tail} no injectate"
+    )
+    result = scribe.extract_transcript(transcript(text))
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses["lateral pterygoid"] == "palpated_only"
+    assert lines(result) == [("20560", ())]
+
+
+def test_palpated_and_then_only_a_side_stays_as_said(scribe: Scribe) -> None:
+    text = "I palpated, only the left was tender, so I needled the left upper trap, no injectate"
+    result = scribe.extract_transcript(transcript(text))
+    assert {m.name: m.status for m in result.note.muscles} == {"upper trapezius": "treated"}
+
+
+def test_a_side_taken_back_between_the_procedure_and_its_list(scribe: Scribe) -> None:
+    text = (
+        "So I needled on the right. Sorry, I mean the left side. The upper trapezius and the "
+        "levator scapulae. No injectate. Tolerated well."
+    )
+    result = scribe.extract_transcript(transcript(text))
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("upper trapezius", "left", "treated"),
+        ("levator scapulae", "left", "treated"),
+    }
+    assert lines(result) == [("20560", ())]
+
+
+def test_an_injection_there_is_into_the_muscle_named_before(scribe: Scribe) -> None:
+    text = (
+        "There was an exquisitely tender trigger point in the right gluteus medius with the "
+        "jump sign. So after verbal consent, I did a trigger point injection there with normal "
+        "saline. She tolerated it fine."
+    )
+    result = scribe.extract_transcript(transcript(text))
+    assert {(m.name, m.status) for m in result.note.muscles} == {("gluteus medius", "treated")}
+    assert lines(result) == [("20552", ())]

@@ -36,9 +36,23 @@ def test_unreported_template_words_raise_no_muscle_prompt(scribe: Scribe, text: 
     assert "muscle-names-missing" not in _prompts(scribe, text)
 
 
-def test_unreported_a_real_procedure_without_muscles_is_still_prompted(scribe: Scribe) -> None:
-    text = "Dry needling performed to the low back after risks were explained. Tolerated well."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dry needling performed to the low back after risks were explained. Tolerated well.",
+        # the clinician saying they did it, after the consent words
+        "After verbal consent, I did a trigger point injection with normal saline.",
+        "Consent signed, then we did dry needling over the sore spots.",
+    ],
+)
+def test_unreported_a_real_procedure_without_muscles_is_still_prompted(
+    scribe: Scribe, text: str
+) -> None:
     assert "muscle-names-missing" in _prompts(scribe, text)
+
+
+def test_unreported_we_did_discuss_is_no_procedure_done(scribe: Scribe) -> None:
+    assert "muscle-names-missing" not in _prompts(scribe, "We did discuss dry needling, consent.")
 
 
 def test_unreported_never_takes_a_line_off(scribe: Scribe) -> None:

@@ -272,9 +272,7 @@ class LateralityTagger:
                 return None
             return previous
         # ("Sorry, I mean the left side.": a side said in place of the one before it)
-        words = [
-            t for t in sent if not (t.is_punct or t.is_space or t.lower_ in CORRECTION_WORDS)
-        ]
+        words = [t for t in sent if not (t.is_punct or t.is_space or t.lower_ in CORRECTION_WORDS)]
         side_only = all(
             any(c.start <= t.i < c.end for c in usable) or t.lower_ in _HEADER_WORDS for t in words
         )

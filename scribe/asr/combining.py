@@ -12,8 +12,12 @@ stands. Where they differ, the second reading's words replace the first's when
   place is read, one that the second heard only weakly (a hotword loop) is not.
 
 Words one model heard and the other did not are left as the first reading has them: a model
-that hears nothing there is no evidence either way. What the guards would take out of the second
-reading (silence, impossibly fast speech, loops: ``guards.heard``) is no reading at all.
+that hears nothing there is no evidence either way; unless the first reading stepped over that
+speech, which its timing shows: one of its words is stamped as lasting seconds across the time
+the second reading's words were said ("hand," from 0.4 s to 21.3 s, and then the words said
+after 21 s), and the second heard a run of words there; then the run is read. What the guards
+would take out of the second reading (silence, impossibly fast speech, loops: ``guards.heard``)
+is no reading at all.
 
 The result keeps the first reading's segments (their times, log probabilities and no-speech
 probabilities, which the guards read), with the chosen words in them; it is pure and never
@@ -109,15 +113,39 @@ def combine(
     matcher = SequenceMatcher(
         a=[_key(p.word) for p in ours], b=[_key(p.word) for p in theirs], autojunk=False
     )
+    stretched = [p.word for p in ours if p.word.end - p.word.start >= STRETCHED_SECONDS]
     chosen: list[_Placed] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         mine = ours[a0:a1]
         other = [w.word for w in theirs[b0:b1]]
         if op == "replace" and _better(other, [p.word for p in mine], margin, terms, floor):
             chosen.extend(_Placed(mine[0].segment, w) for w in _spaced(other))
+        elif op == "insert" and ours and _stepped_over(other, stretched, floor):
+            segment = ours[a0 - 1].segment if a0 > 0 else ours[0].segment
+            chosen.extend(_Placed(segment, w) for w in _spaced(other))
         else:
             chosen.extend(mine)
     return _regrouped(first, chosen)
+
+
+# a word stamped as lasting this long was not said so: the decoder stepped over the speech after
+# it (one word of speech lasts well under two seconds, even drawn out)
+STRETCHED_SECONDS = 3.0
+# what the second reading must have heard there to be read: a run of words over some seconds
+_MIN_STEPPED_WORDS = 5
+_MIN_STEPPED_SECONDS = 2.0
+
+
+def _stepped_over(other: list[RawWord], stretched: list[RawWord], floor: float) -> bool:
+    """Whether ``other``, words only the second reading has, were said in speech the first
+    stepped over: a run of them, over seconds, heard with a sureness of at least ``floor``,
+    inside the time one of the first reading's stretched words claims."""
+    if len(other) < _MIN_STEPPED_WORDS or other[-1].end - other[0].start < _MIN_STEPPED_SECONDS:
+        return False
+    if sureness(other) < floor:
+        return False
+    middle = (other[0].start + other[-1].end) / 2
+    return any(w.start <= middle <= w.end for w in stretched)
 
 
 def _better(

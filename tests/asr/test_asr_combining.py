@@ -189,3 +189,47 @@ def test_the_repeats_of_a_loop_in_the_second_are_dropped() -> None:
     )  # fmt: skip
     # the surer name comes in once, not three times
     assert _text(combine(first, looped, margin=0.2)) == ["the left soleus and"]
+
+
+def _stretched_first() -> list[RawSegment]:
+    """ "Right hand, ..." with "hand," stamped from 0.5 s to 12 s: the decoder stepped over
+    the speech after it, and went on with the words said from 12 s."""
+    words = [
+        RawWord("Right", 0.0, 0.5, 0.9),
+        RawWord(" hand,", 0.5, 12.0, 0.9),
+        RawWord(" no", 12.0, 12.5, 0.9),
+        RawWord(" injectate.", 12.5, 13.0, 0.9),
+    ]
+    return [RawSegment(0.0, 13.0, "".join(w.text for w in words), -0.3, 0.01, words)]
+
+
+def _second_with_the_needling(probability: float = 0.8) -> list[RawSegment]:
+    said = (
+        "Right hand, I needled the right opponens pollicis and the abductor pollicis brevis, "
+        "no injectate."
+    )
+    words = []
+    for n, text in enumerate(said.split()):
+        start = n * 12.0 / 14
+        words.append(RawWord(text if n == 0 else " " + text, start, start + 0.5, probability))
+    return [RawSegment(0.0, 13.0, "".join(w.text for w in words), -0.3, 0.01, words)]
+
+
+def test_speech_the_first_stepped_over_is_read_from_the_second() -> None:
+    combined = combine(_stretched_first(), _second_with_the_needling(), margin=0.2, floor=0.2)
+    assert "needled the right opponens pollicis" in combined[0].text
+    assert combined[0].text.strip().startswith("Right hand, I needled")
+
+
+def test_speech_the_second_was_unsure_of_is_not_read_into_the_gap() -> None:
+    first = _stretched_first()
+    combined = combine(first, _second_with_the_needling(0.1), margin=0.2, floor=0.2)
+    assert combined == first
+
+
+def test_a_run_only_the_second_heard_stays_out_without_a_stretched_word() -> None:
+    first = _stretched_first()
+    words = [w if w.end - w.start < 1 else RawWord(w.text, w.start, w.start + 0.5, w.probability)
+             for w in first[0].words]  # fmt: skip
+    plain = [RawSegment(0.0, 13.0, first[0].text, -0.3, 0.01, words)]
+    assert combine(plain, _second_with_the_needling(), margin=0.2, floor=0.2) == plain

@@ -626,3 +626,26 @@ def test_an_injection_there_is_into_the_muscle_named_before(scribe: Scribe) -> N
     result = scribe.extract_transcript(transcript(text))
     assert {(m.name, m.status) for m in result.note.muscles} == {("gluteus medius", "treated")}
     assert lines(result) == [("20552", ())]
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("the left super -spinatus", "supraspinatus"),
+        ("the left semi -tendinosus", "semitendinosus"),
+        ("the left lateral head of the gastric meanness", "lateral gastrocnemius"),
+    ],
+)
+def test_a_name_heard_in_pieces_or_as_other_words(scribe: Scribe, said: str, name: str) -> None:
+    result = scribe.extract_transcript(transcript(f"I needled {said}, no -injectate"))
+    assert [(m.name, m.laterality, m.status) for m in result.note.muscles] == [
+        (name, "left", "treated")
+    ]
+    assert lines(result) == [("20560", ())]
+
+
+def test_a_pause_written_as_a_hyphen_leaves_the_words_quoted_as_heard(scribe: Scribe) -> None:
+    text = "I needled the left super -spinatus, no injectate"
+    result = scribe.extract_transcript(transcript(text))
+    [muscle] = result.note.muscles
+    assert [m.text for m in muscle.mentions] == ["super -spinatus"]

@@ -79,6 +79,7 @@ SETS = (
     "weekday",
     "exports",
     "roster",
+    "overtime",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -239,9 +239,12 @@ class MuscleBinder:
             ("OTHER_VISIT", "historical"),
             ("PALPATED_ONLY", "palpated_only"),
         )
-        if {"NOT_TREATED", "PALPATED_ONLY"} <= categories:
-            # "the deltoid I just palpated, I didn't go in there": palpated, and so not needled
-            categories = categories - {"NOT_TREATED"}
+        if "NOT_TREATED" in categories and categories & {"PALPATED_ONLY", "PALPATED"}:
+            # "the deltoid I just palpated, I didn't go in there", "TrP also palpated in R
+            # rhomboid major; not needled": a trigger point found, and so not needled (the
+            # golden README's palpated only; authors of rounds, afterhours, exports, roster
+            # and overtime each wrote it so)
+            categories = (categories - {"NOT_TREATED"}) | {"PALPATED_ONLY"}
         for category, status in firm:
             if category in categories and not (
                 category in PAST_CATEGORIES and today_is_its_time(modifiers, span)

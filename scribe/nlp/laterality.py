@@ -30,6 +30,7 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.muscle_lists import CORRECTION_WORDS
+from scribe.nlp.side_columns import mark_side_columns
 from scribe.nlp.side_references import (
     LIST_GAP,
     back_references,
@@ -205,6 +206,7 @@ class LateralityTagger:
         said_again_with_its_side(doc, spans)
         self._fill_from_note(doc, spans, cues, attached)
         side_boxes(doc, spans, cues)
+        mark_side_columns(doc, spans)
         restated_at_once(doc, spans)
         return doc
 

@@ -276,6 +276,14 @@ def _restarted(text: str) -> str:
     return "".join(pieces)
 
 
+def _table_rows_meet(text: str, start: int, end: int) -> bool:
+    """Whether the line break between ``start`` and ``end`` parts two rows of a "|" table."""
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    after_end = text.find("\n", end)
+    after = text[end : len(text) if after_end < 0 else after_end]
+    return before.count("|") >= 2 and after.count("|") >= 2
+
+
 def normalize(text: str) -> NormalizedText:
     """Plain characters, struck-through text blanked, open plurals ("injection(s)") closed,
     a product's strength read apart from its name ("Kenalog-40"), soft-wrapped lines joined
@@ -294,6 +302,8 @@ def normalize(text: str) -> NormalizedText:
     for match in _SPACES.finditer(plain):
         group = next((g for g in ("hyphen", "wrap", "after", "comma") if match.group(g)), 0)
         start, end = match.span(group)
+        if group in ("wrap", "after", "comma") and _table_rows_meet(plain, start, end):
+            continue  # the rows of a "|" table are lines of their own
         pieces.append(plain[position:start])
         offsets.extend(plain_offsets[position:start])
         if group != "hyphen":

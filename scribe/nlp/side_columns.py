@@ -63,6 +63,7 @@ def mark_side_columns(doc: Doc, spans: list[Span]) -> None:
         if len(cells) < 3 or not (cells[0][0] <= first and last <= cells[0][1]):
             continue
         columns: dict[int, str] = {}
+        header: list[tuple[int, int]] = []
         for above in range(number - 1, max(-1, number - _MAX_ROWS_ABOVE), -1):
             header = pipe_cells(text, *lines[above])
             if not header:
@@ -78,7 +79,8 @@ def mark_side_columns(doc: Doc, spans: list[Span]) -> None:
         marked = {columns[i] for i in ticked}
         span._.laterality = "bilateral" if marked == {"left", "right"} else marked.pop()
         span._.laterality_source = "explicit"
-        start, end = cells[ticked[0]]
+        # the side is written in the header: its cells over the marks ("L | R" for both)
+        start, end = header[ticked[0]][0], header[ticked[-1]][1]
         if place is not None:  # back to the reader's copy (its offsets rise with the note's)
             start, end = bisect_left(place, start), bisect_left(place, end)
         span._.side_cue = (start, end)

@@ -22,6 +22,8 @@ _WORD = re.compile(r"[a-z]+")
 _CLAUSE_END = re.compile(r"[.;]|\n(?![ \t]*[a-z])")
 #: Shortest common start of two words that count as the same word ("trap", "gastroc").
 _STEM: Final = 4
+#: Part words written short, which count as the word they begin ("med", "lat", "ant").
+_PART_ABBREVIATIONS: Final = frozenset({"med", "lat", "ant", "post", "sup", "inf", "mid"})
 #: How far around a mention its name may be completed, and back to an earlier mention.
 _AROUND: Final = 60
 _BACK: Final = 200
@@ -37,7 +39,12 @@ def _same_word(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    if len(short) >= _STEM and long_.startswith(short):
+    # (a plural short form: "traps" for "trapezius", "gastrocs"; a three-letter part word:
+    # "med gastroc", "lat head")
+    stem = short[:-1] if short.endswith("s") and len(short) > _STEM else short
+    if len(stem) >= _STEM and long_.startswith(stem):
+        return True
+    if short in _PART_ABBREVIATIONS and long_.startswith(short):
         return True
     return len(short) >= 6 and a[:_STEM] == b[:_STEM]
 

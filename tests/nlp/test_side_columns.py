@@ -25,11 +25,11 @@ def test_the_marks_under_the_side_columns_are_the_sides(scribe: Scribe) -> None:
     assert claim_lines(scribe, TABLE) == {("20561", ())}
 
 
-def test_the_side_is_quoted_from_its_mark(scribe: Scribe) -> None:
+def test_the_side_is_quoted_from_its_column_header(scribe: Scribe) -> None:
     note = scribe.extract(TABLE).note
     [levator] = [m for m in note.muscles if m.name == "levator scapulae"]
     cues = {x.side_cue.text.strip() for x in levator.mentions if x.side_cue is not None}
-    assert cues == {"x"}
+    assert cues == {"R"}
 
 
 def test_a_table_without_side_columns_keeps_the_sides_its_words_say(scribe: Scribe) -> None:

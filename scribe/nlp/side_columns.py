@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import SOURCE, doc_text
 from scribe.nlp.tables import pipe_cells
+from scribe.nlp.templates import lines as line_spans
 
 _SIDE_TITLES = {
     "l": "left", "lt": "left", "left": "left", "l side": "left",
@@ -25,15 +26,6 @@ _SIDE_TITLES = {
 _MARK = re.compile(r"^(?:x|✓|✔|☑|☒|■|\*|\+|y|yes)$", re.IGNORECASE)
 # how far above its row a table's header may stand
 _MAX_ROWS_ABOVE = 30
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = 0
-    for line in text.split("\n"):
-        out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
 
 
 def _side_columns(text: str, cells: list[tuple[int, int]]) -> dict[int, str]:
@@ -53,7 +45,7 @@ def mark_side_columns(doc: Doc, spans: list[Span]) -> None:
         place = source.offsets
     else:
         text, place = doc_text(doc), None
-    lines = _lines(text)
+    lines = line_spans(text)
     starts = [start for start, _ in lines]
     for span in spans:
         first = place[span.start_char] if place else span.start_char

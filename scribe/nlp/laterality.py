@@ -30,6 +30,7 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.muscle_lists import CORRECTION_WORDS
+from scribe.nlp.relative_sides import RelativeSideReader
 from scribe.nlp.side_columns import mark_side_columns
 from scribe.nlp.side_references import (
     LIST_GAP,
@@ -61,6 +62,7 @@ _POSTFIX_GAP = frozenset(
 # "all of those", "each of them": said after a list, before the side that covers it
 _POINTING_BACK = frozenset({"all", "each", "of", "those", "these", "them", "three", "four"})
 _ADJACENT_ONLY = frozenset({"r", "l", "b", "both"})
+_SUBJECTS = frozenset({"i", "we", "she", "he", "they"})
 _HEADER_MAX_WORDS = 4
 _HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
 _HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the", "treated", "needled"})
@@ -103,6 +105,7 @@ class LateralityTagger:
         self._motion_words = frozenset(w.lower() for w in lexicon.motion_words)
         self._regions = frozenset(r.lower() for r in lexicon.labelled_regions)
         self._counted = frozenset(tuple(n.lower().split()) for n in lexicon.counted_nouns)
+        self._relative = RelativeSideReader(nlp, lexicon.relative_sides, self._motion_words)
 
     def cues(self, doc: Doc) -> list[SideCue]:
         """The side words of the note, in text order (computed once per note and set of
@@ -119,9 +122,13 @@ class LateralityTagger:
     def _cues(self, doc: Doc, every: list[Span]) -> list[SideCue]:
         targets = {i for span in every for i in range(span.start, span.end)}
         starts = {span.start for span in every}
-        # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap"
+        # "to the right" is a motion, unless a muscle follows: "performed to the right upper trap";
+        # after its subject "left" is a verb whatever follows ("we left the rhomboid minor alone")
         excluded = {
-            i for _, s, e in self._exclusions(doc) if not ({e, e + 1} & starts) for i in range(s, e)
+            i
+            for _, s, e in self._exclusions(doc)
+            if not ({e, e + 1} & starts) or doc[s].lower_ in _SUBJECTS
+            for i in range(s, e)
         }
         for _, s, e in self._motions(doc):
             before = {t.lower_ for t in doc[max(0, s - 3) : s]}
@@ -159,7 +166,8 @@ class LateralityTagger:
             )
             cues.append(SideCue(start, end, side, adjacent_only=adjacent_only, text=text))
             last_end = end
-        return _with_sides_pointed_back(doc, cues, targets)
+        taken = {i for c in cues for i in range(c.start, c.end)} | targets
+        return self._relative(doc, cues, taken, _pointed_cue)
 
     def _counts_a_noun(self, doc: Doc, name_end: int | None) -> bool:
         """Whether a noun that "both" counts follows the muscle name ending at ``name_end``."""
@@ -390,10 +398,12 @@ class LateralityTagger:
     def _trailing(
         doc: Doc, spans: list[Span], i: int, postfix_of: dict[int, SideCue]
     ) -> SideCue | None:
-        """ "upper traps and levators bilaterally": a side after a list covers the list."""
+        """ "upper traps and levators bilaterally": a side after a list covers the list, even
+        over an item's spinal levels ("the multifidus at L four L five and the glute med, each
+        of those on both sides")."""
         for j in range(i + 1, len(spans)):
             gap = doc[spans[j - 1].end : spans[j].start]
-            if not all(t.lower_ in LIST_GAP for t in gap):
+            if not all(t.lower_ in LIST_GAP or is_level(t) for t in gap):
                 return None
             if j in postfix_of:
                 return postfix_of[j]
@@ -442,29 +452,5 @@ def make_laterality(nlp: Language, name: str, lexicon_dir: str | None) -> Latera
     )
 
 
-def _with_sides_pointed_back(doc: Doc, cues: list[SideCue], targets: set[int]) -> list[SideCue]:
-    """ "The supraspinatus on that side", "the posterior deltoid, same side": the side said
-    last before the words, left or right."""
-    words = doc_lower(doc)
-    taken = {i for c in cues for i in range(c.start, c.end)}
-    added: list[SideCue] = []
-    for i in range(1, len(words)):
-        if words[i] != "side" or words[i - 1] not in ("that", "same") or i in taken:
-            continue
-        start = i - 2 if words[i - 1] == "same" and i >= 2 and words[i - 2] == "the" else i - 1
-        if start in taken or start in targets:
-            continue
-        before = [c for c in cues if c.end <= start and c.side in ("left", "right")]
-        if before:
-            side = before[-1].side
-            added.append(
-                SideCue(
-                    start,
-                    i + 1,
-                    side,
-                    adjacent_only=False,
-                    text=f"{side} (said before)",
-                    said_at=(before[-1].start, before[-1].end),
-                )
-            )
-    return sorted([*cues, *added], key=lambda c: c.start) if added else cues
+def _pointed_cue(start: int, end: int, side: str, text: str, said_at: tuple[int, int]) -> SideCue:
+    return SideCue(start, end, side, adjacent_only=False, text=text, said_at=said_at)  # type: ignore[arg-type]

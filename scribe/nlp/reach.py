@@ -28,7 +28,7 @@ _ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
 _LIST_WORDS = frozenset(
     {"and", "&", ",", "/", "+", "the", "both", "left", "right", "r", "l", "b", "bil", "bilat",
      "lt", "rt", "then", "plus", "also", "on", "side", "sides", "bilaterally", "bilateral", "um",
-     "uh"}
+     "uh", "ipsilateral", "contralateral", "ipsi", "contra"}
 )  # fmt: skip
 _SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
 _LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"

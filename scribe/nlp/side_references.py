@@ -17,7 +17,10 @@ from scribe.nlp.normalize import TAKEN_BACK
 
 LIST_GAP = frozenset({",", "and", "&", "/", "or", "plus", "as", "well", "the", "also", ";"})
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
-_RUN_GAP = LIST_GAP | {"bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right"}
+_RUN_GAP = LIST_GAP | {
+    "bilat", "bilaterally", "bilateral", "b", "/", "l", "r", "left", "right", "ipsilateral",
+    "contralateral",
+}  # fmt: skip
 _REFERRING_PREPOSITIONS = frozenset({"in", "of", "at", "within", "from", "into"})
 _FINDING_GAP = _REFERRING_PREPOSITIONS | {
     "on", "and", "the", ",", "both", "side", "sides", "bilaterally", "bilateral", "bilat",

@@ -188,6 +188,30 @@ class FindingLexicon(FileHeader):
     findings: dict[str, FindingPhrases]
 
 
+class RelativeSides(Frozen):
+    """Side words that name a side by another one said in the note (lower case, whole words)."""
+
+    same: list[str] = Field(
+        default_factory=list,
+        description='The side said last before them: "on that same side", "the same leg".',
+    )
+    opposite: list[str] = Field(
+        default_factory=list,
+        description='The other side than the one said last before them: "the opposite side".',
+    )
+    complaint: list[str] = Field(
+        default_factory=list,
+        description=(
+            'The side of the complaint, the first left or right the note says: "the '
+            'symptomatic side", "the involved side", "ipsilateral".'
+        ),
+    )
+    opposite_complaint: list[str] = Field(
+        default_factory=list,
+        description='The other side than the complaint\'s: "contralateral", "contra".',
+    )
+
+
 class LateralityLexicon(FileHeader):
     right: PhraseSet
     left: PhraseSet
@@ -215,6 +239,7 @@ class LateralityLexicon(FileHeader):
             "the letter is the side of the list after it, as a side word would be."
         ),
     )
+    relative_sides: RelativeSides = Field(default_factory=lambda: RelativeSides())
 
 
 class ContextRuleSet(Frozen):

@@ -115,10 +115,17 @@ def _has_side(span_text: str, side: str) -> bool:
 
 
 def _names_side(span_text: str, side: str) -> bool:
-    """The span says the side (bilateral: a word for both, or one for each)."""
-    if _has_side(span_text, side):
+    """The span says the side (bilateral: a word for both, or one for each), or names it by
+    the side said before it ("contralateral", "the opposite side")."""
+    if _has_side(span_text, side) or span_text.lower() in _opposite_words():
         return True
     return side == "bilateral" and _has_side(span_text, "right") and _has_side(span_text, "left")
+
+
+@cache
+def _opposite_words() -> frozenset[str]:
+    relative = load_lexicons().laterality.relative_sides
+    return frozenset(w.lower() for w in [*relative.opposite, *relative.opposite_complaint])
 
 
 def _numbers_in(span_text: str) -> set[float]:

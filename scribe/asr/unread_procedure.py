@@ -6,7 +6,8 @@ injectate". A transcript whose note bills nothing, with such signs, no denial or
 a procedure (a muscle said not needled) and no other prompt that says why nothing was billed,
 gets the ``asr-procedure-unread`` prompt: never silent when a procedure cannot be coded. A
 denial of some muscles explains nothing when the note also says needling was done ("needles
-only") and leaves a muscle only examined.
+only") and leaves a muscle only examined; a muscle planned for a later visit, or needled at an
+earlier one, explains nothing when the note says nothing was injected or a twitch was drawn.
 Typed notes never get it (their words are the clinician's own).
 
 Reads: the note (injectate statements, tolerance, findings, muscle statuses) and its coding.
@@ -37,7 +38,17 @@ def unread_procedure_prompt(
     if coding.lines or any(p.id in _EXPLAINED for p in coding.prompts):
         return None
     signs: list[Evidence] = list(note.injectate.statements)
-    if any(m.status in _NOT_DONE for m in note.muscles):
+    statuses = {m.status for m in note.muscles}
+    if _NOT_DONE & statuses and "negated" not in statuses:
+        # a plan for a later visit, or an earlier one, says nothing of today; "no injectate"
+        # and a twitch are said only of a needle put in, so they still show one ("... so
+        # that's what we did, dry, no injectate ... probably the right piriformis next week",
+        # with the words that named the needling misheard). Tolerance alone may be of the
+        # exercises of a visit with no needling.
+        twitches = [f for f in note.rationale.findings if f.kind in _NEEDLE_SIGNS and not f.negated]
+        if not signs and not twitches:
+            return None
+    elif _NOT_DONE & statuses:
         # the note says what was not done today, or when it was; unless it also says needling
         # was done ("needles only, nothing injected") beside a muscle only examined: the words
         # that tied the needling to it were lost ("... today right quadratus lumborum and the

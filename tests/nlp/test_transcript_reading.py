@@ -282,9 +282,25 @@ def test_needling_said_done_beside_a_denial_and_muscles_only_examined_is_not_sil
     assert any("needles only" in e.text for e in prompt.evidence)
 
 
+def test_a_plan_for_next_week_does_not_explain_a_session_said_dry(scribe: Scribe) -> None:
+    # "twitches in both" misheard, and no word left that names the needling
+    said = (
+        "so both glutes and then the right lumbar multifidus, those were the ones with trigger "
+        "points, which is in both, so that's what we did dry, no injectate, probably the right "
+        "piriformis next week too, tolerated fine"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert lines(result) == []
+    [prompt] = [p for p in result.coding.prompts if p.id == "asr-procedure-unread"]
+    assert {e.text for e in prompt.evidence} >= {"no injectate"}
+
+
 @pytest.mark.parametrize(
     "said",
     [
+        # a first visit: needling planned, and only the examination tolerated
+        "trigger points in the right upper trapezius, we will start dry needling the right "
+        "upper trapezius next visit, she tolerated the evaluation well",
         # a session declined: the note says why nothing was billed
         "she declined dry needling to the right upper trapezius today, we did soft tissue "
         "work instead and she tolerated it well",

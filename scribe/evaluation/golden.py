@@ -80,6 +80,7 @@ SETS = (
     "exports",
     "roster",
     "overtime",
+    "sidelong",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -46,6 +46,8 @@ from scribe.schemas.lexicon import LateralityLexicon
 
 Side = Literal["right", "left", "bilateral"]
 _SIDES: tuple[Side, ...] = ("right", "left", "bilateral")
+# a side said by reference to none ("on his worse side" in a note with no left or right)
+CueSide = Literal["right", "left", "bilateral", "unspecified"]
 # the words a clause that mirrors the names before it starts after: "..., and then the same
 # on the right", "did the same on the left"
 _MIRROR_LEADS = frozenset({"and", "then", "did", "also"})
@@ -56,6 +58,8 @@ _PREFIX_GAP = frozenset(
 _POSTFIX_GAP = frozenset(
     # "'s": a recogniser's possessive on a plural ("the upper trap's bilaterally")
     {"on", "the", "side", ",", "(", ")", "-", "of", "at", "|", ":", "all", "'s"}
+    # "the glute med on his worse side", "the QL on her left"
+    | {"his", "her", "their"}
     # "upper traps needled bilaterally", "glute med was treated on both sides"
     | {"needled", "treated", "injected", "was", "were", "dry", "performed"}
 )
@@ -76,7 +80,7 @@ _BRACKETED_SIDE = re.compile(
 class SideCue:
     start: int  # token offsets
     end: int
-    side: Side
+    side: CueSide
     adjacent_only: bool
     text: str = ""
     # "on that side": the token offsets of the side word it points back to, whose words are
@@ -348,7 +352,12 @@ class LateralityTagger:
             elif i in back_references:
                 continue  # "LTRs in the QL": the side is the one named before
             elif current is not None:
-                self._set(doc, span, current, current_source)
+                # "bilateral low back pain ... the QL and the glute med on his worse side": a
+                # side not known, said after the list, is the list's, whatever was said before
+                trailing = self._trailing(doc, spans, i, postfix_of)
+                if trailing is None or trailing.side != "unspecified":
+                    trailing = current
+                self._set(doc, span, trailing, current_source)
             else:
                 trailing = self._trailing(doc, spans, i, postfix_of)
                 if trailing is not None:

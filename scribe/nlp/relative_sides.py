@@ -1,17 +1,19 @@
 """Sides named by another side said in the note: "the levator on that same side", "the
 contralateral glute med", "TDN to the symptomatic side".
 
-- ``same`` words ("that same side", "the same leg", "ipsilateral") take the left or right said
-  last before them;
-- ``opposite`` words ("the opposite side", "contralateral") take the other one;
+- ``same`` words ("that same side", "the same leg") take the left or right said last before
+  them, and ``opposite`` words ("the opposite side", "the other leg") the other one;
 - ``complaint`` words ("the involved side", "the symptomatic side", "ipsilateral") take the
   first left or right the note says, which is where its complaint is written, and
-  ``opposite_complaint`` words ("contralateral") the other one.
+  ``opposite_complaint`` words ("contralateral", "his good side") the other one;
+- ``unknown`` words ("worse on one side") say a side without saying which.
 
 Each becomes a side cue whose evidence is the side word it points to ("right" for "on that same
 side"), or for an opposite side its own words ("contralateral"). Words after a motion
-("rotation to the other side") give no cue, and a bilateral side is never pointed at. Pure
-function over a doc and its side cues, for ``laterality.py``.
+("rotation to the other side") give no cue, and a bilateral side is never pointed at. Words
+with no left or right to point at still say a side, one not known: the side said before them
+does not carry past them to the names they follow or lead. Pure function over a doc and its
+side cues, for ``laterality.py``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from scribe.schemas.lexicon import RelativeSides
 if TYPE_CHECKING:
     from scribe.nlp.laterality import SideCue
 
-_KINDS = ("same", "opposite", "complaint", "opposite_complaint")
+_KINDS = ("same", "opposite", "complaint", "opposite_complaint", "unknown")
 _OTHER = {"left": "right", "right": "left"}
 _MOTION_REACH = 3  # words before a phrase in which a motion word makes it a direction
 
@@ -69,12 +71,26 @@ class RelativeSideReader:
             if self._after_motion(words, start) or (end < len(doc) and doc[end].text == "-"):
                 continue  # "rotation to the other side", "contra-indications"
             kind: str = doc.vocab.strings[match_id]
-            if kind.endswith("complaint"):
+            if kind == "unknown":
+                pointed = None
+            elif kind.endswith("complaint"):
                 pointed = first if first is not None and first.end <= start else None
             else:
                 before = [c for c in sides if c.end <= start]
                 pointed = before[-1] if before else None
             if pointed is None:
+                # a side that is one of two, and no left or right to say which ("bilateral low
+                # back pain, worse on one side ... needled the QL on his worse side"): the
+                # muscle's side is not known, whatever side was said before it
+                cue = make(
+                    start,
+                    end,
+                    "unspecified",
+                    f"unknown ({kind.replace('_', ' ')} side)",
+                    (start, end),
+                )
+                every = sorted([*every, cue], key=lambda c: c.start)
+                last_end = end
                 continue
             side: str = pointed.side
             said_at = pointed.said_at or (pointed.start, pointed.end)

@@ -210,6 +210,10 @@ class RelativeSides(Frozen):
         default_factory=list,
         description='The other side than the complaint\'s: "contralateral", "contra".',
     )
+    unknown: list[str] = Field(
+        default_factory=list,
+        description='A side that is one of two, which one not said: "worse on one side".',
+    )
 
 
 class LateralityLexicon(FileHeader):

@@ -120,3 +120,27 @@ def test_a_side_after_a_list_reaches_over_spinal_levels(scribe: Scribe, after: s
 def test_each_side_written_short(scribe: Scribe) -> None:
     text = "DN today: lumbar multifidus L3-L5 ea side. No injectate."
     assert sides_of(scribe, text) == {("multifidus lumborum", "bilateral", "treated")}
+
+
+def test_a_side_said_without_saying_which_stops_the_side_before_it(scribe: Scribe) -> None:
+    # a run-on as a recogniser writes it: "bilateral" is the pain's, and the needling was on
+    # one side, never named
+    text = (
+        "he has bilateral low back pain, worse on one side, trigger points in the QL and the "
+        "gluteus medius on the worst side, today I only needled the QL and the glute med on his "
+        "worst side, the other side got soft tissue work only, nothing injected"
+    )
+    result = scribe.extract(text)
+    assert {(m.name, m.laterality, m.status) for m in result.note.muscles} == {
+        ("quadratus lumborum", "unspecified", "treated"),
+        ("gluteus medius", "unspecified", "treated"),
+    }
+    assert [(line.code, line.units) for line in result.coding.lines] == [("20560", 1)]
+
+
+@pytest.mark.parametrize(("phrase", "side"), [("worse side", "left"), ("good side", "right")])
+def test_the_worse_and_the_good_side_are_said_of_the_complaint(
+    scribe: Scribe, phrase: str, side: str
+) -> None:
+    text = f"Left hip pain. Dry needled the gluteus medius on his {phrase}, no injectate."
+    assert sides_of(scribe, text) == {("gluteus medius", side, "treated")}

@@ -67,6 +67,7 @@ from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section
 from scribe.nlp.templates import template_of
 from scribe.nlp.time_reach import PAST_CATEGORIES, today_is_its_time
+from scribe.nlp.today_again import today_after_another_day
 from scribe.schemas.lexicon import ProcedureKind
 
 if TYPE_CHECKING:
@@ -179,6 +180,7 @@ class MuscleBinder:
         structure.sections_and_headers(doc, mentions, events, effective, modifiers)
         self._anaphora.back(doc, mentions, effective, sents, modifiers)
         self._anaphora.then_the_next(doc, mentions, effective, sents)
+        effective += today_after_another_day(doc, mentions, events, sents, structure.technique)
         answered_rows(mentions, effective, structure.technique)
         structure.dated_lines(doc, mentions)
         injection_not_given_but_needled(mentions, events)

@@ -157,6 +157,8 @@ class LateralityTagger:
                 and not _columns_apart(doc, end)
             ):
                 continue  # "L four L five", "L 4": a spinal level, not a side
+            if text in ("l", "r") and doc[start].text.islower() and _spelled_before(doc, start):
+                continue  # "the q l the lumbar multifidus": the last letter of a spelled name
             side: Side = doc.vocab.strings[match_id]  # type: ignore[assignment]
             # "Muscles treated today (L): ...": a letter in brackets is a side wherever it stands
             bracketed = (
@@ -438,6 +440,11 @@ class LateralityTagger:
                 span._.laterality = free[0].side
                 span._.laterality_source = "context"
                 span._.side_cue = free[0].char_span(doc)
+
+
+def _spelled_before(doc: Doc, i: int) -> bool:
+    """Whether a single letter stands right before token ``i`` ("t f l", "q l")."""
+    return i > 0 and len(doc[i - 1].text) == 1 and doc[i - 1].text.isalpha()
 
 
 def _columns_apart(doc: Doc, i: int) -> bool:

@@ -144,3 +144,12 @@ def test_the_worse_and_the_good_side_are_said_of_the_complaint(
 ) -> None:
     text = f"Left hip pain. Dry needled the gluteus medius on his {phrase}, no injectate."
     assert sides_of(scribe, text) == {("gluteus medius", side, "treated")}
+
+
+def test_the_last_letter_of_a_spelled_name_is_no_side(scribe: Scribe) -> None:
+    text = "needled the t f l the lumbar multifidus and the gluteus medius, no injectate"
+    assert sides_of(scribe, text) == {
+        ("tensor fasciae latae", "unspecified", "treated"),
+        ("multifidus lumborum", "unspecified", "treated"),
+        ("gluteus medius", "unspecified", "treated"),
+    }

@@ -665,3 +665,18 @@ def test_a_pause_written_as_a_hyphen_leaves_the_words_quoted_as_heard(scribe: Sc
     result = scribe.extract_transcript(transcript(text))
     [muscle] = result.note.muscles
     assert [m.text for m in muscle.mentions] == ["super -spinatus"]
+
+
+def test_consent_dated_to_the_first_visit_does_not_date_the_needling_after_it(
+    scribe: Scribe,
+) -> None:
+    said = (
+        "she says pressure over the gluteus medius is her usual ache consent signed at the "
+        "first visit needled the lumbar multifidus and the gluteus medius on the left no "
+        "medication injected tolerated well"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {(m.name, m.status) for m in result.note.muscles} == {
+        ("multifidus lumborum", "treated"),
+        ("gluteus medius", "treated"),
+    }

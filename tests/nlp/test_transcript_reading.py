@@ -680,3 +680,22 @@ def test_consent_dated_to_the_first_visit_does_not_date_the_needling_after_it(
         ("multifidus lumborum", "treated"),
         ("gluteus medius", "treated"),
     }
+
+
+def test_a_feeling_said_at_the_end_of_a_run_on_is_not_a_complaint_of_its_list(
+    scribe: Scribe,
+) -> None:
+    said = (
+        "so today I dry needled the left infraspinatus, the left teres minor and the upper "
+        "trapezius, nothing injected today, tolerated well, I let Dr. Felt know how she did"
+    )
+    result = scribe.extract_transcript(transcript(said))
+    assert {m.name for m in result.note.muscles if m.status == "treated"} == {
+        "infraspinatus",
+        "teres minor",
+        "upper trapezius",
+    }
+    # near a name, a feeling is still a complaint
+    said = "her right upper trapezius felt tight all week, no needling today"
+    result = scribe.extract_transcript(transcript(said))
+    assert [m.status for m in result.note.muscles] != ["treated"]

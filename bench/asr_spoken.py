@@ -30,8 +30,8 @@ thirty-first author's set; bedside = the spoken cases of the thirty-second autho
 practice = the spoken cases of the thirty-third author's set; dictation = the thirty-fourth
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
-afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime and
-sidelong = the spoken cases of the thirty-ninth to forty-third authors' sets.
+afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime,
+sidelong and halfway = the spoken cases of the thirty-ninth to forty-fourth authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -108,6 +108,8 @@ SETS = {
     "overtime": ("overtime",),
     # the spoken cases of the forty-third author's set, first read aloud on 2026-12-07
     "sidelong": ("sidelong",),
+    # the spoken cases of the forty-fourth author's set, first read aloud on 2026-12-07
+    "halfway": ("halfway",),
 }
 
 

@@ -81,6 +81,7 @@ SETS = (
     "roster",
     "overtime",
     "sidelong",
+    "halfway",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -283,7 +283,7 @@ class MuscleBinder:
             self._set(mention, "palpated_only", WEAK, cue)
         elif categories & {"COMPLAINT", "EXAMINED", "PROCEDURE", "INJECTION_WORD", "NEEDLE_WORD"}:
             self._set(mention, "mentioned", WEAK, None)
-            if "PROCEDURE" in categories:
+            if categories & {"PROCEDURE", "INJECTION_WORD"}:
                 self._said_done(mention, modifiers)
 
     def _reaching_event(

@@ -426,13 +426,17 @@ class LateralityTagger:
     ) -> None:
         """When no muscle in the note has a side of its own, mentions take the note's only side
         from a side word standing on its own ("right shoulder pain ... needled the infraspinatus").
-        A note that names sides for some muscles and not for others leaves those unspecified."""
-        if any(s._.laterality_source == "explicit" for s in spans):
-            return
+        A note that names sides for some muscles and not for others leaves those unspecified,
+        unless every side word it says is that one side ("right shoulder ... the right
+        infraspinatus was not needled today. then side lying, ... the teres minor")."""
         free = [c for c in cues if c not in attached and not c.adjacent_only]
         sides = {c.side for c in cues if not c.adjacent_only} | {
             s._.laterality for s in spans if s._.laterality != "unspecified"
         }
+        if any(s._.laterality_source == "explicit" for s in spans) and (
+            {c.side for c in cues} != sides
+        ):
+            return
         if not free or len(sides) != 1 or "bilateral" in sides:
             return
         for span in spans:

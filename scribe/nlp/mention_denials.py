@@ -90,13 +90,41 @@ def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, 
             return (words.start, words.end)
     for m in sentence_modifiers:
         start, end = m.modifier_span
-        if m.category != "NEGATED_EXISTENCE" or not 0 <= start - span.end <= 1:
+        if m.category != "NEGATED_EXISTENCE" or start < span.end:
             continue
-        if _PASSIVE_NOT_INJECTED.match(doc[start:end].text) and all(
-            t.lower_ in ("was", "were", "is", "are") for t in doc[span.end : start]
+        if _PASSIVE_NOT_INJECTED.match(doc[start:end].text) and _subject_of(
+            span, start, doc[start:end].text
         ):
             return (start, end)
     return None
+
+
+_BE = frozenset({"was", "were", "is", "are"})
+_SUBJECT_LIST = frozenset({",", "and", "&", "the", "both", "or"})
+_LIST_SUBJECT_REACH = 12  # tokens from a name to the passive after the list it is in
+
+
+def _subject_of(span: Span, start: int, passive: str) -> bool:
+    """Whether the name is the subject of the passive at ``start``: right before it, or an
+    item of a list of names right before a plural one ("the rhomboid minor and the
+    infraspinatus were not injected today")."""
+    doc = span.doc
+    between = doc[span.end : start]
+    if all(t.lower_ in _BE for t in between):
+        return True
+    plural = passive.lower().startswith("were") or (start > 0 and doc[start - 1].lower_ == "were")
+    if start - span.end > _LIST_SUBJECT_REACH or not plural:
+        return False
+    names = {
+        i
+        for s in target_spans(doc)
+        if s.label_ in MUSCLE_LIKE and span.end <= s.start < start
+        for i in range(s.start, s.end)
+    }
+    return bool(names) and all(
+        t.i in names or t.lower_ in _SUBJECT_LIST or t.lower_ in _BE or t.lower_ in SIDE_WORDS
+        for t in between
+    )
 
 
 def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]:

@@ -1,7 +1,8 @@
 """Muscles a generic verb says something was done to, with no procedure named.
 
 "I started with the right upper trapezius ...", "so we did the left upper trapezius and the
-left splenius capitis": when no procedure the note names (dry needling, an injection) reaches
+left splenius capitis", "I injected the left upper trapezius." (no drug, no trigger point):
+when no procedure the note names (dry needling, an injection) reaches
 such a muscle, the mention stays "mentioned" and nothing is billed. The verb is kept on the
 mention (``done_cue``) so that the claim says the procedure could not be coded instead of
 saying nothing (prompt ``procedure-unnamed``).
@@ -41,6 +42,11 @@ _INTO_WORDS = _OBJECT_WORDS | frozenset(
 )  # fmt: skip
 
 
+# a generic verb; or an injection with no trigger point and no drug said ("I injected the left
+# upper trapezius."), which may have been a trigger point injection or a drug given IM
+_DONE_WORDS = frozenset({"PROCEDURE", "INJECTION_WORD"})
+
+
 def _object_of(m: Any, span: Span, between: frozenset[str] = _OBJECT_WORDS) -> bool:
     """Whether the muscle is the verb's object or in the list it opens."""
     end = m.modifier_span[1]
@@ -59,7 +65,7 @@ def _object_of(m: Any, span: Span, between: frozenset[str] = _OBJECT_WORDS) -> b
 
 def mark_said_done(span: Span, modifiers: list[Any]) -> None:
     """Keep on a "mentioned" muscle the generic verb it is the object of, if any."""
-    verbs = [m for m in modifiers if m.category == "PROCEDURE" and _object_of(m, span)]
+    verbs = [m for m in modifiers if m.category in _DONE_WORDS and _object_of(m, span)]
     if verbs:
         keep_done_cue(span, max(verbs, key=lambda m: m.modifier_span[1]))
 

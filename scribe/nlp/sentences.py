@@ -45,6 +45,13 @@ _LIST_MARKERS = frozenset(
     {"-", "*", "•", "·", "–", "—", ">", "|", "+", "☐", "☒", "☑", "□", "■", "✓", "✔", "✗", "✘"}
 )
 _FINAL_PUNCT = frozenset({".", "!", "?", "...", "…"})
+# a dose's unit after its amount ends a sentence before a word that opens one, in a dictation
+# written in lower case ("one percent lidocaine two cc. so the trapezius and levator were dry")
+_DOSE_UNITS = frozenset({"ml", "cc", "mg", "ml.", "cc.", "mg."})
+_OPENS_A_SENTENCE = frozenset(
+    {"so", "then", "and", "the", "she", "he", "we", "i", "no", "nothing", "pain", "tolerated",
+     "consent", "next", "after", "afterward", "afterwards", "total", "patient", "pt"}
+)  # fmt: skip
 MAX_SENTENCE_TOKENS = 400
 _CLAUSE_BREAKS = frozenset({";", ","})
 _CLAUSE_WORDS = frozenset({"and", "but", "then", "so"})
@@ -131,6 +138,16 @@ def _spelled_out(doc: Doc, i: int) -> bool:
     return i >= 1 and len(doc[i - 1].text) == 1 and doc[i - 1].text.isupper()
 
 
+def _dose_ends(doc: Doc, unit: int, nxt: Token) -> bool:
+    """Whether the unit at ``unit`` ends a dose ("two cc") and ``nxt`` opens a sentence."""
+    return (
+        doc[unit].lower_ in _DOSE_UNITS
+        and unit > 0
+        and doc[unit - 1].like_num
+        and nxt.lower_ in _OPENS_A_SENTENCE
+    )
+
+
 def _line_ends_sentence(token: Token) -> bool:
     return token.text[-1:] in {".", ":", "!", "?", ";"} or token.is_punct
 
@@ -173,7 +190,7 @@ def dictation_sentences(doc: Doc) -> Doc:
             if blank_line or prev is None or _line_ends_sentence(prev) or _starts_item(nxt):
                 starts[nxt.i] = True
         elif i in with_stop:
-            if nxt.text[:1].isupper():
+            if nxt.text[:1].isupper() or _dose_ends(doc, i, nxt):
                 starts[nxt.i] = True  # "2 mL. Tolerated well."
         elif token.text in _FINAL_PUNCT:
             before = doc[i - 1].lower_ if i > 0 else ""
@@ -185,7 +202,11 @@ def dictation_sentences(doc: Doc) -> Doc:
                 continue
             if nxt.text[:1] in (":", ",", ";"):
                 continue  # an abbreviation's stop: "M. levator scapulae li.: TrP latent"
-            if before in _FINAL_ABBREVIATIONS and not nxt.text[:1].isupper():
+            if (
+                before in _FINAL_ABBREVIATIONS
+                and not nxt.text[:1].isupper()
+                and not _dose_ends(doc, i - 1, nxt)
+            ):
                 continue
             starts[nxt.i] = True
     if len(doc) > MAX_SENTENCE_TOKENS:

@@ -7,6 +7,7 @@ from typing import Any
 
 from scribe import Scribe
 from scribe.schemas.note import Note
+from scribe.schemas.transcript import Transcript
 
 
 def status_by_id(note: Note) -> dict[str, str]:
@@ -49,3 +50,8 @@ def treated_sides(scribe: Scribe, text: str) -> set[tuple[str, str]]:
     """(name, laterality) of each muscle a dictation says was treated today."""
     result = scribe.extract(text)
     return {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"}
+
+
+def transcript(text: str) -> Transcript:
+    """A recogniser's transcript of ``text`` (tiny.en, 30 s), for the transcript path."""
+    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")

@@ -4,13 +4,9 @@ given beside dry needling, fields of a visit note (DOMAIN.md sections 3, 4 and 8
 from __future__ import annotations
 
 import pytest
+from helpers import transcript
 
 from scribe import Scribe
-from scribe.schemas.transcript import Transcript
-
-
-def transcript(text: str) -> Transcript:
-    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
 
 
 def statuses(scribe: Scribe, text: str) -> set[tuple[str, str, str]]:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import transcript
 from spacy.language import Language
 
 from scribe import Scribe
 from scribe.pipeline import AudioExtractionResult
-from scribe.schemas.transcript import Transcript
-
-
-def transcript(text: str) -> Transcript:
-    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
 
 
 def treated(result: AudioExtractionResult) -> set[tuple[str, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import transcript
 
 from scribe import Scribe
 from scribe.config import Settings
@@ -14,11 +15,6 @@ from scribe.lexicons import read_model
 from scribe.nlp.normalize import normalize, read_as_meant
 from scribe.pipeline import AudioExtractionResult, ExtractionResult
 from scribe.schemas.lexicon import AsrLexicon
-from scribe.schemas.transcript import Transcript
-
-
-def transcript(text: str) -> Transcript:
-    return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
 
 
 def lines(result: ExtractionResult | AudioExtractionResult) -> list[tuple[str, tuple[str, ...]]]:

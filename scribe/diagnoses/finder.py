@@ -26,7 +26,8 @@ from spacy.util import filter_spans
 
 from scribe.lexicons import Lexicons
 from scribe.nlp.extensions import doc_lower, doc_text, sentence_index, sentences, target_spans
-from scribe.nlp.laterality import LateralityTagger, SideCue
+from scribe.nlp.laterality import LateralityTagger
+from scribe.nlp.side_cues import SideCue
 from scribe.schemas.diagnoses import DiagnosisLexicon, Region
 
 _WINDOW = 25  # tokens of a myalgia's sentence searched for its region

@@ -41,6 +41,9 @@ _DOC_ATTRIBUTES: dict[str, Any] = {
 SOURCE = "scribe_source"  # doc.user_data key: the NormalizedText the doc was read from
 SPOKEN = "scribe_spoken"  # doc.user_data key: True when a speech recogniser wrote the text
 TARGETS = "targets"  # span group holding every target (muscles, groups, substances, findings)
+# the subject pronouns of a dictation's clauses: "we left the rhomboid alone", "the deltoid I
+# just palpated"
+SUBJECT_PRONOUNS = frozenset({"i", "we", "she", "he", "they"})
 
 
 def register_extensions() -> None:

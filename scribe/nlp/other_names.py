@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from scribe.nlp.extensions import SUBJECT_PRONOUNS
 from scribe.nlp.reach import distance, name_tokens
 
 _DONE_CATEGORIES = frozenset({"NEEDLED", "INJECTED"})
@@ -90,9 +91,6 @@ def without_an_earlier_plan_of_another_name(modifiers: list[Any], span: Span) ->
     return [m for m in modifiers if not of_another_name(m)]
 
 
-_SUBJECTS = frozenset({"i", "we", "she", "he", "they"})
-
-
 def without_a_later_palpation_of_another_name(modifiers: list[Any], span: Span) -> list[Any]:
     """ "I needled the infraspinatus today, the deltoid I just palpated", "..., the deltoid I
     didn't go into": a needling word before the mention reaches it, and a palpation or a
@@ -111,7 +109,7 @@ def without_a_later_palpation_of_another_name(modifiers: list[Any], span: Span) 
         return (
             m.category in ("PALPATED_ONLY", "NOT_TREATED")
             and start > span.end
-            and span.doc[start - 1].lower_ in _SUBJECTS
+            and span.doc[start - 1].lower_ in SUBJECT_PRONOUNS
             and any(i in names for i in range(span.end, start))
         )
 

@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from scribe.schemas.lexicon import RelativeSides
 
 if TYPE_CHECKING:
-    from scribe.nlp.laterality import SideCue
+    from scribe.nlp.side_cues import SideCue
 
 _KINDS = ("same", "opposite", "complaint", "opposite_complaint", "unknown")
 _OTHER = {"left": "right", "right": "left"}

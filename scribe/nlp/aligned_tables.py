@@ -9,10 +9,12 @@ text, one column per visit, today's marked.
 
 A header line whose cells (runs of words parted by two or more spaces, or a tab, in the note as
 written) name two or more visits by date or number, one of them today's, heads the lines under
-it down to a blank line. Each cell of a row stands under the header cell nearest its place on
-the line; the row is then read as a ``|`` table's row is (``tables.row_verdict``): a mark only
-under another visit's column is that visit's. Pure functions over the note's text and the
-column each character had as written.
+it down to a blank line. So does the header of a table of today's treatment, one muscle a row,
+laid out the same way ("Row  Muscle  Side  Needles  LTR  Done" over "1  Supraspinatus  R  2  Y
+Y"): its rows are read as a ``|`` table's are. Each cell of a row stands under the header
+cell nearest its place on the line; the row is then read as a ``|`` table's row is
+(``tables.row_verdict``): a mark only under another visit's column is that visit's. Pure
+functions over the note's text and the column each character had as written.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from scribe.nlp.tables import TableRow, is_flowsheet_header, is_visit_title
+from scribe.nlp.tables import TableRow, is_flowsheet_header, is_treatment_header, is_visit_title
 
 _WORD = re.compile(r"\S+")
 _GAP = 2  # columns of padding that part two cells
@@ -41,7 +43,7 @@ def aligned_flowsheets(
         start, end = lines[number]
         cells = _cells(text, start, end, column, padding)
         titles = [text[a:b].strip().lower() for a, b in cells]
-        if len(cells) < 2 or not is_flowsheet_header(titles):
+        if len(cells) < 2 or not (is_flowsheet_header(titles) or is_treatment_header(titles)):
             number += 1
             continue
         places = [(column(a), column(b - 1) + 1) for a, b in cells]

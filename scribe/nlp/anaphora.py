@@ -68,6 +68,20 @@ _COUNTED = re.compile(
 )
 
 
+# the procedure's object is a count of muscles and no name: "I dry needled three muscles"
+_COUNT_OBJECT = re.compile(
+    rf"\s*(?:(?:all|the)\s+)?(?P<n>{NUMBER})\s+(?:muscles|trigger\s+points)\b", re.IGNORECASE
+)
+
+
+def _names(chosen: list[Mention]) -> int:
+    """How many names the mentions are (a name on one side counts once; said again with no
+    side, it is the one said with its side)."""
+    sided = {(m.span._.entry_id, str(m.span._.laterality)) for m in chosen}
+    named = {entry for entry, side in sided if side != "unspecified"}
+    return len({(e, side) for e, side in sided if side != "unspecified" or e not in named})
+
+
 def _last_names(chosen: list[Mention], number: int) -> list[Mention]:
     """The mentions of the last ``number`` names (a name on one side counts once)."""
     kept: set[tuple[str, str]] = set()
@@ -170,6 +184,15 @@ class AnaphoraTies:
                 # "Active TrP in the R levator scapulae. Consent given. Injected with 2 mL of 1%
                 # lidocaine.": the trigger points named just before
                 chosen = last_run(before)
+            elif (
+                not own
+                and before
+                and (counted := _COUNT_OBJECT.match(text, words.end_char, stop)) is not None
+                and _names(last_run(before)) == parse_number(counted.group("n"))
+            ):
+                # "Trigger points in the R ECRL, ECRB and supinator. ... I dry needled three
+                # muscles": as many names as it counts, named just before it, and no others
+                chosen = last_run(before)
             elif self._points_back(window, text[start : words.start_char], words.text):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those
@@ -218,10 +241,13 @@ class AnaphoraTies:
 
     @staticmethod
     def _counts_more(text: str, sent: Span, event: ProcedureEvent) -> bool:
-        """ "I injected 1 cc into each of the two muscles, and got a twitch in the pec minor":
+        """ "I injected 1 cc into each of the two muscles, and got a twitch in the pec minor",
+        "I dry needled three muscles, actually make that four, I did the brachioradialis too":
         a procedure tied to fewer names than the muscles its own sentence counts still points
         back at the ones named before it."""
-        counted = _COUNTED.search(text[sent.start_char : sent.end_char])
+        counted = _COUNTED.search(text[sent.start_char : sent.end_char]) or _COUNT_OBJECT.match(
+            text, sent.doc[event.end - 1].idx + len(sent.doc[event.end - 1]), sent.end_char
+        )
         number = parse_number(counted.group("n")) if counted else None
         names = {(m.label_, m.text.lower(), str(m._.laterality)) for m in event.muscles}
         return number is not None and number > len(names)

@@ -42,7 +42,7 @@ _POINTING_BACK = frozenset({"the", "that", "this", "those", "these"})
 # a dose given: "2 cc each", "three milliliters", "0.25%" (a drug whose name was misheard
 # still leaves its dose)
 _DOSE = re.compile(
-    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(?:cc'?s?|ml|mls|milliliters?|"
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(?:cc'?s?|ml|mls|mils?|milliliters?|"
     r"millilitres?)\b|\d\s*%|\bpercent\b",
     re.IGNORECASE,
 )

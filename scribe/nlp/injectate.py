@@ -27,7 +27,7 @@ from scribe.nlp.numbers import NUMBER
 from scribe.nlp.sections import sentence_sections
 
 _AMOUNT = re.compile(
-    rf"(?:{NUMBER})\s*(?:ml|mls|cc|ccs|cc's|milliliters?|millilitres?|mg|milligrams?|mcg|units?|u)\b",
+    rf"(?:{NUMBER})\s*(?:ml|mls|mils?|cc|ccs|cc's|milliliters?|millilitres?|mg|milligrams?|mcg|units?|u)\b",
     re.IGNORECASE,
 )
 _CONCENTRATION = re.compile(rf"(?:{NUMBER})\s*%", re.IGNORECASE)

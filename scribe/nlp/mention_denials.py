@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import SPOKEN, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE, Mention
+from scribe.nlp.normalize import TAKEN_BACK
 from scribe.nlp.procedure_event import INJECTION_KINDS, kinds_named
 from scribe.nlp.templates import SIDE_WORDS
 
@@ -39,8 +40,12 @@ def denied_findings(span: Span, modifiers: list[Any]) -> bool:
 _IT_NOT_INJECTED = re.compile(
     r"[^.;]{0,80}?\b((?:it|this\s+one|that\s+one)\s+(?:was|is)\s+not\s+injected)\b", re.I
 )
+# (after a semicolon or a dash, to the clause's end: "L levator scap TTP - not injected today;
+# re-eval 2 wk")
 _CLOSING_NOT_INJECTED = re.compile(
-    r";\s*((?:(?:was|were)\s+)?not\s+injected)(?:\s+today)?\s*\.?\s*$", re.I
+    r"(?:;|\s[-\u2013\u2014]+)\s*((?:(?:was|were)\s+)?not\s+injected)"
+    r"(?:\s+(?:today|this\s+visit))?\s*(?:[.;]|$)",
+    re.I,
 )
 _NOT_INJECTING = re.compile(
     r"\b(?:did\s+not|didn'?t|do\s+not|don'?t)\s+inject\s+(?:(?:the|her|his|their)\s+)?"
@@ -83,7 +88,7 @@ def not_injected(mention: Mention, sentence_modifiers: list[Any]) -> tuple[int, 
         == 1
     ):
         # "L iliocostalis lumborum tender without a discrete trigger point; not injected.":
-        # the clause after the semicolon says it of the sentence's one name
+        # the clause after the semicolon or dash says it of the sentence's one name
         start_char = sent.start_char + closing.start(1)
         words = doc.char_span(start_char, sent.start_char + closing.end(1), alignment_mode="expand")
         if words is not None and start_char >= span.end_char:
@@ -144,6 +149,11 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
             continue  # a denial of what follows it; one with nothing after it closes the clause
         start = m.modifier_span[0]
         if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
+            continue
+        if TAKEN_BACK.match(doc[start : m.modifier_span[1]].text):
+            # "the rhomboid major each with one cc of lidocaine plus um sorry strike that":
+            # words taken back as they are said are only those right before the command, as
+            # far as its rule reaches
             continue
         gap = doc[span.end : start]
         if m.direction.upper() == "FORWARD" and any(not t.is_punct for t in gap):

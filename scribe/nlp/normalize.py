@@ -52,7 +52,8 @@ _RESTART = re.compile(
     r"alright|all\s+right|so)[,.]?)\s+(?:start|begin)(?:ing)?\s+(?:(?:this|it|the\s+dictation)\s+)?"
     r"(?:(?:over|again)(?:\s+from\s+the\s+(?:top|beginning))?|from\s+the\s+(?:top|beginning))"
     r")(?=\s*(?:[.,;:!?]|$|\b(?:and|okay|ok|so|let|i|i'm|i'll|we|start|starting|begin|beginning"
-    r"|for|this|wrong)\b))",
+    # (punctuation said aloud, read as marks only later: "let me start over period")
+    r"|for|this|wrong|period|comma|full\s+stop|new\s+(?:paragraph|line))\b))",
     re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")

@@ -150,8 +150,10 @@ def _columns_apart(doc: Doc, i: int) -> bool:
     source = doc.user_data.get(SOURCE)
     if source is None or source.text != doc_text(doc) or i == 0:
         return False
-    start, end = source.to_original(doc[i - 1].idx + len(doc[i - 1]), doc[i].idx)
-    gap = source.original[start:end]
+    # (from the character after the one word to the other: the padding squeezed to one space
+    # keeps only its first character's place)
+    start = source.offsets[doc[i - 1].idx + len(doc[i - 1]) - 1] + 1
+    gap = source.original[start : source.offsets[doc[i].idx]]
     return "\t" in gap or "  " in gap
 
 

@@ -5,7 +5,9 @@ one with a plural's s when there are two ("both S C Ms"); a recogniser also writ
 of an abbreviation all in capitals ("both SCMS", "both QLS"). A run of single letters (or one
 dotted token) whose letters joined are a muscle abbreviation of the lexicon (``TFL``, ``SCM``,
 ``QL``) names that muscle. Two-letter abbreviations need capitals, so "a b" or "r f" in running
-text stay words. Such mentions are marked ``match="fuzzy"``.
+text stay words, unless a recogniser wrote them starting with a letter that is no word and no
+side ("both q ls").
+Such mentions are marked ``match="fuzzy"``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import re
 from spacy.tokens import Doc, Span
 
 from scribe.lexicons import Lexicons
+from scribe.nlp.extensions import SPOKEN
 
 _JOINERS = frozenset({"-", "."})
 _MAX_LETTERS = 4
-_PLURAL_LETTER = re.compile(r"[A-Z]s")  # "Ms" ("M's" is read as "M" and "'s")
+_PLURAL_LETTER = re.compile(r"[A-Za-z]s")  # "Ms" ("M's" is read as "M" and "'s")
+# single letters that are words or sides in running text ("a", "I", "r f" for "right f...")
+_WORD_LETTERS = frozenset("aiorlb")
+_TWO_LETTER_WORDS = frozenset({"is", "as", "us"})
 
 
 class SpelledAbbreviations:
@@ -33,6 +39,7 @@ class SpelledAbbreviations:
 
     def __call__(self, doc: Doc, covered: set[int]) -> list[Span]:
         found: list[Span] = []
+        spoken = bool(doc.user_data.get(SPOKEN))
         i = 0
         while i < len(doc):
             text = doc[i].text
@@ -45,7 +52,14 @@ class SpelledAbbreviations:
                 continue
             letters, end = self._letters_from(doc, i, covered)
             entry = self._entry.get("".join(letters).upper()) if len(letters) >= 2 else None
-            if entry is not None and (len(letters) >= 3 or all(c.isupper() for c in letters)):
+            if entry is not None and (
+                len(letters) >= 3
+                or all(c.isupper() for c in letters)
+                # "both q ls", "each q l": a recogniser's lower case, from a letter no word is
+                or (
+                    spoken and letters[0] not in _WORD_LETTERS and all(c.islower() for c in letters)
+                )
+            ):
                 found.append(self._span(doc, i, end, entry))
                 i = end
                 continue
@@ -73,7 +87,15 @@ class SpelledAbbreviations:
         while j < len(doc) and len(letters) < _MAX_LETTERS:
             word = doc[j]
             text = word.text[:1] if len(word.text) == 2 and word.text.endswith(".") else word.text
-            if letters and j not in covered and _PLURAL_LETTER.fullmatch(word.text):
+            if (
+                letters
+                and j not in covered
+                and _PLURAL_LETTER.fullmatch(word.text)
+                # (in the case of the letters before it, and no word: "the Q L is sore", "the
+                # q l is sore" say no plural)
+                and word.text[0].isupper() == letters[-1].isupper()
+                and word.lower_ not in _TWO_LETTER_WORDS
+            ):
                 letters.append(word.text[0])  # "both S C Ms": the last letter, plural
                 j += 1
                 break

@@ -108,6 +108,20 @@ def is_flowsheet_header(titles: Sequence[str]) -> bool:
     return _today_column(titles) is not None
 
 
+# the title of a table's column of names: "Muscle", "Site", "Target muscle"
+_NAME_COLUMN = re.compile(r"^(?:(?:target\s+)?muscles?(?:\s+name)?|sites?|targets?|name)$", re.I)
+
+
+def is_treatment_header(titles: Sequence[str]) -> bool:
+    """Column titles of a table of today's treatment, one muscle a row: a column of names and
+    one that says whether each was done ("Muscle  Side  Needles  LTR  Done")."""
+    return (
+        len(titles) >= 3
+        and any(_NAME_COLUMN.match(t) for t in titles)
+        and any(_DONE_COLUMN.search(t) for t in titles if not _NAME_COLUMN.match(t))
+    )
+
+
 def table_rows(text: str, lines: list[tuple[int, int]]) -> dict[int, TableRow]:
     """The table rows of a note, by line number (``lines``: [start, end) of each line)."""
     rows: dict[int, TableRow] = {}
@@ -175,8 +189,8 @@ def row_injected(text: str, row: TableRow) -> bool:
 def row_verdict(text: str, row: TableRow) -> str | None:
     """What a row says against treatment: "negated" when a cell says it was not done
     ("deferred today", "No" under "Needled?"), "mentioned" when its needle count is zero or
-    blank; in a flowsheet of visits, "historical" when only another visit's column is marked;
-    None otherwise."""
+    blank or nothing stands under any column that says it was done; in a flowsheet of visits,
+    "historical" when only another visit's column is marked; None otherwise."""
     today = row.today_column
     if today is not None:
         # (a row that ends before today's column left it blank)
@@ -193,6 +207,15 @@ def row_verdict(text: str, row: TableRow) -> str | None:
             return "historical"
         return "mentioned"
     verdict = None
+    done = [k for k, title in enumerate(row.header) if _DONE_COLUMN.search(title)]
+    if (
+        done
+        and not row.is_header
+        and all(k >= len(row.cells) or not text[slice(*row.cells[k])].strip() for k in done)
+    ):
+        # nothing under any column that says it was done ("Muscle  Side  TTP  DN" over
+        # "Piriformis  R  ✓": the mark stands under TTP)
+        verdict = "mentioned"
     for k, (a, b) in enumerate(row.cells):
         cell = text[a:b]
         if _PALPATED_CELL.search(cell):

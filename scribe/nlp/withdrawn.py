@@ -137,6 +137,12 @@ class WithdrawnProcedures:
             return None
         if not refusal and _ONE_THING.match(text, denial.end):
             return None  # "i considered the left QL but didn't needle it": of that name only
+        if (
+            not refusal
+            and _DENYING_VERB.search(text, denial.start, denial.end)
+            and _SIDED_OBJECT.match(text, denial.end)
+        ):
+            return None  # "I did not needle, the left <a name misheard>": its own object
         return denial
 
     def __call__(self, doc: Doc, events: list[ProcedureEvent]) -> None:
@@ -329,13 +335,25 @@ class WithdrawnProcedures:
         error. No lidocaine or any other substance was injected.": once a note says its
         procedure text was wrong and then that nothing was injected, the injections and drugs
         written before the correction were not given."""
-        at = next((i for i, t in enumerate(texts) if self._procedure_corrected.search(t)), None)
-        if at is None:
+        found = next(
+            (
+                (i, m)
+                for i, t in enumerate(texts)
+                if (m := self._procedure_corrected.search(t)) is not None
+            ),
+            None,
+        )
+        if found is None:
             return
+        at, match = found
         after = range(at, min(at + _REACH + 1, len(texts)))
-        if not any(self._none_injected.search(texts[j]) for j in after):
+        if not any(
+            self._none_injected.search(texts[j], match.end() if j == at else 0) for j in after
+        ):
             return
-        before = sents[at].start_char
+        # (a line that says its own words were wrong: "TPI R SCM 1 mL 1% lidocaine -- ERROR:
+        # entered in wrong note, disregard")
+        before = sents[at].start_char + match.end()
         for event in events:
             if event.kind in INJECTED_KINDS and doc[event.start].idx < before:
                 event.time = "not_done"
@@ -348,7 +366,10 @@ class WithdrawnProcedures:
     def _corrected_sides(self, doc: Doc, sents: list[Span], texts: list[str]) -> None:
         """ "ADDENDUM: Laterality entered in error above. Needling today was to the L medial
         gastrocnemius and L soleus.": after a note says its side was written in error, a muscle
-        it then says was treated on one side was not treated on the other side written before."""
+        it then says was treated on one side was not treated on the other side written before.
+        What it wrote of that muscle on the wrong side without treating it ("Palpation: TrPs L
+        levator scapulae ... Palpation line above should read R, not L") is of the side it
+        then treated."""
         at = next((i for i, t in enumerate(texts) if self._side_corrected.search(t)), None)
         if at is None:
             return
@@ -359,6 +380,19 @@ class WithdrawnProcedures:
             if span.start >= start and span._.laterality in ("left", "right"):
                 corrected.setdefault(span._.entry_id, set()).add(span._.laterality)
         words = sents[at]
+        for span in target_spans(doc):
+            sides = corrected.get(span._.entry_id) if span.label_ == "MUSCLE" else None
+            if (
+                span.start < start
+                and sides is not None
+                and len(sides) == 1
+                and span._.status in ("palpated_only", "mentioned")
+                and span._.laterality in ("left", "right")
+                and span._.laterality not in sides
+            ):
+                span._.laterality = next(iter(sides))
+                span._.laterality_source = "explicit"
+                span._.side_cue = (words.start_char, words.end_char)
         for span in muscles:
             sides = corrected.get(span._.entry_id)
             if span.start < start and sides and span._.laterality not in sides | {"unspecified"}:
@@ -401,10 +435,20 @@ _POINTS_BACK = re.compile(
 )
 
 
+# a denial said with a verb that takes an object ("I did not needle"), not a noun ("no needling")
+_DENYING_VERB = re.compile(r"\b(?:needle|inject|treat|dry\s+needle)\s*$", re.IGNORECASE)
+# an object said with its side right after a denial, whatever the recogniser made of its name:
+# "I did not needle, the left bastard, today"
+_SIDED_OBJECT = re.compile(r"[\s,]*(?:the|his|her)\s+(?:left|right)\s+[a-z]", re.IGNORECASE)
+
+
 def _names_next(own: list[Span], sent: Span, denial: Denial) -> bool:
-    """A name of the sentence, or a word that points back at names, follows the denial at
-    once ("we did not needle, the left SCM", "I didn't needle, those"): it denies them."""
-    if _POINTS_BACK.match(span_text(sent), denial.end):
+    """A name of the sentence, a word that points back at names, or a side and a word follow
+    the denial at once ("we did not needle, the left SCM", "I didn't needle, those", "I did not
+    needle, the left <a name misheard>"): it denies them."""
+    if _POINTS_BACK.match(span_text(sent), denial.end) or _SIDED_OBJECT.match(
+        span_text(sent), denial.end
+    ):
         return True
     end = sent.doc.char_span(
         sent.start_char + denial.start, sent.start_char + denial.end, alignment_mode="expand"

@@ -231,3 +231,16 @@ def test_a_drug_the_patient_reacts_to_is_not_the_injectate(scribe: Scribe, said:
     )
     substances = scribe.extract(text).note.injectate.substances
     assert {s.name for s in substances if s.status == "injected"} == {"normal saline"}
+
+
+def test_normal_saline_by_its_abbreviation_and_strength(scribe: Scribe) -> None:
+    text = "TPI B UT. Agent: preservative-free NS 0.9%, 1 mL per site. Tolerated well."
+    result = scribe.extract(text)
+    assert "normal saline" in {s.name for s in result.note.injectate.substances}
+    assert {line.code for line in result.coding.lines} == {"20552"}
+
+
+def test_ns_alone_is_no_saline(scribe: Scribe) -> None:
+    text = "Referred to NS for evaluation. DN L UT, no injectate."
+    result = scribe.extract(text)
+    assert "normal saline" not in {s.name for s in result.note.injectate.substances}

@@ -5,6 +5,7 @@ keep it out of the claim, however far the needling verb reaches."""
 from __future__ import annotations
 
 import pytest
+from helpers import transcript
 
 from scribe import Scribe
 
@@ -75,3 +76,48 @@ def test_a_muscle_held_with_a_pronoun_does_not_hold_the_findings_said_after_it(
     assert ("upper trapezius", "unspecified") not in statuses
     assert ("levator scapulae", "unspecified") not in statuses
     assert statuses[("upper trapezius", "left")] != "treated"
+
+
+def test_a_denial_with_its_own_object_misheard_takes_back_nothing_before(scribe: Scribe) -> None:
+    # "gastroc" heard as an ordinary word: the side says the denial has an object of its own
+    heard = (
+        "dry needled the left abductor hallucis and the left flexor digitorum brevis, nothing "
+        "injected. she tolerated it. I did not needle, the left bastard, today, she had enough "
+        "for one day."
+    )
+    result = scribe.extract_transcript(transcript(heard))
+    assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_denial_noun_before_a_side_still_takes_back_the_plan(scribe: Scribe) -> None:
+    text = "Plan today: DN to L UT. No needling today, the left shoulder is too irritated."
+    assert scribe.extract(text).coding.lines == []
+
+
+def test_a_muscle_meant_for_and_then_not_done(scribe: Scribe) -> None:
+    heard = (
+        "so I needled the left infraspinatus only. I was gonna do the teres minor as well, but "
+        "he got a little lightheaded, so I skipped it. nothing injected, tolerated well."
+    )
+    result = scribe.extract_transcript(transcript(heard))
+    statuses = {m.name: m.status for m in result.note.muscles}
+    assert statuses["teres minor"] != "treated"
+    assert [line.code for line in result.coding.lines] == ["20560"]
+
+
+def test_a_muscle_meant_for_and_then_done(scribe: Scribe) -> None:
+    heard = (
+        "dry needled the left infraspinatus. I was gonna do the teres minor as well, but he "
+        "wanted a break first, so I did needle it after. nothing injected, tolerated well."
+    )
+    statuses = {m.name: m.status for m in scribe.extract_transcript(transcript(heard)).note.muscles}
+    assert statuses["teres minor"] != "negated"
+
+
+def test_next_visit_said_with_a_pause_plans(scribe: Scribe) -> None:
+    heard = (
+        "right, needled, the paraspinals, and the glutes on the right, no injectate. plan, to "
+        "needle, the right, piriformis, next, visit."
+    )
+    statuses = {m.name: m.status for m in scribe.extract_transcript(transcript(heard)).note.muscles}
+    assert statuses["piriformis"] == "planned"

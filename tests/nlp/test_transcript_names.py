@@ -224,3 +224,39 @@ def test_twitch_heard_as_which_and_the_jump_sign_as_jump_sine(scribe: Scribe) ->
     )
     kinds = {f.kind for f in scribe.extract_transcript(transcript(said)).note.rationale.findings}
     assert {"local_twitch_response", "jump_sign"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("heard", "want"),
+    [
+        ("dry needled both q ls, no injectate", {("quadratus lumborum", "bilateral")}),
+        ("dry needled the left q l, no injectate", {("quadratus lumborum", "left")}),
+        ("dry needled the left v l, no injectate", {("vastus lateralis", "left")}),
+        # "is" after the letters is the verb, not a plural's letter
+        ("the left q l is sore, dry needled it, no injectate", {("quadratus lumborum", "left")}),
+    ],
+)
+def test_a_two_letter_name_in_lower_case(scribe: Scribe, heard: str, want: set) -> None:
+    assert treated(scribe.extract_transcript(transcript(heard))) == want
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "dry needled the r f, no injectate",  # "r" may be a side
+        "dry needled the l s, no injectate",
+        "dry needled a b, no injectate",
+    ],
+)
+def test_lower_case_letters_that_are_words_or_sides_name_nothing(
+    scribe: Scribe, heard: str
+) -> None:
+    assert treated(scribe.extract_transcript(transcript(heard))) == set()
+
+
+def test_a_dose_in_mils_is_an_injection(scribe: Scribe) -> None:
+    heard = (
+        "trigger point injection, the left vastus lateralis got one point five mils of point "
+        "five percent bupivacaine, tolerated well"
+    )
+    assert lines(scribe.extract_transcript(transcript(heard))) == ["20552"]

@@ -31,7 +31,7 @@ practice = the spoken cases of the thirty-third author's set; dictation = the th
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
 afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime,
-sidelong and halfway = the spoken cases of the thirty-ninth to forty-fourth authors' sets.
+sidelong, halfway and retake = the spoken cases of the thirty-ninth to forty-fifth authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -110,6 +110,8 @@ SETS = {
     "sidelong": ("sidelong",),
     # the spoken cases of the forty-fourth author's set, first read aloud on 2026-12-07
     "halfway": ("halfway",),
+    # the spoken cases of the forty-fifth author's set, first read aloud on 2026-12-07
+    "retake": ("retake",),
 }
 
 

@@ -82,6 +82,7 @@ SETS = (
     "overtime",
     "sidelong",
     "halfway",
+    "retake",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

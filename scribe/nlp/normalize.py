@@ -75,8 +75,13 @@ _SAID_MARKS = re.compile(r"\b(?:comma|full\s+stop|new\s+paragraph|new\s+line|sem
 _MARKS_LOOKED_AT = 20_000
 _PERIODS_OF_TIME = ("a", "the", "this", "that", "each", "per", "same", "time", "grace",
                     "waiting", "trial", "rest", "recovery", "healing", "refractory", "menstrual",
-                    "washout")  # fmt: skip
+                    "washout", "op", "postop", "postoperative", "perioperative", "lookback",
+                    "certification", "cert")  # fmt: skip
 _NOT_A_MARK = "".join(rf"(?<!\b{w} )" for w in _PERIODS_OF_TIME)
+# "period" said between two words, as no span of time is ("dictating period medication, ...
+# documented period and she still ..."): three of them mark a dictation as well
+_SAID_PERIOD = re.compile(rf"(?<=[a-z,] ){_NOT_A_MARK}\bperiod\b(?!\s+of\b)(?=,?\s+[a-z])", re.I)
+_SAID_PERIODS = 3
 # a mark the recogniser wrote beside the word ("sides, period six") is the same mark
 _BESIDE = r"[ \t]*[,;.]?"
 _SPOKEN_MARKS = (
@@ -318,7 +323,10 @@ def normalize(text: str) -> NormalizedText:
         squeezed = read_as_meant(squeezed, _SYMBOL_WORDS)
     if re.search(r"\bc(?:\.\s?|\s)c\b", squeezed.text, re.I):
         squeezed = read_as_meant(squeezed, _SPELLED_CC)
-    if len(_SAID_MARKS.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < 2:
+    if (
+        len(_SAID_MARKS.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < 2
+        and len(_SAID_PERIOD.findall(squeezed.text, 0, _MARKS_LOOKED_AT)) < _SAID_PERIODS
+    ):
         return squeezed
     return read_as_meant(squeezed, _SPOKEN_MARKS)
 

@@ -240,3 +240,16 @@ def test_a_printed_note_reads_across_its_page_breaks() -> None:
     start = source.text.index("infraspinatus")
     a, b = source.to_original(start, start + len("infraspinatus"))
     assert text[a:b].startswith("infra-") and text[a:b].endswith("spinatus")
+
+
+def test_periods_said_aloud_between_words_are_stops() -> None:
+    text = "dictating period medicare patient period she came in period and left"
+    assert normalize(text).text == "dictating. medicare patient. she came in. and left"
+
+
+def test_periods_of_time_in_prose_stay_words() -> None:
+    text = (
+        "The post-op period was uneventful. The waiting period lasted 6 weeks and the "
+        "certification period is six weeks. Recovery period ends."
+    )
+    assert normalize(text).text == text

@@ -39,10 +39,11 @@ def _gap(start: int, end: int, span: Span) -> int:
     return max(span.start_char - end, start - span.end_char, 0)
 
 
-# the label of a procedure's drug field: "Medication:", "Injectate used:", "Drug:"
+# the label of a procedure's drug field: "Medication:", "Injectate used:", "Drug:",
+# "Injectate (per site):"
 _DRUG_FIELD = re.compile(
     r"\s*(?:medications?|injectates?|drugs?|agents?|solution|(?:local\s+)?anesthetic|mixture)"
-    r"(?:\s+(?:used|injected|given))?\s*:",
+    r"(?:\s+(?:used|injected|given))?(?:\s*\([^)\n]{0,30}\))?\s*:",
     re.IGNORECASE,
 )
 
@@ -142,7 +143,12 @@ class InjectateExtractor:
                     and not here
                     and number not in other
                     and _dosed(substance)
-                    and (follows := self._follows(doc, number, sections)) is not None
+                    and (
+                        follows := self._follows(
+                            doc, number, sections, field=bool(_DRUG_FIELD.match(span_text(sent)))
+                        )
+                    )
+                    is not None
                 ):
                     # "TPI to the R QL.\n1% lidocaine 3 mL into each muscle": the dose line
                     # of the trigger point injection said just before it
@@ -190,9 +196,13 @@ class InjectateExtractor:
         doc._.injectate = findings
         return doc
 
-    def _follows(self, doc: Doc, number: int, sections: list[str | None]) -> Any:
+    def _follows(
+        self, doc: Doc, number: int, sections: list[str | None], *, field: bool = False
+    ) -> Any:
         """The trigger point injection or chemodenervation done today that a sentence of its
-        own paragraph named last before this one, when no other injection came between."""
+        own paragraph named last before this one, when no other injection came between; for
+        the procedure's drug field ("Injectate (per site): 2 mL 1% lidocaine"), of any
+        paragraph before it."""
         if sections[number] in self._not_today:
             return None
         earlier = [
@@ -207,7 +217,7 @@ class InjectateExtractor:
         if (
             last.kind == "injection"
             or not last.done_today
-            or not same_paragraph(doc, last.sentence, number)
+            or not (field or same_paragraph(doc, last.sentence, number))
         ):
             return None
         return last

@@ -30,6 +30,8 @@ _SOFT_WRAP = (
     r"(?P<after>[ \t]*\n[ \t]*)(?=\S)"
     # a line that ends on a comma goes on: "L UT,\n L levator scapulae and L rhomboid major"
     r"|(?<=[A-Za-z],)(?P<comma>[ \t]*\n[ \t]*)(?=[A-Za-z])"
+    # letters spelled out across the line's end: "twitch in the E C R\n B and the ..."
+    r"|(?<=\b[A-Z] [A-Z])(?P<spelled>[ \t]*\n[ \t]*)(?=[A-Z]s?\b(?!\s*[:|)]))"
 )
 # struck-through text (Markdown "~~...~~", HTML <s>, <del>, <strike>) was withdrawn: it
 # documents nothing, so it is read as blank (its characters keep their places)
@@ -306,9 +308,11 @@ def normalize(text: str) -> NormalizedText:
     offsets: list[int] = []
     position = 0
     for match in _SPACES.finditer(plain):
-        group = next((g for g in ("hyphen", "wrap", "after", "comma") if match.group(g)), 0)
+        group = next(
+            (g for g in ("hyphen", "wrap", "after", "comma", "spelled") if match.group(g)), 0
+        )
         start, end = match.span(group)
-        if group in ("wrap", "after", "comma") and _table_rows_meet(plain, start, end):
+        if group in ("wrap", "after", "comma", "spelled") and _table_rows_meet(plain, start, end):
             continue  # the rows of a "|" table are lines of their own
         pieces.append(plain[position:start])
         offsets.extend(plain_offsets[position:start])

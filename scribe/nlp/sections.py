@@ -55,15 +55,16 @@ _CAPS_HEADING = re.compile(r"^\s*[A-Z][A-Z/&'-]+(?:\s+[A-Z][A-Z/&'-]*)+\s*(?:\([
 
 
 # a line that opens with the label of a field about today's care: "Scheduled procedure:",
-# "Interim treatment (patient request; verbal consent documented):" (not a field of the
-# history itself: "Pain: current 6/10, best 3/10")
+# "Interim treatment (patient request; verbal consent documented):", "Consent:", "Injectate
+# (per site):" (not a field of the history or exam itself: "Pain: current 6/10, best 3/10")
 _LABEL_LINE = re.compile(
     r"\n[ \t]*(?=[A-Z])(?:[A-Za-z]+[ /-]){0,3}"
-    r"(?i:procedures?|treatments?|interventions?|status|performed|today)"
+    r"(?i:procedures?|treatments?|interventions?|status|performed|today|consent|prep|injectates?"
+    r"|technique)"
     r"(?:[ /-][A-Za-z]+){0,2}(?:\s*\([^)\n]{0,60}\))?:"
 )
 # the sections written as fields of one paragraph in a visit note
-_FIELDS = frozenset({"history"})
+_FIELDS = frozenset({"history", "exam"})
 
 # marks that open an item of a bulleted note: "• Exam: TrPs in ...", "- Plan: ..."
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "+", "▪", "◦", "‣", "●", "○"})
@@ -354,9 +355,10 @@ def sentence_sections(doc: Doc) -> list[str | None]:
                 stop = text.find("\n" if section.single_line else "\n\n", body.idx)
                 if stop != -1:
                     end = min(end, _token_at(doc, stop))
-                # a history field with its text on its line ends where the next field's label
-                # opens a line ("History: last botulinum toxin 03/10.\nScheduled procedure:
-                # ...\nInterim treatment (verbal consent):\n  Dry needling, ...")
+                # a history or exam field with its text on its line ends where the next
+                # field's label about today's care opens a line ("History: last botulinum
+                # toxin 03/10.\nScheduled procedure: ...\nInterim treatment (verbal
+                # consent):\n  Dry needling, ...")
                 label = _LABEL_LINE.search(text, body.idx) if section.category in _FIELDS else None
                 if label is not None:
                     end = min(end, _token_at(doc, label.start() + 1))

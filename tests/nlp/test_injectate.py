@@ -244,3 +244,29 @@ def test_ns_alone_is_no_saline(scribe: Scribe) -> None:
     text = "Referred to NS for evaluation. DN L UT, no injectate."
     result = scribe.extract(text)
     assert "normal saline" not in {s.name for s in result.note.injectate.substances}
+
+
+def test_the_drug_field_of_an_injection_note_after_the_exam(scribe: Scribe) -> None:
+    text = (
+        "PROCEDURE NOTE - TRIGGER POINT INJECTIONS\n"
+        "Patient: Doe, J\n\n"
+        "Exam: taut bands in L gluteus medius and L piriformis.\n"
+        "Consent: written consent signed.\n"
+        "Injectate (per site): 2 mL 1% lidocaine + 10 mg triamcinolone.\n\n"
+        "| Muscle | Side | Injected |\n"
+        "| Gluteus medius | L | Yes |\n"
+        "| Piriformis | L | Yes |\n"
+    )
+    result = scribe.extract(text)
+    injected = {s.name for s in result.note.injectate.substances if s.status == "injected"}
+    assert {"lidocaine", "triamcinolone"} <= injected
+    assert {line.code for line in result.coding.lines} == {"20552"}
+
+
+def test_a_drug_in_the_exam_field_is_not_given(scribe: Scribe) -> None:
+    text = (
+        "Exam: taut bands in L gluteus medius; on lidocaine 5% patch at home.\n"
+        "Procedure: dry needling L gluteus medius, no injectate. Tolerated well."
+    )
+    result = scribe.extract(text)
+    assert all(s.status != "injected" for s in result.note.injectate.substances)

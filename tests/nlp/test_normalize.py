@@ -253,3 +253,12 @@ def test_periods_of_time_in_prose_stay_words() -> None:
         "certification period is six weeks. Recovery period ends."
     )
     assert normalize(text).text == text
+
+
+def test_letters_spelled_across_a_line_end_are_one_name() -> None:
+    text = "local twitch in the E C R\n  B and the brachio radialis"
+    assert normalize(text).text == "local twitch in the E C R B and the brachio radialis"
+
+
+def test_a_letter_label_on_the_next_line_stays_its_own_line() -> None:
+    assert normalize("Side: R L\nB: yes").text == "Side: R L\nB: yes"

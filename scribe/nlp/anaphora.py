@@ -190,7 +190,7 @@ class AnaphoraTies:
                 and (counted := _COUNT_OBJECT.match(text, words.end_char, stop)) is not None
                 and _names(last_run(before)) == parse_number(counted.group("n"))
             ):
-                # "Trigger points in the R ECRL, ECRB and supinator. ... I dry needled three
+                # "Taut bands in the L QL, glute med and piriformis. ... I needled three
                 # muscles": as many names as it counts, named just before it, and no others
                 chosen = last_run(before)
             elif self._points_back(window, text[start : words.start_char], words.text):

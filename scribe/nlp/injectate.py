@@ -201,7 +201,7 @@ class InjectateExtractor:
     ) -> Any:
         """The trigger point injection or chemodenervation done today that a sentence of its
         own paragraph named last before this one, when no other injection came between; for
-        the procedure's drug field ("Injectate (per site): 2 mL 1% lidocaine"), of any
+        the procedure's drug field ("Agent (each TrP): 1 mL 1% lidocaine"), of any
         paragraph before it."""
         if sections[number] in self._not_today:
             return None

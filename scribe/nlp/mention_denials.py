@@ -40,8 +40,8 @@ def denied_findings(span: Span, modifiers: list[Any]) -> bool:
 _IT_NOT_INJECTED = re.compile(
     r"[^.;]{0,80}?\b((?:it|this\s+one|that\s+one)\s+(?:was|is)\s+not\s+injected)\b", re.I
 )
-# (after a semicolon or a dash, to the clause's end: "L levator scap TTP - not injected today;
-# re-eval 2 wk")
+# (after a semicolon or a dash, to the clause's end: "R rhomboid minor tender - not injected
+# today; recheck next visit")
 _CLOSING_NOT_INJECTED = re.compile(
     r"(?:;|\s[-\u2013\u2014]+)\s*((?:(?:was|were)\s+)?not\s+injected)"
     r"(?:\s+(?:today|this\s+visit))?\s*(?:[.;]|$)",
@@ -151,7 +151,7 @@ def closing_denial(mention: Mention, sentence_modifiers: list[Any]) -> list[Any]
         if start < span.end or start - span.end > _CLOSING_REACH or m in span._.modifiers:
             continue
         if TAKEN_BACK.match(doc[start : m.modifier_span[1]].text):
-            # "the rhomboid major each with one cc of lidocaine plus um sorry strike that":
+            # "the left piriformis with two cc of lidocaine and um no strike that":
             # words taken back as they are said are only those right before the command, as
             # far as its rule reaches
             continue

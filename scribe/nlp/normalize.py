@@ -30,7 +30,7 @@ _SOFT_WRAP = (
     r"(?P<after>[ \t]*\n[ \t]*)(?=\S)"
     # a line that ends on a comma goes on: "L UT,\n L levator scapulae and L rhomboid major"
     r"|(?<=[A-Za-z],)(?P<comma>[ \t]*\n[ \t]*)(?=[A-Za-z])"
-    # letters spelled out across the line's end: "twitch in the E C R\n B and the ..."
+    # letters spelled out across the line's end: "needled the left T F\n L and the ..."
     r"|(?<=\b[A-Z] [A-Z])(?P<spelled>[ \t]*\n[ \t]*)(?=[A-Z]s?\b(?!\s*[:|)]))"
 )
 # struck-through text (Markdown "~~...~~", HTML <s>, <del>, <strike>) was withdrawn: it
@@ -80,8 +80,8 @@ _PERIODS_OF_TIME = ("a", "the", "this", "that", "each", "per", "same", "time", "
                     "washout", "op", "postop", "postoperative", "perioperative", "lookback",
                     "certification", "cert")  # fmt: skip
 _NOT_A_MARK = "".join(rf"(?<!\b{w} )" for w in _PERIODS_OF_TIME)
-# "period" said between two words, as no span of time is ("dictating period medication, ...
-# documented period and she still ..."): three of them mark a dictation as well
+# "period" said between two words, as no span of time is ("follow up for her neck period she
+# says ... on file period tolerated well"): three of them mark a dictation as well
 _SAID_PERIOD = re.compile(rf"(?<=[a-z,] ){_NOT_A_MARK}\bperiod\b(?!\s+of\b)(?=,?\s+[a-z])", re.I)
 _SAID_PERIODS = 3
 # a mark the recogniser wrote beside the word ("sides, period six") is the same mark

@@ -351,8 +351,8 @@ class WithdrawnProcedures:
             self._none_injected.search(texts[j], match.end() if j == at else 0) for j in after
         ):
             return
-        # (a line that says its own words were wrong: "TPI R SCM 1 mL 1% lidocaine -- ERROR:
-        # entered in wrong note, disregard")
+        # (a line that says its own words were wrong: "TPI L QL 2 mL 1% lidocaine - entered in
+        # the wrong chart")
         before = sents[at].start_char + match.end()
         for event in events:
             if event.kind in INJECTED_KINDS and doc[event.start].idx < before:
@@ -367,9 +367,8 @@ class WithdrawnProcedures:
         """ "ADDENDUM: Laterality entered in error above. Needling today was to the L medial
         gastrocnemius and L soleus.": after a note says its side was written in error, a muscle
         it then says was treated on one side was not treated on the other side written before.
-        What it wrote of that muscle on the wrong side without treating it ("Palpation: TrPs L
-        levator scapulae ... Palpation line above should read R, not L") is of the side it
-        then treated."""
+        What it wrote of that muscle on the wrong side without treating it ("Exam: taut band R
+        QL ... the exam should read left, not right") is of the side it then treated."""
         at = next((i for i, t in enumerate(texts) if self._side_corrected.search(t)), None)
         if at is None:
             return
@@ -438,7 +437,7 @@ _POINTS_BACK = re.compile(
 # a denial said with a verb that takes an object ("I did not needle"), not a noun ("no needling")
 _DENYING_VERB = re.compile(r"\b(?:needle|inject|treat|dry\s+needle)\s*$", re.IGNORECASE)
 # an object said with its side right after a denial, whatever the recogniser made of its name:
-# "I did not needle, the left bastard, today"
+# "I didn't needle, the right <a word the recogniser made of the name>, today"
 _SIDED_OBJECT = re.compile(r"[\s,]*(?:the|his|her)\s+(?:left|right)\s+[a-z]", re.IGNORECASE)
 
 

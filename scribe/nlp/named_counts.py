@@ -162,3 +162,25 @@ def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) ->
         else c
         for c, was in zip(counts, said, strict=True)
     ]
+
+
+# a stated count corrected as it is said: "three muscles, actually make that four"
+_SAID_AGAIN = re.compile(
+    rf"[\s,]*(?:(?:um|uh|no|sorry|wait)[\s,]+)*(?:actually[\s,]+)?(?:make\s+that|i\s+mean|"
+    rf"correction)[\s,]+(?P<n>{NUMBER})\b(?!\s*(?:needles?|minutes?|mins?|degrees?|cc|ml|mg|"
+    rf"percent|%|weeks?|days?|visits?|sessions?))"
+)
+
+
+def corrected_stated(text: str, counts: list[CountItem]) -> list[CountItem]:
+    """The stated counts, each replaced by the number said right after it to correct it
+    ("I dry needled three muscles, actually make that four": four)."""
+    out = []
+    for count in counts:
+        again = _SAID_AGAIN.match(text, count.span[1])
+        number = parse_number(again.group("n")) if again else None
+        if again is not None and number is not None and number == int(number) and number > 0:
+            out.append(CountItem((count.span[0], again.end()), int(number)))
+        else:
+            out.append(count)
+    return out

@@ -40,6 +40,7 @@ from scribe.nlp.finding_items import FindingItem, FindingReader
 from scribe.nlp.measures import PainPick, Value, pain_values
 from scribe.nlp.motion import rom_values
 from scribe.nlp.named_counts import (
+    corrected_stated,
     corrected_totals,
     counts_after_names,
     counts_closing_lists,
@@ -279,12 +280,15 @@ class RationaleExtractor:
             back = [m.span() for m in self._points_back.finditer(lowered)]
             # a count said of another visit ("last session we needled four muscles") is not
             # the count of today's
-            result.stated_counts = [
-                c
-                for c in read_counts(STATED_COUNT, lowered, 0)
-                if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
-                and not said_of_another_visit(doc, c.span[0])
-            ]
+            result.stated_counts = corrected_stated(
+                lowered,
+                [
+                    c
+                    for c in read_counts(STATED_COUNT, lowered, 0)
+                    if not any(a <= c.span[0] and c.span[1] <= b for a, b in back)
+                    and not said_of_another_visit(doc, c.span[0])
+                ],
+            )
         if not result.stated_counts:
             result.stated_counts = counts_closing_lists(doc, lowered)
         doc._.rationale = result

@@ -78,3 +78,14 @@ def test_a_names_own_passive_denial_is_no_session_statement(
 ) -> None:
     nothing_injected = any_of(load_lexicons().statements.statements["none_injected"])
     assert bool(nothing_injected.search(said)) is of_the_session
+
+
+@pytest.mark.parametrize(
+    ("said", "counts"),
+    [
+        ("DN to R UT and R levator, two muscles, actually make that three, and R rhomboid.", [3]),
+        ("Needled four muscles, make that four needles each.", [4]),
+    ],
+)
+def test_a_stated_count_corrected_as_it_is_said(scribe: Scribe, said: str, counts: list) -> None:
+    assert [c.value for c in scribe.extract(said).note.stated_muscle_counts] == counts

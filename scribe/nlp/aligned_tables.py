@@ -90,7 +90,9 @@ def _placed(
     named: bool,
     column: Callable[[int], int],
 ) -> tuple[tuple[int, int], ...]:
-    """The row's cells by the header's columns (an empty range where a column has none)."""
+    """The row's cells by the header's columns (an empty range where a column has none): a
+    cell under a title's columns is that title's, as a left-aligned "Y" under a wide "TrP/taut
+    band"; a cell under none is the title's whose middle is nearest."""
     offset = 0 if named else 1
     found: dict[int, tuple[int, int]] = {}
     for a, b in row:
@@ -100,9 +102,17 @@ def _placed(
         else:
             k = offset + min(
                 range(len(places)),
-                key=lambda i: abs((low + high) / 2 - (places[i][0] + places[i][1]) / 2),
+                key=lambda i: (
+                    -_overlap((low, high), places[i]),
+                    abs((low + high) / 2 - (places[i][0] + places[i][1]) / 2),
+                ),
             )
         found[k] = (found[k][0], b) if k in found else (a, b)
     end = row[-1][1]
     count = len(places) + offset
     return tuple(found.get(k, (end, end)) for k in range(count))
+
+
+def _overlap(cell: tuple[int, int], title: tuple[int, int]) -> int:
+    """How many columns a cell and a header title share."""
+    return max(0, min(cell[1], title[1]) - max(cell[0], title[0]))

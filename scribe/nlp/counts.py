@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from scribe.nlp.numbers import NUMBER, expand_number_placeholder, parse_number
-from scribe.nlp.tables import pipe_cells
+from scribe.nlp.tables import TableRow, pipe_cells
 
 CharSpan = tuple[int, int]
 
@@ -298,3 +298,16 @@ def table_counts(text: str, offset: int) -> list[CountItem]:
         if len(cells) >= 3 and len(headings) == 1:
             column, width = headings[0], len(cells)
     return items
+
+
+def row_needles(text: str, row: TableRow) -> CountItem | None:
+    """The needles of one row of a table laid out with spaces ("Row  Muscle  Side  Needles"
+    over "1  Supraspinatus  R  2"): the number under its header's one needles column."""
+    columns = [i for i, title in enumerate(row.header) if _NEEDLES_HEADING.fullmatch(title.strip())]
+    if row.is_header or len(columns) != 1 or columns[0] >= len(row.cells):
+        return None
+    start, end = row.cells[columns[0]]
+    number = _CELL_COUNT.fullmatch(text, start, end)
+    if number is None or int(number.group("n")) == 0:
+        return None
+    return CountItem(number.span("n"), int(number.group("n")))

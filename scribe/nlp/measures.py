@@ -39,7 +39,8 @@ _COURSE_COUNT = re.compile(
 )
 # A bare number right after a pain word: "pain 6", "NPRS 6", "pain level of 6", "rated 6".
 _NOT_A_RATING = (
-    r"(?!\s*(?:/|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
+    # (a slash before the other timing parts two ratings: "Pre 6 / Post 3")
+    r"(?!\s*(?:/(?!\s*(?:pre|post|before|after)\b)|out\s+of|degrees|°|%|weeks?|days?|months?|years?|minutes?|min\b|hours?|hrs?\b|"
     r"needles?|times|sessions?|visits?|mm|cm|muscles?|miles?|km|kilomet(?:er|re)s?|blocks?|laps?|"
     r"reps?|steps?|feet|yards?|flights?|o'?clock|pm|am|mg|ml|cc|units?|inch(?:es)?|pounds?|lbs?|kg|"
     r"percent|fingers?|yrs?|yo\b)|[-\u2010][a-z]"  # nor a compound: "a two-week trip"

@@ -17,10 +17,18 @@ from scribe.nlp.counts import CountItem, compile_lowercase
 from scribe.nlp.extensions import sentences, target_spans
 from scribe.nlp.numbers import NUMBER, parse_number
 
-# a count written right after a muscle's name: "R UFT x3", "L QL (4)"
+# not a count of needles: "x3 weeks", "x2 per day", "x 2/7", "x1.5"
+_NOT_NEEDLES = (
+    r"(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|sessions?|visits?|reps?|sets?|per|each|/|\d|\.\d))"
+)
+# a count written right after a muscle's name: "R UFT x3", "L QL (4)", "R ECRL (x2)"
 _AFTER_NAME = re.compile(
-    r"\s*(?:x\s*(?P<x>\d{1,2})|\(\s*(?P<b>\d{1,2})\s*\))(?!\s*(?:wks?|weeks?|days?|mins?|minutes?|"
-    r"sessions?|visits?|reps?|sets?|per|each|/|\d|\.\d))"
+    r"\s*(?:x\s*(?P<x>\d{1,2})|\(\s*(?:x\s*)?(?P<b>\d{1,2})\s*\))" + _NOT_NEEDLES
+)
+# counts written per spinal level after a name: "L multifidus L4-5 x2 and L5-S1 x2"
+_LEVEL_COUNT = re.compile(
+    r"\s*(?:(?:,|and|&)\s*)?(?:at\s+)?[ctls]\d{1,2}(?:\s*-\s*[ctls]?\d{1,2})?\s*x\s*(?P<x>\d{1,2})"
+    + _NOT_NEEDLES
 )
 
 
@@ -70,8 +78,8 @@ def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
     runs: list[list[re.Match[str]]] = []
     previous_end: int | None = None
     for span in treated:
-        match = _AFTER_NAME.match(text, span.end_char)
-        if match is None:
+        written = _written_after(text, span.end_char)
+        if not written:
             previous_end = None
             continue
         joined = previous_end is not None and _LIST_GAP.fullmatch(
@@ -79,21 +87,32 @@ def counts_after_names(doc: Doc, text: str) -> list[CountItem]:
         )
         clause = max(text.rfind(c, 0, span.start_char) for c in ".;:\n") + 1
         if joined:
-            runs[-1].append(match)
+            runs[-1].extend(written)
         elif _TWITCH_BEFORE.search(text, clause, span.start_char):
             previous_end = None  # a list of twitches
             continue
         else:
-            runs.append([match])
-        previous_end = match.end()
+            runs.append(written)
+        previous_end = written[-1].end()
     items: list[CountItem] = []
     for run in runs:
-        if len(run) < 2:
+        if len(run) < 2:  # one name with one count may count something else
             continue
         for match in run:
             group = "x" if match.group("x") else "b"
             items.append(CountItem((match.start(group), match.end(group)), int(match.group(group))))
     return items
+
+
+def _written_after(text: str, end: int) -> list[re.Match[str]]:
+    """The counts written right after a name ending at ``end``: one ("x3"), or one per
+    spinal level ("L4-5 x2 and L5-S1 x2"); none when no count follows."""
+    if match := _AFTER_NAME.match(text, end):
+        return [match]
+    levels: list[re.Match[str]] = []
+    while level := _LEVEL_COUNT.match(text, levels[-1].end() if levels else end):
+        levels.append(level)
+    return levels
 
 
 def per_muscle(doc: Doc, count: CountItem) -> CountItem:

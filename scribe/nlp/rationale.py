@@ -22,6 +22,7 @@ from scribe.nlp.counts import (
     CountItem,
     compile_lowercase,
     read_counts,
+    row_needles,
     table_counts,
     without_sizes,
 )
@@ -54,6 +55,8 @@ from scribe.nlp.time_reach import said_of_another_visit
 from scribe.schemas.lexicon import StatementLexicon
 
 CharSpan = tuple[int, int]
+# a note that may count needles names needling: "needles", "dry needling", "TDN", "insertions"
+_NEEDLING_WORD = re.compile(r"needl|insertion|\bt?dn\b")
 
 
 @dataclass
@@ -104,15 +107,25 @@ def _apart_from(items: list[CountItem], read: list[CountItem]) -> list[CountItem
 
 def _table_counts(doc: Doc, lowered: str) -> list[CountItem]:
     """Needles in a table's column, read from the note as written where the doc carries it:
-    the reader's copy squeezes the tabs between a flowsheet's columns into spaces."""
+    the reader's copy squeezes the tabs between a flowsheet's columns into spaces. A table laid
+    out with spaces is read by the columns its rows stand under (``templates``)."""
     source = doc.user_data.get(SOURCE)
     if source is None or source.text != doc_text(doc) or "\t" not in source.original:
-        return table_counts(lowered, 0)
-    items = table_counts(same_length_lower(source.original), 0)
-    place = source.offsets
-    return [
-        CountItem((bisect_left(place, c.span[0]), bisect_left(place, c.span[1] - 1) + 1), c.value)
-        for c in items
+        items = table_counts(lowered, 0)
+    else:
+        place = source.offsets
+        items = [
+            CountItem(
+                (bisect_left(place, c.span[0]), bisect_left(place, c.span[1] - 1) + 1), c.value
+            )
+            for c in table_counts(same_length_lower(source.original), 0)
+        ]
+    aligned = (row_needles(lowered, row) for row in template_of(doc).rows.values())
+    return items + [
+        c
+        for c in aligned
+        if c is not None
+        and not any(a < c.span[1] and c.span[0] < b for a, b in (i.span for i in items))
     ]
 
 
@@ -252,7 +265,7 @@ class RationaleExtractor:
         # whole-note passes: one regex scan each
         lowered = doc_lower_text(doc)
         result.functional_limitations = self._limitations(lowered, 0)
-        if "needle" in lowered or "insertion" in lowered:
+        if _NEEDLING_WORD.search(lowered):
             counts = read_counts(NEEDLE_COUNT, without_sizes(lowered), 0, per_item=True)
             # needles counted in the history ("copied forward from the last visit: ... 2
             # needles each") are another visit's

@@ -55,6 +55,14 @@ def needles(note: Note) -> int | None:
         ),
         # a count said in words before "total"
         ("Dry needled the right masseter and temporalis with fine needles, about six total.", 6),
+        # "(xN)" in brackets after each name
+        ("TDN: L scalene anterior (x2), L SCM (x1), L levator (x3). No injectate.", 6),
+        # counts per spinal level after one name, in a note that says "needling" only
+        (
+            "Dry needling: R multifidus L3-4 x2 and L4-5 x1, R QL x3, R glute med x2. "
+            "No injectate.",
+            8,
+        ),
     ],
 )
 def test_needles_of_each_listed_muscle_are_added(note_of: NoteOf, text: str, expected: int) -> None:
@@ -99,6 +107,19 @@ def test_numbers_near_needles_that_count_no_needles(note_of: NoteOf, text: str) 
 )
 def test_needles_of_a_table_column_are_added(note_of: NoteOf, text: str, expected: int) -> None:
     assert needles(note_of(text)) == expected
+
+
+def test_needles_of_a_table_laid_out_with_spaces_are_added(note_of: NoteOf) -> None:
+    # the cells are left-aligned under their titles: the "Y" under the wide twitch title is
+    # that column's, not a second word of the needles cell
+    text = (
+        "#   Site              Side   Needles   Twitch response   Done\n"
+        "1   Gluteus medius    L      4         Y                 Y\n"
+        "2   Piriformis        L      1         N                 Y\n"
+        "3   QL                L      0         -                 N - declined\n"
+        "\nInjectate: none. Tolerated well."
+    )
+    assert needles(note_of(text)) == 5
 
 
 def test_a_table_without_a_needles_column_counts_no_needles(note_of: NoteOf) -> None:

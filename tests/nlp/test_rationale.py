@@ -162,6 +162,8 @@ def test_rationale_no_difficulty_is_no_functional_limitation(
         ("Pain nine before two after.", 9, 2),
         ("Her pain was an eight and now it's about a five.", 8, 5),
         ("Coming in he was a five and he left at a two.", 5, 2),
+        # a slash parts the two timed ratings, as it parts no scale
+        ("VAS: before 8 / after 5.", 8, 5),
     ],
 )
 def test_rationale_pain_before_and_after(

@@ -68,6 +68,14 @@ _COUNTED = re.compile(
 )
 
 
+# the procedure said of the names before, then a clause of its own: "in all of them, and the"
+_OF_THEM = re.compile(
+    r"\s+(?:in|into|of|at|to|for)\s+(?:all|each|both)(?:\s+of)?\s+(?:them|these|those)\s*,?\s*"
+    r"(?:and|but|while|with)\b",
+    re.IGNORECASE,
+)
+
+
 # the procedure's object is a count of muscles and no name: "I dry needled three muscles"
 _COUNT_OBJECT = re.compile(
     rf"\s*(?:(?:all|the)\s+)?(?P<n>{NUMBER})\s+(?:muscles|trigger\s+points)\b", re.IGNORECASE
@@ -142,7 +150,11 @@ class AnaphoraTies:
                     if mention.span._.status not in ("negated", "historical"):
                         self._tie(mention, event, "anaphora", (words.start, words.end))
                 continue
-            if event.muscles and not self._counts_more(text, sent, event):
+            if (
+                event.muscles
+                and not self._counts_more(text, sent, event)
+                and not self._all_of_them_first(text, words, event)
+            ):
                 continue
             before = [
                 m
@@ -251,6 +263,14 @@ class AnaphoraTies:
         number = parse_number(counted.group("n")) if counted else None
         names = {(m.label_, m.text.lower(), str(m._.laterality)) for m in event.muscles}
         return number is not None and number > len(names)
+
+    @staticmethod
+    def _all_of_them_first(text: str, words: Span, event: ProcedureEvent) -> bool:
+        """ "a local twitch in all of them, and the left adductor longus reproduced her pain":
+        the procedure's words point back at the names before them, and only then go on to a
+        name of their own."""
+        first = min(m.start_char for m in event.muscles)
+        return words.end_char <= first and _OF_THEM.match(text, words.end_char, first) is not None
 
     def _points_back(self, window: str, before_words: str, words: str) -> bool:
         """An anaphor in ``window``, unless the only one is the determiner of the procedure's

@@ -24,6 +24,7 @@ from scribe.nlp.extensions import (
     target_spans,
 )
 from scribe.nlp.muscle_lists import CORRECTION_WORDS
+from scribe.nlp.numbers import parse_number
 from scribe.nlp.side_columns import mark_side_columns
 from scribe.nlp.side_cues import SideCue, SideCueFinder
 from scribe.nlp.side_references import (
@@ -40,6 +41,11 @@ from scribe.schemas.lexicon import LateralityLexicon
 # the words a clause that mirrors the names before it starts after: "..., and then the same
 # on the right", "did the same on the left"
 _MIRROR_LEADS = frozenset({"and", "then", "did", "also"})
+# what may open a sentence that mirrors the one before: "Then I did the same on the right"
+_MIRROR_OPENERS = _MIRROR_LEADS | {
+    "i", "we", "so", "um", "uh", "okay", "ok", "next", "after", "that", "have", "had", "was",
+    "were", "performed", "repeated", "needled", "treated", "done",
+}  # fmt: skip
 _PREFIX_GAP = frozenset(
     {"-", "sided", "side", "the", "of", "'s", "(", ")", "m.", "mm."}
     | {"first", "1st", "second", "2nd", "third", "3rd"}
@@ -123,6 +129,12 @@ class LateralityTagger:
     def _record_mirror(
         doc: Doc, sent: Span, match: re.Match[str], side: str, source: list[Span]
     ) -> None:
+        said = match.groupdict().get("n")
+        number = parse_number(said) if said else None
+        if number is not None:
+            # "the same two on the right": the last names of those before, as many as it says
+            names = list(dict.fromkeys(s._.entry_id for s in source))[-int(number) :]
+            source = [s for s in source if s._.entry_id in names]
         start, end = sent.start_char + match.start(), sent.start_char + match.end()
         doc._.mirrors.append((start, end, side, [(s.start_char, s.end_char) for s in source]))
 
@@ -131,6 +143,9 @@ class LateralityTagger:
         match = self._mirror_in(sent)
         if match is None:
             return
+        opening = re.findall(r"[\w']+", span_text(sent)[: match.start()].lower())
+        if not all(word in _MIRROR_OPENERS for word in opening):
+            return  # "ROM is the same on the right" mirrors nothing
         earlier = [s for s in spans if s.start < sent.start and s.label_ == "MUSCLE"]
         if not earlier:
             return

@@ -334,6 +334,34 @@ def test_the_same_on_the_other_side_at_the_end_of_a_sentence_copies_its_names(
     }
 
 
+def test_the_same_number_on_the_other_side_copies_that_many_names(scribe: Scribe) -> None:
+    text = (
+        "I dry needled the left infraspinatus, teres minor and posterior deltoid, and the same "
+        "two on the right. No injectate."
+    )
+    muscles = {(m.name, m.laterality) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("infraspinatus", "left"),
+        ("teres minor", "left"),
+        ("posterior deltoid", "left"),
+        ("teres minor", "right"),
+        ("posterior deltoid", "right"),
+    }
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Cervical rotation is the same on the right.", "Her pain was about the same on the right."],
+)
+def test_a_sentence_of_its_own_the_same_on_a_side_copies_only_a_treatment(
+    scribe: Scribe, said: str
+) -> None:
+    text = f"Dry needled the L scalenes and L levator. {said}"
+    assert {m.laterality for m in scribe.extract(text).note.muscles} == {"left"}
+    text = "Dry needled the L scalenes and L levator. Then I did the same on the right."
+    assert {m.laterality for m in scribe.extract(text).note.muscles} == {"left", "right"}
+
+
 def test_that_side_is_the_side_said_before_it(scribe: Scribe) -> None:
     text = "Dry needled the right gluteus medius. The piriformis on that side was needled too."
     sides = {m.name: m.laterality for m in scribe.extract(text).note.muscles}

@@ -88,3 +88,16 @@ def test_an_export_s_later_note_of_another_date_is_that_visit_s() -> None:
     # a date of service said in a sentence of today's note opens no note of its own
     text = "DOS: 03/13/2026\nLast visit DOS 02/27/2026 was a re-eval. Today DN to L soleus.\n"
     assert Scribe().extract(text).coding.muscle_count == 1
+
+
+@pytest.mark.parametrize("name", ["piriformis", "gluteus minimus", "quadratus lumborum"])
+def test_a_visit_named_by_its_number_after_any_name_is_another_visit(
+    scribe: Scribe, name: str
+) -> None:
+    # a name ending in "-is" before "at visit 3" is no "is at visit 3" (today's place)
+    text = f"Dry needled the left {name} today. We needled the right {name} at visit 3."
+    muscles = muscle_statuses(scribe, text)
+    assert muscles[(name, "left")] == "treated"
+    assert muscles[(name, "right")] == "historical"
+    text = f"She is at visit 3 of 10. Dry needled the left {name}."
+    assert muscle_statuses(scribe, text) == {(name, "left"): "treated"}

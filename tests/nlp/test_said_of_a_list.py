@@ -89,3 +89,15 @@ def test_a_names_own_passive_denial_is_no_session_statement(
 )
 def test_a_stated_count_corrected_as_it_is_said(scribe: Scribe, said: str, counts: list) -> None:
     assert [c.value for c in scribe.extract(said).note.stated_muscle_counts] == counts
+
+
+def test_a_twitch_in_all_of_them_then_a_name_of_its_own_points_back(scribe: Scribe) -> None:
+    text = (
+        "Right infraspinatus and teres minor. Local twitch responses in both of them, and the "
+        "infraspinatus reproduced her arm pain. Nothing injected."
+    )
+    assert muscle_statuses(scribe, text) == {
+        ("infraspinatus", "right"): "treated",
+        ("teres minor", "right"): "treated",
+    }
+    assert claim_lines(scribe, text) == {("20560", ())}

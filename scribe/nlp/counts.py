@@ -77,7 +77,7 @@ _EACH = re.compile(
     r"\s*(?:(?:in|into|to|at|for)\s+(?:each|every)\b|each\b|apiece\b|/\s*ea\b|ea\b\.?)"
 )
 # "two needles per side": per side treated
-_PER_SIDE = re.compile(r"\s*(?:(?:per|each|a)\s+side|/\s*side)\b")
+_PER_SIDE = re.compile(r"\s*(?:(?:on\s+|for\s+)?(?:per|each|either|a)\s+side|/\s*side)\b")
 _NOT_NEEDLES_BEFORE = re.compile(
     r"\b(?:ltrs?|twitch(?:es)?|responses?|reps?|sets?|repeated|times)\s*$", re.IGNORECASE
 )

@@ -60,9 +60,13 @@ _POSTFIX_GAP = frozenset(
 )
 # "all of those", "each of them": said after a list, before the side that covers it
 _POINTING_BACK = frozenset({"all", "each", "of", "those", "these", "them", "three", "four"})
-_HEADER_MAX_WORDS = 4
-_HEADER_MAX_CHARS = 40  # a side header of at most four words is never longer
-_HEADER_WORDS = frozenset({"side", "sided", "only", "muscles", "the", "treated", "needled"})
+_HEADER_MAX_WORDS = 5
+_HEADER_MAX_CHARS = 40  # a side header of at most five words is seldom longer
+_HEADER_WORDS = frozenset(
+    {"side", "sided", "only", "muscles", "the", "treated", "needled"}
+    # the side of the whole session said once: "Everything today is right sided."
+    | {"everything", "everything's", "all", "today", "is", "was", "on"}
+)
 _BRACKETED_SIDE = re.compile(
     r"\(\s*(?:r|l|rt|lt|right|left|bilat\w*|b/l|both)\.?(?:\s+sides?)?(?:\s+only)?\s*\)\s*:?$",
     re.IGNORECASE,

@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Doc
 
 from scribe.nlp.counts import CountItem, compile_lowercase
-from scribe.nlp.extensions import sentences, target_spans
+from scribe.nlp.extensions import doc_text, sentences, target_spans
 from scribe.nlp.numbers import NUMBER, parse_number
 
 # not a count of needles: "x3 weeks", "x2 per day", "x 2/7", "x1.5"
@@ -163,8 +163,11 @@ def corrected_totals(text: str, counts: list[CountItem]) -> list[CountItem]:
 
 def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) -> list[CountItem]:
     """ "two needles in each, so eight needles": a count that equals a per-muscle count
-    multiplied out in its sentence is the session total said again."""
+    multiplied out in its sentence, or the sum of the counts said before it there, is the
+    session total said again."""
     sents = sentences(doc)
+    text = doc_text(doc)
+    names = [span.start_char for span in target_spans(doc) if span.label_ == "MUSCLE"]
 
     def sentence(item: CountItem) -> int:
         at = item.span[0]
@@ -175,12 +178,26 @@ def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) ->
         for c, was in zip(counts, said, strict=True)
         if was.each or was.per_side
     }
-    return [
-        CountItem(c.span, c.value, True)
-        if not c.total and not (was.each or was.per_side) and (sentence(c), c.value) in products
-        else c
-        for c, was in zip(counts, said, strict=True)
-    ]
+    out: list[CountItem] = []
+    for k, (c, was) in enumerate(zip(counts, said, strict=True)):
+        here = sentence(c)
+        # "three needles in the glute med, two in the minimus and one in the TFL, six
+        # needles": two counts or more before it in its sentence, and it is their sum
+        parts = [p for p in counts[:k] if sentence(p) == here and not p.total]
+        summed = (
+            len(parts) >= 2
+            and sum(p.value for p in parts) == c.value
+            and not _OWN_SITE.match(text, c.span[1])
+            and not any(parts[-1].span[1] <= a < c.span[0] for a in names)
+        )
+        again = (here, c.value) in products or summed
+        total = not c.total and not (was.each or was.per_side) and again
+        out.append(CountItem(c.span, c.value, True) if total else c)
+    return out
+
+
+# a count that goes on to its own site: "5 needles in the QL" (a part, not the sum)
+_OWN_SITE = re.compile(r"(?:\s+needles?)?\s*(?:in|into|to|for|at|on)\b", re.IGNORECASE)
 
 
 # a stated count corrected as it is said: "three muscles, actually make that four"

@@ -239,12 +239,18 @@ class EllipsisResolver:
         step = 1 if after else -1
         i = edge if after else edge - 1
         while True:
-            # one or two coordinators (", and") then a single word
+            # one or two coordinators (", and") then a single word; "the" may stand on either
+            # side of them ("the medial and the lateral gastroc")
             j = i
-            hops = 0
-            while 0 <= j < len(doc) and doc[j].lower_ in _COORDINATORS and hops < 2:
+            hops = steps = 0
+            while 0 <= j < len(doc) and steps < 4:
+                word = doc[j].lower_
+                if word in _COORDINATORS and hops < 2:
+                    hops += 1
+                elif word != "the":
+                    break
                 j += step
-                hops += 1
+                steps += 1
             if hops == 0 or not (0 <= j < len(doc)) or j in covered:
                 return found
             word = doc[j].lower_

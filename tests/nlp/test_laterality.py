@@ -412,3 +412,19 @@ def test_laterality_a_side_after_words_pointing_back_at_the_list(
     got = sides(note)
     assert got["abductor-hallucis"] == got["quadratus-plantae"] == "left"
     assert got["flexor-digitorum-brevis"] == "left"
+
+
+@pytest.mark.parametrize("said", ["Everything today is left sided.", "All on the left today."])
+def test_the_side_of_the_whole_session_said_once_reaches_the_names_after_it(
+    scribe: Scribe, said: str
+) -> None:
+    text = (
+        f"Hip pain. {said} Taut bands in the piriformis and the glute med, and I dry needled "
+        "both. No injectate. Next week I will needle the right piriformis."
+    )
+    muscles = {(m.name, m.laterality, m.status) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("piriformis", "left", "treated"),
+        ("gluteus medius", "left", "treated"),
+        ("piriformis", "right", "planned"),
+    }

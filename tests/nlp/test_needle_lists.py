@@ -55,6 +55,20 @@ def needles(note: Note) -> int | None:
         ),
         # a count said in words before "total"
         ("Dry needled the right masseter and temporalis with fine needles, about six total.", 6),
+        # the parts, then their sum said again after the muscles' count
+        (
+            "Dry needled the right soleus with two needles and the right medial gastroc with "
+            "three needles, two muscles, five needles. No injectate.",
+            5,
+        ),
+        # a third part that happens to be the sum of the first two is still a part
+        (
+            "Dry needled the R UT, levator and QL: 3 needles in the UT, 2 in the levator, "
+            "5 needles in the QL.",
+            10,
+        ),
+        # "on each side" is per side
+        ("Dry needled the scalenes, left and right, three needles on each side.", 6),
         # "(xN)" in brackets after each name
         ("TDN: L scalene anterior (x2), L SCM (x1), L levator (x3). No injectate.", 6),
         # counts per spinal level after one name, in a note that says "needling" only

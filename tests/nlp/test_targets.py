@@ -100,6 +100,9 @@ def test_targets_substances_and_findings(nlp: Language) -> None:
         ("gluteus medius and minimus", ["gluteus-medius", "gluteus-minimus"]),
         # the part of one of them named after a plural
         ("pectorals major and minor", ["pectoralis-major", "pectoralis-minor"]),
+        # "the" said again before each part
+        ("upper and the lower trapezius", ["upper-trapezius", "lower-trapezius"]),
+        ("gluteus medius and the minimus", ["gluteus-medius", "gluteus-minimus"]),
     ],
 )
 def test_targets_ellipsis_names_each_muscle(nlp: Language, text: str, expected: list[str]) -> None:

@@ -31,7 +31,8 @@ practice = the spoken cases of the thirty-third author's set; dictation = the th
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
 afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime,
-sidelong, halfway and retake = the spoken cases of the thirty-ninth to forty-fifth authors' sets.
+sidelong, halfway, retake and tallied = the spoken cases of the thirty-ninth to forty-sixth
+authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -112,6 +113,8 @@ SETS = {
     "halfway": ("halfway",),
     # the spoken cases of the forty-fifth author's set, first read aloud on 2026-12-07
     "retake": ("retake",),
+    # the spoken cases of the forty-sixth author's set, first read aloud on 2026-12-07
+    "tallied": ("tallied",),
 }
 
 

@@ -83,6 +83,7 @@ SETS = (
     "sidelong",
     "halfway",
     "retake",
+    "tallied",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from scribe.nlp.spinal_levels import region_after
 from scribe.schemas.common import Evidence
 from scribe.schemas.note import Muscle
 
@@ -112,6 +113,11 @@ def naming_span(
             return _span(mention)
     if text is None or text[own.start : own.end] != own.text:
         return own
+    for mention in muscle.mentions:
+        # "multifidus at L four L five": the level after the words names the part
+        region = region_after(text, mention.end) if mention.text else None
+        if region is not None and names_all_words(f"{region} {mention.text}", muscle.name):
+            return _span(mention)
     around = _window(text, own, muscle.name)
     if around is not None:
         return around

@@ -91,8 +91,8 @@ def _placed(
     column: Callable[[int], int],
 ) -> tuple[tuple[int, int], ...]:
     """The row's cells by the header's columns (an empty range where a column has none): a
-    cell under a title's columns is that title's, as a left-aligned "Y" under a wide "TrP/taut
-    band"; a cell under none is the title's whose middle is nearest."""
+    cell under a title's columns is that title's, as a left-aligned "x" under a wide "Twitch
+    response"; a cell under none is the title's whose middle is nearest."""
     offset = 0 if named else 1
     found: dict[int, tuple[int, int]] = {}
     for a, b in row:

@@ -68,7 +68,7 @@ _COUNTED = re.compile(
 )
 
 
-# the procedure said of the names before, then a clause of its own: "in all of them, and the"
+# the procedure said of the names before, then a clause of its own: "in each of these, but"
 _OF_THEM = re.compile(
     r"\s+(?:in|into|of|at|to|for)\s+(?:all|each|both)(?:\s+of)?\s+(?:them|these|those)\s*,?\s*"
     r"(?:and|but|while|with)\b",
@@ -266,7 +266,7 @@ class AnaphoraTies:
 
     @staticmethod
     def _all_of_them_first(text: str, words: Span, event: ProcedureEvent) -> bool:
-        """ "a local twitch in all of them, and the left adductor longus reproduced her pain":
+        """ "good twitches in each of them, and the soleus referred into the heel":
         the procedure's words point back at the names before them, and only then go on to a
         name of their own."""
         first = min(m.start_char for m in event.muscles)

@@ -301,8 +301,8 @@ def table_counts(text: str, offset: int) -> list[CountItem]:
 
 
 def row_needles(text: str, row: TableRow) -> CountItem | None:
-    """The needles of one row of a table laid out with spaces ("Row  Muscle  Side  Needles"
-    over "1  Supraspinatus  R  2"): the number under its header's one needles column."""
+    """The needles of one row of a table laid out with spaces ("Site  Side  Needles  Twitch"
+    over "Soleus  L  3  x"): the number under its header's one needles column."""
     columns = [i for i, title in enumerate(row.header) if _NEEDLES_HEADING.fullmatch(title.strip())]
     if row.is_header or len(columns) != 1 or columns[0] >= len(row.cells):
         return None

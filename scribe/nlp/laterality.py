@@ -64,7 +64,7 @@ _HEADER_MAX_WORDS = 5
 _HEADER_MAX_CHARS = 40  # a side header of at most five words is seldom longer
 _HEADER_WORDS = frozenset(
     {"side", "sided", "only", "muscles", "the", "treated", "needled"}
-    # the side of the whole session said once: "Everything today is right sided."
+    # the side of the whole session said once: "All left side today."
     | {"everything", "everything's", "all", "today", "is", "was", "on"}
 )
 _BRACKETED_SIDE = re.compile(

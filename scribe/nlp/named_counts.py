@@ -181,8 +181,8 @@ def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) ->
     out: list[CountItem] = []
     for k, (c, was) in enumerate(zip(counts, said, strict=True)):
         here = sentence(c)
-        # "three needles in the glute med, two in the minimus and one in the TFL, six
-        # needles": two counts or more before it in its sentence, and it is their sum
+        # "four needles in the infraspinatus, one in the teres minor and two in the deltoid,
+        # seven needles": two counts or more before it in its sentence, and it is their sum
         parts = [p for p in counts[:k] if sentence(p) == here and not p.total]
         summed = (
             len(parts) >= 2

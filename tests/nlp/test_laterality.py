@@ -414,7 +414,7 @@ def test_laterality_a_side_after_words_pointing_back_at_the_list(
     assert got["flexor-digitorum-brevis"] == "left"
 
 
-@pytest.mark.parametrize("said", ["Everything today is left sided.", "All on the left today."])
+@pytest.mark.parametrize("said", ["Everything is left sided today.", "All on the left today."])
 def test_the_side_of_the_whole_session_said_once_reaches_the_names_after_it(
     scribe: Scribe, said: str
 ) -> None:

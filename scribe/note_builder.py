@@ -8,6 +8,7 @@ assembled as plain data and validated once, at the end.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from spacy.tokens import Doc, Span
@@ -16,7 +17,7 @@ from scribe.diagnoses.lexicon import load_diagnosis_lexicon
 from scribe.diagnoses.resolve import Resolver
 from scribe.lexicons import Lexicons
 from scribe.muscle_entries import MuscleEntries, rank
-from scribe.nlp.extensions import doc_text, target_spans
+from scribe.nlp.extensions import doc_text, span_text, target_spans
 from scribe.nlp.injectate import InjectateFindings
 from scribe.nlp.normalize import NormalizedText, normalize
 from scribe.nlp.procedure_event import ProcedureEvent
@@ -61,7 +62,14 @@ class NoteBuilder:
                 "document_kind": doc._.document_kind,
                 "procedures": [self._procedure(text, doc, e) for e in events if e.proven],
                 "muscles": muscles,
-                "groups": self._groups(text, [s for s in targets if s.label_ == "GROUP"]),
+                "groups": self._groups(
+                    text,
+                    [
+                        s
+                        for s in targets
+                        if s.label_ == "GROUP" and not self._one_member_again(s, targets)
+                    ],
+                ),
                 "other_mentions": others,
                 "injectate": self._injectate(text, injectate),
                 "rationale": self._rationale(text, rationale),
@@ -72,6 +80,22 @@ class NoteBuilder:
                 "diagnoses": self._diagnoses(doc, doc._.diagnoses or [], text),
                 "text_length": len(source.original),
             }
+        )
+
+    def _one_member_again(self, group: Span, targets: list[Span]) -> bool:
+        """ "the left glute med ... forties in the glute": a group's name said in the
+        singular, in a note that names one muscle of the group, by words that hold that name,
+        and needled it, is that muscle said short (the plural, "the glutes", stays the group;
+        "rotator cuff" is no word of a member's name)."""
+        said = span_text(group).lower()
+        if said.endswith("s"):
+            return False
+        members = set(self._lexicons.group_by_id[group._.entry_id].members)
+        named = [s for s in targets if s.label_ == "MUSCLE" and s._.entry_id in members]
+        return (
+            len({s._.entry_id for s in named}) == 1
+            and any(s._.status == "treated" for s in named)
+            and all(re.search(rf"\b{re.escape(said)}", span_text(s).lower()) for s in named)
         )
 
     def _groups(self, text: Quote, spans: list[Span]) -> list[Data]:

@@ -175,7 +175,12 @@ class LateralityTagger:
         start = sent.start_char + match.start()
         word = match.group("side").lower()
         source = [s for s in names if s.end_char <= start]
-        if word not in ("left", "right") or len(source) < len(names):
+        end = sent.start_char + match.end()
+        later = [s for s in names if s.start_char >= end]
+        # (a run-on sentence may go on past a comma to other names: "... and the same two on
+        # the right, one needle in each, and the left one referred ...")
+        goes_on = bool(later) and "," in doc.text[end : later[0].start_char]
+        if word not in ("left", "right") or not source or (later and not goes_on):
             return  # a side said by name, after every name of the sentence
         before = doc.text[sent.start_char : start].split()
         if not before or not (

@@ -43,9 +43,12 @@ _TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^
 # the number of a list said at its end, as speakers do: "upper traps both sides and the left
 # levator, that's three", "... and the right QL, so four in all" (not "that's two needles")
 _LIST_TALLY = compile_lowercase(
-    rf"[\s,]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so)\s+(?P<n>{NUMBER})"
+    rf"[\s,]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so|"
+    # "..., and those are the four I needled"
+    rf"(?:and\s+)?(?:those|these)\s+(?:are|were)(?:\s+the)?)\s+(?P<n>{NUMBER})"
     rf"(?:\s+(?:in\s+all|in\s+total|total|altogether|all\s+together))?"
-    rf"(?=\s*(?:[,.;:]|$)|\s+(?:muscles?|dry|and|then|today)\b)"
+    rf"(?=\s*(?:[,.;:]|$)|\s+(?:muscles?|dry|and|then|today)\b|"
+    rf"\s+(?:i|we)\s+(?:dry\s+)?(?:needled|did|treated|injected)\b)"
 )
 
 

@@ -89,6 +89,11 @@ def test_a_pain_rating_corrected_as_it_is_said_is_the_second(
     [
         ("right gluteus medius, right piriformis and the left QL, that's three, dry needled", [3]),
         ("dry needling to the calf, medial gastroc and soleus, so two in all, tolerated well", [2]),
+        (
+            "twitches in the left infraspinatus, teres minor and supraspinatus, and those are "
+            "the three I needled, no injectate",
+            [3],
+        ),
         # a number of needles is no number of muscles
         ("dry needled the right QL, that's two needles, and the right multifidus", []),
     ],

@@ -428,3 +428,18 @@ def test_the_side_of_the_whole_session_said_once_reaches_the_names_after_it(
         ("gluteus medius", "left", "treated"),
         ("piriformis", "right", "planned"),
     }
+
+
+def test_the_same_on_a_side_in_a_run_on_that_goes_on_to_other_names(scribe: Scribe) -> None:
+    text = (
+        "i dry needled the infraspinatus and the teres minor on the left and then the same on "
+        "the right, two needles in each, taut bands in all of them and the left infraspinatus "
+        "referred down the arm, no injectate"
+    )
+    muscles = {(m.name, m.laterality) for m in scribe.extract(text).note.muscles}
+    assert muscles == {
+        ("infraspinatus", "left"),
+        ("teres minor", "left"),
+        ("infraspinatus", "right"),
+        ("teres minor", "right"),
+    }

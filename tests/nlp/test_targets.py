@@ -229,3 +229,22 @@ def test_targets_ls_is_the_levator_only_in_a_list(
     nlp: Language, text: str, found: list[str]
 ) -> None:
     assert [e for _, label, e in targets(nlp, text) if label == "MUSCLE"] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        # the group's name in the singular, for the one member named and needled
+        ("Dry needled the L glute med, two needles in the glute. No injectate.", []),
+        # the plural stays the group
+        ("Dry needled the L glute med and the L glutes. No injectate.", ["gluteals"]),
+        # no member needled: the group is all the note says was needled
+        ("Dry needled the glute. L glute max palpated only.", ["gluteals"]),
+        # a group's name that is no word of its member's name
+        ("Dry needled the R infraspinatus, rotator cuff tight. No injectate.", ["rotator cuff"]),
+    ],
+)
+def test_targets_a_group_said_short_for_its_one_needled_member(
+    scribe: Scribe, text: str, groups: list[str]
+) -> None:
+    assert [g.name for g in scribe.extract(text).note.groups] == groups

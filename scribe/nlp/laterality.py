@@ -177,8 +177,8 @@ class LateralityTagger:
         source = [s for s in names if s.end_char <= start]
         end = sent.start_char + match.end()
         later = [s for s in names if s.start_char >= end]
-        # (a run-on sentence may go on past a comma to other names: "... and the same two on
-        # the right, one needle in each, and the left one referred ...")
+        # (a run-on sentence may go on past a comma to other names: "... and then the same on
+        # the left, three needles apiece, twitches in all and the right QL referred ...")
         goes_on = bool(later) and "," in doc.text[end : later[0].start_char]
         if word not in ("left", "right") or not source or (later and not goes_on):
             return  # a side said by name, after every name of the sentence

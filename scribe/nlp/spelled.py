@@ -52,6 +52,16 @@ class SpelledAbbreviations:
                 continue
             letters, end = self._letters_from(doc, i, covered)
             entry = self._entry.get("".join(letters).upper()) if len(letters) >= 2 else None
+            if (
+                entry is None
+                and len(letters) >= 3
+                and letters[-1] == "I"
+                and end == i + len(letters)
+            ):
+                # "the left Q L I'm holding", "the S C M I needled": the pronoun after the
+                # letters is no letter
+                letters, end = letters[:-1], end - 1
+                entry = self._entry.get("".join(letters).upper())
             if entry is not None and (
                 len(letters) >= 3
                 or all(c.isupper() for c in letters)

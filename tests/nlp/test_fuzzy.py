@@ -154,6 +154,17 @@ def test_fuzzy_an_abbreviation_spelled_letter_by_letter(
 
 
 @pytest.mark.parametrize(
+    ("said", "name"),
+    [("the left T F L I'm leaving", "T F L"), ("the S C M I needled", "S C M")],
+)
+def test_fuzzy_a_spelled_abbreviation_before_the_pronoun_i(
+    nlp: Language, said: str, name: str
+) -> None:
+    [(words, _, match, _)] = muscles(nlp, f"Then {said} today.")
+    assert (words, match) == (name, "fuzzy")
+
+
+@pytest.mark.parametrize(
     ("text", "name"), [("S C Ms", "S C Ms"), ("S C M's", "S C M"), ("SCMS", "SCMS")]
 )
 def test_fuzzy_a_spelled_abbreviation_said_in_the_plural(

@@ -133,6 +133,7 @@ def test_the_words_of_a_procedure_not_done_leave_one_done_billed(scribe: Scribe,
         "and the left ql is next on my list for thursday",
         "the left ql she asked me to leave alone",
         "the left ql we're holding off on because of the rash",
+        "the left ql i'm holding today because of the rash",
         "left ql was on the plan but she was too sore",
     ],
 )

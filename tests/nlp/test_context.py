@@ -386,3 +386,12 @@ def test_another_treatment_said_right_after_a_name_is_that_name_s(scribe: Scribe
         "Dry needled the L gluteus medius, L piriformis stretched. No injectate."
     )
     assert {m.name for m in result.note.muscles if m.status == "treated"} == {"gluteus medius"}
+
+
+@pytest.mark.parametrize("hands_on", ["holding pressure on", "sustained pressure to"])
+def test_pressure_held_on_a_muscle_is_no_needling(scribe: Scribe, hands_on: str) -> None:
+    result = scribe.extract(f"Dry needled the right QL, then {hands_on} the left QL for 90 s.")
+    assert {(m.name, m.laterality) for m in result.note.muscles if m.status == "treated"} == {
+        ("quadratus lumborum", "right")
+    }
+    assert [(line.code, line.units) for line in result.coding.lines] == [("20560", 1)]

@@ -58,7 +58,7 @@ class SpelledAbbreviations:
                 and letters[-1] == "I"
                 and end == i + len(letters)
             ):
-                # "the left Q L I'm holding", "the S C M I needled": the pronoun after the
+                # "the right T F L I'd leave", "the S C M I needled": the pronoun after the
                 # letters is no letter
                 letters, end = letters[:-1], end - 1
                 entry = self._entry.get("".join(letters).upper())

@@ -200,11 +200,11 @@ class AnaphoraTies:
                 not own
                 and before
                 and (counted := _COUNT_OBJECT.match(text, words.end_char, stop)) is not None
-                and _names(last_run(before)) == parse_number(counted.group("n"))
+                and _names(run := last_run(before)) == parse_number(counted.group("n"))
             ):
                 # "Taut bands in the L QL, glute med and piriformis. ... I needled three
                 # muscles": as many names as it counts, named just before it, and no others
-                chosen = last_run(before)
+                chosen = run
             elif self._points_back(window, text[start : words.start_char], words.text):
                 # "the gluteus medius and minimus, so those are what I needled": an anaphor
                 # whose own sentence names muscles before it points at those

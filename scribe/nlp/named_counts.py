@@ -176,17 +176,18 @@ def restated_totals(doc: Doc, counts: list[CountItem], said: list[CountItem]) ->
         at = item.span[0]
         return next((i for i, s in enumerate(sents) if s.start_char <= at < s.end_char), -1)
 
+    where = [sentence(c) for c in counts]
     products = {
-        (sentence(c), c.value)
-        for c, was in zip(counts, said, strict=True)
+        (here, c.value)
+        for here, c, was in zip(where, counts, said, strict=True)
         if was.each or was.per_side
     }
     out: list[CountItem] = []
     for k, (c, was) in enumerate(zip(counts, said, strict=True)):
-        here = sentence(c)
+        here = where[k]
         # "four needles in the infraspinatus, one in the teres minor and two in the deltoid,
         # seven needles": two counts or more before it in its sentence, and it is their sum
-        parts = [p for p in counts[:k] if sentence(p) == here and not p.total]
+        parts = [p for p, at in zip(counts[:k], where, strict=False) if at == here and not p.total]
         summed = (
             len(parts) >= 2
             and sum(p.value for p in parts) == c.value

@@ -3,8 +3,8 @@ to recognition or to extraction.
 
 A case's claim lines (or a treated muscle) lost from the recording is an extraction loss when
 the reference text (what the engine was told to say) already loses it; a run-on extraction
-loss when only the reference written as a recogniser writes it (lower case, no punctuation)
-loses it; else a recognition loss.
+loss when only the reference written as a recogniser writes it (lower case, no punctuation, read
+as a transcript) loses it; else a recognition loss.
 
 Columns: `false` counts billed lines the case does not bill (a lower code too); `over` only
 those that claim more than was done (another service, a higher muscle band, more units).
@@ -22,6 +22,7 @@ from scribe import Scribe
 from scribe.coding.rules import load_rules
 from scribe.evaluation.golden import GoldenCase, compare, group_name_index
 from scribe.lexicons import load_lexicons
+from scribe.schemas.transcript import Transcript
 
 Row = dict[str, Any]
 _GROUPS: dict[str, str] = {}
@@ -142,7 +143,15 @@ def report(scribe: Scribe, cases: list[GoldenCase], rows: list[Row], *, verbose:
     plain: dict[str, tuple[set[tuple[str, str]], bool, list[str]]] = {}
     for case in cases:
         for text, table in ((case.text, reference), (run_on(case.text), plain)):
-            result = scribe.extract(text)
+            # the run-on form is what a recogniser writes, so it is read as a transcript (lower
+            # case "q l" is the spelled name there, not in typed text); the reference as typed
+            result = (
+                scribe.extract(text)
+                if table is reference
+                else scribe.extract_transcript(
+                    Transcript(text=text, language="en", duration=60.0, model="run-on reference")
+                )
+            )
             got = {(n, s) for n, s in treated(result)}
             found = diffs(case, result)
             table[case.id] = (got, "lines" not in found, sorted(found))

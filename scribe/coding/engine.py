@@ -30,7 +30,7 @@ from scribe.schemas.billing import BillingRules, Edit, PayerPolicy
 from scribe.schemas.coding import ClaimLine, CodingResult
 from scribe.schemas.common import Evidence
 from scribe.schemas.context import EncounterContext
-from scribe.schemas.note import Note
+from scribe.schemas.note import Note, Procedure
 from scribe.schemas.scope import ScopeFile
 
 #: Fallback prompt when the code table has no code for a service on the date.
@@ -195,11 +195,39 @@ class _Coder:
             count=line.muscle_count if line else 0,
         )
 
+    def _documented_today(self, services: list[str]) -> list[Procedure]:
+        """Procedures of ``services`` the note says were done to the patient today; none where
+        the note also says one of them was not done ("no acupuncture today")."""
+        of_them = [p for p in self.note.procedures if p.kind in services]
+        if any(p.time == "not_done" for p in of_them):
+            return []
+        return [p for p in of_them if p.time == "today" and p.experiencer == "patient"]
+
     def _edit_suppress(self, edit: Edit) -> None:
         line = self._line(edit.service)
         triggers = self._other_codes_matching(edit, list(edit.with_services))
         lines = [d for d in self.drafts if d.service in edit.with_services and not d.withheld]
-        if line is None or not (triggers or lines):
+        if line is None:
+            return
+        if not (triggers or lines):
+            documented = self._documented_today(list(edit.with_services))
+            if edit.documented_prompt is None or not documented:
+                return
+            # "acupuncture at BL23 ... I also dry needled the L QL": the note speaks of the
+            # other service today though no code of it is on the claim. The line is kept and
+            # the reviewer told: a note's "acupuncture" is too often the needles' name, another
+            # provider's or another day's to withhold a line on its word alone
+            self.applied.append(edit.id)
+            self.book.add(
+                edit.documented_prompt,
+                rule_id=edit.id,
+                evidence=[
+                    *line.evidence,
+                    *(Evidence(start=p.start, end=p.end, text=p.text) for p in documented),
+                ],
+                code=line.billing_code.code,
+                count=line.muscle_count,
+            )
             return
         self.applied.append(edit.id)
         line.withheld = True

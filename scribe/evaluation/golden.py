@@ -84,6 +84,7 @@ SETS = (
     "halfway",
     "retake",
     "tallied",
+    "alongside",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

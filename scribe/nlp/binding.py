@@ -92,6 +92,24 @@ def _inside(modifier: Any, span: Span) -> bool:
     return bool(span.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= span.end)
 
 
+# words beside a procedure that point back at names said before it: "each of them was dry
+# needled", "I dry needled all of them"
+_BACK_REFERENCES = frozenset({"them", "those", "these", "each", "all", "both", "they"})
+_BACK_REFERENCE_WINDOW = 3
+
+
+def _object_points_back(doc: Doc, end: int) -> bool:
+    """The words right after a procedure's ending at ``end`` are a back-reference as its
+    object ("dry needled both", "needled them all", "needled all of them")."""
+    return end < len(doc) and doc[end].lower_ in _BACK_REFERENCES
+
+
+def _points_back(doc: Doc, said: tuple[int, int]) -> bool:
+    low = max(0, said[0] - _BACK_REFERENCE_WINDOW)
+    high = min(len(doc), said[1] + _BACK_REFERENCE_WINDOW)
+    return any(doc[i].lower_ in _BACK_REFERENCES for i in range(low, high))
+
+
 class MuscleBinder:
     def __init__(self, lexicons: Lexicons) -> None:
         spec = lexicons.procedures
@@ -241,7 +259,12 @@ class MuscleBinder:
             ("OTHER_VISIT", "historical"),
             ("PALPATED_ONLY", "palpated_only"),
         )
-        if "NOT_TREATED" in categories and categories & {"PALPATED_ONLY", "PALPATED"}:
+        if (
+            "NOT_TREATED" in categories
+            and categories & {"PALPATED_ONLY", "PALPATED"}
+            # "no trigger point, I did not needle it": nothing found, so simply not needled
+            and not ("PALPATED_ONLY" not in categories and denied_findings(span, modifiers))
+        ):
             # "the deltoid I just palpated, I didn't go in there", "TrP also palpated in R
             # rhomboid major; not needled": a trigger point found, and so not needled (the
             # golden README's palpated only; authors of rounds, afterhours, exports, roster
@@ -254,7 +277,12 @@ class MuscleBinder:
                 self._set(mention, status, FIRM, self._nearest(span, modifiers, {category}))
                 if status in ("negated", "planned"):
                     for m in modifiers:
-                        if m.category in _EVENT_CATEGORIES:
+                        # (not a procedure with its own object pointing back, said before the
+                        # name: "dry needled both, no injectate, right scalenes I am holding")
+                        if m.category in _EVENT_CATEGORIES and not (
+                            m.modifier_span[1] <= span.start
+                            and _object_points_back(span.doc, m.modifier_span[1])
+                        ):
                             denied.setdefault(m.modifier_span, set()).add(status)
                 return
         for category in _FIRM_MENTIONED:
@@ -305,10 +333,22 @@ class MuscleBinder:
             key=lambda m: distance(m, span),
         )
         other: Any | None = None
+        # where a named procedure after the mention that could not reach it begins: for a name
+        # the exam found something in, a word that only implies needling said past it does not
+        # reach back over it either ("found taut bands in the R UT, LS and rhomboid minor, I
+        # did the needling myself, the UT and the LS, twitch responses in both")
+        examined = any(m.category == "PALPATED" for m in modifiers)
+        stopped_after: int | None = None
         for m in candidates:
             if m.category == "OTHER_TREATMENT":
                 if not opens_a_new_item(m, span):
                     other = other or m
+                continue
+            if (
+                m.category == "NEEDLE_WORD"
+                and stopped_after is not None
+                and m.modifier_span[0] >= stopped_after
+            ):
                 continue
             event = self._event_for(m, mention, by_modifier, proven, weak_ok, injected_in, events)
             if event is None:
@@ -316,6 +356,14 @@ class MuscleBinder:
             if cut_off(event, m, span, modifiers, self._examiner_clause, events):
                 if said_apart(m, span, self._examiner_clause):
                     mention.cut_from.add((event.start, event.end))
+                if (
+                    examined
+                    and m.category != "NEEDLE_WORD"
+                    and m.modifier_span[0] >= span.end
+                    and not _points_back(span.doc, m.modifier_span)
+                ):
+                    start = m.modifier_span[0]
+                    stopped_after = start if stopped_after is None else min(stopped_after, start)
                 continue
             if m.category == "PROCEDURE" and any(
                 o is not m

@@ -269,6 +269,7 @@ class SentenceContext:
                     # "the teres major was tight too but that one I only palpated": the
                     # nearest name only, not the muscles needled before it
                     low = max(low, nearest_name_start(ordered, span_starts, start, low))
+                    low = _past_the_exam(ordered, span_starts, start, low, sent.start)
                 if rule.category in self._list_onward and high > end:
                     high = onward_through_the_list(doc, end, high, sent.end, names)
                 if rule.category in self._drug_bound and high > end:
@@ -304,8 +305,11 @@ class SentenceContext:
                 pointing = {
                     id(m): m.scope_span
                     for m in modifiers
-                    if (m.rule.max_scope or 0) >= _PAST_CLAUSES
-                    and self._points_at_one_name(m.rule, doc[slice(*m.modifier_span)].text)
+                    if self._points_at_one_name(m.rule, doc[slice(*m.modifier_span)].text)
+                    and (
+                        (m.rule.max_scope or 0) >= _PAST_CLAUSES
+                        or _only_findings_between(m, modifiers)
+                    )
                 }
                 update_scopes(modifiers, limits)
                 terminate_inside(doc, modifiers, limits)
@@ -335,6 +339,37 @@ class SentenceContext:
 
 
 _PAST_CLAUSES = 16  # a backward reach this long (tokens) is a pronoun's, not a clause's
+# what the exam found, said between a name and a pronoun that points back at it: "R levator I
+# checked, no trigger point, I did not needle it"
+_EXAM_CATEGORIES = frozenset({"PALPATED", "NEGATED_EXISTENCE", "EXAMINED"})
+
+
+_EXAM_REACH = 12  # tokens back from a pronoun to its name, past what the exam found in it
+
+
+def _past_the_exam(
+    ordered: list[Span], starts: list[int], before: int, low: int, first: int
+) -> int:
+    """A pronoun's reach back to its name, past what the exam found in it ("R levator I
+    checked, no trigger point, I did not needle it"): where the nearest name begins when
+    only findings stand between them, a few words back; else ``low``."""
+    name = nearest_name_start(ordered, starts, before, first)
+    if name >= low or before - name > _EXAM_REACH:
+        return low
+    between = [s for s in ordered if name < s.start < before]
+    if between and all(s.label_ == "FINDING" for s in between):
+        return name
+    return low
+
+
+def _only_findings_between(pronoun: Any, modifiers: list[Any]) -> bool:
+    low, start = pronoun.scope_span[0], pronoun.modifier_span[0]
+    between = [
+        m
+        for m in modifiers
+        if m is not pronoun and low <= m.modifier_span[0] and m.modifier_span[1] <= start
+    ]
+    return bool(between) and all(m.category in _EXAM_CATEGORIES for m in between)
 
 
 @Language.factory("scribe_context", default_config={"lexicon_dir": None})

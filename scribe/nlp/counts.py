@@ -58,6 +58,10 @@ NEEDLE_COUNT = compile_lowercase(
     # ("Number of muscles: 3     Needles used: 6": the 3 is no count of needles)
     rf"(?!(?:\s+(?:used|placed|inserted|count|today|total))*\s*[:=])"
     rf"|(?<=needles)[^.\n]{{0,30}}?\b(?P<t>{NUMBER})\s+(?:total|in\s+total)\b"
+    # the needles of each muscle added up after the label: "Needles: 2 + 2", "Needles 3/2/4"
+    rf"|\bneedles?(?:\s*(?:used|placed|inserted|count|today|total))*\s*[:=]?\s*"
+    rf"(?P<s>\d{{1,2}}(?:\s*\+\s*\d{{1,2}})+|\d{{1,2}}(?:/\d{{1,2}}){{2,}})\b"
+    rf"(?!\s*(?:g|ga|gauge|mm)\b)"
     # "Needle: 27 g" is the needle's gauge
     # ("Needles used today: 14")
     rf"|\bneedles?(?:\s*(?:used|placed|inserted|count|today|total|this\s+(?:visit|session)))*"
@@ -203,7 +207,8 @@ def read_counts(
         matches.sort(key=lambda m: m.start())
     for index, match in enumerate(matches):
         raw = next(g for g in match.groups() if g is not None)
-        number = parse_number(raw)
+        added = match.groupdict().get("s")
+        number = sum(map(int, re.findall(r"\d+", added))) if added else parse_number(raw)
         if number is not None and number == int(number) and 0 < number < 200:
             start, end = offset + match.start(), offset + match.end()
             line_start = text.rfind("\n", 0, start) + 1

@@ -40,6 +40,7 @@ from scribe.nlp.extensions import (
 )
 from scribe.nlp.injections import InjectionResolver
 from scribe.nlp.procedure_event import (
+    BILLABLE,
     INJECTION_KINDS,
     EventTime,
     ProcedureEvent,
@@ -144,6 +145,7 @@ class EventFinder:
                 sent, i, targets[i], mods, sections[i], events
             )
             others_before = self._other_people(doc, mods)
+        _speak_of_the_heading(events, targets)
         if any(e.kind == "acupuncture" and e.done_today for e in events):
             for event in events:
                 if event.category in self._acupuncture_takes:
@@ -296,6 +298,33 @@ class EventFinder:
         words = {t.lower_ for t in sent}
         said = {g for g, pronouns in (("male", _MALE), ("female", _FEMALE)) if words & pronouns}
         return any(g in others and g != patient for g in said)
+
+
+# how many sentences back a procedure named on a line of its own still heads the words below it
+_HEADING_REACH = 2
+
+
+def _speak_of_the_heading(events: list[ProcedureEvent], targets: list[list[Span]]) -> None:
+    """ "[X] Procedure B: Trigger point injections / Muscles: R glute med, R piriformis": words
+    that imply a needle and prove nothing alone ("Muscles:", "needles", "LTR"), in a sentence
+    that names no procedure of its own, speak of the procedure named just above them in a
+    sentence that names no muscle (as under a section's heading)."""
+    strong = [e for e in events if e.strength == "strong" and e.source == "words"]
+    for event in events:
+        if event.category != "NEEDLE_WORD" or event.source != "words" or event.section is not None:
+            continue
+        if any(e.sentence == event.sentence for e in strong):
+            continue
+        above = [
+            e
+            for e in strong
+            if event.sentence - _HEADING_REACH <= e.sentence < event.sentence and e.kind in BILLABLE
+        ]
+        if not above:
+            continue
+        heading = max(above, key=lambda e: e.start)
+        if not any(t.label_ == "MUSCLE" for t in targets[heading.sentence]):
+            event.kind = heading.kind
 
 
 def _done_in_section(done: list[bool], sections: list[str | None]) -> list[bool]:

@@ -40,6 +40,13 @@ _TIE_GAP = frozenset(
 )
 
 
+# words between a muscle and the finding said after it: "R UT w/ taut band", "the medial head
+# had its own trigger point", "the soleus has a separate one"
+_OWN_FINDING_GAP = frozenset(
+    "w/ with has had shows showed its own separate distinct another".split()
+)
+
+
 def tied_muscles(doc: Doc, finding: Span, muscles: list[Span]) -> list[Span]:
     """The muscle a finding belongs to: the only one in its sentence, or the one right next
     to it ("taut band in the R UT", "R UT: taut band"). A finding said once for a list is
@@ -53,7 +60,7 @@ def tied_muscles(doc: Doc, finding: Span, muscles: list[Span]) -> list[Span]:
     before = [m for m in muscles if m.end <= finding.start and finding.start - m.end <= 3]
     for muscle in reversed(before):
         gap = doc[muscle.end : finding.start]
-        if all(t.lower_ in _TIE_GAP | {"w/", "with", "has", "had", "shows", "showed"} for t in gap):
+        if all(t.lower_ in _TIE_GAP | _OWN_FINDING_GAP for t in gap):
             return [muscle]
     return []
 

@@ -66,25 +66,27 @@ def join_plan_and_time(
     "next session"."""
     out: list[Any] = []
     for modifier in modifiers:
-        before = out[-1] if out else None
-        if (
-            before is not None
-            and before.category == modifier.category == "PLANNED"
-            and before.rule.direction.upper() == "FORWARD"
-            and modifier.rule.direction.upper() != "FORWARD"
-            and before.rule.allowed_types == modifier.rule.allowed_types
-            and 0 <= modifier.modifier_span[0] - before.modifier_span[1] <= _JOIN_GAP
-            and not any(
-                i in names for i in range(before.modifier_span[1], modifier.modifier_span[0])
-            )
-        ):
+        # "the R APB I'll | consider needling | next visit": each plan word before the time
+        # joins it in turn
+        while out and _plan_then_time(out[-1], modifier, names):
+            before = out.pop()
             rule = modifier.rule
             start, end = before.modifier_span[0], modifier.modifier_span[1]
             low, high = scope_in_sentence(rule, start, end, first, last)
-            out[-1] = ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
-            continue
+            modifier = ConTextModifier(rule, start, end, doc, scope_start=low, scope_end=high)
         out.append(modifier)
     return out
+
+
+def _plan_then_time(before: Any, modifier: Any, names: set[int]) -> bool:
+    return bool(
+        before.category == modifier.category == "PLANNED"
+        and before.rule.direction.upper() == "FORWARD"
+        and modifier.rule.direction.upper() != "FORWARD"
+        and before.rule.allowed_types == modifier.rule.allowed_types
+        and 0 <= modifier.modifier_span[0] - before.modifier_span[1] <= _JOIN_GAP
+        and not any(i in names for i in range(before.modifier_span[1], modifier.modifier_span[0]))
+    )
 
 
 _AND = frozenset({"and", "or", ",", "/", "&", "and/or"})

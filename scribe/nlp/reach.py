@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE
 from scribe.nlp.scopes import enclosing_brackets
+from scribe.nlp.subject_clauses import subject_of_a_finding, subject_of_another_time
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -33,8 +34,11 @@ _LIST_WORDS = frozenset(
 _SUBJECT_GAP = 2  # tokens between a procedure's words and the muscle right before them
 _LEVEL = re.compile(r"^(?:[ctls]\d{1,2}|-|to|through|levels?|at)$")  # "L4-S1", "at L5"
 _OWN_OBJECT_REACH = 8  # tokens after a procedure's words where its own muscles are named
-# words between a procedure and the muscles it names: "dry needling to the left levator"
-_OBJECT_WORDS = _LIST_WORDS | frozenset({"to", "into", "in", "of", "at", "for"})
+# words between a procedure and the muscles it names: "dry needling to the left levator", "I
+# did the needling myself, the upper trap and ..."
+_OBJECT_WORDS = _LIST_WORDS | frozenset(
+    {"to", "into", "in", "of", "at", "for", "myself", "ourselves", "today"}
+)
 _PROCEDURE_WORDS = frozenset({"TREATED", "NEEDLED", "NEEDLE_WORD", "INJECTED", "INJECTION_WORD"})
 # the procedure named, not a word that implies it ("a twitch response in the glute med")
 _PROCEDURE_NAMES = _PROCEDURE_WORDS - {"NEEDLE_WORD"}
@@ -81,7 +85,8 @@ def cut_off(
         or _another_names_singular_predicate(m, span)
         or _object_of_the_procedure_before(m, span, modifiers)
         or _subject_of_a_later_predicate(m, span, modifiers)
-        or _subject_of_a_finding(m, span)
+        or subject_of_a_finding(m, span)
+        or subject_of_another_time(m, span, modifiers)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
         or _does_something_else(m, span)
@@ -92,7 +97,7 @@ def said_apart(m: Any, span: Span, examiner: re.Pattern[str]) -> bool:
     """The words between the procedure named by ``m`` and the muscle ``span`` make the muscle
     part of another clause (the clinician's next clause of the exam, the subject of what was
     found): no tie of the sentence may give it to that procedure either."""
-    return _exam_clause_between(examiner, m, span) or _subject_of_a_finding(m, span)
+    return _exam_clause_between(examiner, m, span) or subject_of_a_finding(m, span)
 
 
 def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]) -> bool:
@@ -289,29 +294,6 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
         o is not m and o.category in _PROCEDURE_NAMES and o.modifier_span[0] == predicate
         for o in modifiers
     )
-
-
-# "..., just the needles, the right rectus femoris, is tight too, but ...": a name that is the
-# subject of what the exam found is not the object of a procedure said before it
-_FINDING_PREDICATE = re.compile(
-    r"\s*,?\s*(?:(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
-    r"really\s+|very\s+|quite\s+|much\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
-    r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense|better)\b"
-    # or how it has done since: "he said the glute med really settled down, so today ..."
-    r"|(?:(?:really|has|had|have|kind\s+of|pretty\s+much|totally)\s+)*(?:settled|calmed|"
-    r"loosened|eased|quieted)\s+(?:down|up|off)\b"
-    # or what was found in it: "..., the right rhomboid minor also had a trigger point on
-    # palpation, but only ..."
-    r"|(?:(?:also|too|still)\s+)*(?:had|has|have|showed|shows)\s+(?:[a-z]+\s+){0,3}?"
-    r"(?:trigger\s+points?|trps?|taut\s+bands?|tenderness|knots?|jump\s+signs?)\b)",
-    re.IGNORECASE,
-)
-
-
-def _subject_of_a_finding(m: Any, span: Span) -> bool:
-    if m.modifier_span[1] > span.start:
-        return False
-    return bool(_FINDING_PREDICATE.match(span.doc.text, span.end_char))
 
 
 def _predicate_of_its_list(span: Span) -> int | None:

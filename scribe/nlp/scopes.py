@@ -60,6 +60,11 @@ _LIST_JOINS = frozenset({",", "and", "&", "/", "+", "or", "nor", "l", "r", "b", 
                          "lt", "rt", "bilateral", "bilat", "the", "both"})  # fmt: skip
 
 
+# (a list whose items repeat their preposition: "last week, in the left S C M and in the left
+# upper trapezius")
+_ONWARD_JOINS = _LIST_JOINS | frozenset({"in", "into", "to"})
+
+
 # a verb that says the words before it are several: "A, B and C were not needled"
 _PLURAL = frozenset({"were", "are", "weren't", "aren't", "have"})
 
@@ -89,12 +94,12 @@ def onward_through_the_list(
     levator scapula and the left rhomboid major"), however long the list."""
     reached = [i for i in range(end, high) if i in names]
     if not reached or not all(
-        k in names or doc[k].lower_ in _LIST_JOINS for k in range(reached[-1], high)
+        k in names or doc[k].lower_ in _ONWARD_JOINS for k in range(reached[-1], high)
     ):
         return high
     j = high
     while j < sentence_end and (
-        j in names or doc[j].lower_ in _LIST_JOINS or is_level_word(doc[j].lower_)
+        j in names or doc[j].lower_ in _ONWARD_JOINS or is_level_word(doc[j].lower_)
     ):
         j += 1
     return j

@@ -337,6 +337,9 @@ class SectionTagger:
         return doc
 
 
+_RULE_LINE = re.compile(r"\n[ \t]*[-=_*]{5,}[ \t]*(?=\n|$)")
+
+
 def sentence_sections(doc: Doc) -> list[str | None]:
     """The section category of each sentence (of its first word), built once per doc. A heading
     with text on its own line ("Assessment: neck pain.") heads only its paragraph; a one-line
@@ -353,6 +356,11 @@ def sentence_sections(doc: Doc) -> list[str | None]:
             line_end = text.find("\n", doc[section.title_start].idx)
             if line_end == -1 or body.idx < line_end:
                 stop = text.find("\n" if section.single_line else "\n\n", body.idx)
+                # a ruled line ends the paragraph too ("S: pain 5/10 ...\n-------\n
+                # Intervention | Detail")
+                rule = _RULE_LINE.search(text, body.idx)
+                if rule is not None and (stop == -1 or rule.start() < stop):
+                    stop = rule.start()
                 if stop != -1:
                     end = min(end, _token_at(doc, stop))
                 # a history or exam field with its text on its line ends where the next

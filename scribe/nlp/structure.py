@@ -120,6 +120,22 @@ class StructureTies:
     ) -> None:
         for mention in mentions:
             row = template.row_of(mention.span)
+            if mention.strength in (UNDECIDED, WEAK):
+                # "Dry needling | R UT ...\n     | R levator scapulae - TrP, jump sign |": the
+                # procedure the row above names in the column this row leaves empty
+                cell = template.leading_cell(mention.span)
+                doc = mention.span.doc
+                led = next(
+                    (
+                        e
+                        for e in events
+                        if cell is not None and cell[0] <= doc[e.start].idx < cell[1]
+                    ),
+                    None,
+                )
+                if led is not None and (row is None or template.row_verdict(row) is None):
+                    self._tie(mention, led, "list", (led.start, led.end))
+                    continue
             if row is None or row.is_header or not row.is_treatment:
                 continue
             if mention.strength == FIRM:
@@ -200,10 +216,16 @@ class StructureTies:
                 # a line about another intervention ("NMR: ... lower trap recruitment") is not
                 if list_like(sentences(doc)[i], mentions):
                     # "1) TPI, R QL ... 2) Dry needling, R glute med ... LTRs in glute med":
-                    # the procedure said last before the line, else the section's first
-                    event = self._last_event_before(
-                        doc, effective, section_start[i], i, category
-                    ) or self._first_event(effective, None, section_start[i], None, category)
+                    # the procedure said last before the line, else the section's first; a
+                    # chemodenervation or acupuncture said last before it keeps the line
+                    # ("PROCEDURE 1: Chemodenervation ...\n SCM L 40 ...\nPROCEDURE 2: DN")
+                    event = self._last_event_before(doc, effective, section_start[i], i, category)
+                    other = self._last_not_billed_before(events, section_start[i], i, category)
+                    if other is not None and (event is None or other.start > event.start):
+                        event = other
+                    event = event or self._first_event(
+                        effective, None, section_start[i], None, category
+                    )
                 event = event or self._first_event(
                     [e for e in events if e.kind in NOT_BILLED and e.strength == "strong"],
                     None,
@@ -302,6 +324,25 @@ class StructureTies:
                         opens_its_sentence(doc, e) and sents[e.sentence].text.rstrip().endswith(":")
                     )
                 )
+            ),
+            None,
+        )
+
+    @staticmethod
+    def _last_not_billed_before(
+        events: list[ProcedureEvent], first: int, last: int, category: str | None
+    ) -> ProcedureEvent | None:
+        """The chemodenervation or acupuncture done today named last in a section, by its name,
+        from its sentence ``first`` up to ``last``."""
+        return next(
+            (
+                e
+                for e in reversed(events)
+                if first <= e.sentence <= last
+                and e.section == category
+                and e.kind in NOT_BILLED
+                and e.done_today
+                and e.strength == "strong"
             ),
             None,
         )

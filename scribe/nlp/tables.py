@@ -251,3 +251,31 @@ def pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if all(set(text[a:b].strip()) <= set("-:= ") for a, b in cells):
         return [(a, a) for a, _ in cells]  # a "|---|---|" rule line: part of the table
     return cells
+
+
+def leading_cell(
+    text: str, lines: list[tuple[int, int]], rows: dict[int, TableRow], line: int
+) -> tuple[int, int] | None:
+    """The first cell of the row a continuation row goes on from: a line that opens with a bar
+    after blanks, under a table's row, leaves its first column empty ("Dry needling | R UT -
+    TrP | 20561\n             | R levator scapulae - TrP |"), so the row above that fills it
+    speaks for it too."""
+    if not _continues(text, lines, line):
+        return None
+    k = line - 1
+    while k >= 0 and _continues(text, lines, k):
+        k -= 1
+    row = rows.get(k)
+    if row is None or row.is_header or not row.cells:
+        return None
+    first = row.cells[0]
+    return first if text[slice(*first)].strip() else None
+
+
+def _continues(text: str, lines: list[tuple[int, int]], k: int) -> bool:
+    if not 0 <= k < len(lines):
+        return False
+    start, end = lines[k]
+    opening = text[start:end]
+    stripped = opening.lstrip(" \t")
+    return stripped.startswith("|") and len(opening) > len(stripped)

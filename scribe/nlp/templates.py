@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from scribe.nlp.aligned_tables import aligned_flowsheets
 from scribe.nlp.extensions import SOURCE, doc_text, sentences
 from scribe.nlp.normalize import NormalizedText
-from scribe.nlp.tables import TableRow, row_injected, row_verdict, table_rows
+from scribe.nlp.tables import TableRow, leading_cell, row_injected, row_verdict, table_rows
 
 BoxState = Literal["checked", "unchecked"]
 
@@ -228,6 +228,11 @@ class Template:
 
     def row_of(self, span: Span) -> TableRow | None:
         return self.rows.get(self.line_of(span.start_char))
+
+    def leading_cell(self, span: Span) -> tuple[int, int] | None:
+        """The first cell of the row above that a continuation row holding ``span`` goes on
+        from (``tables.leading_cell``)."""
+        return leading_cell(self.text, self.lines, self.rows, self.line_of(span.start_char))
 
     def row_verdict(self, row: TableRow) -> str | None:
         return row_verdict(self.text, row)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.reach import distance
+from scribe.nlp.subject_clauses import own_clause_time
 
 # the ConText categories of a time before today (procedures.yaml, ``time.past``): words of the
 # past, and another visit that no plan word reaches
@@ -178,6 +179,9 @@ def today_is_its_time(modifiers: list[Any], span: Span) -> bool:
     today = [m for m in modifiers if m.category == "CURRENT"]
     if not today:
         return False
+    own = own_clause_time(span, modifiers)
+    if own is not None and own.category in PAST_CATEGORIES:
+        return False  # "..., the R splenius was the one we did last week"
     past = [m for m in modifiers if m.category in PAST_CATEGORIES]
     past_before = [m for m in past if m.modifier_span[1] <= span.start]
     if past_before and not any(m.modifier_span[1] <= span.start for m in today):

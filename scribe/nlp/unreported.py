@@ -25,7 +25,12 @@ from scribe.lexicons import any_of
 from scribe.nlp.extensions import doc_text, sentences
 from scribe.nlp.procedure_event import ProcedureEvent
 
-_UNCHECKED_BEFORE = re.compile(r"(?:\[\s?\]|[☐□])\s*$")
+# (or after other names of the same box, joined by a slash or "or": "[ ] Acupuncture /
+# electroacupuncture")
+_UNCHECKED_BEFORE = re.compile(
+    r"(?:\[\s?\]|[☐□])\s*"
+    r"(?:[A-Za-z][\w.-]*(?:[ \t]+[A-Za-z][\w.-]*){0,3}[ \t]*(?:/|\bor\b)[ \t]*){0,2}$"
+)
 # a box checked ("[x]", "☒") on an answer that says not done: "[x] Not performed", "☒ No -
 # deferred" (a bare "No": "[x] No injectate" answers another question)
 _CHECKED = r"(?:\[\s*[xX✓✔]\s*\]|[☒☑✓✔])"

@@ -326,6 +326,9 @@ class Edit(DatedRule):
     match: ConflictMatch = "muscle"
     payer_bundling_only: bool = False
     prompt: str
+    # ``suppress_service`` only: the prompt raised, the line kept, when the note itself speaks
+    # of a procedure of ``with_services`` done today with no code of it on the claim
+    documented_prompt: str | None = None
 
     @field_validator("with_codes")
     @classmethod
@@ -341,6 +344,8 @@ class Edit(DatedRule):
                 raise ValueError(f"{self.id}: keep_service must be one of the two services")
         elif self.keep_service is not None:
             raise ValueError(f"{self.id}: keep_service only applies to same_muscle_conflict")
+        if self.documented_prompt is not None and self.kind != "suppress_service":
+            raise ValueError(f"{self.id}: documented_prompt only applies to suppress_service")
         if self.kind in ("suppress_service", "distinct_service") and not (
             self.with_services or self.with_codes
         ):
@@ -630,6 +635,7 @@ class BillingRules(Frozen):
 
         for e in self.edits:
             need_prompt(e.prompt, e.id)
+            need_prompt(e.documented_prompt, e.id)
             problems.extend(f"{e.id}: unknown code {c}" for c in e.with_codes if c not in codes)
         for b in self.benefits:
             for key in (

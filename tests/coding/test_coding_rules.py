@@ -131,6 +131,25 @@ def test_rules_unknown_prompt_reference_is_rejected(tmp_path: Path) -> None:
         load_rules(target)
 
 
+def test_rules_documented_prompt_is_checked(tmp_path: Path) -> None:
+    """The prompt an edit raises from the note's own words must exist, and only an edit that
+    withholds a service may carry one."""
+    target = _copy_rules(tmp_path)
+    path = target / "edits.yaml"
+    data = yaml.safe_load(path.read_text())
+    suppress = next(e for e in data["edits"] if e["kind"] == "suppress_service")
+    suppress["documented_prompt"] = "no-such-prompt"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(BillingRulesError, match="no-such-prompt"):
+        load_rules(target)
+    suppress["documented_prompt"] = suppress["prompt"]
+    other = next(e for e in data["edits"] if e["kind"] == "one_code_per_date")
+    other["documented_prompt"] = suppress["prompt"]
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(BillingRulesError, match="documented_prompt"):
+        load_rules(target)
+
+
 def test_rules_end_before_effective_is_rejected(tmp_path: Path) -> None:
     target = _copy_rules(tmp_path)
     path = target / "conversion_factors.yaml"

@@ -1,0 +1,61 @@
+"""A muscle named as the subject of a clause of its own, which a procedure said before it does
+not reach: what was found in it ("..., the right rectus femoris, is tight too"), or another
+time ("..., the right splenius capitis was the one we did last week").
+
+Reads: ConText modifiers, the text after the name. Pure functions; ``reach.py`` calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Span
+
+# "..., just the needles, the right rectus femoris, is tight too, but ...": a name that is the
+# subject of what the exam found is not the object of a procedure said before it
+_FINDING_PREDICATE = re.compile(
+    r"\s*,?\s*(?:(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
+    r"really\s+|very\s+|quite\s+|much\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
+    r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense|better)\b"
+    # or how it has done since: "he said the glute med really settled down, so today ..."
+    r"|(?:(?:really|has|had|have|kind\s+of|pretty\s+much|totally)\s+)*(?:settled|calmed|"
+    r"loosened|eased|quieted)\s+(?:down|up|off)\b"
+    # or what was found in it: "..., the right rhomboid minor also had a trigger point on
+    # palpation, but only ..."
+    r"|(?:(?:also|too|still)\s+)*(?:had|has|have|showed|shows)\s+(?:[a-z]+\s+){0,3}?"
+    r"(?:trigger\s+points?|trps?|taut\s+bands?|tenderness|knots?|jump\s+signs?)\b)",
+    re.IGNORECASE,
+)
+
+
+def subject_of_a_finding(m: Any, span: Span) -> bool:
+    if m.modifier_span[1] > span.start:
+        return False
+    return bool(_FINDING_PREDICATE.match(span.doc.text, span.end_char))
+
+
+# a copula right after the name opens its own clause: "the R splenius was the one we did last
+# week", "the L QL is for next time"
+_COPULA = frozenset({"was", "were", "is", "are"})
+_OTHER_TIMES = frozenset({"HISTORICAL", "OTHER_VISIT", "PLANNED"})
+_OWN_CLAUSE_REACH = 8  # tokens after the copula where the clause says its time
+
+
+def own_clause_time(span: Span, modifiers: list[Any]) -> Any | None:
+    """The time word (the past, another visit, a plan) of the clause the name is the subject
+    of, said right after it with a copula; None when there is none."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in _COPULA:
+        return None
+    low, high = span.end + 1, span.end + 1 + _OWN_CLAUSE_REACH
+    return next(
+        (o for o in modifiers if o.category in _OTHER_TIMES and low <= o.modifier_span[0] < high),
+        None,
+    )
+
+
+def subject_of_another_time(m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """The name, after a procedure said earlier in a run-on, is the subject of a clause that
+    says another time, so that procedure does not reach it."""
+    return m.modifier_span[1] <= span.start and own_clause_time(span, modifiers) is not None

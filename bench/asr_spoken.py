@@ -31,8 +31,8 @@ practice = the spoken cases of the thirty-third author's set; dictation = the th
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
 afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime,
-sidelong, halfway, retake and tallied = the spoken cases of the thirty-ninth to forty-sixth
-authors' sets.
+sidelong, halfway, retake, tallied and alongside = the spoken cases of the thirty-ninth to
+forty-seventh authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -115,6 +115,7 @@ SETS = {
     "retake": ("retake",),
     # the spoken cases of the forty-sixth author's set, first read aloud on 2026-12-07
     "tallied": ("tallied",),
+    "alongside": ("alongside",),
 }
 
 

@@ -354,7 +354,7 @@ class MuscleBinder:
             if event is None:
                 continue
             if cut_off(event, m, span, modifiers, self._examiner_clause, events):
-                if said_apart(m, span, self._examiner_clause):
+                if said_apart(m, span, self._examiner_clause, modifiers):
                     mention.cut_from.add((event.start, event.end))
                 if (
                     examined

@@ -293,6 +293,7 @@ class SentenceContext:
             if self.fusions and len(modifiers) > 1:
                 modifiers = fuse(doc, self.fusions, modifiers, sent.start, sent.end)
                 modifiers = join_plan_and_time(doc, modifiers, names, sent.start, sent.end)
+            modifiers = [_of_its_fronted_name(doc, m, names) for m in modifiers]
             if spoken and run_on and self._spoken_back:
                 modifiers = [self._reaching_back(doc, m) for m in modifiers]
             part = ConTextGraph(prune_on_modifier_overlap=False)
@@ -339,6 +340,30 @@ class SentenceContext:
 
 
 _PAST_CLAUSES = 16  # a backward reach this long (tokens) is a pronoun's, not a clause's
+_PLANNERS = frozenset({"we", "i"})  # the subject of a plan said after its fronted object
+
+
+def _of_its_fronted_name(doc: Doc, modifier: Any, names: set[int]) -> Any:
+    """ "..., and the right VM, nothing injected, the left VM we may needle next week": a plan
+    whose subject follows a name at once reaches back to that name only."""
+    start, end = modifier.modifier_span
+    low, high = modifier.scope_span
+    if (
+        modifier.category != "PLANNED"
+        or start < 2
+        or low >= start
+        or doc[start - 1].lower_ not in _PLANNERS
+        or start - 2 not in names
+    ):
+        return modifier
+    first = start - 2
+    while first - 1 >= low and first - 1 in names:
+        first -= 1
+    if first <= low:
+        return modifier
+    return ConTextModifier(modifier.rule, start, end, doc, scope_start=first, scope_end=high)
+
+
 # what the exam found, said between a name and a pronoun that points back at it: "R levator I
 # checked, no trigger point, I did not needle it"
 _EXAM_CATEGORIES = frozenset({"PALPATED", "NEGATED_EXISTENCE", "EXAMINED"})

@@ -93,11 +93,17 @@ def cut_off(
     )
 
 
-def said_apart(m: Any, span: Span, examiner: re.Pattern[str]) -> bool:
+def said_apart(
+    m: Any, span: Span, examiner: re.Pattern[str], modifiers: list[Any] | None = None
+) -> bool:
     """The words between the procedure named by ``m`` and the muscle ``span`` make the muscle
     part of another clause (the clinician's next clause of the exam, the subject of what was
     found): no tie of the sentence may give it to that procedure either."""
-    return _exam_clause_between(examiner, m, span) or subject_of_a_finding(m, span)
+    return (
+        _exam_clause_between(examiner, m, span)
+        or subject_of_a_finding(m, span)
+        or (modifiers is not None and subject_of_another_time(m, span, modifiers))
+    )
 
 
 def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: list[Any]) -> bool:

@@ -31,13 +31,26 @@ _FINDING_PREDICATE = re.compile(
 
 def subject_of_a_finding(m: Any, span: Span) -> bool:
     if m.modifier_span[1] > span.start:
-        return False
+        return _STRENGTH_TESTED.match(span.doc.text, span.end_char) is not None
     return bool(_FINDING_PREDICATE.match(span.doc.text, span.end_char))
 
 
+# a muscle whose strength the exam graded ("the right gluteus medius tests about four out of
+# five", "L glute med tested 4-/5"): the exam's, whichever side the procedure is said on
+_GRADE = r"(?:about\s+|around\s+|roughly\s+)?(?:\d|one|two|three|four|five)"
+_STRENGTH_TESTED = re.compile(
+    r"\s*,?\s*(?:(?:strength|mmt)\s+)?(?:(?:tests?|tested|grades?|graded)\s+(?:at\s+)?"
+    + _GRADE
+    + r"\b|(?:is|was)\s+"
+    + _GRADE
+    + r"(?:\s*(?:-|\+|minus|plus))?\s*(?:/\s*5|out\s+of\s+(?:5|five)|over\s+five)\b)",
+    re.IGNORECASE,
+)
+
+
 # a copula right after the name opens its own clause: "the R splenius was the one we did last
-# week", "the L QL is for next time"
-_COPULA = frozenset({"was", "were", "is", "are"})
+# week", "the L QL is for next time", "the R piriformis will be injected at her next visit"
+_COPULA = frozenset({"was", "were", "is", "are", "will"})
 _OTHER_TIMES = frozenset({"HISTORICAL", "OTHER_VISIT", "PLANNED"})
 _OWN_CLAUSE_REACH = 8  # tokens after the copula where the clause says its time
 

@@ -186,9 +186,13 @@ class WithdrawnProcedures:
                     # say was done ("... only no needles at all ... the left QL ... think about
                     # needling the left piriformis")
                     anywhere = self._denial(text)
-                    if anywhere is not None and _names_next(own, sents[i], anywhere):
+                    # "... we ended up not needling any of them": said of all the names before
+                    every = anywhere is not None and bool(
+                        _POINTS_BACK_AT_ALL.match(text, anywhere.end)
+                    )
+                    if anywhere is not None and not every and _names_next(own, sents[i], anywhere):
                         anywhere = None  # "we did not needle, the left SCM": its own object
-                    if anywhere is not None and not _LATER.search(text):
+                    if anywhere is not None and not every and not _LATER.search(text):
                         self._denied_before(doc, sents[i], anywhere, later_of(i), events)
                     if anywhere is not None and _planned_for_today(text, anywhere.start):
                         # and takes back what the run-on said before it ("we did dry needling
@@ -429,6 +433,8 @@ def _hold_for_review(doc: Doc, cue: tuple[int, int], event: ProcedureEvent) -> N
 _OBJECT_GAP = 4  # tokens: a recogniser's pause and an article before the denied name
 
 
+# (the names before, all of them: "not needling any of them", "didn't needle those")
+_POINTS_BACK_AT_ALL = re.compile(r"[\s,]*(?:those|these|them)\b", re.I)
 _POINTS_BACK = re.compile(
     r"[\s,]*(?:those|these|them|it|(?:that|this)\s+one|(?:either|both|any)\s+of)\b", re.I
 )
@@ -463,11 +469,18 @@ def _proved_near(event: ProcedureEvent, denial: int) -> bool:
 _CLAUSE_BREAK = re.compile(r"[,;:.]|\b(?:but|and|so|because)\b", re.IGNORECASE)
 
 
+# how far a clause reaches either side of a denial, in characters, where nothing breaks it (a
+# recogniser's run-on: "... ended up not needling any of them functionally he can't sprint at
+# full speed right now" is no denial of one side)
+_CLAUSE_REACH = 40
+
+
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause holding ``text[start:end]`` begins and ends."""
     low = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     after = _CLAUSE_BREAK.search(text, end)
-    return low, after.start() if after else len(text)
+    high = after.start() if after else len(text)
+    return max(low, start - _CLAUSE_REACH), min(high, end + _CLAUSE_REACH)
 
 
 def _planned_for_today(text: str, plan_end: int | None = None) -> bool:

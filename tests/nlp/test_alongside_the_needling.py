@@ -201,3 +201,47 @@ def test_a_past_time_reaches_a_list_that_repeats_its_preposition(scribe: Scribe)
         "upper trapezius. Today I dry needled the left levator scapulae, no injectate.",
     )
     assert muscles[("upper trapezius", "right")] == "historical"
+
+
+def test_the_needling_talked_over_and_then_not_done_at_all_bills_nothing(scribe: Scribe) -> None:
+    text = (
+        "the plan was dry needling today so i checked the left calf and found taut bands in the "
+        "left soleus and the left medial gastrocnemius went over the needling with her and she "
+        "signed the consent form but her blood pressure was high so we ended up not needling any "
+        "of them we will try again next week"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert lines == set()
+    assert muscles.get(("soleus", "left")) != "treated"
+
+
+def test_a_muscle_brought_up_and_refused_is_not_billed(scribe: Scribe) -> None:
+    text = (
+        "dry needled the right infraspinatus and the right teres minor no injectate i brought up "
+        "the right subscapularis but he would rather not have a needle in there so we didn't"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("subscapularis", "right")] != "treated"
+    assert lines == {"20560"}
+
+
+def test_a_muscle_whose_strength_was_graded_is_the_exams(scribe: Scribe) -> None:
+    text = (
+        "objective the right tibialis anterior is four out of five and the right peroneus longus "
+        "has trigger points with taut bands procedure dry needling consent on file we needled "
+        "the right peroneus longus with two needles twitch responses no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles.get(("tibialis anterior", "right")) != "treated"
+    assert lines == {"20560"}
+
+
+def test_a_plan_whose_subject_follows_its_name_plans_that_name_only(scribe: Scribe) -> None:
+    text = (
+        "i dry needled the biceps femoris on both sides taut bands in both and the right "
+        "semitendinosus nothing injected the left semitendinosus we may needle next week"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("semitendinosus", "right")] == "treated"
+    assert muscles[("semitendinosus", "left")] == "planned"
+    assert lines == {"20561"}

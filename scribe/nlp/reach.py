@@ -19,7 +19,11 @@ from spacy.tokens import Doc, Span
 from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_spans
 from scribe.nlp.mentions import MUSCLE_LIKE
 from scribe.nlp.scopes import enclosing_brackets
-from scribe.nlp.subject_clauses import subject_of_a_finding, subject_of_another_time
+from scribe.nlp.subject_clauses import (
+    object_of_a_later_procedure,
+    subject_of_a_finding,
+    subject_of_another_time,
+)
 
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
@@ -87,6 +91,7 @@ def cut_off(
         or _subject_of_a_later_predicate(m, span, modifiers)
         or subject_of_a_finding(m, span)
         or subject_of_another_time(m, span, modifiers)
+        or object_of_a_later_procedure(m, span, modifiers)
         or _names_its_own_muscles(m, span)
         or _aside_in_brackets(event, m, span, events)
         or _does_something_else(m, span)
@@ -343,9 +348,11 @@ def _names_its_own_muscles(m: Any, span: Span) -> bool:
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, start))
 
 
+# (a dose said aloud: "with one percent lidocaine half a c c each into the ...")
 _GIVEN_WORDS = frozenset(
     {"with", "without", "no", "any", "of", "percent", "%", "point", "ml", "cc", "mg", "units",
-     "plain", "and", "each", "c"}
+     "plain", "and", "each", "c", "half", "a", "quarter", "mil", "mils", "milliliter",
+     "milliliters", "millilitre", "millilitres"}
 )  # fmt: skip
 
 

@@ -72,3 +72,29 @@ def subject_of_another_time(m: Any, span: Span, modifiers: list[Any]) -> bool:
     """The name, after a procedure said earlier in a run-on, is the subject of a clause that
     says another time, so that procedure does not reach it."""
     return m.modifier_span[1] <= span.start and own_clause_time(span, modifiers) is not None
+
+
+# the clinician and a word or two between them and their verb: "the glute med I just dry
+# needled", "the L QL we also needled"
+_FIRST_PERSON = frozenset({"i", "we"})
+_BETWEEN_SUBJECT_AND_VERB = frozenset({"just", "also", "only", "then", "actually"})
+_PROCEDURE_VERBS = frozenset({"TREATED", "NEEDLED", "INJECTED"})
+
+
+def object_of_a_later_procedure(m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """ "I injected the VL, VM and RF with bupivacaine, and then the gluteus medius I just dry
+    needled": a name right before the clinician and their own verb is that verb's object, put
+    first, so a procedure said before the name does not reach it."""
+    if m.modifier_span[1] > span.start:
+        return False
+    doc = span.doc
+    k = span.end
+    if k >= len(doc) or doc[k].lower_ not in _FIRST_PERSON:
+        return False
+    k += 1
+    while k < len(doc) and doc[k].lower_ in _BETWEEN_SUBJECT_AND_VERB:
+        k += 1
+    return any(
+        o is not m and o.category in _PROCEDURE_VERBS and o.modifier_span[0] in (k, span.end)
+        for o in modifiers
+    )

@@ -245,3 +245,25 @@ def test_a_plan_whose_subject_follows_its_name_plans_that_name_only(scribe: Scri
     assert muscles[("semitendinosus", "right")] == "treated"
     assert muscles[("semitendinosus", "left")] == "planned"
     assert lines == {"20561"}
+
+
+def test_a_dose_said_aloud_leaves_the_injection_its_own_muscles(scribe: Scribe) -> None:
+    text = (
+        "trigger points in the left upper trap and the left levator plus a taut band in the left "
+        "supraspinatus consent signed trigger point injections with one percent lidocaine half a "
+        "c c each into "
+        "the left upper trap and levator the left supraspinatus was dry needled only no "
+        "injectate into that one"
+    )
+    _, lines = _heard(scribe, text)
+    assert lines == {"20552", "20560"}
+
+
+def test_a_name_before_the_clinicians_own_verb_is_that_verbs(scribe: Scribe) -> None:
+    text = (
+        "i injected the right vastus lateralis and the right vastus medialis with point five "
+        "percent bupivacaine two cc each and then the right sartorius i just dry needled no "
+        "medication into the sartorius"
+    )
+    _, lines = _heard(scribe, text)
+    assert lines == {"20552", "20560"}

@@ -45,6 +45,7 @@ from scribe.nlp.scopes import (
     update_scopes,
     within_brackets,
 )
+from scribe.nlp.subject_clauses import FIRST_PERSON
 from scribe.schemas.lexicon import ContextLexicon, ContextRuleSet, RunOnReach
 
 
@@ -340,7 +341,6 @@ class SentenceContext:
 
 
 _PAST_CLAUSES = 16  # a backward reach this long (tokens) is a pronoun's, not a clause's
-_PLANNERS = frozenset({"we", "i"})  # the subject of a plan said after its fronted object
 
 
 def _of_its_fronted_name(doc: Doc, modifier: Any, names: set[int]) -> Any:
@@ -352,7 +352,7 @@ def _of_its_fronted_name(doc: Doc, modifier: Any, names: set[int]) -> Any:
         modifier.category != "PLANNED"
         or start < 2
         or low >= start
-        or doc[start - 1].lower_ not in _PLANNERS
+        or doc[start - 1].lower_ not in FIRST_PERSON
         or start - 2 not in names
     ):
         return modifier

@@ -20,6 +20,8 @@ from scribe.nlp.extensions import doc_lower, sentence_index, sentences, target_s
 from scribe.nlp.mentions import MUSCLE_LIKE
 from scribe.nlp.scopes import enclosing_brackets
 from scribe.nlp.subject_clauses import (
+    FIRST_PERSON,
+    SUBJECT_ADVERBS,
     object_of_a_later_procedure,
     subject_of_a_finding,
     subject_of_another_time,
@@ -28,8 +30,6 @@ from scribe.nlp.subject_clauses import (
 if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
-_FIRST_PERSON = frozenset({"i", "we"})
-_ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
 _LIST_WORDS = frozenset(
     {"and", "&", ",", "/", "+", "the", "both", "left", "right", "r", "l", "b", "bil", "bilat",
      "lt", "rt", "then", "plus", "also", "on", "side", "sides", "bilaterally", "bilateral", "um",
@@ -149,9 +149,9 @@ def _not_its_fronted_object(m: Any, span: Span) -> bool:
     doc = span.doc
     lower = doc_lower(doc)
     subject = start - 1
-    while subject > span.end and lower[subject] in _ADVERBS:
+    while subject > span.end and lower[subject] in SUBJECT_ADVERBS:
         subject -= 1
-    if subject < span.end or lower[subject] not in _FIRST_PERSON:
+    if subject < span.end or lower[subject] not in FIRST_PERSON:
         return False
     sentence_end = sentences(doc)[sentence_index(doc)[start]].end
     muscles = _muscles(doc)
@@ -192,7 +192,7 @@ def _does_something_else(m: Any, span: Span) -> bool:
     start, end = m.modifier_span
     if m.category != "PROCEDURE" or end >= len(span.doc) or end - start != 2:
         return False
-    if span.doc[start].lower_ not in _FIRST_PERSON or span.doc[start + 1].lower_ != "did":
+    if span.doc[start].lower_ not in FIRST_PERSON or span.doc[start + 1].lower_ != "did":
         return False
     following = span.doc[end]
     if _COUNT_OF_MUSCLES.match(span.doc.text, following.idx):

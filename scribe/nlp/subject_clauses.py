@@ -75,9 +75,9 @@ def subject_of_another_time(m: Any, span: Span, modifiers: list[Any]) -> bool:
 
 
 # the clinician and a word or two between them and their verb: "the glute med I just dry
-# needled", "the L QL we also needled"
-_FIRST_PERSON = frozenset({"i", "we"})
-_BETWEEN_SUBJECT_AND_VERB = frozenset({"just", "also", "only", "then", "actually"})
+# needled", "the L QL we also needled" (shared with reach.py and context.py)
+FIRST_PERSON = frozenset({"i", "we"})
+SUBJECT_ADVERBS = frozenset({"also", "then", "just", "only", "actually", "again"})
 _PROCEDURE_VERBS = frozenset({"TREATED", "NEEDLED", "INJECTED"})
 
 
@@ -89,10 +89,10 @@ def object_of_a_later_procedure(m: Any, span: Span, modifiers: list[Any]) -> boo
         return False
     doc = span.doc
     k = span.end
-    if k >= len(doc) or doc[k].lower_ not in _FIRST_PERSON:
+    if k >= len(doc) or doc[k].lower_ not in FIRST_PERSON:
         return False
     k += 1
-    while k < len(doc) and doc[k].lower_ in _BETWEEN_SUBJECT_AND_VERB:
+    while k < len(doc) and doc[k].lower_ in SUBJECT_ADVERBS:
         k += 1
     return any(
         o is not m and o.category in _PROCEDURE_VERBS and o.modifier_span[0] in (k, span.end)

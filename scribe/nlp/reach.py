@@ -226,6 +226,9 @@ def _beyond_the_list_before(m: Any, span: Span) -> bool:
 
 
 _PASSIVE_AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "also"})
+_JOINS = frozenset({"and", "&", ",", "/", "+", "plus"})
+# words between a passive auxiliary and its predicate: "the R TFL and R VL were then dry needled"
+_AFTER_AUXILIARY = _PASSIVE_AUXILIARIES | frozenset({"then", "all", "both", "each", "next"})
 
 
 def _another_names_singular_predicate(m: Any, span: Span) -> bool:
@@ -309,16 +312,33 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
 
 def _predicate_of_its_list(span: Span) -> int | None:
     """Where the passive predicate begins that the list holding ``span`` runs up to, with no
-    "then" in it ("the R piriformis, R QL and R TFL were | dry needled"); None when none."""
+    "then" in it ("the R piriformis, R QL and R TFL were | dry needled", "... were then | dry
+    needled"); None when none."""
     doc = span.doc
     lower = doc_lower(doc)
     in_list = {i for s in _muscles(doc) for i in range(s.start, s.end)}
+    starts = {s.start for s in _muscles(doc)}
+    back = span.start - 1
+    while back >= 0 and lower[back] in _LIST_WORDS and lower[back] not in _JOINS:
+        back -= 1
+    # the name after a list's "and" closes that list
+    closed, joined = back >= 0 and lower[back] in _JOINS and lower[back] != ",", False
     i = span.end
     while i < len(doc) and (i in in_list or (lower[i] in _LIST_WORDS and lower[i] != "then")):
+        if i in starts:
+            if closed:
+                # "injected into the R QL and the R glute med the R TFL and the R VL were then
+                # dry needled": a list closed by its "and" is over; the next name, with no word
+                # to join it, opens another list, which is the predicate's subject
+                return None
+            closed, joined = joined, False
+        elif lower[i] in _JOINS:
+            joined, closed = True, False
         i += 1
     auxiliaries = i
-    while i < len(doc) and lower[i] in _PASSIVE_AUXILIARIES:
-        i += 1
+    if i < len(doc) and lower[i] in _PASSIVE_AUXILIARIES:
+        while i < len(doc) and lower[i] in _AFTER_AUXILIARY:
+            i += 1
     return None if i == auxiliaries or i == len(doc) else i
 
 

@@ -12,12 +12,22 @@ from typing import Any
 
 from spacy.tokens import Span
 
+# the name may carry its side or place before its predicate ("the scalene on that side is ...")
+_ITS_SIDE = r"(?:\s*,?\s*(?:on\s+(?:that|this|the\s+(?:other|left|right))(?:\s+side)?|there))?"
+_STATE_VERB = r"(?:is|was|are|were|feels|felt|looks|looked|seems|seemed)"
 # "..., just the needles, the right rectus femoris, is tight too, but ...": a name that is the
 # subject of what the exam found is not the object of a procedure said before it
 _FINDING_PREDICATE = re.compile(
-    r"\s*,?\s*(?:(?:is|was|are|were|feels|felt|looks|looked)\s+(?:also\s+|still\s+|pretty\s+|"
+    _ITS_SIDE + r"\s*,?\s*(?:" + _STATE_VERB + r"\s+(?:also\s+|still\s+|pretty\s+|"
     r"really\s+|very\s+|quite\s+|much\s+|a\s+(?:little|bit)\s+(?:bit\s+)?)*(?:tight|tender|sore|"
     r"angry|irritable|guarded|ropy|ropey|taut|involved|painful|stiff|tense|better)\b"
+    # a state said by degree ("is a bit <word>", "was really <word>", "feels kind of <word>"):
+    # a degree word before it makes it a description, never a procedure done to the muscle
+    r"|"
+    + _STATE_VERB
+    + r"\s+(?:(?:also|still)\s+)?(?:a\s+(?:little|bit)(?:\s+bit)?|pretty|really|very|quite|"
+    r"kind\s+of|sort\s+of|somewhat|super|so|extra|rather|fairly)\s+(?!dry\b|needled\b|injected\b|"
+    r"done\b|treated\b)[a-z]+"
     # or how it has done since: "he said the glute med really settled down, so today ..."
     r"|(?:(?:really|has|had|have|kind\s+of|pretty\s+much|totally)\s+)*(?:settled|calmed|"
     r"loosened|eased|quieted)\s+(?:down|up|off)\b"
@@ -70,8 +80,21 @@ def own_clause_time(span: Span, modifiers: list[Any]) -> Any | None:
 
 def subject_of_another_time(m: Any, span: Span, modifiers: list[Any]) -> bool:
     """The name, after a procedure said earlier in a run-on, is the subject of a clause that
-    says another time, so that procedure does not reach it."""
-    return m.modifier_span[1] <= span.start and own_clause_time(span, modifiers) is not None
+    says another time, so that procedure does not reach it: a time word in its own clause, or
+    the future said right after it ("... with solid filament needles, the right piriformis will
+    be injected at her next visit"), whose plan word may not reach back over the name."""
+    if m.modifier_span[1] > span.start:
+        return False
+    if own_clause_time(span, modifiers) is not None:
+        return True
+    doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    return (
+        graph is not None
+        and span.end < len(doc)
+        and doc[span.end].lower_ == "will"
+        and any(o.category == "PLANNED" and o.modifier_span[0] == span.end for o in graph.modifiers)
+    )
 
 
 # the clinician and a word or two between them and their verb: "the glute med I just dry

@@ -66,6 +66,8 @@ _HEADER_WORDS = frozenset(
     {"side", "sided", "only", "muscles", "the", "treated", "needled"}
     # the side of the whole session said once: "All left side today."
     | {"everything", "everything's", "all", "today", "is", "was", "on"}
+    # a spoken opening word: "So, right side only today."
+    | {"so", "now", "okay", "ok", "um", "uh", "and"}
 )
 _BRACKETED_SIDE = re.compile(
     r"\(\s*(?:r|l|rt|lt|right|left|bilat\w*|b/l|both)\.?(?:\s+sides?)?(?:\s+only)?\s*\)\s*:?$",

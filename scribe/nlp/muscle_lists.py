@@ -46,6 +46,10 @@ _BARE_LIST_WORDS = frozenset(
     # muscles total"
     + "also plus then muscle muscles total in all one two three four five six seven eight "
     "nine ten".split()
+    # the part of the body the list is in, said first: "Right side of the mid back, the
+    # rhomboid major, ...", "Over on the left hip, the piriformis"
+    + "of over mid low upper back neck hip hips shoulder shoulders thigh calf leg arm forearm "
+    "foot jaw".split()
 )
 
 
@@ -90,6 +94,36 @@ def continued_list(
             return None
         j -= 1
     return None
+
+
+_SEQUENCE_WORDS = frozenset({"then", "next"})
+
+
+def then_the_next_list(
+    doc: Doc, i: int, mentions: list[Mention], effective: list[ProcedureEvent]
+) -> ProcedureEvent | None:
+    """ "Neck first, right upper trap and right levator, twitches in both. Then the low back,
+    left QL and left glute med.": a sentence that opens with "then" and holds nothing but names,
+    sides and the part of the body goes on with the procedure of the sentence right before it
+    (same paragraph), when that one's muscles were done today."""
+    if i == 0:
+        return None
+    sents = sentences(doc)
+    text = doc_text(doc)
+    if "\n\n" in text[sents[i - 1].end_char : sents[i].start_char]:
+        return None
+    words = [t for t in sents[i] if t.is_alpha]
+    if not words or words[0].lower_ not in _SEQUENCE_WORDS:
+        return None
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+    if not any(m.sentence == i for m in mentions) or any(
+        t.i not in inside and t.lower_ not in _BARE_LIST_WORDS for t in words
+    ):
+        return None
+    before = [
+        e for e in effective if e.sentence == i - 1 and e.kind in BILLABLE and e.billable_today
+    ]
+    return next((e for e in before if e.muscles), None)
 
 
 def listed_after_its_procedure(

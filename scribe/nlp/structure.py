@@ -33,6 +33,7 @@ from scribe.nlp.muscle_lists import (
     listed_after_its_procedure,
     on_list_line,
     sole_list_of_a_bare_procedure,
+    then_the_next_list,
     today_list,
 )
 from scribe.nlp.sections import sentence_sections
@@ -252,6 +253,7 @@ class StructureTies:
                 event = event or listed_after_its_procedure(
                     doc, i, mentions, listing, self._about_the_procedure
                 )
+                event = event or then_the_next_list(doc, i, mentions, effective)
                 event = event or after_a_semicolon(mention, mentions, effective)
                 event = event or sole_list_of_a_bare_procedure(doc, i, mentions, listing, sections)
             # a finding said after the list ("..., taut bands in both") does not take it out

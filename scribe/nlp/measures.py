@@ -65,13 +65,14 @@ _PAIN_TIMED = re.compile(
     # after")
     rf"(?=\s+(?:at\s+\w+\s+(?:min(?:ute)?s?|hours?|hrs?)\s+)?(?:before|after|afterwards?|pre|post|prior|following|"
     rf"(?:when|by\s+the\s+time)\s+(?:s?he|they|the\s+patient|pt)\s+(?:left|walked\s+out)|"
-    rf"leaving|coming\s+in|going\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
+    rf"leaving|coming\s+in|going\s+in|going\s+out|coming\s+out|walking\s+out|at\s+the\s+end|at\s+the\s+start|on\s+arrival|"
     rf"at\s+discharge)\b)",
     re.IGNORECASE,
 )
 # The timing before the value: "came in at a seven", "left at about a three".
 _PAIN_ARRIVAL = re.compile(
-    rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left|leaving|walked\s+out|went\s+home)\s+"
+    rf"\b(?:(?P<in>came\s+in|coming\s+in|arrived|walked\s+in)|left(?:\s+(?:her|him|them))?|leaving|"
+    rf"walked\s+out|went\s+home)\s+"
     # the speaker's subject may stand between: "coming in she was a six"
     rf"(?:(?:s?he|they|the\s+patient|pt)\s+(?:was|were|is|rated\s+it|called\s+it|said)\s+)?"
     rf"(?:at\s+|with\s+)?{_ARTICLE}(?P<v>{_SMALL})(?!\s*(?:degrees|°|%|minutes?|min\b|hours?|mm))",
@@ -93,7 +94,7 @@ _PAIN_FALL = re.compile(
 # The value after its cue: "pain was a seven and after about a four", "a five, now a three".
 _PAIN_LATER = re.compile(
     rf"\b(?:after(?:wards?)?(?:\s+(?:the\s+)?(?:session|treatment|tx|needling|procedure|visit))?|"
-    rf"now|leaving|"
+    rf"now|leaving|walked\s+out(?:\s+at)?|"
     rf"post(?:[\s-]?(?:injection|procedure|treatment|tx|needling|dn|session|intervention))?)\s*,?\s*"
     rf"(?:(?:uh|um|is|was|it'?s|it\s+(?:is|was)|(?:s?he|they)\s+(?:said|says|say|reported|reports|rated\s+it|"
     rf"called\s+it|is|was|'?s))\s*,?\s*)*"

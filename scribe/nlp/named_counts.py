@@ -32,9 +32,11 @@ _LEVEL_COUNT = re.compile(
 )
 
 
-# what may stand between one counted name and the next of its list: "R UFT x3, R LFT x1"
+# what may stand between one counted name and the next of its list: "R UFT x3, R LFT x1",
+# and a list laid out one name a line ("- L ECRB x2 needles\n- L extensor digitorum x1")
 _LIST_GAP = re.compile(
-    r"(?:[\s,&/+]|\band\b|\bthe\b|\bplus\b|\b(?:r|l|b|rt|lt|right|left|bilat\w*)\b)*"
+    r"(?:[\s,&/+]|\band\b|\bthe\b|\bplus\b|\b(?:r|l|b|rt|lt|right|left|bilat\w*)\b"
+    r"|\bneedles?\b|(?<=\n)[ \t]*[-*\u2022\u25b8\u25aa\u00b7>](?=[ \t]))*"
 )
 # a list of twitches, not of needles: "LTR in upper trapezius x2 and lower trapezius x1"
 _TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^.;:\n]*$")
@@ -43,7 +45,7 @@ _TWITCH_BEFORE = re.compile(r"\b(?:ltrs?|twitch\w*|responses?|jump\s+signs?)\b[^
 # the number of a list said at its end, as speakers do: "upper traps both sides and the left
 # levator, that's three", "... and the right QL, so four in all" (not "that's two needles")
 _LIST_TALLY = compile_lowercase(
-    rf"[\s,]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so|"
+    rf"[\s,.]*(?:so\s+)?(?:that'?s|that\s+is|that\s+makes|which\s+makes|so|"
     # "..., and those are the four I needled"
     rf"(?:and\s+)?(?:those|these)\s+(?:are|were)(?:\s+the)?)\s+(?P<n>{NUMBER})"
     rf"(?:\s+(?:in\s+all|in\s+total|total|altogether|all\s+together))?"

@@ -17,7 +17,8 @@ speech, which its timing shows: one of its words is stamped as lasting seconds a
 the second reading's words were said ("hand," from 0.4 s to 21.3 s, and then the words said
 after 21 s), and the second heard a run of words there; then the run is read. What the guards
 would take out of the second reading (silence, impossibly fast speech, loops: ``guards.heard``)
-is no reading at all.
+is no reading at all. Where the guards would leave less than half as many words of the first
+reading as of the second, the first lost the recording, and the second is read instead.
 
 The result keeps the first reading's segments (their times, log probabilities and no-speech
 probabilities, which the guards read), with the chosen words in them; it is pure and never
@@ -107,6 +108,8 @@ def combine(
     as they are."""
     if not second or any(s.text.strip() and not s.words for s in first):
         return first
+    if _lost_most(first, second):
+        return heard(second)
     # the second's marks alone are no words (base can read a dictation as ". . . ."), and
     # neither is what the guards would remove from it
     ours, theirs = _placed(first), [p for p in _placed(heard(second)) if _key(p.word)]
@@ -126,6 +129,21 @@ def combine(
         else:
             chosen.extend(mine)
     return _regrouped(first, chosen)
+
+
+# the first reading lost the recording when what the guards leave of it holds fewer words than
+# this share of what they leave of the second's (tiny.en once stamped a 43 s dictation's first
+# 30 s of words into 11 s, which the guards then took out as impossibly fast speech)
+_LOST_SHARE = 0.5
+_LOST_MIN_WORDS = 20  # the second reading must have heard this much to stand for the whole
+
+
+def _lost_most(first: list[RawSegment], second: list[RawSegment]) -> bool:
+    """Whether the first reading lost most of the recording that the second heard: then no
+    word-by-word choice can mend it, and the second reading is the transcript."""
+    theirs = sum(len(s.words) for s in heard(second))
+    ours = sum(len(s.words) for s in heard(first))
+    return theirs >= _LOST_MIN_WORDS and ours < _LOST_SHARE * theirs
 
 
 # a word stamped as lasting this long was not said so: the decoder stepped over the speech after

@@ -233,3 +233,32 @@ def test_a_run_only_the_second_heard_stays_out_without_a_stretched_word() -> Non
              for w in first[0].words]  # fmt: skip
     plain = [RawSegment(0.0, 13.0, first[0].text, -0.3, 0.01, words)]
     assert combine(plain, _second_with_the_needling(), margin=0.2, floor=0.2) == plain
+
+
+def _crammed_first() -> list[RawSegment]:
+    """tiny.en's reading of a dictation whose first half it stamped into a second and a half
+    (the guards take that out as impossibly fast speech), then a short plausible tail."""
+    fast = [RawWord(f" w{n}", 23.0 + n * 0.05, 23.05 + n * 0.05, 0.6) for n in range(30)]
+    tail = [RawWord(t, 40.0 + n * 0.5, 40.5 + n * 0.5, 0.9) for n, t in
+            enumerate(" tolerated it without any issue.".split(" ")[1:])]  # fmt: skip
+    return [
+        RawSegment(23.0, 24.5, "".join(w.text for w in fast), -0.5, 0.01, fast),
+        RawSegment(40.0, 42.5, "".join(w.text for w in tail), -0.3, 0.01, tail),
+    ]
+
+
+def _even_second(words: int) -> list[RawSegment]:
+    said = [RawWord(f" word{n}", n * 0.4, n * 0.4 + 0.35, 0.8) for n in range(words)]
+    return [RawSegment(0.0, words * 0.4, "".join(w.text for w in said), -0.3, 0.01, said)]
+
+
+def test_a_first_reading_that_lost_most_of_the_recording_gives_way_to_the_second() -> None:
+    second = _even_second(40)
+    assert combine(_crammed_first(), second, margin=0.2, floor=0.2) == second
+
+
+def test_a_second_reading_of_a_few_words_never_stands_for_the_whole() -> None:
+    # too little heard by the second to say the first lost anything
+    first = _crammed_first()
+    second = _even_second(12)
+    assert combine(first, second, margin=0.2, floor=0.2) != second

@@ -31,8 +31,8 @@ practice = the spoken cases of the thirty-third author's set; dictation = the th
 author's dictations, written to be read aloud; monologue = the thirty-fifth author's, the same;
 docket and caseload = the spoken cases of the thirty-sixth and thirty-seventh authors' sets;
 afterhours = the thirty-eighth author's spoken dictations; weekday, exports, roster, overtime,
-sidelong, halfway, retake, tallied and alongside = the spoken cases of the thirty-ninth to
-forty-seventh authors' sets.
+sidelong, halfway, retake, tallied, alongside and payers = the spoken cases of the
+thirty-ninth to forty-eighth authors' sets.
 Transcripts go to the --out file (git-ignored var/), never to the screen.
 """
 
@@ -115,7 +115,10 @@ SETS = {
     "retake": ("retake",),
     # the spoken cases of the forty-sixth author's set, first read aloud on 2026-12-07
     "tallied": ("tallied",),
+    # the spoken cases of the forty-seventh author's set, first read aloud on 2026-12-07
     "alongside": ("alongside",),
+    # the spoken cases of the forty-eighth author's set, first read aloud on 2026-12-08
+    "payers": ("payers",),
 }
 
 

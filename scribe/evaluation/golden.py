@@ -85,6 +85,7 @@ SETS = (
     "retake",
     "tallied",
     "alongside",
+    "payers",
 )
 TRACKED_PROMPTS = frozenset({"muscle-names-missing", "status-conflict", "chemodenervation-not-tpi"})
 

@@ -74,7 +74,13 @@ if TYPE_CHECKING:
     from scribe.nlp.procedure_event import ProcedureEvent
 
 _COORDINATION = frozenset({"and", "&", ",", "+", "plus", "/", "with", "then", "followed", "by"})
-_FIRM_MENTIONED = ("OTHER_PROCEDURE", "ACUPUNCTURE", "OTHER_PERSON", "CHEMODENERVATION")
+_FIRM_MENTIONED = (
+    "OTHER_PROCEDURE",
+    "ACUPUNCTURE",
+    "OTHER_PERSON",
+    "CHEMODENERVATION",
+    "PATIENT_BELIEF",
+)
 _EVENT_CATEGORIES = frozenset(
     {
         "TREATED",

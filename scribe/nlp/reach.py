@@ -83,6 +83,7 @@ def cut_off(
     """The procedure named by ``m`` does not reach the muscle ``span``."""
     return (
         _time_changes_between(event, m, span, modifiers)
+        or _back_over_today(m, span, modifiers)
         or _exam_clause_between(examiner, m, span)
         or _not_its_fronted_object(m, span)
         or _beyond_the_list_before(m, span)
@@ -124,6 +125,42 @@ def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: 
     return any(
         c.category == "CURRENT" and low <= c.modifier_span[0] and c.modifier_span[1] <= high
         for c in modifiers
+    )
+
+
+_PAST = frozenset({"HISTORICAL", "OTHER_VISIT"})
+
+
+def _back_over_today(m: Any, span: Span, modifiers: list[Any]) -> bool:
+    """ "last week we did the left QL and the left glute med, ..., so today I went back into
+    the left QL and the left multifidus, ..., needled dry": a name said in an earlier time's
+    clause is not reached by a procedure word said after "today" and today's own procedure."""
+    start = m.modifier_span[0]
+    if start < span.end:
+        return False
+    graph = getattr(span.doc._, "context_graph", None)
+    every = list(graph.modifiers) if graph is not None else modifiers
+    sentence = span.doc[span.start].sent
+    before = [
+        o
+        for o in every
+        if o.category in (*_PAST, "CURRENT")
+        and sentence.start <= o.modifier_span[0]
+        and o.modifier_span[1] <= span.start
+    ]
+    last = max(before, key=lambda o: o.modifier_span[0], default=None)
+    if last is None or last.category not in _PAST:
+        return False  # the name is not said in an earlier time's clause
+    today = [
+        o.modifier_span[1]
+        for o in every
+        if o.category == "CURRENT"
+        and span.end <= o.modifier_span[0]
+        and o.modifier_span[1] <= start
+    ]
+    return bool(today) and any(
+        o is not m and o.category in _PROCEDURE_WORDS and min(today) <= o.modifier_span[0] < start
+        for o in every
     )
 
 
@@ -304,6 +341,8 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
     if m.modifier_span[1] > span.start:
         return False
     predicate = _predicate_of_its_list(span)
+    if predicate is not None and doc_lower(span.doc)[predicate] == "dry":
+        return True  # "... a trigger point injection there, so the trapezius and levator were dry"
     return predicate is not None and any(
         o is not m and o.category in _PROCEDURE_NAMES and o.modifier_span[0] == predicate
         for o in modifiers

@@ -158,3 +158,48 @@ def test_an_earlier_visits_needling_stays_in_the_past(scribe: Scribe) -> None:
     muscles, lines = _heard(scribe, text)
     assert muscles.get(("splenius capitis", "left")) != "treated"
     assert lines == set()
+
+
+def test_names_said_dry_after_a_switch_to_an_injection_stay_dry(scribe: Scribe) -> None:
+    text = (
+        "dry needling first to the right infraspinatus and the right teres minor nothing "
+        "injected into those then the right supraspinatus was so reactive that i switched to a "
+        "trigger point injection there one percent lidocaine one c c so the infraspinatus and "
+        "teres minor were dry the supraspinatus was injected"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("infraspinatus", "right")] == "treated"
+    assert lines == {"20552", "20560"}
+
+
+def test_a_later_needle_word_does_not_reach_back_over_today_into_last_weeks_names(
+    scribe: Scribe,
+) -> None:
+    text = (
+        "two weeks ago we did the right soleus and the right medial gastrocnemius and she said "
+        "the gastrocnemius calmed down a lot so today i went into the right soleus and the "
+        "right tibialis posterior twitches in both needled dry nothing injected"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles.get(("medial gastrocnemius", "right")) != "treated"
+    assert lines == {"20560"}
+
+
+def test_consent_given_before_today_dates_only_the_consent(scribe: Scribe) -> None:
+    text = (
+        "he signed consent before today i did dry needling to the left biceps femoris the left "
+        "semitendinosus and the left adductor magnus good twitches no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles[("semitendinosus", "left")] == "treated"
+    assert lines == {"20561"}
+
+
+def test_the_patients_own_naming_of_the_cause_is_not_what_was_needled(scribe: Scribe) -> None:
+    text = (
+        "she thinks it is her left quadratus lumborum her friend had the same thing "
+        "dry needling done today to the left lumbar paraspinals no injectate"
+    )
+    muscles, lines = _heard(scribe, text)
+    assert muscles.get(("quadratus lumborum", "left")) != "treated"
+    assert "20560" not in lines

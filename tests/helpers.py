@@ -55,3 +55,29 @@ def treated_sides(scribe: Scribe, text: str) -> set[tuple[str, str]]:
 def transcript(text: str) -> Transcript:
     """A recogniser's transcript of ``text`` (tiny.en, 30 s), for the transcript path."""
     return Transcript(text=text, language="en", duration=30.0, model="tiny.en")
+
+
+Statuses = dict[tuple[str, str], str]
+
+
+def _statuses(result: Any) -> Statuses:
+    return {(m.name, m.laterality): m.status for m in result.note.muscles}
+
+
+def heard(scribe: Scribe, text: str) -> tuple[Statuses, set[str]]:
+    """(name, side) -> status and the claim's codes of ``text`` read as a transcript."""
+    result = scribe.extract_transcript(transcript(text))
+    return _statuses(result), {line.code for line in result.coding.lines}
+
+
+def read(scribe: Scribe, text: str) -> tuple[Statuses, set[str]]:
+    """(name, side) -> status and the claim's codes of ``text`` read as typed."""
+    result = scribe.extract(text)
+    return _statuses(result), {line.code for line in result.coding.lines}
+
+
+def read_lines(scribe: Scribe, text: str) -> tuple[Statuses, list[tuple[str, tuple[str, ...]]]]:
+    """(name, side) -> status and the claim's (code, modifiers), in order, of typed ``text``."""
+    result = scribe.extract(text)
+    lines = sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines)
+    return _statuses(result), lines

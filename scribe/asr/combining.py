@@ -108,11 +108,12 @@ def combine(
     as they are."""
     if not second or any(s.text.strip() and not s.words for s in first):
         return first
-    if _lost_most(first, second):
-        return heard(second)
+    second_heard = heard(second)
+    if _lost_most(heard(first), second_heard):
+        return second_heard
     # the second's marks alone are no words (base can read a dictation as ". . . ."), and
     # neither is what the guards would remove from it
-    ours, theirs = _placed(first), [p for p in _placed(heard(second)) if _key(p.word)]
+    ours, theirs = _placed(first), [p for p in _placed(second_heard) if _key(p.word)]
     matcher = SequenceMatcher(
         a=[_key(p.word) for p in ours], b=[_key(p.word) for p in theirs], autojunk=False
     )
@@ -138,11 +139,11 @@ _LOST_SHARE = 0.5
 _LOST_MIN_WORDS = 20  # the second reading must have heard this much to stand for the whole
 
 
-def _lost_most(first: list[RawSegment], second: list[RawSegment]) -> bool:
+def _lost_most(first_heard: list[RawSegment], second_heard: list[RawSegment]) -> bool:
     """Whether the first reading lost most of the recording that the second heard: then no
     word-by-word choice can mend it, and the second reading is the transcript."""
-    theirs = sum(len(s.words) for s in heard(second))
-    ours = sum(len(s.words) for s in heard(first))
+    theirs = sum(len(s.words) for s in second_heard)
+    ours = sum(len(s.words) for s in first_heard)
     return theirs >= _LOST_MIN_WORDS and ours < _LOST_SHARE * theirs
 
 

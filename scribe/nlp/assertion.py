@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.extensions import by_sentence, register_extensions, sentences, target_spans
 from scribe.nlp.procedure_event import is_question
-from scribe.nlp.time_reach import PAST_CATEGORIES
+from scribe.nlp.subject_clauses import PAST_CATEGORIES
 
 _NEGATION = ("NOT_TREATED", "NEGATED_EXISTENCE")
 

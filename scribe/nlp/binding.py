@@ -65,8 +65,9 @@ from scribe.nlp.said_done import keep_done_cue, mark_said_done, needle_inserted_
 from scribe.nlp.said_worked_on import generic_treatment, statement_event
 from scribe.nlp.sections import sentence_sections
 from scribe.nlp.structure import StructureTies, headings_follow_their_section
+from scribe.nlp.subject_clauses import PAST_CATEGORIES
 from scribe.nlp.templates import template_of
-from scribe.nlp.time_reach import PAST_CATEGORIES, today_is_its_time
+from scribe.nlp.time_reach import today_is_its_time
 from scribe.nlp.today_again import today_after_another_day
 from scribe.schemas.lexicon import ProcedureKind
 

@@ -66,7 +66,7 @@ _HEADER_WORDS = frozenset(
     {"side", "sided", "only", "muscles", "the", "treated", "needled"}
     # the side of the whole session said once: "All left side today."
     | {"everything", "everything's", "all", "today", "is", "was", "on"}
-    # a spoken opening word: "So, right side only today."
+    # a spoken opening word: "So, all on the left today."
     | {"so", "now", "okay", "ok", "um", "uh", "and"}
 )
 _BRACKETED_SIDE = re.compile(

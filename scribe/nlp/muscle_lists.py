@@ -46,8 +46,8 @@ _BARE_LIST_WORDS = frozenset(
     # muscles total"
     + "also plus then muscle muscles total in all one two three four five six seven eight "
     "nine ten".split()
-    # the part of the body the list is in, said first: "Right side of the mid back, the
-    # rhomboid major, ...", "Over on the left hip, the piriformis"
+    # the part of the body the list is in, said first: "Left side of the neck, the splenius
+    # capitis, ...", "Down at the right calf, the soleus"
     + "of over mid low upper back neck hip hips shoulder shoulders thigh calf leg arm forearm "
     "foot jaw".split()
 )
@@ -96,14 +96,24 @@ def continued_list(
     return None
 
 
+def _only_names(
+    sent: Span, i: int, mentions: list[Mention], allowed: frozenset[str] = _BARE_LIST_WORDS
+) -> bool:
+    """Sentence ``i`` names a muscle and holds no word but names and ``allowed`` ones."""
+    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
+    return any(m.sentence == i for m in mentions) and all(
+        t.lower_ in allowed for t in sent if t.is_alpha and t.i not in inside
+    )
+
+
 _SEQUENCE_WORDS = frozenset({"then", "next"})
 
 
 def then_the_next_list(
     doc: Doc, i: int, mentions: list[Mention], effective: list[ProcedureEvent]
 ) -> ProcedureEvent | None:
-    """ "Neck first, right upper trap and right levator, twitches in both. Then the low back,
-    left QL and left glute med.": a sentence that opens with "then" and holds nothing but names,
+    """ "Hip first, right glute min and right piriformis, twitches in both. Then the calf,
+    right soleus.": a sentence that opens with "then" and holds nothing but names,
     sides and the part of the body goes on with the procedure of the sentence right before it
     (same paragraph), when that one's muscles were done today."""
     if i == 0:
@@ -115,10 +125,7 @@ def then_the_next_list(
     words = [t for t in sents[i] if t.is_alpha]
     if not words or words[0].lower_ not in _SEQUENCE_WORDS:
         return None
-    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
-    if not any(m.sentence == i for m in mentions) or any(
-        t.i not in inside and t.lower_ not in _BARE_LIST_WORDS for t in words
-    ):
+    if not _only_names(sents[i], i, mentions):
         return None
     before = [
         e for e in effective if e.sentence == i - 1 and e.kind in BILLABLE and e.billable_today
@@ -158,11 +165,7 @@ def listed_after_its_procedure(
         k = above
     if about.search(sents[k].text):
         return None
-    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
-    words = [t for t in sents[i] if t.is_alpha and t.i not in inside]
-    if not any(m.sentence == i for m in mentions) or any(
-        t.lower_ not in _BARE_LIST_WORDS for t in words
-    ):
+    if not _only_names(sents[i], i, mentions):
         return None
     before = [e for e in effective if e.sentence == k and e.kind in BILLABLE]
     own = range(sents[i].start, sents[i].end)
@@ -357,10 +360,6 @@ def sole_list_of_a_bare_procedure(
     event = strong[0]
     if event.sentence <= i or _POINTS_BACK.search(sentences(doc)[event.sentence].text):
         return None  # "Both dry needled today": the words that point back tie them
-    inside = {k for m in mentions for k in range(m.span.start, m.span.end)}
-    words = [t for t in sent if t.is_alpha and t.i not in inside]
-    if not any(m.sentence == i for m in mentions) or any(
-        t.lower_ not in _BARE_LIST_WORDS | {"all", "on"} for t in words
-    ):
+    if not _only_names(sent, i, mentions, _BARE_LIST_WORDS | {"all", "on"}):
         return None
     return event

@@ -33,7 +33,7 @@ _LEVEL_COUNT = re.compile(
 
 
 # what may stand between one counted name and the next of its list: "R UFT x3, R LFT x1",
-# and a list laid out one name a line ("- L ECRB x2 needles\n- L extensor digitorum x1")
+# and a list laid out one name a line ("- R VL x3 needles\n- R rectus femoris x2")
 _LIST_GAP = re.compile(
     r"(?:[\s,&/+]|\band\b|\bthe\b|\bplus\b|\b(?:r|l|b|rt|lt|right|left|bilat\w*)\b"
     r"|\bneedles?\b|(?<=\n)[ \t]*[-*\u2022\u25b8\u25aa\u00b7>](?=[ \t]))*"

@@ -127,7 +127,7 @@ _READ_AS: dict[str, str] = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-    # the multiplication sign of a count or a size: "L ECRB \u00d72 needles", "0.25 \u00d7 40 mm"
+    # the multiplication sign of a count or a size: "R VL \u00d73 needles", "0.25 \u00d7 40 mm"
     "\u00d7": "x",
     "\u2028": "\n",
     "\u2029": "\n",

@@ -21,6 +21,7 @@ from scribe.nlp.mentions import MUSCLE_LIKE
 from scribe.nlp.scopes import enclosing_brackets
 from scribe.nlp.subject_clauses import (
     FIRST_PERSON,
+    PAST_CATEGORIES,
     SUBJECT_ADVERBS,
     object_of_a_later_procedure,
     subject_of_a_finding,
@@ -128,12 +129,9 @@ def _time_changes_between(event: ProcedureEvent, m: Any, span: Span, modifiers: 
     )
 
 
-_PAST = frozenset({"HISTORICAL", "OTHER_VISIT"})
-
-
 def _back_over_today(m: Any, span: Span, modifiers: list[Any]) -> bool:
-    """ "last week we did the left QL and the left glute med, ..., so today I went back into
-    the left QL and the left multifidus, ..., needled dry": a name said in an earlier time's
+    """ "two weeks ago the R soleus and the R gastroc, ..., so today I went into the R soleus
+    and the R tibialis posterior, ..., needled dry": a name said in an earlier time's
     clause is not reached by a procedure word said after "today" and today's own procedure."""
     start = m.modifier_span[0]
     if start < span.end:
@@ -144,12 +142,12 @@ def _back_over_today(m: Any, span: Span, modifiers: list[Any]) -> bool:
     before = [
         o
         for o in every
-        if o.category in (*_PAST, "CURRENT")
+        if o.category in (*PAST_CATEGORIES, "CURRENT")
         and sentence.start <= o.modifier_span[0]
         and o.modifier_span[1] <= span.start
     ]
     last = max(before, key=lambda o: o.modifier_span[0], default=None)
-    if last is None or last.category not in _PAST:
+    if last is None or last.category not in PAST_CATEGORIES:
         return False  # the name is not said in an earlier time's clause
     today = [
         o.modifier_span[1]
@@ -342,7 +340,7 @@ def _subject_of_a_later_predicate(m: Any, span: Span, modifiers: list[Any]) -> b
         return False
     predicate = _predicate_of_its_list(span)
     if predicate is not None and doc_lower(span.doc)[predicate] == "dry":
-        return True  # "... a trigger point injection there, so the trapezius and levator were dry"
+        return True  # "... switched to an injection for that one, so the other two were dry"
     return predicate is not None and any(
         o is not m and o.category in _PROCEDURE_NAMES and o.modifier_span[0] == predicate
         for o in modifiers
@@ -366,9 +364,9 @@ def _predicate_of_its_list(span: Span) -> int | None:
     while i < len(doc) and (i in in_list or (lower[i] in _LIST_WORDS and lower[i] != "then")):
         if i in starts:
             if closed:
-                # "injected into the R QL and the R glute med the R TFL and the R VL were then
-                # dry needled": a list closed by its "and" is over; the next name, with no word
-                # to join it, opens another list, which is the predicate's subject
+                # "injected into the R rhomboid and the R levator the R infraspinatus and the R
+                # teres minor were then dry needled": a list closed by its "and" is over; the
+                # next name, with no word to join it, opens another list, the predicate's subject
                 return None
             closed, joined = joined, False
         elif lower[i] in _JOINS:
@@ -407,7 +405,7 @@ def _names_its_own_muscles(m: Any, span: Span) -> bool:
     return any(lower[i] not in _LIST_WORDS and i not in in_list for i in range(span.end, start))
 
 
-# (a dose said aloud: "with one percent lidocaine half a c c each into the ...")
+# (a dose said aloud: "lidocaine, a quarter c c into each of the ...")
 _GIVEN_WORDS = frozenset(
     {"with", "without", "no", "any", "of", "percent", "%", "point", "ml", "cc", "mg", "units",
      "plain", "and", "each", "c", "half", "a", "quarter", "mil", "mils", "milliliter",

@@ -45,8 +45,8 @@ def subject_of_a_finding(m: Any, span: Span) -> bool:
     return bool(_FINDING_PREDICATE.match(span.doc.text, span.end_char))
 
 
-# a muscle whose strength the exam graded ("the right gluteus medius tests about four out of
-# five", "L glute med tested 4-/5"): the exam's, whichever side the procedure is said on
+# a muscle whose strength the exam graded ("the left supraspinatus tests around three out
+# of five", "R glute min tested 4+/5"): the exam's, whichever side the procedure is said on
 _GRADE = r"(?:about\s+|around\s+|roughly\s+)?(?:\d|one|two|three|four|five)"
 _STRENGTH_TESTED = re.compile(
     r"\s*,?\s*(?:(?:strength|mmt)\s+)?(?:(?:tests?|tested|grades?|graded)\s+(?:at\s+)?"
@@ -59,9 +59,12 @@ _STRENGTH_TESTED = re.compile(
 
 
 # a copula right after the name opens its own clause: "the R splenius was the one we did last
-# week", "the L QL is for next time", "the R piriformis will be injected at her next visit"
+# week", "the L QL is for next time", "the L subscapularis will be needled at his next appointment"
 _COPULA = frozenset({"was", "were", "is", "are", "will"})
-_OTHER_TIMES = frozenset({"HISTORICAL", "OTHER_VISIT", "PLANNED"})
+# the ConText categories of a time before today (procedures.yaml, ``time.past``): words of the
+# past, and another visit that no plan word reaches (shared with time_reach.py and reach.py)
+PAST_CATEGORIES = frozenset({"HISTORICAL", "OTHER_VISIT"})
+_OTHER_TIMES = PAST_CATEGORIES | {"PLANNED"}
 _OWN_CLAUSE_REACH = 8  # tokens after the copula where the clause says its time
 
 
@@ -81,8 +84,9 @@ def own_clause_time(span: Span, modifiers: list[Any]) -> Any | None:
 def subject_of_another_time(m: Any, span: Span, modifiers: list[Any]) -> bool:
     """The name, after a procedure said earlier in a run-on, is the subject of a clause that
     says another time, so that procedure does not reach it: a time word in its own clause, or
-    the future said right after it ("... with solid filament needles, the right piriformis will
-    be injected at her next visit"), whose plan word may not reach back over the name."""
+    the future said right after it ("... with no injectate, the left subscapularis will be
+    injected under guidance at his next appointment"), whose plan word may not reach back over
+    the name."""
     if m.modifier_span[1] > span.start:
         return False
     if own_clause_time(span, modifiers) is not None:
@@ -105,8 +109,8 @@ _PROCEDURE_VERBS = frozenset({"TREATED", "NEEDLED", "INJECTED"})
 
 
 def object_of_a_later_procedure(m: Any, span: Span, modifiers: list[Any]) -> bool:
-    """ "I injected the VL, VM and RF with bupivacaine, and then the gluteus medius I just dry
-    needled": a name right before the clinician and their own verb is that verb's object, put
+    """ "I injected the rhomboid and levator with lidocaine, and then the teres minor I only
+    dry needled": a name right before the clinician and their own verb is that verb's object, put
     first, so a procedure said before the name does not reach it."""
     if m.modifier_span[1] > span.start:
         return False

@@ -14,11 +14,7 @@ from spacy.tokens import Doc, Span
 
 from scribe.nlp.fusions import scope_in_sentence
 from scribe.nlp.reach import distance
-from scribe.nlp.subject_clauses import own_clause_time
-
-# the ConText categories of a time before today (procedures.yaml, ``time.past``): words of the
-# past, and another visit that no plan word reaches
-PAST_CATEGORIES = frozenset({"HISTORICAL", "OTHER_VISIT"})
+from scribe.nlp.subject_clauses import PAST_CATEGORIES, own_clause_time
 
 _DENIAL_GAP = frozenset(
     "consented consent agreed agree wanted want wish wished to for any the further more yet "

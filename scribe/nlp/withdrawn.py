@@ -186,7 +186,7 @@ class WithdrawnProcedures:
                     # say was done ("... only no needles at all ... the left QL ... think about
                     # needling the left piriformis")
                     anywhere = self._denial(text)
-                    # "... we ended up not needling any of them": said of all the names before
+                    # "... in the end we did not needle any of those": said of all the names before
                     every = anywhere is not None and bool(
                         _POINTS_BACK_AT_ALL.match(text, anywhere.end)
                     )
@@ -470,8 +470,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:.]|\b(?:but|and|so|because)\b", re.IGNORECASE)
 
 
 # how far a clause reaches either side of a denial, in characters, where nothing breaks it (a
-# recogniser's run-on: "... ended up not needling any of them functionally he can't sprint at
-# full speed right now" is no denial of one side)
+# recogniser's run-on: "... did not needle any of those so far she can't jog for more than
+# ten minutes" is no denial of one side)
 _CLAUSE_REACH = 40
 
 

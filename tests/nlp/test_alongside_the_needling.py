@@ -8,26 +8,15 @@ continuation rows of a "|" flowsheet, needle counts added up after their label."
 
 from __future__ import annotations
 
+from helpers import heard as _heard
+from helpers import read as _read
+from helpers import transcript
+
 from scribe import Scribe
-from scribe.schemas.transcript import Transcript
-
-
-def _heard(scribe: Scribe, text: str) -> tuple[dict[tuple[str, str], str], set[str]]:
-    result = scribe.extract_transcript(
-        Transcript(text=text, language="en", duration=30.0, model="tiny.en")
-    )
-    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
-    return muscles, {line.code for line in result.coding.lines}
 
 
 def _lines(result: object) -> set[tuple[str, tuple[str, ...]]]:
     return {(line.code, tuple(line.modifiers)) for line in result.coding.lines}  # type: ignore[attr-defined]
-
-
-def _read(scribe: Scribe, text: str) -> tuple[dict[tuple[str, str], str], set[str]]:
-    result = scribe.extract(text)
-    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
-    return muscles, {line.code for line in result.coding.lines}
 
 
 def test_each_head_with_its_own_trigger_point_counts_in_a_run_on(scribe: Scribe) -> None:
@@ -37,9 +26,7 @@ def test_each_head_with_its_own_trigger_point_counts_in_a_run_on(scribe: Scribe)
         "trigger point with a taut band and that limits her squatting i needled the medial "
         "gastroc and the lateral gastroc on the left no injectate"
     )
-    result = scribe.extract_transcript(
-        Transcript(text=text, language="en", duration=30.0, model="tiny.en")
-    )
+    result = scribe.extract_transcript(transcript(text))
     # two heads of one muscle, each with its own trigger point and limitation: two, not one
     assert result.coding.muscle_count == 2
 

@@ -8,24 +8,10 @@ visit's value said as a comparison."""
 
 from __future__ import annotations
 
+from helpers import heard as _heard
+from helpers import read_lines as _read
+
 from scribe import Scribe
-from scribe.schemas.transcript import Transcript
-
-
-def _heard(scribe: Scribe, text: str) -> tuple[dict[tuple[str, str], str], set[str]]:
-    result = scribe.extract_transcript(
-        Transcript(text=text, language="en", duration=30.0, model="tiny.en")
-    )
-    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
-    return muscles, {line.code for line in result.coding.lines}
-
-
-def _read(
-    scribe: Scribe, text: str
-) -> tuple[dict[tuple[str, str], str], list[tuple[str, tuple[str, ...]]]]:
-    result = scribe.extract(text)
-    muscles = {(m.name, m.laterality): m.status for m in result.note.muscles}
-    return muscles, sorted((line.code, tuple(line.modifiers)) for line in result.coding.lines)
 
 
 def test_a_muscle_described_by_degree_is_not_the_object_of_the_needling_before_it(
